@@ -1,0 +1,21 @@
+"""The `srm` console command: a thin shell over SRM's packages."""
+
+from __future__ import annotations
+
+import typer
+
+from srm.commands import db, demo, neo4j_server
+
+app = typer.Typer(
+    name="srm",
+    help="SRM — Social Relationship Management: CRM customers and their social networks in "
+    "one Neo4j graph. Run 'srm demo' to see it all on sample data.",
+    no_args_is_help=True,
+    pretty_exceptions_show_locals=False,
+)
+app.add_typer(neo4j_server.app, name="neo4j")
+app.add_typer(db.app, name="db")
+app.command(name="demo")(demo.demo)
+
+if __name__ == "__main__":
+    app()

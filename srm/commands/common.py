@@ -1,0 +1,54 @@
+"""What every subcommand shares: the console, settings, a driver, error display."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import typer
+from neo4j import Driver
+from rich.console import Console
+
+from srm import local_neo4j
+from srm.errors import SRMError, StoreUnavailable
+from srm.settings import Settings, get_settings
+from srm.store import open_driver
+
+__all__ = ["console", "default_data_dir", "fail", "open_store", "settings"]
+
+console = Console(stderr=True)
+
+
+def settings() -> Settings:
+    return get_settings()
+
+
+def default_data_dir(current: Settings) -> Path:
+    return current.home / "data"
+
+
+def fail(error: SRMError | str, code: int = 1) -> typer.Exit:
+    """Print a one-line (or short) error in red and give the exit to raise."""
+    console.print(f"[bold red]error:[/] {error}", highlight=False, markup=True)
+    return typer.Exit(code)
+
+
+@contextmanager
+def open_store(current: Settings | None = None) -> Iterator[Driver]:
+    """A driver to the configured Neo4j; a clear error when it does not answer."""
+    current = current or settings()
+    if current.uses_local_server:
+        state = local_neo4j.status(default_data_dir(current))
+        if not state.answering:
+            raise StoreUnavailable(
+                f"The local Neo4j is {state.message}. Start it with 'srm neo4j start' "
+                "(or 'srm demo'), or set NEO4J_URI to an existing server."
+            )
+        uri = f"bolt://127.0.0.1:{state.port}"
+        current = current.model_copy(update={"neo4j_uri": uri})
+    driver = open_driver(current)
+    try:
+        yield driver
+    finally:
+        driver.close()

@@ -1,0 +1,45 @@
+"""SRM's one exception hierarchy.
+
+Every error a user can see is an :class:`SRMError`; its message says what went wrong and
+what to do, and never carries personal data (emails, phones, names of people).
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "ConfigurationError",
+    "IngestError",
+    "NotFoundError",
+    "SRMError",
+    "StoreUnavailable",
+    "UniquenessViolation",
+    "ValidationError",
+]
+
+
+class SRMError(Exception):
+    """Base class of every error SRM raises on purpose."""
+
+
+class ConfigurationError(SRMError):
+    """A setting, a path or a tool SRM needs is missing or wrong."""
+
+
+class StoreUnavailable(SRMError):
+    """Neo4j cannot be reached, or the local server cannot be started."""
+
+
+class UniquenessViolation(SRMError):
+    """A write would create a second node with a key that must be unique."""
+
+
+class ValidationError(SRMError):
+    """Input does not have the shape SRM needs (a file, a row, a field)."""
+
+
+class IngestError(SRMError):
+    """An ingest job cannot go on (unknown format, too many bad rows, empty file, …)."""
+
+
+class NotFoundError(SRMError):
+    """A record asked for by key does not exist."""

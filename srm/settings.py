@@ -1,0 +1,73 @@
+"""SRM's settings: one class, read once from the environment (and a `.env` file), injected."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+__all__ = ["Settings", "get_settings"]
+
+
+def _default_home() -> Path:
+    return Path.home() / ".cache" / "srm"
+
+
+class Settings(BaseSettings):
+    """Everything SRM can be configured with. Environment names are given per field."""
+
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", populate_by_name=True)
+
+    neo4j_uri: str | None = Field(
+        default=None,
+        validation_alias="NEO4J_URI",
+        description="Bolt/neo4j URI of an existing Neo4j; unset means SRM's local server.",
+    )
+    neo4j_user: str = Field(default="neo4j", validation_alias="NEO4J_USER")
+    neo4j_password: SecretStr | None = Field(default=None, validation_alias="NEO4J_PASSWORD")
+    neo4j_database: str = Field(default="neo4j", validation_alias="NEO4J_DATABASE")
+    neo4j_connection_timeout_s: float = Field(default=5.0, validation_alias="NEO4J_CONNECTION_TIMEOUT")
+    neo4j_acquisition_timeout_s: float = Field(
+        default=10.0, validation_alias="NEO4J_ACQUISITION_TIMEOUT"
+    )
+    neo4j_max_pool_size: int = Field(default=50, validation_alias="NEO4J_MAX_POOL_SIZE")
+    neo4j_max_retry_time_s: float = Field(default=15.0, validation_alias="NEO4J_MAX_RETRY_TIME")
+
+    home: Path = Field(
+        default_factory=_default_home,
+        validation_alias="SRM_HOME",
+        description="Where SRM keeps the Neo4j jars, the local server's data and run files.",
+    )
+    local_port: int = Field(default=7687, validation_alias="SRM_NEO4J_PORT")
+    local_heap_mb: int = Field(default=1024, validation_alias="SRM_NEO4J_HEAP_MB")
+    local_pagecache_mb: int = Field(default=512, validation_alias="SRM_NEO4J_PAGECACHE_MB")
+
+    batch_size: int = Field(default=10_000, ge=1, validation_alias="SRM_BATCH_SIZE")
+
+    api_keys: str = Field(
+        default="",
+        validation_alias="SRM_API_KEYS",
+        description="Comma-separated role:sha256(key) pairs; empty means local demo mode.",
+    )
+    production: bool = Field(default=False, validation_alias="SRM_PRODUCTION")
+
+    @property
+    def local_uri(self) -> str:
+        return f"bolt://127.0.0.1:{self.local_port}"
+
+    @property
+    def effective_uri(self) -> str:
+        """The URI every component connects to: NEO4J_URI if set, else the local server."""
+        return self.neo4j_uri or self.local_uri
+
+    @property
+    def uses_local_server(self) -> bool:
+        return self.neo4j_uri is None
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process's settings, read once."""
+    return Settings()

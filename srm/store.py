@@ -1,0 +1,133 @@
+"""The one way SRM talks to Neo4j: a driver built from Settings, managed transactions,
+batched writes, and Neo4j's errors turned into SRM's own.
+
+Statements come from ``srm.cypher``; this module holds none.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from itertools import islice
+from typing import Any, TypeVar
+
+from neo4j import Driver, GraphDatabase, ManagedTransaction
+from neo4j.exceptions import (
+    AuthError,
+    ConstraintError,
+    ServiceUnavailable,
+    SessionExpired,
+)
+
+from srm.errors import StoreUnavailable, UniquenessViolation
+from srm.settings import Settings
+
+__all__ = [
+    "batched",
+    "open_driver",
+    "read",
+    "translate_errors",
+    "write",
+    "write_batches",
+]
+
+T = TypeVar("T")
+Row = Mapping[str, Any]
+
+_CONSTRAINT_DETAIL = re.compile(r"label `(?P<label>\w+)` and property `(?P<key>\w+)`")
+
+
+def open_driver(settings: Settings) -> Driver:
+    """A driver for ``settings.effective_uri`` with explicit pool and timeout settings."""
+    auth = None
+    if settings.neo4j_password is not None:
+        auth = (settings.neo4j_user, settings.neo4j_password.get_secret_value())
+    return GraphDatabase.driver(
+        settings.effective_uri,
+        auth=auth,
+        connection_timeout=settings.neo4j_connection_timeout_s,
+        connection_acquisition_timeout=settings.neo4j_acquisition_timeout_s,
+        max_connection_pool_size=settings.neo4j_max_pool_size,
+        max_transaction_retry_time=settings.neo4j_max_retry_time_s,
+    )
+
+
+@contextmanager
+def translate_errors(uri: str = "") -> Iterator[None]:
+    """Re-raise Neo4j's errors as SRM's, with a message that says what to do."""
+    try:
+        yield
+    except ConstraintError as error:
+        match = _CONSTRAINT_DETAIL.search(error.message or "")
+        where = f"{match['label']}.{match['key']}" if match else "a unique key"
+        raise UniquenessViolation(
+            f"A record with the same {where} already exists; keys must be unique. "
+            "Use the same key to update the record instead of creating a second one."
+        ) from error
+    except (ServiceUnavailable, SessionExpired) as error:
+        raise StoreUnavailable(
+            f"Neo4j is not reachable{' at ' + uri if uri else ''}. Start the local server "
+            "(srm neo4j start) or check NEO4J_URI, then try again."
+        ) from error
+    except AuthError as error:
+        raise StoreUnavailable(
+            "Neo4j refused the credentials. Check NEO4J_USER and NEO4J_PASSWORD."
+        ) from error
+
+
+def write(driver: Driver, query: str, database: str | None = None, **parameters: Any) -> list[dict[str, Any]]:
+    """Run one write statement in a managed (retried) transaction; return its records."""
+
+    def work(tx: ManagedTransaction) -> list[dict[str, Any]]:
+        return [record.data() for record in tx.run(query, parameters)]  # type: ignore[arg-type]
+
+    with translate_errors(), driver.session(database=database) as session:
+        return session.execute_write(work)
+
+
+def read(driver: Driver, query: str, database: str | None = None, **parameters: Any) -> list[dict[str, Any]]:
+    """Run one read statement in a managed transaction; return its records as dicts."""
+
+    def work(tx: ManagedTransaction) -> list[dict[str, Any]]:
+        return [record.data() for record in tx.run(query, parameters)]  # type: ignore[arg-type]
+
+    with translate_errors(), driver.session(database=database) as session:
+        return session.execute_read(work)
+
+
+def batched(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    """Lists of at most ``size`` items, in order."""
+    iterator = iter(items)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
+
+
+def write_batches(
+    driver: Driver,
+    query: str,
+    rows: Iterable[Row],
+    *,
+    batch_size: int,
+    database: str | None = None,
+    on_batch: Callable[[int], None] | None = None,
+    **parameters: Any,
+) -> int:
+    """Write ``rows`` with ``query`` (which reads ``$rows``), one managed transaction a batch.
+
+    Each batch is retried on transient errors by the driver; a batch is all-or-nothing, so
+    an interrupted job re-run with idempotent MERGE statements ends in the same graph.
+    Returns the number of rows written; ``on_batch`` gets each batch's size.
+    """
+    total = 0
+
+    def work(tx: ManagedTransaction, chunk: Sequence[Row]) -> None:
+        tx.run(query, {**parameters, "rows": list(chunk)}).consume()  # type: ignore[arg-type]
+
+    with translate_errors(), driver.session(database=database) as session:
+        for chunk in batched(rows, batch_size):
+            session.execute_write(work, chunk)
+            total += len(chunk)
+            if on_batch:
+                on_batch(len(chunk))
+    return total
