@@ -1,0 +1,137 @@
+"""The validated rows every reader yields, whatever the input format.
+
+Readers turn CSV exports, platform JSON and archives into these models; the writer turns
+them into batched MERGE statements. Keys: a profile is ``platform:native_id`` and a post
+``platform:native_id`` (DESIGN.md); a customer is its CRM ``customer_id``.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+
+__all__ = [
+    "PLATFORMS",
+    "BrandRow",
+    "CustomerRow",
+    "FollowRow",
+    "PostRow",
+    "ProfileRow",
+    "profile_key",
+]
+
+# Platforms SRM knows; readers map aliases ("twitter" → "x") before validation.
+PLATFORMS = frozenset({"x", "mastodon", "bluesky", "linkedin", "instagram", "facebook",
+                       "tiktok", "youtube", "threads", "other"})
+PLATFORM_ALIASES = {"twitter": "x", "tw": "x", "bsky": "bluesky", "ig": "instagram",
+                    "fb": "facebook", "li": "linkedin"}
+
+Key = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=512)]
+ShortText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=512)]
+
+
+def profile_key(platform: str, native_id: str) -> str:
+    """The graph key of a profile or post: ``platform:native_id``."""
+    return f"{platform}:{native_id}"
+
+
+def normalise_platform(value: str) -> str:
+    platform = value.strip().lower()
+    platform = PLATFORM_ALIASES.get(platform, platform)
+    if platform not in PLATFORMS:
+        raise ValueError(f"unknown platform; use one of {', '.join(sorted(PLATFORMS))}")
+    return platform
+
+
+class _Row(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=False)
+
+
+class CustomerRow(_Row):
+    """A CRM record. ``email`` and ``phone`` are personal data: never logged."""
+
+    customer_id: Key
+    first_name: ShortText | None = None
+    last_name: ShortText | None = None
+    email: ShortText | None = None
+    phone: ShortText | None = None
+    city: ShortText | None = None
+    company: ShortText | None = None
+    twitter_handle: ShortText | None = None
+    # Other handles a CRM lists (platform → handle), e.g. HubSpot's LinkedIn field.
+    claimed_handles: dict[str, str] = Field(default_factory=dict)
+    # Any further columns, kept as properties (names sanitised by the reader).
+    extra: dict[str, str] = Field(default_factory=dict)
+
+
+class ProfileRow(_Row):
+    """A social account."""
+
+    platform: str
+    native_id: Key
+    handle: ShortText | None = None
+    display_name: ShortText | None = None
+    bio: str | None = None
+    location: ShortText | None = None
+    url: ShortText | None = None
+    followers_count: int | None = Field(default=None, ge=0)
+    following_count: int | None = Field(default=None, ge=0)
+    posts_count: int | None = Field(default=None, ge=0)
+    created_at: datetime | None = None
+    # Fields shortened to fit (e.g. a huge bio): kept, flagged, not dropped.
+    truncated_fields: list[str] = Field(default_factory=list)
+    # A profile known only because something refers to it (a follow, a mention).
+    is_stub: bool = False
+
+    _normalise_platform = field_validator("platform", mode="before")(
+        lambda value: normalise_platform(str(value))
+    )
+
+    @property
+    def profile_key(self) -> str:
+        return profile_key(self.platform, self.native_id)
+
+
+class FollowRow(_Row):
+    """``follower`` follows ``followed`` (both profile keys)."""
+
+    follower_key: Key
+    followed_key: Key
+
+
+class PostRow(_Row):
+    """A post with what it mentions and what it replies to, quotes or reposts."""
+
+    platform: str
+    native_id: Key
+    author_key: Key
+    created_at: datetime | None = None
+    text: str | None = None
+    mentioned_keys: list[str] = Field(default_factory=list)
+    reply_to_key: str | None = None
+    quote_of_key: str | None = None
+    repost_of_key: str | None = None
+    truncated_fields: list[str] = Field(default_factory=list)
+
+    _normalise_platform = field_validator("platform", mode="before")(
+        lambda value: normalise_platform(str(value))
+    )
+
+    @property
+    def post_key(self) -> str:
+        return profile_key(self.platform, self.native_id)
+
+
+class BrandRow(_Row):
+    """A brand (own or competitor) and its official profiles (profile keys)."""
+
+    name: Key
+    is_own: bool = False
+    official_keys: list[str] = Field(default_factory=list)
+
+
+def as_properties(row: BaseModel) -> dict[str, Any]:
+    """A row as a plain dict for ``$rows`` (datetimes kept: the driver sends them natively)."""
+    return row.model_dump()
