@@ -12,6 +12,8 @@ need_apt=()
 command -v java >/dev/null 2>&1 || need_apt+=(openjdk-17-jdk-headless)
 command -v javac >/dev/null 2>&1 || need_apt+=(openjdk-17-jdk-headless)
 command -v mvn >/dev/null 2>&1 || need_apt+=(maven)
+# Headless Chromium for the browser tests of GraphiQL and the maps (no browser download).
+command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
 if [ ${#need_apt[@]} -gt 0 ]; then
   say "installing ${need_apt[*]} (Debian packages)"
   if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi
