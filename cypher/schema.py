@@ -35,5 +35,7 @@ INDEXES: tuple[str, ...] = (
 
 SCHEMA_STATEMENTS: tuple[str, ...] = CONSTRAINTS + INDEXES
 
-SHOW_CONSTRAINTS = "SHOW CONSTRAINTS YIELD name, labelsOrTypes, properties RETURN name, labelsOrTypes, properties"
+SHOW_CONSTRAINTS = (
+    "SHOW CONSTRAINTS YIELD name, labelsOrTypes, properties RETURN name, labelsOrTypes, properties"
+)
 SHOW_INDEXES = "SHOW INDEXES YIELD name, type, state RETURN name, type, state"

@@ -23,10 +23,28 @@ __all__ = [
 ]
 
 # Platforms SRM knows; readers map aliases ("twitter" → "x") before validation.
-PLATFORMS = frozenset({"x", "mastodon", "bluesky", "linkedin", "instagram", "facebook",
-                       "tiktok", "youtube", "threads", "other"})
-PLATFORM_ALIASES = {"twitter": "x", "tw": "x", "bsky": "bluesky", "ig": "instagram",
-                    "fb": "facebook", "li": "linkedin"}
+PLATFORMS = frozenset(
+    {
+        "x",
+        "mastodon",
+        "bluesky",
+        "linkedin",
+        "instagram",
+        "facebook",
+        "tiktok",
+        "youtube",
+        "threads",
+        "other",
+    }
+)
+PLATFORM_ALIASES = {
+    "twitter": "x",
+    "tw": "x",
+    "bsky": "bluesky",
+    "ig": "instagram",
+    "fb": "facebook",
+    "li": "linkedin",
+}
 
 Key = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=512)]
 ShortText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=512)]

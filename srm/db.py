@@ -17,7 +17,7 @@ def init_schema(driver: Driver, *, database: str | None = None, timeout_s: int =
     """
     with translate_errors(), driver.session(database=database) as session:
         for statement in schema.SCHEMA_STATEMENTS:
-            session.run(Query(statement)).consume()  # type: ignore[arg-type]
+            session.run(Query(statement)).consume()
         session.run(Query(admin.WAIT_FOR_INDEXES), timeout_s=timeout_s).consume()
     return len(schema.SCHEMA_STATEMENTS)
 

@@ -118,18 +118,29 @@ def install(home: Path, *, quiet: bool = True) -> Path:
     for folder in (lib, classes):
         shutil.rmtree(folder, ignore_errors=True)
         folder.mkdir(parents=True)
-    command = [mvn, "-B", "-f", str(pom), "dependency:copy-dependencies",
-               f"-DoutputDirectory={lib}", "-DincludeScope=runtime"]
+    command = [
+        mvn,
+        "-B",
+        "-f",
+        str(pom),
+        "dependency:copy-dependencies",
+        f"-DoutputDirectory={lib}",
+        "-DincludeScope=runtime",
+    ]
     if quiet:
         command.insert(2, "-q")
     fetched = subprocess.run(command, capture_output=quiet, text=True, check=False)
     if fetched.returncode != 0:
         tail = (fetched.stdout or "")[-2000:] + (fetched.stderr or "")[-2000:]
-        raise StoreUnavailable(f"Maven could not fetch Neo4j {NEO4J_VERSION}: {' '.join(command)}"
-                               f" exited {fetched.returncode}.\n{tail}")
+        raise StoreUnavailable(
+            f"Maven could not fetch Neo4j {NEO4J_VERSION}: {' '.join(command)}"
+            f" exited {fetched.returncode}.\n{tail}"
+        )
     compiled = subprocess.run(
         [javac, "-d", str(classes), "-cp", str(lib / "*"), str(source)],
-        capture_output=True, text=True, check=False,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     if compiled.returncode != 0:
         raise StoreUnavailable(f"Compiling the Neo4j launcher failed:\n{compiled.stderr[-4000:]}")
@@ -216,16 +227,30 @@ def start(
         )
     target = install(home)
     java = _tool("java", "Install a Java 17 JDK (Debian: openjdk-17-jdk-headless).")
-    command = [java, f"-Xmx{heap_mb}m", f"-Xms{min(heap_mb, 256)}m", *JAVA_OPTIONS,
-               "-cp", f"{target / 'classes'}{os.pathsep}{target / 'lib' / '*'}",
-               "srm.launcher.Launcher", "--home", str(data_dir), "--port", str(port),
-               "--pagecache-mb", str(pagecache_mb)]
+    command = [
+        java,
+        f"-Xmx{heap_mb}m",
+        f"-Xms{min(heap_mb, 256)}m",
+        *JAVA_OPTIONS,
+        "-cp",
+        f"{target / 'classes'}{os.pathsep}{target / 'lib' / '*'}",
+        "srm.launcher.Launcher",
+        "--home",
+        str(data_dir),
+        "--port",
+        str(port),
+        "--pagecache-mb",
+        str(pagecache_mb),
+    ]
     if parent_pid:
         command += ["--parent-pid", str(parent_pid)]
     log_path = data_dir / LOG_FILE
     with open(log_path, "w") as log:
         process = subprocess.Popen(
-            command, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+            command,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
             start_new_session=True,
         )
     (data_dir / PID_FILE).write_text(f"{process.pid} {port}\n")
@@ -305,10 +330,17 @@ def status(data_dir: Path) -> ServerStatus:
     try:
         version = _query_version(f"bolt://127.0.0.1:{port}")
     except (ServiceUnavailable, Neo4jError, OSError) as error:
-        return ServerStatus(True, False, pid, port, None, f"process up, Bolt not answering: "
-                            f"{type(error).__name__}")
-    return ServerStatus(True, True, pid, port, version,
-                        f"running: Neo4j {version} at bolt://127.0.0.1:{port} (pid {pid})")
+        return ServerStatus(
+            True, False, pid, port, None, f"process up, Bolt not answering: {type(error).__name__}"
+        )
+    return ServerStatus(
+        True,
+        True,
+        pid,
+        port,
+        version,
+        f"running: Neo4j {version} at bolt://127.0.0.1:{port} (pid {pid})",
+    )
 
 
 @contextmanager

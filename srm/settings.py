@@ -28,7 +28,9 @@ class Settings(BaseSettings):
     neo4j_user: str = Field(default="neo4j", validation_alias="NEO4J_USER")
     neo4j_password: SecretStr | None = Field(default=None, validation_alias="NEO4J_PASSWORD")
     neo4j_database: str = Field(default="neo4j", validation_alias="NEO4J_DATABASE")
-    neo4j_connection_timeout_s: float = Field(default=5.0, validation_alias="NEO4J_CONNECTION_TIMEOUT")
+    neo4j_connection_timeout_s: float = Field(
+        default=5.0, validation_alias="NEO4J_CONNECTION_TIMEOUT"
+    )
     neo4j_acquisition_timeout_s: float = Field(
         default=10.0, validation_alias="NEO4J_ACQUISITION_TIMEOUT"
     )

@@ -76,21 +76,25 @@ def translate_errors(uri: str = "") -> Iterator[None]:
         ) from error
 
 
-def write(driver: Driver, query: str, database: str | None = None, **parameters: Any) -> list[dict[str, Any]]:
+def write(
+    driver: Driver, query: str, database: str | None = None, **parameters: Any
+) -> list[dict[str, Any]]:
     """Run one write statement in a managed (retried) transaction; return its records."""
 
     def work(tx: ManagedTransaction) -> list[dict[str, Any]]:
-        return [record.data() for record in tx.run(query, parameters)]  # type: ignore[arg-type]
+        return [record.data() for record in tx.run(query, parameters)]
 
     with translate_errors(), driver.session(database=database) as session:
         return session.execute_write(work)
 
 
-def read(driver: Driver, query: str, database: str | None = None, **parameters: Any) -> list[dict[str, Any]]:
+def read(
+    driver: Driver, query: str, database: str | None = None, **parameters: Any
+) -> list[dict[str, Any]]:
     """Run one read statement in a managed transaction; return its records as dicts."""
 
     def work(tx: ManagedTransaction) -> list[dict[str, Any]]:
-        return [record.data() for record in tx.run(query, parameters)]  # type: ignore[arg-type]
+        return [record.data() for record in tx.run(query, parameters)]
 
     with translate_errors(), driver.session(database=database) as session:
         return session.execute_read(work)
@@ -122,7 +126,7 @@ def write_batches(
     total = 0
 
     def work(tx: ManagedTransaction, chunk: Sequence[Row]) -> None:
-        tx.run(query, {**parameters, "rows": list(chunk)}).consume()  # type: ignore[arg-type]
+        tx.run(query, {**parameters, "rows": list(chunk)}).consume()
 
     with translate_errors(), driver.session(database=database) as session:
         for chunk in batched(rows, batch_size):

@@ -53,17 +53,17 @@ def open_page(viewport: tuple[int, int] = (1280, 900)) -> Iterator[BrowserPage]:
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
         try:
-            context = browser.new_context(
-                viewport={"width": viewport[0], "height": viewport[1]}
-            )
+            context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]})
             page = context.new_page()
             result = BrowserPage(page)
 
             def guard(route: Route) -> None:
                 url = route.request.url
                 host = urlparse(url).hostname or ""
-                if url.startswith(("data:", "blob:", "about:")) or host in LOCAL_HOSTS or (
-                    url.startswith("file:")
+                if (
+                    url.startswith(("data:", "blob:", "about:"))
+                    or host in LOCAL_HOSTS
+                    or (url.startswith("file:"))
                 ):
                     route.continue_()
                 else:
@@ -71,8 +71,12 @@ def open_page(viewport: tuple[int, int] = (1280, 900)) -> Iterator[BrowserPage]:
                     route.abort()
 
             context.route("**/*", guard)
-            page.on("console", lambda message: message.type == "error"
-                    and result.console_errors.append(message.text))
+            page.on(
+                "console",
+                lambda message: (
+                    message.type == "error" and result.console_errors.append(message.text)
+                ),
+            )
 
             def on_dialog(dialog) -> None:  # type: ignore[no-untyped-def]
                 result.dialogs.append(dialog.message)

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 from neo4j import Driver
+from srm.cypher import schema
 
 from srm import db, local_neo4j
-from srm.cypher import schema
 from srm.errors import StoreUnavailable, UniquenessViolation
 from srm.settings import Settings
 from srm.store import open_driver, read, write, write_batches
@@ -26,7 +26,9 @@ def test_query_over_bolt_returns_what_was_written(driver: Driver) -> None:
 
 
 def test_server_is_neo4j_community_5_26(driver: Driver) -> None:
-    rows = read(driver, "CALL dbms.components() YIELD versions, edition RETURN versions[0] AS v, edition")
+    rows = read(
+        driver, "CALL dbms.components() YIELD versions, edition RETURN versions[0] AS v, edition"
+    )
     assert rows[0]["v"].startswith("5.26.")
     assert rows[0]["edition"] == "community"
 
@@ -34,7 +36,10 @@ def test_server_is_neo4j_community_5_26(driver: Driver) -> None:
 def test_schema_has_every_key_constraint_and_is_idempotent(driver: Driver) -> None:
     applied_again = db.init_schema(driver)
     assert applied_again == len(schema.SCHEMA_STATEMENTS)
-    constraints = {(tuple(r["labelsOrTypes"]), tuple(r["properties"])) for r in read(driver, schema.SHOW_CONSTRAINTS)}
+    constraints = {
+        (tuple(r["labelsOrTypes"]), tuple(r["properties"]))
+        for r in read(driver, schema.SHOW_CONSTRAINTS)
+    }
     for expected in [
         (("Customer",), ("customer_id",)),
         (("Profile",), ("profile_key",)),
@@ -60,8 +65,9 @@ def test_uniqueness_violation_raises_our_error_with_clear_message(driver: Driver
 
 def test_unreachable_store_raises_store_unavailable() -> None:
     port = local_neo4j.free_port()
-    settings = Settings(NEO4J_URI=f"bolt://127.0.0.1:{port}", NEO4J_CONNECTION_TIMEOUT=1,
-                        NEO4J_MAX_RETRY_TIME=1)
+    settings = Settings(
+        NEO4J_URI=f"bolt://127.0.0.1:{port}", NEO4J_CONNECTION_TIMEOUT=1, NEO4J_MAX_RETRY_TIME=1
+    )
     driver = open_driver(settings)
     try:
         with pytest.raises(StoreUnavailable, match="not reachable"):
@@ -90,7 +96,9 @@ def test_data_survives_a_server_restart(srm_home: Path, tmp_path: Path) -> None:
     assert not local_neo4j.status(data_dir).running
 
 
-def test_start_refuses_a_busy_port_with_a_clear_message(srm_home: Path, tmp_path: Path, neo4j_uri: str) -> None:
+def test_start_refuses_a_busy_port_with_a_clear_message(
+    srm_home: Path, tmp_path: Path, neo4j_uri: str
+) -> None:
     busy_port = int(neo4j_uri.rsplit(":", 1)[1])
     with pytest.raises(StoreUnavailable, match="already in use"):
         local_neo4j.start(srm_home, tmp_path / "other", busy_port)
@@ -103,8 +111,14 @@ def test_cli_status_start_stop_cycle(tmp_path: Path) -> None:
     port = str(local_neo4j.free_port())
 
     def run(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([*srm, "neo4j", *args, "--data-dir", data], capture_output=True,
-                              text=True, env=env_home, timeout=240, check=False)
+        return subprocess.run(
+            [*srm, "neo4j", *args, "--data-dir", data],
+            capture_output=True,
+            text=True,
+            env=env_home,
+            timeout=240,
+            check=False,
+        )
 
     assert run("status").returncode == 1
     started = run("start", "--port", port)

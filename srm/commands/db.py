@@ -40,7 +40,9 @@ def stats() -> None:
 
 
 @app.command()
-def wipe(yes: Annotated[bool, typer.Option("--yes", help="Confirm: delete all data.")] = False) -> None:
+def wipe(
+    yes: Annotated[bool, typer.Option("--yes", help="Confirm: delete all data.")] = False,
+) -> None:
     """Delete every node and relationship (the schema stays)."""
     if not yes:
         raise fail("This deletes all data in the graph. Run again with --yes to confirm.", 2)

@@ -23,10 +23,13 @@ def demo(
     try:
         if current.uses_local_server:
             with console.status("Starting the local Neo4j (the first run fetches it)…"):
-                server = local_neo4j.start(current.home, default_data_dir(current),
-                                           port or current.local_port,
-                                           heap_mb=current.local_heap_mb,
-                                           pagecache_mb=current.local_pagecache_mb)
+                server = local_neo4j.start(
+                    current.home,
+                    default_data_dir(current),
+                    port or current.local_port,
+                    heap_mb=current.local_heap_mb,
+                    pagecache_mb=current.local_pagecache_mb,
+                )
             console.print(f"Neo4j running at [bold]{server.uri}[/] (stop it with 'srm neo4j stop')")
         with open_store(current) as driver:
             db.init_schema(driver)

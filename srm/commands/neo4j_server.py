@@ -12,10 +12,13 @@ from srm import local_neo4j
 from srm.commands.common import console, default_data_dir, fail, settings
 from srm.errors import SRMError
 
-app = typer.Typer(help="Run SRM's local Neo4j Community 5.26 (embedded, Bolt on 127.0.0.1).",
-                  no_args_is_help=True)
+app = typer.Typer(
+    help="Run SRM's local Neo4j Community 5.26 (embedded, Bolt on 127.0.0.1).", no_args_is_help=True
+)
 
-DataDir = Annotated[Path | None, typer.Option("--data-dir", help="Store folder [default: $SRM_HOME/data].")]
+DataDir = Annotated[
+    Path | None, typer.Option("--data-dir", help="Store folder [default: $SRM_HOME/data].")
+]
 
 
 @app.command()
@@ -24,17 +27,23 @@ def install() -> None:
     current = settings()
     started = time.perf_counter()
     try:
-        with console.status(f"Fetching Neo4j {local_neo4j.NEO4J_VERSION} and compiling the launcher…"):
+        with console.status(
+            f"Fetching Neo4j {local_neo4j.NEO4J_VERSION} and compiling the launcher…"
+        ):
             target = local_neo4j.install(current.home)
     except SRMError as error:
         raise fail(error) from error
-    console.print(f"Neo4j {local_neo4j.NEO4J_VERSION} ready in {target} "
-                  f"({time.perf_counter() - started:.1f} s)")
+    console.print(
+        f"Neo4j {local_neo4j.NEO4J_VERSION} ready in {target} "
+        f"({time.perf_counter() - started:.1f} s)"
+    )
 
 
 @app.command()
 def start(
-    port: Annotated[int | None, typer.Option(help="Bolt port [default: $SRM_NEO4J_PORT or 7687].")] = None,
+    port: Annotated[
+        int | None, typer.Option(help="Bolt port [default: $SRM_NEO4J_PORT or 7687].")
+    ] = None,
     data_dir: DataDir = None,
 ) -> None:
     """Start the local server in the background and wait until it answers over Bolt."""
@@ -43,13 +52,19 @@ def start(
     started = time.perf_counter()
     try:
         with console.status("Starting the local Neo4j…"):
-            server = local_neo4j.start(current.home, folder, port or current.local_port,
-                                       heap_mb=current.local_heap_mb,
-                                       pagecache_mb=current.local_pagecache_mb)
+            server = local_neo4j.start(
+                current.home,
+                folder,
+                port or current.local_port,
+                heap_mb=current.local_heap_mb,
+                pagecache_mb=current.local_pagecache_mb,
+            )
     except SRMError as error:
         raise fail(error) from error
-    console.print(f"Neo4j running at [bold]{server.uri}[/] (pid {server.pid}, data {server.data_dir}, "
-                  f"{time.perf_counter() - started:.1f} s)")
+    console.print(
+        f"Neo4j running at [bold]{server.uri}[/] (pid {server.pid}, data {server.data_dir}, "
+        f"{time.perf_counter() - started:.1f} s)"
+    )
 
 
 @app.command()
