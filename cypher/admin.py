@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-__all__ = ["COUNT_BY_LABEL", "COUNT_RELATIONSHIPS_BY_TYPE", "PING", "WAIT_FOR_INDEXES", "WIPE_ALL"]
+__all__ = [
+    "COUNT_BY_LABEL",
+    "COUNT_RELATIONSHIPS_BY_TYPE",
+    "FINGERPRINT_NODES",
+    "FINGERPRINT_RELATIONSHIPS",
+    "PING",
+    "WAIT_FOR_INDEXES",
+    "WIPE_ALL",
+]
 
 PING = "RETURN 1 AS ok"
 
@@ -23,3 +31,13 @@ ORDER BY type
 """
 
 WAIT_FOR_INDEXES = "CALL db.awaitIndexes($timeout_s)"
+
+# Whole-graph content, streamed for srm.db.graph_fingerprint (element ids only join the two).
+FINGERPRINT_NODES = (
+    "MATCH (n) RETURN elementId(n) AS id, labels(n) AS labels, properties(n) AS properties"
+)
+
+FINGERPRINT_RELATIONSHIPS = """
+MATCH (a)-[r]->(b)
+RETURN elementId(a) AS start, type(r) AS type, properties(r) AS properties, elementId(b) AS end
+"""

@@ -27,6 +27,8 @@ INDEXES: tuple[str, ...] = (
     "CREATE INDEX customer_email IF NOT EXISTS FOR (n:Customer) ON (n.email)",
     "CREATE INDEX customer_phone IF NOT EXISTS FOR (n:Customer) ON (n.phone)",
     "CREATE INDEX customer_last_name IF NOT EXISTS FOR (n:Customer) ON (n.last_name)",
+    "CREATE INDEX customer_twitter_handle IF NOT EXISTS FOR (n:Customer) ON (n.twitter_handle)",
+    "CREATE INDEX profile_snapshot_job IF NOT EXISTS FOR (n:Profile) ON (n.snapshot_job)",
     "CREATE INDEX post_created_at IF NOT EXISTS FOR (n:Post) ON (n.created_at)",
     "CREATE INDEX community_run IF NOT EXISTS FOR (n:Community) ON (n.run_id)",
     "CREATE FULLTEXT INDEX search_text IF NOT EXISTS FOR (n:Profile|Customer|Person) "

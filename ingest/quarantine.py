@@ -35,7 +35,8 @@ class Rejected:
 
 
 class QuarantineWriter:
-    """Append :class:`Rejected` records to a JSON-lines file (created on the first record).
+    """Write :class:`Rejected` records to a JSON-lines file, one job's worth: the file is
+    replaced at the job's first reject (and not created when there is none).
 
     ``path=None`` keeps only the counts. Use as a context manager.
     """
@@ -51,7 +52,7 @@ class QuarantineWriter:
             return
         if self._handle is None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._handle = self.path.open("a", encoding="utf-8")
+            self._handle = self.path.open("w", encoding="utf-8")
         self._handle.write(json.dumps(asdict(record), ensure_ascii=False) + "\n")
 
     @property

@@ -148,6 +148,9 @@ class BrandRow(_Row):
     name: Key
     is_own: bool = False
     official_keys: list[str] = Field(default_factory=list)
+    # Official profiles named by handle (``platform:handle``, e.g. from ``--official``),
+    # matched against profiles already in the graph.
+    official_handles: list[str] = Field(default_factory=list)
 
 
 def as_properties(row: BaseModel) -> dict[str, Any]:

@@ -4,3 +4,70 @@ CREATE_PROBE = "UNWIND $rows AS row CREATE (:Probe {n: row.n, square: row.n * ro
 READ_PROBE = "MATCH (p:Probe {n: $n}) RETURN p.n AS n, p.square AS square"
 COUNT_PROBES = "MATCH (p:Probe) RETURN count(p) AS count"
 CREATE_CUSTOMER = "CREATE (:Customer {customer_id: $customer_id})"
+
+# ingest tests
+CUSTOMER_BY_ID = "MATCH (c:Customer {customer_id: $id}) RETURN properties(c) AS c"
+PROFILE_BY_KEY = "MATCH (p:Profile {profile_key: $key}) RETURN properties(p) AS p"
+POST_BY_KEY = "MATCH (p:Post {post_key: $key}) RETURN properties(p) AS p"
+CLAIMED_KEYS = (
+    "MATCH (c:Customer)-[:CLAIMS]->(p:Profile) "
+    "RETURN c.customer_id AS customer, p.profile_key AS profile"
+)
+MENTIONED_EDGES = (
+    "MATCH (a:Profile)-[m:MENTIONED]->(b:Profile) RETURN a.profile_key AS a, "
+    "b.profile_key AS b, m.count AS count, m.first_at AS first_at, m.last_at AS last_at"
+)
+BRAND_OFFICIALS = (
+    "MATCH (b:Brand) OPTIONAL MATCH (p:Profile)-[:OFFICIAL_OF]->(b) "
+    "WITH b, p ORDER BY p.profile_key "
+    "RETURN b.name AS brand, b.is_own AS is_own, collect(p.profile_key) AS profiles"
+)
+FOLLOW_PAIRS = (
+    "MATCH (a:Profile)-[:FOLLOWS]->(b:Profile) RETURN a.profile_key AS a, b.profile_key AS b"
+)
+
+# The query API's test graph (tests/test_api_*.py): six profiles on platform x, two
+# customers, one person, two brands, two communities of run r1, influence of run r0.
+API_TEST_GRAPH = """
+CREATE (alice:Profile {profile_key: 'x:1', platform: 'x', handle: 'alice', display_name: 'Alice A',
+        bio: 'coffee roaster', followers_count: 4, influence_score: 0.9, influence_percentile: 100.0,
+        influence_run_id: 'r0'})
+CREATE (bob:Profile {profile_key: 'x:2', platform: 'x', handle: 'bob', display_name: 'Bob B',
+        influence_score: 0.5, influence_percentile: 80.0, influence_run_id: 'r0'})
+CREATE (carol:Profile {profile_key: 'x:3', platform: 'x', handle: 'carol', display_name: 'Carol C',
+        influence_score: 0.3, influence_percentile: 60.0, influence_run_id: 'r0'})
+CREATE (dave:Profile {profile_key: 'x:4', platform: 'x', handle: 'dave', display_name: 'Dave D',
+        influence_score: 0.2, influence_percentile: 40.0, influence_run_id: 'r0'})
+CREATE (erin:Profile {profile_key: 'x:5', platform: 'x', handle: 'erin', display_name: 'Erin E',
+        influence_score: 0.1, influence_percentile: 20.0, influence_run_id: 'r0'})
+CREATE (acme_x:Profile {profile_key: 'x:6', platform: 'x', handle: 'acme', display_name: 'Acme'})
+CREATE (bob)-[:FOLLOWS]->(alice), (carol)-[:FOLLOWS]->(alice), (dave)-[:FOLLOWS]->(alice),
+       (erin)-[:FOLLOWS]->(alice), (alice)-[:FOLLOWS]->(bob), (carol)-[:FOLLOWS]->(bob),
+       (erin)-[:FOLLOWS]->(dave)
+CREATE (p1:Post {post_key: 'x:p1', text: 'new roast out', created_at: datetime('2026-01-01T10:00:00Z')})
+CREATE (p2:Post {post_key: 'x:p2', text: 'RT new roast out', created_at: datetime('2026-01-02T10:00:00Z')})
+CREATE (p3:Post {post_key: 'x:p3', text: 'love it', created_at: datetime('2026-01-03T10:00:00Z')})
+CREATE (alice)-[:POSTED]->(p1), (bob)-[:POSTED]->(p2), (carol)-[:POSTED]->(p3),
+       (p1)-[:MENTIONS]->(bob), (p2)-[:REPOSTS]->(p1), (p3)-[:REPLY_TO]->(p1),
+       (alice)-[:MENTIONED {count: 1}]->(bob)
+CREATE (c1:Customer {customer_id: 'C1', first_name: 'Alice', last_name: 'Smith',
+        email: 'alice@example.com', phone: '+15550001', city: 'Lyon', company: 'Roasters'})
+CREATE (c2:Customer {customer_id: 'C2', first_name: 'Dan', last_name: 'Doe',
+        email: 'dan@example.com', phone: '+15550002'})
+CREATE (c1)-[:CLAIMS]->(alice)
+CREATE (person:Person {person_id: 'P1', name: 'Alice Smith'})
+CREATE (c1)-[:PART_OF]->(person), (alice)-[:PART_OF]->(person)
+CREATE (c2)-[:SAME_AS {probability: 0.93, status: 'candidate', model_version: 'm1',
+        evidence: '[{"comparison": "name", "weight": 2.1}]'}]->(dave)
+CREATE (acme:Brand {name: 'Acme'}), (rival:Brand {name: 'Rival', competitor: true})
+CREATE (acme_x)-[:OFFICIAL_OF]->(acme), (erin)-[:OFFICIAL_OF]->(rival)
+CREATE (bob)-[:FOLLOWS]->(acme_x), (carol)-[:FOLLOWS]->(acme_x), (carol)-[:FOLLOWS]->(erin)
+CREATE (r0:AlgorithmRun {run_id: 'r0', algorithm: 'pagerank', started_at: datetime('2026-01-05T00:00:00Z'),
+        finished_at: datetime('2026-01-05T00:00:01Z'), node_count: 6})
+CREATE (r1:AlgorithmRun {run_id: 'r1', algorithm: 'leiden', started_at: datetime('2026-01-05T00:00:02Z'),
+        finished_at: datetime('2026-01-05T00:00:03Z')})
+CREATE (k1:Community {community_id: 'k1', run_id: 'r1'}), (k2:Community {community_id: 'k2', run_id: 'r1'})
+CREATE (alice)-[:IN]->(k1), (bob)-[:IN]->(k1), (carol)-[:IN]->(k1), (dave)-[:IN]->(k2), (erin)-[:IN]->(k2)
+CREATE (segment:Segment {segment_id: 's1', name: 'loyal fans', brand: 'Acme', run_id: 'r1'})
+CREATE (c1)-[:IN_SEGMENT]->(segment)
+"""

@@ -1,0 +1,222 @@
+"""The ingest job: detect format → read → validate → quarantine → check → write → summary.
+
+Inputs are read twice, streaming both times so memory stays flat: a first pass validates
+every record, writes rejects to the quarantine file and checks the bad-row ratio of each
+file; only when every file passes does the second pass write, in batches (see
+:mod:`srm.ingest.writer`). A wrong header, an empty or unknown file, or too many bad rows
+therefore stop the job before anything is written.
+
+The demo and tests call :func:`ingest_paths`; ``srm ingest`` is a shell around it.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from neo4j import Driver
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TextColumn,
+    TimeElapsedColumn,
+)
+from srm.ingest.formats import Format, ReadOptions, detect_format, get_format
+from srm.ingest.quarantine import QuarantineWriter, Rejected
+from srm.ingest.rows import BrandRow
+from srm.ingest.validate import kind_of
+from srm.ingest.writer import GraphWriter
+
+from srm import db
+from srm.errors import IngestError
+
+__all__ = ["DEFAULT_MAX_BAD_RATIO", "IngestSummary", "ingest_paths", "resolve_formats"]
+
+log = logging.getLogger(__name__)
+DEFAULT_MAX_BAD_RATIO = 0.05
+
+
+@dataclass
+class IngestSummary:
+    """What a job did. ``loaded``: new nodes/relationships; ``updated``: rows that met
+    existing ones; ``quarantined``: rows refused (see ``quarantine_path``); ``suppressed``:
+    rows skipped because the record was erased; ``stubs``: profiles/posts created only
+    because something refers to them; ``unfollowed``: edges removed by ``--snapshot``."""
+
+    loaded: int = 0
+    updated: int = 0
+    quarantined: int = 0
+    suppressed: int = 0
+    stubs: int = 0
+    unfollowed: int = 0
+    rows: int = 0
+    seconds: float = 0.0
+    formats: dict[str, str] = field(default_factory=dict)
+    quarantine_path: Path | None = None
+
+    def line(self) -> str:
+        """The one-line summary printed at the end of a job."""
+        text = (
+            f"Ingested {self.rows:,} rows in {self.seconds:.1f} s: {self.loaded:,} loaded, "
+            f"{self.updated:,} updated, {self.stubs:,} stubs, {self.quarantined:,} quarantined, "
+            f"{self.suppressed:,} suppressed"
+        )
+        if self.unfollowed:
+            text += f", {self.unfollowed:,} unfollows removed"
+        if self.quarantined and self.quarantine_path:
+            text += f" (see {self.quarantine_path})"
+        return text
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "loaded": self.loaded,
+            "updated": self.updated,
+            "quarantined": self.quarantined,
+            "suppressed": self.suppressed,
+            "stubs": self.stubs,
+            "unfollowed": self.unfollowed,
+            "rows": self.rows,
+            "seconds": round(self.seconds, 3),
+        }
+
+
+def resolve_formats(paths: Sequence[Path], format_name: str = "auto") -> list[tuple[Path, Format]]:
+    """Each path with its format (auto-detected unless named); IngestError if unknown."""
+    if not paths:
+        raise IngestError("No input given. Name at least one file or bundle folder.")
+    resolved = []
+    for path in paths:
+        if not path.exists():
+            raise IngestError(f"{path}: no such file or folder. Check the path and try again.")
+        chosen = detect_format(path) if format_name == "auto" else get_format(format_name)
+        resolved.append((path, chosen))
+    return resolved
+
+
+@contextmanager
+def _progress(enabled: bool, console: Console | None) -> Iterator[Progress | None]:
+    if not enabled:
+        yield None
+        return
+    bar = Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console or Console(stderr=True),
+        transient=False,
+    )
+    with bar:
+        yield bar
+
+
+def _check(
+    inputs: list[tuple[Path, Format]],
+    options: ReadOptions,
+    quarantine: QuarantineWriter,
+    max_bad_ratio: float,
+    progress: Progress | None,
+) -> int:
+    """First pass: validate everything, quarantine rejects, enforce the ratio per file."""
+    good_rows = 0
+    for path, chosen in inputs:
+        good: Counter[str] = Counter()
+        bad: Counter[str] = Counter()
+        bad_source: dict[str, str] = {}
+        task = progress.add_task(f"checking {path.name}", total=None) if progress else None
+        for number, item in enumerate(chosen.read(path, options), 1):
+            if isinstance(item, Rejected):
+                quarantine.add(item)
+                bad[item.kind] += 1
+                bad_source.setdefault(item.kind, item.source)
+                log.info("quarantined %s", item.describe())
+            else:
+                good[kind_of(type(item))] += 1
+            if progress is not None and task is not None and number % 10_000 == 0:
+                progress.update(task, completed=number)
+        if progress is not None and task is not None:
+            progress.update(task, completed=sum(good.values()) + sum(bad.values()), total=1)
+        if not good and not bad:
+            raise IngestError(
+                f"{path}: no records found. Check that the file has data rows below its header."
+            )
+        for kind, count in bad.items():
+            ratio = count / (count + good[kind])
+            if ratio > max_bad_ratio:
+                where = quarantine.path or "the quarantine file (use --quarantine FILE)"
+                raise IngestError(
+                    f"{bad_source[kind]}: {count:,} of {count + good[kind]:,} {kind} rows are bad "
+                    f"({ratio:.1%} > --max-bad-ratio {max_bad_ratio:.1%}); nothing was written. "
+                    f"See {where} for file, line, field and reason; fix them or raise "
+                    "--max-bad-ratio."
+                )
+        good_rows += sum(good.values())
+    return good_rows
+
+
+def ingest_paths(
+    driver: Driver,
+    paths: Sequence[Path | str],
+    *,
+    format_name: str = "auto",
+    options: ReadOptions | None = None,
+    brands: Sequence[BrandRow] = (),
+    snapshot: bool = False,
+    batch_size: int = 10_000,
+    max_bad_ratio: float = DEFAULT_MAX_BAD_RATIO,
+    quarantine_path: Path | None = None,
+    database: str | None = None,
+    progress: bool = False,
+    console: Console | None = None,
+) -> IngestSummary:
+    """Load ``paths`` (files or bundle folders) into the graph; return an :class:`IngestSummary`.
+
+    ``brands`` are added after the input (``--brand NAME --official HANDLE``). Raises
+    :class:`IngestError` — before writing anything — for unknown formats, missing, empty or
+    wrongly headed files, or a file whose bad-row ratio exceeds ``max_bad_ratio``.
+    """
+    started = time.perf_counter()
+    options = options or ReadOptions()
+    inputs = resolve_formats([Path(path) for path in paths], format_name)
+    summary = IngestSummary(
+        formats={str(path): chosen.name for path, chosen in inputs},
+        quarantine_path=quarantine_path,
+    )
+    with (
+        QuarantineWriter(quarantine_path) as quarantine,
+        _progress(progress, console) as bar,
+    ):
+        total = _check(inputs, options, quarantine, max_bad_ratio, bar)
+        summary.quarantined = quarantine.total
+        db.init_schema(driver, database=database)
+        task = bar.add_task("writing", total=total) if bar else None
+
+        def advance(rows: int) -> None:
+            if bar is not None and task is not None:
+                bar.advance(task, rows)
+
+        writer = GraphWriter(
+            driver, batch_size=batch_size, database=database, snapshot=snapshot, on_rows=advance
+        )
+        for path, chosen in inputs:
+            for item in chosen.read(path, options):
+                if not isinstance(item, Rejected):
+                    writer.add(item)
+        for brand in brands:
+            writer.add(brand)
+        stats = writer.close()
+    summary.loaded, summary.updated = stats.loaded, stats.updated
+    summary.stubs = stats.stubs
+    summary.unfollowed, summary.rows = stats.unfollowed, stats.rows
+    summary.seconds = time.perf_counter() - started
+    return summary
