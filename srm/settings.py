@@ -48,6 +48,13 @@ class Settings(BaseSettings):
 
     batch_size: int = Field(default=10_000, ge=1, validation_alias="SRM_BATCH_SIZE")
 
+    suppression_salt: SecretStr | None = Field(
+        default=None,
+        validation_alias="SRM_SUPPRESSION_SALT",
+        description="Salt of the erasure suppression hashes; unset means one generated and "
+        "kept in $SRM_HOME/suppression.salt. Keep it with your backups.",
+    )
+
     api_keys: str = Field(
         default="",
         validation_alias="SRM_API_KEYS",

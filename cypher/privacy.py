@@ -1,0 +1,160 @@
+"""Statements of erasure (GDPR) and suppression: find a person's records, anonymise what
+others said about them, delete what they are and what was derived from them, remember a
+salted hash of their keys, audit the act without the data.
+
+Every statement takes key lists (``$customer_ids``, ``$profile_keys``, ``$person_ids``) so
+one erasure runs them in one transaction.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "ANONYMISE_MENTIONED",
+    "ANONYMISE_MENTIONS",
+    "ANONYMISE_POST_REFERENCES",
+    "CREATE_AUDIT",
+    "DELETE_AUTHORED_POSTS",
+    "DELETE_CUSTOMERS",
+    "DELETE_EMPTY_PERSONS",
+    "DELETE_PERSONS",
+    "DELETE_PROFILES",
+    "FIND_CUSTOMER",
+    "FIND_PERSON_MEMBERS",
+    "FIND_PROFILE",
+    "LIST_SUPPRESSIONS",
+    "MERGE_SUPPRESSIONS",
+    "PERSONS_OF_RECORDS",
+    "PERSON_PROPERTIES",
+    "POSTS_CONTAINING",
+    "REPLACE_PERSON_PROPERTIES",
+    "SET_POST_TEXTS",
+    "SUPPRESSION_EXISTS",
+]
+
+FIND_CUSTOMER = """
+MATCH (c:Customer {customer_id: $id})
+RETURN 'Customer' AS label, c.customer_id AS key, properties(c) AS properties
+"""
+
+FIND_PROFILE = """
+MATCH (p:Profile {profile_key: $id})
+RETURN 'Profile' AS label, p.profile_key AS key, properties(p) AS properties
+"""
+
+FIND_PERSON_MEMBERS = """
+MATCH (person:Person {person_id: $id})
+OPTIONAL MATCH (record)-[:PART_OF]->(person)
+WHERE record:Customer OR record:Profile
+RETURN CASE WHEN record:Customer THEN 'Customer' ELSE 'Profile' END AS label,
+       coalesce(record.customer_id, record.profile_key) AS key,
+       properties(record) AS properties
+"""
+
+PERSONS_OF_RECORDS = """
+MATCH (record)-[:PART_OF]->(person:Person)
+WHERE record.customer_id IN $customer_ids OR record.profile_key IN $profile_keys
+RETURN DISTINCT person.person_id AS person_id
+"""
+
+# Mentions of an erased profile become a bare count on the mentioning post.
+ANONYMISE_MENTIONS = """
+MATCH (post:Post)-[:MENTIONS]->(target:Profile)
+WHERE target.profile_key IN $profile_keys
+  AND NOT EXISTS { MATCH (author:Profile)-[:POSTED]->(post) WHERE author.profile_key IN $profile_keys }
+WITH post, count(*) AS mentions
+SET post.erased_mention_count = coalesce(post.erased_mention_count, 0) + mentions
+RETURN count(post) AS posts
+"""
+
+ANONYMISE_MENTIONED = """
+MATCH (source:Profile)-[mentioned:MENTIONED]->(target:Profile)
+WHERE target.profile_key IN $profile_keys AND NOT source.profile_key IN $profile_keys
+WITH source, sum(coalesce(mentioned.count, 1)) AS mentions
+SET source.erased_mention_count = coalesce(source.erased_mention_count, 0) + mentions
+RETURN count(source) AS profiles
+"""
+
+# Replies, quotes and reposts of an erased post keep only the fact that one existed.
+ANONYMISE_POST_REFERENCES = """
+MATCH (author:Profile)-[:POSTED]->(erased:Post)<-[:REPLY_TO|QUOTES|REPOSTS]-(post:Post)
+WHERE author.profile_key IN $profile_keys
+  AND NOT EXISTS { MATCH (other:Profile)-[:POSTED]->(post) WHERE other.profile_key IN $profile_keys }
+WITH post, count(*) AS references
+SET post.erased_reference_count = coalesce(post.erased_reference_count, 0) + references
+RETURN count(post) AS posts
+"""
+
+# Texts of other people's posts that name an erased handle (matched case-insensitively).
+POSTS_CONTAINING = """
+UNWIND $needles AS needle
+MATCH (post:Post)
+WHERE post.text IS NOT NULL AND toLower(post.text) CONTAINS needle
+RETURN DISTINCT post.post_key AS post_key, post.text AS text
+"""
+
+SET_POST_TEXTS = """
+UNWIND $rows AS row
+MATCH (post:Post {post_key: row.post_key})
+SET post.text = row.text
+"""
+
+DELETE_AUTHORED_POSTS = """
+MATCH (author:Profile)-[:POSTED]->(post:Post)
+WHERE author.profile_key IN $profile_keys
+DETACH DELETE post
+RETURN count(*) AS deleted
+"""
+
+DELETE_CUSTOMERS = """
+MATCH (c:Customer) WHERE c.customer_id IN $customer_ids
+DETACH DELETE c
+RETURN count(*) AS deleted
+"""
+
+DELETE_PROFILES = """
+MATCH (p:Profile) WHERE p.profile_key IN $profile_keys
+DETACH DELETE p
+RETURN count(*) AS deleted
+"""
+
+DELETE_PERSONS = """
+MATCH (person:Person) WHERE person.person_id IN $person_ids
+DETACH DELETE person
+RETURN count(*) AS deleted
+"""
+
+DELETE_EMPTY_PERSONS = """
+MATCH (person:Person)
+WHERE person.person_id IN $person_ids AND NOT EXISTS { MATCH ()-[:PART_OF]->(person) }
+DETACH DELETE person
+RETURN count(*) AS deleted
+"""
+
+PERSON_PROPERTIES = """
+MATCH (person:Person) WHERE person.person_id IN $person_ids
+RETURN person.person_id AS person_id, properties(person) AS properties
+"""
+
+REPLACE_PERSON_PROPERTIES = """
+UNWIND $rows AS row
+MATCH (person:Person {person_id: row.person_id})
+SET person = row.properties
+"""
+
+MERGE_SUPPRESSIONS = """
+UNWIND $rows AS row
+MERGE (s:Suppression {key_hash: row.key_hash})
+ON CREATE SET s.created_at = datetime()
+"""
+
+SUPPRESSION_EXISTS = """
+UNWIND $rows AS row
+MATCH (s:Suppression {key_hash: row.key_hash})
+RETURN s.key_hash AS key_hash
+"""
+
+LIST_SUPPRESSIONS = "MATCH (s:Suppression) RETURN s.key_hash AS key_hash"
+
+CREATE_AUDIT = """
+CREATE (:ErasureAudit {at: datetime(), by: $by, kind: $kind, records: $records})
+"""
