@@ -18,6 +18,8 @@ CONSTRAINTS: tuple[str, ...] = (
     "CREATE CONSTRAINT community_key IF NOT EXISTS FOR (n:Community) "
     "REQUIRE (n.community_id, n.run_id) IS UNIQUE",
     "CREATE CONSTRAINT suppression_key IF NOT EXISTS FOR (n:Suppression) REQUIRE n.key_hash IS UNIQUE",
+    "CREATE CONSTRAINT api_key_hash IF NOT EXISTS FOR (n:ApiKey) REQUIRE n.key_hash IS UNIQUE",
+    "CREATE CONSTRAINT api_key_id IF NOT EXISTS FOR (n:ApiKey) REQUIRE n.key_id IS UNIQUE",
 )
 
 INDEXES: tuple[str, ...] = (

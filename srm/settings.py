@@ -61,6 +61,18 @@ class Settings(BaseSettings):
         description="Comma-separated role:sha256(key) pairs; empty means local demo mode.",
     )
     production: bool = Field(default=False, validation_alias="SRM_PRODUCTION")
+    api_rate_limit_per_minute: int = Field(
+        default=1200,
+        ge=1,
+        validation_alias="SRM_API_RATE_LIMIT",
+        description="Requests per minute and API key before the API answers 429.",
+    )
+    api_key_cache_seconds: float = Field(
+        default=10.0,
+        ge=0,
+        validation_alias="SRM_API_KEY_CACHE_SECONDS",
+        description="How long a key looked up in Neo4j is trusted (revocation delay).",
+    )
 
     @property
     def local_uri(self) -> str:

@@ -71,3 +71,16 @@ CREATE (alice)-[:IN]->(k1), (bob)-[:IN]->(k1), (carol)-[:IN]->(k1), (dave)-[:IN]
 CREATE (segment:Segment {segment_id: 's1', name: 'loyal fans', brand: 'Acme', run_id: 'r1'})
 CREATE (c1)-[:IN_SEGMENT]->(segment)
 """
+
+# reader tests (tests/test_readers_*.py)
+READER_CASCADES = (
+    "MATCH (a:Post)-[r:REPLY_TO|QUOTES|REPOSTS]->(b:Post) "
+    "RETURN a.post_key AS a, type(r) AS type, b.post_key AS b"
+)
+READER_POSTED = (
+    "MATCH (p:Profile)-[:POSTED]->(q:Post) RETURN p.profile_key AS profile, q.post_key AS post"
+)
+READER_POST_MENTIONS = (
+    "MATCH (q:Post)-[:MENTIONS]->(p:Profile) RETURN q.post_key AS post, p.profile_key AS profile"
+)
+READER_LABEL_COUNTS = "MATCH (n) RETURN labels(n)[0] AS label, count(*) AS count"

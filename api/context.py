@@ -1,0 +1,95 @@
+"""The per-request GraphQL context: the injected driver and settings, the caller, and one
+DataLoader per child lookup so each level of a query is one Cypher round trip (no N+1)."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Sequence
+from functools import partial
+from typing import Any, TypeVar
+
+from anyio import to_thread
+from neo4j import Driver
+from srm.api.security import Principal
+from srm.api.services import analytics, records
+from srm.cypher import api_analytics, api_network, api_records
+from strawberry.dataloader import DataLoader
+from strawberry.fastapi import BaseContext
+from strawberry.types import Info as StrawberryInfo
+
+from srm.settings import Settings
+
+__all__ = ["Context", "Info"]
+
+T = TypeVar("T")
+PageKey = tuple[str, int, int]
+
+
+class Context(BaseContext):
+    """What every resolver gets as ``info.context``."""
+
+    def __init__(self, driver: Driver, settings: Settings, principal: Principal) -> None:
+        super().__init__()
+        self.driver = driver
+        self.settings = settings
+        self.principal = principal
+        self.database = settings.neo4j_database
+
+        def keyed(query: str) -> DataLoader[str, dict[str, Any] | None]:
+            return DataLoader(load_fn=self._batch(records.keyed_records, query))
+
+        def lists(query: str) -> DataLoader[str, list[dict[str, Any]]]:
+            return DataLoader(load_fn=self._batch(records.keyed_lists, query))
+
+        def paged(query: str) -> DataLoader[PageKey, records.Page]:
+            return DataLoader(load_fn=self._batch(records.pages, query))
+
+        self.customer = keyed(api_records.CUSTOMERS_BY_ID)
+        self.profile = keyed(api_records.PROFILES_BY_KEY)
+        self.person = keyed(api_records.PERSONS_BY_ID)
+        self.post = keyed(api_records.POSTS_BY_KEY)
+        self.brand = keyed(api_records.BRANDS_BY_NAME)
+        self.run_by_id = keyed(api_analytics.RUNS_BY_ID)
+        self.person_of_profile = keyed(api_records.PERSON_OF_PROFILES)
+        self.person_of_customer = keyed(api_records.PERSON_OF_CUSTOMERS)
+        self.community_of_profile = keyed(api_analytics.COMMUNITY_OF_PROFILES)
+        self.profiles_of_person = lists(api_records.PROFILES_OF_PERSONS)
+        self.customers_of_person = lists(api_records.CUSTOMERS_OF_PERSONS)
+        self.profiles_of_customer = lists(api_records.PROFILES_OF_CUSTOMERS)
+        self.customers_of_profile = lists(api_records.CUSTOMERS_OF_PROFILES)
+        self.official_profiles = lists(api_records.OFFICIAL_PROFILES_OF_BRANDS)
+        self.followers = paged(api_network.FOLLOWERS_PAGES)
+        self.following = paged(api_network.FOLLOWING_PAGES)
+        self.posts = paged(api_network.POSTS_PAGES)
+        self.mentions = paged(api_network.MENTIONS_PAGES)
+        self.amplifications = paged(api_network.AMPLIFICATIONS_PAGES)
+        self.influence: DataLoader[str, dict[str, Any] | None] = DataLoader(
+            load_fn=self._batch_plain(analytics.influence)
+        )
+        self.community_members: DataLoader[tuple[str, str, int], list[dict[str, Any]]] = DataLoader(
+            load_fn=self._batch_plain(analytics.community_members)
+        )
+
+    async def call(self, function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """Run a blocking service function (``function(driver, database, …)``) off the loop."""
+        return await to_thread.run_sync(
+            partial(function, self.driver, self.database, *args, **kwargs)
+        )
+
+    def _batch(
+        self, function: Callable[..., list[Any]], query: str
+    ) -> Callable[[Sequence[Any]], Awaitable[list[Any]]]:
+        async def load(keys: Sequence[Any]) -> list[Any]:
+            return await self.call(function, query, list(keys))
+
+        return load
+
+    def _batch_plain(
+        self, function: Callable[..., list[Any]]
+    ) -> Callable[[Sequence[Any]], Awaitable[list[Any]]]:
+        async def load(keys: Sequence[Any]) -> list[Any]:
+            return await self.call(function, list(keys))
+
+        return load
+
+
+Info = StrawberryInfo[Context, None]

@@ -1,0 +1,67 @@
+"""GraphiQL with the explorer plugin, served from SRM's own static files (no CDN), with
+example queries for marketers preloaded as tabs."""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from pathlib import Path
+
+__all__ = ["EXAMPLES", "STATIC_DIR", "STATIC_PATH", "graphiql_html"]
+
+STATIC_DIR = Path(__file__).parent / "static"
+STATIC_PATH = "/static"
+
+EXAMPLES: dict[str, str] = {
+    "top influencers who are customers": """\
+# Top influencers who are also CRM customers.
+# Send your key in the Headers tab: {"X-API-Key": "..."} (not needed in local demo mode).
+query TopInfluencersWhoAreCustomers {
+  influencers(filter: {customersOnly: true}, first: 10) {
+    edges {
+      node {
+        handle
+        platform
+        displayName
+        influence { value percentile explanation { followers mentionsReceived } }
+        customers { id firstName lastName company }
+      }
+    }
+    pageInfo { hasNextPage endCursor }
+  }
+}
+""",
+    "who amplified this post": """\
+# Who replied to, quoted or reposted a post (replace the id with one of yours).
+query WhoAmplifiedThisPost($post: ID! = "x:1") {
+  post(id: $post) {
+    text
+    author { handle }
+    amplifications(first: 20) {
+      totalCount
+      edges { node { kind createdAt author { handle followersCount } } }
+    }
+  }
+}
+""",
+    "accounts of this person": """\
+# Every account and CRM record of one person (replace the id with one of yours).
+query AccountsOfThisPerson($person: ID! = "person-1") {
+  person(id: $person) {
+    name
+    accounts { platform handle followersCount influence { value } }
+    customers { id firstName lastName city }
+  }
+}
+""",
+}
+
+
+@cache
+def graphiql_html() -> str:
+    """The GraphiQL page: vendored React 18.2.0, GraphiQL 3.8.3, explorer plugin 1.0.2."""
+    template = (STATIC_DIR / "graphiql.html").read_text(encoding="utf-8")
+    tabs = [{"query": query} for query in EXAMPLES.values()]
+    return template.replace("{{STATIC}}", STATIC_PATH).replace(
+        "{{TABS}}", json.dumps(tabs).replace("</", "<\\/")
+    )

@@ -1,0 +1,58 @@
+"""The ``/graphql`` route: strawberry's FastAPI router with SRM's context, access control
+and self-hosted GraphiQL."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.responses import HTMLResponse
+from srm.api.context import Context
+from srm.api.dependencies import authenticate, get_driver, get_settings
+from srm.api.graphiql import graphiql_html
+from srm.api.schema import build_schema
+from srm.api.security import Principal
+from strawberry.fastapi import GraphQLRouter
+
+from srm.settings import Settings
+
+__all__ = ["graphql_router"]
+
+GRAPHQL_ROLES = ("marketer", "analyst", "admin")
+
+
+def _is_graphiql_page(request: Request) -> bool:
+    return request.method == "GET" and "text/html" in request.headers.get("accept", "")
+
+
+async def graphql_principal(request: Request) -> Principal | None:
+    """The caller; the GraphiQL page itself (a GET for HTML) is served without a key."""
+    if _is_graphiql_page(request) and "query" not in request.query_params:
+        return None
+    return await authenticate(request, GRAPHQL_ROLES, action="use the GraphQL API")
+
+
+async def graphql_context(
+    request: Request,
+    principal: Annotated[Principal | None, Depends(graphql_principal)],
+    settings: Annotated[Settings, Depends(get_settings)],
+) -> Context:
+    anonymous = Principal(role="none", key_id="anonymous")
+    return Context(get_driver(request), settings, principal or anonymous)
+
+
+class SRMGraphQLRouter(GraphQLRouter):
+    """Renders SRM's offline GraphiQL instead of strawberry's CDN-based page."""
+
+    async def render_graphql_ide(self, request: Request) -> HTMLResponse:
+        return HTMLResponse(graphiql_html())
+
+
+def graphql_router(settings: Settings) -> GraphQLRouter:
+    """The router; GraphiQL (and introspection, see limits) is off in production."""
+    return SRMGraphQLRouter(
+        build_schema(settings.production),
+        context_getter=graphql_context,
+        graphql_ide=None if settings.production else "graphiql",
+        allow_queries_via_get=False,
+    )

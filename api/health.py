@@ -1,0 +1,44 @@
+"""``/healthz``: is the API up and does Neo4j answer (503 with the reason when not)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from anyio import fail_after, to_thread
+from fastapi import APIRouter, Depends
+from fastapi.responses import JSONResponse
+from neo4j import Driver
+from neo4j.exceptions import DriverError, Neo4jError
+from srm.api.dependencies import get_driver, get_settings
+
+from srm import db
+from srm.errors import SRMError
+from srm.settings import Settings
+
+__all__ = ["router"]
+
+router = APIRouter(tags=["health"])
+
+
+@router.get("/healthz", summary="Health of the API and its Neo4j connection")
+async def healthz(
+    driver: Annotated[Driver, Depends(get_driver)],
+    settings: Annotated[Settings, Depends(get_settings)],
+) -> JSONResponse:
+    # The driver's own timeouts bound the ping; fail_after is a last guard against a hang.
+    budget = settings.neo4j_connection_timeout_s + settings.neo4j_acquisition_timeout_s + 1
+    try:
+        with fail_after(budget):
+            await to_thread.run_sync(
+                lambda: db.ping(driver, database=settings.neo4j_database),
+                abandon_on_cancel=True,
+            )
+    except (SRMError, TimeoutError, DriverError, Neo4jError) as error:
+        message = (
+            str(error)
+            if isinstance(error, SRMError)
+            else "Neo4j did not answer in time or refused the ping; check NEO4J_URI and the "
+            "server's log."
+        )
+        return JSONResponse({"status": "unavailable", "neo4j": message}, status_code=503)
+    return JSONResponse({"status": "ok", "neo4j": "ok"})

@@ -1,0 +1,209 @@
+"""Query limits and error masking for the GraphQL endpoint.
+
+Limits: depth ≤ 10, aliases ≤ 15, tokens ≤ 2,000, ``first``/``limit`` ≤ 100 and a cost
+budget (each field costs the product of the list sizes above it). Batched requests are off
+(strawberry's default). In production, introspection, field suggestions and GraphiQL are
+off. Errors: messages of :class:`ClientError`, :class:`~srm.api.security.AccessDenied` and
+GraphQL validation reach the client; anything else is logged with a correlation id and the
+client gets only "Internal error (reference …)" — no Neo4j message, Cypher or personal data.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Iterator
+from functools import partial
+from typing import Any
+
+from graphql import (
+    FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    GraphQLError,
+    InlineFragmentNode,
+    IntValueNode,
+    OperationDefinitionNode,
+    SelectionSetNode,
+    ValidationContext,
+    ValidationRule,
+)
+from srm.api.security import AccessDenied
+from strawberry.extensions import (
+    AddValidationRules,
+    DisableIntrospection,
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    QueryDepthLimiter,
+    SchemaExtension,
+)
+
+from srm.errors import NotFoundError, StoreUnavailable
+from srm.errors import ValidationError as SRMValidationError
+
+__all__ = [
+    "MAX_ALIASES",
+    "MAX_COST",
+    "MAX_DEPTH",
+    "MAX_FIRST",
+    "MAX_TOKENS",
+    "ClientError",
+    "MaskErrors",
+    "check_first",
+    "schema_extensions",
+]
+
+log = logging.getLogger("srm.api")
+
+MAX_DEPTH = 10
+MAX_ALIASES = 15
+MAX_TOKENS = 2_000
+MAX_FIRST = 100
+MAX_COST = 20_000
+# What a list field without a size argument is assumed to return, for the cost budget.
+DEFAULT_LIST_SIZE = 10
+_SIZE_ARGUMENTS = ("first", "limit")
+
+
+class ClientError(Exception):
+    """A request the caller can fix (bad argument, unknown cursor); its message is shown."""
+
+
+def check_first(first: int, name: str = "first") -> int:
+    """``first`` within 1..MAX_FIRST, else a :class:`ClientError` that says the range."""
+    if not 1 <= first <= MAX_FIRST:
+        raise ClientError(f"'{name}' must be between 1 and {MAX_FIRST} (got {first}).")
+    return first
+
+
+def _cost_rule(budget: int) -> type[ValidationRule]:
+    class CostBudget(ValidationRule):
+        """Rejects operations whose estimated result size exceeds the budget."""
+
+        def __init__(self, context: ValidationContext) -> None:
+            super().__init__(context)
+            self.fragments = {
+                definition.name.value: definition
+                for definition in context.document.definitions
+                if isinstance(definition, FragmentDefinitionNode)
+            }
+
+        def enter_operation_definition(self, node: OperationDefinitionNode, *_: Any) -> None:
+            cost = self._cost(node.selection_set, 1, frozenset())
+            if cost > budget:
+                self.report_error(
+                    GraphQLError(
+                        f"Query too expensive: estimated cost {cost:,} exceeds the budget of "
+                        f"{budget:,} (list sizes multiplied through nesting). Ask for fewer "
+                        "items per level ('first') or nest fewer lists.",
+                        node,
+                    )
+                )
+
+        def _cost(self, selections: SelectionSetNode | None, factor: int, seen: frozenset) -> int:
+            if selections is None:
+                return 0
+            total = 0
+            for selection in selections.selections:
+                if isinstance(selection, FieldNode):
+                    size = self._size(selection)
+                    total += factor
+                    if selection.selection_set is not None:
+                        total += self._cost(selection.selection_set, factor * size, seen)
+                elif isinstance(selection, InlineFragmentNode):
+                    total += self._cost(selection.selection_set, factor, seen)
+                elif isinstance(selection, FragmentSpreadNode):
+                    name = selection.name.value
+                    # Cycles are reported by graphql's own NoFragmentCycles rule.
+                    if name in seen or name not in self.fragments:
+                        continue
+                    fragment = self.fragments[name]
+                    total += self._cost(fragment.selection_set, factor, seen | {name})
+            return total
+
+        def _size(self, field: FieldNode) -> int:
+            for argument in field.arguments or ():
+                if argument.name.value in _SIZE_ARGUMENTS:
+                    if isinstance(argument.value, IntValueNode):
+                        value = int(argument.value.value)
+                        if value > MAX_FIRST:
+                            self.report_error(
+                                GraphQLError(
+                                    f"'{argument.name.value}' may be at most {MAX_FIRST} "
+                                    f"(got {value}); page with 'after' instead.",
+                                    argument,
+                                )
+                            )
+                        return max(value, 1)
+                    return MAX_FIRST
+            return DEFAULT_LIST_SIZE if field.name.value in _LIST_FIELDS else 1
+
+    return CostBudget
+
+
+# Fields that return lists without a size argument (from the schema); others count as one.
+_LIST_FIELDS = frozenset(
+    {"profiles", "customers", "accounts", "officialProfiles", "mentioned", "nodes", "edges"}
+)
+
+
+class MaskErrors(SchemaExtension):
+    """Keeps client-fixable messages, replaces the rest with a correlation id, and turns a
+    rejected operation (no data at all) into an HTTP 4xx status."""
+
+    def on_operation(self) -> Iterator[None]:
+        yield
+        result = self.execution_context.result
+        if result is None or not result.errors:
+            return
+        status = 0
+        masked: list[GraphQLError] = []
+        for error in result.errors:
+            original = error.original_error
+            if isinstance(original, AccessDenied):
+                status = max(status, original.status)
+                masked.append(error)
+            elif original is None or isinstance(
+                original, ClientError | NotFoundError | SRMValidationError
+            ):
+                status = max(status, 400)
+                masked.append(error)
+            elif isinstance(original, StoreUnavailable):
+                status = max(status, 503)
+                masked.append(_replace(error, "The graph database is not reachable; try later."))
+            else:
+                reference = uuid.uuid4().hex[:12]
+                log.error(
+                    "GraphQL error %s at %s: %s",
+                    reference,
+                    error.path,
+                    type(original).__name__,
+                    exc_info=original,
+                )
+                status = max(status, 500)
+                masked.append(_replace(error, f"Internal error (reference {reference})."))
+        result.errors = masked
+        response = getattr(self.execution_context.context, "response", None)
+        if result.data is None and response is not None and status:
+            response.status_code = status
+
+
+def _replace(error: GraphQLError, message: str) -> GraphQLError:
+    return GraphQLError(
+        message, nodes=error.nodes, source=error.source, positions=error.positions, path=error.path
+    )
+
+
+def schema_extensions(production: bool) -> list[Any]:
+    """Factories of the schema's extensions (one instance per request): limits always,
+    introspection off in production."""
+    extensions: list[Any] = [
+        partial(MaxTokensLimiter, max_token_count=MAX_TOKENS),
+        partial(QueryDepthLimiter, max_depth=MAX_DEPTH),
+        partial(MaxAliasesLimiter, max_alias_count=MAX_ALIASES),
+        partial(AddValidationRules, [_cost_rule(MAX_COST)]),
+        MaskErrors,
+    ]
+    if production:
+        extensions.append(DisableIntrospection)
+    return extensions

@@ -1,0 +1,151 @@
+"""REST enrichment for CRM systems: ``POST /api/v1/enrich`` (role crm or admin)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from anyio import to_thread
+from fastapi import APIRouter, Depends, HTTPException
+from neo4j import Driver
+from pydantic import BaseModel, Field, model_validator
+from srm.api.dependencies import get_driver, get_settings, principal_with_roles
+from srm.api.security import Principal
+from srm.api.services.enrich import enrich
+from srm.api.types.paging import iso
+
+from srm.errors import StoreUnavailable
+from srm.settings import Settings
+
+__all__ = ["MAX_BATCH", "router"]
+
+MAX_BATCH = 1_000
+
+router = APIRouter(prefix="/api/v1", tags=["enrichment"])
+
+
+class EnrichKey(BaseModel):
+    """One key: exactly one of customer_id, email, phone, or platform + handle."""
+
+    customer_id: str | None = Field(default=None, max_length=200)
+    email: str | None = Field(default=None, max_length=320)
+    phone: str | None = Field(default=None, max_length=50)
+    platform: str | None = Field(default=None, max_length=50)
+    handle: str | None = Field(default=None, max_length=200)
+
+    @model_validator(mode="after")
+    def one_key(self) -> EnrichKey:
+        given = [
+            name for name in ("customer_id", "email", "phone", "handle") if getattr(self, name)
+        ]
+        if len(given) != 1:
+            raise ValueError(
+                "give exactly one of customer_id, email, phone or handle (with platform)"
+            )
+        if self.handle and not self.platform:
+            raise ValueError("a handle needs its platform (e.g. 'x', 'mastodon')")
+        return self
+
+    def as_row(self, index: int) -> dict[str, Any]:
+        if self.customer_id:
+            return {"index": index, "kind": "customer_id", "value": self.customer_id.strip()}
+        if self.email:
+            return {"index": index, "kind": "email", "value": self.email.strip()}
+        if self.phone:
+            return {"index": index, "kind": "phone", "value": self.phone.strip()}
+        return {
+            "index": index,
+            "kind": "handle",
+            "value": (self.handle or "").strip().removeprefix("@"),
+            "platform": (self.platform or "").strip().lower(),
+        }
+
+
+class EnrichRequest(BaseModel):
+    keys: list[EnrichKey] = Field(min_length=1, max_length=MAX_BATCH)
+
+
+class LinkedProfile(BaseModel):
+    profile_id: str
+    platform: str | None
+    handle: str | None
+
+
+class Enrichment(BaseModel):
+    index: int = Field(description="Position of the key in the request.")
+    customer_id: str | None
+    person_id: str | None
+    profiles: list[LinkedProfile]
+    influence_score: float | None = Field(description="Highest score among the profiles.")
+    influence_percentile: float | None
+    community_id: str | None
+    segments: list[str]
+    last_activity: str | None = Field(description="Newest post among the profiles (ISO 8601).")
+
+
+class UnknownKey(BaseModel):
+    index: int
+    kind: str = Field(description="customer_id, email, phone or handle (the value is not echoed).")
+
+
+class EnrichResponse(BaseModel):
+    results: list[Enrichment]
+    unknown: list[UnknownKey]
+
+
+@router.post(
+    "/enrich",
+    response_model=EnrichResponse,
+    summary="Enrich up to 1,000 customer keys with graph knowledge",
+    responses={
+        401: {"description": "Missing or unknown API key."},
+        403: {"description": "The key's role is not crm or admin."},
+        422: {"description": "A key is malformed or the batch has more than 1,000 keys."},
+        429: {"description": "Rate limit exceeded; see Retry-After."},
+        503: {"description": "Neo4j is not reachable."},
+    },
+)
+async def enrich_keys(
+    request: EnrichRequest,
+    principal: Annotated[
+        Principal, Depends(principal_with_roles("crm", "admin", action="enrich customer keys"))
+    ],
+    driver: Annotated[Driver, Depends(get_driver)],
+    settings: Annotated[Settings, Depends(get_settings)],
+) -> EnrichResponse:
+    """For each key: the person it resolves to, linked profiles, influence (score and
+    percentile), community, segments and last activity. Keys with no match are listed in
+    ``unknown`` by position and kind — never as errors, and their values are not echoed."""
+    rows = [key.as_row(index) for index, key in enumerate(request.keys)]
+    try:
+        found = await to_thread.run_sync(enrich, driver, settings.neo4j_database, rows)
+    except StoreUnavailable as error:
+        raise HTTPException(503, str(error)) from error
+    results = []
+    unknown = []
+    for row in rows:
+        match = found.get(row["index"])
+        if match is None:
+            unknown.append(UnknownKey(index=row["index"], kind=row["kind"]))
+            continue
+        community = match["community_id"]
+        results.append(
+            Enrichment(
+                index=row["index"],
+                customer_id=match["customer_id"],
+                person_id=match["person_id"],
+                profiles=[
+                    LinkedProfile(
+                        profile_id=profile["profile_key"],
+                        platform=profile["platform"],
+                        handle=profile["handle"],
+                    )
+                    for profile in match["profiles"]
+                ],
+                influence_score=match["influence_score"],
+                influence_percentile=match["influence_percentile"],
+                community_id=str(community) if community is not None else None,
+                segments=match["segments"],
+                last_activity=iso(match["last_activity"]),
+            )
+        )
+    return EnrichResponse(results=results, unknown=unknown)

@@ -1,0 +1,253 @@
+"""The GraphQL schema: root queries (thin: each calls one service function or DataLoader)
+and the schema factory with limits and masking (``srm.api.limits``)."""
+
+from __future__ import annotations
+
+from enum import Enum
+
+import strawberry
+from srm.api.context import Info
+from srm.api.limits import ClientError, check_first, schema_extensions
+from srm.api.services import analytics, network, records
+from srm.api.types.brand import AudienceOverlap, Brand
+from srm.api.types.community import Community
+from srm.api.types.customer import Customer, require_contact_access
+from srm.api.types.merge import MergeCandidateConnection, merge_candidate_connection
+from srm.api.types.network import Edge, Network, Reach, SearchHit
+from srm.api.types.paging import encode_cursor, page_info, window
+from srm.api.types.person import Person
+from srm.api.types.post import Post
+from srm.api.types.profile import Profile, ProfileConnection, ProfileEdge
+from srm.api.types.run import AlgorithmRun
+from srm.api.types.segment import Segment
+from strawberry.schema.config import StrawberryConfig
+
+__all__ = ["Query", "build_schema", "export_sdl"]
+
+MAX_EGO_DEPTH = 3
+
+
+@strawberry.enum(description="Orderings of the influencer list.")
+class InfluencerOrder(Enum):
+    SCORE = "score"
+
+
+@strawberry.enum(description="Review states of a merge candidate.")
+class MergeStatus(Enum):
+    CANDIDATE = "candidate"
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"
+
+
+@strawberry.input(description="Which profiles to rank; every field narrows the list.")
+class InfluencerFilter:
+    platform: str | None = None
+    community: str | None = strawberry.field(default=None, description="A community id.")
+    customers_only: bool = strawberry.field(
+        default=False, description="Only profiles linked to a CRM customer."
+    )
+    brand: str | None = strawberry.field(
+        default=None, description="Only followers of this brand's official profiles."
+    )
+
+
+def _network(found: tuple[list, list] | None) -> Network | None:
+    if found is None:
+        return None
+    nodes, edges = found
+    return Network(
+        nodes=[Profile(record=record) for record in nodes],
+        edges=[
+            Edge(source=edge["source"], target=edge["target"], type=edge["type"]) for edge in edges
+        ],
+    )
+
+
+@strawberry.type
+class Query:
+    @strawberry.field(description="A CRM customer by id, or by email (analyst and admin only).")
+    async def customer(
+        self, info: Info, id: strawberry.ID | None = None, email: str | None = None
+    ) -> Customer | None:
+        if (id is None) == (email is None):
+            raise ClientError("Give exactly one of 'id' or 'email'.")
+        if id is not None:
+            return Customer.of(await info.context.customer.load(str(id)))
+        require_contact_access(info, "lookup by email")
+        return Customer.of(await info.context.call(records.customer_by_email, email))
+
+    @strawberry.field(description="A profile by id ('platform:native_id') or platform + handle.")
+    async def profile(
+        self,
+        info: Info,
+        id: strawberry.ID | None = None,
+        platform: str | None = None,
+        handle: str | None = None,
+    ) -> Profile | None:
+        if id is not None:
+            return Profile.of(await info.context.profile.load(str(id)))
+        if platform is None or handle is None:
+            raise ClientError("Give 'id', or both 'platform' and 'handle'.")
+        return Profile.of(await info.context.call(records.profile_by_handle, platform, handle))
+
+    @strawberry.field(description="A person with all their accounts and CRM records.")
+    async def person(self, info: Info, id: strawberry.ID) -> Person | None:
+        return Person.of(await info.context.person.load(str(id)))
+
+    @strawberry.field(description="A post by id ('platform:native_id').")
+    async def post(self, info: Info, id: strawberry.ID) -> Post | None:
+        return Post.of(await info.context.post.load(str(id)))
+
+    @strawberry.field(description="Full-text search over names, handles, bios and companies.")
+    async def search(self, info: Info, text: str, first: int = 20) -> list[SearchHit]:
+        check_first(first)
+        hits = await info.context.call(records.search, text, first)
+        results = []
+        for label, record, score in hits:
+            hit = SearchHit(score=score, kind=label)
+            if label == "Customer":
+                hit.customer = Customer(record=record)
+            elif label == "Person":
+                hit.person = Person(record=record)
+            else:
+                hit.profile = Profile(record=record)
+            results.append(hit)
+        return results
+
+    @strawberry.field(description="Profiles within 'depth' (1–3) hops and the edges among them.")
+    async def ego_network(
+        self, info: Info, id: strawberry.ID, depth: int = 1, limit: int = 50
+    ) -> Network | None:
+        if not 1 <= depth <= MAX_EGO_DEPTH:
+            raise ClientError(f"'depth' must be between 1 and {MAX_EGO_DEPTH} (got {depth}).")
+        check_first(limit, "limit")
+        return _network(await info.context.call(network.ego_network, str(id), depth, limit))
+
+    @strawberry.field(description="One shortest follow/mention path between two profiles.")
+    async def shortest_path(self, info: Info, a: strawberry.ID, b: strawberry.ID) -> Network | None:
+        return _network(await info.context.call(network.shortest_path, str(a), str(b)))
+
+    @strawberry.field(description="Profiles ranked by influence score, highest first.")
+    async def influencers(
+        self,
+        info: Info,
+        filter: InfluencerFilter | None = None,
+        order_by: InfluencerOrder = InfluencerOrder.SCORE,
+        first: int = 20,
+        after: str | None = None,
+    ) -> ProfileConnection:
+        offset, first = window(first, after)
+        where = filter or InfluencerFilter()
+        found = await info.context.call(
+            analytics.influencers,
+            analytics.InfluencerFilter(
+                platform=where.platform,
+                community=where.community,
+                customers_only=where.customers_only,
+                brand=where.brand,
+            ),
+            offset,
+            first + 1,
+        )
+        kept = found[:first]
+        return ProfileConnection(
+            edges=[
+                ProfileEdge(cursor=encode_cursor(offset + index), node=Profile(record=record))
+                for index, record in enumerate(kept)
+            ],
+            page_info=page_info(offset, len(kept), len(found) > first),
+            total_count=None,
+        )
+
+    @strawberry.field(description="Communities of the latest run, largest first.")
+    async def communities(self, info: Info, first: int = 20) -> list[Community]:
+        check_first(first)
+        return [Community(record=r) for r in await info.context.call(analytics.communities, first)]
+
+    @strawberry.field(description="Direct and second-degree follower reach of a profile.")
+    async def reach(self, info: Info, id: strawberry.ID) -> Reach | None:
+        found = await info.context.call(analytics.reach, str(id))
+        if found is None:
+            return None
+        return Reach(
+            profile_id=strawberry.ID(found["key"]),
+            direct=found["direct"],
+            second_degree=found["second_degree"],
+            total=found["direct"] + found["second_degree"],
+            estimated=found["estimated"],
+            run_id=found["run_id"],
+        )
+
+    @strawberry.field(description="Brands (own and competitors).")
+    async def brands(self, info: Info) -> list[Brand]:
+        return [Brand(record=record) for record in await info.context.call(records.brands)]
+
+    @strawberry.field(description="Marketing segments, optionally of one brand.")
+    async def segments(self, info: Info, brand: str | None = None) -> list[Segment]:
+        return [Segment(record=r) for r in await info.context.call(analytics.segments, brand)]
+
+    @strawberry.field(
+        description="Audience overlap of brand A with brand B, or with the CRM when brandB is "
+        "omitted."
+    )
+    async def audience_overlap(
+        self, info: Info, brand_a: str, brand_b: str | None = None
+    ) -> AudienceOverlap | None:
+        found = await info.context.call(analytics.overlap, brand_a, brand_b, 10)
+        if found is None:
+            return None
+        sample = await info.context.profile.load_many(found.sample_keys)
+        return AudienceOverlap(
+            brand_a=brand_a,
+            compared_with=brand_b or "crm",
+            size_a=found.size_a,
+            size_b=found.size_b,
+            overlap=found.overlap,
+            jaccard=found.jaccard,
+            sample=[Profile(record=record) for record in sample if record is not None],
+        )
+
+    @strawberry.field(description="Identity-resolution pairs to review (analyst and admin).")
+    async def merge_candidates(
+        self,
+        info: Info,
+        status: MergeStatus | None = MergeStatus.CANDIDATE,
+        min_probability: float = 0.0,
+        first: int = 20,
+        after: str | None = None,
+    ) -> MergeCandidateConnection:
+        info.context.principal.require("analyst", "admin", action="review merge candidates")
+        offset, first = window(first, after)
+        rows = await info.context.call(
+            analytics.merge_candidates,
+            status.value if status else None,
+            min_probability,
+            offset,
+            first + 1,
+        )
+        return merge_candidate_connection(rows, offset, first)
+
+    @strawberry.field(description="One analysis run (poll it after runAnalysis).")
+    async def algorithm_run(self, info: Info, id: strawberry.ID) -> AlgorithmRun | None:
+        return AlgorithmRun.of(await info.context.run_by_id.load(str(id)))
+
+    @strawberry.field(description="Recent analysis runs, newest first.")
+    async def algorithm_runs(self, info: Info, first: int = 20) -> list[AlgorithmRun]:
+        check_first(first)
+        return [
+            AlgorithmRun(record=r) for r in await info.context.call(analytics.recent_runs, first)
+        ]
+
+
+def build_schema(production: bool) -> strawberry.Schema:
+    """The schema with its limits; introspection and field suggestions off in production."""
+    return strawberry.Schema(
+        query=Query,
+        extensions=schema_extensions(production),
+        config=StrawberryConfig(disable_field_suggestions=production),
+    )
+
+
+def export_sdl() -> str:
+    """The schema in SDL, as committed in api/schema.graphql."""
+    return build_schema(production=False).as_str() + "\n"

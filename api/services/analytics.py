@@ -1,0 +1,153 @@
+"""Analysis results for the API: influencers, communities, reach, segments, audience
+overlap, merge candidates and algorithm runs (reads only; graph/ computes them)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from neo4j import Driver
+from srm.cypher import api_analytics
+
+from srm.store import read
+
+__all__ = [
+    "InfluencerFilter",
+    "Overlap",
+    "communities",
+    "influencers",
+    "merge_candidates",
+    "overlap",
+    "reach",
+    "recent_runs",
+    "segments",
+]
+
+Record = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class InfluencerFilter:
+    platform: str | None = None
+    community: str | None = None
+    customers_only: bool = False
+    brand: str | None = None
+
+
+@dataclass(frozen=True)
+class Overlap:
+    size_a: int
+    size_b: int
+    overlap: int
+    sample_keys: list[str]
+
+    @property
+    def jaccard(self) -> float:
+        union = self.size_a + self.size_b - self.overlap
+        return self.overlap / union if union else 0.0
+
+
+def influencers(
+    driver: Driver, database: str, where: InfluencerFilter, offset: int, limit: int
+) -> list[Record]:
+    """Scored profiles matching ``where``, highest influence first."""
+    rows = read(
+        driver,
+        api_analytics.INFLUENCERS_PAGE,
+        database,
+        platform=where.platform.lower() if where.platform else None,
+        community=where.community,
+        customers_only=where.customers_only,
+        brand=where.brand,
+        offset=offset,
+        limit=limit,
+    )
+    return [row["record"] for row in rows]
+
+
+def influence(driver: Driver, database: str, ids: list[str]) -> list[Record | None]:
+    """Score, percentile, run and the score's inputs per profile key (None: not scored)."""
+    rows = read(driver, api_analytics.INFLUENCE_OF_PROFILES, database, ids=list(set(ids)))
+    found = {row["key"]: row for row in rows}
+    return [found.get(key) for key in ids]
+
+
+def communities(driver: Driver, database: str, limit: int) -> list[Record]:
+    """Communities of the latest community run, largest first."""
+    rows = read(driver, api_analytics.COMMUNITIES_LATEST, database, limit=limit)
+    return [row["record"] for row in rows]
+
+
+def community_members(
+    driver: Driver, database: str, requests: list[tuple[Any, Any, int]]
+) -> list[list[Record]]:
+    """Most influential members per ``(community_id, run_id, first)``."""
+    rows_in = [
+        {"community_id": community, "run_id": run, "first": first}
+        for community, run, first in set(requests)
+    ]
+    rows = read(driver, api_analytics.COMMUNITY_TOP_MEMBERS, database, rows=rows_in)
+    found = {row["key"]: row["records"] for row in rows}
+    return [found.get(f"{community}@{run}", []) for community, run, _ in requests]
+
+
+def reach(driver: Driver, database: str, key: str) -> Record | None:
+    rows = read(driver, api_analytics.REACH, database, key=key)
+    return rows[0] if rows else None
+
+
+def segments(driver: Driver, database: str, brand: str | None) -> list[Record]:
+    return [row["record"] for row in read(driver, api_analytics.SEGMENTS, database, brand=brand)]
+
+
+def overlap(
+    driver: Driver, database: str, brand_a: str, brand_b: str | None, sample: int
+) -> Overlap | None:
+    """Audience overlap of two brands, or of a brand and the CRM when ``brand_b`` is None."""
+    if brand_b is None:
+        rows = read(
+            driver, api_analytics.AUDIENCE_OVERLAP_CRM, database, brand_a=brand_a, sample=sample
+        )
+    else:
+        rows = read(
+            driver,
+            api_analytics.AUDIENCE_OVERLAP_BRANDS,
+            database,
+            brand_a=brand_a,
+            brand_b=brand_b,
+            sample=sample,
+        )
+    return Overlap(**rows[0]) if rows else None
+
+
+def merge_candidates(
+    driver: Driver,
+    database: str,
+    status: str | None,
+    min_probability: float,
+    offset: int,
+    limit: int,
+) -> list[Record]:
+    """SAME_AS pairs, most probable first; ``evidence`` parsed when stored as JSON text."""
+    rows = read(
+        driver,
+        api_analytics.MERGE_CANDIDATES_PAGE,
+        database,
+        status=status,
+        min_probability=min_probability,
+        offset=offset,
+        limit=limit,
+    )
+    for row in rows:
+        evidence = row["candidate"].get("evidence")
+        if isinstance(evidence, str):
+            try:
+                row["candidate"]["evidence"] = json.loads(evidence)
+            except ValueError:
+                row["candidate"]["evidence"] = {"text": evidence}
+    return rows
+
+
+def recent_runs(driver: Driver, database: str, limit: int) -> list[Record]:
+    return [row["record"] for row in read(driver, api_analytics.RECENT_RUNS, database, limit=limit)]

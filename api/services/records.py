@@ -1,0 +1,111 @@
+"""Record lookups, batched by key (the load functions behind the GraphQL DataLoaders)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from neo4j import Driver
+from srm.cypher import api_records
+
+from srm.store import read
+
+__all__ = [
+    "Page",
+    "brands",
+    "customer_by_email",
+    "keyed_lists",
+    "keyed_records",
+    "pages",
+    "profile_by_handle",
+    "search",
+]
+
+Record = dict[str, Any]
+
+# Lucene query syntax characters: user text is searched as plain words, never as a query.
+_LUCENE_SPECIAL = re.compile(r'([+\-&|!(){}\[\]^"~*?:\\/])')
+
+
+@dataclass(frozen=True)
+class Page:
+    """One slice of a list: ``records`` may hold one item more than asked (next page)."""
+
+    total: int
+    records: list[Record]
+
+
+def keyed_records(
+    driver: Driver, database: str, query: str, ids: Sequence[str]
+) -> list[Record | None]:
+    """One record (or None) per id, in the order of ``ids``; ``query`` reads ``$ids``."""
+    rows = read(driver, query, database, ids=list(dict.fromkeys(ids)))
+    found = {row["key"]: row["record"] for row in rows}
+    return [found.get(key) for key in ids]
+
+
+def keyed_lists(
+    driver: Driver, database: str, query: str, ids: Sequence[str]
+) -> list[list[Record]]:
+    """A list of records per id (empty when none), in the order of ``ids``."""
+    rows = read(driver, query, database, ids=list(dict.fromkeys(ids)))
+    found = {row["key"]: row["records"] for row in rows}
+    return [found.get(key, []) for key in ids]
+
+
+def pages(
+    driver: Driver, database: str, query: str, requests: Sequence[tuple[str, int, int]]
+) -> list[Page]:
+    """Pages for ``(key, offset, first)`` requests in one statement reading ``$rows``."""
+    rows_in = [
+        {"key": key, "offset": offset, "first": first}
+        for key, offset, first in dict.fromkeys(requests)
+    ]
+    rows = read(driver, query, database, rows=rows_in)
+    found = {
+        (row["key"], row["offset"], row["first"]): Page(total=row["total"], records=row["records"])
+        for row in rows
+    }
+    return [found.get(request) or Page(total=0, records=[]) for request in requests]
+
+
+def customer_by_email(driver: Driver, database: str, email: str) -> Record | None:
+    rows = read(driver, api_records.CUSTOMERS_BY_EMAIL, database, email=email.strip())
+    return rows[0]["record"] if rows else None
+
+
+def profile_by_handle(driver: Driver, database: str, platform: str, handle: str) -> Record | None:
+    rows = read(
+        driver,
+        api_records.PROFILES_BY_HANDLE,
+        database,
+        platform=platform.strip().lower(),
+        handle=handle.strip().removeprefix("@"),
+    )
+    return rows[0]["record"] if rows else None
+
+
+def brands(driver: Driver, database: str) -> list[Record]:
+    return [row["record"] for row in read(driver, api_records.BRANDS, database)]
+
+
+def search(driver: Driver, database: str, text: str, limit: int) -> list[tuple[str, Record, float]]:
+    """Full-text hits ``(label, record, score)`` over names, handles and bios, best first.
+
+    The text is matched as words (special characters escaped); each word may be a prefix.
+    """
+    words = [_LUCENE_SPECIAL.sub(r"\\\1", word) for word in text.split()]
+    if not words:
+        return []
+    query = " ".join(f"{word}*" if len(word) > 2 else word for word in words)
+    rows = read(driver, api_records.SEARCH, database, text=query, limit=limit)
+    hits = []
+    for row in rows:
+        labels = row["labels"]
+        label = next(
+            (name for name in ("Customer", "Profile", "Person") if name in labels), labels[0]
+        )
+        hits.append((label, row["record"], float(row["score"])))
+    return hits

@@ -1,0 +1,43 @@
+"""Brand: the own brand or a competitor, with its official profiles."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import strawberry
+from srm.api.context import Info
+from srm.api.types.profile import Profile
+
+__all__ = ["AudienceOverlap", "Brand"]
+
+
+@strawberry.type(description="A brand (own or competitor).")
+class Brand:
+    record: strawberry.Private[dict[str, Any]]
+
+    @strawberry.field
+    def name(self) -> str:
+        return str(self.record["name"])
+
+    @strawberry.field
+    def competitor(self) -> bool | None:
+        return self.record.get("competitor")
+
+    @strawberry.field
+    async def official_profiles(self, info: Info) -> list[Profile]:
+        found = await info.context.official_profiles.load(self.record["name"])
+        return [Profile(record=record) for record in found]
+
+
+@strawberry.type(
+    description="Overlap of two audiences: followers of brand A's official profiles and "
+    "either brand B's followers or the profiles linked to CRM customers."
+)
+class AudienceOverlap:
+    brand_a: str
+    compared_with: str = strawberry.field(description="Brand B's name, or 'crm'.")
+    size_a: int
+    size_b: int
+    overlap: int
+    jaccard: float
+    sample: list[Profile] = strawberry.field(description="Up to 10 profiles in both.")

@@ -1,0 +1,94 @@
+"""MergeCandidate: a SAME_AS pair from identity resolution, with its evidence."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import strawberry
+from srm.api.types.customer import Customer
+from srm.api.types.paging import PageInfo, encode_cursor, iso, page_info
+from srm.api.types.profile import Profile
+from strawberry.scalars import JSON
+
+__all__ = [
+    "MergeCandidate",
+    "MergeCandidateConnection",
+    "Record",
+    "merge_candidate_connection",
+]
+
+Record = Annotated[
+    Customer | Profile,
+    strawberry.union("Record", description="A CRM customer or a social profile."),
+]
+
+
+@strawberry.type(description="Two records that may be the same person.")
+class MergeCandidate:
+    row: strawberry.Private[dict[str, Any]]
+
+    @strawberry.field(description="'left_id|right_id'; pass it to acceptMerge/rejectMerge.")
+    def id(self) -> strawberry.ID:
+        return strawberry.ID(f"{self.row['left_id']}|{self.row['right_id']}")
+
+    @strawberry.field
+    def left(self) -> Record:
+        return _record(self.row["left_is_customer"], self.row["left_record"])
+
+    @strawberry.field
+    def right(self) -> Record:
+        return _record(self.row["right_is_customer"], self.row["right_record"])
+
+    @strawberry.field(description="Match probability (0–1).")
+    def probability(self) -> float | None:
+        value = self.row["candidate"].get("probability")
+        return float(value) if value is not None else None
+
+    @strawberry.field(description="candidate, accepted or rejected.")
+    def status(self) -> str | None:
+        return self.row["candidate"].get("status")
+
+    @strawberry.field(description="Per-comparison contributions to the score (waterfall).")
+    def evidence(self) -> JSON | None:
+        return self.row["candidate"].get("evidence")
+
+    @strawberry.field
+    def model_version(self) -> str | None:
+        return self.row["candidate"].get("model_version")
+
+    @strawberry.field
+    def reviewed_by(self) -> str | None:
+        return self.row["candidate"].get("reviewed_by")
+
+    @strawberry.field
+    def reviewed_at(self) -> str | None:
+        return iso(self.row["candidate"].get("reviewed_at"))
+
+
+def _record(is_customer: bool, record: dict[str, Any]) -> Customer | Profile:
+    return Customer(record=record) if is_customer else Profile(record=record)
+
+
+@strawberry.type
+class MergeCandidateEdge:
+    cursor: str
+    node: MergeCandidate
+
+
+@strawberry.type(description="A page of merge candidates, most probable first.")
+class MergeCandidateConnection:
+    edges: list[MergeCandidateEdge]
+    page_info: PageInfo
+
+
+def merge_candidate_connection(
+    rows: list[dict[str, Any]], offset: int, first: int
+) -> MergeCandidateConnection:
+    kept = rows[:first]
+    return MergeCandidateConnection(
+        edges=[
+            MergeCandidateEdge(cursor=encode_cursor(offset + index), node=MergeCandidate(row=row))
+            for index, row in enumerate(kept)
+        ],
+        page_info=page_info(offset, len(kept), len(rows) > first),
+    )

@@ -1,0 +1,63 @@
+"""Relay cursor paging shared by every connection: opaque cursors over stable orderings."""
+
+from __future__ import annotations
+
+import base64
+from typing import Any
+
+import strawberry
+from srm.api.limits import ClientError, check_first
+
+__all__ = ["PageInfo", "decode_cursor", "encode_cursor", "iso", "page_info", "window"]
+
+_PREFIX = "srm:"
+
+
+@strawberry.type(description="Relay page information.")
+class PageInfo:
+    has_next_page: bool
+    has_previous_page: bool
+    start_cursor: str | None
+    end_cursor: str | None
+
+
+def encode_cursor(position: int) -> str:
+    return base64.urlsafe_b64encode(f"{_PREFIX}{position}".encode()).decode()
+
+
+def decode_cursor(cursor: str) -> int:
+    """The position after which the next page starts; ClientError for a foreign cursor."""
+    try:
+        text = base64.urlsafe_b64decode(cursor.encode()).decode()
+        if not text.startswith(_PREFIX):
+            raise ValueError(cursor)
+        position = int(text.removeprefix(_PREFIX))
+        if position < 0:
+            raise ValueError(cursor)
+    except ValueError as error:
+        raise ClientError(
+            "'after' is not a cursor returned by this API; pass an endCursor or edge cursor."
+        ) from error
+    return position
+
+
+def window(first: int, after: str | None) -> tuple[int, int]:
+    """``(offset, first)`` of the requested page, with ``first`` checked (1..100)."""
+    check_first(first)
+    return (decode_cursor(after) + 1 if after else 0), first
+
+
+def page_info(offset: int, count: int, has_next: bool) -> PageInfo:
+    return PageInfo(
+        has_next_page=has_next,
+        has_previous_page=offset > 0,
+        start_cursor=encode_cursor(offset) if count else None,
+        end_cursor=encode_cursor(offset + count - 1) if count else None,
+    )
+
+
+def iso(value: Any) -> str | None:
+    """Neo4j temporal values and strings as ISO-8601 text."""
+    if value is None:
+        return None
+    return value.isoformat() if hasattr(value, "isoformat") else str(value)

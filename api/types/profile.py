@@ -1,0 +1,161 @@
+"""Profile: one social media account, its links and its neighbourhood as connections."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated, Any
+
+import strawberry
+from srm.api.context import Info
+from srm.api.services.records import Page
+from srm.api.types.paging import PageInfo, encode_cursor, iso, page_info, window
+
+if TYPE_CHECKING:
+    from srm.api.types.community import Community
+    from srm.api.types.customer import Customer
+    from srm.api.types.influence import InfluenceScore
+    from srm.api.types.person import Person
+    from srm.api.types.post import PostConnection
+
+__all__ = ["Profile", "ProfileConnection", "ProfileEdge", "profile_connection"]
+
+
+@strawberry.type(description="A social media account (key: platform:native_id).")
+class Profile:
+    record: strawberry.Private[dict[str, Any]]
+
+    @classmethod
+    def of(cls, record: dict[str, Any] | None) -> Profile | None:
+        return cls(record=record) if record is not None else None
+
+    @strawberry.field(description="The profile key, 'platform:native_id'.")
+    def id(self) -> strawberry.ID:
+        return strawberry.ID(self.record["profile_key"])
+
+    @strawberry.field
+    def platform(self) -> str | None:
+        return self.record.get("platform")
+
+    @strawberry.field
+    def handle(self) -> str | None:
+        return self.record.get("handle")
+
+    @strawberry.field
+    def display_name(self) -> str | None:
+        return self.record.get("display_name")
+
+    @strawberry.field
+    def bio(self) -> str | None:
+        return self.record.get("bio")
+
+    @strawberry.field
+    def location(self) -> str | None:
+        return self.record.get("location")
+
+    @strawberry.field
+    def url(self) -> str | None:
+        return self.record.get("url")
+
+    @strawberry.field(description="Followers as reported by the platform.")
+    def followers_count(self) -> int | None:
+        return self.record.get("followers_count")
+
+    @strawberry.field
+    def created_at(self) -> str | None:
+        return iso(self.record.get("created_at"))
+
+    @strawberry.field(description="The person this account resolves to (identity resolution).")
+    async def person(
+        self, info: Info
+    ) -> Annotated[Person, strawberry.lazy("srm.api.types.person")] | None:
+        from srm.api.types.person import Person
+
+        return Person.of(await info.context.person_of_profile.load(self.record["profile_key"]))
+
+    @strawberry.field(description="CRM customers that claim this account or share its person.")
+    async def customers(
+        self, info: Info
+    ) -> list[Annotated[Customer, strawberry.lazy("srm.api.types.customer")]]:
+        from srm.api.types.customer import Customer
+
+        found = await info.context.customers_of_profile.load(self.record["profile_key"])
+        return [Customer(record=record) for record in found]
+
+    @strawberry.field(description="Influence score of the latest run, with its inputs.")
+    async def influence(
+        self, info: Info
+    ) -> Annotated[InfluenceScore, strawberry.lazy("srm.api.types.influence")] | None:
+        from srm.api.types.influence import InfluenceScore
+
+        return InfluenceScore.of(await info.context.influence.load(self.record["profile_key"]))
+
+    @strawberry.field(description="Community of the latest community-detection run.")
+    async def community(
+        self, info: Info
+    ) -> Annotated[Community, strawberry.lazy("srm.api.types.community")] | None:
+        from srm.api.types.community import Community
+
+        found = await info.context.community_of_profile.load(self.record["profile_key"])
+        return Community.of(found)
+
+    @strawberry.field(description="Profiles that follow this one, by profile key.")
+    async def followers(
+        self, info: Info, first: int = 20, after: str | None = None
+    ) -> ProfileConnection:
+        offset, first = window(first, after)
+        page = await info.context.followers.load((self.record["profile_key"], offset, first))
+        return profile_connection(page, offset, first)
+
+    @strawberry.field(description="Profiles this one follows, by profile key.")
+    async def following(
+        self, info: Info, first: int = 20, after: str | None = None
+    ) -> ProfileConnection:
+        offset, first = window(first, after)
+        page = await info.context.following.load((self.record["profile_key"], offset, first))
+        return profile_connection(page, offset, first)
+
+    @strawberry.field(description="Posts by this profile, newest first.")
+    async def posts(
+        self, info: Info, first: int = 20, after: str | None = None
+    ) -> Annotated[PostConnection, strawberry.lazy("srm.api.types.post")]:
+        from srm.api.types.post import post_connection
+
+        offset, first = window(first, after)
+        page = await info.context.posts.load((self.record["profile_key"], offset, first))
+        return post_connection(page, offset, first)
+
+    @strawberry.field(description="Posts that mention this profile, newest first.")
+    async def mentions(
+        self, info: Info, first: int = 20, after: str | None = None
+    ) -> Annotated[PostConnection, strawberry.lazy("srm.api.types.post")]:
+        from srm.api.types.post import post_connection
+
+        offset, first = window(first, after)
+        page = await info.context.mentions.load((self.record["profile_key"], offset, first))
+        return post_connection(page, offset, first)
+
+
+@strawberry.type
+class ProfileEdge:
+    cursor: str
+    node: Profile
+
+
+@strawberry.type(description="A page of profiles (Relay connection).")
+class ProfileConnection:
+    edges: list[ProfileEdge]
+    page_info: PageInfo
+    total_count: int | None = strawberry.field(
+        description="All items of the list (null for ranked lists that are not counted)."
+    )
+
+
+def profile_connection(page: Page, offset: int, first: int) -> ProfileConnection:
+    records = page.records[:first]
+    return ProfileConnection(
+        edges=[
+            ProfileEdge(cursor=encode_cursor(offset + index), node=Profile(record=record))
+            for index, record in enumerate(records)
+        ],
+        page_info=page_info(offset, len(records), len(page.records) > first),
+        total_count=page.total,
+    )

@@ -1,0 +1,177 @@
+"""Read statements of the query API over analysis results: influence scores and their
+explanations, communities, reach, segments, audience overlap, merge candidates, runs.
+
+Score properties are the ones graph/ stamps on profiles with their run id
+(``influence_score``, ``influence_percentile``, ``influence_run_id``), communities are
+``(Profile)-[:IN]->(Community)``, merge candidates are ``SAME_AS`` relationships.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "AUDIENCE_OVERLAP_BRANDS",
+    "AUDIENCE_OVERLAP_CRM",
+    "COMMUNITIES_LATEST",
+    "COMMUNITY_OF_PROFILES",
+    "COMMUNITY_TOP_MEMBERS",
+    "INFLUENCERS_PAGE",
+    "INFLUENCE_OF_PROFILES",
+    "MERGE_CANDIDATES_PAGE",
+    "REACH",
+    "RECENT_RUNS",
+    "RUNS_BY_ID",
+    "SEGMENTS",
+]
+
+# The id of a record on either side of SAME_AS: label-prefixed so customers and profiles
+# never collide. Kept in one fragment so the list and the mutations agree.
+_RECORD_ID = "CASE WHEN {n}:Customer THEN 'customer:' + {n}.customer_id ELSE 'profile:' + {n}.profile_key END"
+
+INFLUENCERS_PAGE = """
+MATCH (p:Profile)
+WHERE p.influence_score IS NOT NULL
+  AND ($platform IS NULL OR p.platform = $platform)
+  AND ($community IS NULL
+       OR EXISTS { (p)-[:IN]->(c:Community) WHERE toString(c.community_id) = $community })
+  AND (NOT $customers_only
+       OR EXISTS { (p)<-[:CLAIMS]-(:Customer) }
+       OR EXISTS { (p)-[:PART_OF]->(:Person)<-[:PART_OF]-(:Customer) })
+  AND ($brand IS NULL
+       OR EXISTS { (p)-[:FOLLOWS]->(:Profile)-[:OFFICIAL_OF]->(:Brand {name: $brand}) })
+RETURN p {.*} AS record
+ORDER BY p.influence_score DESC, p.profile_key
+SKIP $offset
+LIMIT $limit
+"""
+
+# The inputs of the score, one query away from it (DESIGN.md: every score is explained).
+INFLUENCE_OF_PROFILES = """
+UNWIND $ids AS key
+MATCH (p:Profile {profile_key: key})
+WHERE p.influence_score IS NOT NULL
+OPTIONAL MATCH (run:AlgorithmRun {run_id: p.influence_run_id})
+RETURN key,
+       p.influence_score AS value,
+       p.influence_percentile AS percentile,
+       p.influence_run_id AS run_id,
+       run.algorithm AS algorithm,
+       COUNT { (:Profile)-[:FOLLOWS]->(p) } AS followers,
+       COUNT { (:Post)-[:MENTIONS]->(p) } AS mentions_received,
+       COUNT { (p)-[:POSTED]->(:Post)<-[:REPLY_TO|QUOTES|REPOSTS]-(:Post) } AS amplifications,
+       COUNT { (p)-[:POSTED]->(:Post) } AS posts
+"""
+
+# A profile's community in the most recent community run it belongs to.
+COMMUNITY_OF_PROFILES = """
+UNWIND $ids AS key
+MATCH (:Profile {profile_key: key})-[:IN]->(c:Community)
+OPTIONAL MATCH (run:AlgorithmRun {run_id: c.run_id})
+WITH key, c ORDER BY coalesce(run.finished_at, run.started_at) DESC, c.run_id DESC
+WITH key, head(collect(c)) AS c
+RETURN key, c {.*, size: COUNT { (:Profile)-[:IN]->(c) }} AS record
+"""
+
+COMMUNITIES_LATEST = """
+CALL () {
+  MATCH (c:Community)
+  WITH DISTINCT c.run_id AS run_id
+  OPTIONAL MATCH (run:AlgorithmRun {run_id: run_id})
+  RETURN run_id ORDER BY coalesce(run.finished_at, run.started_at) DESC, run_id DESC LIMIT 1
+}
+MATCH (c:Community {run_id: run_id})
+WITH c, COUNT { (:Profile)-[:IN]->(c) } AS size
+ORDER BY size DESC, c.community_id
+LIMIT $limit
+RETURN c {.*, size: size} AS record
+"""
+
+COMMUNITY_TOP_MEMBERS = """
+UNWIND $rows AS row
+MATCH (p:Profile)-[:IN]->(:Community {community_id: row.community_id, run_id: row.run_id})
+WITH row, p ORDER BY coalesce(p.influence_score, 0.0) DESC, p.profile_key
+WITH row, collect(p {.*})[..row.first] AS records
+RETURN row.community_id + '@' + row.run_id AS key, records
+"""
+
+# Audience = profiles that follow one of a brand's official profiles.
+REACH = """
+MATCH (p:Profile {profile_key: $key})
+CALL (p) {
+  OPTIONAL MATCH (f:Profile)-[:FOLLOWS]->(p)
+  RETURN count(DISTINCT f) AS direct
+}
+CALL (p) {
+  OPTIONAL MATCH (f2:Profile)-[:FOLLOWS]->(:Profile)-[:FOLLOWS]->(p)
+  WHERE f2 <> p AND NOT (f2)-[:FOLLOWS]->(p)
+  RETURN count(DISTINCT f2) AS second_degree
+}
+RETURN p.profile_key AS key, direct, second_degree,
+       p.reach AS estimated, p.reach_run_id AS run_id
+"""
+
+SEGMENTS = """
+MATCH (s:Segment)
+WHERE $brand IS NULL OR s.brand = $brand
+RETURN s {.*, size: COUNT { (s)<-[:IN_SEGMENT]-() }} AS record
+ORDER BY s.brand, s.name
+"""
+
+AUDIENCE_OVERLAP_BRANDS = """
+MATCH (a:Brand {name: $brand_a}), (b:Brand {name: $brand_b})
+CALL (a) {
+  OPTIONAL MATCH (f:Profile)-[:FOLLOWS]->(:Profile)-[:OFFICIAL_OF]->(a)
+  RETURN collect(DISTINCT f) AS audience_a
+}
+CALL (b) {
+  OPTIONAL MATCH (f:Profile)-[:FOLLOWS]->(:Profile)-[:OFFICIAL_OF]->(b)
+  RETURN collect(DISTINCT f) AS audience_b
+}
+WITH audience_a, audience_b, [f IN audience_a WHERE f IN audience_b] AS shared
+RETURN size(audience_a) AS size_a, size(audience_b) AS size_b, size(shared) AS overlap,
+       [f IN shared | f.profile_key][..$sample] AS sample_keys
+"""
+
+# Brand audience against the CRM: profiles linked to a customer (claimed or same person).
+AUDIENCE_OVERLAP_CRM = """
+MATCH (a:Brand {name: $brand_a})
+CALL (a) {
+  OPTIONAL MATCH (f:Profile)-[:FOLLOWS]->(:Profile)-[:OFFICIAL_OF]->(a)
+  RETURN collect(DISTINCT f) AS audience_a
+}
+CALL () {
+  OPTIONAL MATCH (p:Profile)
+  WHERE EXISTS { (p)<-[:CLAIMS]-(:Customer) }
+     OR EXISTS { (p)-[:PART_OF]->(:Person)<-[:PART_OF]-(:Customer) }
+  RETURN collect(p) AS audience_b
+}
+WITH audience_a, audience_b, [f IN audience_a WHERE f IN audience_b] AS shared
+RETURN size(audience_a) AS size_a, size(audience_b) AS size_b, size(shared) AS overlap,
+       [f IN shared | f.profile_key][..$sample] AS sample_keys
+"""
+
+MERGE_CANDIDATES_PAGE = f"""
+MATCH (a)-[s:SAME_AS]->(b)
+WHERE ($status IS NULL OR s.status = $status)
+  AND coalesce(s.probability, 0.0) >= $min_probability
+WITH a, s, b ORDER BY s.probability DESC, elementId(s)
+SKIP $offset
+LIMIT $limit
+RETURN {_RECORD_ID.format(n="a")} AS left_id,
+       {_RECORD_ID.format(n="b")} AS right_id,
+       a:Customer AS left_is_customer, a {{.*}} AS left_record,
+       b:Customer AS right_is_customer, b {{.*}} AS right_record,
+       s {{.*}} AS candidate
+"""
+
+RUNS_BY_ID = """
+UNWIND $ids AS key
+MATCH (run:AlgorithmRun {run_id: key})
+RETURN key, run {.*} AS record
+"""
+
+RECENT_RUNS = """
+MATCH (run:AlgorithmRun)
+RETURN run {.*} AS record
+ORDER BY coalesce(run.started_at, run.finished_at) DESC, run.run_id DESC
+LIMIT $limit
+"""

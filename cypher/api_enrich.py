@@ -1,0 +1,78 @@
+"""Statements of the REST enrichment endpoint and of API keys stored in Neo4j."""
+
+from __future__ import annotations
+
+__all__ = [
+    "API_KEY_BY_HASH",
+    "CREATE_API_KEY",
+    "ENRICH",
+    "REVOKE_API_KEY",
+]
+
+# One row per input key ({index, kind, value, platform}); rows with no match return nothing.
+# The record is the customer or profile the key names; its profiles are the profile itself
+# or the customer's claimed profiles, plus every profile resolved to the same person.
+ENRICH = """
+UNWIND $rows AS row
+CALL (row) {
+  MATCH (n:Customer {customer_id: row.value}) WHERE row.kind = 'customer_id' RETURN n
+  UNION
+  MATCH (n:Customer) WHERE row.kind = 'email' AND n.email IN [row.value, toLower(row.value)]
+  RETURN n
+  UNION
+  MATCH (n:Customer) WHERE row.kind = 'phone' AND n.phone = row.value RETURN n
+  UNION
+  MATCH (n:Profile {platform: row.platform})
+  WHERE row.kind = 'handle' AND n.handle IN [row.value, toLower(row.value)]
+  RETURN n
+}
+OPTIONAL MATCH (n)-[:PART_OF]->(person:Person)
+CALL (n, person) {
+  MATCH (n:Profile) RETURN n AS p
+  UNION
+  MATCH (n)-[:CLAIMS]->(p:Profile) RETURN p
+  UNION
+  MATCH (person)<-[:PART_OF]-(p:Profile) RETURN p
+}
+WITH row, n, person, p ORDER BY coalesce(p.influence_score, -1.0) DESC, p.profile_key
+WITH row, n, person, collect(DISTINCT p) AS profiles
+WITH row, n, person, profiles, head(profiles) AS top
+OPTIONAL MATCH (top)-[:IN]->(community:Community)
+WITH row, n, person, profiles, top, community
+ORDER BY community.run_id DESC
+WITH row, n, person, profiles, top, head(collect(community)) AS community
+CALL (profiles) {
+  UNWIND profiles AS p
+  OPTIONAL MATCH (p)-[:POSTED]->(post:Post)
+  RETURN max(post.created_at) AS last_activity
+}
+OPTIONAL MATCH (n)-[:IN_SEGMENT]->(segment:Segment)
+WITH row, n, person, profiles, top, community, last_activity, collect(segment.name) AS segments
+RETURN row.index AS index,
+       CASE WHEN n:Customer THEN n.customer_id ELSE null END AS customer_id,
+       person.person_id AS person_id,
+       [p IN profiles | {profile_key: p.profile_key, platform: p.platform, handle: p.handle}]
+         AS profiles,
+       top.influence_score AS influence_score,
+       top.influence_percentile AS influence_percentile,
+       community.community_id AS community_id,
+       segments,
+       last_activity
+"""
+
+API_KEY_BY_HASH = """
+MATCH (k:ApiKey {key_hash: $key_hash})
+RETURN k.role AS role, k.key_id AS key_id, coalesce(k.revoked, false) AS revoked
+"""
+
+CREATE_API_KEY = """
+CREATE (k:ApiKey {key_hash: $key_hash, key_id: $key_id, role: $role, name: $name,
+                  created_at: datetime(), revoked: false})
+RETURN k.key_id AS key_id
+"""
+
+REVOKE_API_KEY = """
+MATCH (k:ApiKey {key_id: $key_id})
+SET k.revoked = true, k.revoked_at = datetime()
+RETURN k.key_id AS key_id
+"""

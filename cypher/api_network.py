@@ -1,0 +1,118 @@
+"""Read statements of the query API over the social network: paged neighbour lists
+(followers, following, posts, mentions, amplifications), ego networks and shortest paths.
+
+Paged statements take ``$rows`` of ``{key, offset, first}`` so a whole GraphQL level of
+connections is one round trip; each row returns its ``total`` and the requested slice
+(one extra item tells whether a next page exists).
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "AMPLIFICATIONS_PAGES",
+    "EGO_NETWORK",
+    "FOLLOWERS_PAGES",
+    "FOLLOWING_PAGES",
+    "MENTIONS_PAGES",
+    "POSTS_PAGES",
+    "SHORTEST_PATH",
+]
+
+FOLLOWERS_PAGES = """
+UNWIND $rows AS row
+MATCH (p:Profile {profile_key: row.key})
+CALL (p, row) {
+  MATCH (other:Profile)-[:FOLLOWS]->(p)
+  WITH other ORDER BY other.profile_key
+  WITH collect(other) AS others
+  RETURN size(others) AS total, others[row.offset..row.offset + row.first + 1] AS page
+}
+RETURN row.key AS key, row.offset AS offset, row.first AS first, total, [n IN page | n {.*}] AS records
+"""
+
+FOLLOWING_PAGES = """
+UNWIND $rows AS row
+MATCH (p:Profile {profile_key: row.key})
+CALL (p, row) {
+  MATCH (p)-[:FOLLOWS]->(other:Profile)
+  WITH other ORDER BY other.profile_key
+  WITH collect(other) AS others
+  RETURN size(others) AS total, others[row.offset..row.offset + row.first + 1] AS page
+}
+RETURN row.key AS key, row.offset AS offset, row.first AS first, total, [n IN page | n {.*}] AS records
+"""
+
+POSTS_PAGES = """
+UNWIND $rows AS row
+MATCH (p:Profile {profile_key: row.key})
+CALL (p, row) {
+  MATCH (p)-[:POSTED]->(post:Post)
+  WITH post ORDER BY post.created_at DESC, post.post_key
+  WITH collect(post) AS posts
+  RETURN size(posts) AS total, posts[row.offset..row.offset + row.first + 1] AS page
+}
+RETURN row.key AS key, row.offset AS offset, row.first AS first, total,
+       [n IN page | n {.*, author_key: p.profile_key}] AS records
+"""
+
+# Posts that mention the profile, newest first.
+MENTIONS_PAGES = """
+UNWIND $rows AS row
+MATCH (p:Profile {profile_key: row.key})
+CALL (p, row) {
+  MATCH (post:Post)-[:MENTIONS]->(p)
+  OPTIONAL MATCH (author:Profile)-[:POSTED]->(post)
+  WITH post, author ORDER BY post.created_at DESC, post.post_key
+  WITH collect(post {.*, author_key: author.profile_key}) AS posts
+  RETURN size(posts) AS total, posts[row.offset..row.offset + row.first + 1] AS page
+}
+RETURN row.key AS key, row.offset AS offset, row.first AS first, total, page AS records
+"""
+
+# Replies, quotes and reposts of a post: who amplified it, oldest first.
+AMPLIFICATIONS_PAGES = """
+UNWIND $rows AS row
+MATCH (post:Post {post_key: row.key})
+CALL (post, row) {
+  MATCH (other:Post)-[r:REPLY_TO|QUOTES|REPOSTS]->(post)
+  OPTIONAL MATCH (author:Profile)-[:POSTED]->(other)
+  WITH other, r, author ORDER BY other.created_at, other.post_key
+  WITH collect(other {.*, author_key: author.profile_key, kind: type(r)}) AS posts
+  RETURN size(posts) AS total, posts[row.offset..row.offset + row.first + 1] AS page
+}
+RETURN row.key AS key, row.offset AS offset, row.first AS first, total, page AS records
+"""
+
+# Profiles within $depth FOLLOWS/MENTIONED hops of the centre (either direction) and the
+# relationships among them. DISTINCT right after the expansion lets the planner prune paths
+# (breadth-first) instead of listing every path. The hop bound is inlined from a checked
+# integer (1..3) because Cypher takes no parameters in variable-length patterns.
+EGO_NETWORK_TEMPLATE = """
+MATCH (centre:Profile {{profile_key: $key}})
+CALL (centre) {{
+  MATCH (centre)-[:FOLLOWS|MENTIONED*1..{depth}]-(other:Profile)
+  WHERE other <> centre
+  WITH DISTINCT other
+  ORDER BY other.profile_key
+  LIMIT $limit
+  RETURN collect(other) AS others
+}}
+WITH [centre] + others AS members
+CALL (members) {{
+  UNWIND members AS a
+  MATCH (a)-[r:FOLLOWS|MENTIONED]->(b:Profile)
+  WHERE b IN members
+  RETURN collect({{source: a.profile_key, target: b.profile_key, type: type(r)}}) AS edges
+}}
+RETURN [n IN members | n {{.*}}] AS records, edges
+"""
+
+EGO_NETWORK = {depth: EGO_NETWORK_TEMPLATE.format(depth=depth) for depth in (1, 2, 3)}
+
+SHORTEST_PATH = """
+MATCH (a:Profile {profile_key: $a}), (b:Profile {profile_key: $b})
+MATCH path = shortestPath((a)-[:FOLLOWS|MENTIONED*..8]-(b))
+RETURN [n IN nodes(path) | n {.*}] AS records,
+       [r IN relationships(path) | {source: startNode(r).profile_key,
+                                    target: endNode(r).profile_key, type: type(r)}] AS edges
+"""
