@@ -38,6 +38,8 @@ from srm.ingest.writer import GraphWriter
 
 from srm import db
 from srm.errors import IngestError
+from srm.settings import get_settings
+from srm.suppression import SuppressionList
 
 __all__ = ["DEFAULT_MAX_BAD_RATIO", "IngestSummary", "ingest_paths", "resolve_formats"]
 
@@ -178,10 +180,13 @@ def ingest_paths(
     database: str | None = None,
     progress: bool = False,
     console: Console | None = None,
+    suppression: SuppressionList | None = None,
 ) -> IngestSummary:
     """Load ``paths`` (files or bundle folders) into the graph; return an :class:`IngestSummary`.
 
-    ``brands`` are added after the input (``--brand NAME --official HANDLE``). Raises
+    ``brands`` are added after the input (``--brand NAME --official HANDLE``). Rows of
+    erased people are skipped and counted as suppressed (``suppression``: the list to test
+    against; loaded from the graph with the process's salt when not given). Raises
     :class:`IngestError` — before writing anything — for unknown formats, missing, empty or
     wrongly headed files, or a file whose bad-row ratio exceeds ``max_bad_ratio``.
     """
@@ -208,14 +213,20 @@ def ingest_paths(
         writer = GraphWriter(
             driver, batch_size=batch_size, database=database, snapshot=snapshot, on_rows=advance
         )
+        # Erased people (srm erase) stay out: their rows are skipped and counted.
+        if suppression is None:
+            suppression = SuppressionList.load(driver, get_settings(), database=database)
         for path, chosen in inputs:
             for item in chosen.read(path, options):
                 if not isinstance(item, Rejected):
-                    writer.add(item)
+                    kept = suppression.filter_row(item)
+                    if kept is not None:
+                        writer.add(kept)
         for brand in brands:
             writer.add(brand)
         stats = writer.close()
     summary.loaded, summary.updated = stats.loaded, stats.updated
+    summary.suppressed = suppression.suppressed
     summary.stubs = stats.stubs
     summary.unfollowed, summary.rows = stats.unfollowed, stats.rows
     summary.seconds = time.perf_counter() - started

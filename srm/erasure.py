@@ -28,7 +28,7 @@ from srm.cypher import privacy
 from srm.errors import NotFoundError, ValidationError
 from srm.settings import Settings
 from srm.store import translate_errors
-from srm.suppression import customer_keys, key_hash, profile_keys, suppression_salt
+from srm.suppression import ERASED_MARK, customer_keys, key_hash, profile_keys, suppression_salt
 
 __all__ = ["RECLUSTER_NOTE", "ErasureResult", "erase", "erased_values"]
 
@@ -37,7 +37,6 @@ RECLUSTER_NOTE = (
     "records that stay in a person cluster keep their PART_OF; run identity resolution "
     "again to re-cluster them without the erased record"
 )
-ERASED_MARK = "[erased]"
 
 
 @dataclass(frozen=True)

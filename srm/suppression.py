@@ -27,6 +27,7 @@ from srm.settings import Settings
 from srm.store import read
 
 __all__ = [
+    "ERASED_MARK",
     "SALT_FILE",
     "SuppressionList",
     "customer_keys",
@@ -37,6 +38,9 @@ __all__ = [
 
 SALT_FILE = "suppression.salt"
 _NOT_PHONE_DIGIT = re.compile(r"[^\d+]")
+_MENTION = re.compile(r"(?<![\w@])@(\w[\w.@-]*)")
+# What an erased @handle becomes in texts kept in the graph.
+ERASED_MARK = "[erased]"
 
 
 def suppression_salt(settings: Settings) -> str:
@@ -158,14 +162,27 @@ class SuppressionList:
         """``row`` without its suppressed parts, or None (counted) when it is suppressed.
 
         A post keeps its text but loses mentions of suppressed profiles (counted in
-        ``erased_mention_count`` by the erasure, in ``mentions_dropped`` here).
+        ``mentions_dropped``), and ``@handle`` of an erased profile in its text becomes
+        ``@[erased]``, as the erasure did to posts already in the graph.
         """
         if self.suppresses(row):
             self.suppressed += 1
             return None
-        if type(row).__name__ == "PostRow" and self.hashes and row.mentioned_keys:
-            kept = [key for key in row.mentioned_keys if not self.matches([("profile", key)])]
-            if len(kept) != len(row.mentioned_keys):
-                self.mentions_dropped += len(row.mentioned_keys) - len(kept)
-                row = row.model_copy(update={"mentioned_keys": kept})
-        return row
+        if type(row).__name__ != "PostRow" or not self.hashes:
+            return row
+        update: dict[str, Any] = {}
+        kept = [key for key in row.mentioned_keys if not self.matches([("profile", key)])]
+        if len(kept) != len(row.mentioned_keys):
+            self.mentions_dropped += len(row.mentioned_keys) - len(kept)
+            update["mentioned_keys"] = kept
+        if row.text and "@" in row.text:
+            text = _MENTION.sub(lambda found: self._redact(row.platform, found), row.text)
+            if text != row.text:
+                update["text"] = text
+        return row.model_copy(update=update) if update else row
+
+    def _redact(self, platform: str, found: re.Match[str]) -> str:
+        handle = found.group(1).rstrip(".")
+        if self.matches([("handle", f"{platform}:{handle}")]):
+            return "@" + ERASED_MARK + found.group(1)[len(handle) :]
+        return found.group(0)
