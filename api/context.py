@@ -49,25 +49,23 @@ class Context(BaseContext):
         self.post = keyed(api_records.POSTS_BY_KEY)
         self.brand = keyed(api_records.BRANDS_BY_NAME)
         self.run_by_id = keyed(api_analytics.RUNS_BY_ID)
-        self.person_of_profile = keyed(api_records.PERSON_OF_PROFILES)
-        self.person_of_customer = keyed(api_records.PERSON_OF_CUSTOMERS)
-        self.community_of_profile = keyed(api_analytics.COMMUNITY_OF_PROFILES)
-        self.profiles_of_person = lists(api_records.PROFILES_OF_PERSONS)
-        self.customers_of_person = lists(api_records.CUSTOMERS_OF_PERSONS)
-        self.profiles_of_customer = lists(api_records.PROFILES_OF_CUSTOMERS)
-        self.customers_of_profile = lists(api_records.CUSTOMERS_OF_PROFILES)
         self.official_profiles = lists(api_records.OFFICIAL_PROFILES_OF_BRANDS)
         self.followers = paged(api_network.FOLLOWERS_PAGES)
         self.following = paged(api_network.FOLLOWING_PAGES)
         self.posts = paged(api_network.POSTS_PAGES)
         self.mentions = paged(api_network.MENTIONS_PAGES)
         self.amplifications = paged(api_network.AMPLIFICATIONS_PAGES)
-        self.influence: DataLoader[str, dict[str, Any] | None] = DataLoader(
-            load_fn=self._batch_plain(analytics.influence)
+        self.links: DataLoader[tuple[str, str, str], Any] = DataLoader(
+            load_fn=self._batch_plain(records.links)
         )
         self.community_members: DataLoader[tuple[str, str, int], list[dict[str, Any]]] = DataLoader(
             load_fn=self._batch_plain(analytics.community_members)
         )
+
+    async def link(self, label: str, key: str, part: str) -> Any:
+        """A record's ``part`` (person, customers, profiles, community, influence); all links
+        asked for at one level of a query share one statement (srm.cypher.api_links)."""
+        return await self.links.load((label, key, part))
 
     async def call(self, function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """Run a blocking service function (``function(driver, database, …)``) off the loop."""

@@ -251,3 +251,8 @@ def build_schema(production: bool) -> strawberry.Schema:
 def export_sdl() -> str:
     """The schema in SDL, as committed in api/schema.graphql."""
     return build_schema(production=False).as_str() + "\n"
+
+
+if __name__ == "__main__":
+    # Regenerate the committed SDL: python -m srm.api.schema > api/schema.graphql
+    print(export_sdl(), end="")

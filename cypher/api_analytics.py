@@ -12,10 +12,8 @@ __all__ = [
     "AUDIENCE_OVERLAP_BRANDS",
     "AUDIENCE_OVERLAP_CRM",
     "COMMUNITIES_LATEST",
-    "COMMUNITY_OF_PROFILES",
     "COMMUNITY_TOP_MEMBERS",
     "INFLUENCERS_PAGE",
-    "INFLUENCE_OF_PROFILES",
     "MERGE_CANDIDATES_PAGE",
     "REACH",
     "RECENT_RUNS",
@@ -42,33 +40,6 @@ RETURN p {.*} AS record
 ORDER BY p.influence_score DESC, p.profile_key
 SKIP $offset
 LIMIT $limit
-"""
-
-# The inputs of the score, one query away from it (DESIGN.md: every score is explained).
-INFLUENCE_OF_PROFILES = """
-UNWIND $ids AS key
-MATCH (p:Profile {profile_key: key})
-WHERE p.influence_score IS NOT NULL
-OPTIONAL MATCH (run:AlgorithmRun {run_id: p.influence_run_id})
-RETURN key,
-       p.influence_score AS value,
-       p.influence_percentile AS percentile,
-       p.influence_run_id AS run_id,
-       run.algorithm AS algorithm,
-       COUNT { (:Profile)-[:FOLLOWS]->(p) } AS followers,
-       COUNT { (:Post)-[:MENTIONS]->(p) } AS mentions_received,
-       COUNT { (p)-[:POSTED]->(:Post)<-[:REPLY_TO|QUOTES|REPOSTS]-(:Post) } AS amplifications,
-       COUNT { (p)-[:POSTED]->(:Post) } AS posts
-"""
-
-# A profile's community in the most recent community run it belongs to.
-COMMUNITY_OF_PROFILES = """
-UNWIND $ids AS key
-MATCH (:Profile {profile_key: key})-[:IN]->(c:Community)
-OPTIONAL MATCH (run:AlgorithmRun {run_id: c.run_id})
-WITH key, c ORDER BY coalesce(run.finished_at, run.started_at) DESC, c.run_id DESC
-WITH key, head(collect(c)) AS c
-RETURN key, c {.*, size: COUNT { (:Profile)-[:IN]->(c) }} AS record
 """
 
 COMMUNITIES_LATEST = """

@@ -66,13 +66,6 @@ def influencers(
     return [row["record"] for row in rows]
 
 
-def influence(driver: Driver, database: str, ids: list[str]) -> list[Record | None]:
-    """Score, percentile, run and the score's inputs per profile key (None: not scored)."""
-    rows = read(driver, api_analytics.INFLUENCE_OF_PROFILES, database, ids=list(set(ids)))
-    found = {row["key"]: row for row in rows}
-    return [found.get(key) for key in ids]
-
-
 def communities(driver: Driver, database: str, limit: int) -> list[Record]:
     """Communities of the latest community run, largest first."""
     rows = read(driver, api_analytics.COMMUNITIES_LATEST, database, limit=limit)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from neo4j import Driver
-from srm.cypher import api_records
+from srm.cypher import api_links, api_records
 
 from srm.store import read
 
@@ -18,6 +18,7 @@ __all__ = [
     "customer_by_email",
     "keyed_lists",
     "keyed_records",
+    "links",
     "pages",
     "profile_by_handle",
     "search",
@@ -69,6 +70,29 @@ def pages(
         for row in rows
     }
     return [found.get(request) or Page(total=0, records=[]) for request in requests]
+
+
+_SORT_KEYS = {"customers": "customer_id", "profiles": "profile_key"}
+
+
+def links(driver: Driver, database: str, requests: Sequence[tuple[str, str, str]]) -> list[Any]:
+    """The ``part`` of each ``(label, key, part)`` (see ``srm.cypher.api_links``), one
+    statement for the whole batch; lists come sorted by key, missing records give None."""
+    parts = sorted({part for _, _, part in requests})
+    rows_in = [
+        {"label": label, "key": key}
+        for label, key in dict.fromkeys((label, key) for label, key, _ in requests)
+    ]
+    rows = read(driver, api_links.LINKS, database, rows=rows_in, parts=parts)
+    found = {(row["label"], row["key"]): row for row in rows}
+    results: list[Any] = []
+    for label, key, part in requests:
+        row = found.get((label, key))
+        value = row[part] if row else None
+        if part in _SORT_KEYS:
+            value = sorted(value or [], key=lambda record: str(record.get(_SORT_KEYS[part])))
+        results.append(value)
+    return results
 
 
 def customer_by_email(driver: Driver, database: str, email: str) -> Record | None:

@@ -63,7 +63,7 @@ class Customer:
     ) -> list[Annotated[Profile, strawberry.lazy("srm.api.types.profile")]]:
         from srm.api.types.profile import Profile
 
-        found = await info.context.profiles_of_customer.load(self.record["customer_id"])
+        found = await info.context.link("Customer", self.record["customer_id"], "profiles")
         return [Profile(record=record) for record in found]
 
     @strawberry.field(description="The person this record resolves to.")
@@ -72,4 +72,4 @@ class Customer:
     ) -> Annotated[Person, strawberry.lazy("srm.api.types.person")] | None:
         from srm.api.types.person import Person
 
-        return Person.of(await info.context.person_of_customer.load(self.record["customer_id"]))
+        return Person.of(await info.context.link("Customer", self.record["customer_id"], "person"))

@@ -36,7 +36,7 @@ class Person:
     ) -> list[Annotated[Profile, strawberry.lazy("srm.api.types.profile")]]:
         from srm.api.types.profile import Profile
 
-        found = await info.context.profiles_of_person.load(self.record["person_id"])
+        found = await info.context.link("Person", self.record["person_id"], "profiles")
         return [Profile(record=record) for record in found]
 
     @strawberry.field(description="All CRM records of this person.")
@@ -45,5 +45,5 @@ class Person:
     ) -> list[Annotated[Customer, strawberry.lazy("srm.api.types.customer")]]:
         from srm.api.types.customer import Customer
 
-        found = await info.context.customers_of_person.load(self.record["person_id"])
+        found = await info.context.link("Person", self.record["person_id"], "customers")
         return [Customer(record=record) for record in found]

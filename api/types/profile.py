@@ -69,7 +69,7 @@ class Profile:
     ) -> Annotated[Person, strawberry.lazy("srm.api.types.person")] | None:
         from srm.api.types.person import Person
 
-        return Person.of(await info.context.person_of_profile.load(self.record["profile_key"]))
+        return Person.of(await info.context.link("Profile", self.record["profile_key"], "person"))
 
     @strawberry.field(description="CRM customers that claim this account or share its person.")
     async def customers(
@@ -77,7 +77,7 @@ class Profile:
     ) -> list[Annotated[Customer, strawberry.lazy("srm.api.types.customer")]]:
         from srm.api.types.customer import Customer
 
-        found = await info.context.customers_of_profile.load(self.record["profile_key"])
+        found = await info.context.link("Profile", self.record["profile_key"], "customers")
         return [Customer(record=record) for record in found]
 
     @strawberry.field(description="Influence score of the latest run, with its inputs.")
@@ -86,7 +86,8 @@ class Profile:
     ) -> Annotated[InfluenceScore, strawberry.lazy("srm.api.types.influence")] | None:
         from srm.api.types.influence import InfluenceScore
 
-        return InfluenceScore.of(await info.context.influence.load(self.record["profile_key"]))
+        found = await info.context.link("Profile", self.record["profile_key"], "influence")
+        return InfluenceScore.of(found)
 
     @strawberry.field(description="Community of the latest community-detection run.")
     async def community(
@@ -94,7 +95,7 @@ class Profile:
     ) -> Annotated[Community, strawberry.lazy("srm.api.types.community")] | None:
         from srm.api.types.community import Community
 
-        found = await info.context.community_of_profile.load(self.record["profile_key"])
+        found = await info.context.link("Profile", self.record["profile_key"], "community")
         return Community.of(found)
 
     @strawberry.field(description="Profiles that follow this one, by profile key.")
