@@ -40,6 +40,13 @@ _DID = re.compile(r"did:(?:plc|web):[A-Za-z0-9._:%\-]+")
 _AT_URI = re.compile(r"at://(?P<repo>[^/]+)/(?P<collection>[^/]+)/(?P<rkey>[^/]+)")
 _MENTION = "app.bsky.richtext.facet#mention"
 _JSON_SUFFIXES = {".json", ".jsonl", ".ndjson"}
+# Record types SRM loads, with the row kind each becomes (others, such as likes, are skipped).
+_KINDS = {
+    "app.bsky.actor.profile": "profile",
+    "app.bsky.graph.follow": "follow",
+    "app.bsky.feed.post": "post",
+    "app.bsky.feed.repost": "post",
+}
 
 
 def _key(native_id: str) -> str:
@@ -170,15 +177,18 @@ def _record(
     if not isinstance(value, dict) or not record_type:
         yield Rejected(source, line, "record", "value", "no record value with a $type")
         return
+    kind = _KINDS.get(record_type)
+    if kind is None:
+        return
     if match is None:
-        yield Rejected(source, line, "record", "uri", "missing or not an at:// record URI")
+        yield Rejected(source, line, kind, "uri", "missing or not an at:// record URI")
         return
     repo = match["repo"]
     if _did(repo) is None:
         yield Rejected(
             source,
             line,
-            "record",
+            kind,
             "uri",
             "the at:// URI names a handle, not a DID; export "
             "the records with DIDs (listRecords does)",
