@@ -41,3 +41,20 @@ NODE_BY_KEY = (
     "MATCH (n) WHERE n.customer_id = $key OR n.profile_key = $key OR n.post_key = $key "
     "OR n.person_id = $key RETURN properties(n) AS properties"
 )
+
+# Values of every property type Neo4j stores, to prove a backup keeps types exactly.
+CREATE_TYPED_VALUES = """
+CREATE (run:AlgorithmRun {run_id: 'r9', algorithm: 'leiden', started_at: datetime($started),
+        day: date('2026-01-02'), took: duration('PT1.5S'), parameters: ['a', 'b'],
+        resolution: 0.25, code: '123', count: 123, where: point({x: 1.5, y: -2.0}),
+        place: point({longitude: 2.35, latitude: 48.85}), flags: [true, false],
+        blob: $blob, not_a_number: 0.0 / 0.0, local: localdatetime('2026-01-02T03:04:05')})
+CREATE (k:Community {community_id: 7, run_id: 'r9', size: 2})
+CREATE (odd:`We:ird Label` {`we ird {prop}`: 'x`y'})
+CREATE (odd)-[:`ODD TYPE` {w: 1}]->(k)
+CREATE (k)-[:FROM_RUN]->(run)
+"""
+HAS_RESTORE_LEFTOVERS = (
+    "MATCH (n) WHERE n:SrmRestore OR n.srm_restore_id IS NOT NULL RETURN count(n) AS count"
+)
+CREATE_PROBE_VALUE = "CREATE (:Probe {n: $n})"

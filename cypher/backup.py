@@ -1,0 +1,93 @@
+"""Statements of backup (export the graph) and restore (load it into an empty Neo4j).
+
+The typed dump reads every node and relationship generically; restore recreates them with
+dynamic labels and types (``$(…)``, Neo4j 5.26) taken from parameters, never from text, and
+matches relationship ends on a temporary ``SrmRestore.srm_restore_id`` it removes at the end.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "ANY_NODE",
+    "CREATE_RESTORE_INDEX",
+    "DROP_RESTORE_INDEX",
+    "DUMP_NODES",
+    "DUMP_RELATIONSHIPS",
+    "EXPORT_BRANDS",
+    "EXPORT_CUSTOMERS",
+    "EXPORT_FOLLOWS",
+    "EXPORT_POSTS",
+    "EXPORT_PROFILES",
+    "RESTORE_CLEANUP",
+    "RESTORE_NODES",
+    "RESTORE_RELATIONSHIPS",
+]
+
+ANY_NODE = "MATCH (n) RETURN count(n) > 0 AS found LIMIT 1"
+
+DUMP_NODES = "MATCH (n) RETURN elementId(n) AS id, labels(n) AS labels, properties(n) AS properties"
+
+DUMP_RELATIONSHIPS = """
+MATCH (a)-[r]->(b)
+RETURN elementId(a) AS start, type(r) AS type, properties(r) AS properties, elementId(b) AS end
+"""
+
+EXPORT_CUSTOMERS = """
+MATCH (c:Customer)
+OPTIONAL MATCH (c)-[:CLAIMS]->(claimed:Profile {platform: 'x'})
+WITH c, min(claimed.handle) AS twitter_handle
+RETURN properties(c) AS properties, twitter_handle
+ORDER BY c.customer_id
+"""
+
+EXPORT_PROFILES = "MATCH (p:Profile) RETURN properties(p) AS properties ORDER BY p.profile_key"
+
+EXPORT_FOLLOWS = """
+MATCH (a:Profile)-[:FOLLOWS]->(b:Profile)
+RETURN a.native_id AS follower, a.platform AS follower_platform,
+       b.native_id AS followed, b.platform AS followed_platform
+ORDER BY a.profile_key, b.profile_key
+"""
+
+EXPORT_POSTS = """
+MATCH (post:Post)
+OPTIONAL MATCH (author:Profile)-[:POSTED]->(post)
+RETURN properties(post) AS properties, author.native_id AS author, author.platform AS platform,
+       [(post)-[:MENTIONS]->(m:Profile) | m.native_id] AS mentioned,
+       [(post)-[:REPLY_TO]->(t:Post) | t.native_id][0] AS reply_to,
+       [(post)-[:QUOTES]->(t:Post) | t.native_id][0] AS quote_of,
+       [(post)-[:REPOSTS]->(t:Post) | t.native_id][0] AS repost_of
+ORDER BY post.post_key
+"""
+
+EXPORT_BRANDS = """
+MATCH (b:Brand)
+RETURN b.name AS name, coalesce(b.is_own, false) AS is_own,
+       [(p:Profile)-[:OFFICIAL_OF]->(b) | p.profile_key] AS official
+ORDER BY b.name
+"""
+
+CREATE_RESTORE_INDEX = (
+    "CREATE INDEX srm_restore_id IF NOT EXISTS FOR (n:SrmRestore) ON (n.srm_restore_id)"
+)
+DROP_RESTORE_INDEX = "DROP INDEX srm_restore_id IF EXISTS"
+
+RESTORE_NODES = """
+UNWIND $rows AS row
+CREATE (n:SrmRestore {srm_restore_id: row.id})
+SET n += row.properties
+SET n:$(row.labels)
+"""
+
+RESTORE_RELATIONSHIPS = """
+UNWIND $rows AS row
+MATCH (a:SrmRestore {srm_restore_id: row.start})
+MATCH (b:SrmRestore {srm_restore_id: row.end})
+CREATE (a)-[r:$(row.type)]->(b)
+SET r = row.properties
+"""
+
+RESTORE_CLEANUP = """
+MATCH (n:SrmRestore)
+CALL (n) { REMOVE n:SrmRestore REMOVE n.srm_restore_id } IN TRANSACTIONS OF 10000 ROWS
+"""

@@ -1,0 +1,256 @@
+"""Backup and restore of the whole graph.
+
+``srm backup --out DIR`` writes:
+
+- the canonical bundle (``customers.csv``, ``profiles.csv``, ``follows.csv``, ``posts.csv``,
+  ``brands.csv``; see :mod:`srm.ingest.bundle`) — portable, readable, re-ingestable by any
+  SRM with ``srm ingest DIR``;
+- ``graph.jsonl``: every node and relationship with its labels/type and typed properties
+  (datetimes, durations, points tagged), which holds what a CSV cannot: review decisions
+  on ``SAME_AS``, persons and ``PART_OF``, algorithm runs and scores, communities,
+  suppressions, audits, and the exact type of every value ("123" stays a string);
+- ``manifest.json``: counts and the content fingerprint (:func:`srm.db.graph_fingerprint`).
+
+``srm restore --from DIR`` loads ``graph.jsonl`` into an *empty* Neo4j (it refuses another)
+and checks that the restored graph has the manifest's fingerprint.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from neo4j import Driver, Query
+from neo4j.spatial import CartesianPoint, Point, WGS84Point
+from neo4j.time import Date, DateTime, Duration, Time
+
+from srm import db
+from srm.backup_bundle import write_bundle
+from srm.cypher import admin
+from srm.cypher import backup as statements
+from srm.errors import SRMError, ValidationError
+from srm.settings import Settings
+from srm.store import read, translate_errors, write_batches
+from srm.suppression import key_hash, suppression_salt
+
+__all__ = ["BackupError", "BackupResult", "backup", "decode_value", "encode_value", "restore"]
+
+GRAPH_FILE = "graph.jsonl"
+MANIFEST_FILE = "manifest.json"
+FORMAT_VERSION = 1
+_CARTESIAN_SRIDS = {7203, 9157}
+
+
+class BackupError(SRMError):
+    """A backup cannot be written or restored."""
+
+
+@dataclass(frozen=True)
+class BackupResult:
+    """What a backup wrote or a restore loaded (counts, fingerprint; no data)."""
+
+    folder: Path
+    nodes: int
+    relationships: int
+    fingerprint: str
+
+    def summary(self, verb: str) -> str:
+        return (
+            f"{verb} {self.nodes:,} nodes and {self.relationships:,} relationships "
+            f"({self.folder}); fingerprint {self.fingerprint[:16]}…"
+        )
+
+
+def encode_value(value: Any) -> Any:
+    """A Neo4j property value as JSON; non-JSON types become ``{"$": type, "v": …}``."""
+    if isinstance(value, list):
+        return [encode_value(item) for item in value]
+    if isinstance(value, bool | int | str) or value is None:
+        return value
+    if isinstance(value, float):
+        return value if math.isfinite(value) else {"$": "float", "v": repr(value)}
+    if isinstance(value, DateTime | Date | Time):
+        return {"$": type(value).__name__, "v": value.iso_format()}
+    if isinstance(value, Duration):
+        return {"$": "Duration", "v": [value.months, value.days, value.seconds, value.nanoseconds]}
+    if isinstance(value, Point):
+        return {"$": "Point", "srid": value.srid, "v": list(value)}
+    if isinstance(value, bytes | bytearray):
+        return {"$": "bytes", "v": bytes(value).hex()}
+    raise BackupError(f"A property of type {type(value).__name__} cannot be backed up yet.")
+
+
+def decode_value(value: Any) -> Any:
+    """The inverse of :func:`encode_value`."""
+    if isinstance(value, list):
+        return [decode_value(item) for item in value]
+    if not isinstance(value, dict):
+        return value
+    kind, payload = value.get("$"), value.get("v")
+    if kind == "float":
+        return float(payload)
+    if kind in {"DateTime", "Date", "Time"}:
+        return {"DateTime": DateTime, "Date": Date, "Time": Time}[kind].from_iso_format(payload)
+    if kind == "Duration":
+        months, days, seconds, nanoseconds = payload
+        return Duration(months=months, days=days, seconds=seconds, nanoseconds=nanoseconds)
+    if kind == "Point":
+        point_type = CartesianPoint if value["srid"] in _CARTESIAN_SRIDS else WGS84Point
+        return point_type(payload)
+    if kind == "bytes":
+        return bytes.fromhex(payload)
+    raise ValidationError(f"{GRAPH_FILE}: unknown value tag {kind!r}; was it written by SRM?")
+
+
+def _properties(properties: dict[str, Any]) -> dict[str, Any]:
+    return {name: encode_value(value) for name, value in properties.items()}
+
+
+def _dump(driver: Driver, path: Path, database: str | None) -> tuple[int, int]:
+    nodes = relationships = 0
+    with (
+        translate_errors(),
+        driver.session(database=database) as session,
+        path.open("w", encoding="utf-8") as out,
+    ):
+        for record in session.run(Query(statements.DUMP_NODES)):
+            line = {
+                "node": record["id"],
+                "labels": sorted(record["labels"]),
+                "properties": _properties(record["properties"]),
+            }
+            out.write(json.dumps(line, ensure_ascii=False, sort_keys=True) + "\n")
+            nodes += 1
+        for record in session.run(Query(statements.DUMP_RELATIONSHIPS)):
+            line = {
+                "start": record["start"],
+                "type": record["type"],
+                "end": record["end"],
+                "properties": _properties(record["properties"]),
+            }
+            out.write(json.dumps(line, ensure_ascii=False, sort_keys=True) + "\n")
+            relationships += 1
+    return nodes, relationships
+
+
+def _salt_check(settings: Settings) -> str:
+    return key_hash(suppression_salt(settings), "check", "srm-backup") or ""
+
+
+def backup(
+    driver: Driver, settings: Settings, out: Path, *, database: str | None = None
+) -> BackupResult:
+    """Write the bundle, ``graph.jsonl`` and ``manifest.json`` of the whole graph to ``out``.
+
+    Raises :class:`BackupError` when the graph changed while it was read (stop ingests and
+    retry) or ``out`` already holds a backup.
+    """
+    out.mkdir(parents=True, exist_ok=True)
+    if (out / MANIFEST_FILE).exists():
+        raise BackupError(f"{out} already holds a backup; choose an empty folder.")
+    before = db.graph_fingerprint(driver, database=database)
+    write_bundle(driver, out, database=database)
+    nodes, relationships = _dump(driver, out / GRAPH_FILE, database)
+    after = db.graph_fingerprint(driver, database=database)
+    if before != after:
+        raise BackupError(
+            "The graph changed while it was backed up (an ingest or an erasure ran). "
+            "Stop writers and run the backup again into an empty folder."
+        )
+    manifest = {
+        "format": "srm-backup",
+        "version": FORMAT_VERSION,
+        "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "nodes": nodes,
+        "relationships": relationships,
+        "fingerprint": after,
+        "salt_check": _salt_check(settings),
+    }
+    (out / MANIFEST_FILE).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+    return BackupResult(out, nodes, relationships, after)
+
+
+def _lines(path: Path, want: str) -> Iterator[dict[str, Any]]:
+    with path.open(encoding="utf-8") as source:
+        for number, text in enumerate(source, 1):
+            try:
+                line = json.loads(text)
+            except json.JSONDecodeError as error:
+                raise ValidationError(
+                    f"{path}:{number}: not valid JSON ({error.msg}); the backup is damaged."
+                ) from None
+            if want not in line:
+                continue
+            line["properties"] = {
+                name: decode_value(value) for name, value in line["properties"].items()
+            }
+            yield line
+
+
+def restore(
+    driver: Driver,
+    settings: Settings,
+    source: Path,
+    *,
+    batch_size: int = 5_000,
+    database: str | None = None,
+) -> tuple[BackupResult, list[str]]:
+    """Load the backup in ``source`` into the empty graph; return it and warnings.
+
+    Raises :class:`BackupError` for a non-empty graph, a folder without a backup, or a
+    restored graph whose fingerprint differs from the manifest's.
+    """
+    manifest_path, graph_path = source / MANIFEST_FILE, source / GRAPH_FILE
+    if not manifest_path.exists() or not graph_path.exists():
+        raise BackupError(
+            f"{source} is not an SRM backup (needs {MANIFEST_FILE} and {GRAPH_FILE}); "
+            "write one with 'srm backup --out DIR'."
+        )
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    if read(driver, statements.ANY_NODE, database=database)[0]["found"]:
+        raise BackupError(
+            "The target Neo4j already holds data; restore only into an empty graph. "
+            "Point NEO4J_URI at a new database, or wipe this one first (srm db wipe --yes)."
+        )
+    warnings = []
+    if manifest.get("salt_check") and manifest["salt_check"] != _salt_check(settings):
+        warnings.append(
+            "The suppression salt differs from the backup's: erased people would not be "
+            "recognised by later ingests. Set SRM_SUPPRESSION_SALT to the original salt."
+        )
+    db.init_schema(driver, database=database)
+    with translate_errors(), driver.session(database=database) as session:
+        session.run(Query(statements.CREATE_RESTORE_INDEX)).consume()
+        session.run(Query(admin.WAIT_FOR_INDEXES), timeout_s=300).consume()
+    nodes = write_batches(
+        driver,
+        statements.RESTORE_NODES,
+        (
+            {"id": n["node"], "labels": n["labels"], "properties": n["properties"]}
+            for n in _lines(graph_path, "node")
+        ),
+        batch_size=batch_size,
+        database=database,
+    )
+    relationships = write_batches(
+        driver,
+        statements.RESTORE_RELATIONSHIPS,
+        _lines(graph_path, "type"),
+        batch_size=batch_size,
+        database=database,
+    )
+    with translate_errors(), driver.session(database=database) as session:
+        session.run(Query(statements.RESTORE_CLEANUP)).consume()
+        session.run(Query(statements.DROP_RESTORE_INDEX)).consume()
+    fingerprint = db.graph_fingerprint(driver, database=database)
+    if fingerprint != manifest["fingerprint"]:
+        raise BackupError(
+            f"The restored graph differs from the backup (fingerprint {fingerprint[:16]}… "
+            f"instead of {manifest['fingerprint'][:16]}…). Wipe it and restore again."
+        )
+    return BackupResult(source, nodes, relationships, fingerprint), warnings
