@@ -58,6 +58,10 @@ def _did(value: Any) -> str | None:
     return text if text and _DID.fullmatch(text) else None
 
 
+def _object(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
 def _post_key(uri: Any) -> str | None:
     text = as_text(uri)
     return _key(text) if text and _AT_URI.fullmatch(text) else None
@@ -227,11 +231,11 @@ def _post(
             did = _did(feature.get("did")) if isinstance(feature, dict) else None
             if did and feature.get("$type") == _MENTION and _key(did) not in mentioned:
                 mentioned.append(_key(did))
-    embed = value.get("embed") if isinstance(value.get("embed"), dict) else {}
-    quoted = embed.get("record") if isinstance(embed.get("record"), dict) else {}
-    if embed.get("$type", "").startswith("app.bsky.embed.recordWithMedia"):
-        quoted = quoted.get("record") if isinstance(quoted.get("record"), dict) else {}
-    reply = value.get("reply") if isinstance(value.get("reply"), dict) else {}
+    embed = _object(value.get("embed"))
+    quoted = _object(embed.get("record"))
+    if str(embed.get("$type", "")).startswith("app.bsky.embed.recordWithMedia"):
+        quoted = _object(quoted.get("record"))
+    reply = _object(value.get("reply"))
     fields: dict[str, Any] = {
         "platform": "bluesky",
         "native_id": uri,
@@ -239,10 +243,10 @@ def _post(
         "created_at": as_text(value.get("createdAt")),
         "text": as_text(value.get("text")),
         "mentioned_keys": mentioned,
-        "reply_to_key": _post_key((reply.get("parent") or {}).get("uri")),
+        "reply_to_key": _post_key(_object(reply.get("parent")).get("uri")),
         "quote_of_key": _post_key(quoted.get("uri")),
     }
     if value.get("$type") == "app.bsky.feed.repost":
-        fields["repost_of_key"] = _post_key((value.get("subject") or {}).get("uri"))
+        fields["repost_of_key"] = _post_key(_object(value.get("subject")).get("uri"))
     present = {name: item for name, item in fields.items() if item is not None}
     return build(PostRow, source, line, present, max_text_chars=options.max_text_chars)

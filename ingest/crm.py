@@ -282,7 +282,7 @@ def _customer(
         fields["customer_id"] = spec.id_prefix + customer_id
     notes: list[Rejected] = []
     try:
-        fields["twitter_handle"] = x_handle(fields.get("twitter_handle"))  # type: ignore[arg-type]
+        fields["twitter_handle"] = x_handle(_as_str(fields.get("twitter_handle")))
     except ValueError as error:
         fields["twitter_handle"] = None
         notes.append(
@@ -321,6 +321,10 @@ def _customer(
     present = {name: value for name, value in fields.items() if value is not None}
     yield build(CustomerRow, source, line, present, max_text_chars=options.max_text_chars)
     yield from notes
+
+
+def _as_str(value: object) -> str | None:
+    return value if isinstance(value, str) else None
 
 
 def _plain_handle(value: str | None) -> str | None:

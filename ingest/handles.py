@@ -123,12 +123,24 @@ def load_json_documents(
 ) -> Iterator[JsonDocument]:
     """The JSON documents in ``path``: one whole-file document, or one per line (JSON lines).
 
-    ``prefix`` (e.g. X's ``window.YTD.tweets.part0 =``) is stripped first. A file that is
-    neither raises :class:`IngestError` naming the file and line; in a JSON-lines file a bad
-    line is reported as a document with ``error`` set, so the other lines still load.
+    JSON lines are streamed (collectors write files of millions of lines), a whole-file
+    document is parsed at once. ``prefix`` (e.g. X's ``window.YTD.tweets.part0 =``) is
+    stripped first. A file that is neither raises :class:`IngestError` naming the file and
+    line; in a JSON-lines file a bad line is reported as a document with ``error`` set, so
+    the other lines still load.
     """
     if not path.is_file():
         raise IngestError(f"{path}: no such file. Check the path and try again.")
+    if prefix is None and _is_json_lines(path):
+        with path.open(encoding="utf-8-sig", errors="surrogateescape") as handle:
+            for number, line in enumerate(handle, start=1):
+                if not line.strip():
+                    continue
+                try:
+                    yield JsonDocument(number, json.loads(line))
+                except json.JSONDecodeError as error:
+                    yield JsonDocument(number, None, f"not valid JSON ({error.msg})")
+        return
     text = path.read_text(encoding="utf-8-sig", errors="surrogateescape")
     if not text.strip():
         raise IngestError(f"{path}: the file is empty. Export it again.")
@@ -136,21 +148,22 @@ def load_json_documents(
         text = prefix.sub("", text, count=1)
     try:
         yield JsonDocument(None, json.loads(text))
-        return
-    except json.JSONDecodeError as whole_error:
-        lines = text.splitlines()
-        first = next((line for line in lines if line.strip()), "")
+    except json.JSONDecodeError as error:
+        raise IngestError(
+            f"{path}: not valid JSON (line {error.lineno}: {error.msg}). "
+            "Export the data again or pick the right --format."
+        ) from None
+
+
+def _is_json_lines(path: Path) -> bool:
+    """True when the first non-blank line is a whole JSON value and another line follows."""
+    with path.open(encoding="utf-8-sig", errors="surrogateescape") as handle:
+        lines = (line for line in handle if line.strip())
+        first = next(lines, None)
+        if first is None:
+            return False
         try:
             json.loads(first)
         except json.JSONDecodeError:
-            raise IngestError(
-                f"{path}: not valid JSON (line {whole_error.lineno}: {whole_error.msg}). "
-                "Export the data again or pick the right --format."
-            ) from None
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        try:
-            yield JsonDocument(number, json.loads(line))
-        except json.JSONDecodeError as error:
-            yield JsonDocument(number, None, f"not valid JSON ({error.msg})")
+            return False
+        return next(lines, None) is not None

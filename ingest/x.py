@@ -64,7 +64,10 @@ def _key(native_id: str) -> str:
 
 
 def detect_api(path: Path) -> bool:
-    """An X API v2 response: a JSON ``data``/``includes`` object with X's field names."""
+    """An X API v2 response: a JSON ``data``/``includes`` object with X's field names (or a
+    folder holding such files)."""
+    if path.is_dir():
+        return any(detect_api(child) for child in sorted(path.iterdir()) if child.is_file())
     if not path.is_file() or path.suffix.lower() not in _JSON_SUFFIXES:
         return False
     head = json_head(path)
@@ -155,7 +158,17 @@ def _list_subject(
 
 
 def read_api(path: Path, options: ReadOptions) -> Iterator[Item]:
-    """Profiles, posts and follows from X API v2 response files (JSON or JSON lines)."""
+    """Profiles, posts and follows from X API v2 response files (JSON or JSON lines); a
+    folder is read file by file (the X response files in it)."""
+    if path.is_dir():
+        for child in sorted(path.iterdir()):
+            if child.is_file() and detect_api(child):
+                yield from _read_api_file(child, options)
+        return
+    yield from _read_api_file(path, options)
+
+
+def _read_api_file(path: Path, options: ReadOptions) -> Iterator[Item]:
     source = str(path)
     seen_profiles: set[str] = set()
     seen_posts: set[str] = set()

@@ -129,9 +129,14 @@ def test_archive_detection_by_content(tmp_path: Path) -> None:
         list(x.read_archive(lone, ReadOptions()))
 
 
-def test_x_api_loads_into_neo4j(driver: Driver) -> None:
-    files = [API / "tweets.json", API / "followers_1500000000000000003.json"]
-    summary = ingest_paths(driver, files, max_bad_ratio=0.5)
+def test_x_api_loads_into_neo4j(driver: Driver, tmp_path: Path) -> None:
+    folder = tmp_path / "x-responses"
+    folder.mkdir()
+    for name in ("tweets.json", "followers_1500000000000000003.json"):
+        (folder / name).write_bytes((API / name).read_bytes())
+    (folder / "notes.txt").write_text("not an X response", encoding="utf-8")
+    assert detect_format(folder).name == "x-api"
+    summary = ingest_paths(driver, [folder], max_bad_ratio=0.5)
     assert summary.quarantined == 3
     cascades = {
         (row["a"], row["type"], row["b"]) for row in read(driver, statements.READER_CASCADES)
