@@ -27,20 +27,22 @@ CALL (row) {
   RETURN n
 }
 OPTIONAL MATCH (n)-[:PART_OF]->(person:Person)
-CALL (n, person) {
-  MATCH (n:Profile) RETURN n AS p
-  UNION
-  MATCH (n)-[:CLAIMS]->(p:Profile) RETURN p
-  UNION
-  MATCH (person)<-[:PART_OF]-(p:Profile) RETURN p
-}
-WITH row, n, person, p ORDER BY coalesce(p.influence_score, -1.0) DESC, p.profile_key
-WITH row, n, person, collect(DISTINCT p) AS profiles
+WITH row, n, person, COLLECT {
+  CALL (n, person) {
+    MATCH (n:Profile) RETURN n AS p
+    UNION
+    MATCH (n)-[:CLAIMS]->(p:Profile) RETURN p
+    UNION
+    MATCH (person)<-[:PART_OF]-(p:Profile) RETURN p
+  }
+  RETURN p ORDER BY coalesce(p.influence_score, -1.0) DESC, p.profile_key
+} AS profiles
 WITH row, n, person, profiles, head(profiles) AS top
-OPTIONAL MATCH (top)-[:IN]->(community:Community)
-WITH row, n, person, profiles, top, community
-ORDER BY community.run_id DESC
-WITH row, n, person, profiles, top, head(collect(community)) AS community
+WITH row, n, person, profiles, top, head(COLLECT {
+  MATCH (top)-[:IN]->(c:Community)
+  OPTIONAL MATCH (run:AlgorithmRun {run_id: c.run_id})
+  RETURN c ORDER BY coalesce(run.finished_at, run.started_at) DESC, c.run_id DESC
+}) AS community
 CALL (profiles) {
   UNWIND profiles AS p
   OPTIONAL MATCH (p)-[:POSTED]->(post:Post)
