@@ -58,7 +58,8 @@ def test_roles_are_enforced_per_endpoint(client: TestClient) -> None:
 
 def test_marketer_never_receives_email_or_phone(client: TestClient) -> None:
     query = """{ customer(id: "C1") { id email phone }
-                 profile(id: "x:1") { customers { email phone } person { customers { email phone } } }
+                 profile(id: "x:1") { customers { email phone }
+                                      person { customers { email phone } } }
                  search(text: "Smith") { customer { email phone } }
                  person(id: "P1") { customers { email phone } } }"""
     response = client.post(
@@ -69,7 +70,7 @@ def test_marketer_never_receives_email_or_phone(client: TestClient) -> None:
     body = response.json()
     assert body["data"]["customer"] == {"id": "C1", "email": None, "phone": None}
     assert all("personal data" in error["message"] for error in body["errors"])
-    status, body = gql(client, '{ customer(email: "alice@example.com") { id } }', role="marketer")
+    _, body = gql(client, '{ customer(email: "alice@example.com") { id } }', role="marketer")
     assert body["data"]["customer"] is None and "marketer" in body["errors"][0]["message"]
     _, body = gql(client, '{ customer(id: "C1") { email phone } }', role="analyst")
     assert body["data"]["customer"] == {"email": "alice@example.com", "phone": "+15550001"}

@@ -1,0 +1,88 @@
+"""`srm serve`: the API (GraphQL, GraphiQL, REST enrichment, health) under uvicorn, and
+`srm api-key create|revoke` for keys stored hashed in Neo4j."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+import uvicorn
+from neo4j import Driver
+from rich.panel import Panel
+
+from srm.api.app import DEMO_MODE_WARNING, create_app
+from srm.api.security import ROLES, create_api_key, hash_key, revoke_api_key
+from srm.commands.common import console, fail, open_store, settings
+from srm.errors import SRMError
+from srm.settings import Settings
+
+__all__ = ["keys_app", "run_server", "serve", "server_urls"]
+
+keys_app = typer.Typer(help="API keys stored hashed in Neo4j (revocable).", no_args_is_help=True)
+
+
+def server_urls(host: str, port: int) -> dict[str, str]:
+    """The URLs to print for a server on ``host:port``."""
+    shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host  # noqa: S104 - display only
+    base = f"http://{shown}:{port}"
+    return {
+        "GraphiQL explorer": f"{base}/graphql",
+        "REST enrichment (OpenAPI)": f"{base}/docs",
+        "Health": f"{base}/healthz",
+    }
+
+
+def run_server(current: Settings, driver: Driver, host: str, port: int) -> None:
+    """Serve the API on ``host:port`` with ``driver`` until Ctrl-C; prints the URLs first and
+    a loud warning in local demo mode (no API keys)."""
+    app = create_app(current, driver)
+    for name, url in server_urls(host, port).items():
+        console.print(f"  {name:<27} {url}", highlight=False)
+    if app.state.authenticator.demo_mode:
+        console.print(Panel(DEMO_MODE_WARNING, title="WARNING", style="bold red"))
+    uvicorn.run(app, host=host, port=port, log_level="warning")
+
+
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
+) -> None:
+    """Serve the API: GraphQL + GraphiQL at /graphql, REST at /api/v1, docs at /docs."""
+    current = settings()
+    try:
+        with open_store(current) as driver:
+            run_server(current, driver, host, port)
+    except SRMError as error:
+        raise fail(error) from error
+
+
+@keys_app.command("create")
+def create_key(
+    role: Annotated[str, typer.Argument(help=f"One of: {', '.join(ROLES)}.")],
+    name: Annotated[str, typer.Option(help="Who or what the key is for.")] = "",
+) -> None:
+    """Create a key; it is printed once (only its SHA-256 is stored)."""
+    try:
+        with open_store() as driver:
+            key = create_api_key(driver, role, name or role)
+    except SRMError as error:
+        raise fail(error) from error
+    console.print(
+        f"New {role} key, id {hash_key(key)[:12]} (the key is shown once; store it safely):"
+    )
+    typer.echo(key)
+
+
+@keys_app.command("revoke")
+def revoke_key(
+    key_id: Annotated[str, typer.Argument(help="The key id (first 12 hex of its SHA-256).")],
+) -> None:
+    """Revoke a key stored in Neo4j (servers notice within SRM_API_KEY_CACHE_SECONDS)."""
+    try:
+        with open_store() as driver:
+            found = revoke_api_key(driver, key_id)
+    except SRMError as error:
+        raise fail(error) from error
+    if not found:
+        raise fail(f"No API key with id {key_id}; use the id 'srm api-key create' printed.")
+    console.print(f"Key {key_id} revoked.")
