@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from srm.commands import db, demo, neo4j_server
+from srm.commands import privacy as privacy_commands
 from srm.commands import serve as serve_commands
 
 app = typer.Typer(
@@ -17,6 +18,9 @@ app = typer.Typer(
 app.add_typer(neo4j_server.app, name="neo4j")
 app.add_typer(db.app, name="db")
 app.command(name="demo")(demo.demo)
+app.command(name="erase")(privacy_commands.erase)
+app.command(name="backup")(privacy_commands.backup)
+app.command(name="restore")(privacy_commands.restore)
 app.command(name="serve")(serve_commands.serve)
 app.add_typer(serve_commands.keys_app, name="api-key")
 

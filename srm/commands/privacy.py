@@ -1,0 +1,82 @@
+"""`srm erase`, `srm backup`, `srm restore`: privacy and reliability operations."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from srm.backup import backup as backup_graph
+from srm.backup import restore as restore_graph
+from srm.commands.common import console, fail, open_store, settings
+from srm.erasure import RECLUSTER_NOTE
+from srm.erasure import erase as erase_records
+from srm.errors import SRMError
+
+__all__ = ["backup", "erase", "restore"]
+
+
+def erase(
+    customer: Annotated[str | None, typer.Option(help="Erase this CRM customer_id.")] = None,
+    profile: Annotated[
+        str | None, typer.Option(help="Erase this social profile, as PLATFORM:ID (x:12345).")
+    ] = None,
+    person: Annotated[
+        str | None, typer.Option(help="Erase this person and every record PART_OF it.")
+    ] = None,
+    by: Annotated[str, typer.Option(help="Who asks (kept in the audit; no data).")] = "cli",
+    yes: Annotated[bool, typer.Option("--yes", help="Confirm: this cannot be undone.")] = False,
+) -> None:
+    """Erase a person's records and everything derived from them (GDPR art. 17).
+
+    Mentions by others become anonymous counts; the keys are suppressed (salted hashes)
+    so a later ingest skips them; an ErasureAudit node records who, when and what kind.
+    """
+    chosen = [
+        (kind, value)
+        for kind, value in (("customer", customer), ("profile", profile), ("person", person))
+        if value
+    ]
+    if len(chosen) != 1:
+        raise fail("Give exactly one of --customer ID, --profile PLATFORM:ID, --person ID.", 2)
+    if not yes:
+        raise fail("Erasure cannot be undone. Run again with --yes to confirm.", 2)
+    kind, identifier = chosen[0]
+    try:
+        current = settings()
+        with open_store(current) as driver:
+            result = erase_records(driver, current, kind, identifier, by=by)
+    except SRMError as error:
+        raise fail(error) from error
+    console.print(result.summary())
+    if result.persons_kept:
+        console.print(f"[yellow]note:[/] {RECLUSTER_NOTE}.")
+
+
+def backup(
+    out: Annotated[Path, typer.Option("--out", help="An empty folder to write the backup to.")],
+) -> None:
+    """Back up the whole graph: the canonical bundle plus graph.jsonl and manifest.json."""
+    try:
+        current = settings()
+        with open_store(current) as driver:
+            result = backup_graph(driver, current, out)
+    except SRMError as error:
+        raise fail(error) from error
+    console.print(result.summary("Backed up"))
+
+
+def restore(
+    source: Annotated[Path, typer.Option("--from", help="A folder written by 'srm backup'.")],
+) -> None:
+    """Restore a backup into an EMPTY Neo4j (a non-empty one is refused)."""
+    try:
+        current = settings()
+        with open_store(current) as driver:
+            result, warnings = restore_graph(driver, current, source)
+    except SRMError as error:
+        raise fail(error) from error
+    for warning in warnings:
+        console.print(f"[yellow]warning:[/] {warning}")
+    console.print(result.summary("Restored"))
