@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from srm.commands import db, demo, neo4j_server
+from srm.commands import ingest as ingest_commands
 from srm.commands import privacy as privacy_commands
 from srm.commands import serve as serve_commands
 
@@ -18,6 +19,8 @@ app = typer.Typer(
 app.add_typer(neo4j_server.app, name="neo4j")
 app.add_typer(db.app, name="db")
 app.command(name="demo")(demo.demo)
+app.command(name="ingest")(ingest_commands.ingest)
+app.command(name="generate")(ingest_commands.generate)
 app.command(name="erase")(privacy_commands.erase)
 app.command(name="backup")(privacy_commands.backup)
 app.command(name="restore")(privacy_commands.restore)

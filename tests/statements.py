@@ -84,3 +84,7 @@ READER_POST_MENTIONS = (
     "MATCH (q:Post)-[:MENTIONS]->(p:Profile) RETURN q.post_key AS post, p.profile_key AS profile"
 )
 READER_LABEL_COUNTS = "MATCH (n) RETURN labels(n)[0] AS label, count(*) AS count"
+SNAPSHOT_MARKS = (
+    "MATCH (a:Profile) OPTIONAL MATCH (a)-[r:FOLLOWS]->() "
+    "RETURN count(a.snapshot_job) + count(r.snapshot_job) AS marks"
+)

@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from neo4j import Driver
+from srm.ingest.pipeline import ingest_paths
 
 from srm import db
-from srm.ingest.pipeline import ingest_paths
 from srm.store import read
 from tests import statements as q
 from tests.ingest_helpers import write_bundle
@@ -89,14 +89,21 @@ def test_cascades_and_stub_posts(driver: Driver, tmp_path: Path) -> None:
 
 def test_stub_profile_is_completed_by_a_later_row(driver: Driver, tmp_path: Path) -> None:
     first = write_bundle(
-        tmp_path / "a", customers=None, brands=None, posts=None,
+        tmp_path / "a",
+        customers=None,
+        brands=None,
+        posts=None,
         profiles="profile_id,platform,handle\n1,x,uno\n",
         follows="follower_profile_id,followed_profile_id,followed_platform\n1,2,x\n",
     )
     ingest_paths(driver, [first])
     assert read(driver, q.PROFILE_BY_KEY, key="x:2")[0]["p"]["is_stub"] is True
     later = write_bundle(
-        tmp_path / "b", customers=None, brands=None, posts=None, follows=None,
+        tmp_path / "b",
+        customers=None,
+        brands=None,
+        posts=None,
+        follows=None,
         profiles="profile_id,platform,handle,display_name\n2,x,dos,Dos\n",
     )
     ingest_paths(driver, [later])

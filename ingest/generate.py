@@ -1,0 +1,362 @@
+"""Synthetic canonical bundles with ground truth, for the demo, tests and benchmarks.
+
+``generate_bundle(out, people=N, seed=S)`` writes ``customers.csv``, ``profiles.csv``,
+``follows.csv``, ``posts.csv``, ``brands.csv`` and ``truth.csv`` (``record_id,person_id``,
+record ids ``customer:<customer_id>`` and ``profile:<platform>:<profile_id>``).
+
+The population (:mod:`srm.ingest.people`): Spanish and English names with accents, double
+surnames and nicknames (Paco/Francisco, Pepe/José, Bob/Robert), 0–3 accounts per person on
+different platforms with varied handles and display names, namesakes, CRM customers that
+overlap the social accounts in part (some listing their X handle, a few wrongly, a few
+twice). The follower graph has communities (blocks of people who mostly follow each other
+on the same platform), a few influencers and brand accounts (an own brand and two
+competitors); posts mention mostly followed accounts, and some reply to, quote or repost
+recent posts.
+
+One pass over the people, writing every file as it goes: memory stays flat whatever the
+size (1M profiles / 10M follows streams to disk). Same seed → byte-identical files.
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from srm.ingest.people import (
+    COMPANIES,
+    MAIL_DOMAINS,
+    PLATFORMS,
+    Person,
+    account_platforms,
+    ascii_fold,
+    mix,
+    person,
+    profile_id,
+    uniform,
+)
+
+__all__ = ["BRANDS", "GenerateSummary", "generate_bundle"]
+
+BRANDS = (
+    ("Sabor Ibérico", "saboriberico", True),
+    ("Rival Foods", "rivalfoods", False),
+    ("Tasty Co", "tastyco", False),
+)
+_BRAND_IDS = {"x": 2_000_000_000, "mastodon": 200_000_000}
+_EPOCH = datetime(2024, 1, 1, tzinfo=UTC)
+_TEMPLATES_ES = (
+    "¡Qué buen día en {city}! {mentions}",
+    "Probando lo nuevo de {mentions} 👌",
+    "Gracias {mentions} por todo",
+    "¿Alguien más en {city} este finde? {mentions}",
+)
+_TEMPLATES_EN = (
+    "Lovely day in {city} {mentions}",
+    "Trying the new thing from {mentions}",
+    "Thanks {mentions}!",
+    "Anyone else in {city} this weekend? {mentions}",
+)
+
+
+@dataclass
+class GenerateSummary:
+    """Rows written per file, and seconds taken."""
+
+    people: int = 0
+    customers: int = 0
+    profiles: int = 0
+    follows: int = 0
+    posts: int = 0
+    brands: int = len(BRANDS)
+    seconds: float = 0.0
+    files: list[str] = field(default_factory=list)
+
+
+def _brand_profile_id(platform: str, brand: int) -> str:
+    if platform in _BRAND_IDS:
+        return str(_BRAND_IDS[platform] + brand)
+    return f"did:plc:brand{brand:019x}"
+
+
+def _brand_handle(platform: str, slug: str) -> str:
+    if platform == "bluesky":
+        return f"{slug}.bsky.social"
+    if platform == "mastodon":
+        return f"{slug}@social.example"
+    return slug
+
+
+def _exponential(u: float, mean: float) -> int:
+    return min(int(-math.log(1.0 - u) * mean + 0.5), int(mean * 6) + 1)
+
+
+class _Generator:
+    def __init__(
+        self, people: int, seed: int, follows_per_profile: float, posts_per_profile: float
+    ):
+        self.n, self.seed = people, seed
+        self.follows_mean, self.posts_mean = follows_per_profile, posts_per_profile
+        self.block = max(25, min(500, people // 20))
+        count = max(3, people // 200)
+        self.influencers = [mix(seed, 99, k) % people for k in range(count)]
+        self.recent: dict[str, deque[str]] = {platform: deque(maxlen=500) for platform in PLATFORMS}
+        self.post_counter = 0
+        self.summary = GenerateSummary(people=people)
+
+    def _target(self, index: int, platform: str, salt: int) -> tuple[str, int] | None:
+        """A profile person ``index`` follows on ``platform``: (profile id, person or -1-brand)."""
+        r = uniform(self.seed, index, 30, salt)
+        h = mix(self.seed, index, 31, salt)
+        if r < 0.08:
+            brand = 0 if h % 3 else (h >> 8) % len(BRANDS)
+            return _brand_profile_id(platform, brand), -1 - brand
+        if r < 0.22:
+            other = self.influencers[h % len(self.influencers)]
+        elif r < 0.85:
+            start = index - index % self.block
+            other = start + h % max(1, min(self.block, self.n - start))
+        else:
+            other = h % self.n
+        if other == index or platform not in account_platforms(self.seed, other):
+            return None
+        return profile_id(platform, other), other
+
+    def _handle_of(self, platform: str, target: int) -> str:
+        if target < 0:
+            return _brand_handle(platform, BRANDS[-1 - target][1])
+        found = [a for a in person(self.seed, target).accounts if a.platform == platform]
+        return found[0].handle if found else ""
+
+    def customers(self, who: Person, writer: Any) -> list[str]:
+        """CRM rows for ``who`` (none, one, or a duplicate pair); returns the customer ids."""
+        seed, i = self.seed, who.index
+        if uniform(seed, i, 20) >= 0.6:
+            return []
+        ids = [f"C{i:07d}"] + ([f"C{i:07d}-2"] if uniform(seed, i, 21) < 0.04 else [])
+        x_handle = next((a.handle for a in who.accounts if a.platform == "x"), None)
+        for copy, customer_id in enumerate(ids):
+            h = mix(seed, i, 22, copy)
+            first = who.nickname if (h & 7) == 0 else who.first_name
+            last = who.surnames[0] if who.spanish and (h >> 3) % 3 == 0 else who.last_name
+            local = ascii_fold(f"{first}.{who.surnames[0]}").lower().replace(" ", "")
+            local = local.replace("'", "") + ("" if (h >> 5) % 2 else str(70 + (h >> 9) % 30))
+            email = f"{local}@{MAIL_DOMAINS[(h >> 13) % len(MAIL_DOMAINS)]}"
+            digits = f"{(h >> 17) % 1000:03d}"
+            phone = (
+                f"+34 6{digits[:2]} {digits} {(h >> 27) % 1000:03d}"
+                if who.spanish
+                else (f"+44 7700 900{(h >> 17) % 1000:03d}")
+            )
+            handle = ""
+            if x_handle and (h >> 37) % 2 == 0:
+                handle = x_handle if (h >> 38) % 4 else "@" + x_handle.capitalize()
+                if uniform(seed, i, 23, copy) < 0.03:
+                    handle = f"{x_handle}_old"  # stale: evidence, not truth
+            company = COMPANIES[(h >> 40) % len(COMPANIES)] if (h >> 44) % 2 else ""
+            segment = ("gold", "silver", "bronze")[(h >> 46) % 3]
+            writer.writerow(
+                [customer_id, first, last, email, phone, who.city, company, handle, segment]
+            )
+        self.summary.customers += len(ids)
+        return ids
+
+    def profile_rows(self, who: Person, writer: Any) -> None:
+        for account in who.accounts:
+            h = mix(self.seed, who.index, 40, len(account.platform))
+            influencer = who.index in self.influencers
+            followers = (h % 200) + (50_000 + h % 100_000 if influencer else 0)
+            created = datetime(2010, 1, 1, tzinfo=UTC) + timedelta(days=h % 4700)
+            bio = ("Marketing · café · " if who.spanish else "Coffee, football and ") + who.city
+            writer.writerow(
+                [
+                    account.profile_id,
+                    account.platform,
+                    account.handle,
+                    account.display_name,
+                    bio,
+                    who.city,
+                    "",
+                    followers,
+                    created.isoformat(),
+                ]
+            )
+        self.summary.profiles += len(who.accounts)
+
+    def follow_and_post_rows(self, who: Person, follows: Any, posts: Any) -> None:
+        seed, i = self.seed, who.index
+        for account in who.accounts:
+            platform, salt0 = account.platform, len(account.platform) * 1000
+            wanted = _exponential(uniform(seed, i, 50, salt0), self.follows_mean)
+            targets: dict[str, int] = {}
+            for attempt in range(wanted * 3):
+                if len(targets) >= wanted:
+                    break
+                found = self._target(i, platform, salt0 + attempt)
+                if found and found[0] not in targets:
+                    targets[found[0]] = found[1]
+                    follows.writerow([account.profile_id, found[0], platform, platform])
+            self.summary.follows += len(targets)
+            self._posts(who, account.profile_id, platform, list(targets.items()), posts)
+
+    def _posts(
+        self, who: Person, author: str, platform: str, targets: list[tuple[str, int]], writer: Any
+    ) -> None:
+        seed, i = self.seed, who.index
+        recent = self.recent[platform]
+        for number in range(_exponential(uniform(seed, i, 60, len(platform)), self.posts_mean)):
+            h = mix(seed, i, 61, len(platform), number)
+            self.post_counter += 1
+            post_id = str(5_000_000_000 + self.post_counter)
+            created = _EPOCH + timedelta(minutes=h % (540 * 24 * 60))
+            kind = (h >> 20) % 20
+            reply = quote = repost = ""
+            if recent and kind < 4:
+                reply = recent[(h >> 30) % len(recent)]
+            elif recent and kind == 4:
+                quote = recent[(h >> 30) % len(recent)]
+            elif recent and kind < 8:
+                repost = recent[(h >> 30) % len(recent)]
+            mentioned = (
+                [targets[(h >> (34 + 4 * k)) % len(targets)] for k in range((h >> 50) % 3)]
+                if targets and not repost
+                else []
+            )
+            mentioned = list(dict.fromkeys(mentioned))
+            handles = " ".join(
+                "@" + self._handle_of(platform, target).split("@")[0] for _, target in mentioned
+            )
+            template = (_TEMPLATES_ES if who.spanish else _TEMPLATES_EN)[(h >> 8) % 4]
+            text = "" if repost else template.format(city=who.city, mentions=handles).strip()
+            writer.writerow(
+                [
+                    post_id,
+                    author,
+                    platform,
+                    created.isoformat(),
+                    text,
+                    "|".join(m for m, _ in mentioned),
+                    reply,
+                    quote,
+                    repost,
+                ]
+            )
+            recent.append(post_id)
+            self.summary.posts += 1
+
+
+def generate_bundle(
+    out: Path,
+    *,
+    people: int,
+    seed: int = 1,
+    follows_per_profile: float = 8.0,
+    posts_per_profile: float = 1.5,
+    on_people: Callable[[int], None] | None = None,
+) -> GenerateSummary:
+    """Write a canonical bundle of ``people`` synthetic people into ``out`` (see module doc).
+
+    ``on_people`` is called every 1,000 people with that count (progress bars).
+    """
+    if people < 1:
+        raise ValueError("people must be at least 1")
+    started = time.perf_counter()
+    out.mkdir(parents=True, exist_ok=True)
+    generator = _Generator(people, seed, follows_per_profile, posts_per_profile)
+    names = ("customers", "profiles", "follows", "posts", "truth", "brands")
+    handles = {
+        name: (out / f"{name}.csv").open("w", encoding="utf-8", newline="") for name in names
+    }
+    try:
+        writers = {
+            name: csv.writer(handle, lineterminator="\n") for name, handle in handles.items()
+        }
+        writers["customers"].writerow(
+            [
+                "customer_id",
+                "first_name",
+                "last_name",
+                "email",
+                "phone",
+                "city",
+                "company",
+                "twitter_handle",
+                "segment",
+            ]
+        )
+        writers["profiles"].writerow(
+            [
+                "profile_id",
+                "platform",
+                "handle",
+                "display_name",
+                "bio",
+                "location",
+                "url",
+                "followers_count",
+                "created_at",
+            ]
+        )
+        writers["follows"].writerow(
+            ["follower_profile_id", "followed_profile_id", "follower_platform", "followed_platform"]
+        )
+        writers["posts"].writerow(
+            [
+                "post_id",
+                "profile_id",
+                "platform",
+                "created_at",
+                "text",
+                "mentioned_profile_ids",
+                "reply_to_post_id",
+                "quote_of_post_id",
+                "repost_of_post_id",
+            ]
+        )
+        writers["truth"].writerow(["record_id", "person_id"])
+        writers["brands"].writerow(["name", "is_own", "official_profile_ids"])
+        for number, (name, slug, own) in enumerate(BRANDS):
+            keys = [f"{platform}:{_brand_profile_id(platform, number)}" for platform in PLATFORMS]
+            writers["brands"].writerow([name, "true" if own else "false", "|".join(keys)])
+            for platform in PLATFORMS:
+                brand_id = _brand_profile_id(platform, number)
+                writers["profiles"].writerow(
+                    [
+                        brand_id,
+                        platform,
+                        _brand_handle(platform, slug),
+                        name,
+                        f"Official account of {name}",
+                        "",
+                        "",
+                        90_000 - 20_000 * number,
+                        "2012-05-01T00:00:00+00:00",
+                    ]
+                )
+                writers["truth"].writerow([f"profile:{platform}:{brand_id}", f"B-{slug}"])
+                generator.summary.profiles += 1
+        for index in range(people):
+            who = person(seed, index)
+            for customer_id in generator.customers(who, writers["customers"]):
+                writers["truth"].writerow([f"customer:{customer_id}", who.person_id])
+            generator.profile_rows(who, writers["profiles"])
+            for account in who.accounts:
+                writers["truth"].writerow(
+                    [f"profile:{account.platform}:{account.profile_id}", who.person_id]
+                )
+            generator.follow_and_post_rows(who, writers["follows"], writers["posts"])
+            if on_people and (index + 1) % 1000 == 0:
+                on_people(1000)
+    finally:
+        for handle in handles.values():
+            handle.close()
+    summary = generator.summary
+    summary.seconds = time.perf_counter() - started
+    summary.files = [f"{name}.csv" for name in names]
+    return summary

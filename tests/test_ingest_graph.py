@@ -1,0 +1,126 @@
+"""Ingest on a real Neo4j: idempotency, incremental deltas, --snapshot, no Eager plans."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from neo4j import Driver, Query
+from srm.cypher import ingest as statements
+from srm.ingest.pipeline import ingest_paths
+from srm.ingest.rows import BrandRow
+
+from srm import db
+from srm.store import read
+from tests import statements as q
+from tests.ingest_helpers import write_bundle
+
+SAMPLE = Path(__file__).resolve().parents[1] / "srm" / "data" / "sample"
+
+
+def test_sample_twice_leaves_the_graph_identical(driver: Driver) -> None:
+    first = ingest_paths(driver, [SAMPLE], batch_size=100)
+    counts, fingerprint = db.counts(driver), db.graph_fingerprint(driver)
+    assert first.loaded > 0 and first.quarantined == 0
+    assert counts[":Profile"] >= 150 and counts["[FOLLOWS]"] > 900
+    assert counts["[MENTIONED]"] > 0 and counts["[REPOSTS]"] > 0 and counts["[CLAIMS]"] > 0
+    second = ingest_paths(driver, [SAMPLE], batch_size=37)
+    assert second.loaded == 0
+    assert second.updated == second.rows == first.rows
+    assert db.counts(driver) == counts
+    assert db.graph_fingerprint(driver) == fingerprint
+
+
+def test_fingerprint_sees_a_changed_property(driver: Driver, tmp_path: Path) -> None:
+    ingest_paths(driver, [write_bundle(tmp_path / "b")])
+    before = db.graph_fingerprint(driver)
+    changed = "profile_id,platform,handle,display_name\n1,x,begomunoz,Begoña M.\n"
+    ingest_paths(
+        driver,
+        [
+            write_bundle(
+                tmp_path / "d",
+                profiles=changed,
+                customers=None,
+                follows=None,
+                posts=None,
+                brands=None,
+            )
+        ],
+    )
+    assert db.graph_fingerprint(driver) != before
+
+
+def test_delta_updates_in_place_without_reloading(driver: Driver, tmp_path: Path) -> None:
+    ingest_paths(driver, [write_bundle(tmp_path / "full")])
+    before = db.counts(driver)
+    bego = read(driver, q.PROFILE_BY_KEY, key="x:1")[0]["p"]
+    delta = write_bundle(
+        tmp_path / "delta",
+        customers=None,
+        brands=None,
+        profiles="profile_id,platform,handle,display_name,followers_count\n"
+        "1,x,begomunoz,Begoña Muñoz,130\n",
+        follows="follower_profile_id,followed_profile_id\n3,1\n5,3\n1,3\n",
+        posts="post_id,profile_id,created_at,text,mentioned_profile_ids\n"
+        "p7,1,2024-05-01T09:00:00Z,Y otra @acme,3\n",
+    )
+    summary = ingest_paths(driver, [delta])
+    after = db.counts(driver)
+    assert after[":Profile"] == before[":Profile"]
+    assert after[":Post"] == before[":Post"] + 1
+    assert after["[FOLLOWS]"] == before["[FOLLOWS]"] + 2
+    assert after["[MENTIONED]"] == before["[MENTIONED]"]
+    assert summary.loaded == 2 + 1  # two new follows, one new post; the profile is updated
+    updated = read(driver, q.PROFILE_BY_KEY, key="x:1")[0]["p"]
+    assert updated["display_name"] == "Begoña Muñoz" and updated["followers_count"] == 130
+    assert updated["bio"] == bego["bio"]  # columns absent from the delta are kept
+    mentioned = {(r["a"], r["b"]): r for r in read(driver, q.MENTIONED_EDGES)}
+    assert mentioned[("x:1", "x:3")]["count"] == 3
+    assert mentioned[("x:1", "x:3")]["last_at"].month == 5
+
+
+def test_snapshot_removes_absent_follows_of_its_followers_only(
+    driver: Driver, tmp_path: Path
+) -> None:
+    ingest_paths(driver, [write_bundle(tmp_path / "full")])
+    snapshot = write_bundle(
+        tmp_path / "snap",
+        customers=None,
+        brands=None,
+        posts=None,
+        profiles=None,
+        follows="follower_profile_id,followed_profile_id,follower_platform,followed_platform\n"
+        "1,3,x,x\n1,2,x,x\n",
+    )
+    plain = ingest_paths(driver, [snapshot / "follows.csv"])
+    assert plain.unfollowed == 0
+    assert ("x:1", "x:5") in {(r["a"], r["b"]) for r in read(driver, q.FOLLOW_PAIRS)}
+    summary = ingest_paths(driver, [snapshot / "follows.csv"], snapshot=True)
+    pairs = {(r["a"], r["b"]) for r in read(driver, q.FOLLOW_PAIRS)}
+    assert summary.unfollowed == 1
+    assert pairs == {("x:1", "x:3"), ("x:1", "x:2"), ("x:2", "x:3"), ("x:2", "x:1")}
+    assert read(driver, q.SNAPSHOT_MARKS)[0]["marks"] == 0
+
+
+def test_brand_option_links_official_handle(driver: Driver, tmp_path: Path) -> None:
+    bundle = write_bundle(tmp_path / "b", brands=None)
+    ingest_paths(driver, [bundle], brands=[BrandRow(name="Rival", official_handles=["x:@Rival"])])
+    brands = {r["brand"]: r for r in read(driver, q.BRAND_OFFICIALS)}
+    assert brands == {"Rival": {"brand": "Rival", "is_own": False, "profiles": ["x:5"]}}
+
+
+def _operators(plan: dict) -> list[str]:
+    names = [plan["operatorType"].split("@")[0]]
+    for child in plan.get("children", []):
+        names += _operators(child)
+    return names
+
+
+def test_write_statements_have_no_eager_operator(driver: Driver) -> None:
+    with driver.session() as session:
+        for name, statement in statements.WRITE_STATEMENTS.items():
+            summary = session.run(Query("EXPLAIN " + statement), rows=[], job="j").consume()
+            operators = _operators(summary.plan)
+            assert "Eager" not in operators, f"{name} plans an Eager: {operators}"
+            writes = [op for op in operators if "Merge" in op or "Set" in op or "Create" in op]
+            assert writes, f"{name} writes nothing: {operators}"
