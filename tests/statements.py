@@ -84,6 +84,44 @@ READER_POST_MENTIONS = (
     "MATCH (q:Post)-[:MENTIONS]->(p:Profile) RETURN q.post_key AS post, p.profile_key AS profile"
 )
 READER_LABEL_COUNTS = "MATCH (n) RETURN labels(n)[0] AS label, count(*) AS count"
+
+# map tests (tests/test_viz_*.py): what analytics and identity resolution would stamp on
+# an ingested graph — influence scores, one community run, persons and SAME_AS links.
+VIZ_SET_INFLUENCE = """
+UNWIND $rows AS row
+MATCH (p:Profile {profile_key: row.key})
+SET p.influence_score = row.score, p.influence_percentile = row.percentile,
+    p.influence_run_id = 'viz-influence'
+"""
+VIZ_COMMUNITY_RUN = """
+CREATE (:AlgorithmRun {run_id: 'viz-communities', algorithm: 'leiden',
+        started_at: datetime('2026-02-01T00:00:00Z'), finished_at: datetime('2026-02-01T00:00:01Z')})
+WITH 1 AS one
+UNWIND $rows AS row
+MATCH (p:Profile {profile_key: row.key})
+MERGE (c:Community {community_id: row.community, run_id: 'viz-communities'})
+MERGE (p)-[:IN]->(c)
+"""
+VIZ_PART_OF = """
+UNWIND $rows AS row
+MERGE (person:Person {person_id: row.person})
+WITH person, row
+OPTIONAL MATCH (c:Customer {customer_id: row.customer})
+OPTIONAL MATCH (p:Profile {profile_key: row.profile})
+WITH person, coalesce(c, p) AS record
+MERGE (record)-[:PART_OF]->(person)
+"""
+VIZ_SAME_AS = """
+UNWIND $rows AS row
+MATCH (a) WHERE (a:Customer AND a.customer_id = row.a) OR (a:Profile AND a.profile_key = row.a)
+MATCH (b) WHERE (b:Customer AND b.customer_id = row.b) OR (b:Profile AND b.profile_key = row.b)
+MERGE (a)-[s:SAME_AS]->(b)
+SET s.probability = row.probability, s.status = row.status
+"""
+VIZ_GRAPH_SIZES = """
+RETURN COUNT { (:Profile) } AS profiles, COUNT { ()-[:FOLLOWS]->() } AS follows,
+       COUNT { ()-[:MENTIONED]->() } AS mentioned
+"""
 SNAPSHOT_MARKS = (
     "MATCH (a:Profile) OPTIONAL MATCH (a)-[r:FOLLOWS]->() "
     "RETURN count(a.snapshot_job) + count(r.snapshot_job) AS marks"

@@ -1,0 +1,134 @@
+"""One call per map kind: load the subgraph (srm.viz.data) and build the map
+(srm.viz.maps). The API's /maps/ routes, ``srm map …`` and the demo all go through here.
+
+Example::
+
+    from srm.viz import build, render
+    render.write_map(build.communities(driver), "maps/communities.html")
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from neo4j import Driver
+from srm.viz import data, data_brands, data_records, maps, maps_records, render
+
+__all__ = [
+    "audience",
+    "cascade",
+    "communities",
+    "ego",
+    "identity",
+    "influencers",
+    "write_demo_maps",
+]
+
+
+def ego(
+    driver: Driver,
+    *,
+    profile_key: str | None = None,
+    person_id: str | None = None,
+    hops: int = 1,
+    limit: int = 150,
+    relationships: Iterable[str] = data.EGO_RELATIONSHIPS,
+    show_personal_data: bool = False,
+    database: str | None = None,
+) -> maps.MapSpec:
+    """The ego network of a profile or of a person's accounts (see data.load_ego)."""
+    subgraph = data.load_ego(
+        driver,
+        profile_key=profile_key,
+        person_id=person_id,
+        hops=hops,
+        limit=limit,
+        relationships=relationships,
+        database=database,
+    )
+    return maps.ego_map(subgraph, show_personal_data=show_personal_data)
+
+
+def communities(
+    driver: Driver,
+    *,
+    limit: int = 600,
+    show_personal_data: bool = False,
+    database: str | None = None,
+) -> maps.MapSpec:
+    """The latest community run, trimmed to ``limit`` profiles."""
+    subgraph = data.load_communities(driver, limit=limit, database=database)
+    return maps.communities_map(subgraph, show_personal_data=show_personal_data)
+
+
+def influencers(
+    driver: Driver,
+    *,
+    top: int = 50,
+    brand: str | None = None,
+    show_personal_data: bool = False,
+    database: str | None = None,
+) -> maps.MapSpec:
+    """The ``top`` influencers and their links to each other and to the brand."""
+    subgraph = data_brands.load_influencers(driver, top=top, brand=brand, database=database)
+    return maps.influencers_map(subgraph, show_personal_data=show_personal_data)
+
+
+def audience(
+    driver: Driver,
+    *,
+    brand: str | None = None,
+    limit: int = 600,
+    show_personal_data: bool = False,
+    database: str | None = None,
+) -> maps.MapSpec:
+    """Customers, community and competitors' audience around the brands."""
+    subgraph = data_brands.load_audience(driver, brand=brand, limit=limit, database=database)
+    return maps.audience_map(subgraph, show_personal_data=show_personal_data)
+
+
+def identity(
+    driver: Driver,
+    *,
+    person_id: str | None = None,
+    record_id: str | None = None,
+    collapsed: bool = False,
+    neighbours: int = 25,
+    show_personal_data: bool = False,
+    database: str | None = None,
+) -> maps.MapSpec:
+    """A person's records, expanded with SAME_AS links or collapsed into one node."""
+    subgraph = data_records.load_identity(
+        driver, person_id=person_id, record_id=record_id, neighbours=neighbours, database=database
+    )
+    return maps_records.identity_map(
+        subgraph, collapsed=collapsed, show_personal_data=show_personal_data
+    )
+
+
+def cascade(
+    driver: Driver,
+    *,
+    post_key: str | None = None,
+    limit: int = 800,
+    show_personal_data: bool = False,
+    database: str | None = None,
+) -> maps.MapSpec:
+    """A post's replies, quotes and reposts over time."""
+    subgraph = data_records.load_cascade(driver, post_key=post_key, limit=limit, database=database)
+    return maps_records.cascade_map(subgraph, show_personal_data=show_personal_data)
+
+
+def write_demo_maps(
+    driver: Driver, folder: Path | str, *, database: str | None = None
+) -> dict[str, Path]:
+    """Write the community map and the identity map (the person with the most records,
+    expanded) into ``folder``; returns {"communities": path, "identity": path}."""
+    target = Path(folder)
+    return {
+        "communities": render.write_map(
+            communities(driver, database=database), target / "communities.html"
+        ),
+        "identity": render.write_map(identity(driver, database=database), target / "identity.html"),
+    }
