@@ -164,3 +164,12 @@ def test_x_archive_loads_into_neo4j(driver: Driver) -> None:
     assert stub["is_stub"] is True
     owner = read(driver, statements.PROFILE_BY_KEY, key=BEGONA)[0]["p"]
     assert owner["is_stub"] is False and owner["bio"].startswith("Compras en")
+
+
+def test_huge_bio_is_truncated_and_flagged_not_dropped(tmp_path: Path) -> None:
+    user = {"id": "99", "username": "novelista", "name": "Novelista", "description": "ñ" * 25_000}
+    path = tmp_path / "users.json"
+    path.write_text(json.dumps({"data": [user]}, ensure_ascii=False), encoding="utf-8")
+    (row,) = x.read_api(path, ReadOptions(max_text_chars=1_000))
+    assert isinstance(row, ProfileRow)
+    assert row.bio == "ñ" * 1_000 and row.truncated_fields == ["bio"]
