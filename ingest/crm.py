@@ -1,5 +1,4 @@
-"""CRM exports: a generic CSV with a column mapping, Salesforce and HubSpot contacts, and
-LinkedIn's ``Connections.csv``.
+"""CRM exports: a generic CSV with a column mapping, Salesforce and HubSpot contacts.
 
 Columns are matched by a normalised name (lower case, letters and digits only), so
 Salesforce's Data Loader ``FIRSTNAME``, its API name ``FirstName`` and its report label
@@ -8,9 +7,8 @@ overrides or adds any match; a platform name as the field (``linkedin=Perfil``) 
 column of handles or profile URLs to a claimed profile.
 
 Customer ids get the CRM's name as a prefix (``salesforce:003…``, ``hubspot:5101``) so
-records of two systems never collide; a generic CSV's ids are kept as they are. LinkedIn
-connections are people on LinkedIn, not customers: they become ``linkedin`` profiles keyed by
-the slug of their ``/in/<slug>`` address (emails in that file are not loaded).
+records of two systems never collide; a generic CSV's ids are kept as they are. (LinkedIn's
+``Connections.csv`` lists profiles, not customers: see :mod:`srm.ingest.linkedin`.)
 
 Encoding, delimiter and note lines above the header are handled by
 :func:`srm.ingest.csvio.open_csv`; bad records become :class:`Rejected` (no values).
@@ -25,9 +23,9 @@ from pathlib import Path
 
 from srm.ingest.csvio import EXTRA_CELLS, open_csv
 from srm.ingest.formats import Item, ReadOptions
-from srm.ingest.handles import linkedin_slug, x_handle
+from srm.ingest.handles import column_key, linkedin_slug, table_header, x_handle
 from srm.ingest.quarantine import Rejected
-from srm.ingest.rows import PLATFORMS, CustomerRow, FollowRow, ProfileRow, profile_key
+from srm.ingest.rows import PLATFORMS, CustomerRow
 from srm.ingest.validate import build
 
 from srm.errors import IngestError
@@ -35,11 +33,9 @@ from srm.errors import IngestError
 __all__ = [
     "detect_csv",
     "detect_hubspot",
-    "detect_linkedin",
     "detect_salesforce",
     "read_csv",
     "read_hubspot",
-    "read_linkedin",
     "read_salesforce",
     "salesforce_id18",
 ]
@@ -54,7 +50,6 @@ CUSTOMER_FIELDS = (
     "company",
     "twitter_handle",
 )
-_CSV_SUFFIXES = {".csv", ".tsv", ".txt"}
 # Columns never copied into `extra`: personal data beyond the one email/phone SRM keeps.
 _PERSONAL = re.compile(
     r"email|mail|phone|mobile|fax|street|address|birth|postal|zip"
@@ -74,10 +69,6 @@ def _is_personal_value(value: str) -> bool:
 
 _ID18_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ012345"
 _SALESFORCE_ID = re.compile(r"[A-Za-z0-9]{15}(?:[A-Za-z0-9]{3})?")
-
-
-def _norm(name: str) -> str:
-    return re.sub(r"[^0-9a-z]", "", name.lower())
 
 
 def _extra_name(name: str) -> str:
@@ -139,18 +130,7 @@ _HUBSPOT = _Spec(
     },
     "hubspot:",
 )
-_GENERIC = _Spec("csv", {name: (_norm(name),) for name in CUSTOMER_FIELDS}, "")
-
-
-def _table_header(path: Path) -> list[str] | None:
-    """The header of a CSV file (note lines skipped), or None if ``path`` is not one."""
-    if not path.is_file() or path.suffix.lower() not in _CSV_SUFFIXES:
-        return None
-    try:
-        with open_csv(path, header_hint=lambda cells: sum(1 for c in cells if c) >= 3) as table:
-            return table.header
-    except (IngestError, OSError, UnicodeError):
-        return None
+_GENERIC = _Spec("csv", {name: (column_key(name),) for name in CUSTOMER_FIELDS}, "")
 
 
 def detect_csv(path: Path) -> bool:
@@ -162,10 +142,10 @@ def detect_csv(path: Path) -> bool:
 def detect_salesforce(path: Path) -> bool:
     """A Salesforce contacts export: an id column, name columns and Salesforce's own names
     (``AccountId``, ``Account.Name``/``Account Name``, ``Mailing…``, ``OwnerId``)."""
-    header = _table_header(path)
+    header = table_header(path)
     if header is None:
         return False
-    names = {_norm(cell) for cell in header}
+    names = {column_key(cell) for cell in header}
     has_id = bool(names & {"id", "contactid", "18digitcontactid"})
     salesforce_only = {"accountid", "accountname", "mailingcity", "mailingstreet", "ownerid"}
     return has_id and "lastname" in names and bool(names & salesforce_only)
@@ -174,22 +154,13 @@ def detect_salesforce(path: Path) -> bool:
 def detect_hubspot(path: Path) -> bool:
     """A HubSpot contacts export: ``Record ID`` (or the older ``Contact ID`` with HubSpot's
     ``Lifecycle Stage``/``Contact owner``/``Phone Number`` columns) and name columns."""
-    header = _table_header(path)
+    header = table_header(path)
     if header is None:
         return False
-    names = {_norm(cell) for cell in header}
+    names = {column_key(cell) for cell in header}
     hubspot_only = {"lifecyclestage", "contactowner", "phonenumber", "leadstatus", "companyname"}
     has_id = "recordid" in names or ("contactid" in names and bool(names & hubspot_only))
     return has_id and bool(names & {"firstname", "lastname", "email"})
-
-
-def detect_linkedin(path: Path) -> bool:
-    """LinkedIn's ``Connections.csv``: First Name, Last Name, URL … Connected On."""
-    header = _table_header(path)
-    if header is None:
-        return False
-    names = {_norm(cell) for cell in header}
-    return {"firstname", "lastname", "url", "connectedon"} <= names
 
 
 def _columns(
@@ -198,7 +169,7 @@ def _columns(
     """Field → the header cells that feed it (first non-empty wins)."""
     by_norm: dict[str, str] = {}
     for cell in header:
-        by_norm.setdefault(_norm(cell), cell)
+        by_norm.setdefault(column_key(cell), cell)
     columns: dict[str, list[str]] = {}
     for field, aliases in spec.aliases.items():
         found = [by_norm[alias] for alias in aliases if alias in by_norm]
@@ -241,7 +212,7 @@ def _read_customers(path: Path, options: ReadOptions, spec: _Spec) -> Iterator[I
         extra_columns = [
             column
             for column in table.header
-            if column not in used and column and not _PERSONAL.search(_norm(column))
+            if column not in used and column and not _PERSONAL.search(column_key(column))
         ]
         for record in table:
             if EXTRA_CELLS in record.values:
@@ -349,75 +320,3 @@ def read_salesforce(path: Path, options: ReadOptions) -> Iterator[Item]:
 def read_hubspot(path: Path, options: ReadOptions) -> Iterator[Item]:
     """Customers from a HubSpot contacts export, with its Twitter and LinkedIn fields."""
     return _read_customers(path, options, _HUBSPOT)
-
-
-def _owner_key(options: ReadOptions) -> str | None:
-    owner = options.extra.get("owner")
-    if not owner:
-        return None
-    owner = str(owner)
-    if owner.startswith("linkedin:"):
-        return owner
-    slug = linkedin_slug(owner) if "/" in owner else owner.lower()
-    return profile_key("linkedin", str(slug))
-
-
-def _is_connections_header(cells: list[str]) -> bool:
-    return {"firstname", "url"} <= {_norm(cell) for cell in cells}
-
-
-def read_linkedin(path: Path, options: ReadOptions) -> Iterator[Item]:
-    """Profiles from LinkedIn's ``Connections.csv`` (note lines above the header skipped).
-
-    With ``options.extra["owner"]`` (the exporting member's slug or URL) each connection
-    also becomes a pair of FOLLOWS edges, as a LinkedIn connection is mutual.
-    """
-    source = str(path)
-    owner = _owner_key(options)
-    with open_csv(path, header_hint=_is_connections_header) as table:
-        columns = {_norm(cell): cell for cell in table.header}
-        if "url" not in columns:
-            raise IngestError(
-                f"{path}: wrong header, no URL column. Export Connections.csv again or "
-                "choose the right --format."
-            )
-        for record in table:
-            values = {name: record.values.get(cell, "").strip() for name, cell in columns.items()}
-            try:
-                slug = linkedin_slug(values.get("url"))
-            except ValueError as error:
-                yield Rejected(source, record.line, "profile", "URL", str(error))
-                continue
-            if slug is None:
-                yield Rejected(
-                    source,
-                    record.line,
-                    "profile",
-                    "URL",
-                    "no profile address (the member hides it); nothing to key the profile by",
-                )
-                continue
-            name = " ".join(
-                part for part in (values.get("firstname"), values.get("lastname")) if part
-            )
-            headline = " · ".join(
-                part for part in (values.get("position"), values.get("company")) if part
-            )
-            row = build(
-                ProfileRow,
-                source,
-                record.line,
-                {
-                    "platform": "linkedin",
-                    "native_id": slug,
-                    "handle": slug,
-                    "display_name": name,
-                    "bio": headline,
-                    "url": f"https://www.linkedin.com/in/{slug}",
-                },
-                max_text_chars=options.max_text_chars,
-            )
-            yield row
-            if owner and isinstance(row, ProfileRow):
-                yield FollowRow(follower_key=owner, followed_key=row.profile_key)
-                yield FollowRow(follower_key=row.profile_key, followed_key=owner)

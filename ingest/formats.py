@@ -132,8 +132,8 @@ _BUILTIN: tuple[tuple[str, str, str, str], ...] = (
     ("bundle", "srm.ingest.bundle:detect", "srm.ingest.bundle:read", "canonical CSV bundle"),
     (
         "linkedin",
-        "srm.ingest.crm:detect_linkedin",
-        "srm.ingest.crm:read_linkedin",
+        "srm.ingest.linkedin:detect",
+        "srm.ingest.linkedin:read",
         "LinkedIn Connections.csv",
     ),
     (

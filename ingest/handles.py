@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 from urllib.parse import unquote, urlparse
 
+from srm.ingest.csvio import open_csv
 from srm.ingest.quarantine import Rejected
 
 from srm.errors import IngestError
@@ -22,18 +23,38 @@ __all__ = [
     "JSON_SAMPLE_BYTES",
     "JsonDocument",
     "as_text",
+    "column_key",
     "json_head",
     "linkedin_slug",
     "load_json_documents",
     "parse_twitter_date",
+    "table_header",
     "with_pointer",
     "x_handle",
 ]
 
 JSON_SAMPLE_BYTES = 64 * 1024
 # X: 1–15 letters, digits, underscores (the platform's own rule).
+_CSV_SUFFIXES = {".csv", ".tsv", ".txt"}
 _X_HANDLE = re.compile(r"[A-Za-z0-9_]{1,15}")
 _X_HOSTS = {"twitter.com", "www.twitter.com", "x.com", "www.x.com", "mobile.twitter.com"}
+
+
+def column_key(name: str) -> str:
+    """A column name compared loosely: lower case, letters and digits only
+    (``Account.Name``, ``ACCOUNTNAME`` and ``Account Name`` are one column)."""
+    return re.sub(r"[^0-9a-z]", "", name.lower())
+
+
+def table_header(path: Path) -> list[str] | None:
+    """The header of a CSV file (note lines skipped), or None if ``path`` is not one."""
+    if not path.is_file() or path.suffix.lower() not in _CSV_SUFFIXES:
+        return None
+    try:
+        with open_csv(path, header_hint=lambda cells: sum(1 for c in cells if c) >= 3) as table:
+            return table.header
+    except (IngestError, OSError, UnicodeError):
+        return None
 
 
 def as_text(value: Any) -> str | None:

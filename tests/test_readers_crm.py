@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from neo4j import Driver
-from srm.ingest import crm
+from srm.ingest import crm, linkedin
 from srm.ingest.formats import ReadOptions, detect_format
 from srm.ingest.pipeline import ingest_paths
 from srm.ingest.quarantine import Rejected
@@ -128,7 +128,7 @@ def test_generic_csv_errors_name_the_fix() -> None:
 
 
 def test_linkedin_connections_become_profiles_not_customers() -> None:
-    items = list(crm.read_linkedin(LINKEDIN, ReadOptions()))
+    items = list(linkedin.read(LINKEDIN, ReadOptions()))
     rows, rejected = split(items)
     assert all(isinstance(row, ProfileRow) for row in rows)
     assert [row.native_id for row in rows] == [
@@ -144,7 +144,7 @@ def test_linkedin_connections_become_profiles_not_customers() -> None:
 
 
 def test_linkedin_owner_makes_mutual_edges() -> None:
-    items = list(crm.read_linkedin(LINKEDIN, ReadOptions(extra={"owner": "ana-gil"})))
+    items = list(linkedin.read(LINKEDIN, ReadOptions(extra={"owner": "ana-gil"})))
     follows = {(row.follower_key, row.followed_key) for row in items if isinstance(row, FollowRow)}
     assert ("linkedin:ana-gil", "linkedin:eugenia-saenz") in follows
     assert ("linkedin:eugenia-saenz", "linkedin:ana-gil") in follows
