@@ -46,6 +46,8 @@ PLATFORM_ALIASES = {
     "li": "linkedin",
 }
 
+# Neo4j integers are 64-bit: larger counts are refused here, not by the driver mid-batch.
+NEO4J_MAX_INT = 2**63 - 1
 Key = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=512)]
 ShortText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=512)]
 
@@ -94,9 +96,9 @@ class ProfileRow(_Row):
     bio: str | None = None
     location: ShortText | None = None
     url: ShortText | None = None
-    followers_count: int | None = Field(default=None, ge=0)
-    following_count: int | None = Field(default=None, ge=0)
-    posts_count: int | None = Field(default=None, ge=0)
+    followers_count: int | None = Field(default=None, ge=0, le=NEO4J_MAX_INT)
+    following_count: int | None = Field(default=None, ge=0, le=NEO4J_MAX_INT)
+    posts_count: int | None = Field(default=None, ge=0, le=NEO4J_MAX_INT)
     created_at: datetime | None = None
     # Fields shortened to fit (e.g. a huge bio): kept, flagged, not dropped.
     truncated_fields: list[str] = Field(default_factory=list)

@@ -1,0 +1,145 @@
+"""Hostile input through the readers into a real Neo4j: every payload is stored verbatim
+or its row quarantined; nothing crashes; no statement is altered (no label, relationship
+type or property name appears that the model does not have)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from neo4j import Driver
+from srm.ingest.bundle import normalise_handle
+from srm.ingest.pipeline import ingest_paths
+
+from srm.errors import IngestError
+from tests.hostile import (
+    ALLOWED_LABELS,
+    ALLOWED_TYPES,
+    CUSTOMER_TEXT,
+    PAYLOADS,
+    PROFILE_TEXT,
+    PROPERTY_NAME,
+    broken_encoding_bundle,
+    graph_shape,
+    hostile_bundle,
+    nul_bundle,
+)
+
+
+def _quarantined(path: Path) -> set[tuple[str, int]]:
+    if not path.exists():
+        return set()
+    lines = [json.loads(text) for text in path.read_text(encoding="utf-8").splitlines()]
+    for record in lines:
+        # A quarantine record says where and why, never the rejected value.
+        assert not any(
+            payload.strip() and payload in json.dumps(record)
+            for payload in PAYLOADS
+            if len(payload.strip()) > 6
+        )
+    return {(Path(record["source"]).name, record["line"]) for record in lines}
+
+
+def _expected(value: str) -> str | None:
+    stripped = value.strip()
+    return stripped or None
+
+
+def _by_key(nodes: list[dict[str, Any]], label: str, key: str) -> dict[str, dict[str, Any]]:
+    return {row["properties"][key]: row["properties"] for row in nodes if label in row["labels"]}
+
+
+def test_hostile_bundle_is_stored_verbatim_or_quarantined(driver: Driver, tmp_path: Path) -> None:
+    bundle = hostile_bundle(tmp_path / "hostile")
+    quarantine_file = tmp_path / "quarantine.jsonl"
+
+    summary = ingest_paths(
+        driver, [bundle], batch_size=17, max_bad_ratio=1.0, quarantine_path=quarantine_file
+    )
+
+    quarantined = _quarantined(quarantine_file)
+    shape = graph_shape(driver)
+    assert shape["labels"] <= ALLOWED_LABELS, shape["labels"]
+    assert shape["types"] <= ALLOWED_TYPES, shape["types"]
+    bad_names = {name for name in shape["properties"] if not PROPERTY_NAME.match(name)}
+    assert bad_names == set()
+    assert "pwned" not in shape["properties"]  # a column name did not become a SET
+
+    customers = _by_key(shape["nodes"], "Customer", "customer_id")
+    profiles = _by_key(shape["nodes"], "Profile", "profile_key")
+    posts = _by_key(shape["nodes"], "Post", "post_key")
+    stored = 0
+    for i, payload in enumerate(PAYLOADS):
+        line = i + 2  # header is line 1
+        customer = customers.get(f"H{i}")
+        if customer is None:
+            assert ("customers.csv", line) in quarantined, (i, payload)
+        else:
+            stored += 1
+            for field in CUSTOMER_TEXT:
+                assert customer.get(field) == _expected(payload), (field, payload)
+            extras = [value for name, value in customer.items() if name.startswith("x_")]
+            assert extras == [_expected(payload)] * len(extras), payload
+        keyed = customers.get(payload.strip())
+        key_line = len(PAYLOADS) + line
+        assert (
+            keyed is not None or ("customers.csv", key_line) in quarantined or not (payload.strip())
+        ), payload
+        profile = profiles.get(f"x:h{i}")
+        if profile is None or profile.get("is_stub"):
+            assert ("profiles.csv", line) in quarantined, (i, payload)
+        else:
+            assert profile.get("handle") == normalise_handle(payload)
+            for field in PROFILE_TEXT:
+                assert profile.get(field) == _expected(payload), (field, payload)
+        post = posts.get(f"x:q{i}")
+        if post is None:
+            assert ("posts.csv", line) in quarantined, (i, payload)
+        else:
+            assert post.get("text") == _expected(payload), payload
+    assert stored >= len(PAYLOADS) - 3, "nearly every payload must be storable"
+    huge = profiles["x:huge"]
+    assert len(huge["bio"]) == 10_000 and "bio" in huge["truncated_fields"]
+    assert summary.quarantined == len(quarantined)
+
+
+def test_invalid_utf8_row_is_quarantined_not_mangled(driver: Driver, tmp_path: Path) -> None:
+    quarantine_file = tmp_path / "quarantine.jsonl"
+    try:
+        ingest_paths(
+            driver,
+            [broken_encoding_bundle(tmp_path / "broken")],
+            max_bad_ratio=1.0,
+            quarantine_path=quarantine_file,
+        )
+    except IngestError as error:  # refusing the file with a clear message is fine too
+        assert "customers.csv" in str(error)
+        return
+    shape = graph_shape(driver)
+    customers = _by_key(shape["nodes"], "Customer", "customer_id")
+    assert customers["B1"]["first_name"] == "Ann" and customers["B1"]["city"] == "Oslo"
+    if "B2" in customers:
+        assert "\ufffd" not in json.dumps(customers["B2"], ensure_ascii=False)
+    else:
+        assert ("customers.csv", 3) in _quarantined(quarantine_file)
+    assert shape["labels"] <= ALLOWED_LABELS
+
+
+def test_nul_inside_a_cell_is_refused_or_quarantined(driver: Driver, tmp_path: Path) -> None:
+    quarantine_file = tmp_path / "quarantine.jsonl"
+    try:
+        ingest_paths(
+            driver,
+            [nul_bundle(tmp_path / "nul")],
+            max_bad_ratio=1.0,
+            quarantine_path=quarantine_file,
+        )
+    except IngestError as error:
+        assert "profiles.csv" in str(error) and "\x00" not in str(error)
+        assert graph_shape(driver)["nodes"] == []
+        return
+    profiles = _by_key(graph_shape(driver)["nodes"], "Profile", "profile_key")
+    stored = profiles.get("x:z5")
+    assert stored is None or stored.get("bio") == "a\x00b NUL"
+    assert len(profiles) >= 39
