@@ -209,11 +209,11 @@ def _read_customers(path: Path, options: ReadOptions, spec: _Spec) -> Iterator[I
     with open_csv(path) as table:
         columns = _columns(table.header, spec, options.column_map, path)
         used = {column for feeding in columns.values() for column in feeding}
-        extra_columns = [
-            column
+        extra_columns = {
+            column: _extra_name(column)
             for column in table.header
             if column not in used and column and not _PERSONAL.search(column_key(column))
-        ]
+        }
         for record in table:
             if EXTRA_CELLS in record.values:
                 yield Rejected(
@@ -234,7 +234,7 @@ def _customer(
     line: int,
     values: Mapping[str, str],
     columns: Mapping[str, list[str]],
-    extra_columns: list[str],
+    extra_columns: Mapping[str, str],
     spec: _Spec,
     options: ReadOptions,
     source: str,
@@ -285,9 +285,9 @@ def _customer(
             claimed[platform] = handle
     fields["claimed_handles"] = claimed
     fields["extra"] = {
-        _extra_name(column): values[column].strip()
-        for column in extra_columns
-        if values.get(column, "").strip() and not _is_personal_value(values[column].strip())
+        name: value
+        for column, name in extra_columns.items()
+        if (value := values.get(column, "").strip()) and not _is_personal_value(value)
     }
     present = {name: value for name, value in fields.items() if value is not None}
     yield build(CustomerRow, source, line, present, max_text_chars=options.max_text_chars)

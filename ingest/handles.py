@@ -36,6 +36,10 @@ __all__ = [
 JSON_SAMPLE_BYTES = 64 * 1024
 # X: 1–15 letters, digits, underscores (the platform's own rule).
 _CSV_SUFFIXES = {".csv", ".tsv", ".txt"}
+# The usual shape of a member address; anything else goes through the full URL parser.
+_LINKEDIN_PROFILE = re.compile(
+    r"(?:https?://)?(?:[a-z]{2,3}\.|www\.)?linkedin\.com/in/([^/?#\s]+)/?", re.IGNORECASE
+)
 _X_HANDLE = re.compile(r"[A-Za-z0-9_]{1,15}")
 _X_HOSTS = {"twitter.com", "www.twitter.com", "x.com", "www.x.com", "mobile.twitter.com"}
 
@@ -89,6 +93,9 @@ def linkedin_slug(url: str | None) -> str | None:
     if url is None or not url.strip():
         return None
     text = url.strip()
+    common = _LINKEDIN_PROFILE.fullmatch(text)
+    if common:
+        return unquote(common[1]).lower()
     parsed = urlparse(text if "://" in text else f"https://{text}")
     host = (parsed.hostname or "").lower()
     parts = [part for part in parsed.path.split("/") if part]
