@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -128,3 +129,13 @@ def test_mastodon_loads_into_neo4j(driver: Driver) -> None:
     assert (ANA, PEPE) in follows and len(follows) == 3
     ana = read(driver, statements.PROFILE_BY_KEY, key=ANA)[0]["p"]
     assert ana["handle"] == "anagil@mastodon.social" and ana["followers_count"] == 340
+
+
+def test_api_follower_list_takes_its_subject_from_the_file_name(tmp_path: Path) -> None:
+    accounts = json.loads((FIXTURES / "accounts.json").read_text(encoding="utf-8"))
+    path = tmp_path / "followers_anagil@mastodon.social.json"
+    path.write_text(json.dumps(accounts[1:3]), encoding="utf-8")
+    items = list(mastodon.read(path, ReadOptions()))
+    edges = {(row.follower_key, row.followed_key) for row in items if isinstance(row, FollowRow)}
+    assert edges == {(PEPE, ANA), (CAFES, ANA)}
+    assert len([item for item in items if isinstance(item, ProfileRow)]) == 2
