@@ -126,3 +126,4 @@ SNAPSHOT_MARKS = (
     "MATCH (a:Profile) OPTIONAL MATCH (a)-[r:FOLLOWS]->() "
     "RETURN count(a.snapshot_job) + count(r.snapshot_job) AS marks"
 )
+COUNT_FOLLOWS = "MATCH ()-[r:FOLLOWS]->() RETURN count(r) AS count"

@@ -30,7 +30,7 @@ def default_data_dir(current: Settings) -> Path:
 
 def fail(error: SRMError | str, code: int = 1) -> typer.Exit:
     """Print a one-line (or short) error in red and give the exit to raise."""
-    console.print(f"[bold red]error:[/] {error}", highlight=False, markup=True)
+    console.print(f"[bold red]error:[/] {error}", highlight=False, markup=True, soft_wrap=True)
     return typer.Exit(code)
 
 
