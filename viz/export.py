@@ -31,7 +31,7 @@ NODE_ATTRIBUTES = (
     "person_id",
     "is_customer",
 )
-EDGE_ATTRIBUTES = ("type", "weight")
+EDGE_ATTRIBUTES = ("relationship", "weight")
 
 
 def _node_attributes(node: Any) -> dict[str, Any]:
@@ -56,14 +56,14 @@ def _node_attributes(node: Any) -> dict[str, Any]:
 
 def to_networkx(subgraph: Subgraph) -> nx.MultiDiGraph:
     """A MultiDiGraph (FOLLOWS and MENTIONED between the same pair stay two links) with
-    the attributes in :data:`NODE_ATTRIBUTES`; links carry ``type`` and ``weight`` (mention
-    count, 1 for a follow)."""
+    the attributes in :data:`NODE_ATTRIBUTES`; links carry ``relationship`` (GEXF reserves
+    ``type``) and ``weight`` (mention count, 1 for a follow)."""
     graph = nx.MultiDiGraph()
     for node_id, node in subgraph.nodes.items():
         graph.add_node(node_id, **_node_attributes(node))
     for edge in subgraph.edges:
         if edge.source in graph and edge.target in graph:
-            graph.add_edge(edge.source, edge.target, type=edge.type, weight=edge.count)
+            graph.add_edge(edge.source, edge.target, relationship=edge.type, weight=edge.count)
     return graph
 
 

@@ -3,6 +3,7 @@ cascade (a post's spread over time). See srm.viz.maps for the shared pieces."""
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from datetime import UTC, datetime
 from typing import Any
@@ -124,8 +125,11 @@ def cascade_map(
     spec = MapSpec(kind="cascade", title="Spread of a post", positioned=True)
     per_generation: Counter[int] = Counter()
     for index, (node, time) in enumerate(zip(posts, times, strict=True)):
+        # Cascades are bursty (most of the spread comes early), so time is on a log scale.
         fraction = (
-            (time - start) / span if time is not None and span else index / max(len(posts), 1)
+            math.log1p(time - start) / math.log1p(span)
+            if time is not None and span
+            else index / max(len(posts), 1)
         )
         band = per_generation[node.depth]
         per_generation[node.depth] += 1
@@ -148,7 +152,7 @@ def cascade_map(
         first = datetime.fromtimestamp(start, tz=UTC).isoformat(timespec="minutes")
         last = datetime.fromtimestamp(end, tz=UTC).isoformat(timespec="minutes")
         spec.notes.append(
-            f"Time runs left to right, from {first} to {last}; each generation "
+            f"Time runs left to right (log scale), from {first} to {last}; each generation "
             "of replies, quotes and reposts is one band lower."
         )
     return spec

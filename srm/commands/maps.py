@@ -1,0 +1,204 @@
+"""`srm map …` (network maps as offline HTML files) and `srm export` (Gephi/CSV files)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from srm.commands.common import console, fail, open_store, settings
+from srm.errors import SRMError, ValidationError
+from srm.viz import build, data, export, render
+from srm.viz.maps import MapSpec
+
+__all__ = ["app", "export_command"]
+
+app = typer.Typer(
+    help="Network maps as self-contained HTML files (work offline; open in any browser).",
+    no_args_is_help=True,
+)
+
+Out = Annotated[Path | None, typer.Option("--out", "-o", help="HTML file to write.")]
+PersonalData = Annotated[
+    bool,
+    typer.Option(
+        "--personal-data",
+        help="Show CRM email and phone in tooltips (only for people allowed to see them).",
+    ),
+]
+
+
+def _write(kind: str, out: Path | None, make: Callable[..., MapSpec], **parameters: object) -> None:
+    started = time.perf_counter()
+    current = settings()
+    target = out or Path("maps") / f"{kind}.html"
+    try:
+        with console.status(f"Building the {kind} map…"), open_store(current) as driver:
+            spec = make(driver, database=current.neo4j_database, **parameters)
+            render.write_map(spec, target)
+    except SRMError as error:
+        raise fail(error) from error
+    console.print(
+        f"Wrote {target} ({len(spec.nodes):,} nodes, {len(spec.edges):,} links, "
+        f"{target.stat().st_size / 1e6:.1f} MB) in {time.perf_counter() - started:.1f} s"
+    )
+    for note in spec.notes:
+        console.print(f"  {note}", highlight=False, markup=False)
+
+
+@app.command()
+def ego(
+    profile: Annotated[str | None, typer.Option(help="Profile key, e.g. x:12345.")] = None,
+    person: Annotated[str | None, typer.Option(help="Person id (all their accounts).")] = None,
+    hops: Annotated[int, typer.Option(min=1, max=2, help="1 or 2 steps out.")] = 1,
+    limit: Annotated[int, typer.Option(min=1, help="Most neighbours to draw.")] = 150,
+    relationship: Annotated[
+        list[str] | None,
+        typer.Option("--relationship", "-r", help="follows and/or mentioned [default: both]."),
+    ] = None,
+    out: Out = None,
+    personal_data: PersonalData = False,
+) -> None:
+    """Ego network of a profile or a person: who follows and mentions whom around them."""
+    _write(
+        "ego",
+        out,
+        build.ego,
+        profile_key=profile,
+        person_id=person,
+        hops=hops,
+        limit=limit,
+        relationships=relationship or data.EGO_RELATIONSHIPS,
+        show_personal_data=personal_data,
+    )
+
+
+@app.command()
+def communities(
+    limit: Annotated[int, typer.Option(min=10, help="Most profiles to draw.")] = 600,
+    out: Out = None,
+    personal_data: PersonalData = False,
+) -> None:
+    """Communities of the latest run: colour by community, size by influence, legend."""
+    _write("communities", out, build.communities, limit=limit, show_personal_data=personal_data)
+
+
+@app.command()
+def influencers(
+    top: Annotated[int, typer.Option(min=1, help="How many influencers.")] = 50,
+    brand: Annotated[str | None, typer.Option(help="Brand name [default: own brands].")] = None,
+    out: Out = None,
+    personal_data: PersonalData = False,
+) -> None:
+    """The top influencers, the links among them and to the brand."""
+    _write(
+        "influencers",
+        out,
+        build.influencers,
+        top=top,
+        brand=brand,
+        show_personal_data=personal_data,
+    )
+
+
+@app.command()
+def audience(
+    brand: Annotated[str | None, typer.Option(help="Our brand [default: own brands].")] = None,
+    limit: Annotated[int, typer.Option(min=10, help="Most profiles to draw.")] = 600,
+    out: Out = None,
+    personal_data: PersonalData = False,
+) -> None:
+    """Customers vs our community vs competitors' audience, in distinct colours."""
+    _write(
+        "audience",
+        out,
+        build.audience,
+        brand=brand,
+        limit=limit,
+        show_personal_data=personal_data,
+    )
+
+
+@app.command()
+def identity(
+    person: Annotated[str | None, typer.Option(help="Person id [default: most records].")] = None,
+    record: Annotated[
+        str | None, typer.Option(help="Or a record: customer:ID or profile:KEY.")
+    ] = None,
+    collapsed: Annotated[bool, typer.Option(help="Draw the person as one node.")] = False,
+    out: Out = None,
+    personal_data: PersonalData = False,
+) -> None:
+    """A person's accounts and CRM records with their SAME_AS links (or collapsed)."""
+    _write(
+        "identity",
+        out,
+        build.identity,
+        person_id=person,
+        record_id=record,
+        collapsed=collapsed,
+        show_personal_data=personal_data,
+    )
+
+
+@app.command()
+def cascade(
+    post: Annotated[str | None, typer.Option(help="Post key [default: most amplified].")] = None,
+    limit: Annotated[int, typer.Option(min=1, help="Most posts to draw.")] = 800,
+    out: Out = None,
+    personal_data: PersonalData = False,
+) -> None:
+    """A post's replies, quotes and reposts over time."""
+    _write(
+        "cascade", out, build.cascade, post_key=post, limit=limit, show_personal_data=personal_data
+    )
+
+
+class ExportFormat(StrEnum):
+    gexf = "gexf"
+    graphml = "graphml"
+    csv = "csv"
+
+
+def _subgraph_option(value: str | None) -> tuple[str | None, str | None]:
+    if value is None:
+        return None, None
+    kind, _, identifier = value.partition("=")
+    if kind not in ("community", "ego") or not identifier.strip():
+        raise ValidationError(
+            f"--subgraph {value!r} is not community=ID or ego=PROFILE_KEY; "
+            "e.g. --subgraph community=3 or --subgraph ego=x:12345."
+        )
+    return (identifier.strip(), None) if kind == "community" else (None, identifier.strip())
+
+
+def export_command(
+    format_name: Annotated[
+        ExportFormat, typer.Option("--format", "-f", help="gexf, graphml or csv.")
+    ],
+    out: Annotated[Path, typer.Option("--out", "-o", help="File to write (csv: a folder).")],
+    subgraph: Annotated[
+        str | None,
+        typer.Option(help="community=ID (latest run) or ego=PROFILE_KEY [default: all]."),
+    ] = None,
+) -> None:
+    """Export the profile network with scores, communities and person ids (for Gephi)."""
+    started = time.perf_counter()
+    current = settings()
+    try:
+        community, ego_key = _subgraph_option(subgraph)
+        with console.status("Exporting…"), open_store(current) as driver:
+            loaded = data.load_export(
+                driver, community=community, ego=ego_key, database=current.neo4j_database
+            )
+            written = export.write_export(loaded, format_name.value, out)
+    except SRMError as error:
+        raise fail(error) from error
+    console.print(
+        f"Exported {len(loaded.nodes):,} profiles and {len(loaded.edges):,} links to "
+        f"{', '.join(str(path) for path in written)} in {time.perf_counter() - started:.1f} s"
+    )
