@@ -6,6 +6,7 @@ import typer
 
 from srm.commands import db, demo, neo4j_server
 from srm.commands import ingest as ingest_commands
+from srm.commands import maps as map_commands
 from srm.commands import privacy as privacy_commands
 from srm.commands import serve as serve_commands
 
@@ -26,6 +27,8 @@ app.command(name="backup")(privacy_commands.backup)
 app.command(name="restore")(privacy_commands.restore)
 app.command(name="serve")(serve_commands.serve)
 app.add_typer(serve_commands.keys_app, name="api-key")
+app.add_typer(map_commands.app, name="map")
+app.command(name="export")(map_commands.export_command)
 
 if __name__ == "__main__":
     app()
