@@ -23,6 +23,7 @@ from graphql import (
     GraphQLError,
     InlineFragmentNode,
     IntValueNode,
+    NoSchemaIntrospectionCustomRule,
     OperationDefinitionNode,
     SelectionSetNode,
     ValidationContext,
@@ -31,11 +32,12 @@ from graphql import (
 from srm.api.security import AccessDenied
 from strawberry.extensions import (
     AddValidationRules,
-    DisableIntrospection,
     MaxAliasesLimiter,
     MaxTokensLimiter,
+    ParserCache,
     QueryDepthLimiter,
     SchemaExtension,
+    ValidationCache,
 )
 
 from srm.errors import NotFoundError, StoreUnavailable
@@ -196,14 +198,22 @@ def _replace(error: GraphQLError, message: str) -> GraphQLError:
 
 def schema_extensions(production: bool) -> list[Any]:
     """Factories of the schema's extensions (one instance per request): limits always,
-    introspection off in production."""
-    extensions: list[Any] = [
-        partial(MaxTokensLimiter, max_token_count=MAX_TOKENS),
-        partial(QueryDepthLimiter, max_depth=MAX_DEPTH),
-        partial(MaxAliasesLimiter, max_alias_count=MAX_ALIASES),
-        partial(AddValidationRules, [_cost_rule(MAX_COST)]),
-        MaskErrors,
+    introspection off in production.
+
+    The validation rules are built once, so the validation cache (keyed by document and
+    rules) hits for repeated queries; parsing is cached too.
+    """
+    rules = [
+        *QueryDepthLimiter(max_depth=MAX_DEPTH).validation_rules,
+        *MaxAliasesLimiter(max_alias_count=MAX_ALIASES).validation_rules,
+        _cost_rule(MAX_COST),
     ]
     if production:
-        extensions.append(DisableIntrospection)
-    return extensions
+        rules.append(NoSchemaIntrospectionCustomRule)
+    return [
+        partial(MaxTokensLimiter, max_token_count=MAX_TOKENS),
+        partial(ParserCache, maxsize=512),
+        partial(AddValidationRules, rules),
+        partial(ValidationCache, maxsize=512),
+        MaskErrors,
+    ]

@@ -56,7 +56,7 @@ def _network(found: tuple[list, list] | None) -> Network | None:
         return None
     nodes, edges = found
     return Network(
-        nodes=[Profile(record=record) for record in nodes],
+        nodes=[Profile.from_record(record) for record in nodes],
         edges=[
             Edge(source=edge["source"], target=edge["target"], type=edge["type"]) for edge in edges
         ],
@@ -106,11 +106,11 @@ class Query:
         for label, record, score in hits:
             hit = SearchHit(score=score, kind=label)
             if label == "Customer":
-                hit.customer = Customer(record=record)
+                hit.customer = Customer.from_record(record)
             elif label == "Person":
-                hit.person = Person(record=record)
+                hit.person = Person.from_record(record)
             else:
-                hit.profile = Profile(record=record)
+                hit.profile = Profile.from_record(record)
             results.append(hit)
         return results
 
@@ -152,8 +152,11 @@ class Query:
         kept = found[:first]
         return ProfileConnection(
             edges=[
-                ProfileEdge(cursor=encode_cursor(offset + index), node=Profile(record=record))
-                for index, record in enumerate(kept)
+                ProfileEdge(
+                    cursor=encode_cursor(offset + index),
+                    node=Profile.from_record(record, influence=influence),
+                )
+                for index, (record, influence) in enumerate(kept)
             ],
             page_info=page_info(offset, len(kept), len(found) > first),
             total_count=None,
@@ -204,7 +207,7 @@ class Query:
             size_b=found.size_b,
             overlap=found.overlap,
             jaccard=found.jaccard,
-            sample=[Profile(record=record) for record in sample if record is not None],
+            sample=[Profile.from_record(record) for record in sample if record is not None],
         )
 
     @strawberry.field(description="Identity-resolution pairs to review (analyst and admin).")

@@ -8,6 +8,8 @@ Score properties are the ones graph/ stamps on profiles with their run id
 
 from __future__ import annotations
 
+from srm.cypher.api_links import INFLUENCE_OF
+
 __all__ = [
     "AUDIENCE_OVERLAP_BRANDS",
     "AUDIENCE_OVERLAP_CRM",
@@ -25,7 +27,8 @@ __all__ = [
 # never collide. Kept in one fragment so the list and the mutations agree.
 _RECORD_ID = "CASE WHEN {n}:Customer THEN 'customer:' + {n}.customer_id ELSE 'profile:' + {n}.profile_key END"
 
-INFLUENCERS_PAGE = """
+INFLUENCERS_PAGE = (
+    """
 MATCH (p:Profile)
 WHERE p.influence_score IS NOT NULL
   AND ($platform IS NULL OR p.platform = $platform)
@@ -36,11 +39,14 @@ WHERE p.influence_score IS NOT NULL
        OR EXISTS { (p)-[:PART_OF]->(:Person)<-[:PART_OF]-(:Customer) })
   AND ($brand IS NULL
        OR EXISTS { (p)-[:FOLLOWS]->(:Profile)-[:OFFICIAL_OF]->(:Brand {name: $brand}) })
-RETURN p {.*} AS record
-ORDER BY p.influence_score DESC, p.profile_key
+WITH p ORDER BY p.influence_score DESC, p.profile_key
 SKIP $offset
 LIMIT $limit
+RETURN p {.*} AS record, """
+    + INFLUENCE_OF.format(node="p")
+    + """ AS influence
 """
+)
 
 COMMUNITIES_LATEST = """
 CALL () {

@@ -9,11 +9,27 @@ customers, profiles, community, influence.
 
 from __future__ import annotations
 
-__all__ = ["LINKS", "PARTS"]
+__all__ = ["INFLUENCE_OF", "LINKS", "PARTS"]
+
+# A profile's influence score with its inputs (DESIGN.md: every score is explained one
+# query away), or null when the profile was not scored. ``{node}`` names the variable.
+INFLUENCE_OF = """CASE WHEN {node}.influence_score IS NULL THEN null ELSE {{
+    value: {node}.influence_score,
+    percentile: {node}.influence_percentile,
+    run_id: {node}.influence_run_id,
+    algorithm: head(COLLECT {{
+      MATCH (run:AlgorithmRun {{run_id: {node}.influence_run_id}}) RETURN run.algorithm
+    }}),
+    followers: COUNT {{ (:Profile)-[:FOLLOWS]->({node}) }},
+    mentions_received: COUNT {{ (:Post)-[:MENTIONS]->({node}) }},
+    amplifications: COUNT {{ ({node})-[:POSTED]->(:Post)<-[:REPLY_TO|QUOTES|REPOSTS]-(:Post) }},
+    posts: COUNT {{ ({node})-[:POSTED]->(:Post) }}
+  }} END"""
 
 PARTS = ("person", "customers", "profiles", "community", "influence")
 
-LINKS = """
+LINKS = (
+    """
 UNWIND $rows AS row
 OPTIONAL MATCH (profile:Profile {profile_key: row.key}) WHERE row.label = 'Profile'
 OPTIONAL MATCH (customer:Customer {customer_id: row.key}) WHERE row.label = 'Customer'
@@ -46,16 +62,9 @@ RETURN row.label AS label, row.key AS key,
     RETURN c {.*, size: COUNT { (:Profile)-[:IN]->(c) }}
     ORDER BY coalesce(run.finished_at, run.started_at) DESC, c.run_id DESC
   }) END AS community,
-  CASE WHEN 'influence' IN $parts AND record.influence_score IS NOT NULL THEN {
-    value: record.influence_score,
-    percentile: record.influence_percentile,
-    run_id: record.influence_run_id,
-    algorithm: head(COLLECT {
-      MATCH (run:AlgorithmRun {run_id: record.influence_run_id}) RETURN run.algorithm
-    }),
-    followers: COUNT { (:Profile)-[:FOLLOWS]->(record) },
-    mentions_received: COUNT { (:Post)-[:MENTIONS]->(record) },
-    amplifications: COUNT { (record)-[:POSTED]->(:Post)<-[:REPLY_TO|QUOTES|REPOSTS]-(:Post) },
-    posts: COUNT { (record)-[:POSTED]->(:Post) }
-  } END AS influence
+  CASE WHEN 'influence' IN $parts THEN """
+    + INFLUENCE_OF.format(node="record")
+    + """
+  END AS influence
 """
+)

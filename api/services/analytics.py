@@ -50,8 +50,9 @@ class Overlap:
 
 def influencers(
     driver: Driver, database: str, where: InfluencerFilter, offset: int, limit: int
-) -> list[Record]:
-    """Scored profiles matching ``where``, highest influence first."""
+) -> list[tuple[Record, Record | None]]:
+    """Scored profiles matching ``where``, highest influence first, each with its influence
+    (score and explanation) fetched in the same statement."""
     rows = read(
         driver,
         api_analytics.INFLUENCERS_PAGE,
@@ -63,7 +64,7 @@ def influencers(
         offset=offset,
         limit=limit,
     )
-    return [row["record"] for row in rows]
+    return [(row["record"], row["influence"]) for row in rows]
 
 
 def communities(driver: Driver, database: str, limit: int) -> list[Record]:

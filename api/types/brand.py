@@ -26,7 +26,7 @@ class Brand:
     @strawberry.field
     async def official_profiles(self, info: Info) -> list[Profile]:
         found = await info.context.official_profiles.load(self.record["name"])
-        return [Profile(record=record) for record in found]
+        return [Profile.from_record(record) for record in found]
 
 
 @strawberry.type(

@@ -42,4 +42,4 @@ class Community:
         found = await info.context.community_members.load(
             (self.record["community_id"], self.record["run_id"], first)
         )
-        return [Profile(record=record) for record in found]
+        return [Profile.from_record(record) for record in found]

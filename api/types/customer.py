@@ -22,30 +22,26 @@ def require_contact_access(info: Info, field: str) -> None:
 @strawberry.type(description="A CRM customer record.")
 class Customer:
     record: strawberry.Private[dict[str, Any]]
+    id: strawberry.ID = strawberry.field(description="The CRM's customer id.")
+    first_name: str | None
+    last_name: str | None
+    city: str | None
+    company: str | None
+
+    @classmethod
+    def from_record(cls, record: dict[str, Any]) -> Customer:
+        return cls(
+            record=record,
+            id=strawberry.ID(record["customer_id"]),
+            first_name=record.get("first_name"),
+            last_name=record.get("last_name"),
+            city=record.get("city"),
+            company=record.get("company"),
+        )
 
     @classmethod
     def of(cls, record: dict[str, Any] | None) -> Customer | None:
-        return cls(record=record) if record is not None else None
-
-    @strawberry.field(description="The CRM's customer id.")
-    def id(self) -> strawberry.ID:
-        return strawberry.ID(self.record["customer_id"])
-
-    @strawberry.field
-    def first_name(self) -> str | None:
-        return self.record.get("first_name")
-
-    @strawberry.field
-    def last_name(self) -> str | None:
-        return self.record.get("last_name")
-
-    @strawberry.field
-    def city(self) -> str | None:
-        return self.record.get("city")
-
-    @strawberry.field
-    def company(self) -> str | None:
-        return self.record.get("company")
+        return cls.from_record(record) if record is not None else None
 
     @strawberry.field(description="Personal data: analyst and admin roles only.")
     def email(self, info: Info) -> str | None:
@@ -64,7 +60,7 @@ class Customer:
         from srm.api.types.profile import Profile
 
         found = await info.context.link("Customer", self.record["customer_id"], "profiles")
-        return [Profile(record=record) for record in found]
+        return [Profile.from_record(record) for record in found]
 
     @strawberry.field(description="The person this record resolves to.")
     async def person(

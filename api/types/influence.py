@@ -25,36 +25,30 @@ class InfluenceExplanation:
 
 @strawberry.type(description="Influence of a profile (value with its explanation).")
 class InfluenceScore:
-    record: strawberry.Private[dict[str, Any]]
+    value: float
+    percentile: float | None = strawberry.field(
+        description="Share of scored profiles with a lower score (0–100)."
+    )
+    algorithm: str | None
+    run_id: str | None
+    explanation: InfluenceExplanation
 
     @classmethod
     def of(cls, record: dict[str, Any] | None) -> InfluenceScore | None:
-        return cls(record=record) if record is not None else None
-
-    @strawberry.field
-    def value(self) -> float:
-        return float(self.record["value"])
-
-    @strawberry.field(description="Share of scored profiles with a lower score (0–100).")
-    def percentile(self) -> float | None:
-        value = self.record.get("percentile")
-        return float(value) if value is not None else None
-
-    @strawberry.field
-    def algorithm(self) -> str | None:
-        return self.record.get("algorithm")
-
-    @strawberry.field
-    def run_id(self) -> str | None:
-        return self.record.get("run_id")
-
-    @strawberry.field
-    def explanation(self) -> InfluenceExplanation:
-        return InfluenceExplanation(
-            followers=self.record["followers"],
-            mentions_received=self.record["mentions_received"],
-            amplifications=self.record["amplifications"],
-            posts=self.record["posts"],
+        if record is None:
+            return None
+        percentile = record.get("percentile")
+        return cls(
+            value=float(record["value"]),
+            percentile=float(percentile) if percentile is not None else None,
+            algorithm=record.get("algorithm"),
+            run_id=record.get("run_id"),
+            explanation=InfluenceExplanation(
+                followers=record["followers"],
+                mentions_received=record["mentions_received"],
+                amplifications=record["amplifications"],
+                posts=record["posts"],
+            ),
         )
 
     @strawberry.field(description="The algorithm run that computed the score.")
@@ -63,5 +57,6 @@ class InfluenceScore:
     ) -> Annotated[AlgorithmRun, strawberry.lazy("srm.api.types.run")] | None:
         from srm.api.types.run import AlgorithmRun
 
-        run_id = self.record.get("run_id")
-        return AlgorithmRun.of(await info.context.run_by_id.load(run_id)) if run_id else None
+        if not self.run_id:
+            return None
+        return AlgorithmRun.of(await info.context.run_by_id.load(self.run_id))

@@ -66,7 +66,7 @@ class MergeCandidate:
 
 
 def _record(is_customer: bool, record: dict[str, Any]) -> Customer | Profile:
-    return Customer(record=record) if is_customer else Profile(record=record)
+    return Customer.from_record(record) if is_customer else Profile.from_record(record)
 
 
 @strawberry.type

@@ -17,18 +17,20 @@ __all__ = ["Person"]
 @strawberry.type(description="A person: what several CRM records and accounts resolve to.")
 class Person:
     record: strawberry.Private[dict[str, Any]]
+    id: strawberry.ID = strawberry.field(description="Stable person id.")
+    name: str | None
+
+    @classmethod
+    def from_record(cls, record: dict[str, Any]) -> Person:
+        return cls(
+            record=record,
+            id=strawberry.ID(record["person_id"]),
+            name=record.get("name") or record.get("display_name"),
+        )
 
     @classmethod
     def of(cls, record: dict[str, Any] | None) -> Person | None:
-        return cls(record=record) if record is not None else None
-
-    @strawberry.field(description="Stable person id.")
-    def id(self) -> strawberry.ID:
-        return strawberry.ID(self.record["person_id"])
-
-    @strawberry.field
-    def name(self) -> str | None:
-        return self.record.get("name") or self.record.get("display_name")
+        return cls.from_record(record) if record is not None else None
 
     @strawberry.field(description="All social accounts of this person.")
     async def accounts(
@@ -37,7 +39,7 @@ class Person:
         from srm.api.types.profile import Profile
 
         found = await info.context.link("Person", self.record["person_id"], "profiles")
-        return [Profile(record=record) for record in found]
+        return [Profile.from_record(record) for record in found]
 
     @strawberry.field(description="All CRM records of this person.")
     async def customers(
@@ -46,4 +48,4 @@ class Person:
         from srm.api.types.customer import Customer
 
         found = await info.context.link("Person", self.record["person_id"], "customers")
-        return [Customer(record=record) for record in found]
+        return [Customer.from_record(record) for record in found]

@@ -18,29 +18,27 @@ __all__ = ["Post", "PostConnection", "PostEdge", "post_connection"]
 @strawberry.type(description="A post (key: platform:native_id).")
 class Post:
     record: strawberry.Private[dict[str, Any]]
-
-    @classmethod
-    def of(cls, record: dict[str, Any] | None) -> Post | None:
-        return cls(record=record) if record is not None else None
-
-    @strawberry.field(description="The post key, 'platform:native_id'.")
-    def id(self) -> strawberry.ID:
-        return strawberry.ID(self.record["post_key"])
-
-    @strawberry.field
-    def created_at(self) -> str | None:
-        return iso(self.record.get("created_at"))
-
-    @strawberry.field
-    def text(self) -> str | None:
-        return self.record.get("text")
-
-    @strawberry.field(
+    id: strawberry.ID = strawberry.field(description="The post key, 'platform:native_id'.")
+    created_at: str | None
+    text: str | None
+    kind: str | None = strawberry.field(
         description="How this post relates to the one it was listed under: REPLY_TO, QUOTES "
         "or REPOSTS (only in amplifications)."
     )
-    def kind(self) -> str | None:
-        return self.record.get("kind")
+
+    @classmethod
+    def from_record(cls, record: dict[str, Any]) -> Post:
+        return cls(
+            record=record,
+            id=strawberry.ID(record["post_key"]),
+            created_at=iso(record.get("created_at")),
+            text=record.get("text"),
+            kind=record.get("kind"),
+        )
+
+    @classmethod
+    def of(cls, record: dict[str, Any] | None) -> Post | None:
+        return cls.from_record(record) if record is not None else None
 
     @strawberry.field
     async def author(
@@ -77,7 +75,7 @@ def post_connection(page: Page, offset: int, first: int) -> PostConnection:
     records = page.records[:first]
     return PostConnection(
         edges=[
-            PostEdge(cursor=encode_cursor(offset + index), node=Post(record=record))
+            PostEdge(cursor=encode_cursor(offset + index), node=Post.from_record(record))
             for index, record in enumerate(records)
         ],
         page_info=page_info(offset, len(records), len(page.records) > first),

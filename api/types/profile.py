@@ -16,52 +16,57 @@ if TYPE_CHECKING:
     from srm.api.types.person import Person
     from srm.api.types.post import PostConnection
 
-__all__ = ["Profile", "ProfileConnection", "ProfileEdge", "profile_connection"]
+__all__ = ["UNKNOWN", "Profile", "ProfileConnection", "ProfileEdge", "profile_connection"]
+
+
+class _Unknown:
+    """Marks a link that the statement which found the record did not fetch."""
+
+
+UNKNOWN = _Unknown()
 
 
 @strawberry.type(description="A social media account (key: platform:native_id).")
 class Profile:
     record: strawberry.Private[dict[str, Any]]
+    id: strawberry.ID = strawberry.field(description="The profile key, 'platform:native_id'.")
+    platform: str | None
+    handle: str | None
+    display_name: str | None
+    bio: str | None
+    location: str | None
+    url: str | None
+    followers_count: int | None = strawberry.field(
+        description="Followers as reported by the platform."
+    )
+    created_at: str | None
+    # The influence when the statement that found the profile already fetched it.
+    known_influence: strawberry.Private[dict[str, Any] | None] = None
+    influence_known: strawberry.Private[bool] = False
+
+    @classmethod
+    def from_record(
+        cls, record: dict[str, Any], influence: dict[str, Any] | _Unknown | None = UNKNOWN
+    ) -> Profile:
+        # Plain attributes, not resolvers: a page of 100 profiles stays cheap to serialise.
+        return cls(
+            record=record,
+            known_influence=None if isinstance(influence, _Unknown) else influence,
+            influence_known=not isinstance(influence, _Unknown),
+            id=strawberry.ID(record["profile_key"]),
+            platform=record.get("platform"),
+            handle=record.get("handle"),
+            display_name=record.get("display_name"),
+            bio=record.get("bio"),
+            location=record.get("location"),
+            url=record.get("url"),
+            followers_count=record.get("followers_count"),
+            created_at=iso(record.get("created_at")),
+        )
 
     @classmethod
     def of(cls, record: dict[str, Any] | None) -> Profile | None:
-        return cls(record=record) if record is not None else None
-
-    @strawberry.field(description="The profile key, 'platform:native_id'.")
-    def id(self) -> strawberry.ID:
-        return strawberry.ID(self.record["profile_key"])
-
-    @strawberry.field
-    def platform(self) -> str | None:
-        return self.record.get("platform")
-
-    @strawberry.field
-    def handle(self) -> str | None:
-        return self.record.get("handle")
-
-    @strawberry.field
-    def display_name(self) -> str | None:
-        return self.record.get("display_name")
-
-    @strawberry.field
-    def bio(self) -> str | None:
-        return self.record.get("bio")
-
-    @strawberry.field
-    def location(self) -> str | None:
-        return self.record.get("location")
-
-    @strawberry.field
-    def url(self) -> str | None:
-        return self.record.get("url")
-
-    @strawberry.field(description="Followers as reported by the platform.")
-    def followers_count(self) -> int | None:
-        return self.record.get("followers_count")
-
-    @strawberry.field
-    def created_at(self) -> str | None:
-        return iso(self.record.get("created_at"))
+        return cls.from_record(record) if record is not None else None
 
     @strawberry.field(description="The person this account resolves to (identity resolution).")
     async def person(
@@ -78,12 +83,21 @@ class Profile:
         from srm.api.types.customer import Customer
 
         found = await info.context.link("Profile", self.record["profile_key"], "customers")
-        return [Customer(record=record) for record in found]
+        return [Customer.from_record(record) for record in found]
 
     @strawberry.field(description="Influence score of the latest run, with its inputs.")
-    async def influence(
+    def influence(
         self, info: Info
     ) -> Annotated[InfluenceScore, strawberry.lazy("srm.api.types.influence")] | None:
+        from srm.api.types.influence import InfluenceScore
+
+        if self.influence_known:
+            return InfluenceScore.of(self.known_influence)
+        # Not async on purpose: a prefetched score (a ranked page of 100) is returned without
+        # a coroutine per profile; otherwise GraphQL awaits the batched DataLoader lookup.
+        return self._load_influence(info)
+
+    async def _load_influence(self, info: Info) -> Any:
         from srm.api.types.influence import InfluenceScore
 
         found = await info.context.link("Profile", self.record["profile_key"], "influence")
@@ -154,7 +168,7 @@ def profile_connection(page: Page, offset: int, first: int) -> ProfileConnection
     records = page.records[:first]
     return ProfileConnection(
         edges=[
-            ProfileEdge(cursor=encode_cursor(offset + index), node=Profile(record=record))
+            ProfileEdge(cursor=encode_cursor(offset + index), node=Profile.from_record(record))
             for index, record in enumerate(records)
         ],
         page_info=page_info(offset, len(records), len(page.records) > first),

@@ -1,0 +1,221 @@
+"""API benchmark: GraphQL against a plain FastAPI route running the same Cypher, round
+trips of a nested query, and throughput with 20 concurrent clients on loopback.
+
+    python -m bench.api [--quick]
+
+Starts its own Neo4j (temporary store) and the app under uvicorn on a free port, builds a
+seeded synthetic graph, and prints a JSON last line with graphql_top100_p50_ms,
+rest_same_cypher_p50_ms, ratio_graphql_vs_rest, round_trips_nested_query, rps_20_clients.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import random
+import statistics
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+import uvicorn
+from anyio import to_thread
+from fastapi import FastAPI
+from rich.console import Console
+from srm.api.app import create_app
+from srm.api.instrument import CountingDriver
+from srm.api.services import analytics
+from srm.cypher import api_bench
+
+from srm import db, local_neo4j
+from srm.settings import Settings
+from srm.store import open_driver, write_batches
+
+console = Console(stderr=True)
+# Neo4j's planner notes (unknown labels on a fresh graph) are noise here.
+logging.getLogger("neo4j.notifications").setLevel(logging.ERROR)
+
+TOP100 = """{ influencers(first: 100) { edges { node {
+  id handle displayName followersCount influence { value percentile } } } } }"""
+
+NESTED = """{ influencers(first: 20) { edges { node { handle
+  customers { id profiles { handle } }
+  person { accounts { handle influence { value } } }
+  followers(first: 5) { edges { node { handle influence { value } } } } } } } }"""
+
+
+def build_graph(driver: Any, profiles: int, follows_per_profile: int, seed: int = 7) -> None:
+    """Profiles with seeded scores, preferential-attachment follows, 10 % linked to customers."""
+    rng = random.Random(seed)
+    scores = sorted((rng.random() for _ in range(profiles)), reverse=True)
+    rows = [
+        {
+            "key": f"x:{i}",
+            "handle": f"user{i}",
+            "followers": 0,
+            "score": scores[i],
+            "percentile": 100.0 * (profiles - i) / profiles,
+        }
+        for i in range(profiles)
+    ]
+    write_batches(driver, api_bench.BENCH_PROFILES, rows, batch_size=5_000)
+    targets: list[int] = list(range(min(10, profiles)))
+    follows = set()
+    for source in range(profiles):
+        for _ in range(follows_per_profile):
+            target = rng.choice(targets) if rng.random() < 0.7 else rng.randrange(profiles)
+            if target != source:
+                follows.add((source, target))
+                targets.append(target)
+    write_batches(
+        driver,
+        api_bench.BENCH_FOLLOWS,
+        ({"source": f"x:{a}", "target": f"x:{b}"} for a, b in sorted(follows)),
+        batch_size=10_000,
+    )
+    customers = [
+        {"key": f"x:{i}", "customer_id": f"C{i}", "first_name": f"N{i}", "person_id": f"P{i}"}
+        for i in range(0, profiles, 10)
+    ]
+    write_batches(driver, api_bench.BENCH_CUSTOMERS, customers, batch_size=5_000)
+
+
+def add_plain_route(app: FastAPI, settings: Settings, driver: Any) -> None:
+    """The comparison: the same statement as the GraphQL top-100 query, without GraphQL."""
+
+    def top100() -> list[dict[str, Any]]:
+        found = analytics.influencers(
+            driver, settings.neo4j_database, analytics.InfluencerFilter(), 0, 100
+        )
+        return [
+            {
+                "id": record["profile_key"],
+                "handle": record.get("handle"),
+                "displayName": record.get("display_name"),
+                "followersCount": record.get("followers_count"),
+                "influence": {"value": score["value"], "percentile": score["percentile"]}
+                if score
+                else None,
+            }
+            for record, score in found
+        ]
+
+    @app.get("/bench/top100")
+    async def plain_top100() -> dict[str, Any]:
+        return {"influencers": await to_thread.run_sync(top100)}
+
+
+def p50_ms(client: httpx.Client, send: Any, repeat: int) -> float:
+    timings = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        response = send(client)
+        timings.append((time.perf_counter() - started) * 1000)
+        response.raise_for_status()
+    return statistics.median(timings)
+
+
+def load_test(base: str, clients: int, seconds: float) -> tuple[float, int, int]:
+    """``clients`` threads posting the top-100 query for ``seconds``: (rps, ok, errors)."""
+    counts = {"ok": 0, "errors": 0}
+    lock = threading.Lock()
+    stop_at = time.perf_counter() + seconds
+
+    def worker() -> None:
+        with httpx.Client(base_url=base, timeout=30) as client:
+            while time.perf_counter() < stop_at:
+                try:
+                    response = client.post("/graphql", json={"query": TOP100})
+                    good = response.status_code == 200 and "errors" not in response.json()
+                except httpx.HTTPError:
+                    good = False
+                with lock:
+                    counts["ok" if good else "errors"] += 1
+
+    started = time.perf_counter()
+    threads = [threading.Thread(target=worker) for _ in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - started
+    return counts["ok"] / elapsed, counts["ok"], counts["errors"]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="small graph, short runs")
+    options = parser.parse_args()
+    profiles, follows, repeat, seconds = (
+        (2_000, 5, 30, 5.0) if options.quick else (20_000, 10, 100, 15.0)
+    )
+    home = Settings().home
+    with (
+        tempfile.TemporaryDirectory(prefix="srm-bench-api-") as folder,
+        local_neo4j.running_server(home, Path(folder), heap_mb=1024, pagecache_mb=256) as server,
+    ):
+        settings = Settings(NEO4J_URI=server.uri, SRM_API_KEYS="", SRM_PRODUCTION=False)
+        driver = open_driver(settings)
+        try:
+            db.init_schema(driver)
+            started = time.perf_counter()
+            with console.status(f"Building {profiles:,} profiles…"):
+                build_graph(driver, profiles, follows)
+            console.print(f"graph ready in {time.perf_counter() - started:.1f} s")
+            counting = CountingDriver(driver)
+            app = create_app(settings, counting)  # type: ignore[arg-type]
+            add_plain_route(app, settings, counting)
+            port = local_neo4j.free_port()
+            server_config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
+            api = uvicorn.Server(server_config)
+            thread = threading.Thread(target=api.run, daemon=True)
+            thread.start()
+            while not api.started:
+                time.sleep(0.05)
+            base = f"http://127.0.0.1:{port}"
+            try:
+                with httpx.Client(base_url=base, timeout=30) as client:
+                    for _ in range(5):  # warm caches and query plans on both paths
+                        client.post("/graphql", json={"query": TOP100}).raise_for_status()
+                        client.get("/bench/top100").raise_for_status()
+                    graphql = p50_ms(
+                        client, lambda c: c.post("/graphql", json={"query": TOP100}), repeat
+                    )
+                    plain = p50_ms(client, lambda c: c.get("/bench/top100"), repeat)
+                    counting.reset()
+                    nested = client.post("/graphql", json={"query": NESTED})
+                    nested.raise_for_status()
+                    assert "errors" not in nested.json(), nested.text
+                    round_trips = counting.count
+                with console.status(f"20 clients for {seconds:.0f} s…"):
+                    rps, ok, errors = load_test(base, 20, seconds)
+            finally:
+                api.should_exit = True
+                thread.join(timeout=10)
+        finally:
+            driver.close()
+    result = {
+        "profiles": profiles,
+        "graphql_top100_p50_ms": round(graphql, 2),
+        "rest_same_cypher_p50_ms": round(plain, 2),
+        "ratio_graphql_vs_rest": round(graphql / plain, 3),
+        "round_trips_nested_query": round_trips,
+        "nested_query_depth": 9,
+        "rps_20_clients": round(rps, 1),
+        "load_requests": ok + errors,
+        "load_errors": errors,
+    }
+    console.print(
+        f"GraphQL top-100 p50 {graphql:.1f} ms vs plain route {plain:.1f} ms "
+        f"(×{graphql / plain:.2f}); nested query {round_trips} round trips; "
+        f"{rps:.0f} req/s with 20 clients, {errors} errors"
+    )
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()
