@@ -1,0 +1,286 @@
+"""Statements of graph analytics: the bulk projection read, the small reads of reach,
+cascades and segments, and the write-back of results stamped with a run id.
+
+Projection reads stream integer pairs (Neo4j internal ids) so a million edges travel as
+plain integers; write-back matches the same internal ids (a node-by-id seek, no index
+lookup) inside the run that read them. Parameters are always ``$rows`` / ``$ids`` or
+named scalars; nothing here is built from user input.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "BENCH_CREATE_FOLLOWS",
+    "BENCH_CREATE_PROFILES",
+    "BENCH_DELETE_ALL",
+    "BRANDS",
+    "BRAND_ENGAGED",
+    "CASCADE_POSTS",
+    "CLEAR_COMMUNITIES_OF_RUN",
+    "CLEAR_INFLUENCE_OF_RUN",
+    "CLEAR_SEGMENT_MEMBERS",
+    "CREATE_COMMUNITIES",
+    "CUSTOMER_PROFILES",
+    "DELETE_RUNS",
+    "FINISH_RUN",
+    "FOLLOWERS_OF",
+    "INFLUENCE_OF_KEYS",
+    "LATEST_COMMUNITY_MEMBERS",
+    "LINK_COMMUNITY_MEMBERS",
+    "LINK_SEGMENT_MEMBERS",
+    "MERGE_SEGMENTS",
+    "PART_OF_PAIRS",
+    "PERSON_PROFILES",
+    "POST_TEXTS_OF_AUTHORS",
+    "PROFILE_HANDLES",
+    "PROJECTION_FOLLOWS",
+    "PROJECTION_MENTIONED",
+    "PROJECTION_MENTIONS_IN_WINDOW",
+    "PROJECTION_NODES",
+    "RUNS_BEYOND_KEEP",
+    "SET_INFLUENCE",
+    "SET_INFLUENCE_EXPLANATION",
+    "SET_REACH",
+    "START_RUN",
+]
+
+# --- projection (bulk, streamed) -------------------------------------------------------
+
+# Brand audience: the brand's official profiles and every profile that follows or
+# mentions one of them.
+PROJECTION_NODES = """
+MATCH (p:Profile)
+WHERE ($platforms IS NULL OR p.platform IN $platforms)
+  AND ($brand IS NULL
+       OR EXISTS { (p)-[:OFFICIAL_OF]->(:Brand {name: $brand}) }
+       OR EXISTS { (p)-[:FOLLOWS|MENTIONED]->(:Profile)-[:OFFICIAL_OF]->(:Brand {name: $brand}) })
+RETURN id(p) AS node_id, p.profile_key AS key, coalesce(p.followers_count, 0) AS followers
+"""
+
+# One record per follower with the list of ids it follows: ~n records instead of ~m.
+PROJECTION_FOLLOWS = """
+MATCH (a:Profile)
+WHERE $platforms IS NULL OR a.platform IN $platforms
+WITH a, [(a)-[:FOLLOWS]->(b:Profile) | id(b)] AS targets
+WHERE size(targets) > 0
+RETURN id(a) AS source, targets
+"""
+
+PROJECTION_MENTIONED = """
+MATCH (a:Profile)-[m:MENTIONED]->(b:Profile)
+WHERE $platforms IS NULL OR a.platform IN $platforms
+RETURN id(a) AS source, id(b) AS target, coalesce(m.count, 1) AS count
+"""
+
+# Mentions counted from the posts themselves when a time window is asked for.
+PROJECTION_MENTIONS_IN_WINDOW = """
+MATCH (a:Profile)-[:POSTED]->(post:Post)-[:MENTIONS]->(b:Profile)
+WHERE ($platforms IS NULL OR a.platform IN $platforms)
+  AND ($since IS NULL OR post.created_at >= $since)
+  AND ($until IS NULL OR post.created_at < $until)
+RETURN id(a) AS source, id(b) AS target, count(post) AS count
+"""
+
+# --- small reads ----------------------------------------------------------------------
+
+FOLLOWERS_OF = """
+UNWIND $ids AS key
+MATCH (f:Profile)-[:FOLLOWS]->(:Profile {profile_key: key})
+RETURN key, collect(f.profile_key) AS followers
+"""
+
+PERSON_PROFILES = """
+MATCH (p:Profile)-[:PART_OF]->(:Person {person_id: $person_id})
+RETURN p.profile_key AS key ORDER BY key
+"""
+
+PART_OF_PAIRS = """
+MATCH (p:Profile)-[:PART_OF]->(person:Person)
+RETURN p.profile_key AS key, person.person_id AS person_id
+"""
+
+PROFILE_HANDLES = """
+UNWIND $ids AS key
+MATCH (p:Profile {profile_key: key})
+RETURN key, p.platform AS platform, p.handle AS handle, p.display_name AS display_name
+"""
+
+# The root post, every post that replies to, quotes or reposts it (transitively) and, for
+# each, its author and the post it points at.
+CASCADE_POSTS = """
+MATCH (root:Post {post_key: $key})
+CALL (root) {
+  MATCH (p:Post)-[:REPLY_TO|QUOTES|REPOSTS*1..64]->(root)
+  RETURN collect(DISTINCT p) AS descendants
+}
+UNWIND [root] + descendants AS post
+OPTIONAL MATCH (post)-[link:REPLY_TO|QUOTES|REPOSTS]->(parent:Post)
+OPTIONAL MATCH (author:Profile)-[:POSTED]->(post)
+RETURN post.post_key AS key, author.profile_key AS author, post.created_at AS created_at,
+       CASE WHEN post = root THEN null ELSE parent.post_key END AS parent,
+       CASE WHEN post = root THEN null ELSE type(link) END AS kind
+"""
+
+# Profiles linked to a CRM customer: claimed by one, or part of a person a customer is too.
+CUSTOMER_PROFILES = """
+MATCH (p:Profile)
+WHERE EXISTS { (:Customer)-[:CLAIMS]->(p) }
+   OR EXISTS { (p)-[:PART_OF]->(:Person)<-[:PART_OF]-(:Customer) }
+RETURN p.profile_key AS key
+"""
+
+BRANDS = """
+MATCH (b:Brand)
+RETURN b.name AS name, coalesce(b.is_own, false) AS is_own,
+       [(o:Profile)-[:OFFICIAL_OF]->(b) | o.profile_key] AS officials
+ORDER BY name
+"""
+
+# Engaged with a brand: follows or mentions one of its official profiles (officials of
+# any brand are left out: brands engaging brands are not an audience).
+BRAND_ENGAGED = """
+MATCH (b:Brand)<-[:OFFICIAL_OF]-(o:Profile)<-[:FOLLOWS|MENTIONED]-(p:Profile)
+WHERE NOT EXISTS { (p)-[:OFFICIAL_OF]->(:Brand) }
+RETURN b.name AS brand, collect(DISTINCT p.profile_key) AS keys
+"""
+
+INFLUENCE_OF_KEYS = """
+UNWIND $ids AS key
+MATCH (p:Profile {profile_key: key})
+RETURN key, p.influence_score AS score, p.influence_percentile AS percentile
+"""
+
+POST_TEXTS_OF_AUTHORS = """
+UNWIND $ids AS key
+MATCH (:Profile {profile_key: key})-[:POSTED]->(post:Post)
+WHERE post.text IS NOT NULL
+RETURN key, collect(post.text) AS texts
+"""
+
+LATEST_COMMUNITY_MEMBERS = """
+CALL () {
+  MATCH (run:AlgorithmRun {algorithm: $algorithm})
+  WHERE run.finished_at IS NOT NULL AND EXISTS { (:Community {run_id: run.run_id}) }
+  RETURN run.run_id AS run_id ORDER BY run.finished_at DESC, run.run_id DESC LIMIT 1
+}
+MATCH (p:Profile)-[:IN]->(c:Community {run_id: run_id})
+RETURN run_id, p.profile_key AS key, c.community_id AS community_id
+"""
+
+# --- runs -----------------------------------------------------------------------------
+
+START_RUN = """
+CREATE (run:AlgorithmRun {run_id: $run_id})
+SET run += $properties, run.status = 'running', run.started_at = datetime()
+"""
+
+FINISH_RUN = """
+MATCH (run:AlgorithmRun {run_id: $run_id})
+SET run += $properties, run.status = $status, run.finished_at = datetime()
+"""
+
+# Runs of one algorithm beyond the newest $keep.
+RUNS_BEYOND_KEEP = """
+MATCH (run:AlgorithmRun {algorithm: $algorithm})
+WITH run ORDER BY run.started_at DESC, run.run_id DESC
+WITH collect(run.run_id) AS ids
+RETURN ids[$keep..] AS old
+"""
+
+CLEAR_INFLUENCE_OF_RUN = """
+MATCH (p:Profile) WHERE p.influence_run_id IN $ids
+CALL (p) {
+  REMOVE p.influence_score, p.influence_percentile, p.influence_run_id, p.influence_pagerank,
+         p.influence_in_degree, p.influence_mention_in_degree, p.influence_betweenness,
+         p.influence_explanation
+} IN TRANSACTIONS OF 10000 ROWS
+"""
+
+CLEAR_COMMUNITIES_OF_RUN = """
+MATCH (c:Community) WHERE c.run_id IN $ids
+CALL (c) { DETACH DELETE c } IN TRANSACTIONS OF 1000 ROWS
+"""
+
+DELETE_RUNS = """
+MATCH (run:AlgorithmRun) WHERE run.run_id IN $ids
+DETACH DELETE run
+"""
+
+# --- write-back -----------------------------------------------------------------------
+
+# row: [node_id, score, percentile, pagerank, in_degree, mention_in_degree, betweenness]
+SET_INFLUENCE = """
+UNWIND $rows AS row
+MATCH (p:Profile) WHERE id(p) = row[0]
+SET p.influence_score = row[1], p.influence_percentile = row[2], p.influence_run_id = $run_id,
+    p.influence_pagerank = row[3], p.influence_in_degree = row[4],
+    p.influence_mention_in_degree = row[5], p.influence_betweenness = row[6]
+"""
+
+SET_INFLUENCE_EXPLANATION = """
+UNWIND $rows AS row
+MATCH (p:Profile) WHERE id(p) = row[0]
+SET p.influence_explanation = row[1]
+"""
+
+CREATE_COMMUNITIES = """
+UNWIND $rows AS row
+CREATE (c:Community {community_id: row.community_id, run_id: $run_id})
+SET c.size = row.size, c.algorithm = $algorithm, c.label = row.label,
+    c.top_words = row.top_words, c.top_hashtags = row.top_hashtags,
+    c.customer_share = row.customer_share, c.previous_overlap = row.previous_overlap
+"""
+
+# row: [node_id, community_id]
+LINK_COMMUNITY_MEMBERS = """
+UNWIND $rows AS row
+MATCH (p:Profile) WHERE id(p) = row[0]
+MATCH (c:Community {community_id: row[1], run_id: $run_id})
+CREATE (p)-[:IN]->(c)
+"""
+
+SET_REACH = """
+UNWIND $rows AS row
+MATCH (p:Profile {profile_key: row.key})
+SET p.reach = row.reach, p.reach_first_hop = row.first_hop, p.reach_run_id = $run_id
+"""
+
+MERGE_SEGMENTS = """
+UNWIND $rows AS row
+MERGE (s:Segment {segment_id: row.segment_id})
+SET s.brand = row.brand, s.name = row.name, s.description = row.description,
+    s.run_id = $run_id, s.member_count = row.size
+"""
+
+CLEAR_SEGMENT_MEMBERS = """
+MATCH (:Profile)-[r:IN_SEGMENT]->(:Segment {brand: $brand})
+DELETE r
+"""
+
+LINK_SEGMENT_MEMBERS = """
+UNWIND $rows AS row
+MATCH (p:Profile {profile_key: row.key})
+MATCH (s:Segment {segment_id: row.segment_id})
+MERGE (p)-[:IN_SEGMENT]->(s)
+"""
+
+# --- bench only: a synthetic graph written fast ------------------------------------------
+
+BENCH_CREATE_PROFILES = """
+UNWIND $rows AS row
+CREATE (p:Profile {profile_key: row[0], platform: 'bench', followers_count: row[1]})
+RETURN id(p) AS node_id
+"""
+
+# row: [follower node id, followed node id]
+BENCH_CREATE_FOLLOWS = """
+UNWIND $rows AS row
+MATCH (a:Profile) WHERE id(a) = row[0]
+MATCH (b:Profile) WHERE id(b) = row[1]
+CREATE (a)-[:FOLLOWS]->(b)
+"""
+
+BENCH_DELETE_ALL = """
+MATCH (n)
+CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS
+"""

@@ -1,0 +1,268 @@
+"""The follow + mention graph as arrays: read from Neo4j in bulk, handed to igraph (the
+fast path) or networkx (the reference path).
+
+A :class:`Projection` is an edge frame over vertices ``0..n-1``: for every ordered pair of
+profiles one edge, with its follow flag, its mention count and its weight
+``follow_weight * follows + mention_weight * mentions``. Parallel edges are merged and
+self-loops dropped (a profile following or mentioning itself says nothing about its
+influence on others), so both paths see the same simple weighted digraph.
+
+:func:`load_projection` streams the graph with three queries (nodes, follows as one
+record per follower with the list of ids it follows, mentions), never one query per node.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import igraph as ig
+import networkx as nx
+import numpy as np
+from neo4j import Driver, Query
+from srm.cypher import analytics as statements
+
+from srm.store import translate_errors
+
+__all__ = [
+    "Projection",
+    "build_projection",
+    "load_projection",
+    "to_igraph",
+    "to_networkx",
+]
+
+FETCH_SIZE = 20_000
+
+
+@dataclass(frozen=True)
+class Projection:
+    """A simple weighted digraph over profiles.
+
+    ``keys[i]`` is vertex ``i``'s ``profile_key``; ``node_ids[i]`` its Neo4j internal id
+    (``-1`` when built in memory); ``followers[i]`` its declared ``followers_count``.
+    Edge ``j`` goes ``sources[j] → targets[j]``; ``follows[j]`` is 1 when it carries a
+    FOLLOWS relationship, ``mentions[j]`` the number of mentions, ``weights[j]`` the
+    combined weight. ``parameters`` records how it was built.
+    """
+
+    keys: list[str]
+    node_ids: np.ndarray
+    followers: np.ndarray
+    sources: np.ndarray
+    targets: np.ndarray
+    follows: np.ndarray
+    mentions: np.ndarray
+    weights: np.ndarray
+    parameters: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def node_count(self) -> int:
+        return len(self.keys)
+
+    @property
+    def edge_count(self) -> int:
+        return len(self.sources)
+
+    def index(self) -> dict[str, int]:
+        """``profile_key → vertex`` (built on demand: the arrays are what algorithms use)."""
+        return {key: position for position, key in enumerate(self.keys)}
+
+    def size(self) -> dict[str, int]:
+        """Graph size as recorded on an AlgorithmRun."""
+        return {
+            "nodes": self.node_count,
+            "edges": self.edge_count,
+            "follow_edges": int(self.follows.sum()),
+            "mention_edges": int((self.mentions > 0).sum()),
+        }
+
+
+def build_projection(
+    keys: Sequence[str],
+    follow_pairs: Iterable[tuple[int, int]] | np.ndarray = (),
+    mention_triples: Iterable[tuple[int, int, float]] | np.ndarray = (),
+    *,
+    followers: Sequence[float] | np.ndarray | None = None,
+    node_ids: Sequence[int] | np.ndarray | None = None,
+    follow_weight: float = 1.0,
+    mention_weight: float = 1.0,
+) -> Projection:
+    """Merge follow pairs ``(u, v)`` and mention triples ``(u, v, count)`` over vertices
+    ``0..len(keys)-1`` into a :class:`Projection`.
+
+    Duplicate follows count once; mention counts of the same pair add up; self-loops and
+    pairs naming a vertex outside the range are dropped; edges left with weight 0 (e.g. a
+    mention-only edge when ``mention_weight`` is 0) are dropped too.
+
+    >>> p = build_projection(["a", "b"], [(0, 1), (0, 1)], [(0, 1, 3)], mention_weight=0.5)
+    >>> p.weights.tolist()
+    [2.5]
+    """
+    n = len(keys)
+    follow = np.asarray(
+        list(follow_pairs) if not isinstance(follow_pairs, np.ndarray) else follow_pairs,
+        dtype=np.int64,
+    ).reshape(-1, 2)
+    mention = np.asarray(
+        list(mention_triples) if not isinstance(mention_triples, np.ndarray) else mention_triples,
+        dtype=np.float64,
+    ).reshape(-1, 3)
+    sources = np.concatenate([follow[:, 0], mention[:, 0].astype(np.int64)])
+    targets = np.concatenate([follow[:, 1], mention[:, 1].astype(np.int64)])
+    is_follow = np.concatenate([np.ones(len(follow)), np.zeros(len(mention))])
+    counts = np.concatenate([np.zeros(len(follow)), mention[:, 2]])
+    keep = (sources != targets) & (sources >= 0) & (targets >= 0) & (sources < n) & (targets < n)
+    sources, targets, is_follow, counts = (
+        sources[keep],
+        targets[keep],
+        is_follow[keep],
+        counts[keep],
+    )
+    pair = sources * max(n, 1) + targets
+    unique_pairs, inverse = np.unique(pair, return_inverse=True)
+    follows = np.bincount(inverse, weights=is_follow, minlength=len(unique_pairs)) > 0
+    mentions = np.bincount(inverse, weights=counts, minlength=len(unique_pairs))
+    weights = follow_weight * follows + mention_weight * mentions
+    nonzero = weights > 0
+    unique_pairs = unique_pairs[nonzero]
+    return Projection(
+        keys=list(keys),
+        node_ids=np.asarray(node_ids if node_ids is not None else np.full(n, -1), dtype=np.int64),
+        followers=np.asarray(followers if followers is not None else np.zeros(n), dtype=float),
+        sources=(unique_pairs // max(n, 1)).astype(np.int64),
+        targets=(unique_pairs % max(n, 1)).astype(np.int64),
+        follows=follows[nonzero].astype(np.int8),
+        mentions=mentions[nonzero],
+        weights=weights[nonzero].astype(float),
+        parameters={"follow_weight": follow_weight, "mention_weight": mention_weight},
+    )
+
+
+def load_projection(
+    driver: Driver,
+    *,
+    database: str | None = None,
+    platforms: Sequence[str] | None = None,
+    brand: str | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    follow_weight: float = 1.0,
+    mention_weight: float = 1.0,
+    include_mentions: bool = True,
+) -> Projection:
+    """Read the follow + mention graph from Neo4j into a :class:`Projection`.
+
+    Filters: ``platforms`` keeps profiles of those platforms; ``brand`` keeps the brand's
+    official profiles and the profiles that follow or mention them; ``since``/``until``
+    count only mentions in posts created in ``[since, until)`` (follows carry no time and
+    are always kept). Edges whose ends are not both kept are dropped.
+    """
+    platform_list = [p.lower() for p in platforms] if platforms else None
+    parameters: dict[str, Any] = {"platforms": platform_list}
+    with (
+        translate_errors(),
+        driver.session(
+            database=database,
+            fetch_size=FETCH_SIZE,
+            notifications_disabled_classifications=["DEPRECATION"],
+        ) as session,
+    ):
+        node_rows = session.run(
+            Query(statements.PROJECTION_NODES), platforms=platform_list, brand=brand
+        )
+        ids: list[int] = []
+        keys: list[str] = []
+        followers: list[float] = []
+        for record in node_rows:
+            ids.append(record[0])
+            keys.append(record[1])
+            followers.append(float(record[2] or 0))
+        node_ids = np.asarray(ids, dtype=np.int64)
+        order = np.argsort(node_ids, kind="stable")
+        sorted_ids = node_ids[order]
+
+        def to_vertex(internal: np.ndarray) -> np.ndarray:
+            if len(sorted_ids) == 0:
+                return np.full(len(internal), -1, dtype=np.int64)
+            slot = np.minimum(np.searchsorted(sorted_ids, internal), len(sorted_ids) - 1)
+            return np.where(sorted_ids[slot] == internal, order[slot], -1)
+
+        follow_sources: list[int] = []
+        follow_counts: list[int] = []
+        follow_targets: list[int] = []
+        for record in session.run(Query(statements.PROJECTION_FOLLOWS), parameters):
+            targets = record[1]
+            follow_sources.append(record[0])
+            follow_counts.append(len(targets))
+            follow_targets.extend(targets)
+        follow = np.column_stack(
+            [
+                to_vertex(np.repeat(np.asarray(follow_sources, dtype=np.int64), follow_counts)),
+                to_vertex(np.asarray(follow_targets, dtype=np.int64)),
+            ]
+        )
+        mention_rows: list[tuple[int, int, float]] = []
+        if include_mentions:
+            if since is None and until is None:
+                result = session.run(Query(statements.PROJECTION_MENTIONED), parameters)
+            else:
+                result = session.run(
+                    Query(statements.PROJECTION_MENTIONS_IN_WINDOW),
+                    parameters,
+                    since=since,
+                    until=until,
+                )
+            mention_rows = [(record[0], record[1], float(record[2])) for record in result]
+    mention = np.asarray(mention_rows, dtype=np.float64).reshape(-1, 3)
+    if len(mention):
+        mention[:, 0] = to_vertex(mention[:, 0].astype(np.int64))
+        mention[:, 1] = to_vertex(mention[:, 1].astype(np.int64))
+    projection = build_projection(
+        keys,
+        follow,
+        mention,
+        followers=followers,
+        node_ids=node_ids,
+        follow_weight=follow_weight,
+        mention_weight=mention_weight,
+    )
+    projection.parameters.update(
+        {
+            "platforms": platform_list,
+            "brand": brand,
+            "since": since.isoformat() if since else None,
+            "until": until.isoformat() if until else None,
+            "include_mentions": include_mentions,
+        }
+    )
+    return projection
+
+
+def to_igraph(projection: Projection) -> ig.Graph:
+    """The projection as a directed igraph graph with a ``weight`` edge attribute."""
+    graph = ig.Graph(
+        n=projection.node_count,
+        edges=np.column_stack([projection.sources, projection.targets]).tolist(),
+        directed=True,
+    )
+    graph.es["weight"] = projection.weights.tolist()
+    return graph
+
+
+def to_networkx(projection: Projection) -> nx.DiGraph:
+    """The projection as a networkx DiGraph over ``0..n-1`` (``key`` node attribute,
+    ``weight`` edge attribute): the reference path."""
+    graph = nx.DiGraph()
+    graph.add_nodes_from((i, {"key": key}) for i, key in enumerate(projection.keys))
+    graph.add_weighted_edges_from(
+        zip(
+            projection.sources.tolist(),
+            projection.targets.tolist(),
+            projection.weights.tolist(),
+            strict=True,
+        )
+    )
+    return graph
