@@ -1,4 +1,4 @@
-"""The API application: assembles the GraphQL, REST and health routers around one injected
+"""The API application: assembles the GraphQL, REST, maps and health routers around one injected
 driver and one Settings (``create_app``); serves the vendored GraphiQL files."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from neo4j import Driver
-from srm.api import health, rest
+from srm.api import health, maps, rest
 from srm.api.graphiql import STATIC_DIR, STATIC_PATH
 from srm.api.graphql_router import graphql_router
 from srm.api.security import Authenticator, RateLimiter
@@ -64,6 +64,7 @@ def create_app(settings: Settings, driver: Driver | None = None) -> FastAPI:
 
     app.include_router(health.router)
     app.include_router(rest.router)
+    app.include_router(maps.router)
     app.include_router(graphql_router(settings), prefix="/graphql", include_in_schema=False)
     app.mount(STATIC_PATH, StaticFiles(directory=STATIC_DIR), name="static")
     app.add_exception_handler(RequestValidationError, _validation_error)

@@ -25,6 +25,7 @@ import httpx
 import uvicorn
 from anyio import to_thread
 from fastapi import FastAPI
+from graphql import FieldNode, OperationDefinitionNode, SelectionSetNode, parse
 from rich.console import Console
 from srm.api.app import create_app
 from srm.api.instrument import CountingDriver
@@ -46,6 +47,20 @@ NESTED = """{ influencers(first: 20) { edges { node { handle
   customers { id profiles { handle } }
   person { accounts { handle influence { value } } }
   followers(first: 5) { edges { node { handle influence { value } } } } } } } }"""
+
+
+def nesting_depth(query: str) -> int:
+    """Deepest chain of selection sets in the query (the bound for its round trips)."""
+
+    def depth(selections: SelectionSetNode | None) -> int:
+        if selections is None:
+            return 0
+        fields = [s for s in selections.selections if isinstance(s, FieldNode)]
+        return 1 + max((depth(field.selection_set) for field in fields), default=0)
+
+    operation = parse(query).definitions[0]
+    assert isinstance(operation, OperationDefinitionNode)
+    return depth(operation.selection_set)
 
 
 def build_graph(driver: Any, profiles: int, follows_per_profile: int, seed: int = 7) -> None:
@@ -204,7 +219,7 @@ def main() -> None:
         "rest_same_cypher_p50_ms": round(plain, 2),
         "ratio_graphql_vs_rest": round(graphql / plain, 3),
         "round_trips_nested_query": round_trips,
-        "nested_query_depth": 9,
+        "nested_query_depth": nesting_depth(NESTED),
         "rps_20_clients": round(rps, 1),
         "load_requests": ok + errors,
         "load_errors": errors,

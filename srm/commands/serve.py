@@ -27,6 +27,7 @@ def server_urls(host: str, port: int) -> dict[str, str]:
     base = f"http://{shown}:{port}"
     return {
         "GraphiQL explorer": f"{base}/graphql",
+        "Network maps": f"{base}/maps/",
         "REST enrichment (OpenAPI)": f"{base}/docs",
         "Health": f"{base}/healthz",
     }
