@@ -53,9 +53,10 @@ UNWIND $ids AS key
 MATCH (p:Profile {{profile_key: key}})
 OPTIONAL MATCH (p)-[:IN]->(c:Community {{run_id: $run_id}})
 OPTIONAL MATCH (p)-[:PART_OF]->(person:Person)
-WITH p, head(collect(DISTINCT c.community_id)) AS community_id,
+WITH p, head(collect(DISTINCT c)) AS community,
      head(collect(DISTINCT person.person_id)) AS person_id
-RETURN p {{.*}} AS record, community_id, person_id,
+RETURN p {{.*}} AS record, community.community_id AS community_id,
+       community.label AS community_label, person_id,
        EXISTS {{ (p)<-[:CLAIMS]-(:Customer) }}
          OR EXISTS {{ (p)-[:PART_OF]->(:Person)<-[:PART_OF]-(:Customer) }} AS is_customer,
        [(p)-[:OFFICIAL_OF]->(b:Brand) | b.name] AS official_of,

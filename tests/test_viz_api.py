@@ -19,7 +19,7 @@ from srm.api.security import hash_key
 
 from srm.settings import Settings
 from tests.browser import open_page
-from tests.viz_graph import ALICE_EMAIL, graph_fixture  # noqa: F401 - provides `graph`
+from tests.viz_graph import ALICE_EMAIL, graph_fixture, wait_for_map  # noqa: F401 - provides `graph`
 
 KEYS = {"marketer": "key-marketer", "analyst": "key-analyst", "crm": "key-crm"}
 ROUTES = (
@@ -102,7 +102,7 @@ def test_served_maps_draw_in_chromium(settings: Settings, graph: Driver) -> None
         with open_page() as browser:
             for route in ("/maps/communities", "/maps/identity?person=P-evil"):
                 browser.page.goto(f"http://127.0.0.1:{port}{route}")
-                browser.page.wait_for_function("window.srmMap && window.srmMap.drawn")
+                wait_for_map(browser.page)
                 drawn = browser.page.evaluate(
                     "Object.keys(window.srmMap.network.getPositions()).length"
                 )

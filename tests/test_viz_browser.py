@@ -12,7 +12,7 @@ from srm.viz import build, render
 from srm.viz.maps import MapSpec
 
 from tests.browser import BrowserPage, open_page
-from tests.viz_graph import EVIL_KEY, graph_fixture  # noqa: F401 - provides `graph`
+from tests.viz_graph import EVIL_KEY, graph_fixture, wait_for_map  # noqa: F401 - provides `graph`
 
 INJECTED = "#injected-img, #injected-b, #injected-brand, img[src='x'], a[href^='javascript:']"
 
@@ -45,7 +45,7 @@ def _maps(graph: Driver) -> dict[str, MapSpec]:
 
 def _open(browser: BrowserPage, path: Path) -> None:
     browser.page.goto(path.as_uri())
-    browser.page.wait_for_function("window.srmMap && window.srmMap.drawn", timeout=30_000)
+    wait_for_map(browser.page)
 
 
 def _hover_node(browser: BrowserPage, node_id: str) -> str:

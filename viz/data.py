@@ -51,6 +51,7 @@ class Node:
     followers: int = 0
     degree: int = 0
     community: str | None = None
+    community_label: str | None = None
     person_id: str | None = None
     is_customer: bool = False
     brands: list[str] = field(default_factory=list)
@@ -139,6 +140,7 @@ def profiles_by_keys(
                 followers=int(row["followers"] or 0),
                 degree=int(row["degree"] or 0),
                 community=None if community is None else str(community),
+                community_label=row["community_label"],
                 person_id=row["person_id"],
                 is_customer=bool(row["is_customer"]),
                 brands=list(row["official_of"]),

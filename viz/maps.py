@@ -93,12 +93,18 @@ def node_dict(
     }
 
 
-def edge_dicts(edges: list[Edge], node_ids: set[str]) -> list[dict[str, Any]]:
-    return [
-        {"from": edge.source, "to": edge.target, **edge_options(edge)}
-        for edge in edges
-        if edge.source in node_ids and edge.target in node_ids
-    ]
+def edge_dicts(
+    edges: list[Edge], node_ids: set[str], *, max_width: float | None = None
+) -> list[dict[str, Any]]:
+    """vis edge dicts of the links whose both ends are drawn (widths capped if asked)."""
+    drawn = []
+    for edge in edges:
+        if edge.source in node_ids and edge.target in node_ids:
+            options = {"from": edge.source, "to": edge.target, **edge_options(edge)}
+            if max_width is not None:
+                options["width"] = min(options["width"], max_width)
+            drawn.append(options)
+    return drawn
 
 
 def link_legend(types: set[str]) -> list[LegendEntry]:
@@ -194,15 +200,18 @@ def communities_map(
                 label=node.id in labelled,
             )
         )
-    spec.edges = edge_dicts(subgraph.edges, set(subgraph.nodes))
+    # Here the structure matters, not who mentions whom how often: thin links only.
+    spec.edges = edge_dicts(subgraph.edges, set(subgraph.nodes), max_width=1.5)
     for community, colour in colours.items():
         if colour == OTHER_COLOUR:
             continue
         top = members[community][0]
+        named = f" ({top.community_label})" if top.community_label else ""
         spec.legend.append(
             LegendEntry(
                 colour,
-                f"community {community}: {len(members[community]):,} shown, top: {label_of(top)}",
+                f"community {community}{named}: {len(members[community]):,} shown, "
+                f"top: {label_of(top)}",
             )
         )
     if OTHER_COLOUR in colours.values() or "" in members:

@@ -119,7 +119,8 @@ def _score_lines(node: Node) -> list[str]:
     if node.kind == "profile":
         lines.append(f"followers: {node.followers:,}   links in map data: {node.degree:,}")
     if node.community is not None:
-        lines.append(f"community: {node.community}")
+        named = f" ({node.community_label})" if node.community_label else ""
+        lines.append(f"community: {node.community}{named}")
     if node.person_id:
         lines.append(f"person: {node.person_id}")
     return lines
@@ -166,15 +167,21 @@ def tooltip(node: Node, *, show_personal_data: bool = False, extra: list[str] | 
 
 
 def size_values(nodes: list[Node]) -> dict[str, float]:
-    """Node sizes (vis ``value``): influence score when the map has scores, else degree.
+    """Node sizes (vis ``value``): the square root of the influence score when the map has
+    scores, else degree.
 
     Unscored profiles in a scored map get the smallest size rather than a size on another
     scale.
     """
     scored = [node.score for node in nodes if node.score is not None]
     if scored:
-        floor = min(scored)
-        return {node.id: (node.score if node.score is not None else floor) for node in nodes}
+        # Area, not radius, grows with the score (square root), so a power-law score does
+        # not shrink everyone but the top few to dots.
+        floor = math.sqrt(max(min(scored), 0.0))
+        return {
+            node.id: math.sqrt(max(node.score, 0.0)) if node.score is not None else floor
+            for node in nodes
+        }
     return {
         node.id: float(max(node.degree, node.followers and math.log10(node.followers + 1)))
         for node in nodes
