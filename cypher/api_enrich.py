@@ -48,8 +48,11 @@ CALL (profiles) {
   OPTIONAL MATCH (p)-[:POSTED]->(post:Post)
   RETURN max(post.created_at) AS last_activity
 }
-OPTIONAL MATCH (n)-[:IN_SEGMENT]->(segment:Segment)
-WITH row, n, person, profiles, top, community, last_activity, collect(segment.name) AS segments
+WITH row, n, person, profiles, top, community, last_activity, COLLECT {
+  UNWIND profiles AS p
+  MATCH (p)-[:IN_SEGMENT]->(segment:Segment)
+  RETURN DISTINCT segment.name AS name ORDER BY name
+} AS segments
 RETURN row.index AS index,
        CASE WHEN n:Customer THEN n.customer_id ELSE null END AS customer_id,
        person.person_id AS person_id,

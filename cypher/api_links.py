@@ -17,6 +17,9 @@ INFLUENCE_OF = """CASE WHEN {node}.influence_score IS NULL THEN null ELSE {{
     value: {node}.influence_score,
     percentile: {node}.influence_percentile,
     run_id: {node}.influence_run_id,
+    pagerank: {node}.influence_pagerank,
+    betweenness: {node}.influence_betweenness,
+    stored_explanation: {node}.influence_explanation,
     algorithm: head(COLLECT {{
       MATCH (run:AlgorithmRun {{run_id: {node}.influence_run_id}}) RETURN run.algorithm
     }}),

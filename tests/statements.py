@@ -31,7 +31,8 @@ FOLLOW_PAIRS = (
 API_TEST_GRAPH = """
 CREATE (alice:Profile {profile_key: 'x:1', platform: 'x', handle: 'alice', display_name: 'Alice A',
         bio: 'coffee roaster', followers_count: 4, influence_score: 0.9, influence_percentile: 100.0,
-        influence_run_id: 'r0'})
+        influence_run_id: 'r0', influence_pagerank: 0.4,
+        influence_explanation: '{"components": {"pagerank": {"weight": 0.5}}}'})
 CREATE (bob:Profile {profile_key: 'x:2', platform: 'x', handle: 'bob', display_name: 'Bob B',
         influence_score: 0.5, influence_percentile: 80.0, influence_run_id: 'r0'})
 CREATE (carol:Profile {profile_key: 'x:3', platform: 'x', handle: 'carol', display_name: 'Carol C',
@@ -69,7 +70,7 @@ CREATE (r1:AlgorithmRun {run_id: 'r1', algorithm: 'leiden', started_at: datetime
 CREATE (k1:Community {community_id: 'k1', run_id: 'r1'}), (k2:Community {community_id: 'k2', run_id: 'r1'})
 CREATE (alice)-[:IN]->(k1), (bob)-[:IN]->(k1), (carol)-[:IN]->(k1), (dave)-[:IN]->(k2), (erin)-[:IN]->(k2)
 CREATE (segment:Segment {segment_id: 's1', name: 'loyal fans', brand: 'Acme', run_id: 'r1'})
-CREATE (c1)-[:IN_SEGMENT]->(segment)
+CREATE (alice)-[:IN_SEGMENT]->(segment)
 """
 
 # reader tests (tests/test_readers_*.py)

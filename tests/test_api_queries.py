@@ -120,6 +120,16 @@ def test_influencers_filters_and_pages(client: TestClient) -> None:
     }
     _, body = gql(client, query, after=page["pageInfo"]["endCursor"])
     assert [e["node"]["handle"] for e in body["data"]["influencers"]["edges"]] == ["carol", "dave"]
+    _, body = gql(
+        client,
+        '{ profile(id: "x:1") { influence { algorithm pagerank contributions run { id } } } }',
+    )
+    assert body["data"]["profile"]["influence"] == {
+        "algorithm": "pagerank",
+        "pagerank": 0.4,
+        "contributions": {"components": {"pagerank": {"weight": 0.5}}},
+        "run": {"id": "r0"},
+    }
     _, body = gql(client, query, f={"customersOnly": True})
     assert [e["node"]["handle"] for e in body["data"]["influencers"]["edges"]] == ["alice"]
     _, body = gql(client, query, f={"brand": "Acme"})

@@ -28,9 +28,25 @@ class Community:
     def run_id(self) -> str:
         return str(self.record["run_id"])
 
+    @strawberry.field(description="A label from the members' most frequent words.")
+    def label(self) -> str | None:
+        return self.record.get("label") or self.record.get("name")
+
     @strawberry.field
-    def name(self) -> str | None:
-        return self.record.get("name") or self.record.get("label")
+    def top_words(self) -> list[str] | None:
+        return self.record.get("top_words")
+
+    @strawberry.field
+    def top_hashtags(self) -> list[str] | None:
+        return self.record.get("top_hashtags")
+
+    @strawberry.field(description="Share of members linked to a CRM customer (0–1).")
+    def customer_share(self) -> float | None:
+        return self.record.get("customer_share")
+
+    @strawberry.field
+    def algorithm(self) -> str | None:
+        return self.record.get("algorithm")
 
     @strawberry.field(description="Number of member profiles.")
     def size(self) -> int | None:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 from srm.api.context import Info
+from strawberry.scalars import JSON
 
 if TYPE_CHECKING:
     from srm.api.types.run import AlgorithmRun
@@ -31,7 +33,13 @@ class InfluenceScore:
     )
     algorithm: str | None
     run_id: str | None
+    pagerank: float | None
+    betweenness: float | None = strawberry.field(description="Sampled betweenness centrality.")
     explanation: InfluenceExplanation
+    contributions: JSON | None = strawberry.field(
+        description="The run's own explanation: per component its value, percentile, weight "
+        "and contribution to the score, and the in-neighbours that contributed most."
+    )
 
     @classmethod
     def of(cls, record: dict[str, Any] | None) -> InfluenceScore | None:
@@ -43,6 +51,9 @@ class InfluenceScore:
             percentile=float(percentile) if percentile is not None else None,
             algorithm=record.get("algorithm"),
             run_id=record.get("run_id"),
+            pagerank=record.get("pagerank"),
+            betweenness=record.get("betweenness"),
+            contributions=_parsed(record.get("stored_explanation")),
             explanation=InfluenceExplanation(
                 followers=record["followers"],
                 mentions_received=record["mentions_received"],
@@ -60,3 +71,15 @@ class InfluenceScore:
         if not self.run_id:
             return None
         return AlgorithmRun.of(await info.context.run_by_id.load(self.run_id))
+
+
+def _parsed(stored: Any) -> JSON | None:
+    """The stored explanation (JSON text written by graph/influence.py), as data."""
+    if stored is None:
+        return None
+    if isinstance(stored, str):
+        try:
+            return JSON(json.loads(stored))
+        except ValueError:
+            return JSON({"text": stored})
+    return JSON(stored)
