@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import json
 from typing import Any
 
 import strawberry
@@ -48,6 +50,10 @@ class AlgorithmRun:
     def details(self) -> JSON:
         details = {key: value for key, value in self.record.items() if key not in _KNOWN}
         parameters = self.record.get("parameters")
+        if isinstance(parameters, str):
+            # graph/runs.py stores nested values as JSON text (Neo4j has no map properties).
+            with contextlib.suppress(ValueError):
+                parameters = json.loads(parameters)
         if parameters is not None:
             details["parameters"] = parameters
         return JSON(
