@@ -38,6 +38,7 @@ __all__ = [
 
 ROLES = ("marketer", "analyst", "crm", "admin")
 KEY_HEADER = "X-API-Key"
+_MAX_CACHED_KEYS = 10_000
 
 
 class AccessDenied(Exception):
@@ -168,6 +169,9 @@ class Authenticator:
         if rows and not rows[0]["revoked"] and rows[0]["role"] in ROLES:
             principal = Principal(role=rows[0]["role"], key_id=rows[0]["key_id"] or digest[:12])
         with self._lock:
+            # Guessed keys must not grow the cache without bound.
+            if len(self._cache) >= _MAX_CACHED_KEYS:
+                self._cache.clear()
             self._cache[digest] = (now + self._cache_seconds, principal)
         return principal
 
