@@ -20,6 +20,7 @@ CONSTRAINTS: tuple[str, ...] = (
     "CREATE CONSTRAINT suppression_key IF NOT EXISTS FOR (n:Suppression) REQUIRE n.key_hash IS UNIQUE",
     "CREATE CONSTRAINT api_key_hash IF NOT EXISTS FOR (n:ApiKey) REQUIRE n.key_hash IS UNIQUE",
     "CREATE CONSTRAINT api_key_id IF NOT EXISTS FOR (n:ApiKey) REQUIRE n.key_id IS UNIQUE",
+    "CREATE CONSTRAINT segment_id IF NOT EXISTS FOR (n:Segment) REQUIRE n.segment_id IS UNIQUE",
 )
 
 INDEXES: tuple[str, ...] = (

@@ -128,3 +128,25 @@ SNAPSHOT_MARKS = (
     "RETURN count(a.snapshot_job) + count(r.snapshot_job) AS marks"
 )
 COUNT_FOLLOWS = "MATCH ()-[r:FOLLOWS]->() RETURN count(r) AS count"
+
+# analytics tests (tests/test_analytics_*.py)
+ANALYTICS_INFLUENCE = """
+MATCH (p:Profile)
+RETURN p.profile_key AS key, p.influence_score AS score, p.influence_percentile AS percentile,
+       p.influence_run_id AS run_id, p.influence_pagerank AS pagerank,
+       p.influence_explanation AS explanation
+ORDER BY key
+"""
+ANALYTICS_RUNS = "MATCH (r:AlgorithmRun) RETURN r {.*} AS run ORDER BY r.started_at, r.run_id"
+ANALYTICS_MEMBERSHIP = """
+MATCH (p:Profile)-[:IN]->(c:Community {run_id: $run_id})
+RETURN p.profile_key AS key, c.community_id AS community_id ORDER BY key
+"""
+ANALYTICS_COMMUNITY_RUNS = "MATCH (c:Community) RETURN DISTINCT c.run_id AS run_id ORDER BY run_id"
+ANALYTICS_SEGMENT_MEMBERS = """
+MATCH (p:Profile)-[:IN_SEGMENT]->(s:Segment {brand: $brand})
+RETURN s.name AS name, s.run_id AS run_id, collect(p.profile_key) AS keys
+"""
+ANALYTICS_REACH = (
+    "MATCH (p:Profile {profile_key: $key}) RETURN p.reach AS reach, p.reach_run_id AS run_id"
+)

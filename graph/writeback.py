@@ -1,0 +1,281 @@
+"""Thin reads and writes around the analytics: results written back with their run id,
+and the small inputs (customers, brands, cascades, followers, texts) read for them.
+
+Writes use large ``UNWIND $rows`` batches of plain lists (no maps), matched by the Neo4j
+internal ids the projection read in the same run, so a write-back of 100k profiles is a
+handful of transactions.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import Any
+
+import numpy as np
+from neo4j import Driver
+from srm.cypher import analytics as statements
+from srm.graph.communities import CommunitySummary, StableIds
+from srm.graph.influence import InfluenceResult, explain
+from srm.graph.projection import Projection
+from srm.graph.reach import Audience, CascadePost
+from srm.graph.segments import DESCRIPTIONS, BrandSegments
+
+from srm.store import batched, read, write, write_batches
+
+__all__ = [
+    "WRITE_BATCH",
+    "brands",
+    "cascade_posts",
+    "customer_profiles",
+    "engaged_by_brand",
+    "followers_of",
+    "influence_of",
+    "part_of_pairs",
+    "person_profiles",
+    "post_texts",
+    "previous_communities",
+    "write_communities",
+    "write_influence",
+    "write_reach",
+    "write_segments",
+]
+
+WRITE_BATCH = 50_000
+READ_BATCH = 5_000
+
+
+def write_influence(
+    driver: Driver,
+    result: InfluenceResult,
+    run_id: str,
+    *,
+    explain_top: int = 100,
+    batch_size: int = WRITE_BATCH,
+    database: str | None = None,
+) -> int:
+    """Stamp every profile of the projection with its score, percentile, components and
+    ``run_id``; the ``explain_top`` best also get ``influence_explanation`` (JSON)."""
+    projection = result.projection
+    columns = np.column_stack(
+        [
+            result.score,
+            result.percentile,
+            result.components["pagerank"],
+            result.components["in_degree"],
+            result.components["mention_in_degree"],
+            result.components["betweenness"],
+        ]
+    ).tolist()
+    node_ids = projection.node_ids.tolist()
+    rows = ([node_ids[v], *columns[v]] for v in range(projection.node_count))
+    written = write_batches(
+        driver,
+        statements.SET_INFLUENCE,
+        rows,
+        batch_size=batch_size,
+        database=database,
+        run_id=run_id,
+    )
+    explanations = [
+        [node_ids[v], json.dumps(explain(result, v), ensure_ascii=False)]
+        for v in result.ranking(explain_top)
+    ]
+    write_batches(
+        driver,
+        statements.SET_INFLUENCE_EXPLANATION,
+        explanations,
+        batch_size=batch_size,
+        database=database,
+    )
+    return written
+
+
+def write_communities(
+    driver: Driver,
+    projection: Projection,
+    stable: StableIds,
+    summaries: Sequence[CommunitySummary],
+    run_id: str,
+    algorithm: str,
+    *,
+    batch_size: int = WRITE_BATCH,
+    database: str | None = None,
+) -> int:
+    """Create the summarised communities of ``run_id`` and link their members with IN.
+    Members of communities without a summary (too small) get no link."""
+    rows = [
+        {
+            "community_id": summary.community_id,
+            "size": summary.size,
+            "label": summary.label,
+            "top_words": summary.top_words,
+            "top_hashtags": summary.top_hashtags,
+            "customer_share": summary.customer_share,
+            "previous_overlap": summary.previous_overlap,
+        }
+        for summary in summaries
+    ]
+    write_batches(
+        driver,
+        statements.CREATE_COMMUNITIES,
+        rows,
+        batch_size=batch_size,
+        database=database,
+        run_id=run_id,
+        algorithm=algorithm,
+    )
+    kept = {summary.community_id for summary in summaries}
+    node_ids = projection.node_ids.tolist()
+    members = (
+        [node_ids[v], community]
+        for v, community in enumerate(stable.membership.tolist())
+        if community in kept
+    )
+    return write_batches(
+        driver,
+        statements.LINK_COMMUNITY_MEMBERS,
+        members,
+        batch_size=batch_size,
+        database=database,
+        run_id=run_id,
+    )
+
+
+def previous_communities(
+    driver: Driver, algorithm: str, *, database: str | None = None
+) -> tuple[str | None, dict[str, int]]:
+    """The latest finished run of ``algorithm`` and its ``profile_key → community_id``."""
+    rows = read(driver, statements.LATEST_COMMUNITY_MEMBERS, database=database, algorithm=algorithm)
+    if not rows:
+        return None, {}
+    return rows[0]["run_id"], {row["key"]: int(row["community_id"]) for row in rows}
+
+
+def write_reach(
+    driver: Driver, found: Iterable[Audience], run_id: str, *, database: str | None = None
+) -> None:
+    """``reach`` (within two hops) and ``reach_first_hop`` on each seed profile."""
+    rows = [
+        {"key": seed, "reach": audience.within_two_hops, "first_hop": audience.first_hop}
+        for audience in found
+        for seed in audience.seeds
+    ]
+    write_batches(
+        driver, statements.SET_REACH, rows, batch_size=WRITE_BATCH, database=database, run_id=run_id
+    )
+
+
+def write_segments(
+    driver: Driver, segments: BrandSegments, run_id: str, *, database: str | None = None
+) -> int:
+    """Segment nodes ``{segment_id: brand:name}`` with IN_SEGMENT links from their
+    members; the brand's previous memberships are replaced."""
+    rows = [
+        {
+            "segment_id": f"{segments.brand}:{name}",
+            "brand": segments.brand,
+            "name": name,
+            "description": DESCRIPTIONS[name],
+            "size": len(keys),
+        }
+        for name, keys in segments.members.items()
+    ]
+    write_batches(
+        driver,
+        statements.MERGE_SEGMENTS,
+        rows,
+        batch_size=WRITE_BATCH,
+        database=database,
+        run_id=run_id,
+    )
+    write(driver, statements.CLEAR_SEGMENT_MEMBERS, database=database, brand=segments.brand)
+    links = (
+        {"key": key, "segment_id": f"{segments.brand}:{name}"}
+        for name, keys in segments.members.items()
+        for key in sorted(keys)
+    )
+    return write_batches(
+        driver, statements.LINK_SEGMENT_MEMBERS, links, batch_size=WRITE_BATCH, database=database
+    )
+
+
+def customer_profiles(driver: Driver, *, database: str | None = None) -> set[str]:
+    return {row["key"] for row in read(driver, statements.CUSTOMER_PROFILES, database=database)}
+
+
+def brands(driver: Driver, *, database: str | None = None) -> list[dict[str, Any]]:
+    """Every brand: ``name``, ``is_own``, ``officials`` (profile keys)."""
+    return read(driver, statements.BRANDS, database=database)
+
+
+def engaged_by_brand(driver: Driver, *, database: str | None = None) -> dict[str, set[str]]:
+    rows = read(driver, statements.BRAND_ENGAGED, database=database)
+    return {row["brand"]: set(row["keys"]) for row in rows}
+
+
+def part_of_pairs(driver: Driver, *, database: str | None = None) -> list[tuple[str, str]]:
+    rows = read(driver, statements.PART_OF_PAIRS, database=database)
+    return [(row["key"], row["person_id"]) for row in rows]
+
+
+def person_profiles(driver: Driver, person_id: str, *, database: str | None = None) -> list[str]:
+    rows = read(driver, statements.PERSON_PROFILES, database=database, person_id=person_id)
+    return [row["key"] for row in rows]
+
+
+def _by_key(
+    driver: Driver, query: str, keys: Iterable[str], column: str, database: str | None
+) -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    for chunk in batched(sorted(set(keys)), READ_BATCH):
+        for row in read(driver, query, database=database, ids=chunk):
+            found[row["key"]] = row[column]
+    return found
+
+
+def followers_of(
+    driver: Driver, keys: Iterable[str], *, database: str | None = None
+) -> dict[str, list[str]]:
+    """``profile_key → follower keys`` for ``keys`` (batched, one query per 5,000)."""
+    return _by_key(driver, statements.FOLLOWERS_OF, keys, "followers", database)
+
+
+def post_texts(
+    driver: Driver, keys: Iterable[str], *, database: str | None = None
+) -> dict[str, list[str]]:
+    return _by_key(driver, statements.POST_TEXTS_OF_AUTHORS, keys, "texts", database)
+
+
+def influence_of(
+    driver: Driver, keys: Iterable[str], *, database: str | None = None
+) -> dict[str, float]:
+    found = _by_key(driver, statements.INFLUENCE_OF_KEYS, keys, "score", database)
+    return {key: float(score) for key, score in found.items() if score is not None}
+
+
+def _native(value: Any) -> datetime | None:
+    """Neo4j temporal values as Python datetimes (ISO text from older loads too)."""
+    if value is None:
+        return None
+    if hasattr(value, "to_native"):
+        return value.to_native()
+    return datetime.fromisoformat(str(value))
+
+
+def cascade_posts(
+    driver: Driver, post_key: str, *, database: str | None = None
+) -> list[CascadePost]:
+    """The root post and every post replying to, quoting or reposting it (transitively)."""
+    rows = read(driver, statements.CASCADE_POSTS, database=database, key=post_key)
+    return [
+        CascadePost(
+            key=row["key"],
+            author=row["author"],
+            created_at=_native(row["created_at"]),
+            parent=row["parent"],
+            kind=row["kind"],
+        )
+        for row in rows
+    ]

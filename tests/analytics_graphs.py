@@ -1,0 +1,63 @@
+"""Handmade bundles for the analytics tests, with answers worked out by hand."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from neo4j import Driver
+from srm.ingest.pipeline import ingest_paths
+
+POSTS_HEADER = (
+    "post_id,profile_id,platform,created_at,text,mentioned_profile_ids,"
+    "reply_to_post_id,quote_of_post_id,repost_of_post_id\n"
+)
+
+# Reach: followers of 1 are {2,3,4}; of 2 {3,5,6}; of 3 {7}; of 4 {1}; of 9 {8}.
+# Cascade of r1 (by 1): a1 reposts r1 (2, +1 h), a2 replies to r1 (3, +2 h),
+# a3 quotes a1 (5, +3 h), a4 reposts a3 (7, +5 h).
+REACH = {
+    "profiles.csv": "profile_id,platform,handle,followers_count\n"
+    + "".join(f"{i},x,user{i},{i * 10}\n" for i in range(1, 10)),
+    "follows.csv": "follower_profile_id,followed_profile_id\n"
+    "2,1\n3,1\n4,1\n5,2\n6,2\n3,2\n7,3\n1,4\n8,9\n",
+    "posts.csv": POSTS_HEADER + "r1,1,x,2024-05-01T10:00:00Z,Launch day #jamon,,,,\n"
+    "a1,2,x,2024-05-01T11:00:00Z,,,,,r1\n"
+    "a2,3,x,2024-05-01T12:00:00Z,Congrats @user1,1,r1,,\n"
+    "a3,5,x,2024-05-01T13:00:00Z,Look at this,,,a1,\n"
+    "a4,7,x,2024-05-01T15:00:00Z,,,,,a3\n",
+}
+
+# Brands: Acme (own, official o1) and Rival (official o2). Customers claim c1 and c2.
+BRANDS = {
+    "profiles.csv": "profile_id,platform,handle,followers_count\n"
+    "o1,x,acme,900\no2,x,rival,800\nc1,x,cust_one,50\nc2,x,cust_two,40\n"
+    "u1,x,fan_one,5\nu2,x,fan_two,6\nu3,x,fan_three,7\n",
+    "follows.csv": "follower_profile_id,followed_profile_id\n"
+    "c1,o1\nu1,o1\nu2,o1\nu2,o2\nc2,o2\nu3,o2\nu1,c1\nu2,c1\nu3,c1\nc2,c1\n",
+    "posts.csv": POSTS_HEADER + "m1,u3,x,2024-06-01T10:00:00Z,hey @acme,o1,,,\n",
+    "customers.csv": "customer_id,first_name,last_name,twitter_handle\n"
+    "K1,Ana,Uno,cust_one\nK2,Bea,Dos,cust_two\n",
+    "brands.csv": "name,is_own,official_profile_ids\nAcme,true,x:o1\nRival,false,x:o2\n",
+}
+
+
+def two_cliques(extra: int = 0) -> dict[str, str]:
+    """Two 5-cliques a0..a4 and b0..b4 (follows both ways) joined by a0→b0; ``extra``
+    more profiles following every member of clique a."""
+    a = [f"a{i}" for i in range(5)] + [f"n{i}" for i in range(extra)]
+    b = [f"b{i}" for i in range(5)]
+    pairs = [(u, v) for group in (a[:5], b) for u in group for v in group if u != v]
+    pairs += [(n, v) for n in a[5:] for v in a[:5]] + [("a0", "b0")]
+    return {
+        "profiles.csv": "profile_id,platform,handle\n"
+        + "".join(f"{key},x,{key}\n" for key in a + b),
+        "follows.csv": "follower_profile_id,followed_profile_id\n"
+        + "".join(f"{u},{v}\n" for u, v in pairs),
+    }
+
+
+def load(driver: Driver, folder: Path, files: dict[str, str]) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, text in files.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    ingest_paths(driver, [folder], quarantine_path=folder / "quarantine.jsonl")
