@@ -1,0 +1,207 @@
+"""Load test on loopback: concurrent clients mixing GraphQL reads and enrichment batches
+while an ingest runs, for a bounded time.
+
+    python -m bench.load [--clients 50] [--seconds 300] [--people 2000]
+
+Starts its own Neo4j (temporary store) and the API under uvicorn on 127.0.0.1 (a free
+port), ingests a generated bundle, then runs ``--clients`` threads for ``--seconds``: two
+in three requests are GraphQL reads (influencers, a profile with its person, search,
+brands), one in three an enrichment batch of 20 keys; meanwhile one thread ingests further
+generated bundles in a loop. Counts every non-2xx answer or failed request as an error.
+Prints one JSON line last: ``{"clients", "seconds", "requests", "errors", "rps", "p50_ms",
+"p99_ms", "graphql_p50_ms", "graphql_p99_ms", "enrich_p50_ms", "enrich_p99_ms", "ingests"}``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import random
+import shutil
+import statistics
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import httpx
+import uvicorn
+from fastapi import FastAPI
+from rich.console import Console
+from srm.api.app import create_app
+from srm.ingest.generate import generate_bundle
+from srm.ingest.pipeline import ingest_paths
+
+from srm import db, local_neo4j
+from srm.settings import Settings
+from srm.store import open_driver
+
+__all__ = ["GRAPHQL_READS", "percentile", "running_api"]
+
+GRAPHQL_READS = (
+    "{ influencers(first: 20) { edges { node { id handle followersCount } } } }",
+    '{ profile(id: "x:1") { handle person { id accounts { handle } } } }',
+    '{ search(text: "maria", first: 10) { __typename } }',
+    "{ brands { name } }",
+)
+
+
+@contextmanager
+def running_api(app: FastAPI) -> Iterator[str]:
+    """Serve ``app`` with uvicorn on a free loopback port in a thread; yield its base URL."""
+    port = local_neo4j.free_port()
+    server = uvicorn.Server(
+        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("uvicorn did not start")
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=30)
+
+
+def percentile(values: list[float], share: float) -> float:
+    """The ``share`` (0–1) percentile of ``values`` by nearest rank; 0 for none."""
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+
+
+def _enrich_keys(bundle: Path, count: int = 200) -> list[dict[str, str]]:
+    keys: list[dict[str, str]] = []
+    with (bundle / "customers.csv").open(encoding="utf-8") as source:
+        for row in csv.DictReader(source):
+            keys.append({"customer_id": row["customer_id"]})
+            if row.get("email"):
+                keys.append({"email": row["email"]})
+            if len(keys) >= count:
+                break
+    return keys
+
+
+def _client_loop(
+    base: str, keys: list[dict[str, str]], stop: threading.Event, seed: int, out: dict[str, Any]
+) -> None:
+    chooser = random.Random(seed)
+    with httpx.Client(base_url=base, timeout=60) as client:
+        while not stop.is_set():
+            kind = "enrich" if chooser.random() < 1 / 3 else "graphql"
+            started = time.perf_counter()
+            try:
+                if kind == "enrich":
+                    response = client.post(
+                        "/api/v1/enrich", json={"keys": chooser.sample(keys, 20)}
+                    )
+                else:
+                    query = chooser.choice(GRAPHQL_READS)
+                    response = client.post("/graphql", json={"query": query})
+                failed = response.status_code >= 300 or (
+                    kind == "graphql" and bool(response.json().get("errors"))
+                )
+            except httpx.HTTPError:
+                failed = True
+            elapsed_ms = (time.perf_counter() - started) * 1000
+            out[kind].append(elapsed_ms)
+            if failed:
+                out["errors"] += 1
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--clients", type=int, default=50)
+    parser.add_argument("--seconds", type=float, default=300)
+    parser.add_argument("--people", type=int, default=2000)
+    arguments = parser.parse_args()
+    console = Console(stderr=True)
+    settings_home = Settings().home
+    work = Path(tempfile.mkdtemp(prefix="srm-load-"))
+    try:
+        data_dir = work / "neo4j"
+        server = local_neo4j.start(
+            settings_home, data_dir, local_neo4j.free_port(), parent_pid=os.getpid()
+        )
+        settings = Settings(
+            NEO4J_URI=server.uri, SRM_API_RATE_LIMIT=10_000_000, NEO4J_MAX_POOL_SIZE=100
+        )
+        driver = open_driver(settings)
+        try:
+            db.init_schema(driver)
+            bundle = work / "bundle"
+            generate_bundle(bundle, people=arguments.people, seed=1)
+            ingest_paths(driver, [bundle], batch_size=2000)
+            console.print(f"graph ready: {db.counts(driver)}")
+            keys = _enrich_keys(bundle)
+            results: list[dict[str, Any]] = [
+                {"graphql": [], "enrich": [], "errors": 0} for _ in range(arguments.clients)
+            ]
+            stop = threading.Event()
+            ingests = {"done": 0, "errors": 0}
+
+            def ingest_loop() -> None:
+                seed = 100
+                while not stop.is_set():
+                    seed += 1
+                    extra = work / f"extra-{seed}"
+                    generate_bundle(extra, people=max(50, arguments.people // 10), seed=seed)
+                    try:
+                        ingest_paths(driver, [extra], batch_size=500)
+                        ingests["done"] += 1
+                    except Exception:
+                        ingests["errors"] += 1
+                    shutil.rmtree(extra, ignore_errors=True)
+
+            with running_api(create_app(settings, driver)) as base:
+                threads = [threading.Thread(target=ingest_loop, daemon=True)] + [
+                    threading.Thread(
+                        target=_client_loop, args=(base, keys, stop, i, results[i]), daemon=True
+                    )
+                    for i in range(arguments.clients)
+                ]
+                started = time.perf_counter()
+                for thread in threads:
+                    thread.start()
+                time.sleep(arguments.seconds)
+                stop.set()
+                for thread in threads:
+                    thread.join(timeout=120)
+                elapsed = time.perf_counter() - started
+        finally:
+            driver.close()
+            local_neo4j.stop(data_dir)
+        graphql = [ms for result in results for ms in result["graphql"]]
+        enrich = [ms for result in results for ms in result["enrich"]]
+        every = graphql + enrich
+        summary = {
+            "clients": arguments.clients,
+            "seconds": round(elapsed, 1),
+            "requests": len(every),
+            "errors": sum(result["errors"] for result in results) + ingests["errors"],
+            "rps": round(len(every) / elapsed, 1),
+            "p50_ms": round(statistics.median(every), 1) if every else 0.0,
+            "p99_ms": round(percentile(every, 0.99), 1),
+            "graphql_p50_ms": round(percentile(graphql, 0.5), 1),
+            "graphql_p99_ms": round(percentile(graphql, 0.99), 1),
+            "enrich_p50_ms": round(percentile(enrich, 0.5), 1),
+            "enrich_p99_ms": round(percentile(enrich, 0.99), 1),
+            "ingests": ingests["done"],
+        }
+        print(json.dumps(summary))
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
