@@ -13,7 +13,6 @@ import uvicorn
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from neo4j import Driver
-from srm.api import maps
 from srm.api.app import create_app
 from srm.api.security import hash_key
 
@@ -38,9 +37,7 @@ ROUTES = (
 def _app(settings: Settings, graph: Driver, keys: bool) -> FastAPI:
     configured = ",".join(f"{role}:{hash_key(key)}" for role, key in KEYS.items())
     current = settings.model_copy(update={"api_keys": configured if keys else ""})
-    app = create_app(current, driver=graph)
-    app.include_router(maps.router)
-    return app
+    return create_app(current, driver=graph)  # create_app includes maps.router
 
 
 @pytest.fixture()

@@ -2,7 +2,7 @@
 srm.cypher.maps).
 
 Every loader ranks its candidates (influence score first; profiles without a score after
-those with one, by degree then followers), keeps the top ``limit`` and records in
+those with one, by followers then degree), keeps the top ``limit`` and records in
 :attr:`Subgraph.omitted` how many it left out, so a map can say so. Node ids are
 label-prefixed: ``profile:<profile_key>``, ``customer:<customer_id>``,
 ``person:<person_id>``, ``brand:<name>``, ``post:<post_key>``.
@@ -100,8 +100,8 @@ def _rank_key(row: Mapping[str, Any]) -> tuple[bool, float, int, int, str]:
     return (
         score is None,
         -(score or 0.0),
-        -int(row.get("degree") or 0),
         -int(row.get("followers") or 0),
+        -int(row.get("degree") or 0),
         str(row["key"]),
     )
 
@@ -109,12 +109,13 @@ def _rank_key(row: Mapping[str, Any]) -> tuple[bool, float, int, int, str]:
 def rank(rows: Iterable[Mapping[str, Any]], limit: int) -> tuple[list[str], int, str]:
     """The keys of the top ``limit`` rows, how many were left out, and the ranking used.
 
-    Rows carry ``key``, ``score`` (may be None), ``degree`` and ``followers``.
+    Rows carry ``key``, ``score`` (may be None), ``followers`` and ``degree``; unscored
+    rows rank after scored ones, by followers, then degree.
     """
     ordered = sorted(rows, key=_rank_key)
     kept = [str(row["key"]) for row in ordered[: max(limit, 0)]]
     scored = any(row.get("score") is not None for row in ordered)
-    return kept, max(len(ordered) - len(kept), 0), "influence score" if scored else "degree"
+    return kept, max(len(ordered) - len(kept), 0), "influence score" if scored else "followers"
 
 
 def latest_community_run(driver: Driver, database: str | None = None) -> str | None:
@@ -279,7 +280,7 @@ def load_communities(
     total = len(rows)
     keys: list[str] = []
     omitted = 0
-    ranked_by = "degree"
+    ranked_by = "followers"
     for members in by_community.values():
         share = max(minimum_per_community, round(limit * len(members) / max(total, 1)))
         kept, left_out, used = rank(members, share)

@@ -168,7 +168,7 @@ def tooltip(node: Node, *, show_personal_data: bool = False, extra: list[str] | 
 
 def size_values(nodes: list[Node]) -> dict[str, float]:
     """Node sizes (vis ``value``): the square root of the influence score when the map has
-    scores, else degree.
+    scores, else of the follower count, else the degree.
 
     Unscored profiles in a scored map get the smallest size rather than a size on another
     scale.
@@ -182,10 +182,9 @@ def size_values(nodes: list[Node]) -> dict[str, float]:
             node.id: math.sqrt(max(node.score, 0.0)) if node.score is not None else floor
             for node in nodes
         }
-    return {
-        node.id: float(max(node.degree, node.followers and math.log10(node.followers + 1)))
-        for node in nodes
-    }
+    if any(node.followers for node in nodes):
+        return {node.id: math.sqrt(node.followers) for node in nodes}
+    return {node.id: float(node.degree) for node in nodes}
 
 
 def edge_options(edge: Edge) -> dict[str, Any]:
