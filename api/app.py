@@ -16,6 +16,7 @@ from neo4j import Driver
 from srm.api import health, maps, rest
 from srm.api.graphiql import STATIC_DIR, STATIC_PATH
 from srm.api.graphql_router import graphql_router
+from srm.api.jobs import AnalysisJobs
 from srm.api.security import Authenticator, RateLimiter
 
 from srm.settings import Settings
@@ -44,6 +45,7 @@ def create_app(settings: Settings, driver: Driver | None = None) -> FastAPI:
         try:
             yield
         finally:
+            app.state.jobs.shutdown()
             if owned:
                 the_driver.close()
 
@@ -61,6 +63,7 @@ def create_app(settings: Settings, driver: Driver | None = None) -> FastAPI:
     app.state.driver = the_driver
     app.state.authenticator = Authenticator(settings, the_driver)
     app.state.rate_limiter = RateLimiter(settings.api_rate_limit_per_minute)
+    app.state.jobs = AnalysisJobs(the_driver, settings.neo4j_database)
 
     app.include_router(health.router)
     app.include_router(rest.router)

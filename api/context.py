@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 
 from anyio import to_thread
 from neo4j import Driver
+from srm.api.jobs import AnalysisJobs
 from srm.api.security import Principal
 from srm.api.services import analytics, records
 from srm.cypher import api_analytics, api_network, api_records
@@ -27,8 +28,11 @@ PageKey = tuple[str, int, int]
 class Context(BaseContext):
     """What every resolver gets as ``info.context``."""
 
-    def __init__(self, driver: Driver, settings: Settings, principal: Principal) -> None:
+    def __init__(
+        self, driver: Driver, settings: Settings, principal: Principal, jobs: AnalysisJobs
+    ) -> None:
         super().__init__()
+        self.jobs = jobs
         self.driver = driver
         self.settings = settings
         self.principal = principal

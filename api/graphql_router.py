@@ -38,7 +38,7 @@ async def graphql_context(
     settings: Annotated[Settings, Depends(get_settings)],
 ) -> Context:
     anonymous = Principal(role="none", key_id="anonymous")
-    return Context(get_driver(request), settings, principal or anonymous)
+    return Context(get_driver(request), settings, principal or anonymous, request.app.state.jobs)
 
 
 class SRMGraphQLRouter(GraphQLRouter):

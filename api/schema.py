@@ -8,10 +8,12 @@ from enum import Enum
 import strawberry
 from srm.api.context import Info
 from srm.api.limits import ClientError, check_first, schema_extensions
+from srm.api.mutations import Mutation
 from srm.api.services import analytics, network, records
 from srm.api.types.brand import AudienceOverlap, Brand
 from srm.api.types.community import Community
 from srm.api.types.customer import Customer, require_contact_access
+from srm.api.types.job import AnalysisJob
 from srm.api.types.merge import MergeCandidateConnection, merge_candidate_connection
 from srm.api.types.network import Edge, Network, Reach, SearchHit
 from srm.api.types.paging import encode_cursor, page_info, window
@@ -234,6 +236,12 @@ class Query:
     async def algorithm_run(self, info: Info, id: strawberry.ID) -> AlgorithmRun | None:
         return AlgorithmRun.of(await info.context.run_by_id.load(str(id)))
 
+    @strawberry.field(description="A job started with runAnalysis (analyst and admin).")
+    def analysis_job(self, info: Info, id: strawberry.ID) -> AnalysisJob | None:
+        info.context.principal.require("analyst", "admin", action="read analysis jobs")
+        job = info.context.jobs.get(str(id))
+        return AnalysisJob(job=job) if job is not None else None
+
     @strawberry.field(description="Recent analysis runs, newest first.")
     async def algorithm_runs(self, info: Info, first: int = 20) -> list[AlgorithmRun]:
         check_first(first)
@@ -246,6 +254,7 @@ def build_schema(production: bool) -> strawberry.Schema:
     """The schema with its limits; introspection and field suggestions off in production."""
     return strawberry.Schema(
         query=Query,
+        mutation=Mutation,
         extensions=schema_extensions(production),
         config=StrawberryConfig(disable_field_suggestions=production),
     )
