@@ -42,7 +42,11 @@ async def authenticate(request: Request, roles: tuple[str, ...], action: str) ->
     authenticator: Authenticator = request.app.state.authenticator
     limiter: RateLimiter = request.app.state.rate_limiter
     try:
-        principal = await to_thread.run_sync(authenticator.authenticate, presented_key(request))
+        key = presented_key(request)
+        # Only a key that must be looked up in Neo4j costs a hop to a worker thread.
+        principal = authenticator.known(key) or await to_thread.run_sync(
+            authenticator.authenticate, key
+        )
         if not principal.demo:
             limiter.check(principal.key_id)
         principal.require(*roles, action=action)

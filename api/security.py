@@ -153,6 +153,20 @@ class Authenticator:
             )
         return principal
 
+    def known(self, key: str | None) -> Principal | None:
+        """The principal when no Neo4j lookup is needed (demo, configured or cached key)."""
+        if not key:
+            return self.authenticate(key)
+        digest = hash_key(key)
+        role = self._configured.get(digest)
+        if role is not None:
+            return Principal(role=role, key_id=digest[:12])
+        with self._lock:
+            cached = self._cache.get(digest)
+        if cached and cached[0] > time.monotonic() and cached[1] is not None:
+            return cached[1]
+        return None
+
     def forget(self) -> None:
         """Drop cached lookups (after a revocation, so it takes effect at once)."""
         with self._lock:

@@ -13,6 +13,8 @@ __all__ = ["INFLUENCE_OF", "LINKS", "PARTS"]
 
 # A profile's influence score with its inputs (DESIGN.md: every score is explained one
 # query away), or null when the profile was not scored. ``{node}`` names the variable.
+# Counts name no label on the far end so Neo4j answers them from the degree store (FOLLOWS,
+# MENTIONS and POSTED only ever join profiles and posts).
 INFLUENCE_OF = """CASE WHEN {node}.influence_score IS NULL THEN null ELSE {{
     value: {node}.influence_score,
     percentile: {node}.influence_percentile,
@@ -23,10 +25,10 @@ INFLUENCE_OF = """CASE WHEN {node}.influence_score IS NULL THEN null ELSE {{
     algorithm: head(COLLECT {{
       MATCH (run:AlgorithmRun {{run_id: {node}.influence_run_id}}) RETURN run.algorithm
     }}),
-    followers: COUNT {{ (:Profile)-[:FOLLOWS]->({node}) }},
-    mentions_received: COUNT {{ (:Post)-[:MENTIONS]->({node}) }},
-    amplifications: COUNT {{ ({node})-[:POSTED]->(:Post)<-[:REPLY_TO|QUOTES|REPOSTS]-(:Post) }},
-    posts: COUNT {{ ({node})-[:POSTED]->(:Post) }}
+    followers: COUNT {{ ()-[:FOLLOWS]->({node}) }},
+    mentions_received: COUNT {{ ()-[:MENTIONS]->({node}) }},
+    amplifications: COUNT {{ ({node})-[:POSTED]->()<-[:REPLY_TO|QUOTES|REPOSTS]-() }},
+    posts: COUNT {{ ({node})-[:POSTED]->() }}
   }} END"""
 
 PARTS = ("person", "customers", "profiles", "community", "influence")
