@@ -1,7 +1,8 @@
 """Ingest statements: batched ``UNWIND $rows AS row MERGE …``, nodes before relationships.
 
-Relationship statements MATCH both ends by their unique key (the stub statements run first
-in the same transaction, so the ends exist) and then MERGE the relationship; none of them
+Relationship statements MATCH both ends by their unique key, MERGE the relationship and
+return how many rows they linked (fewer than sent: an end is missing, so the writer stubs
+it and runs the batch again, see :mod:`srm.ingest.batches`); none of them
 reads what it writes, so no plan needs an Eager operator (checked by a test with EXPLAIN).
 Properties are set in ``ON CREATE``/``ON MATCH`` (not a plain ``SET n += map`` after the
 MERGE, which the planner protects with an Eager because the map might hold the key).
@@ -21,12 +22,16 @@ __all__ = [
     "LINK_OFFICIAL",
     "LINK_OFFICIAL_BY_HANDLE",
     "LINK_POSTED",
+    "LOAD_CSV_FOLLOWS",
+    "LOAD_CSV_PROFILES",
     "MERGE_BRANDS",
     "MERGE_CUSTOMERS",
     "MERGE_POSTS",
     "MERGE_PROFILES",
     "MERGE_STUB_POSTS",
     "MERGE_STUB_PROFILES",
+    "MISSING_POST_KEYS",
+    "MISSING_PROFILE_KEYS",
     "RECOMPUTE_MENTIONED",
     "SWEEP_SNAPSHOT",
     "WRITE_STATEMENTS",
@@ -60,6 +65,21 @@ ON CREATE SET b.is_own = row.is_own
 ON MATCH SET b.is_own = row.is_own
 """
 
+# Which referenced keys are not in the graph (read only: no locks), to stub just those.
+MISSING_PROFILE_KEYS = """
+UNWIND $rows AS key
+OPTIONAL MATCH (p:Profile {profile_key: key})
+WITH key WHERE p IS NULL
+RETURN collect(key) AS missing
+"""
+
+MISSING_POST_KEYS = """
+UNWIND $rows AS key
+OPTIONAL MATCH (p:Post {post_key: key})
+WITH key WHERE p IS NULL
+RETURN collect(key) AS missing
+"""
+
 # Referenced but maybe not (yet) loaded: created as stubs, completed when their row arrives.
 MERGE_STUB_PROFILES = """
 UNWIND $rows AS row
@@ -78,6 +98,7 @@ UNWIND $rows AS row
 MATCH (a:Profile {profile_key: row.a})
 MATCH (b:Profile {profile_key: row.b})
 MERGE (a)-[:FOLLOWS]->(b)
+RETURN count(*) AS linked
 """
 
 # --snapshot: mark what the snapshot holds; SWEEP_SNAPSHOT removes the rest afterwards.
@@ -87,6 +108,7 @@ MATCH (a:Profile {profile_key: row.a})
 MATCH (b:Profile {profile_key: row.b})
 MERGE (a)-[r:FOLLOWS]->(b)
 SET r.snapshot_job = $job, a.snapshot_job = $job
+RETURN count(*) AS linked
 """
 
 SWEEP_SNAPSHOT = """
@@ -110,6 +132,7 @@ UNWIND $rows AS row
 MATCH (a:Profile {profile_key: row.author})
 MATCH (p:Post {post_key: row.key})
 MERGE (a)-[:POSTED]->(p)
+RETURN count(*) AS linked
 """
 
 LINK_MENTIONS = """
@@ -117,6 +140,7 @@ UNWIND $rows AS row
 MATCH (p:Post {post_key: row.post})
 MATCH (m:Profile {profile_key: row.profile})
 MERGE (p)-[:MENTIONS]->(m)
+RETURN count(*) AS linked
 """
 
 _CASCADE = """
@@ -124,6 +148,7 @@ UNWIND $rows AS row
 MATCH (p:Post {{post_key: row.post}})
 MATCH (t:Post {{post_key: row.target}})
 MERGE (p)-[:{type}]->(t)
+RETURN count(*) AS linked
 """
 
 # Allow-list: the only relationship types a post can cascade through.
@@ -165,6 +190,7 @@ UNWIND $rows AS row
 MATCH (b:Brand {name: row.brand})
 MATCH (p:Profile {profile_key: row.key})
 MERGE (p)-[:OFFICIAL_OF]->(b)
+RETURN count(*) AS linked
 """
 
 LINK_OFFICIAL_BY_HANDLE = """
@@ -193,3 +219,29 @@ WRITE_STATEMENTS: dict[str, str] = {
     "LINK_OFFICIAL": LINK_OFFICIAL,
     "LINK_OFFICIAL_BY_HANDLE": LINK_OFFICIAL_BY_HANDLE,
 }
+
+# Baseline for bench/ingest.py: Neo4j's own server-side CSV load of the same profiles and
+# follows (the generator's columns), into the same constraints, producing the same graph.
+LOAD_CSV_PROFILES = """
+LOAD CSV WITH HEADERS FROM $url AS row
+CALL (row) {
+  MERGE (p:Profile {profile_key: row.platform + ':' + row.profile_id})
+  ON CREATE SET p.platform = row.platform, p.native_id = row.profile_id, p.handle = row.handle,
+    p.display_name = row.display_name, p.bio = row.bio, p.location = row.location,
+    p.followers_count = toInteger(row.followers_count), p.created_at = datetime(row.created_at),
+    p.is_stub = false
+  ON MATCH SET p.platform = row.platform, p.native_id = row.profile_id, p.handle = row.handle,
+    p.display_name = row.display_name, p.bio = row.bio, p.location = row.location,
+    p.followers_count = toInteger(row.followers_count), p.created_at = datetime(row.created_at),
+    p.is_stub = false
+} IN TRANSACTIONS OF 10000 ROWS
+"""
+
+LOAD_CSV_FOLLOWS = """
+LOAD CSV WITH HEADERS FROM $url AS row
+CALL (row) {
+  MATCH (a:Profile {profile_key: row.follower_platform + ':' + row.follower_profile_id})
+  MATCH (b:Profile {profile_key: row.followed_platform + ':' + row.followed_profile_id})
+  MERGE (a)-[:FOLLOWS]->(b)
+} IN TRANSACTIONS OF 10000 ROWS
+"""

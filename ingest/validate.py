@@ -8,6 +8,7 @@ refuses values with broken encodings, and runs the pydantic model. Failures beco
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any, TypeVar, get_args
 
 from pydantic import BaseModel
@@ -24,6 +25,7 @@ LONG_TEXT_FIELDS = frozenset({"bio", "text"})
 _TRUNCATABLE_CACHE: dict[type[BaseModel], dict[str, int]] = {}
 
 
+@cache
 def kind_of(model: type[BaseModel]) -> str:
     """``CustomerRow`` → ``customer``: the row kind named in quarantine records."""
     return model.__name__.removesuffix("Row").lower()

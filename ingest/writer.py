@@ -1,12 +1,12 @@
 """Write validated rows to Neo4j: batched ``UNWIND $rows … MERGE``, nodes before relationships.
 
-:class:`GraphWriter` buffers rows by kind and writes a full buffer in one managed
-transaction. Before a relationship batch is written every node buffer is flushed, and the
-batch's transaction first MERGEs stub nodes for ends that are not loaded (marked
-``is_stub``; a later row for them clears the flag), so relationship statements can MATCH
-both ends by unique key. Every statement is an idempotent MERGE and the ``MENTIONED``
-aggregate is recomputed from the posts rather than incremented, so a re-run, or a killed
-job run again, ends in the same graph.
+:class:`GraphWriter` buffers rows by kind and hands each full buffer, as one transaction,
+to a :class:`~srm.ingest.batches.BatchRunner` (a background thread, so reading overlaps
+writing). Before a relationship batch is queued every node buffer is flushed; ends that
+are not loaded become stub nodes (``is_stub``; a later row for them clears the flag).
+Every statement is an idempotent MERGE and the ``MENTIONED`` aggregate is recomputed from
+the posts rather than incremented, so a re-run, or a killed job run again, ends in the
+same graph.
 
 Statements live in :mod:`srm.cypher.ingest`.
 """
@@ -19,8 +19,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from neo4j import Driver, ManagedTransaction, Query
+from neo4j import Driver, Query
 from srm.cypher import ingest as statements
+from srm.ingest.batches import BatchRunner, Outcome, Step
 from srm.ingest.bundle import normalise_handle
 from srm.ingest.rows import BrandRow, CustomerRow, FollowRow, PostRow, ProfileRow
 
@@ -28,7 +29,6 @@ from srm.store import translate_errors
 
 __all__ = ["GraphWriter", "WriteStats"]
 
-Batch = list[tuple[str, list[dict[str, Any]]]]
 CUSTOMER_FIELDS = ("first_name", "last_name", "email", "phone", "city", "company")
 PROFILE_FIELDS = (
     "platform",
@@ -63,11 +63,6 @@ def _utc(value: datetime | None) -> datetime | None:
     return value
 
 
-def _stub(key: str) -> dict[str, Any]:
-    platform, _, native_id = key.partition(":")
-    return {"key": key, "platform": platform, "id": native_id}
-
-
 class GraphWriter:
     """Buffer rows by kind and write them in batches (see the module docstring).
 
@@ -96,6 +91,9 @@ class GraphWriter:
         self._brands: list[BrandRow] = []
         self._posts: list[PostRow] = []
         self._follows: list[FollowRow] = []
+        self._runner = BatchRunner(
+            driver, database=database, parameters={"job": self.snapshot_job}, on_done=self._done
+        )
 
     def add(self, row: Any) -> None:
         """Queue one validated row; writes a batch when its buffer is full."""
@@ -132,6 +130,7 @@ class GraphWriter:
         self._flush_brands()
         self._flush_posts()
         self._flush_follows()
+        self._runner.close()
         if self.snapshot_job is not None:
             with translate_errors(), self.driver.session(database=self.database) as session:
                 summary = session.run(
@@ -143,32 +142,11 @@ class GraphWriter:
 
     # -- batches -------------------------------------------------------------------------
 
-    def _run(self, batch: Batch, input_rows: int, counted: int = 0) -> None:
-        """Run ``batch`` (statement, rows) in one transaction; the ``counted``-th statement's
-        creations are loaded rows, stub statements' creations are stubs."""
-
-        def work(tx: ManagedTransaction) -> list[tuple[int, int]]:
-            found = []
-            for query, rows in batch:
-                if rows:
-                    counters = tx.run(query, {"rows": rows, "job": self.snapshot_job}).consume()
-                    created = counters.counters
-                    found.append((created.nodes_created, created.relationships_created))
-                else:
-                    found.append((0, 0))
-            return found
-
-        with translate_errors(), self.driver.session(database=self.database) as session:
-            results = session.execute_write(work)
-        for index, ((query, _rows), (nodes, relationships)) in enumerate(
-            zip(batch, results, strict=True)
-        ):
-            if query in (statements.MERGE_STUB_PROFILES, statements.MERGE_STUB_POSTS):
-                self.stats.stubs += nodes
-            elif index == counted:
-                created = nodes + relationships
-                self.stats.loaded += created
-                self.stats.updated += input_rows - created
+    def _done(self, outcome: Outcome, input_rows: int) -> None:
+        # Runs on the writer thread, one batch at a time.
+        self.stats.loaded += outcome.created
+        self.stats.updated += max(0, input_rows - outcome.created)
+        self.stats.stubs += outcome.stubs
         self.stats.rows += input_rows
         if self.on_rows:
             self.on_rows(input_rows)
@@ -198,8 +176,11 @@ class GraphWriter:
                     claims.append(
                         {"id": row.customer_id, "platform": platform, "handle": normalised}
                     )
-        self._run(
-            [(statements.MERGE_CUSTOMERS, customers), (statements.LINK_CLAIMS_BY_HANDLE, claims)],
+        self._runner.submit(
+            [
+                Step(statements.MERGE_CUSTOMERS, customers, counted=True),
+                Step(statements.LINK_CLAIMS_BY_HANDLE, claims),
+            ],
             len(rows),
         )
 
@@ -222,8 +203,11 @@ class GraphWriter:
             )
             if row.platform == "x" and props["handle"]:
                 claims.append({"key": key, "handle": props["handle"]})
-        self._run(
-            [(statements.MERGE_PROFILES, profiles), (statements.LINK_CLAIMS_FROM_PROFILES, claims)],
+        self._runner.submit(
+            [
+                Step(statements.MERGE_PROFILES, profiles, counted=True),
+                Step(statements.LINK_CLAIMS_FROM_PROFILES, claims),
+            ],
             len(profiles),
         )
 
@@ -240,13 +224,11 @@ class GraphWriter:
                 by_handle.append(
                     {"brand": row.name, "platform": platform, "handle": normalise_handle(handle)}
                 )
-        stubs = [_stub(item["key"]) for item in official]
-        self._run(
+        self._runner.submit(
             [
-                (statements.MERGE_BRANDS, brands),
-                (statements.MERGE_STUB_PROFILES, stubs),
-                (statements.LINK_OFFICIAL, official),
-                (statements.LINK_OFFICIAL_BY_HANDLE, by_handle),
+                Step(statements.MERGE_BRANDS, brands, counted=True),
+                Step(statements.LINK_OFFICIAL, official, ends=(("key", "profile"),)),
+                Step(statements.LINK_OFFICIAL_BY_HANDLE, by_handle),
             ],
             len(rows),
         )
@@ -255,17 +237,16 @@ class GraphWriter:
         rows, self._follows = self._follows, []
         if not rows:
             return
-        keys = {row.follower_key for row in rows} | {row.followed_key for row in rows}
         follows = [{"a": row.follower_key, "b": row.followed_key} for row in rows]
         link = statements.LINK_FOLLOWS_SNAPSHOT if self.snapshot_job else statements.LINK_FOLLOWS
-        stubs = [_stub(key) for key in sorted(keys)]
-        self._run([(statements.MERGE_STUB_PROFILES, stubs), (link, follows)], len(follows), 1)
+        ends = (("a", "profile"), ("b", "profile"))
+        self._runner.submit([Step(link, follows, ends=ends, counted=True)], len(follows))
 
     def _flush_posts(self) -> None:
         rows, self._posts = self._posts, []
         if not rows:
             return
-        posts, posted, mentions, targets = [], [], [], set()
+        posts, posted, mentions = [], [], []
         cascades: dict[str, list[dict[str, str]]] = {kind: [] for _, kind in CASCADES}
         pairs: set[tuple[str, str]] = set()
         for row in rows:
@@ -291,15 +272,16 @@ class GraphWriter:
                 target = getattr(row, field)
                 if target:
                     cascades[kind].append({"post": key, "target": target})
-                    targets.add(target)
-        profile_stubs = {row["author"] for row in posted} | {row["profile"] for row in mentions}
-        batch: Batch = [
-            (statements.MERGE_POSTS, posts),
-            (statements.MERGE_STUB_PROFILES, [_stub(key) for key in sorted(profile_stubs)]),
-            (statements.MERGE_STUB_POSTS, [_stub(key) for key in sorted(targets)]),
-            (statements.LINK_POSTED, posted),
-            (statements.LINK_MENTIONS, mentions),
-            *[(statements.CASCADE_STATEMENTS[kind], cascades[kind]) for _, kind in CASCADES],
-            (statements.RECOMPUTE_MENTIONED, [{"a": a, "b": b} for a, b in sorted(pairs)]),
+        steps = [
+            Step(statements.MERGE_POSTS, posts, counted=True),
+            Step(statements.LINK_POSTED, posted, ends=(("author", "profile"),)),
+            Step(statements.LINK_MENTIONS, mentions, ends=(("profile", "profile"),)),
+            *[
+                Step(
+                    statements.CASCADE_STATEMENTS[kind], cascades[kind], ends=(("target", "post"),)
+                )
+                for _, kind in CASCADES
+            ],
+            Step(statements.RECOMPUTE_MENTIONED, [{"a": a, "b": b} for a, b in sorted(pairs)]),
         ]
-        self._run(batch, len(posts))
+        self._runner.submit(steps, len(posts))

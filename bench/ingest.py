@@ -1,0 +1,205 @@
+"""Ingest speed and memory on generated bundles, against per-row MERGE and LOAD CSV.
+
+    python -m bench.ingest [--quick]
+
+Starts its own Neo4j (temporary store), generates two bundles (quick: 1,000 and 10,000
+people; full: 10,000 and 100,000 people, the latter about 1M follows), then measures:
+
+1. the whole pipeline (check pass + write) on each bundle, each in a child process, for
+   ``rows_per_s`` and ``peak_rss_mb`` (memory must stay flat: 10× the rows, ≤ 1.2× RSS);
+2. profiles + follows of the large bundle through the pipeline, and the same two files
+   through Neo4j's ``LOAD CSV … CALL {…} IN TRANSACTIONS`` (same constraints, same graph):
+   ``ratio_vs_load_csv``; the follows part gives the follows load time;
+3. follows written one transaction per row (per-row MERGE): ``ratio_vs_per_row``.
+
+The embedded server resolves ``file:///`` URLs as absolute paths, so the CSVs are copied
+under ``<data_dir>/import`` and named by their full path. Prints one JSON line last. The
+machine is shared: numbers are one run each, to be read as orders of magnitude.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from neo4j import Driver
+from rich.console import Console
+from srm.cypher import ingest as statements
+from srm.ingest.generate import generate_bundle
+from srm.ingest.pipeline import ingest_paths
+
+from srm import db, local_neo4j
+from srm.settings import Settings
+from srm.store import open_driver
+
+__all__ = ["main"]
+
+console = Console(stderr=True)
+PER_ROW_SAMPLE = 2_000
+
+
+def _child(bundle: Path, uri: str) -> None:
+    """Run in a child process: ingest ``bundle``, print rows, seconds and peak RSS."""
+    driver = open_driver(Settings(NEO4J_URI=uri))
+    try:
+        summary = ingest_paths(driver, [bundle], batch_size=10_000)
+    finally:
+        driver.close()
+    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(json.dumps({"rows": summary.rows, "seconds": summary.seconds, "rss_mb": peak_kb / 1024}))
+
+
+def _pipeline_in_child(bundle: Path, uri: str) -> dict[str, Any]:
+    done = subprocess.run(
+        [sys.executable, "-m", "bench.ingest", "--child", str(bundle), "--uri", uri],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return dict(json.loads(done.stdout.strip().splitlines()[-1]))
+
+
+def _timed(action: Any) -> float:
+    started = time.perf_counter()
+    action()
+    return time.perf_counter() - started
+
+
+def _load_csv(driver: Driver, statement: str, path: Path) -> None:
+    with driver.session() as session:
+        session.run(statement, url=path.resolve().as_uri()).consume()
+
+
+def _per_row_follows(driver: Driver, follows: Path, sample: int) -> float:
+    """Rows per second writing ``sample`` follows one transaction each."""
+    rows = []
+    with follows.open(encoding="utf-8") as handle:
+        next(handle)
+        for line in handle:
+            follower, followed, follower_platform, followed_platform = line.rstrip("\n").split(",")
+            rows.append(
+                {"a": f"{follower_platform}:{follower}", "b": f"{followed_platform}:{followed}"}
+            )
+            if len(rows) == sample:
+                break
+    started = time.perf_counter()
+    with driver.session() as session:
+        for row in rows:
+            session.execute_write(
+                lambda tx, row=row: tx.run(statements.LINK_FOLLOWS, rows=[row]).consume()
+            )
+    return len(rows) / (time.perf_counter() - started)
+
+
+def _lines(path: Path) -> int:
+    with path.open(encoding="utf-8") as handle:
+        return sum(1 for _ in handle) - 1
+
+
+def run(quick: bool) -> dict[str, Any]:
+    small, large = (1_000, 10_000) if quick else (10_000, 100_000)
+    settings = Settings()
+    work = Path(tempfile.mkdtemp(prefix="srm-bench-ingest-"))
+    try:
+        data_dir = work / "neo4j"
+        with local_neo4j.running_server(
+            settings.home, data_dir, heap_mb=2048, pagecache_mb=1024
+        ) as server:
+            driver = open_driver(Settings(NEO4J_URI=server.uri))
+            db.init_schema(driver)
+            bundles = {}
+            for people in (small, large):
+                bundles[people] = work / f"bundle-{people}"
+                generate_bundle(bundles[people], people=people, seed=1)
+            end_to_end = {}
+            for people in (small, large):
+                db.wipe(driver)
+                console.print(f"pipeline on {people:,} people (child process)…")
+                end_to_end[people] = _pipeline_in_child(bundles[people], server.uri)
+            bundle = bundles[large]
+            profiles_rows, follows_rows = (
+                _lines(bundle / "profiles.csv"),
+                _lines(bundle / "follows.csv"),
+            )
+
+            db.wipe(driver)
+            console.print("profiles + follows through the pipeline…")
+            ours_profiles = _timed(lambda: ingest_paths(driver, [bundle / "profiles.csv"]))
+            ours_follows = _timed(lambda: ingest_paths(driver, [bundle / "follows.csv"]))
+            ours_counts = db.counts(driver)
+
+            db.wipe(driver)
+            console.print("the same through LOAD CSV…")
+            imported = data_dir / "import"
+            imported.mkdir(exist_ok=True)
+            for name in ("profiles.csv", "follows.csv"):
+                shutil.copy(bundle / name, imported / name)
+            csv_profiles = _timed(
+                lambda: _load_csv(driver, statements.LOAD_CSV_PROFILES, imported / "profiles.csv")
+            )
+            csv_follows = _timed(
+                lambda: _load_csv(driver, statements.LOAD_CSV_FOLLOWS, imported / "follows.csv")
+            )
+            csv_counts = db.counts(driver)
+
+            db.wipe(driver)
+            console.print(f"per-row MERGE of {PER_ROW_SAMPLE:,} follows…")
+            ingest_paths(driver, [bundle / "profiles.csv"])
+            per_row = _per_row_follows(driver, bundle / "follows.csv", PER_ROW_SAMPLE)
+            driver.close()
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+    rows_both = profiles_rows + follows_rows
+    ours_rate = rows_both / (ours_profiles + ours_follows)
+    csv_rate = rows_both / (csv_profiles + csv_follows)
+    follows_rate = follows_rows / ours_follows
+    rss_small, rss_large = end_to_end[small]["rss_mb"], end_to_end[large]["rss_mb"]
+    return {
+        "quick": quick,
+        "rows_per_s": round(end_to_end[large]["rows"] / end_to_end[large]["seconds"]),
+        "rows_per_s_by_size": {
+            str(end_to_end[n]["rows"]): round(end_to_end[n]["rows"] / end_to_end[n]["seconds"])
+            for n in (small, large)
+        },
+        "per_row_merge_rows_per_s": round(per_row),
+        "batched_follows_rows_per_s": round(follows_rate),
+        "ratio_vs_per_row": round(follows_rate / per_row, 1),
+        "pipeline_profiles_follows_rows_per_s": round(ours_rate),
+        "load_csv_rows_per_s": round(csv_rate),
+        "ratio_vs_load_csv": round(ours_rate / csv_rate, 2),
+        "ratio_vs_load_csv_follows_only": round(csv_follows / ours_follows, 2),
+        "same_graph_as_load_csv": ours_counts == csv_counts,
+        "peak_rss_mb": {
+            str(end_to_end[small]["rows"]): round(rss_small, 1),
+            str(end_to_end[large]["rows"]): round(rss_large, 1),
+        },
+        "rss_ratio_10x_rows": round(rss_large / rss_small, 2),
+        "follows_edges": follows_rows,
+        "follows_seconds": round(ours_follows, 1),
+        "follows_seconds_per_1m": round(ours_follows * 1_000_000 / follows_rows, 1),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="1k and 10k people instead of 10×.")
+    parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--uri", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        _child(args.child, args.uri)
+        return
+    print(json.dumps(run(args.quick)))
+
+
+if __name__ == "__main__":
+    main()
