@@ -6,6 +6,7 @@ Statements come from ``srm.cypher``; this module holds none.
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -40,6 +41,11 @@ _CONSTRAINT_DETAIL = re.compile(r"label `(?P<label>\w+)` and property `(?P<key>\
 
 def open_driver(settings: Settings) -> Driver:
     """A driver for ``settings.effective_uri`` with explicit pool and timeout settings."""
+    # The driver's DEBUG log holds every query's parameters (emails, phones): a root logger
+    # at DEBUG must not let them through. Setting the "neo4j" logger explicitly still can.
+    driver_log = logging.getLogger("neo4j")
+    if driver_log.level == logging.NOTSET:
+        driver_log.setLevel(logging.INFO)
     auth = None
     if settings.neo4j_password is not None:
         auth = (settings.neo4j_user, settings.neo4j_password.get_secret_value())

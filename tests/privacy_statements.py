@@ -58,3 +58,9 @@ HAS_RESTORE_LEFTOVERS = (
     "MATCH (n) WHERE n:SrmRestore OR n.srm_restore_id IS NOT NULL RETURN count(n) AS count"
 )
 CREATE_PROBE_VALUE = "CREATE (:Probe {n: $n})"
+DUPLICATE_RELATIONSHIPS = """
+MATCH (a)-[r]->(b)
+WITH a, b, type(r) AS type, count(*) AS copies
+WHERE copies > 1
+RETURN count(*) AS count
+"""

@@ -1,0 +1,84 @@
+"""Logs and quarantine files never hold emails or phone numbers: run an ingest with bad
+rows (CLI, debug logging), an erasure and an enrichment, then grep everything written."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from neo4j import Driver
+from srm.api.app import create_app
+from typer.testing import CliRunner
+
+from srm.cli import app
+from srm.erasure import erase
+from srm.settings import Settings, get_settings
+from tests.ingest_helpers import write_bundle
+
+EMAILS = ["bego@example.test", "paco@example.test", "bad@@example..test", "eve@example.test"]
+PHONES = ["+34 600 000 001", "+34 600 000 002", "+44 7700 900123"]
+BAD_CUSTOMERS = (
+    "customer_id,first_name,last_name,email,phone,city,company,twitter_handle\n"
+    "C1,Begoña,Muñoz,bego@example.test,+34 600 000 001,Bilbao,Acme,@BegoMunoz\n"
+    "C2,Francisco,García,paco@example.test,+34 600 000 002,León,,pacog\n"
+    "C3,Robert,Smith,bad@@example..test,+44 7700 900123,Leeds,Initech,,extra,cells\n"
+    ",Eve,Nokey,eve@example.test,+44 7700 900123,York,,\n"
+    f"C5,{'x' * 600},Long,eve@example.test,+44 7700 900123,York,,\n"
+)
+
+
+def _leaks(text: str) -> list[str]:
+    return [value for value in EMAILS + PHONES if value in text]
+
+
+def test_no_email_or_phone_in_logs_quarantine_or_output(
+    driver: Driver,
+    settings: Settings,
+    neo4j_uri: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    monkeypatch.setenv("NEO4J_URI", neo4j_uri)
+    monkeypatch.setenv("SRM_HOME", str(tmp_path / "home"))
+    get_settings.cache_clear()
+    caplog.set_level(logging.DEBUG)
+    bundle = write_bundle(tmp_path / "bundle", customers=BAD_CUSTOMERS)
+    quarantine = tmp_path / "quarantine.jsonl"
+    try:
+        result = CliRunner().invoke(
+            app,
+            [
+                "ingest",
+                str(bundle),
+                "--quarantine",
+                str(quarantine),
+                "--max-bad-ratio",
+                "1",
+                "--verbose",
+            ],
+        )
+        assert result.exit_code == 0, result.output
+        erase(driver, get_settings(), "customer", "C1", by="test")
+        with TestClient(create_app(settings, driver)) as client:
+            answer = client.post(
+                "/api/v1/enrich",
+                json={"keys": [{"email": "eve@example.test"}, {"phone": "+44 7700 900123"}]},
+            )
+            assert answer.status_code == 200
+            invalid = client.post("/api/v1/enrich", json={"keys": EMAILS[0]})
+            assert invalid.status_code == 422
+            assert _leaks(invalid.text) == []
+    finally:
+        get_settings.cache_clear()
+
+    records = quarantine.read_text(encoding="utf-8")
+    assert records.count("\n") >= 2, "the bad rows were quarantined"
+    assert _leaks(records) == []
+    assert _leaks(result.output) == []
+    assert "DEBUG" in {record.levelname for record in caplog.records}
+    assert _leaks(caplog.text) == []
+    for record in caplog.records:  # arguments of lazy log calls are data too
+        assert _leaks(repr(record.args)) == []
