@@ -17,6 +17,7 @@ __all__ = [
     "COMMUNITY_MEMBERS",
     "EDGES_AMONG_PROFILES",
     "EGO_NEIGHBOURS",
+    "EXPORT_ALL_EDGES",
     "IDENTITY_LINKS",
     "LARGEST_PERSON",
     "LATEST_COMMUNITY_RUN",
@@ -72,6 +73,14 @@ WHERE b.profile_key IN $members AND a <> b
 RETURN key AS source, b.profile_key AS target, type(r) AS type, coalesce(r.count, 1) AS count
 """
 
+# Every FOLLOWS/MENTIONED link, for a whole-graph export (one scan, no membership test).
+EXPORT_ALL_EDGES = """
+MATCH (a:Profile)-[r:FOLLOWS|MENTIONED]->(b:Profile)
+WHERE a <> b
+RETURN a.profile_key AS source, b.profile_key AS target, type(r) AS type,
+       coalesce(r.count, 1) AS count
+"""
+
 # Distinct profiles one FOLLOWS/MENTIONED hop (either direction) from any of $ids, minus
 # $exclude; $types is an allow-list subset of ['FOLLOWS', 'MENTIONED'].
 EGO_NEIGHBOURS = f"""
@@ -105,9 +114,9 @@ LIMIT $limit
 RETURN {_RANKING}
 """
 
-PROFILE_KEYS_ALL = f"""
+PROFILE_KEYS_ALL = """
 MATCH (p:Profile)
-RETURN {_RANKING}
+RETURN p.profile_key AS key
 """
 
 BRANDS = """

@@ -309,8 +309,7 @@ def load_export(
     them: the whole graph, one community of the latest run, or a profile's ego network."""
     run_id = latest_community_run(driver, database)
     if ego is not None:
-        subgraph = load_ego(driver, profile_key=ego, hops=hops, limit=10**9, database=database)
-        return subgraph
+        return load_ego(driver, profile_key=ego, hops=hops, limit=10**9, database=database)
     if community is not None:
         if run_id is None:
             raise NotFoundError("No communities in the graph yet: run community detection first.")
@@ -318,6 +317,12 @@ def load_export(
         keys = [row["key"] for row in rows if str(row["community_id"]) == community]
         if not keys:
             raise NotFoundError(f"No community {community!r} in the latest run ({run_id}).")
-    else:
-        keys = [row["key"] for row in read(driver, statements.PROFILE_KEYS_ALL, database=database)]
-    return profile_subgraph(driver, sorted(keys), run_id, database)
+        return profile_subgraph(driver, sorted(keys), run_id, database)
+    keys = [row["key"] for row in read(driver, statements.PROFILE_KEYS_ALL, database=database)]
+    edges = [
+        Edge(f"profile:{row['source']}", f"profile:{row['target']}", row["type"], int(row["count"]))
+        for row in read(driver, statements.EXPORT_ALL_EDGES, database=database)
+    ]
+    return Subgraph(
+        nodes=profiles_by_keys(driver, sorted(keys), run_id, database), edges=edges, run_id=run_id
+    )
