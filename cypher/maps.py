@@ -185,10 +185,12 @@ RETURN type(link) AS type, link.probability AS probability, link.status AS statu
        b {{.*}} AS target_record, person_b.person_id AS target_person
 """
 
+# Only roots that were amplified at all are counted (the deep count is the costly part).
 MOST_AMPLIFIED_POST = """
 MATCH (post:Post)
+WHERE EXISTS { (post)<-[:REPLY_TO|QUOTES|REPOSTS]-(:Post) }
+  AND NOT EXISTS { (post)-[:REPLY_TO|QUOTES|REPOSTS]->(:Post) }
 WITH post, COUNT { (post)<-[:REPLY_TO|QUOTES|REPOSTS*1..20]-(:Post) } AS spread
-WHERE spread > 0
 RETURN post.post_key AS key
 ORDER BY spread DESC, key
 LIMIT 1
