@@ -1,0 +1,138 @@
+"""CRM customers and social profiles as one frame of normalised features (stage 1 output).
+
+Every record gets the same columns, whatever its source, so blocking and comparisons
+treat a customer and a profile alike: ``record_id`` (``customer:<customer_id>`` or
+``profile:<platform>:<profile_id>``), ``source``, ``platform``, the parsed name
+(``given``, ``initial``, ``surnames``), handle features, e-mail, E.164 phone, city,
+employer, web domains and what a bio names (``@handles`` and e-mails). Empty string means
+missing. A profile whose display name lacks a given name or surname borrows them from its
+handle's tokens (``pacogarcia_13`` → ``francisco``, ``garcia``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import pandas as pd
+from srm.graph.identity import normalise as norm
+
+__all__ = ["RECORD_COLUMNS", "customer_record_id", "profile_record_id", "social_records"]
+
+RECORD_COLUMNS = (
+    "record_id", "source", "platform", "given", "initial", "raw_given", "surnames",
+    "surname1", "handle", "handle_tokens", "handle_numbers", "claimed", "email",
+    "email_local", "email_domain", "email_corporate", "phone", "city", "company",
+    "domains", "bio_handles", "bio_emails", "display",
+)  # fmt: skip
+
+_KNOWN_GIVEN = frozenset(norm.NICKNAMES) | frozenset(norm.NICKNAMES.values())
+
+
+def customer_record_id(customer_id: object) -> str:
+    return f"customer:{customer_id}"
+
+
+def profile_record_id(platform: object, profile_id: object) -> str:
+    return f"profile:{platform}:{profile_id}"
+
+
+def _text(row: Mapping[str, Any], key: str) -> str:
+    value = row.get(key)
+    return "" if value is None else str(value)
+
+
+def _customer(row: Mapping[str, Any], region: str) -> dict[str, Any]:
+    name = norm.parse_name(_text(row, "first_name"), _text(row, "last_name"))
+    email = norm.parse_email(row.get("email"))
+    claimed = norm.handle_stem(row.get("twitter_handle"))
+    return {
+        "record_id": customer_record_id(row["customer_id"]),
+        "source": "customer",
+        "platform": "",
+        "name": name,
+        "handle": "",
+        "claimed": claimed,
+        "email": email,
+        "phone": norm.phone_e164(row.get("phone"), region),
+        "city": norm.city_key(row.get("city")),
+        "company": " ".join(norm.words(row.get("company"))),
+        "domains": [] if email.free or not email.domain else [email.domain],
+        "bio": "",
+        "display": f"{_text(row, 'first_name')} {_text(row, 'last_name')}".strip(),
+    }
+
+
+def _profile(row: Mapping[str, Any]) -> dict[str, Any]:
+    platform = _text(row, "platform")
+    native = _text(row, "profile_id") or _text(row, "native_id")
+    if not native and row.get("profile_key"):
+        platform, _, native = _text(row, "profile_key").partition(":")
+    bio = _text(row, "bio")
+    bio_emails = norm.text_emails(bio)
+    return {
+        "record_id": profile_record_id(platform, native),
+        "source": "profile",
+        "platform": platform,
+        "name": norm.parse_name(full=row.get("display_name")),
+        "handle": norm.handle_stem(row.get("handle")),
+        "claimed": "",
+        "email": norm.parse_email(bio_emails[0]) if bio_emails else norm.EmailParts(),
+        "phone": "",
+        "city": norm.city_key(row.get("location")),
+        "company": "",
+        "domains": norm.url_domains(row.get("url"), bio),
+        "bio": bio,
+        "display": _text(row, "display_name") or _text(row, "handle"),
+    }
+
+
+def _fill_from_handle(entry: dict[str, Any], vocabulary: set[str], surnames: set[str]) -> None:
+    tokens = norm.handle_tokens(entry["handle"], vocabulary) if entry["handle"] else []
+    entry["handle_tokens"] = tokens
+    name: norm.PersonName = entry["name"]
+    given, initial, found = name.given, name.initial, list(name.surnames)
+    if not given:
+        known = [t for t in tokens if t in _KNOWN_GIVEN]
+        if known:
+            given = norm.canonical_given(known[0])
+            initial = initial or given[:1]
+    if not found:
+        found = [t for t in tokens if t in surnames and t != given]
+    if not initial and tokens and len(tokens[0]) == 1:
+        initial = tokens[0]
+    entry["name"] = norm.PersonName(given, initial, tuple(found), name.raw_given)
+
+
+def social_records(
+    customers: Iterable[Mapping[str, Any]],
+    profiles: Iterable[Mapping[str, Any]],
+    *,
+    region: str = "ES",
+) -> pd.DataFrame:
+    """Normalise customers (canonical bundle / graph properties) and profiles into one
+    frame with :data:`RECORD_COLUMNS` (see module doc); ``region`` is the phone default."""
+    entries = [_customer(row, region) for row in customers]
+    entries += [_profile(row) for row in profiles]
+    vocabulary = norm.name_vocabulary(entry["name"] for entry in entries)
+    surnames = {s for entry in entries for s in entry["name"].surnames if len(s) > 2}
+    rows = []
+    for entry in entries:
+        _fill_from_handle(entry, vocabulary, surnames)
+        name: norm.PersonName = entry["name"]
+        email: norm.EmailParts = entry["email"]
+        tokens = entry["handle_tokens"]
+        rows.append(
+            (
+                entry["record_id"], entry["source"], entry["platform"], name.given,
+                name.initial, name.raw_given, " ".join(name.surnames),
+                name.surnames[0] if name.surnames else "", entry["handle"],
+                " ".join(tokens), " ".join(t for t in tokens if t.isdigit()),
+                entry["claimed"], email.email, email.local, email.domain,
+                "" if email.free or not email.domain else email.domain, entry["phone"],
+                entry["city"], entry["company"], " ".join(entry["domains"]),
+                " ".join(norm.text_handles(entry["bio"])), " ".join(norm.text_emails(entry["bio"])),
+                entry["display"],
+            )
+        )  # fmt: skip
+    return pd.DataFrame.from_records(rows, columns=list(RECORD_COLUMNS))
