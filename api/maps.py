@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query
@@ -30,8 +31,27 @@ Reader = Annotated[
     Principal,
     Depends(principal_with_roles("marketer", "analyst", "admin", action="view network maps")),
 ]
-DriverDependency = Annotated[Driver, Depends(get_driver)]
-SettingsDependency = Annotated[Settings, Depends(get_settings)]
+
+
+@dataclass(frozen=True)
+class MapContext:
+    """What every map route passes on: the driver, the database, and whether the caller's
+    role may see contact data."""
+
+    driver: Driver
+    database: str
+    show_personal_data: bool
+
+
+def map_context(
+    principal: Reader,
+    driver: Annotated[Driver, Depends(get_driver)],
+    settings: Annotated[Settings, Depends(get_settings)],
+) -> MapContext:
+    return MapContext(driver, settings.neo4j_database, principal.may_read_contact_data())
+
+
+Context = Annotated[MapContext, Depends(map_context)]
 
 # Pages carry their own CSP (script hashes); these headers add what a meta tag cannot.
 _HEADERS = {
@@ -53,8 +73,8 @@ _MAP_LINKS = (
     ("audience", "Brand audience: customers, community, competitors' audience"),
     ("identity", "Identity: a person's accounts and CRM records (?person=ID, ?view=collapsed)"),
     ("cascade", "Cascade: a post's replies, quotes and reposts over time (?post=KEY)"),
-    ("ego?profile=KEY", "Ego network of a profile (?profile=KEY or ?person=ID, ?hops=2)"),
 )
+_EGO_HINT = "Ego network: /maps/ego?profile=KEY (or ?person=ID), optional &hops=2&limit=300"
 
 
 def _error_page(error: SRMError) -> HTMLResponse:
@@ -75,16 +95,25 @@ def _error_page(error: SRMError) -> HTMLResponse:
 
 @router.get("/", response_class=HTMLResponse, summary="List the maps")
 def index(principal: Reader) -> HTMLResponse:
-    items = "".join(
-        f'<li><a href="/maps/{path}">{html.escape(text)}</a></li>' for path, text in _MAP_LINKS
+    items = (
+        "".join(
+            f'<li><a href="/maps/{path}">{html.escape(text)}</a></li>' for path, text in _MAP_LINKS
+        )
+        + f"<li>{html.escape(_EGO_HINT)}</li>"
     )
     return HTMLResponse(_INDEX.format(items=items), headers=_HEADERS)
 
 
-def _run(builder: Callable[..., MapSpec], **parameters: Any) -> HTMLResponse:
+def _run(context: MapContext, builder: Callable[..., MapSpec], **parameters: Any) -> HTMLResponse:
     """Build and render a map; SRM errors become a short page with the right status."""
     try:
-        page = render.render_html(builder(**parameters))
+        spec = builder(
+            context.driver,
+            database=context.database,
+            show_personal_data=context.show_personal_data,
+            **parameters,
+        )
+        page = render.render_html(spec)
     except SRMError as error:
         return _error_page(error)
     return HTMLResponse(page, headers=_HEADERS)
@@ -92,9 +121,7 @@ def _run(builder: Callable[..., MapSpec], **parameters: Any) -> HTMLResponse:
 
 @router.get("/ego", response_class=HTMLResponse, summary="Ego network of a profile or person")
 def ego(
-    principal: Reader,
-    driver: DriverDependency,
-    settings: SettingsDependency,
+    context: Context,
     profile: Annotated[str | None, Query(max_length=600)] = None,
     person: Annotated[str | None, Query(max_length=600)] = None,
     hops: Annotated[int, Query(ge=1, le=2)] = 1,
@@ -102,103 +129,61 @@ def ego(
     relationships: Annotated[list[Literal["follows", "mentioned"]] | None, Query()] = None,
 ) -> HTMLResponse:
     return _run(
+        context,
         build.ego,
-        driver=driver,
         profile_key=profile,
         person_id=person,
         hops=hops,
         limit=limit,
         relationships=relationships or ("follows", "mentioned"),
-        show_personal_data=principal.may_read_contact_data(),
-        database=settings.neo4j_database,
     )
 
 
 @router.get("/communities", response_class=HTMLResponse, summary="Communities of the latest run")
 def communities(
-    principal: Reader,
-    driver: DriverDependency,
-    settings: SettingsDependency,
-    limit: Annotated[int, Query(ge=10, le=3000)] = 600,
+    context: Context, limit: Annotated[int, Query(ge=10, le=3000)] = 600
 ) -> HTMLResponse:
-    return _run(
-        build.communities,
-        driver=driver,
-        limit=limit,
-        show_personal_data=principal.may_read_contact_data(),
-        database=settings.neo4j_database,
-    )
+    return _run(context, build.communities, limit=limit)
 
 
 @router.get("/influencers", response_class=HTMLResponse, summary="Top influencers and the brand")
 def influencers(
-    principal: Reader,
-    driver: DriverDependency,
-    settings: SettingsDependency,
+    context: Context,
     top: Annotated[int, Query(ge=1, le=1000)] = 50,
     brand: Annotated[str | None, Query(max_length=512)] = None,
 ) -> HTMLResponse:
-    return _run(
-        build.influencers,
-        driver=driver,
-        top=top,
-        brand=brand,
-        show_personal_data=principal.may_read_contact_data(),
-        database=settings.neo4j_database,
-    )
+    return _run(context, build.influencers, top=top, brand=brand)
 
 
 @router.get("/audience", response_class=HTMLResponse, summary="Brand audience")
 def audience(
-    principal: Reader,
-    driver: DriverDependency,
-    settings: SettingsDependency,
+    context: Context,
     brand: Annotated[str | None, Query(max_length=512)] = None,
     limit: Annotated[int, Query(ge=10, le=3000)] = 600,
 ) -> HTMLResponse:
-    return _run(
-        build.audience,
-        driver=driver,
-        brand=brand,
-        limit=limit,
-        show_personal_data=principal.may_read_contact_data(),
-        database=settings.neo4j_database,
-    )
+    return _run(context, build.audience, brand=brand, limit=limit)
 
 
 @router.get("/identity", response_class=HTMLResponse, summary="A person's records")
 def identity(
-    principal: Reader,
-    driver: DriverDependency,
-    settings: SettingsDependency,
+    context: Context,
     person: Annotated[str | None, Query(max_length=600)] = None,
     record: Annotated[str | None, Query(max_length=600)] = None,
     view: Literal["expanded", "collapsed"] = "expanded",
 ) -> HTMLResponse:
     return _run(
+        context,
         build.identity,
-        driver=driver,
         person_id=person,
         record_id=record,
         collapsed=view == "collapsed",
-        show_personal_data=principal.may_read_contact_data(),
-        database=settings.neo4j_database,
     )
 
 
 @router.get("/cascade", response_class=HTMLResponse, summary="A post's spread over time")
 def cascade(
-    principal: Reader,
-    driver: DriverDependency,
-    settings: SettingsDependency,
+    context: Context,
     post: Annotated[str | None, Query(max_length=600)] = None,
     limit: Annotated[int, Query(ge=1, le=3000)] = 800,
 ) -> HTMLResponse:
-    return _run(
-        build.cascade,
-        driver=driver,
-        post_key=post,
-        limit=limit,
-        show_personal_data=principal.may_read_contact_data(),
-        database=settings.neo4j_database,
-    )
+    return _run(context, build.cascade, post_key=post, limit=limit)

@@ -3,6 +3,8 @@ styles it, trimming notes, and that contact data stays out unless allowed."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from neo4j import Driver
 from srm.viz import build, render
@@ -193,3 +195,13 @@ def test_large_maps_get_a_precomputed_layout_and_no_physics() -> None:
     small = render.build_network(communities_map(Subgraph(nodes=few)))
     assert small.options["physics"]["enabled"] is True
     assert not any("x" in node for node in small.nodes)
+
+
+def test_demo_maps_are_the_communities_and_the_largest_person(
+    graph: Driver, tmp_path: Path
+) -> None:
+    written = build.write_demo_maps(graph, tmp_path / "maps")
+    assert set(written) == {"communities", "identity"}
+    identity_page = written["identity"].read_text(encoding="utf-8")
+    assert "Identity of person P-alice" in identity_page  # three records: the most
+    assert written["communities"].read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
