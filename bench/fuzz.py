@@ -1,0 +1,175 @@
+"""Fuzz the API: schemathesis cases from the REST OpenAPI spec, and hypothesis-generated
+GraphQL queries from the committed SDL, against the app on a real Neo4j.
+
+    python -m bench.fuzz [--cases 2000] [--people 300] [--seed 1]
+
+Starts its own Neo4j (temporary store), ingests a generated bundle, and runs ``--cases``
+REST cases (valid and invalid inputs, every operation) and ``--cases`` GraphQL queries
+in-process (ASGI), bounded by hypothesis' example counts. A failure is any 5xx answer or an
+unmasked error (a traceback, an exception name, a Neo4j or Cypher message in the body).
+Masked internal errors ("Internal error (reference …)") are counted apart. Prints one JSON
+line last: ``{"rest_cases", "rest_5xx", "rest_unmasked", "rest_internal", "graphql_cases",
+"graphql_5xx", "graphql_unmasked", "graphql_internal", "seconds"}``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import re
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import hypothesis_graphql
+import schemathesis
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis.errors import Unsatisfiable
+from schemathesis import GenerationMode
+from srm.api.app import create_app
+from srm.ingest.generate import generate_bundle
+from srm.ingest.pipeline import ingest_paths
+
+from srm import db, local_neo4j
+from srm.settings import Settings
+from srm.store import open_driver
+
+__all__ = ["FuzzReport", "fuzz_graphql", "fuzz_rest", "leaks_internals"]
+
+SDL = Path(__file__).resolve().parent.parent / "api" / "schema.graphql"
+_INTERNALS = re.compile(
+    r"Traceback|File \"|object has no attribute|NoneType|KeyError|TypeError|ValueError|"
+    r"neo4j\.|Neo\.ClientError|Neo\.DatabaseError|CypherSyntax|MATCH \(|UNWIND \$",
+)
+_HYPOTHESIS = {
+    "database": None,
+    "deadline": None,
+    "derandomize": True,
+    "phases": [Phase.generate],
+    "suppress_health_check": list(HealthCheck),
+}
+
+
+@dataclass
+class FuzzReport:
+    """Counts of one fuzz run and a few examples of what failed (no request bodies)."""
+
+    cases: int = 0
+    server_errors: int = 0
+    unmasked: int = 0
+    internal: int = 0
+    examples: list[str] = field(default_factory=list)
+
+    def record(self, where: str, status: int, body: str) -> None:
+        self.cases += 1
+        failed = False
+        if status >= 500:
+            self.server_errors += 1
+            failed = True
+        # HTML pages (maps) carry their own scripts, whose words are no error messages.
+        if not body.lstrip().startswith("<!DOCTYPE html") and leaks_internals(body):
+            self.unmasked += 1
+            failed = True
+        if "Internal error (reference" in body:
+            self.internal += 1
+        if failed and len(self.examples) < 5:
+            self.examples.append(f"{where} → {status}: {body[:200]}")
+
+
+def leaks_internals(body: str) -> bool:
+    """True when a response body shows internals: tracebacks, exception names, Cypher."""
+    return bool(_INTERNALS.search(body))
+
+
+def fuzz_rest(app: FastAPI, cases: int) -> FuzzReport:
+    """About ``cases`` schemathesis cases over every REST operation, half of them invalid."""
+    report = FuzzReport()
+    schema = schemathesis.openapi.from_asgi("/openapi.json", app)
+    operations = [result.ok() for result in schema.get_all_operations()]
+    per_run = max(1, math.ceil(cases / (2 * len(operations))))
+    for operation in operations:
+        for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
+
+            @settings(max_examples=per_run, **_HYPOTHESIS)  # type: ignore[arg-type]
+            @given(operation.as_strategy(generation_mode=mode))
+            def run(case: Any) -> None:
+                response = case.call()
+                report.record(case.operation.label, response.status_code, response.text)
+
+            try:
+                run()
+            except Unsatisfiable:  # e.g. no invalid input exists for an operation without inputs
+                continue
+    return report
+
+
+def fuzz_graphql(client: TestClient, cases: int) -> FuzzReport:
+    """``cases`` hypothesis-generated queries over the committed SDL, posted to /graphql."""
+    report = FuzzReport()
+
+    @settings(max_examples=cases, **_HYPOTHESIS)  # type: ignore[arg-type]
+    @given(hypothesis_graphql.queries(SDL.read_text(encoding="utf-8")))
+    def run(query: str) -> None:
+        response = client.post("/graphql", json={"query": query})
+        report.record("graphql", response.status_code, response.text)
+
+    run()
+    return report
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--cases", type=int, default=2000)
+    parser.add_argument("--people", type=int, default=300)
+    arguments = parser.parse_args()
+    started = time.perf_counter()
+    work = Path(tempfile.mkdtemp(prefix="srm-fuzz-"))
+    try:
+        data_dir = work / "neo4j"
+        server = local_neo4j.start(
+            Settings().home, data_dir, local_neo4j.free_port(), parent_pid=os.getpid()
+        )
+        app_settings = Settings(NEO4J_URI=server.uri, SRM_API_RATE_LIMIT=10_000_000)
+        driver = open_driver(app_settings)
+        try:
+            db.init_schema(driver)
+            generate_bundle(work / "bundle", people=arguments.people, seed=1)
+            ingest_paths(driver, [work / "bundle"])
+            app = create_app(app_settings, driver)
+            rest = fuzz_rest(app, arguments.cases)
+            with TestClient(app, raise_server_exceptions=False) as client:
+                graphql = fuzz_graphql(client, arguments.cases)
+        finally:
+            driver.close()
+            local_neo4j.stop(data_dir)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    for name, report in (("rest", rest), ("graphql", graphql)):
+        for example in report.examples:
+            print(f"{name} failure: {example}")
+    print(
+        json.dumps(
+            {
+                "rest_cases": rest.cases,
+                "rest_5xx": rest.server_errors,
+                "rest_unmasked": rest.unmasked,
+                "rest_internal": rest.internal,
+                "graphql_cases": graphql.cases,
+                "graphql_5xx": graphql.server_errors,
+                "graphql_unmasked": graphql.unmasked,
+                "graphql_internal": graphql.internal,
+                "seconds": round(time.perf_counter() - started, 1),
+            }
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()
