@@ -33,9 +33,8 @@ __all__ = [
     "PERSON_PROFILES",
     "POST_TEXTS_OF_AUTHORS",
     "PROFILE_HANDLES",
-    "PROJECTION_FOLLOWS",
-    "PROJECTION_MENTIONED",
-    "PROJECTION_MENTIONS_IN_WINDOW",
+    "PROJECTION_EDGES_PAGE",
+    "PROJECTION_EDGES_PAGE_IN_WINDOW",
     "PROJECTION_NODES",
     "RUNS_BEYOND_KEEP",
     "SET_INFLUENCE",
@@ -47,38 +46,44 @@ __all__ = [
 # --- projection (bulk, streamed) -------------------------------------------------------
 
 # Brand audience: the brand's official profiles and every profile that follows or
-# mentions one of them.
+# mentions one of them. Rows are gathered into pages of $page so a 200k-profile graph
+# travels as a few records of long lists (per-record cost dominates otherwise).
 PROJECTION_NODES = """
 MATCH (p:Profile)
 WHERE ($platforms IS NULL OR p.platform IN $platforms)
   AND ($brand IS NULL
        OR EXISTS { (p)-[:OFFICIAL_OF]->(:Brand {name: $brand}) }
        OR EXISTS { (p)-[:FOLLOWS|MENTIONED]->(:Profile)-[:OFFICIAL_OF]->(:Brand {name: $brand}) })
-RETURN id(p) AS node_id, p.profile_key AS key, coalesce(p.followers_count, 0) AS followers
+WITH collect([id(p), p.profile_key, coalesce(p.followers_count, 0)]) AS rows
+UNWIND range(0, size(rows) - 1, $page) AS start
+WITH rows[start..start + $page] AS page
+RETURN [row IN page | row[0]] AS ids, [row IN page | row[1]] AS keys,
+       [row IN page | row[2]] AS followers
 """
 
-# One record per follower with the list of ids it follows: ~n records instead of ~m.
-PROJECTION_FOLLOWS = """
-MATCH (a:Profile)
-WHERE $platforms IS NULL OR a.platform IN $platforms
-WITH a, [(a)-[:FOLLOWS]->(b:Profile) | id(b)] AS targets
-WHERE size(targets) > 0
-RETURN id(a) AS source, targets
+# One page of sources (internal ids, a node-by-id seek): per source the ids it follows
+# and [id, count] of the profiles it mentioned (aggregated MENTIONED).
+PROJECTION_EDGES_PAGE = """
+MATCH (a:Profile) WHERE id(a) IN $ids
+WITH a,
+     [(a)-[:FOLLOWS]->(b:Profile) | id(b)] AS follows,
+     CASE WHEN $mentions
+          THEN [(a)-[m:MENTIONED]->(b:Profile) | [id(b), coalesce(m.count, 1)]]
+          ELSE [] END AS mentions
+WHERE size(follows) > 0 OR size(mentions) > 0
+RETURN collect(id(a)) AS sources, collect(follows) AS follows, collect(mentions) AS mentions
 """
 
-PROJECTION_MENTIONED = """
-MATCH (a:Profile)-[m:MENTIONED]->(b:Profile)
-WHERE $platforms IS NULL OR a.platform IN $platforms
-RETURN id(a) AS source, id(b) AS target, coalesce(m.count, 1) AS count
-"""
-
-# Mentions counted from the posts themselves when a time window is asked for.
-PROJECTION_MENTIONS_IN_WINDOW = """
-MATCH (a:Profile)-[:POSTED]->(post:Post)-[:MENTIONS]->(b:Profile)
-WHERE ($platforms IS NULL OR a.platform IN $platforms)
-  AND ($since IS NULL OR post.created_at >= $since)
-  AND ($until IS NULL OR post.created_at < $until)
-RETURN id(a) AS source, id(b) AS target, count(post) AS count
+# The same with mentions counted from the posts created in [$since, $until).
+PROJECTION_EDGES_PAGE_IN_WINDOW = """
+MATCH (a:Profile) WHERE id(a) IN $ids
+WITH a,
+     [(a)-[:FOLLOWS]->(b:Profile) | id(b)] AS follows,
+     [(a)-[:POSTED]->(post:Post)-[:MENTIONS]->(b:Profile)
+        WHERE ($since IS NULL OR post.created_at >= $since)
+          AND ($until IS NULL OR post.created_at < $until) | [id(b), 1]] AS mentions
+WHERE size(follows) > 0 OR size(mentions) > 0
+RETURN collect(id(a)) AS sources, collect(follows) AS follows, collect(mentions) AS mentions
 """
 
 # --- small reads ----------------------------------------------------------------------

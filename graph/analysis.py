@@ -34,6 +34,7 @@ __all__ = [
 
 Step = Callable[[str], None]
 TEXT_MEMBERS = 50
+SHOWN = 50
 
 
 def _quiet(_: str) -> None:
@@ -70,6 +71,7 @@ class InfluenceReport:
     result: influence.InfluenceResult
     timings: dict[str, float]
     top: list[dict[str, Any]] = field(default_factory=list)
+    handles: dict[str, str] = field(default_factory=dict)
 
 
 def run_influence(
@@ -117,7 +119,14 @@ def run_influence(
                 driver, result, run.run_id, explain_top=explain_top, database=database
             )
     best = [influence.explain(result, v, top=3) for v in result.ranking(top)]
-    return InfluenceReport(run_id=run.run_id, result=result, timings=run.timings, top=best)
+    shown = {e["key"] for e in best} | {n["key"] for e in best for n in e["top_in_neighbours"]}
+    return InfluenceReport(
+        run_id=run.run_id,
+        result=result,
+        timings=run.timings,
+        top=best,
+        handles=writeback.handles(driver, shown, database=database),
+    )
 
 
 @dataclass
@@ -129,6 +138,7 @@ class CommunityReport:
     summaries: list[communities.CommunitySummary]
     previous_run_id: str | None
     timings: dict[str, float]
+    handles: dict[str, str] = field(default_factory=dict)
 
 
 def run_communities(
@@ -210,6 +220,9 @@ def run_communities(
         summaries=summaries,
         previous_run_id=previous_run,
         timings=run.timings,
+        handles=writeback.handles(
+            driver, (key for s in summaries[:SHOWN] for key in s.top_members), database=database
+        ),
     )
 
 

@@ -1,8 +1,9 @@
 """Communities of profiles: Leiden and Louvain on the undirected weighted graph,
 modularity, ids that stay stable across re-runs, and a summary per community.
 
-- Leiden: Traag, Waltman & van Eck 2019, via ``leidenalg`` (RB configuration model, which
-  at resolution 1 is Newman–Girvan modularity).
+- Leiden: Traag, Waltman & van Eck 2019 — igraph's C implementation by default, or the
+  ``leidenalg`` reference package (RB configuration model, which at resolution 1 is
+  Newman–Girvan modularity).
 - Louvain: Blondel et al. 2008, igraph's ``community_multilevel``.
 - Modularity: Newman & Girvan 2004, weighted (Newman 2004), resolution γ
   (Reichardt & Bornholdt 2006).
@@ -17,7 +18,8 @@ from __future__ import annotations
 import random
 import re
 from collections import Counter
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import igraph as ig
@@ -54,7 +56,9 @@ def to_undirected(projection: Projection) -> ig.Graph:
     """Undirected igraph graph, reciprocal edges merged with summed ``weight``."""
     low, high, weights = _undirected_edges(projection)
     graph = ig.Graph(
-        n=projection.node_count, edges=np.column_stack([low, high]).tolist(), directed=False
+        n=projection.node_count,
+        edges=list(zip(low.tolist(), high.tolist(), strict=True)),
+        directed=False,
     )
     graph.es["weight"] = weights.tolist()
     return graph
@@ -74,32 +78,60 @@ def _weights(graph: ig.Graph) -> str | None:
 
 
 def leiden(
-    graph: ig.Graph, *, resolution: float = 1.0, seed: int = 0, iterations: int = 2
+    graph: ig.Graph,
+    *,
+    resolution: float = 1.0,
+    seed: int = 0,
+    iterations: int = 2,
+    implementation: str = "igraph",
 ) -> np.ndarray:
-    """Leiden membership (community label per vertex); ``iterations=-1`` runs until no
-    vertex moves."""
+    """Leiden membership (community label per vertex) maximising modularity at
+    ``resolution``; ``iterations=-1`` runs until no vertex moves.
+
+    ``implementation="igraph"`` is igraph's C Leiden (fast, the default);
+    ``"leidenalg"`` is Traag's reference package (RB configuration partition, the same
+    quality function) — both are seeded.
+    """
     if graph.vcount() == 0:
         return np.zeros(0, dtype=np.int64)
-    partition = leidenalg.find_partition(
-        graph,
-        leidenalg.RBConfigurationVertexPartition,
-        weights=_weights(graph),
-        resolution_parameter=resolution,
-        n_iterations=iterations,
-        seed=seed,
-    )
-    return np.asarray(partition.membership, dtype=np.int64)
+    if implementation == "leidenalg":
+        partition = leidenalg.find_partition(
+            graph,
+            leidenalg.RBConfigurationVertexPartition,
+            weights=_weights(graph),
+            resolution_parameter=resolution,
+            n_iterations=iterations,
+            seed=seed,
+        )
+        return np.asarray(partition.membership, dtype=np.int64)
+    if implementation != "igraph":
+        raise ValueError(f"unknown Leiden implementation '{implementation}'; igraph or leidenalg")
+    with _seeded(seed):
+        clustering = graph.community_leiden(
+            objective_function="modularity",
+            weights=_weights(graph),
+            resolution=resolution,
+            n_iterations=iterations,
+        )
+    return np.asarray(clustering.membership, dtype=np.int64)
+
+
+@contextmanager
+def _seeded(seed: int) -> Iterator[None]:
+    """igraph draws from Python's ``random`` by default; a seeded generator instead."""
+    ig.set_random_number_generator(random.Random(seed))  # noqa: S311 - reproducibility
+    try:
+        yield
+    finally:
+        ig.set_random_number_generator(random)
 
 
 def louvain(graph: ig.Graph, *, resolution: float = 1.0, seed: int = 0) -> np.ndarray:
     """Louvain membership; igraph draws the vertex order from a generator seeded here."""
     if graph.vcount() == 0:
         return np.zeros(0, dtype=np.int64)
-    ig.set_random_number_generator(random.Random(seed))  # noqa: S311 - seeded for reproducibility
-    try:
+    with _seeded(seed):
         clustering = graph.community_multilevel(weights=_weights(graph), resolution=resolution)
-    finally:
-        ig.set_random_number_generator(random)
     return np.asarray(clustering.membership, dtype=np.int64)
 
 

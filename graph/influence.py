@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 
 import igraph as ig
 import networkx as nx
@@ -118,10 +119,23 @@ class InfluenceResult:
     percentile: np.ndarray
     damping: float
 
+    @cached_property
+    def out_strength(self) -> np.ndarray:
+        """Sum of out-edge weights per vertex (what PageRank divides a vertex's rank by)."""
+        projection = self.projection
+        return np.bincount(
+            projection.sources, weights=projection.weights, minlength=projection.node_count
+        )
+
     def ranking(self, top: int | None = None) -> list[int]:
         """Vertices by score, highest first (ties by key, so the order is stable)."""
         keys = self.projection.keys
-        order = sorted(range(len(keys)), key=lambda v: (-self.score[v], keys[v]))
+        candidates: Iterable[int] = range(len(keys))
+        if top is not None and 0 < top < len(keys):
+            # only vertices scoring at least the top-th score can rank; ties resolved by key
+            threshold = np.partition(self.score, len(keys) - top)[len(keys) - top]
+            candidates = np.flatnonzero(self.score >= threshold).tolist()
+        order = sorted(candidates, key=lambda v: (-self.score[v], keys[v]))
         return order if top is None else order[:top]
 
 
@@ -184,9 +198,7 @@ def top_contributors(result: InfluenceResult, vertex: int, *, top: int = 5) -> l
     ``damping · PR(u) · w(u, v) / out_strength(u)``; shares are of that inflow."""
     projection = result.projection
     rank = result.components["pagerank"]
-    out_strength = np.bincount(
-        projection.sources, weights=projection.weights, minlength=projection.node_count
-    )
+    out_strength = result.out_strength
     incoming = np.flatnonzero(projection.targets == vertex)
     if len(incoming) == 0:
         return []

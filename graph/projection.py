@@ -7,13 +7,14 @@ profiles one edge, with its follow flag, its mention count and its weight
 self-loops dropped (a profile following or mentioning itself says nothing about its
 influence on others), so both paths see the same simple weighted digraph.
 
-:func:`load_projection` streams the graph with three queries (nodes, follows as one
-record per follower with the list of ids it follows, mentions), never one query per node.
+:func:`load_projection` reads the nodes in pages from one query, then the edges one page
+of source profiles at a time (looked up by internal id), each page one record of integer
+lists — never one query per node.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -34,7 +35,7 @@ __all__ = [
     "to_networkx",
 ]
 
-FETCH_SIZE = 20_000
+PAGE_SIZE = 50_000
 
 
 @dataclass(frozen=True)
@@ -152,6 +153,7 @@ def load_projection(
     follow_weight: float = 1.0,
     mention_weight: float = 1.0,
     include_mentions: bool = True,
+    page_size: int = PAGE_SIZE,
 ) -> Projection:
     """Read the follow + mention graph from Neo4j into a :class:`Projection`.
 
@@ -159,67 +161,71 @@ def load_projection(
     official profiles and the profiles that follow or mention them; ``since``/``until``
     count only mentions in posts created in ``[since, until)`` (follows carry no time and
     are always kept). Edges whose ends are not both kept are dropped.
+
+    Nodes come in pages of ``page_size`` from one query; edges come one page of
+    ``page_size`` source profiles at a time, looked up by internal id.
     """
     platform_list = [p.lower() for p in platforms] if platforms else None
-    parameters: dict[str, Any] = {"platforms": platform_list}
+    windowed = since is not None or until is not None
+    ids: list[int] = []
+    keys: list[str] = []
+    followers: list[float] = []
+    sources: list[int] = []
+    fan_out: list[int] = []
+    targets: list[int] = []
+    mention_sources: list[int] = []
+    mention_fan_out: list[int] = []
+    mention_pairs: list[list[int]] = []
     with (
         translate_errors(),
-        driver.session(
-            database=database,
-            fetch_size=FETCH_SIZE,
-            notifications_disabled_classifications=["DEPRECATION"],
-        ) as session,
+        driver.session(database=database, notifications_min_severity="OFF") as session,
     ):
-        node_rows = session.run(
-            Query(statements.PROJECTION_NODES), platforms=platform_list, brand=brand
+        for record in session.run(
+            Query(statements.PROJECTION_NODES),
+            platforms=platform_list,
+            brand=brand,
+            page=page_size,
+        ):
+            ids.extend(record[0])
+            keys.extend(record[1])
+            followers.extend(float(value or 0) for value in record[2])
+        query = (
+            statements.PROJECTION_EDGES_PAGE_IN_WINDOW
+            if windowed
+            else statements.PROJECTION_EDGES_PAGE
         )
-        ids: list[int] = []
-        keys: list[str] = []
-        followers: list[float] = []
-        for record in node_rows:
-            ids.append(record[0])
-            keys.append(record[1])
-            followers.append(float(record[2] or 0))
-        node_ids = np.asarray(ids, dtype=np.int64)
-        order = np.argsort(node_ids, kind="stable")
-        sorted_ids = node_ids[order]
-
-        def to_vertex(internal: np.ndarray) -> np.ndarray:
-            if len(sorted_ids) == 0:
-                return np.full(len(internal), -1, dtype=np.int64)
-            slot = np.minimum(np.searchsorted(sorted_ids, internal), len(sorted_ids) - 1)
-            return np.where(sorted_ids[slot] == internal, order[slot], -1)
-
-        follow_sources: list[int] = []
-        follow_counts: list[int] = []
-        follow_targets: list[int] = []
-        for record in session.run(Query(statements.PROJECTION_FOLLOWS), parameters):
-            targets = record[1]
-            follow_sources.append(record[0])
-            follow_counts.append(len(targets))
-            follow_targets.extend(targets)
-        follow = np.column_stack(
-            [
-                to_vertex(np.repeat(np.asarray(follow_sources, dtype=np.int64), follow_counts)),
-                to_vertex(np.asarray(follow_targets, dtype=np.int64)),
-            ]
-        )
-        mention_rows: list[tuple[int, int, float]] = []
-        if include_mentions:
-            if since is None and until is None:
-                result = session.run(Query(statements.PROJECTION_MENTIONED), parameters)
-            else:
-                result = session.run(
-                    Query(statements.PROJECTION_MENTIONS_IN_WINDOW),
-                    parameters,
-                    since=since,
-                    until=until,
-                )
-            mention_rows = [(record[0], record[1], float(record[2])) for record in result]
-    mention = np.asarray(mention_rows, dtype=np.float64).reshape(-1, 3)
-    if len(mention):
-        mention[:, 0] = to_vertex(mention[:, 0].astype(np.int64))
-        mention[:, 1] = to_vertex(mention[:, 1].astype(np.int64))
+        for start in range(0, len(ids), page_size):
+            parameters = {
+                "ids": ids[start : start + page_size],
+                "mentions": include_mentions,
+                "since": since,
+                "until": until,
+            }
+            record = session.run(Query(query), parameters).single(strict=True)
+            for source, follows, mentions in zip(record[0], record[1], record[2], strict=True):
+                sources.append(source)
+                fan_out.append(len(follows))
+                targets.extend(follows)
+                if include_mentions and mentions:
+                    mention_sources.append(source)
+                    mention_fan_out.append(len(mentions))
+                    mention_pairs.extend(mentions)
+    node_ids = np.asarray(ids, dtype=np.int64)
+    to_vertex = _vertex_lookup(node_ids)
+    follow = np.column_stack(
+        [
+            to_vertex(np.repeat(np.asarray(sources, dtype=np.int64), fan_out)),
+            to_vertex(np.asarray(targets, dtype=np.int64)),
+        ]
+    )
+    pairs = np.asarray(mention_pairs, dtype=np.int64).reshape(-1, 2)
+    mention = np.column_stack(
+        [
+            to_vertex(np.repeat(np.asarray(mention_sources, dtype=np.int64), mention_fan_out)),
+            to_vertex(pairs[:, 0]),
+            pairs[:, 1],
+        ]
+    )
     projection = build_projection(
         keys,
         follow,
@@ -241,11 +247,26 @@ def load_projection(
     return projection
 
 
+def _vertex_lookup(node_ids: np.ndarray) -> Callable[[np.ndarray], np.ndarray]:
+    """A vectorised ``internal id → vertex`` map; unknown ids (filtered out) map to -1."""
+    order = np.argsort(node_ids, kind="stable")
+    sorted_ids = node_ids[order]
+
+    def to_vertex(internal: np.ndarray) -> np.ndarray:
+        if len(sorted_ids) == 0:
+            return np.full(len(internal), -1, dtype=np.int64)
+        slot = np.minimum(np.searchsorted(sorted_ids, internal), len(sorted_ids) - 1)
+        return np.where(sorted_ids[slot] == internal, order[slot], -1)
+
+    return to_vertex
+
+
 def to_igraph(projection: Projection) -> ig.Graph:
     """The projection as a directed igraph graph with a ``weight`` edge attribute."""
+    # a list of tuples is igraph's fastest edge input (3x a list of lists or an array)
     graph = ig.Graph(
         n=projection.node_count,
-        edges=np.column_stack([projection.sources, projection.targets]).tolist(),
+        edges=list(zip(projection.sources.tolist(), projection.targets.tolist(), strict=True)),
         directed=True,
     )
     graph.es["weight"] = projection.weights.tolist()

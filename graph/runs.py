@@ -18,8 +18,9 @@ from typing import Any
 
 from neo4j import Driver, Query
 from srm.cypher import analytics as statements
+from srm.graph.writeback import read
 
-from srm.store import read, translate_errors, write
+from srm.store import translate_errors, write
 
 __all__ = ["Run", "clean_old_runs", "new_run_id", "recorded_run"]
 

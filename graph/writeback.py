@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Any
 
 import numpy as np
-from neo4j import Driver
+from neo4j import Driver, ManagedTransaction
 from srm.cypher import analytics as statements
 from srm.graph.communities import CommunitySummary, StableIds
 from srm.graph.influence import InfluenceResult, explain
@@ -22,7 +22,7 @@ from srm.graph.projection import Projection
 from srm.graph.reach import Audience, CascadePost
 from srm.graph.segments import DESCRIPTIONS, BrandSegments
 
-from srm.store import batched, read, write, write_batches
+from srm.store import batched, translate_errors, write
 
 __all__ = [
     "WRITE_BATCH",
@@ -31,19 +31,66 @@ __all__ = [
     "customer_profiles",
     "engaged_by_brand",
     "followers_of",
+    "handles",
     "influence_of",
     "part_of_pairs",
     "person_profiles",
     "post_texts",
     "previous_communities",
+    "read",
     "write_communities",
     "write_influence",
     "write_reach",
+    "write_rows",
     "write_segments",
 ]
 
 WRITE_BATCH = 50_000
 READ_BATCH = 5_000
+
+
+def read(
+    driver: Driver, query: str, database: str | None = None, **parameters: Any
+) -> list[dict[str, Any]]:
+    """A read like :func:`srm.store.read`, without the server's notifications: analytics
+    ask for relationship types (PART_OF, IN, …) a fresh graph may not have yet, which is
+    an empty answer, not something to warn about."""
+
+    def work(tx: ManagedTransaction) -> list[dict[str, Any]]:
+        return [record.data() for record in tx.run(query, parameters)]
+
+    with (
+        translate_errors(),
+        driver.session(database=database, notifications_min_severity="OFF") as session,
+    ):
+        return session.execute_read(work)
+
+
+def write_rows(
+    driver: Driver,
+    query: str,
+    rows: Iterable[Any],
+    *,
+    batch_size: int = WRITE_BATCH,
+    database: str | None = None,
+    **parameters: Any,
+) -> int:
+    """:func:`srm.store.write_batches` without notifications: write-back matches nodes by
+    internal id (``id()``, deprecated in Cypher 25 but the fastest seek in 5.x) inside the
+    run that read them. One managed transaction per batch; returns the rows written."""
+    total = 0
+
+    def work(tx: ManagedTransaction, chunk: list[Any]) -> None:
+        tx.run(query, {**parameters, "rows": chunk}).consume()
+
+    with (
+        translate_errors(),
+        driver.session(database=database, notifications_min_severity="OFF") as session,
+    ):
+        for chunk in batched(rows, batch_size):
+            session.execute_write(work, chunk)
+            total += len(chunk)
+    return total
 
 
 def write_influence(
@@ -70,7 +117,7 @@ def write_influence(
     ).tolist()
     node_ids = projection.node_ids.tolist()
     rows = ([node_ids[v], *columns[v]] for v in range(projection.node_count))
-    written = write_batches(
+    written = write_rows(
         driver,
         statements.SET_INFLUENCE,
         rows,
@@ -82,7 +129,7 @@ def write_influence(
         [node_ids[v], json.dumps(explain(result, v), ensure_ascii=False)]
         for v in result.ranking(explain_top)
     ]
-    write_batches(
+    write_rows(
         driver,
         statements.SET_INFLUENCE_EXPLANATION,
         explanations,
@@ -117,7 +164,7 @@ def write_communities(
         }
         for summary in summaries
     ]
-    write_batches(
+    write_rows(
         driver,
         statements.CREATE_COMMUNITIES,
         rows,
@@ -133,7 +180,7 @@ def write_communities(
         for v, community in enumerate(stable.membership.tolist())
         if community in kept
     )
-    return write_batches(
+    return write_rows(
         driver,
         statements.LINK_COMMUNITY_MEMBERS,
         members,
@@ -162,7 +209,7 @@ def write_reach(
         for audience in found
         for seed in audience.seeds
     ]
-    write_batches(
+    write_rows(
         driver, statements.SET_REACH, rows, batch_size=WRITE_BATCH, database=database, run_id=run_id
     )
 
@@ -182,7 +229,7 @@ def write_segments(
         }
         for name, keys in segments.members.items()
     ]
-    write_batches(
+    write_rows(
         driver,
         statements.MERGE_SEGMENTS,
         rows,
@@ -196,9 +243,15 @@ def write_segments(
         for name, keys in segments.members.items()
         for key in sorted(keys)
     )
-    return write_batches(
+    return write_rows(
         driver, statements.LINK_SEGMENT_MEMBERS, links, batch_size=WRITE_BATCH, database=database
     )
+
+
+def handles(driver: Driver, keys: Iterable[str], *, database: str | None = None) -> dict[str, str]:
+    """``profile_key → handle`` (the key itself when the profile has no handle)."""
+    found = _by_key(driver, statements.PROFILE_HANDLES, keys, "handle", database)
+    return {key: handle or key for key, handle in found.items()}
 
 
 def customer_profiles(driver: Driver, *, database: str | None = None) -> set[str]:

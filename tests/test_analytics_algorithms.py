@@ -60,6 +60,7 @@ def test_karate_communities_reach_known_modularity() -> None:
     # 2 per pair: both directions merged; modularity is scale-free in the weights
     for membership in (
         communities.leiden(graph, seed=1, iterations=-1),
+        communities.leiden(graph, seed=1, iterations=-1, implementation="leidenalg"),
         communities.louvain(graph, seed=1),
     ):
         value = communities.modularity(graph, membership)
@@ -85,6 +86,9 @@ def test_igraph_path_matches_networkx_on_random_graphs(seed: int) -> None:
     assert abs(ig_value - nx_value) <= 0.01 * abs(nx_value)
     louvain_value = communities.modularity(undirected, communities.louvain(undirected, seed=seed))
     assert ig_value >= louvain_value - 0.02
+    reference = communities.leiden(undirected, seed=seed, implementation="leidenalg")
+    assert abs(communities.modularity(undirected, reference) - ig_value) <= 0.02
+    assert np.array_equal(membership, communities.leiden(undirected, seed=seed))
 
 
 def test_betweenness_exact_and_sampled_against_networkx() -> None:

@@ -1,0 +1,213 @@
+"""Analytics benchmark: SRM's PageRank and community paths against plain igraph and
+networkx, and the end-to-end influence job (read from Neo4j → compute → write back).
+
+    python -m bench.analytics [--quick]
+
+Starts its own Neo4j (temporary store), writes a seeded synthetic follow graph straight
+into it (200k profiles / 1M follows; --quick: 20k / 100k) — planted groups with
+popularity-skewed targets, so there are hubs and communities — and prints a JSON last
+line with pagerank_s, igraph_pagerank_s, networkx_pagerank_s, ratio_vs_igraph,
+speedup_vs_networkx, end_to_end_s (+ its read/compute/write parts),
+end_to_end_vs_igraph_compute, leiden_s, igraph_louvain_s, modularity, igraph_modularity.
+
+What each timing covers (the same input for all three PageRank paths: edge arrays):
+- pagerank_s: SRM — ``to_igraph(projection)`` + ``influence.pagerank`` (PRPACK);
+- igraph_pagerank_s: plain igraph — ``Graph(n, edges)`` + weights + ``pagerank``;
+- networkx_pagerank_s: plain networkx — ``DiGraph`` from the edges + ``nx.pagerank``
+  (its default tolerance);
+- end_to_end_s: ``load_projection`` + PageRank-only influence scores + write-back of the
+  scores to every profile (run bookkeeping included);
+- leiden_s / igraph_louvain_s: on the same undirected weighted graph, modularity of each.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import random
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import igraph as ig
+import networkx as nx
+import numpy as np
+from neo4j import Driver
+from rich.console import Console
+from srm.cypher import analytics as statements
+from srm.graph import communities, influence
+from srm.graph.analysis import run_influence
+from srm.graph.projection import Projection, build_projection, to_igraph
+from srm.graph.writeback import write_rows
+
+from srm import db, local_neo4j
+from srm.settings import Settings
+from srm.store import batched, open_driver, translate_errors
+
+console = Console(stderr=True)
+logging.getLogger("neo4j.notifications").setLevel(logging.ERROR)
+
+
+def synthetic_follows(
+    profiles: int, follows: int, *, groups: int, seed: int = 7
+) -> tuple[np.ndarray, np.ndarray]:
+    """``follows`` distinct follow pairs: 80 % inside the follower's group, targets drawn
+    with Zipf-like popularity (a few hubs, a long tail); no self-loops."""
+    rng = np.random.default_rng(seed)
+    group = rng.integers(0, groups, profiles)
+    popularity = 1.0 / np.arange(1, profiles + 1) ** 0.8
+    rng.shuffle(popularity)
+    members = [np.flatnonzero(group == g) for g in range(groups)]
+    member_weights = [popularity[m] / popularity[m].sum() for m in members]
+    global_weights = popularity / popularity.sum()
+    pairs = np.zeros(0, dtype=np.int64)
+    while len(pairs) < follows:
+        batch = int((follows - len(pairs)) * 1.1) + 1000
+        sources = rng.integers(0, profiles, batch)
+        targets = rng.choice(profiles, size=batch, p=global_weights)
+        inside = rng.random(batch) < 0.8
+        for g in range(groups):
+            chosen = np.flatnonzero(inside & (group[sources] == g))
+            if len(chosen) and len(members[g]):
+                targets[chosen] = rng.choice(members[g], size=len(chosen), p=member_weights[g])
+        keep = sources != targets
+        pairs = np.unique(np.concatenate([pairs, sources[keep] * profiles + targets[keep]]))
+    pairs = rng.permutation(pairs)[:follows]
+    return pairs // profiles, pairs % profiles
+
+
+def write_graph(driver: Driver, sources: np.ndarray, targets: np.ndarray, profiles: int) -> None:
+    """Profiles, then follows by internal id, in 20k-row batches."""
+    node_ids: list[int] = []
+    rows = ([f"bench:{i}", 0] for i in range(profiles))
+    with translate_errors(), driver.session(notifications_min_severity="OFF") as session:
+        for chunk in batched(rows, 20_000):
+            found = session.execute_write(
+                lambda tx, rows: [
+                    r["node_id"] for r in tx.run(statements.BENCH_CREATE_PROFILES, rows=rows)
+                ],
+                chunk,
+            )
+            node_ids.extend(found)
+    ids = np.asarray(node_ids, dtype=np.int64)
+    pairs = np.column_stack([ids[sources], ids[targets]]).tolist()
+    started = time.perf_counter()
+    written = write_rows(driver, statements.BENCH_CREATE_FOLLOWS, pairs, batch_size=20_000)
+    console.print(f"wrote {written:,} follows in {time.perf_counter() - started:.1f} s")
+
+
+def best_of(repeats: int, work: Any) -> tuple[float, Any]:
+    best = float("inf")
+    value = None
+    for _ in range(repeats):
+        started = time.perf_counter()
+        value = work()
+        best = min(best, time.perf_counter() - started)
+    return best, value
+
+
+def compare_pagerank(projection: Projection, repeats: int) -> dict[str, float]:
+    n = projection.node_count
+    edges = np.column_stack([projection.sources, projection.targets])
+    weights = projection.weights
+
+    def srm_path() -> np.ndarray:
+        return influence.pagerank(to_igraph(projection))
+
+    def igraph_path() -> np.ndarray:
+        graph = ig.Graph(n=n, edges=edges.tolist(), directed=True)
+        graph.es["weight"] = weights.tolist()
+        return np.asarray(graph.pagerank(weights="weight"))
+
+    def networkx_path() -> dict:
+        graph = nx.DiGraph()
+        graph.add_nodes_from(range(n))
+        graph.add_weighted_edges_from(
+            zip(edges[:, 0].tolist(), edges[:, 1].tolist(), weights.tolist(), strict=True)
+        )
+        return nx.pagerank(graph, weight="weight")
+
+    srm_s, ours = best_of(repeats, srm_path)
+    igraph_s, theirs = best_of(repeats, igraph_path)
+    networkx_s, reference = best_of(1, networkx_path)
+    reference_values = np.asarray([reference[v] for v in range(n)])
+    return {
+        "pagerank_s": round(srm_s, 3),
+        "igraph_pagerank_s": round(igraph_s, 3),
+        "networkx_pagerank_s": round(networkx_s, 3),
+        "ratio_vs_igraph": round(srm_s / igraph_s, 3),
+        "speedup_vs_networkx": round(networkx_s / srm_s, 1),
+        "max_abs_diff_vs_igraph": float(np.abs(ours - theirs).max()),
+        "max_abs_diff_vs_networkx": float(np.abs(ours - reference_values).max()),
+    }
+
+
+def compare_communities(projection: Projection) -> dict[str, float]:
+    graph = communities.to_undirected(projection)
+    started = time.perf_counter()
+    leiden = communities.leiden(graph, seed=1)
+    leiden_s = time.perf_counter() - started
+    started = time.perf_counter()
+    louvain = graph.community_multilevel(weights="weight")
+    louvain_s = time.perf_counter() - started
+    return {
+        "leiden_s": round(leiden_s, 3),
+        "igraph_louvain_s": round(louvain_s, 3),
+        "modularity": round(communities.modularity(graph, leiden), 4),
+        "igraph_modularity": round(communities.modularity(graph, louvain.membership), 4),
+        "leiden_communities": len(set(leiden.tolist())),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="20k profiles / 100k follows")
+    arguments = parser.parse_args()
+    profiles, follows, groups = (
+        (20_000, 100_000, 40) if arguments.quick else (200_000, 1_000_000, 200)
+    )
+    random.seed(7)
+    started = time.perf_counter()
+    sources, targets = synthetic_follows(profiles, follows, groups=groups)
+    console.print(f"generated {len(sources):,} follows in {time.perf_counter() - started:.1f} s")
+    in_memory = build_projection(
+        [f"bench:{i}" for i in range(profiles)], np.column_stack([sources, targets])
+    )
+    figures: dict[str, Any] = {"profiles": profiles, "follows": int(in_memory.edge_count)}
+    figures.update(compare_pagerank(in_memory, repeats=3))
+    console.print(figures)
+    figures.update(compare_communities(in_memory))
+    console.print(figures)
+    with (
+        tempfile.TemporaryDirectory() as folder,
+        local_neo4j.running_server(
+            Settings().home, Path(folder), heap_mb=2048, pagecache_mb=1024
+        ) as server,
+    ):
+        driver = open_driver(Settings(NEO4J_URI=server.uri))
+        try:
+            db.init_schema(driver)
+            write_graph(driver, sources, targets, profiles)
+            # one warm-up run (query plans, page cache), then the measured one
+            run_influence(driver, weights={"pagerank": 1.0}, explain_top=10)
+            started = time.perf_counter()
+            report = run_influence(driver, weights={"pagerank": 1.0}, explain_top=10)
+            end_to_end = time.perf_counter() - started
+        finally:
+            driver.close()
+    figures.update(
+        {
+            "end_to_end_s": round(end_to_end, 3),
+            "end_to_end_read_s": report.timings.get("read"),
+            "end_to_end_compute_s": report.timings.get("compute"),
+            "end_to_end_write_s": report.timings.get("write"),
+            "end_to_end_vs_igraph_compute": round(end_to_end / figures["igraph_pagerank_s"], 2),
+        }
+    )
+    print(json.dumps(figures))
+
+
+if __name__ == "__main__":
+    main()

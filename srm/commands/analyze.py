@@ -1,0 +1,318 @@
+"""`srm analyze influence|communities|reach|segments|all`: run the graph analytics on the
+loaded graph, write results back with a run id, and print summary tables."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from typing import Annotated
+
+import typer
+from neo4j import Driver
+from rich.console import Console
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from srm.commands.common import console, fail, open_store
+from srm.errors import SRMError
+from srm.graph import writeback
+from srm.graph.analysis import (
+    CommunityReport,
+    InfluenceReport,
+    ProjectionFilter,
+    run_cascade,
+    run_communities,
+    run_influence,
+    run_reach,
+    run_segments,
+)
+from srm.graph.reach import Audience, Cascade
+from srm.graph.segments import BrandSegments
+
+__all__ = ["app", "show_analysis"]
+
+app = typer.Typer(help="Influencers, communities, reach and segments (results kept per run).")
+
+Platforms = Annotated[
+    list[str] | None, typer.Option("--platform", help="Only profiles of this platform (repeat).")
+]
+Brand = Annotated[
+    str | None, typer.Option("--brand", help="Only the brand's audience (followers/mentioners).")
+]
+Since = Annotated[
+    datetime | None, typer.Option(help="Count mentions in posts from this date/time on.")
+]
+Until = Annotated[datetime | None, typer.Option(help="Count mentions in posts before this.")]
+MentionWeight = Annotated[
+    float, typer.Option(min=0.0, help="Weight of one mention (a follow weighs 1).")
+]
+Keep = Annotated[int, typer.Option(min=1, help="Runs of each algorithm to keep.")]
+Top = Annotated[int, typer.Option(min=1, help="Rows to show.")]
+
+
+@contextmanager
+def _steps(out: Console) -> Iterator[Callable[[str], None]]:
+    with Progress(
+        SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=out
+    ) as progress:
+        task = progress.add_task("starting", total=None)
+        yield lambda text: progress.update(task, description=text)
+
+
+def _timings(timings: dict[str, float]) -> str:
+    return ", ".join(f"{step} {seconds:.2f} s" for step, seconds in timings.items())
+
+
+def _name(key: str, handles: dict[str, str]) -> str:
+    """``platform:@handle`` when the handle is known, else the key."""
+    handle = handles.get(key)
+    return f"{key.split(':', 1)[0]}:@{handle}" if handle and handle != key else key
+
+
+def print_influence(report: InfluenceReport, out: Console) -> None:
+    table = Table(
+        "#",
+        "profile",
+        "score",
+        "pct",
+        "pagerank",
+        "followers",
+        "in-degree",
+        "mentions",
+        "top in-neighbour",
+        title=f"Top influencers (run {report.run_id})",
+    )
+    for rank, found in enumerate(report.top, start=1):
+        parts = found["components"]
+        neighbours = found["top_in_neighbours"]
+        table.add_row(
+            str(rank),
+            _name(found["key"], report.handles),
+            f"{found['score']:.3f}",
+            f"{found['percentile']:.0f}",
+            f"{parts['pagerank']['value']:.4f}",
+            f"{parts['followers']['value']:,.0f}",
+            f"{parts['in_degree']['value']:,.0f}",
+            f"{parts['mention_in_degree']['value']:,.0f}",
+            f"{_name(neighbours[0]['key'], report.handles)} ({neighbours[0]['share']:.0%})"
+            if neighbours
+            else "—",
+        )
+    out.print(table)
+    size = report.result.projection.size()
+    out.print(
+        f"Scored {size['nodes']:,} profiles over {size['edges']:,} edges "
+        f"({_timings(report.timings)}).",
+        highlight=False,
+    )
+
+
+def print_communities(report: CommunityReport, out: Console, top: int = 10) -> None:
+    table = Table(
+        "id",
+        "size",
+        "customers",
+        "top members",
+        "hashtags / words",
+        "kept from previous",
+        title=f"Communities by {report.algorithm} (run {report.run_id})",
+    )
+    for summary in report.summaries[:top]:
+        table.add_row(
+            str(summary.community_id),
+            f"{summary.size:,}",
+            f"{summary.customer_share:.0%}",
+            ", ".join(_name(key, report.handles) for key in summary.top_members[:3]),
+            ", ".join((summary.top_hashtags + summary.top_words)[:4]) or "—",
+            f"{summary.previous_overlap:.0%}" if report.previous_run_id else "new",
+        )
+    out.print(table)
+    out.print(
+        f"{report.community_count:,} communities, modularity {report.modularity:.3f} "
+        f"({_timings(report.timings)}).",
+        highlight=False,
+    )
+
+
+def print_reach(found: Audience, out: Console) -> None:
+    out.print(
+        f"Audience of {', '.join(found.seeds)}: {found.first_hop:,} followers, "
+        f"{found.within_two_hops:,} within two hops (unique).",
+        highlight=False,
+    )
+
+
+def print_cascade(found: Cascade, out: Console) -> None:
+    half = f"{found.seconds_to_half / 3600:.1f} h" if found.seconds_to_half is not None else "—"
+    out.print(
+        f"Cascade of {found.root}: {found.size} posts {found.by_kind}, depth {found.depth}, "
+        f"breadth {found.breadth}, half reached after {half}, {found.reached:,} profiles reached.",
+        highlight=False,
+    )
+    table = Table("amplifier", "posts", "new audience", title="Amplifiers")
+    for amplifier in found.amplifiers[:10]:
+        table.add_row(amplifier.key, str(amplifier.posts), f"{amplifier.new_audience:,}")
+    out.print(table)
+
+
+def print_segments(found: BrandSegments, out: Console) -> None:
+    table = Table("segment", "profiles", title=f"Segments of {found.brand}")
+    for name, size in found.sizes().items():
+        table.add_row(name, f"{size:,}")
+    out.print(table)
+    overlaps = Table("segment", "segment", "shared", "Jaccard", title="Overlaps")
+    for overlap in found.overlaps:
+        overlaps.add_row(
+            overlap.left, overlap.right, f"{overlap.count:,}", f"{overlap.jaccard:.2f}"
+        )
+    out.print(overlaps)
+    influencers = Table("customer profile", "influence", title="Customer-influencers")
+    for key, score in found.customer_influencers[:10]:
+        influencers.add_row(key, f"{score:.3f}")
+    out.print(influencers)
+
+
+def show_analysis(driver: Driver, out: Console | None = None, *, top: int = 10) -> None:
+    """Run influence and Leiden communities on the whole graph and print the top
+    influencers and communities (what `srm demo` shows)."""
+    out = out or console
+    with _steps(out) as step:
+        influence_report = run_influence(driver, on_step=step)
+        community_report = run_communities(driver, on_step=step)
+    print_influence(influence_report, out)
+    print_communities(community_report, out, top=top)
+
+
+def _filter(
+    platform: list[str] | None,
+    brand: str | None,
+    since: datetime | None,
+    until: datetime | None,
+    mention_weight: float,
+) -> ProjectionFilter:
+    return ProjectionFilter(
+        platforms=platform, brand=brand, since=since, until=until, mention_weight=mention_weight
+    )
+
+
+@app.command()
+def influence(
+    platform: Platforms = None,
+    brand: Brand = None,
+    since: Since = None,
+    until: Until = None,
+    mention_weight: MentionWeight = 1.0,
+    samples: Annotated[
+        int, typer.Option(min=1, help="Betweenness sample size (random sources).")
+    ] = 256,
+    seed: Annotated[int, typer.Option(help="Seed of the betweenness sample.")] = 0,
+    keep: Keep = 3,
+    top: Top = 10,
+) -> None:
+    """Influence score of every profile: PageRank, in-degree, followers, mentions and
+    betweenness combined, each score explained."""
+    try:
+        with open_store() as driver, _steps(console) as step:
+            report = run_influence(
+                driver,
+                where=_filter(platform, brand, since, until, mention_weight),
+                betweenness_samples=samples,
+                seed=seed,
+                keep=keep,
+                top=top,
+                on_step=step,
+            )
+    except SRMError as error:
+        raise fail(error) from error
+    print_influence(report, console)
+
+
+@app.command()
+def communities(
+    algorithm: Annotated[str, typer.Option(help="leiden or louvain.")] = "leiden",
+    platform: Platforms = None,
+    brand: Brand = None,
+    since: Since = None,
+    until: Until = None,
+    mention_weight: MentionWeight = 1.0,
+    resolution: Annotated[float, typer.Option(min=0.0, help="Higher: smaller groups.")] = 1.0,
+    seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
+    min_size: Annotated[int, typer.Option(min=1, help="Smallest community kept.")] = 2,
+    keep: Keep = 3,
+    top: Top = 10,
+) -> None:
+    """Communities (Leiden or Louvain) with ids kept stable across runs, and a summary."""
+    try:
+        with open_store() as driver, _steps(console) as step:
+            report = run_communities(
+                driver,
+                algorithm=algorithm,
+                where=_filter(platform, brand, since, until, mention_weight),
+                resolution=resolution,
+                seed=seed,
+                min_size=min_size,
+                keep=keep,
+                on_step=step,
+            )
+    except SRMError as error:
+        raise fail(error) from error
+    print_communities(report, console, top=top)
+
+
+@app.command()
+def reach(
+    profile: Annotated[str | None, typer.Option(help="Profile key (platform:id).")] = None,
+    person: Annotated[str | None, typer.Option(help="Person id (all their accounts).")] = None,
+    post: Annotated[str | None, typer.Option(help="Post key: show its cascade.")] = None,
+) -> None:
+    """Unique audience within 1 and 2 hops of a profile or person; a post's cascade."""
+    if profile is None and person is None and post is None:
+        raise fail("Give --profile KEY, --person ID or --post KEY.")
+    try:
+        with open_store() as driver:
+            if profile is not None or person is not None:
+                print_reach(run_reach(driver, profile_key=profile, person_id=person), console)
+            if post is not None:
+                print_cascade(run_cascade(driver, post), console)
+    except SRMError as error:
+        raise fail(error) from error
+
+
+@app.command()
+def segments(
+    brand: Annotated[str, typer.Option(help="The brand (its name as loaded).")],
+    top: Top = 10,
+) -> None:
+    """Customers, community and competitors' audience of a brand, overlaps and
+    customer-influencers (run 'srm analyze influence' first for the ranking)."""
+    try:
+        with open_store() as driver:
+            _, found = run_segments(driver, brand, top_influencers=top)
+    except SRMError as error:
+        raise fail(error) from error
+    print_segments(found, console)
+
+
+@app.command(name="all")
+def analyze_all(
+    brand: Annotated[
+        str | None, typer.Option(help="Brand for segments (default: the own brand).")
+    ] = None,
+    top: Top = 10,
+) -> None:
+    """Influence, communities and the segments of the own brand (or --brand)."""
+    started = time.perf_counter()
+    try:
+        with open_store() as driver:
+            show_analysis(driver, console, top=top)
+            own = [row["name"] for row in writeback.brands(driver) if row["is_own"]]
+            chosen = brand or (own[0] if own else None)
+            if chosen:
+                print_segments(run_segments(driver, chosen, top_influencers=top)[1], console)
+            else:
+                console.print("No own brand loaded: segments skipped (use --brand NAME).")
+    except SRMError as error:
+        raise fail(error) from error
+    console.print(f"Analysis done in {time.perf_counter() - started:.1f} s.")
