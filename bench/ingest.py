@@ -2,11 +2,12 @@
 
     python -m bench.ingest [--quick]
 
-Starts its own Neo4j (temporary store), generates two bundles (quick: 1,000 and 10,000
+Starts its own Neo4j (temporary store), generates two bundles (quick: 1,500 and 15,000
 people; full: 10,000 and 100,000 people, the latter about 1M follows), then measures:
 
 1. the whole pipeline (check pass + write) on each bundle, each in a child process, for
-   ``rows_per_s`` and ``peak_rss_mb`` (memory must stay flat: 10× the rows, ≤ 1.2× RSS);
+   ``rows_per_s`` and ``peak_rss_mb`` (memory must stay flat: 10× the rows, ≤ 1.2× RSS),
+   with batches small enough that both sizes fill them (``rss_batch_size``);
 2. profiles + follows of the large bundle through the pipeline, and the same two files
    through Neo4j's ``LOAD CSV … CALL {…} IN TRANSACTIONS`` (same constraints, same graph):
    ``ratio_vs_load_csv``; the follows part gives the follows load time;
@@ -46,20 +47,24 @@ console = Console(stderr=True)
 PER_ROW_SAMPLE = 2_000
 
 
-def _child(bundle: Path, uri: str) -> None:
+def _child(bundle: Path, uri: str, batch_size: int) -> None:
     """Run in a child process: ingest ``bundle``, print rows, seconds and peak RSS."""
     driver = open_driver(Settings(NEO4J_URI=uri))
     try:
-        summary = ingest_paths(driver, [bundle], batch_size=10_000)
+        summary = ingest_paths(driver, [bundle], batch_size=batch_size)
     finally:
         driver.close()
     peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     print(json.dumps({"rows": summary.rows, "seconds": summary.seconds, "rss_mb": peak_kb / 1024}))
 
 
-def _pipeline_in_child(bundle: Path, uri: str) -> dict[str, Any]:
+def _pipeline_in_child(bundle: Path, uri: str, batch_size: int) -> dict[str, Any]:
     done = subprocess.run(
-        [sys.executable, "-m", "bench.ingest", "--child", str(bundle), "--uri", uri],
+        [
+            sys.executable,
+            *("-m", "bench.ingest", "--child", str(bundle), "--uri", uri),
+            *("--batch-size", str(batch_size)),
+        ],
         capture_output=True,
         text=True,
         check=True,
@@ -105,7 +110,10 @@ def _lines(path: Path) -> int:
 
 
 def run(quick: bool) -> dict[str, Any]:
-    small, large = (1_000, 10_000) if quick else (10_000, 100_000)
+    small, large = (1_500, 15_000) if quick else (10_000, 100_000)
+    # Memory is bounded by the batches in flight, so both sizes must fill whole batches of
+    # every kind for the comparison to say anything about growth with input size.
+    rss_batch = 1_000 if quick else 5_000
     settings = Settings()
     work = Path(tempfile.mkdtemp(prefix="srm-bench-ingest-"))
     try:
@@ -123,7 +131,7 @@ def run(quick: bool) -> dict[str, Any]:
             for people in (small, large):
                 db.wipe(driver)
                 console.print(f"pipeline on {people:,} people (child process)…")
-                end_to_end[people] = _pipeline_in_child(bundles[people], server.uri)
+                end_to_end[people] = _pipeline_in_child(bundles[people], server.uri, rss_batch)
             bundle = bundles[large]
             profiles_rows, follows_rows = (
                 _lines(bundle / "profiles.csv"),
@@ -183,6 +191,7 @@ def run(quick: bool) -> dict[str, Any]:
             str(end_to_end[large]["rows"]): round(rss_large, 1),
         },
         "rss_ratio_10x_rows": round(rss_large / rss_small, 2),
+        "rss_batch_size": rss_batch,
         "follows_edges": follows_rows,
         "follows_seconds": round(ours_follows, 1),
         "follows_seconds_per_1m": round(ours_follows * 1_000_000 / follows_rows, 1),
@@ -191,12 +200,13 @@ def run(quick: bool) -> dict[str, Any]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="1k and 10k people instead of 10×.")
+    parser.add_argument("--quick", action="store_true", help="1.5k and 15k people, not 10k/100k.")
     parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--uri", help=argparse.SUPPRESS)
+    parser.add_argument("--batch-size", type=int, default=10_000, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        _child(args.child, args.uri)
+        _child(args.child, args.uri, args.batch_size)
         return
     print(json.dumps(run(args.quick)))
 

@@ -105,7 +105,7 @@ class BatchRunner:
         database: str | None,
         parameters: dict[str, Any],
         on_done: Callable[[Outcome, int], None],
-        depth: int = 2,
+        depth: int = 1,
     ) -> None:
         self.driver, self.database, self.parameters = driver, database, parameters
         self.on_done = on_done

@@ -138,9 +138,13 @@ class _Platforms:
         )
 
     def key(self, reference: str) -> str:
-        """A brand's official id: a full ``platform:id`` key, or a bundle id."""
+        """A brand's official id: a full ``platform:id`` key, or a bundle id.
+
+        A reference starting with a platform name and ``:`` is taken as a full key without
+        loading the profiles map (so a huge bundle with such brands streams flat).
+        """
         prefix, _, rest = reference.partition(":")
-        if rest and prefix in PLATFORMS and reference not in self._load():
+        if rest and prefix in PLATFORMS:
             return reference
         return profile_key(self.of(reference), reference)
 
