@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable
 from enum import StrEnum
@@ -32,7 +33,14 @@ PersonalData = Annotated[
 ]
 
 
+def _quiet_missing_property_warnings() -> None:
+    """Before analytics or identity runs, Neo4j warns that score/PART_OF names do not exist
+    yet; the maps handle that (fallback ranking, clear errors), so the warnings are noise."""
+    logging.getLogger("neo4j.notifications").setLevel(logging.ERROR)
+
+
 def _write(kind: str, out: Path | None, make: Callable[..., MapSpec], **parameters: object) -> None:
+    _quiet_missing_property_warnings()
     started = time.perf_counter()
     current = settings()
     target = out or Path("maps") / f"{kind}.html"
@@ -187,6 +195,7 @@ def export_command(
     ] = None,
 ) -> None:
     """Export the profile network with scores, communities and person ids (for Gephi)."""
+    _quiet_missing_property_warnings()
     started = time.perf_counter()
     current = settings()
     try:
