@@ -17,7 +17,7 @@ import math
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from srm.graph.projection import Projection
 
@@ -31,6 +31,7 @@ __all__ = [
     "followers_map",
 ]
 
+_NEVER = datetime.min.replace(tzinfo=UTC)  # sort key of posts without a time (placed last)
 FollowersOf = Mapping[str, Collection[str]] | Callable[[str], Collection[str]]
 
 
@@ -147,7 +148,9 @@ def cascade(root: str, posts: Sequence[CascadePost], followers_of: FollowersOf) 
         kinds[by_key[key].kind or "unknown"] += 1
     root_post = by_key.get(root)
     root_time = root_post.created_at if root_post else None
-    timed = sorted(by_key[key].created_at for key in members if by_key[key].created_at is not None)
+    timed: list[datetime] = sorted(
+        moment for key in members if (moment := by_key[key].created_at) is not None
+    )
     seconds_to_half = None
     if root_time is not None and members and len(timed) == len(members):
         half = timed[math.ceil(len(members) / 2) - 1]
@@ -157,7 +160,8 @@ def cascade(root: str, posts: Sequence[CascadePost], followers_of: FollowersOf) 
     if root_author:
         seen.add(root_author)
     order = sorted(
-        members, key=lambda key: (by_key[key].created_at is None, by_key[key].created_at, key)
+        members,
+        key=lambda key: (by_key[key].created_at is None, by_key[key].created_at or _NEVER, key),
     )
     gained: dict[str, int] = defaultdict(int)
     post_count: dict[str, int] = defaultdict(int)

@@ -7,7 +7,7 @@ import networkx as nx
 import numpy as np
 import pytest
 from scipy.stats import spearmanr
-from srm.graph import communities, influence
+from srm.graph import communities, influence, reach
 from srm.graph.projection import build_projection, to_igraph, to_networkx
 
 
@@ -191,3 +191,26 @@ def test_top_terms_skip_mentions_links_and_stop_words() -> None:
     )
     assert hashtags == ["#jamón", "#vino"]
     assert words[0] == "wine" and "shop" not in words and "the" not in words
+
+
+def test_cascade_without_times_and_with_stray_posts() -> None:
+    posts = [
+        reach.CascadePost("r", "alice", None),
+        reach.CascadePost("c1", "bob", None, parent="r", kind="REPOSTS"),
+        reach.CascadePost("c2", "carol", None, parent="r", kind="REPOSTS"),
+        reach.CascadePost("stray", "dave", None, parent="elsewhere", kind="REPLY_TO"),
+    ]
+    found = reach.cascade("r", posts, {"alice": {"bob"}, "carol": {"erin", "bob"}})
+    assert (found.size, found.depth, found.breadth) == (2, 1, 2)
+    assert found.seconds_to_half is None
+    assert [(a.key, a.new_audience) for a in found.amplifiers] == [("carol", 2), ("bob", 0)]
+    assert reach.cascade("lonely", [], {}).size == 0
+
+
+def test_audience_from_a_projection() -> None:
+    projection = build_projection(["a", "b", "c", "d"], [(1, 0), (2, 1), (3, 2), (0, 1)])
+    followers = reach.followers_map(projection)
+    assert followers == {"a": {"b"}, "b": {"c", "a"}, "c": {"d"}}
+    found = reach.audience(followers, ["a"])
+    assert (found.first_hop, found.within_two_hops, found.second_hop_only) == (1, 2, 1)
+    assert reach.audience(followers, ["a", "b"]).first_hop == 1
