@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Request, Response
 from fastapi.responses import HTMLResponse
 from srm.api.context import Context
 from srm.api.dependencies import authenticate, get_driver, get_settings
@@ -13,6 +13,8 @@ from srm.api.graphiql import graphiql_html
 from srm.api.schema import build_schema
 from srm.api.security import Principal
 from strawberry.fastapi import GraphQLRouter
+from strawberry.http import GraphQLHTTPResponse
+from strawberry.types import ExecutionResult
 
 from srm.settings import Settings
 
@@ -34,9 +36,11 @@ async def graphql_principal(request: Request) -> Principal | None:
 
 async def graphql_context(
     request: Request,
+    response: Response,
     principal: Annotated[Principal | None, Depends(graphql_principal)],
     settings: Annotated[Settings, Depends(get_settings)],
 ) -> Context:
+    request.state.graphql_response = response
     anonymous = Principal(role="none", key_id="anonymous")
     return Context(get_driver(request), settings, principal or anonymous, request.app.state.jobs)
 
@@ -46,6 +50,16 @@ class SRMGraphQLRouter(GraphQLRouter):
 
     async def render_graphql_ide(self, request: Request) -> HTMLResponse:
         return HTMLResponse(graphiql_html())
+
+    async def process_result(
+        self, request: Request, result: ExecutionResult
+    ) -> GraphQLHTTPResponse:
+        # A request rejected before execution (e.g. a parse error under the token limit, which
+        # ends the operation before MaskErrors sees a result) still gets a 4xx.
+        response = getattr(request.state, "graphql_response", None)
+        if result.data is None and result.errors and response is not None:
+            response.status_code = response.status_code or 400
+        return await super().process_result(request, result)
 
 
 def graphql_router(settings: Settings) -> GraphQLRouter:
