@@ -75,7 +75,7 @@ class Format:
         if callable(reference):
             return reference
         module_name, _, attribute = reference.partition(":")
-        return getattr(importlib.import_module(module_name), attribute)  # type: ignore[no-any-return]
+        return getattr(importlib.import_module(module_name), attribute)
 
     def detect(self, path: Path) -> bool:
         return bool(self._resolve(self.detect_ref)(path))

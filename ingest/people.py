@@ -10,12 +10,15 @@ them) without keeping anyone in memory. All names, e-mails and phones are invent
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 __all__ = ["PLATFORMS", "Account", "Person", "ascii_fold", "mix", "person", "uniform"]
 
 PLATFORMS = ("x", "mastodon", "bluesky")
 _MASK = (1 << 64) - 1
+T = TypeVar("T")
 
 # (formal first name, nicknames). Nicknames are what people use on social networks.
 SPANISH_FIRST = (
@@ -177,7 +180,7 @@ def ascii_fold(text: str) -> str:
     return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
 
 
-def _pick(options: tuple[str, ...] | tuple[tuple[str, tuple[str, ...]], ...], h: int):  # type: ignore[no-untyped-def]
+def _pick(options: Sequence[T], h: int) -> T:
     return options[h % len(options)]
 
 
@@ -261,6 +264,7 @@ def _names(seed: int, index: int) -> tuple[bool, str, str, tuple[str, ...]]:
     h = mix(seed, index, 3)
     first, nicknames = _pick(SPANISH_FIRST if spanish else ENGLISH_FIRST, h)
     nick = nicknames[(h >> 20) % len(nicknames)]
+    surnames: tuple[str, ...]
     if spanish:
         surnames = (
             _pick(SPANISH_SURNAMES, mix(seed, index, 4)),

@@ -17,6 +17,7 @@ from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -41,7 +42,13 @@ from srm.errors import IngestError
 from srm.settings import get_settings
 from srm.suppression import SuppressionList
 
-__all__ = ["DEFAULT_MAX_BAD_RATIO", "IngestSummary", "ingest_paths", "resolve_formats"]
+__all__ = [
+    "DEFAULT_MAX_BAD_RATIO",
+    "IngestSummary",
+    "ingest_paths",
+    "resolve_formats",
+    "sample_bundle",
+]
 
 log = logging.getLogger(__name__)
 DEFAULT_MAX_BAD_RATIO = 0.05
@@ -89,6 +96,11 @@ class IngestSummary:
             "rows": self.rows,
             "seconds": round(self.seconds, 3),
         }
+
+
+def sample_bundle() -> Path:
+    """The committed demo bundle: 100 generated people (seed 42) with ``truth.csv``."""
+    return Path(str(resources.files("srm") / "data" / "sample"))
 
 
 def resolve_formats(paths: Sequence[Path], format_name: str = "auto") -> list[tuple[Path, Format]]:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from neo4j import Driver, Query
 from srm.cypher import ingest as statements
-from srm.ingest.pipeline import ingest_paths
+from srm.ingest.pipeline import ingest_paths, sample_bundle
 from srm.ingest.rows import BrandRow
 
 from srm import db
@@ -14,7 +14,7 @@ from srm.store import read
 from tests import statements as q
 from tests.ingest_helpers import write_bundle
 
-SAMPLE = Path(__file__).resolve().parents[1] / "srm" / "data" / "sample"
+SAMPLE = sample_bundle()
 
 
 def test_sample_twice_leaves_the_graph_identical(driver: Driver) -> None:
