@@ -38,6 +38,7 @@ __all__ = [
     "Model",
     "estimate_u",
     "fit",
+    "fit_sessions",
     "load_model",
     "match_weights",
     "probability",
@@ -168,6 +169,16 @@ def _patterns(gamma: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return patterns, counts.astype(float)
 
 
+def _non_match_mass(counts: np.ndarray, posterior: np.ndarray, fixed: np.ndarray) -> np.ndarray:
+    return np.concatenate([(1.0 - posterior) * counts, 1.0 - fixed])
+
+
+def _initial_m(levels: int) -> np.ndarray:
+    start = np.array([0.5**k for k in range(levels)]) * 0.9
+    start[-1] = 0.05
+    return start / start.sum()
+
+
 def _level_weights(m: list[np.ndarray], u: list[np.ndarray]) -> list[np.ndarray]:
     return [
         np.concatenate([[0.0], np.log2(np.maximum(mi, _FLOOR) / np.maximum(ui, _FLOOR))])
@@ -184,38 +195,60 @@ def fit(
     iterations: int = 50,
     labelled_gamma: np.ndarray | None = None,
     labels: np.ndarray | None = None,
+    fit_u: bool = False,
+    ignore: frozenset[str] = frozenset(),
+    fit_m: bool = True,
+    start: Model | None = None,
+    total_pairs: int | None = None,
 ) -> Model:
     """Fit ``m`` and the prior by EM on comparison vectors ``gamma`` with ``u`` fixed.
 
     ``labelled_gamma``/``labels`` (1 accepted, 0 rejected) are reviewed pairs whose
-    posterior is not estimated but fixed to the label.
+    posterior is not estimated but fixed to the label. ``fit_u`` also re-estimates ``u``
+    on the blocked pairs (starting from the random-pair ``u``): needed when blocking keys
+    are themselves compared, since blocked non-matches then agree far more often than
+    random pairs do, and a fixed ``u`` would make EM call every blocked pair a match.
+    ``total_pairs`` makes the prior a share of *all* pairs (the pairs blocking left out
+    being non-matches), the prior that matches a ``u`` measured on random pairs.
     """
     names = [c.name for c in comparisons]
     patterns, counts = _patterns(gamma)
     fixed_patterns = labelled_gamma if labelled_gamma is not None else patterns[:0]
     fixed = np.asarray(labels, dtype=float) if labels is not None else np.zeros(0)
     u_arrays = [np.asarray(u[n], dtype=float) for n in names]
-    m_arrays = [np.linspace(1.0, 0.1, len(c.levels)) for c in comparisons]
-    m_arrays = [a / a.sum() for a in m_arrays]
+    # Start from "matches agree": most mass on the exact level, little on disagreement;
+    # a flat start lets EM drift to the degenerate solution where every pair matches.
+    m_arrays = [_initial_m(len(c.levels)) for c in comparisons]
+    if not fit_m and start is not None:
+        m_arrays = [np.asarray(start.m[n], dtype=float) for n in names]
     lam = prior
     for _ in range(iterations):
         weights = _level_weights(m_arrays, u_arrays)
         score = np.full(len(patterns), np.log2(lam / (1 - lam)))
         for column, w in enumerate(weights):
-            score += w[patterns[:, column]]
+            if names[column] not in ignore:
+                score += w[patterns[:, column]]
         posterior = 1.0 / (1.0 + np.power(2.0, -np.clip(score, -60, 60)))
         mass = posterior * counts
-        new_lam = float(mass.sum() / max(counts.sum(), 1.0))
+        new_lam = float(mass.sum() / max(total_pairs or counts.sum(), 1.0))
         all_patterns = np.vstack([patterns, fixed_patterns]) if len(fixed) else patterns
         all_mass = np.concatenate([mass, fixed]) if len(fixed) else mass
-        changed = 0.0
-        for column, comparison in enumerate(comparisons):
+        changed = abs(new_lam - lam)
+        for column, comparison in enumerate(comparisons if fit_m else ()):
             size = len(comparison.levels) + 1
             level_mass = np.bincount(all_patterns[:, column], weights=all_mass, minlength=size)
             present = level_mass[1:] + 1e-3
             new_m = present / present.sum()
             changed = max(changed, float(np.abs(new_m - m_arrays[column]).max()))
             m_arrays[column] = new_m
+            if fit_u:
+                others = np.bincount(
+                    all_patterns[:, column],
+                    weights=_non_match_mass(counts, posterior, fixed),
+                    minlength=size,
+                )
+                others = others[1:] + 1e-3
+                u_arrays[column] = others / others.sum()
         lam = min(max(new_lam, 1e-6), 1 - 1e-6)
         if changed < 1e-5:
             break
@@ -229,6 +262,51 @@ def fit(
         notes={"pairs": int(counts.sum()), "reviewed_pairs": len(fixed)},
     )
     model.version = _version(model)
+    return model
+
+
+def fit_sessions(
+    comparisons: Sequence[Comparison],
+    gamma: np.ndarray,
+    u: dict[str, list[float]],
+    sessions: Sequence[tuple[np.ndarray, frozenset[str]]],
+    *,
+    prior: float = 0.05,
+    labelled_gamma: np.ndarray | None = None,
+    labels: np.ndarray | None = None,
+    total_pairs: int | None = None,
+) -> Model:
+    """EM in training sessions, as splink does: each session fits ``m`` on the pairs of
+    some blocking rules (``sessions``: a row mask into ``gamma`` and the comparisons those
+    rules' keys decide, which that session ignores because they agree by construction);
+    each comparison's ``m`` is the mean over the sessions that did not ignore it. The prior
+    is then fitted on all of ``gamma`` with ``m`` and ``u`` fixed (over ``total_pairs``)."""
+    names = [c.name for c in comparisons]
+    collected: dict[str, list[np.ndarray]] = {n: [] for n in names}
+    for mask, ignored in sessions:
+        if not mask.any():
+            continue
+        session = fit(comparisons, gamma[mask], u, prior=prior, ignore=ignored,
+                      labelled_gamma=labelled_gamma, labels=labels)  # fmt: skip
+        for name in names:
+            if name not in ignored:
+                collected[name].append(np.asarray(session.m[name]))
+    merged = Model(
+        names=names,
+        levels={c.name: list(c.levels) for c in comparisons},
+        m={
+            c.name: [float(x) for x in np.mean(collected[c.name], axis=0)]
+            if collected[c.name]
+            else list(_initial_m(len(c.levels)))
+            for c in comparisons
+        },
+        u={n: list(u[n]) for n in names},
+        prior=prior,
+    )
+    model = fit(
+        comparisons, gamma, u, prior=prior, fit_m=False, start=merged, total_pairs=total_pairs
+    )
+    model.notes["sessions"] = len(sessions)
     return model
 
 

@@ -1,0 +1,125 @@
+"""Identity resolution: load records, write SAME_AS and PART_OF, review decisions, export.
+
+Records are addressed by kind and key in ``$rows``: ``kind`` is ``customer`` (key =
+``customer_id``) or ``profile`` (key = ``profile_key``).
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "DELETE_CANDIDATES",
+    "DELETE_EMPTY_PERSONS",
+    "EXPORT_RECORDS",
+    "LOAD_CUSTOMERS",
+    "LOAD_DECISIONS",
+    "LOAD_FOLLOWS",
+    "LOAD_MENTIONS",
+    "LOAD_PERSONS",
+    "LOAD_PROFILES",
+    "PERSON_MEMBERS",
+    "READ_SAME_AS",
+    "REVIEW_QUEUE",
+    "SET_DECISION",
+    "WRITE_PART_OF",
+    "WRITE_SAME_AS",
+]
+
+_RECORD_A = """
+OPTIONAL MATCH (ca:Customer {customer_id: row.a_key})
+OPTIONAL MATCH (pa:Profile {profile_key: row.a_key})
+WITH row, CASE row.a_kind WHEN 'customer' THEN ca ELSE pa END AS a
+OPTIONAL MATCH (cb:Customer {customer_id: row.b_key})
+OPTIONAL MATCH (pb:Profile {profile_key: row.b_key})
+WITH row, a, CASE row.b_kind WHEN 'customer' THEN cb ELSE pb END AS b
+WHERE a IS NOT NULL AND b IS NOT NULL
+"""
+
+LOAD_CUSTOMERS = """
+MATCH (c:Customer)
+RETURN c.customer_id AS customer_id, c.first_name AS first_name, c.last_name AS last_name,
+       c.email AS email, c.phone AS phone, c.city AS city, c.company AS company,
+       c.twitter_handle AS twitter_handle
+"""
+LOAD_PROFILES = """
+MATCH (p:Profile)
+RETURN p.profile_key AS profile_key, p.platform AS platform, p.handle AS handle,
+       p.display_name AS display_name, p.bio AS bio, p.location AS location, p.url AS url
+"""
+LOAD_FOLLOWS = (
+    "MATCH (a:Profile)-[:FOLLOWS]->(b:Profile) RETURN a.profile_key AS a, b.profile_key AS b"
+)
+LOAD_MENTIONS = (
+    "MATCH (a:Profile)-[:MENTIONED]->(b:Profile) RETURN a.profile_key AS a, b.profile_key AS b"
+)
+
+_RECORD_ID = "CASE WHEN {n}:Customer THEN 'customer:' + {n}.customer_id ELSE 'profile:' + {n}.profile_key END"
+LOAD_DECISIONS = f"""
+MATCH (a)-[s:SAME_AS]->(b) WHERE s.status IN ['accepted', 'rejected']
+RETURN {_RECORD_ID.format(n="a")} AS a, {_RECORD_ID.format(n="b")} AS b, s.status AS status
+"""
+LOAD_PERSONS = f"""
+MATCH (r)-[:PART_OF]->(p:Person) WHERE r:Customer OR r:Profile
+RETURN {_RECORD_ID.format(n="r")} AS record_id, p.person_id AS person_id
+"""
+DELETE_CANDIDATES = "MATCH ()-[s:SAME_AS {status: 'candidate'}]->() DELETE s"
+
+WRITE_SAME_AS = (
+    "UNWIND $rows AS row"
+    + _RECORD_A
+    + """
+MERGE (a)-[s:SAME_AS]-(b)
+ON CREATE SET s.status = 'candidate'
+SET s.probability = row.probability, s.evidence = row.evidence,
+    s.model_version = row.model_version
+"""
+)
+WRITE_PART_OF = """
+UNWIND $rows AS row
+MERGE (person:Person {person_id: row.person_id})
+SET person.name = row.name, person.model_version = row.model_version
+WITH row, person
+OPTIONAL MATCH (c:Customer {customer_id: row.key}) WHERE row.kind = 'customer'
+OPTIONAL MATCH (p:Profile {profile_key: row.key}) WHERE row.kind = 'profile'
+WITH row, person, coalesce(c, p) AS record
+WHERE record IS NOT NULL
+OPTIONAL MATCH (record)-[old:PART_OF]->(other:Person) WHERE other.person_id <> row.person_id
+DELETE old
+MERGE (record)-[:PART_OF]->(person)
+"""
+DELETE_EMPTY_PERSONS = "MATCH (p:Person) WHERE NOT ()-[:PART_OF]->(p) DETACH DELETE p"
+
+SET_DECISION = (
+    "UNWIND $rows AS row"
+    + _RECORD_A
+    + """
+MERGE (a)-[s:SAME_AS]-(b)
+SET s.status = row.status, s.reviewed_by = row.reviewed_by, s.reviewed_at = datetime()
+RETURN count(s) AS updated
+"""
+)
+READ_SAME_AS = (
+    "UNWIND $rows AS row"
+    + _RECORD_A
+    + """
+MATCH (a)-[s:SAME_AS]-(b)
+RETURN s.probability AS probability, s.status AS status, s.evidence AS evidence,
+       s.model_version AS model_version, s.reviewed_by AS reviewed_by
+"""
+)
+REVIEW_QUEUE = f"""
+MATCH (a)-[s:SAME_AS {{status: 'candidate'}}]->(b)
+WHERE s.probability >= $low AND s.probability <= $high
+RETURN {_RECORD_ID.format(n="a")} AS a, {_RECORD_ID.format(n="b")} AS b,
+       s.probability AS probability, s.evidence AS evidence
+ORDER BY s.probability DESC LIMIT $limit
+"""
+PERSON_MEMBERS = f"""
+MATCH (r)-[:PART_OF]->(p:Person {{person_id: $person_id}})
+RETURN {_RECORD_ID.format(n="r")} AS record_id
+"""
+EXPORT_RECORDS = f"""
+MATCH (r) WHERE r:Customer OR r:Profile
+OPTIONAL MATCH (r)-[:PART_OF]->(p:Person)
+RETURN {_RECORD_ID.format(n="r")} AS record_id, p.person_id AS person_id
+ORDER BY record_id
+"""

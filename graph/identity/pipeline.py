@@ -1,0 +1,180 @@
+"""`srm identities …` on the graph: resolve, explain, review, unmerge, export.
+
+:func:`resolve_graph` runs every stage on the records in Neo4j — load, normalise, block,
+compare (graph evidence included), fit or load the model, score, cluster with reviewed
+decisions (rejected pairs never merged, accepted pairs always merged), keep person ids
+stable by overlap — and writes ``SAME_AS`` candidates and ``PART_OF`` back.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from neo4j import Driver
+from srm.cypher import identity as q
+from srm.graph.identity import store
+from srm.graph.identity.cluster import assign_person_ids
+from srm.graph.identity.explain import evidence_json, waterfall_text
+from srm.graph.identity.model import load_model, save_model
+from srm.graph.identity.records import social_records
+from srm.graph.identity.social import Resolution, resolve_records, social_comparisons
+
+from srm.errors import NotFoundError
+from srm.store import read
+
+__all__ = [
+    "ResolveSummary",
+    "accept",
+    "explain_pair",
+    "export_clusters",
+    "reject",
+    "resolve_graph",
+    "review_queue",
+    "unmerge",
+]
+
+CANDIDATE_FLOOR = 0.3
+
+
+@dataclass
+class ResolveSummary:
+    records: int
+    pairs_compared: int
+    persons: int
+    merges: int
+    candidates_written: int
+    model_version: str
+    seconds: float
+    resolution: Resolution
+
+    def line(self) -> str:
+        return (
+            f"Resolved {self.records:,} records: {self.pairs_compared:,} pairs compared, "
+            f"{self.persons:,} persons, {self.merges:,} records merged into others, "
+            f"model {self.model_version} ({self.seconds:.1f} s)"
+        )
+
+
+def resolve_graph(
+    driver: Driver,
+    *,
+    model_path: Path | None = None,
+    save_model_path: Path | None = None,
+    threshold: float = 0.5,
+    region: str = "ES",
+    with_graph: bool = True,
+    batch_size: int = 10_000,
+    database: str | None = None,
+) -> ResolveSummary:
+    """Resolve every Customer and Profile in the graph into Persons (see module doc)."""
+    started = time.perf_counter()
+    inputs = store.load_graph_inputs(driver, database)
+    decisions = store.load_decisions(driver, database)
+    previous = store.load_persons(driver, database)
+    records = social_records(inputs["customers"], inputs["profiles"], region=region)
+    model = (
+        load_model(model_path, social_comparisons(with_graph=with_graph)) if model_path else None
+    )
+    resolution = resolve_records(
+        records, follows=inputs["follows"], mentions=inputs["mentions"], model=model,
+        threshold=threshold, with_graph=with_graph, accepted=decisions["accepted"],
+        rejected=decisions["rejected"],
+    )  # fmt: skip
+    if save_model_path:
+        save_model(resolution.model, save_model_path)
+    frame, scored = resolution.frame, resolution.scored
+    ids = frame["record_id"].tolist()
+    rows = []
+    for k in np.flatnonzero(scored.probability >= CANDIDATE_FLOOR):
+        a, b = ids[scored.left[k]], ids[scored.right[k]]
+        rows.append(
+            store.pair_row(
+                a, b, probability=float(scored.probability[k]),
+                evidence=evidence_json(resolution.model, resolution.comparisons,
+                                       scored.gamma[k], scored.weights[k]),
+                model_version=resolution.model.version,
+            )
+        )  # fmt: skip
+    written = store.write_same_as(driver, rows, batch_size=batch_size, database=database)
+    person_ids = assign_person_ids(ids, resolution.labels, previous)
+    names = frame["display"].tolist()
+    part_of = []
+    for index, (record_id, person_id) in enumerate(zip(ids, person_ids, strict=True)):
+        kind, key = store.record_key(record_id)
+        part_of.append({"kind": kind, "key": key, "person_id": person_id, "name": names[index],
+                        "model_version": resolution.model.version})  # fmt: skip
+    store.write_part_of(driver, part_of, batch_size=batch_size, database=database)
+    persons = len(set(person_ids))
+    return ResolveSummary(
+        len(ids), len(scored), persons, len(ids) - persons, written, resolution.model.version,
+        time.perf_counter() - started, resolution,
+    )  # fmt: skip
+
+
+def explain_pair(driver: Driver, a: str, b: str, database: str | None = None) -> str:
+    """The stored waterfall of the SAME_AS link between records ``a`` and ``b``, in words."""
+    found = read(driver, q.READ_SAME_AS, database=database, rows=[store.pair_row(a, b)])
+    if not found:
+        raise NotFoundError(
+            "These two records were not scored as a pair (no SAME_AS link). Run "
+            "'srm identities resolve' first, or check the record ids."
+        )
+    link = found[0]
+    steps = json.loads(link["evidence"]) if link.get("evidence") else []
+    header = f"{a} ~ {b}: status {link['status']}, model {link.get('model_version')}"
+    return header + "\n" + waterfall_text(steps, link.get("probability"))
+
+
+def review_queue(
+    driver: Driver, low: float = 0.5, high: float = 0.9, limit: int = 50,
+    database: str | None = None,
+) -> list[dict[str, Any]]:  # fmt: skip
+    """Candidate pairs with a probability in [low, high], most likely first."""
+    return read(driver, q.REVIEW_QUEUE, database=database, low=low, high=high, limit=limit)
+
+
+def accept(driver: Driver, a: str, b: str, reviewer: str, database: str | None = None) -> int:
+    """Mark ``a`` and ``b`` as one person: every later run keeps them together."""
+    return store.set_decisions(driver, [(a, b)], "accepted", reviewer, database)
+
+
+def reject(driver: Driver, a: str, b: str, reviewer: str, database: str | None = None) -> int:
+    """Mark ``a`` and ``b`` as different people: no later run merges them."""
+    return store.set_decisions(driver, [(a, b)], "rejected", reviewer, database)
+
+
+def unmerge(
+    driver: Driver, person_id: str, record_id: str, reviewer: str, database: str | None = None
+) -> str:
+    """Take ``record_id`` out of ``person_id`` now (into a person of its own) and reject
+    its pairs with the other members, so later runs keep it out. Returns the new id."""
+    members = [
+        row["record_id"]
+        for row in read(driver, q.PERSON_MEMBERS, database=database, person_id=person_id)
+    ]
+    if record_id not in members:
+        raise NotFoundError(f"Record {record_id} is not part of person {person_id}.")
+    others = [m for m in members if m != record_id]
+    store.set_decisions(driver, [(record_id, m) for m in others], "rejected", reviewer, database)
+    kind, key = store.record_key(record_id)
+    new_id = assign_person_ids([record_id], np.zeros(1, dtype=np.int64), {})[0]
+    row = {"kind": kind, "key": key, "person_id": new_id, "name": "", "model_version": ""}
+    store.write_part_of(driver, [row], batch_size=1, database=database)
+    return new_id
+
+
+def export_clusters(driver: Driver, out: Path, database: str | None = None) -> int:
+    """Write ``record_id,person_id`` for every Customer and Profile; returns rows written."""
+    rows = read(driver, q.EXPORT_RECORDS, database=database)
+    with out.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(["record_id", "person_id"])
+        for row in rows:
+            writer.writerow([row["record_id"], row["person_id"] or ""])
+    return len(rows)

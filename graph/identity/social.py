@@ -1,0 +1,381 @@
+"""Identity resolution on CRM customers and social profiles, graph evidence included.
+
+The stages of :mod:`srm.graph.identity` wired for the social graph (pure: no database):
+
+1. records normalised by :func:`srm.graph.identity.records.social_records`;
+2. blocking rules unioned (:func:`social_rules`);
+3. comparisons (:func:`social_comparisons`): names with nicknames, handles, the CRM row's
+   claimed handle, e-mail, phone, city, employer, web domains, a bio naming the other, the
+   platform — and graph evidence: overlap of follow/mention neighbourhoods weighted like
+   Adamic & Adar (2003), mutual mentions, same community;
+4. Fellegi–Sunter model fitted by EM;
+5. clusters with the anti-chaining guard (customers with different e-mails, two profiles on
+   one platform) and reviewed decisions.
+
+Neighbourhoods of two accounts on different platforms share no profile, so they are
+compared through *persons* (collective resolution, Bhattacharya & Getoor 2007): a first
+pass without graph evidence clusters the records, each neighbour is replaced by its
+first-pass cluster, and the second pass scores the pairs with the graph comparisons in the
+same Fellegi–Sunter sum.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import time
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from srm.graph.identity.blocking import BlockingResult, BlockingRule, block, on_columns, on_tokens
+from srm.graph.identity.cluster import ConflictRule, cluster_pairs
+from srm.graph.identity.comparisons import (
+    Comparison,
+    comparison_levels,
+    exact_comparison,
+    given_name_comparison,
+    string_comparison,
+    surname_set_comparison,
+    token_overlap_comparison,
+)
+from srm.graph.identity.model import Model, estimate_u, fit_sessions
+from srm.graph.identity.predict import ScoredPairs, score_pairs
+
+__all__ = [
+    "GRAPH_COMPARISONS",
+    "Resolution",
+    "resolve_records",
+    "social_comparisons",
+    "social_conflicts",
+    "social_rules",
+]
+
+GRAPH_COMPARISONS = ("follow neighbourhood", "mentions", "community")
+_NON_ALNUM = re.compile(r"[^a-z0-9]")
+
+
+def _prepare(frame: pd.DataFrame) -> pd.DataFrame:
+    out = frame.copy()
+    is_customer = out["source"] == "customer"
+    out.loc[is_customer, "handle"] = out.loc[is_customer, "claimed"]
+    out["handle_key"] = out["handle"].map(lambda h: _NON_ALNUM.sub("", h))
+    out["bio_refs"] = (out["bio_handles"] + " " + out["bio_emails"]).str.strip()
+    out["self_refs"] = (out["handle"] + " " + out["email"]).str.strip()
+    out["customer_email"] = out["email"].where(is_customer, "")
+    out["profile_platform"] = out["platform"].where(~is_customer, "")
+    out["x_handle"] = out["handle"].where(out["platform"] == "x", "")
+    if "community" not in out.columns:
+        out["community"] = ""
+    return out
+
+
+def social_rules() -> list[BlockingRule]:
+    """Unioned blocking rules for customers and profiles."""
+    return [
+        on_columns("surname1", "initial"),
+        on_columns("surname1", "city"),
+        on_columns("given", "city", max_block=1000),
+        on_columns("email"),
+        on_columns("phone"),
+        on_columns("handle_key"),
+        on_tokens("handle_numbers", max_block=50),
+        on_tokens("claimed", "x_handle"),
+        on_tokens("bio_refs", "self_refs"),
+    ]
+
+
+def _handle_comparison() -> Comparison:
+    def compute(frame: pd.DataFrame, left: np.ndarray, right: np.ndarray, _: Any) -> np.ndarray:
+        keys = frame["handle_key"].to_numpy(dtype=object)
+        numbers = frame["handle_numbers"].to_numpy(dtype=object)
+        a, b = keys[left], keys[right]
+        na, nb = numbers[left], numbers[right]
+        shared = np.array(
+            [
+                bool(x) and bool(set(x.split()) & set(y.split()))
+                for x, y in zip(na, nb, strict=True)
+            ],
+            dtype=bool,
+        )
+        level = np.full(len(a), 3, dtype=np.int8)
+        level[shared] = 2
+        level[a == b] = 1
+        level[(a == "") | (b == "")] = 0
+        return level
+
+    return Comparison(
+        "handle",
+        ("same handle", "same number in handle", "different"),
+        ("same handle", "handles carry the same number", "different handles"),
+        compute,
+        "handle_key",
+    )
+
+
+def _claim_comparison() -> Comparison:
+    def compute(frame: pd.DataFrame, left: np.ndarray, right: np.ndarray, _: Any) -> np.ndarray:
+        claimed = frame["claimed"].to_numpy(dtype=object)
+        x_handle = frame["x_handle"].to_numpy(dtype=object)
+        ca, cb, xa, xb = claimed[left], claimed[right], x_handle[left], x_handle[right]
+        hit = ((ca != "") & (ca == xb)) | ((cb != "") & (cb == xa))
+        other = ((ca != "") & (xb != "")) | ((cb != "") & (xa != ""))
+        level = np.zeros(len(ca), dtype=np.int8)
+        level[other] = 2
+        level[hit] = 1
+        return level
+
+    return Comparison(
+        "claimed handle",
+        ("claims this profile", "claims another profile"),
+        ("the CRM record lists this profile's handle", "the CRM record lists another handle"),
+        compute,
+    )
+
+
+def _platform_comparison() -> Comparison:
+    def compute(frame: pd.DataFrame, left: np.ndarray, right: np.ndarray, _: Any) -> np.ndarray:
+        platform = frame["profile_platform"].to_numpy(dtype=object)
+        a, b = platform[left], platform[right]
+        level = np.where(a == b, 1, 2).astype(np.int8)
+        level[(a == "") | (b == "")] = 0
+        return level
+
+    return Comparison(
+        "platform",
+        ("same platform", "different platforms"),
+        ("both accounts on one platform", "accounts on different platforms"),
+        compute,
+    )
+
+
+def _neighbourhood_comparison() -> Comparison:
+    def compute(
+        frame: pd.DataFrame, left: np.ndarray, right: np.ndarray, context: Mapping[str, Any]
+    ) -> np.ndarray:
+        sets: list[frozenset[int]] = context.get("neighbours", [])
+        weight: Mapping[int, float] = context.get("neighbour_weight", {})
+        level = np.zeros(len(left), dtype=np.int8)
+        if not sets:
+            return level
+        for k, (a, b) in enumerate(zip(left, right, strict=True)):
+            x, y = sets[a], sets[b]
+            if not x or not y:
+                continue
+            shared = sum(weight[z] for z in x & y)
+            union = sum(weight[z] for z in x | y)
+            score = shared / union
+            level[k] = 1 if score >= 0.2 else 2 if score >= 0.05 else 3
+        return level
+
+    return Comparison(
+        "follow neighbourhood",
+        ("strong overlap", "some overlap", "no overlap"),
+        ("follow and mention the same people (strong overlap)",
+         "follow and mention some of the same people", "no shared contacts"),
+        compute,
+    )  # fmt: skip
+
+
+def _mention_comparison() -> Comparison:
+    def compute(
+        frame: pd.DataFrame, left: np.ndarray, right: np.ndarray, context: Mapping[str, Any]
+    ) -> np.ndarray:
+        mentions: set[tuple[int, int]] = context.get("mentions", set())
+        is_profile = (frame["source"] == "profile").to_numpy()
+        level = np.zeros(len(left), dtype=np.int8)
+        for k, (a, b) in enumerate(zip(left, right, strict=True)):
+            if is_profile[a] and is_profile[b]:
+                forward, backward = (a, b) in mentions, (b, a) in mentions
+                level[k] = 1 if forward and backward else 2 if forward or backward else 3
+        return level
+
+    return Comparison(
+        "mentions",
+        ("mention each other", "one mentions the other", "no mentions"),
+        ("the accounts mention each other", "one account mentions the other",
+         "neither mentions the other"),
+        compute,
+    )  # fmt: skip
+
+
+def social_comparisons(*, with_graph: bool = True) -> list[Comparison]:
+    """The comparisons for customers and profiles (graph evidence optional)."""
+    made = [
+        given_name_comparison("first name", "given", "raw_given", "initial"),
+        surname_set_comparison("surname", "surnames", "surname1"),
+        _handle_comparison(),
+        _claim_comparison(),
+        exact_comparison("e-mail", "email"),
+        exact_comparison("e-mail name", "email_local"),
+        exact_comparison("phone", "phone", term_frequency=False),
+        exact_comparison("city", "city"),
+        string_comparison("employer", "company", (0.9,)),
+        token_overlap_comparison("web domain", "domains"),
+        token_overlap_comparison(
+            "bio names the other", "bio_refs", "self_refs", phrase="a bio names the other record"
+        ),
+        _platform_comparison(),
+    ]
+    if with_graph:
+        made += [
+            _neighbourhood_comparison(),
+            _mention_comparison(),
+            exact_comparison("community", "community", term_frequency=False),
+        ]
+    return made
+
+
+def social_conflicts(frame: pd.DataFrame) -> list[ConflictRule]:
+    """Anti-chaining: two customers with different e-mails, or two profiles on one
+    platform, share a person only when they match each other directly."""
+    return [
+        ConflictRule("customers with different e-mails", list(frame["customer_email"]), "differ"),
+        ConflictRule("profiles on one platform", list(frame["profile_platform"]), "equal"),
+    ]
+
+
+def _graph_context(
+    n: int, follows: np.ndarray, mentions: np.ndarray, labels: np.ndarray
+) -> dict[str, Any]:
+    neighbours: list[set[int]] = [set() for _ in range(n)]
+    for edges in (follows, mentions):
+        for a, b in edges:
+            neighbours[a].add(int(labels[b]))
+            neighbours[b].add(int(labels[a]))
+    degree: dict[int, int] = {}
+    for found in neighbours:
+        for z in found:
+            degree[z] = degree.get(z, 0) + 1
+    return {
+        "neighbours": [frozenset(found) for found in neighbours],
+        "neighbour_weight": {z: 1.0 / math.log(2.0 + d) for z, d in degree.items()},
+        "mentions": {(int(a), int(b)) for a, b in mentions},
+    }
+
+
+@dataclass
+class Resolution:
+    """Everything a resolution produced, each stage inspectable."""
+
+    frame: pd.DataFrame
+    blocked: BlockingResult
+    comparisons: list[Comparison]
+    model: Model
+    scored: ScoredPairs
+    labels: np.ndarray
+    context: dict[str, Any]
+    threshold: float
+    seconds: dict[str, float] = field(default_factory=dict)
+
+
+# Training sessions: the pairs of some blocking rules, and the comparisons their keys
+# decide (ignored in that session's EM).
+_SESSIONS = (
+    ((0,), frozenset({"first name", "surname"})),
+    ((3, 4, 5, 6, 7), frozenset({"handle", "e-mail", "phone", "claimed handle"})),
+)
+
+
+def _sessions(
+    frame: pd.DataFrame, blocked: BlockingResult
+) -> list[tuple[np.ndarray, frozenset[str]]]:
+    n = max(len(frame), 1)
+    codes = blocked.left * n + blocked.right
+    rules = social_rules()
+    out = []
+    for rule_numbers, ignored in _SESSIONS:
+        sub = block(frame, [rules[k] for k in rule_numbers])
+        out.append((np.isin(codes, sub.left * n + sub.right), ignored))
+    return out
+
+
+def _pairs_index(frame: pd.DataFrame, pairs: Iterable[tuple[str, str]]) -> list[tuple[int, int]]:
+    position = {r: i for i, r in enumerate(frame["record_id"])}
+    return [(position[a], position[b]) for a, b in pairs if a in position and b in position]
+
+
+def resolve_records(
+    records: pd.DataFrame,
+    *,
+    follows: Iterable[tuple[str, str]] = (),
+    mentions: Iterable[tuple[str, str]] = (),
+    model: Model | None = None,
+    threshold: float = 0.9,
+    with_graph: bool = True,
+    accepted: Iterable[tuple[str, str]] = (),
+    rejected: Iterable[tuple[str, str]] = (),
+) -> Resolution:
+    """Resolve normalised ``records`` into persons (see module doc).
+
+    ``follows``/``mentions`` are record-id pairs; ``accepted``/``rejected`` are reviewed
+    record-id pairs (must-link / cannot-link, and labelled pairs for the EM); ``model``
+    skips fitting (its comparisons must match)."""
+    clock = time.perf_counter()
+    seconds: dict[str, float] = {}
+    frame = _prepare(records.reset_index(drop=True))
+    must, cannot = _pairs_index(frame, accepted), _pairs_index(frame, rejected)
+    blocked = block(frame, social_rules())
+    seconds["blocking"] = time.perf_counter() - clock
+    conflicts = social_conflicts(frame)
+    all_pairs = len(frame) * (len(frame) - 1) // 2
+    context: dict[str, Any] = {}
+    if with_graph:
+        base = social_comparisons(with_graph=False)
+        base_gamma = _levels(base, frame, blocked)
+        first = fit_sessions(
+            base, base_gamma, estimate_u(base, frame), _sessions(frame, blocked),
+            total_pairs=all_pairs,
+        )  # fmt: skip
+        first_scored = score_pairs(first, base, frame, blocked.left, blocked.right)
+        first_labels = cluster_pairs(
+            len(frame), blocked.left, blocked.right, first_scored.probability, threshold,
+            conflicts=conflicts, accepted=must, rejected=cannot,
+        )  # fmt: skip
+        context = _graph_context(
+            len(frame),
+            np.array(_pairs_index(frame, follows), dtype=np.int64).reshape(-1, 2),
+            np.array(_pairs_index(frame, mentions), dtype=np.int64).reshape(-1, 2),
+            first_labels,
+        )
+        seconds["first_pass"] = time.perf_counter() - clock - seconds["blocking"]
+    comparisons = social_comparisons(with_graph=with_graph)
+    gamma = _levels(comparisons, frame, blocked, context)
+    if model is None:
+        labelled = must + cannot
+        labelled_gamma = _levels(comparisons, frame, None, context, labelled) if labelled else None
+        model = fit_sessions(
+            comparisons,
+            gamma,
+            estimate_u(comparisons, frame, context=context),
+            _sessions(frame, blocked),
+            labelled_gamma=labelled_gamma,
+            labels=np.array([1.0] * len(must) + [0.0] * len(cannot)) if labelled else None,
+            total_pairs=all_pairs,
+        )
+    scored = score_pairs(model, comparisons, frame, blocked.left, blocked.right, gamma=gamma)
+    labels = cluster_pairs(
+        len(frame), blocked.left, blocked.right, scored.probability, threshold,
+        conflicts=conflicts, accepted=must, rejected=cannot,
+    )  # fmt: skip
+    seconds["total"] = time.perf_counter() - clock
+    return Resolution(frame, blocked, comparisons, model, scored, labels, context, threshold,
+                      seconds)  # fmt: skip
+
+
+def _levels(
+    comparisons: list[Comparison],
+    frame: pd.DataFrame,
+    blocked: BlockingResult | None,
+    context: dict[str, Any] | None = None,
+    pairs: list[tuple[int, int]] | None = None,
+) -> np.ndarray:
+    if pairs is not None:
+        left = np.array([a for a, _ in pairs], dtype=np.int64)
+        right = np.array([b for _, b in pairs], dtype=np.int64)
+    else:
+        assert blocked is not None
+        left, right = blocked.left, blocked.right
+    return comparison_levels(comparisons, frame, left, right, context)

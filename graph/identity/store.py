@@ -1,0 +1,111 @@
+"""Identity resolution ↔ Neo4j: read records and decisions, write SAME_AS and PART_OF.
+
+Thin: statements live in :mod:`srm.cypher.identity`; this module turns record ids
+(``customer:<id>``, ``profile:<platform>:<id>``) into the kind/key rows they take.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from neo4j import Driver
+from srm.cypher import identity as q
+
+from srm.errors import NotFoundError, ValidationError
+from srm.store import read, write, write_batches
+
+__all__ = [
+    "load_decisions",
+    "load_graph_inputs",
+    "load_persons",
+    "pair_row",
+    "record_key",
+    "set_decisions",
+    "write_part_of",
+    "write_same_as",
+]
+
+
+def record_key(record_id: str) -> tuple[str, str]:
+    """``customer:C1`` → (customer, C1); ``profile:x:42`` → (profile, x:42)."""
+    kind, _, key = record_id.partition(":")
+    if kind not in ("customer", "profile") or not key:
+        raise ValidationError(
+            f"record id {record_id!r} is not 'customer:<customer_id>' or "
+            "'profile:<platform>:<profile_id>'."
+        )
+    return kind, key
+
+
+def pair_row(a: str, b: str, **extra: Any) -> dict[str, Any]:
+    a_kind, a_key = record_key(a)
+    b_kind, b_key = record_key(b)
+    return {"a_kind": a_kind, "a_key": a_key, "b_kind": b_kind, "b_key": b_key, **extra}
+
+
+def load_graph_inputs(driver: Driver, database: str | None = None) -> dict[str, Any]:
+    """Customers, profiles (property dicts), follow and mention record-id pairs."""
+
+    def pairs(statement: str) -> list[tuple[str, str]]:
+        rows = read(driver, statement, database=database)
+        return [(f"profile:{row['a']}", f"profile:{row['b']}") for row in rows]
+
+    return {
+        "customers": read(driver, q.LOAD_CUSTOMERS, database=database),
+        "profiles": read(driver, q.LOAD_PROFILES, database=database),
+        "follows": pairs(q.LOAD_FOLLOWS),
+        "mentions": pairs(q.LOAD_MENTIONS),
+    }
+
+
+def load_decisions(driver: Driver, database: str | None = None) -> dict[str, list[tuple[str, str]]]:
+    """Reviewed pairs: ``{"accepted": [...], "rejected": [...]}``."""
+    found: dict[str, list[tuple[str, str]]] = {"accepted": [], "rejected": []}
+    for row in read(driver, q.LOAD_DECISIONS, database=database):
+        found[row["status"]].append((row["a"], row["b"]))
+    return found
+
+
+def load_persons(driver: Driver, database: str | None = None) -> dict[str, str]:
+    """record id → person id of the last run."""
+    rows = read(driver, q.LOAD_PERSONS, database=database)
+    return {row["record_id"]: row["person_id"] for row in rows}
+
+
+def write_same_as(
+    driver: Driver, rows: Iterable[dict[str, Any]], *, batch_size: int, database: str | None = None
+) -> int:
+    """Replace the candidate SAME_AS links (reviewed ones keep their status)."""
+    write(driver, q.DELETE_CANDIDATES, database=database)
+    return write_batches(driver, q.WRITE_SAME_AS, rows, batch_size=batch_size, database=database)
+
+
+def write_part_of(
+    driver: Driver, rows: Iterable[dict[str, Any]], *, batch_size: int, database: str | None = None
+) -> int:
+    """PART_OF from each record to its Person; persons left empty are deleted."""
+    written = write_batches(driver, q.WRITE_PART_OF, rows, batch_size=batch_size, database=database)
+    write(driver, q.DELETE_EMPTY_PERSONS, database=database)
+    return written
+
+
+def set_decisions(
+    driver: Driver,
+    pairs: Iterable[tuple[str, str]],
+    status: str,
+    reviewer: str,
+    database: str | None = None,
+) -> int:
+    """Mark pairs ``accepted`` or ``rejected`` by ``reviewer`` (now)."""
+    rows = [pair_row(a, b, status=status, reviewed_by=reviewer) for a, b in pairs]
+    if not rows:
+        return 0
+    result = write(driver, q.SET_DECISION, database=database, rows=rows)
+    updated = sum(int(row["updated"]) for row in result)
+    if updated < len(rows):
+        raise NotFoundError(
+            "A record of the pair does not exist; check both record ids "
+            "(customer:<customer_id> or profile:<platform>:<profile_id>)."
+        )
+    return updated
