@@ -4,8 +4,11 @@ from it (every text field, hostile column names, a 1 MB string, invalid UTF-8)."
 from __future__ import annotations
 
 import csv
+import io
 import json
 import re
+import shutil
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +37,7 @@ ALLOWED_TYPES = {
     "QUOTES",
     "REPOSTS",
 }
+STRUCTURAL_KEYS = frozenset({"$type", "type", "@context"})
 PROPERTY_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 CUSTOMER_TEXT = ("first_name", "last_name", "email", "phone", "city", "company")
 PROFILE_TEXT = ("display_name", "bio", "location", "url")
@@ -109,3 +113,67 @@ def graph_shape(driver: Driver) -> dict[str, Any]:
         "properties": {name for row in nodes + relationships for name in row["properties"]},
         "nodes": nodes,
     }
+
+
+def _rotation(offset: int) -> Iterator[str]:
+    values = [*PAYLOADS, HUGE]
+    index = offset
+    while True:
+        yield values[index % len(values)]
+        index += 1
+
+
+def _mutate_json(value: Any, payloads: Iterator[str]) -> Any:
+    if isinstance(value, dict):
+        # Type tags say what a record is (Bluesky's $type, ActivityPub's type): kept, so the
+        # reader still recognises the file and the payloads reach its fields.
+        return {
+            key: item if key in STRUCTURAL_KEYS else _mutate_json(item, payloads)
+            for key, item in value.items()
+        }
+    if isinstance(value, list):
+        return [_mutate_json(item, payloads) for item in value]
+    if isinstance(value, str):
+        return next(payloads)
+    return value
+
+
+def _mutate_csv(text: str, payloads: Iterator[str]) -> str:
+    rows = list(csv.reader(io.StringIO(text)))
+    width = max((len(row) for row in rows), default=0)
+    header = next((i for i, row in enumerate(rows) if len(row) == width), 0)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    for i, row in enumerate(rows):
+        writer.writerow(row if i <= header else [next(payloads) for _ in row])
+    return out.getvalue()
+
+
+def hostile_copy(source: Path, target: Path, offset: int) -> Path:
+    """A copy of a reader's fixture with every string value / data cell replaced by payloads.
+
+    JSON (and X archive ``.js``, ``window.YTD… = [...]``) keeps its structure, keys and
+    type tags;
+    CSV keeps its header. Files that are not UTF-8 are copied unchanged.
+    """
+    payloads = _rotation(offset)
+    files = [source] if source.is_file() else sorted(p for p in source.rglob("*") if p.is_file())
+    for path in files:
+        relative = path.name if source.is_file() else path.relative_to(source)
+        destination = target / relative
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            text = path.read_text(encoding="utf-8")
+        except UnicodeDecodeError:
+            shutil.copy(path, destination)
+            continue
+        if path.suffix == ".csv":
+            text = _mutate_csv(text, payloads)
+        elif path.suffix in {".json", ".js"}:
+            prefix, separator, document = (
+                text.partition("=") if path.suffix == ".js" else ("", "", text)
+            )
+            mutated = json.dumps(_mutate_json(json.loads(document), payloads))
+            text = f"{prefix}{separator} {mutated}" if separator else mutated
+        destination.write_text(text, encoding="utf-8")
+    return target / source.name if source.is_file() else target
