@@ -1,0 +1,152 @@
+"""`srm identities …`: resolve, explain, review, accept/reject, unmerge, link-file, export,
+evaluate (a thin shell over :mod:`srm.graph.identity`)."""
+
+from __future__ import annotations
+
+import getpass
+import json
+from pathlib import Path
+from typing import Annotated
+
+import pandas as pd
+import typer
+
+from srm.commands.common import console, fail, open_store, settings
+from srm.errors import SRMError
+from srm.graph.identity import pipeline
+from srm.graph.identity.evaluate import evaluate_clusters, read_clusters
+from srm.graph.identity.linkfile import link_frames, read_settings
+
+app = typer.Typer(help="Identity resolution: which records are one person.", no_args_is_help=True)
+
+Reviewer = Annotated[str, typer.Option("--by", help="Who decides (default: your user name).")]
+
+
+@app.command()
+def resolve(
+    model: Annotated[Path | None, typer.Option(help="Score with this model JSON.")] = None,
+    save_model: Annotated[Path | None, typer.Option(help="Save the fitted model here.")] = None,
+    threshold: Annotated[float, typer.Option(help="Merge pairs at this probability.")] = 0.5,
+    no_graph: Annotated[bool, typer.Option(help="Leave out graph evidence.")] = False,
+) -> None:
+    """Run the whole pipeline on the graph and write SAME_AS and PART_OF back."""
+    try:
+        with open_store() as driver, console.status("Resolving identities…"):
+            summary = pipeline.resolve_graph(
+                driver, model_path=model, save_model_path=save_model, threshold=threshold,
+                with_graph=not no_graph, batch_size=settings().batch_size,
+            )  # fmt: skip
+    except SRMError as error:
+        raise fail(error) from error
+    console.print(summary.line())
+
+
+@app.command()
+def explain(a: str, b: str) -> None:
+    """Why two records are (not) the same person: the waterfall in words."""
+    try:
+        with open_store() as driver:
+            console.print(pipeline.explain_pair(driver, a, b), highlight=False)
+    except SRMError as error:
+        raise fail(error) from error
+
+
+@app.command()
+def review(
+    band: Annotated[str, typer.Option(help="Probability band low-high.")] = "0.5-0.9",
+    limit: Annotated[int, typer.Option(help="At most this many pairs.")] = 50,
+) -> None:
+    """List candidate pairs in a probability band, to accept or reject."""
+    low, _, high = band.partition("-")
+    try:
+        with open_store() as driver:
+            rows = pipeline.review_queue(driver, float(low), float(high or 1.0), limit)
+    except (SRMError, ValueError) as error:
+        raise fail(f"{error}") from error
+    for row in rows:
+        console.print(f"{row['probability']:.3f}  {row['a']}  {row['b']}", highlight=False)
+    console.print(f"{len(rows)} pairs in {band}.")
+
+
+@app.command()
+def accept(a: str, b: str, by: Reviewer = "") -> None:
+    """Mark two records as one person (kept by every later run)."""
+    try:
+        with open_store() as driver:
+            pipeline.accept(driver, a, b, by or getpass.getuser())
+    except SRMError as error:
+        raise fail(error) from error
+    console.print("Accepted; 'srm identities resolve' applies it.")
+
+
+@app.command()
+def reject(a: str, b: str, by: Reviewer = "") -> None:
+    """Mark two records as different people (never merged again)."""
+    try:
+        with open_store() as driver:
+            pipeline.reject(driver, a, b, by or getpass.getuser())
+    except SRMError as error:
+        raise fail(error) from error
+    console.print("Rejected; 'srm identities resolve' applies it.")
+
+
+@app.command()
+def unmerge(person: str, record: str, by: Reviewer = "") -> None:
+    """Take a record out of a person (now and in later runs)."""
+    try:
+        with open_store() as driver:
+            new_id = pipeline.unmerge(driver, person, record, by or getpass.getuser())
+    except SRMError as error:
+        raise fail(error) from error
+    console.print(f"{record} is now person {new_id}.")
+
+
+@app.command(name="link-file")
+def link_file(
+    files: Annotated[list[Path], typer.Argument(help="One CSV to deduplicate or two to link.")],
+    settings_file: Annotated[Path, typer.Option("--settings", help="Settings JSON.")],
+    out: Annotated[Path, typer.Option(help="Write record_id,cluster_id here.")],
+) -> None:
+    """Deduplicate one CSV or link two, with a declarative settings file."""
+    try:
+        parsed = read_settings(settings_file)
+        frames = [pd.read_csv(f, dtype=str, keep_default_na=False) for f in files]
+        result = link_frames(frames, parsed)
+    except (SRMError, OSError) as error:
+        raise fail(f"{error}") from error
+    columns = ["record_id", "cluster_id"] + (["dataset"] if len(files) > 1 else [])
+    result.records[columns].to_csv(out, index=False)
+    clusters = result.records["cluster_id"].nunique()
+    console.print(
+        f"{len(result.records):,} records, {len(result.scored):,} pairs compared, "
+        f"{clusters:,} clusters → {out} ({result.seconds:.1f} s)"
+    )
+
+
+@app.command()
+def export(out: Annotated[Path, typer.Option(help="CSV file to write.")]) -> None:
+    """Every customer and profile with its person id (record_id,person_id)."""
+    try:
+        with open_store() as driver:
+            rows = pipeline.export_clusters(driver, out)
+    except SRMError as error:
+        raise fail(error) from error
+    console.print(f"{rows:,} records → {out}")
+
+
+@app.command()
+def evaluate(
+    truth: Annotated[Path, typer.Option(help="record_id,person_id ground truth.")],
+    pred: Annotated[Path | None, typer.Option(help="Clusters CSV (default: the graph).")] = None,
+) -> None:
+    """Pairwise and B-cubed scores against a ground truth, split by record kinds."""
+    try:
+        if pred is None:
+            with open_store() as driver:
+                pred = truth.with_name("predicted-clusters.csv")
+                pipeline.export_clusters(driver, pred)
+        predicted = read_clusters(pred)
+        scores = evaluate_clusters(predicted, read_clusters(truth))
+    except SRMError as error:
+        raise fail(error) from error
+    typer.echo(json.dumps(scores, indent=2))
