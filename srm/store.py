@@ -56,6 +56,9 @@ def open_driver(settings: Settings) -> Driver:
         connection_acquisition_timeout=settings.neo4j_acquisition_timeout_s,
         max_connection_pool_size=settings.neo4j_max_pool_size,
         max_transaction_retry_time=settings.neo4j_max_retry_time_s,
+        # Optional properties (scores before the first analysis, say) are normal here; the
+        # server's "unknown property key" notices would only flood the logs.
+        notifications_min_severity="OFF",
     )
 
 
