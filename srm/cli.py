@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from srm.commands import analyze, db, demo, neo4j_server
+from srm.commands import identities as identity_commands
 from srm.commands import ingest as ingest_commands
 from srm.commands import maps as map_commands
 from srm.commands import privacy as privacy_commands
@@ -20,6 +21,7 @@ app = typer.Typer(
 app.add_typer(neo4j_server.app, name="neo4j")
 app.add_typer(db.app, name="db")
 app.add_typer(analyze.app, name="analyze")
+app.add_typer(identity_commands.app, name="identities")
 app.command(name="demo")(demo.demo)
 app.command(name="ingest")(ingest_commands.ingest)
 app.command(name="generate")(ingest_commands.generate)
