@@ -1,17 +1,79 @@
-"""GraphQL mutations (role-gated): start analyses. They call graph/'s entry points; nothing
-here computes."""
+"""GraphQL mutations (role-gated): review merges and start analyses. They call graph/'s
+entry points (``srm.graph.identity.pipeline``, ``srm.graph.analysis``); nothing here
+computes."""
 
 from __future__ import annotations
 
-import strawberry
-from srm.api.context import Info
-from srm.api.types.job import AnalysisJob, AnalysisKind
+from functools import partial
+from typing import Any
 
-__all__ = ["Mutation"]
+import strawberry
+from anyio import to_thread
+from srm.api.context import Info
+from srm.api.limits import ClientError
+from srm.api.types.job import AnalysisJob, AnalysisKind
+from srm.api.types.person import Person
+
+__all__ = ["MergeDecision", "Mutation"]
+
+
+@strawberry.type(description="The outcome of a merge review.")
+class MergeDecision:
+    candidate_id: strawberry.ID
+    status: str = strawberry.field(description="accepted or rejected.")
+    changed: int = strawberry.field(description="SAME_AS links updated.")
+
+
+def _pair(candidate_id: str) -> tuple[str, str]:
+    left, separator, right = candidate_id.partition("|")
+    if not separator or not left or not right:
+        raise ClientError(
+            "'id' must be a merge candidate id 'left_record|right_record' as returned by "
+            "mergeCandidates (e.g. 'customer:C1|profile:x:42')."
+        )
+    return left, right
+
+
+async def _identity(info: Info, name: str, *args: Any) -> Any:
+    """Run ``srm.graph.identity.pipeline.<name>`` off the event loop, as the caller."""
+    from srm.graph.identity import pipeline
+
+    principal = info.context.principal
+    principal.require("analyst", "admin", action="review merges")
+    function = getattr(pipeline, name)
+    return await to_thread.run_sync(
+        partial(
+            function,
+            info.context.driver,
+            *args,
+            reviewer=f"api-key:{principal.key_id}",
+            database=info.context.database,
+        )
+    )
 
 
 @strawberry.type
 class Mutation:
+    @strawberry.mutation(description="Accept a merge candidate: both records are one person.")
+    async def accept_merge(self, info: Info, id: strawberry.ID) -> MergeDecision:
+        changed = await _identity(info, "accept", *_pair(str(id)))
+        return MergeDecision(candidate_id=id, status="accepted", changed=changed)
+
+    @strawberry.mutation(description="Reject a merge candidate: the records stay apart.")
+    async def reject_merge(self, info: Info, id: strawberry.ID) -> MergeDecision:
+        changed = await _identity(info, "reject", *_pair(str(id)))
+        return MergeDecision(candidate_id=id, status="rejected", changed=changed)
+
+    @strawberry.mutation(
+        description="Take a record ('customer:<id>' or 'profile:<key>') out of a person; "
+        "returns the record's new person. Later runs keep it apart."
+    )
+    async def unmerge(
+        self, info: Info, person_id: strawberry.ID, record_id: strawberry.ID
+    ) -> Person | None:
+        new_id = await _identity(info, "unmerge", str(person_id), str(record_id))
+        return Person.of(await info.context.person.load(new_id))
+
     @strawberry.mutation(
         description="Start an analysis in the background (analyst, admin); returns a job to "
         "poll with analysisJob(id) — its runId names the AlgorithmRun once finished."
