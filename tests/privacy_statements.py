@@ -64,3 +64,7 @@ WITH a, b, type(r) AS type, count(*) AS copies
 WHERE copies > 1
 RETURN count(*) AS count
 """
+PERSONS_WITHOUT_RECORDS = (
+    "MATCH (p:Person) WHERE NOT EXISTS { MATCH ()-[:PART_OF]->(p) } RETURN count(p) AS count"
+)
+PERSON_OF = "MATCH ({profile_key: $key})-[:PART_OF]->(p:Person) RETURN p.person_id AS person_id"

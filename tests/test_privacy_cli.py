@@ -12,8 +12,8 @@ from typer.testing import CliRunner
 from srm import db
 from srm.cli import app
 from srm.settings import get_settings
-from srm.store import write
-from tests.privacy_statements import CREATE_PRIVACY_GRAPH
+from srm.store import read, write
+from tests.privacy_statements import CREATE_PRIVACY_GRAPH, PERSON_OF, PERSONS_WITHOUT_RECORDS
 from tests.test_privacy_erasure import residue
 
 EMAIL = "cli.person@example.org"
@@ -58,3 +58,14 @@ def test_erase_backup_restore_round_trip(cli_env: Driver, tmp_path: Path) -> Non
     restored = runner.invoke(app, ["restore", "--from", str(tmp_path / "b")])
     assert restored.exit_code == 0, restored.output
     assert db.graph_fingerprint(cli_env) == before
+
+
+def test_erase_with_recluster_reruns_identity_resolution(cli_env: Driver) -> None:
+    result = CliRunner().invoke(app, ["erase", "--customer", "C-1", "--yes", "--recluster"])
+
+    assert result.exit_code == 0, result.output
+    assert "Resolved" in result.output
+    assert read(cli_env, PERSONS_WITHOUT_RECORDS)[0]["count"] == 0
+    # Stable person ids: the profile that stays keeps the person it was part of.
+    assert read(cli_env, PERSON_OF, key="x:100") == [{"person_id": "P-1"}]
+    assert residue(cli_env, [EMAIL, "C-1"]) == []

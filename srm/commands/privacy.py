@@ -26,6 +26,12 @@ def erase(
         str | None, typer.Option(help="Erase this person and every record PART_OF it.")
     ] = None,
     by: Annotated[str, typer.Option(help="Who asks (kept in the audit; no data).")] = "cli",
+    recluster: Annotated[
+        bool,
+        typer.Option(
+            "--recluster", help="Re-run identity resolution afterwards (whole graph; slow)."
+        ),
+    ] = False,
     yes: Annotated[bool, typer.Option("--yes", help="Confirm: this cannot be undone.")] = False,
 ) -> None:
     """Erase a person's records and everything derived from them (GDPR art. 17).
@@ -50,8 +56,17 @@ def erase(
     except SRMError as error:
         raise fail(error) from error
     console.print(result.summary())
-    if result.persons_kept:
-        console.print(f"[yellow]note:[/] {RECLUSTER_NOTE}.")
+    if result.persons_kept and recluster:
+        # Imported here: identity resolution loads pandas and its models.
+        from srm.graph.identity.pipeline import resolve_graph
+
+        try:
+            with open_store(current) as driver:
+                console.print(resolve_graph(driver).line())
+        except SRMError as error:
+            raise fail(error) from error
+    elif result.persons_kept:
+        console.print(f"[yellow]note:[/] {RECLUSTER_NOTE} (or pass --recluster).")
 
 
 def backup(
