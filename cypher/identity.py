@@ -1,7 +1,9 @@
 """Identity resolution: load records, write SAME_AS and PART_OF, review decisions, export.
 
 Records are addressed by kind and key in ``$rows``: ``kind`` is ``customer`` (key =
-``customer_id``) or ``profile`` (key = ``profile_key``).
+``customer_id``) or ``profile`` (key = ``profile_key``). Statements that touch one pair or
+one record come in a dict keyed by the record kinds (:data:`PAIR_KINDS`), so each starts
+from unique-key lookups with known labels.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ __all__ = [
     "LOAD_MENTIONS",
     "LOAD_PERSONS",
     "LOAD_PROFILES",
+    "PAIR_KINDS",
     "PERSON_MEMBERS",
     "READ_SAME_AS",
     "REVIEW_QUEUE",
@@ -24,15 +27,20 @@ __all__ = [
     "WRITE_SAME_AS",
 ]
 
-_RECORD_A = """
-OPTIONAL MATCH (ca:Customer {customer_id: row.a_key})
-OPTIONAL MATCH (pa:Profile {profile_key: row.a_key})
-WITH row, CASE row.a_kind WHEN 'customer' THEN ca ELSE pa END AS a
-OPTIONAL MATCH (cb:Customer {customer_id: row.b_key})
-OPTIONAL MATCH (pb:Profile {profile_key: row.b_key})
-WITH row, a, CASE row.b_kind WHEN 'customer' THEN cb ELSE pb END AS b
-WHERE a IS NOT NULL AND b IS NOT NULL
-"""
+# Record kinds (an allow-list): label and unique key of each.
+_KINDS = {"customer": ("Customer", "customer_id"), "profile": ("Profile", "profile_key")}
+# A pair's ends in canonical order (smaller record id first, so a customer precedes a
+# profile): every SAME_AS link points from the smaller to the larger record id, and one
+# directed MERGE between two unique-key lookups finds it.
+PAIR_KINDS = (("customer", "customer"), ("customer", "profile"), ("profile", "profile"))
+
+
+def _ends(a_kind: str, b_kind: str) -> str:
+    (a_label, a_key), (b_label, b_key) = _KINDS[a_kind], _KINDS[b_kind]
+    return f"""
+MATCH (a:{a_label} {{{a_key}: row.a_key}})
+MATCH (b:{b_label} {{{b_key}: row.b_key}})"""
+
 
 LOAD_CUSTOMERS = """
 MATCH (c:Customer)
@@ -63,49 +71,52 @@ RETURN {_RECORD_ID.format(n="r")} AS record_id, p.person_id AS person_id
 """
 DELETE_CANDIDATES = "MATCH ()-[s:SAME_AS {status: 'candidate'}]->() DELETE s"
 
-WRITE_SAME_AS = (
-    "UNWIND $rows AS row"
-    + _RECORD_A
+WRITE_SAME_AS = {
+    kinds: "UNWIND $rows AS row"
+    + _ends(*kinds)
     + """
-MERGE (a)-[s:SAME_AS]-(b)
+MERGE (a)-[s:SAME_AS]->(b)
 ON CREATE SET s.status = 'candidate'
 SET s.probability = row.probability, s.evidence = row.evidence,
     s.model_version = row.model_version
 """
-)
-WRITE_PART_OF = """
+    for kinds in PAIR_KINDS
+}
+WRITE_PART_OF = {
+    kind: f"""
 UNWIND $rows AS row
-MERGE (person:Person {person_id: row.person_id})
+MATCH (record:{label} {{{key}: row.key}})
+MERGE (person:Person {{person_id: row.person_id}})
 SET person.name = row.name, person.model_version = row.model_version
-WITH row, person
-OPTIONAL MATCH (c:Customer {customer_id: row.key}) WHERE row.kind = 'customer'
-OPTIONAL MATCH (p:Profile {profile_key: row.key}) WHERE row.kind = 'profile'
-WITH row, person, coalesce(c, p) AS record
-WHERE record IS NOT NULL
-OPTIONAL MATCH (record)-[old:PART_OF]->(other:Person) WHERE other.person_id <> row.person_id
+WITH record, person
+OPTIONAL MATCH (record)-[old:PART_OF]->(other:Person) WHERE other <> person
 DELETE old
 MERGE (record)-[:PART_OF]->(person)
 """
+    for kind, (label, key) in _KINDS.items()
+}
 DELETE_EMPTY_PERSONS = "MATCH (p:Person) WHERE NOT ()-[:PART_OF]->(p) DETACH DELETE p"
 
-SET_DECISION = (
-    "UNWIND $rows AS row"
-    + _RECORD_A
+SET_DECISION = {
+    kinds: "UNWIND $rows AS row"
+    + _ends(*kinds)
     + """
-MERGE (a)-[s:SAME_AS]-(b)
+MERGE (a)-[s:SAME_AS]->(b)
 SET s.status = row.status, s.reviewed_by = row.reviewed_by, s.reviewed_at = datetime()
 RETURN count(s) AS updated
 """
-)
-READ_SAME_AS = (
-    "UNWIND $rows AS row"
-    + _RECORD_A
+    for kinds in PAIR_KINDS
+}
+READ_SAME_AS = {
+    kinds: "UNWIND $rows AS row"
+    + _ends(*kinds)
     + """
-MATCH (a)-[s:SAME_AS]-(b)
+MATCH (a)-[s:SAME_AS]->(b)
 RETURN s.probability AS probability, s.status AS status, s.evidence AS evidence,
        s.model_version AS model_version, s.reviewed_by AS reviewed_by
 """
-)
+    for kinds in PAIR_KINDS
+}
 REVIEW_QUEUE = f"""
 MATCH (a)-[s:SAME_AS {{status: 'candidate'}}]->(b)
 WHERE s.probability >= $low AND s.probability <= $high

@@ -150,9 +150,17 @@ def estimate_u(
     context: dict[str, Any] | None = None,
 ) -> dict[str, list[float]]:
     """u-probabilities: level frequencies over ``samples`` random pairs (across
-    ``groups`` when linking), with one pseudo-count per level so none is zero."""
-    rng = np.random.default_rng(seed)
-    left, right = _random_pairs(len(frame), samples, rng, groups)
+    ``groups`` when linking; every pair when there are fewer), with one pseudo-count per
+    level so none is zero."""
+    n = len(frame)
+    if n * (n - 1) // 2 <= samples:
+        # small data: every pair, exact frequencies and fewer comparisons than a sample
+        left, right = np.triu_indices(n, 1)
+        if groups is not None:
+            keep = groups[left] != groups[right]
+            left, right = left[keep], right[keep]
+    else:
+        left, right = _random_pairs(n, samples, np.random.default_rng(seed), groups)
     gamma = comparison_levels(list(comparisons), frame, left, right, context)
     u: dict[str, list[float]] = {}
     for column, comparison in enumerate(comparisons):

@@ -119,13 +119,12 @@ def resolve_graph(
 
 def explain_pair(driver: Driver, a: str, b: str, database: str | None = None) -> str:
     """The stored waterfall of the SAME_AS link between records ``a`` and ``b``, in words."""
-    found = read(driver, q.READ_SAME_AS, database=database, rows=[store.pair_row(a, b)])
-    if not found:
+    link = store.read_pair(driver, a, b, database)
+    if link is None:
         raise NotFoundError(
             "These two records were not scored as a pair (no SAME_AS link). Run "
             "'srm identities resolve' first, or check the record ids."
         )
-    link = found[0]
     steps = json.loads(link["evidence"]) if link.get("evidence") else []
     header = f"{a} ~ {b}: status {link['status']}, model {link.get('model_version')}"
     return header + "\n" + waterfall_text(steps, link.get("probability"))

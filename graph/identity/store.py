@@ -20,6 +20,7 @@ __all__ = [
     "load_graph_inputs",
     "load_persons",
     "pair_row",
+    "read_pair",
     "record_key",
     "set_decisions",
     "write_part_of",
@@ -39,9 +40,28 @@ def record_key(record_id: str) -> tuple[str, str]:
 
 
 def pair_row(a: str, b: str, **extra: Any) -> dict[str, Any]:
+    """The row of a pair, its ends in canonical order (smaller record id first), so a
+    link between two records always has one direction."""
+    a, b = sorted((a, b))
     a_kind, a_key = record_key(a)
     b_kind, b_key = record_key(b)
     return {"a_kind": a_kind, "a_key": a_key, "b_kind": b_kind, "b_key": b_key, **extra}
+
+
+def _by_kinds(rows: Iterable[dict[str, Any]], *fields: str) -> dict[Any, list[dict[str, Any]]]:
+    groups: dict[Any, list[dict[str, Any]]] = {}
+    for row in rows:
+        kinds = tuple(row[f] for f in fields)
+        groups.setdefault(kinds if len(kinds) > 1 else kinds[0], []).append(row)
+    return groups
+
+
+def read_pair(driver: Driver, a: str, b: str, database: str | None = None) -> dict[str, Any] | None:
+    """The SAME_AS link between records ``a`` and ``b`` (its properties), or None."""
+    row = pair_row(a, b)
+    statement = q.READ_SAME_AS[(row["a_kind"], row["b_kind"])]
+    found = read(driver, statement, database=database, rows=[row])
+    return found[0] if found else None
 
 
 def load_graph_inputs(driver: Driver, database: str | None = None) -> dict[str, Any]:
@@ -78,14 +98,23 @@ def write_same_as(
 ) -> int:
     """Replace the candidate SAME_AS links (reviewed ones keep their status)."""
     write(driver, q.DELETE_CANDIDATES, database=database)
-    return write_batches(driver, q.WRITE_SAME_AS, rows, batch_size=batch_size, database=database)
+    written = 0
+    for kinds, group in _by_kinds(rows, "a_kind", "b_kind").items():
+        written += write_batches(
+            driver, q.WRITE_SAME_AS[kinds], group, batch_size=batch_size, database=database
+        )
+    return written
 
 
 def write_part_of(
     driver: Driver, rows: Iterable[dict[str, Any]], *, batch_size: int, database: str | None = None
 ) -> int:
     """PART_OF from each record to its Person; persons left empty are deleted."""
-    written = write_batches(driver, q.WRITE_PART_OF, rows, batch_size=batch_size, database=database)
+    written = 0
+    for kind, group in _by_kinds(rows, "kind").items():
+        written += write_batches(
+            driver, q.WRITE_PART_OF[kind], group, batch_size=batch_size, database=database
+        )
     write(driver, q.DELETE_EMPTY_PERSONS, database=database)
     return written
 
@@ -101,8 +130,10 @@ def set_decisions(
     rows = [pair_row(a, b, status=status, reviewed_by=reviewer) for a, b in pairs]
     if not rows:
         return 0
-    result = write(driver, q.SET_DECISION, database=database, rows=rows)
-    updated = sum(int(row["updated"]) for row in result)
+    updated = 0
+    for kinds, group in _by_kinds(rows, "a_kind", "b_kind").items():
+        result = write(driver, q.SET_DECISION[kinds], database=database, rows=group)
+        updated += sum(int(row["updated"]) for row in result)
     if updated < len(rows):
         raise NotFoundError(
             "A record of the pair does not exist; check both record ids "
