@@ -1,43 +1,104 @@
-"""`srm demo`: the whole of SRM on the bundled sample, from a bare machine."""
+"""`srm demo`: the whole of SRM on the bundled sample, from a bare machine.
+
+Each step is a call into the package that owns it; this module only sequences and prints.
+"""
 
 from __future__ import annotations
 
 import time
+from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.table import Table
+from neo4j import Driver
+from rich.rule import Rule
 
-from srm import db, local_neo4j
+from srm import local_neo4j
+from srm.commands.analyze import print_segments, show_analysis
 from srm.commands.common import console, default_data_dir, fail, open_store, settings
+from srm.commands.serve import run_server, server_urls
 from srm.errors import SRMError
+from srm.graph.analysis import run_segments
+from srm.graph.identity import pipeline as identity
+from srm.graph.writeback import brands
+from srm.ingest.pipeline import ingest_paths, sample_bundle
+from srm.settings import Settings
+from srm.viz.build import write_demo_maps
+
+
+def _start_local(current: Settings, port: int | None) -> None:
+    with console.status("Starting the local Neo4j (the first run fetches it)…"):
+        server = local_neo4j.start(
+            current.home,
+            default_data_dir(current),
+            port or current.local_port,
+            heap_mb=current.local_heap_mb,
+            pagecache_mb=current.local_pagecache_mb,
+        )
+    console.print(f"Neo4j running at [bold]{server.uri}[/] (stop it with 'srm neo4j stop')")
+
+
+def _load(driver: Driver, current: Settings) -> None:
+    console.print(Rule("1. Load the sample (CRM customers, profiles, follows, posts, brands)"))
+    summary = ingest_paths(
+        driver, [sample_bundle()], batch_size=current.batch_size, progress=True, console=console
+    )
+    console.print(summary.line())
+
+
+def _resolve(driver: Driver) -> None:
+    console.print(Rule("2. Identity resolution: who is who"))
+    summary = identity.resolve_graph(driver)
+    console.print(summary.line())
+    console.print(identity.demo_person(driver))
+
+
+def _analyse(driver: Driver) -> None:
+    console.print(Rule("3. Influencers, communities and the own brand's segments"))
+    show_analysis(driver, console, top=10)
+    own = [row["name"] for row in brands(driver) if row["is_own"]]
+    if own:
+        print_segments(run_segments(driver, own[0], top_influencers=10)[1], console)
+
+
+def _maps(driver: Driver, folder: Path) -> dict[str, Path]:
+    console.print(Rule("4. Network maps"))
+    written = write_demo_maps(driver, folder)
+    for name, path in written.items():
+        console.print(f"  {name:<12} {path.resolve().as_uri()}", highlight=False)
+    return written
 
 
 def demo(
-    port: Annotated[int | None, typer.Option(help="Local Neo4j Bolt port [default: 7687].")] = None,
+    port: Annotated[
+        int | None, typer.Option(help="Local Neo4j Bolt port [default: $SRM_NEO4J_PORT or 7687].")
+    ] = None,
+    api_port: Annotated[int, typer.Option(help="Port of the API, GraphiQL and maps.")] = 8000,
+    maps_dir: Annotated[
+        Path | None, typer.Option(help="Where to write the maps [default: $SRM_HOME/maps].")
+    ] = None,
+    serve: Annotated[
+        bool, typer.Option(help="Serve GraphiQL and the maps at the end (until Ctrl-C).")
+    ] = True,
 ) -> None:
-    """Start the local Neo4j (unless NEO4J_URI is set), create the schema, load the sample
-    data and show what is in the graph."""
+    """Start the local Neo4j (unless NEO4J_URI is set), load the bundled sample, resolve
+    identities, find influencers and communities, write the maps, then serve GraphiQL, the
+    REST API and the maps on http://127.0.0.1:8000."""
     current = settings()
     started = time.perf_counter()
     try:
         if current.uses_local_server:
-            with console.status("Starting the local Neo4j (the first run fetches it)…"):
-                server = local_neo4j.start(
-                    current.home,
-                    default_data_dir(current),
-                    port or current.local_port,
-                    heap_mb=current.local_heap_mb,
-                    pagecache_mb=current.local_pagecache_mb,
-                )
-            console.print(f"Neo4j running at [bold]{server.uri}[/] (stop it with 'srm neo4j stop')")
+            _start_local(current, port)
         with open_store(current) as driver:
-            db.init_schema(driver)
-            found = db.counts(driver)
+            _load(driver, current)
+            _resolve(driver)
+            _analyse(driver)
+            _maps(driver, maps_dir or current.home / "maps")
+            console.print(Rule(f"Demo ready in {time.perf_counter() - started:.1f} s"))
+            if serve:
+                run_server(current, driver, "127.0.0.1", api_port)
+            else:
+                for name, url in server_urls("127.0.0.1", api_port).items():
+                    console.print(f"  {name:<27} {url} (after 'srm serve')", highlight=False)
     except SRMError as error:
         raise fail(error) from error
-    table = Table("what", "count", title="The graph")
-    for name, count in found.items():
-        table.add_row(name, f"{count:,}")
-    console.print(table)
-    console.print(f"Demo ready in {time.perf_counter() - started:.1f} s.")
