@@ -3,7 +3,9 @@ files, runs a preloaded marketer query and shows the result; nothing leaves loca
 
 from __future__ import annotations
 
+import os
 import socket
+import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -12,13 +14,15 @@ from pathlib import Path
 import pytest
 import uvicorn
 from neo4j import Driver
-from srm.api.app import create_app
 
+from srm.api.app import create_app
 from srm.settings import Settings
 from tests.api_support import load_graph
 from tests.browser import open_page
 
-SCREENSHOT = Path(__file__).parent.parent / "docs" / "graphiql.png"
+# Screenshots go to SRM_TEST_ARTIFACTS (CI can keep them) or a temporary folder, never
+# into the tracked docs/ (docs/graphiql.png is a copy chosen by hand).
+SCREENSHOT = Path(os.environ.get("SRM_TEST_ARTIFACTS", tempfile.gettempdir())) / "srm-graphiql.png"
 
 
 def free_port() -> int:
@@ -65,7 +69,7 @@ def test_graphiql_runs_a_preloaded_query_offline(server_url: str) -> None:
         assert '"handle": "alice"' in result and "errors" not in result
         page.locator("[aria-label='Show GraphiQL Explorer']").click()
         page.wait_for_selector(".graphiql-explorer-root", timeout=10_000)
-        SCREENSHOT.parent.mkdir(exist_ok=True)
+        SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SCREENSHOT))
         assert browser.blocked_requests == []
         assert browser.console_errors == []
