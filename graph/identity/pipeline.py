@@ -23,7 +23,12 @@ from srm.graph.identity.cluster import assign_person_ids
 from srm.graph.identity.explain import evidence_json, waterfall_text
 from srm.graph.identity.model import load_model, save_model
 from srm.graph.identity.records import social_records
-from srm.graph.identity.social import Resolution, resolve_records, social_comparisons
+from srm.graph.identity.social import (
+    DEFAULT_THRESHOLD,
+    Resolution,
+    resolve_records,
+    social_comparisons,
+)
 
 from srm.errors import NotFoundError
 from srm.store import read
@@ -66,7 +71,7 @@ def resolve_graph(
     *,
     model_path: Path | None = None,
     save_model_path: Path | None = None,
-    threshold: float = 0.5,
+    threshold: float = DEFAULT_THRESHOLD,
     region: str = "ES",
     with_graph: bool = True,
     batch_size: int = 10_000,

@@ -16,6 +16,7 @@ from srm.errors import SRMError
 from srm.graph.identity import pipeline
 from srm.graph.identity.evaluate import evaluate_clusters, read_clusters
 from srm.graph.identity.linkfile import link_frames, read_settings
+from srm.graph.identity.social import DEFAULT_THRESHOLD
 
 app = typer.Typer(help="Identity resolution: which records are one person.", no_args_is_help=True)
 
@@ -26,7 +27,9 @@ Reviewer = Annotated[str, typer.Option("--by", help="Who decides (default: your 
 def resolve(
     model: Annotated[Path | None, typer.Option(help="Score with this model JSON.")] = None,
     save_model: Annotated[Path | None, typer.Option(help="Save the fitted model here.")] = None,
-    threshold: Annotated[float, typer.Option(help="Merge pairs at this probability.")] = 0.5,
+    threshold: Annotated[
+        float, typer.Option(help="Merge pairs at this probability.")
+    ] = DEFAULT_THRESHOLD,
     no_graph: Annotated[bool, typer.Option(help="Leave out graph evidence.")] = False,
 ) -> None:
     """Run the whole pipeline on the graph and write SAME_AS and PART_OF back."""
