@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import igraph as ig
@@ -166,6 +166,9 @@ def load_projection(
     ``page_size`` source profiles at a time, looked up by internal id.
     """
     platform_list = [p.lower() for p in platforms] if platforms else None
+    # post times are stored in UTC; a naive bound would compare as null against them
+    since = since.replace(tzinfo=UTC) if since and since.tzinfo is None else since
+    until = until.replace(tzinfo=UTC) if until and until.tzinfo is None else until
     windowed = since is not None or until is not None
     ids: list[int] = []
     keys: list[str] = []

@@ -45,7 +45,7 @@ __all__ = [
     "write_segments",
 ]
 
-WRITE_BATCH = 50_000
+WRITE_BATCH = 5_000  # measured: small transactions commit faster than 50k ones
 READ_BATCH = 5_000
 
 

@@ -54,6 +54,9 @@ def test_projection_round_trip_with_filters(driver: Driver, tmp_path: Path) -> N
 
     before = load_projection(driver, until=datetime(2024, 1, 1, tzinfo=UTC))
     assert ("x:u3", "x:o1") not in _edges(before)
+    assert ("x:c1", "x:o1") in _edges(before)
+    during = load_projection(driver, since=datetime(2024, 6, 1), until=datetime(2024, 6, 2))
+    assert _edges(during)[("x:u3", "x:o1")] == (0, 1.0, 1.0)
     assert load_projection(driver, platforms=["mastodon"]).node_count == 0
 
 

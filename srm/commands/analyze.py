@@ -211,8 +211,10 @@ def influence(
     keep: Keep = 3,
     top: Top = 10,
 ) -> None:
-    """Influence score of every profile: PageRank, in-degree, followers, mentions and
-    betweenness combined, each score explained."""
+    """Influence score of every profile, each score explained.
+
+    PageRank, in-degree, followers, mentions and betweenness, combined by percentile.
+    """
     try:
         with open_store() as driver, _steps(console) as step:
             report = run_influence(
@@ -285,8 +287,11 @@ def segments(
     brand: Annotated[str, typer.Option(help="The brand (its name as loaded).")],
     top: Top = 10,
 ) -> None:
-    """Customers, community and competitors' audience of a brand, overlaps and
-    customer-influencers (run 'srm analyze influence' first for the ranking)."""
+    """Customers, community and competitors' audience of a brand, and their overlaps.
+
+    Customer-influencers are ranked by the stored influence scores: run 'srm analyze
+    influence' first.
+    """
     try:
         with open_store() as driver:
             _, found = run_segments(driver, brand, top_influencers=top)
