@@ -7,7 +7,7 @@ from __future__ import annotations
 import os
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import httpx
@@ -26,6 +26,13 @@ REQUESTS = (
     ("POST", "/api/v1/enrich", {"keys": [{"customer_id": "C1"}]}),
     ("GET", "/healthz", None),
 )
+
+
+def _wait_for(condition: Callable[[], bool], timeout_s: float = 90) -> None:
+    """Poll ``condition`` (a bound, not a timing assertion: the machine may be slow)."""
+    deadline = time.monotonic() + timeout_s
+    while not condition() and time.monotonic() < deadline:
+        time.sleep(0.1)
 
 
 @pytest.fixture()
@@ -81,10 +88,10 @@ def test_api_answers_503_while_neo4j_is_down_and_recovers(
             threads = [threading.Thread(target=client, args=(i,)) for i in range(4)]
             for thread in threads:
                 thread.start()
-            time.sleep(1.5)
+            _wait_for(lambda: sum(entry[0] == "up" for entry in log) >= 6)
             phase["name"] = "down"
             local_neo4j.kill(own_server.data_dir)
-            time.sleep(4)
+            _wait_for(lambda: sum(entry[0] == "down" for entry in log) >= 6)
             phase["name"] = "restarting"
             local_neo4j.start(
                 srm_home,
@@ -95,12 +102,7 @@ def test_api_answers_503_while_neo4j_is_down_and_recovers(
                 parent_pid=os.getpid(),
             )
             phase["name"] = "back"
-            deadline = time.monotonic() + 60
-            while time.monotonic() < deadline:
-                recent = [entry for entry in log if entry[0] == "back"][-6:]
-                if len(recent) == 6 and all(entry[1] == 200 for entry in recent):
-                    break
-                time.sleep(0.2)
+            _wait_for(lambda: [e[1] for e in log if e[0] == "back"][-6:] == [200] * 6)
             stop.set()
             for thread in threads:
                 thread.join(timeout=60)

@@ -18,7 +18,7 @@ def test_ingest_converges_after_sigkill_and_restart(
     driver: Driver, srm_home: Path, tmp_path: Path
 ) -> None:
     bundle = tmp_path / "bundle"
-    generate_bundle(bundle, people=120, seed=3)
+    generate_bundle(bundle, people=60, seed=3)
     ingest_paths(driver, [bundle], batch_size=500)
     clean = db.graph_fingerprint(driver)
     nodes = sum(v for k, v in db.counts(driver).items() if k.startswith(":"))
