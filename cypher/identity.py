@@ -11,6 +11,8 @@ from __future__ import annotations
 __all__ = [
     "DELETE_CANDIDATES",
     "DELETE_EMPTY_PERSONS",
+    "DEMO_MEMBERS",
+    "DEMO_PAIR",
     "EXPORT_RECORDS",
     "LOAD_CUSTOMERS",
     "LOAD_DECISIONS",
@@ -132,5 +134,23 @@ EXPORT_RECORDS = f"""
 MATCH (r) WHERE r:Customer OR r:Profile
 OPTIONAL MATCH (r)-[:PART_OF]->(p:Person)
 RETURN {_RECORD_ID.format(n="r")} AS record_id, p.person_id AS person_id
+ORDER BY record_id
+"""
+DEMO_PAIR = f"""
+MATCH (a)-[s:SAME_AS]->(b), (a)-[:PART_OF]->(p:Person)<-[:PART_OF]-(b)
+WHERE s.status <> 'rejected' AND (a:Customer OR a:Profile) AND b:Profile
+WITH p, s, CASE WHEN a:Customer THEN 0 ELSE 1 END AS kind,
+     COUNT {{ (p)<-[:PART_OF]-() }} AS size,
+     {_RECORD_ID.format(n="a")} AS a_id, {_RECORD_ID.format(n="b")} AS b_id
+RETURN p.person_id AS person_id, a_id AS a, b_id AS b
+ORDER BY kind, size DESC, s.probability DESC, a_id, b_id
+LIMIT 1
+"""
+DEMO_MEMBERS = f"""
+MATCH (r)-[:PART_OF]->(:Person {{person_id: $person_id}})
+RETURN {_RECORD_ID.format(n="r")} AS record_id,
+       coalesce(r.display_name, trim(coalesce(r.first_name, '') + ' ' + coalesce(r.last_name, '')))
+         AS name,
+       coalesce(r.handle, r.twitter_handle) AS handle, coalesce(r.city, r.location) AS place
 ORDER BY record_id
 """

@@ -7,6 +7,7 @@ import csv
 from pathlib import Path
 
 from neo4j import Driver
+
 from srm.graph.identity import pipeline
 from srm.graph.identity.evaluate import evaluate_clusters, read_clusters
 from srm.ingest.generate import generate_bundle
@@ -38,6 +39,12 @@ def test_resolve_review_and_stable_ids(driver: Driver, tmp_path: Path) -> None:
     first = _persons(export)
     scores = evaluate_clusters(first, read_clusters(folder / "truth.csv"))
     assert scores["pairwise"]["f1"] > 0.6
+
+    # the demo's merged person: two records of one person, their link explained
+    demo = pipeline.demo_person(driver)
+    linked = [line.split(": ")[0].strip() for line in demo.splitlines() if line.startswith("  ")]
+    assert len(linked) >= 2 and len({first[r] for r in linked}) == 1
+    assert f"Person {first[linked[0]]}" in demo and "→ total" in demo
 
     # a merged pair, explained then rejected; an unmerged pair accepted
     by_person: dict[str, list[str]] = {}

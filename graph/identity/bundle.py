@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
+
 from srm.graph.identity.records import profile_record_id, social_records
 
 __all__ = ["BundleInputs", "read_bundle"]

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
+
 from srm.graph.identity.comparisons import Comparison
 from srm.graph.identity.model import Model
 

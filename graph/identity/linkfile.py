@@ -33,6 +33,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+
+from srm.errors import ValidationError
 from srm.graph.identity import normalise as norm
 from srm.graph.identity.blocking import BlockingResult, BlockingRule, block, on_columns
 from srm.graph.identity.cluster import ConflictRule, cluster_pairs
@@ -48,8 +50,6 @@ from srm.graph.identity.comparisons import (
 )
 from srm.graph.identity.model import Model, estimate_u, fit
 from srm.graph.identity.predict import ScoredPairs, score_pairs
-
-from srm.errors import ValidationError
 
 _RULE_BUDGET = 0.001
 

@@ -29,9 +29,9 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from srm.graph.identity.comparisons import Comparison, comparison_levels
 
 from srm.errors import ValidationError
+from srm.graph.identity.comparisons import Comparison, comparison_levels
 
 __all__ = [
     "FORMAT",

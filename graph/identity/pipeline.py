@@ -17,7 +17,9 @@ from typing import Any
 
 import numpy as np
 from neo4j import Driver
+
 from srm.cypher import identity as q
+from srm.errors import NotFoundError
 from srm.graph.identity import store
 from srm.graph.identity.cluster import assign_person_ids
 from srm.graph.identity.explain import evidence_json, waterfall_text
@@ -29,13 +31,12 @@ from srm.graph.identity.social import (
     resolve_records,
     social_comparisons,
 )
-
-from srm.errors import NotFoundError
 from srm.store import read
 
 __all__ = [
     "ResolveSummary",
     "accept",
+    "demo_person",
     "explain_pair",
     "export_clusters",
     "reject",
@@ -182,3 +183,26 @@ def export_clusters(driver: Driver, out: Path, database: str | None = None) -> i
         for row in rows:
             writer.writerow([row["record_id"], row["person_id"] or ""])
     return len(rows)
+
+
+def demo_person(driver: Driver, database: str | None = None) -> str:
+    """For the demo, after :func:`resolve_graph`: a person whose records include two joined
+    by a direct SAME_AS link (a CRM record and a profile when there is one, else the
+    largest person), its records, and the waterfall of that link in words."""
+    found = read(driver, q.DEMO_PAIR, database=database)
+    if not found:
+        raise NotFoundError(
+            "No person has two records joined by a SAME_AS link; load customers and "
+            "profiles, then run 'srm identities resolve'."
+        )
+    pair = found[0]
+    members = read(driver, q.DEMO_MEMBERS, database=database, person_id=pair["person_id"])
+    lines = [f"Person {pair['person_id']} — {len(members)} records:"]
+    for row in members:
+        details = ", ".join(str(row[k]) for k in ("handle", "place") if row.get(k))
+        lines.append(
+            f"  {row['record_id']}: {row['name'] or '?'}" + (f" ({details})" if details else "")
+        )
+    lines.append("Why " + pair["a"] + " and " + pair["b"] + " are one person:")
+    lines.append(explain_pair(driver, pair["a"], pair["b"], database))
+    return "\n".join(lines)

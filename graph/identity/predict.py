@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+
 from srm.graph.identity.comparisons import Comparison, comparison_levels
 from srm.graph.identity.model import Model, match_weights, probability
 

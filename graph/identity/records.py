@@ -15,6 +15,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 import pandas as pd
+
 from srm.graph.identity import normalise as norm
 
 __all__ = ["RECORD_COLUMNS", "customer_record_id", "profile_record_id", "social_records"]

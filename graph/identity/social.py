@@ -32,6 +32,7 @@ import numpy as np
 import pandas as pd
 from rapidfuzz import process
 from rapidfuzz.distance import JaroWinkler
+
 from srm.graph.identity.blocking import BlockingResult, BlockingRule, block, on_columns, on_tokens
 from srm.graph.identity.cluster import ConflictRule, cluster_pairs
 from srm.graph.identity.comparisons import (

@@ -10,8 +10,8 @@ from collections.abc import Iterable
 from typing import Any
 
 from neo4j import Driver
-from srm.cypher import identity as q
 
+from srm.cypher import identity as q
 from srm.errors import NotFoundError, ValidationError
 from srm.store import read, write, write_batches
 
