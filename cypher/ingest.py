@@ -13,6 +13,7 @@ from __future__ import annotations
 
 __all__ = [
     "CASCADE_STATEMENTS",
+    "CLAIM_PROPERTIES",
     "CLEAR_SNAPSHOT_MARKS",
     "LINK_CLAIMS_BY_HANDLE",
     "LINK_CLAIMS_FROM_PROFILES",
@@ -177,13 +178,35 @@ MATCH (p:Profile {platform: row.platform, handle: row.handle})
 MERGE (c)-[:CLAIMS]->(p)
 """
 
-# The other direction: X profiles loaded after the CRM rows that name their handle.
-LINK_CLAIMS_FROM_PROFILES = """
+# Customer property holding the handle a CRM row claims on each platform (indexed in
+# cypher/schema.py): X keeps the CRM's own column name, the others are <platform>_handle.
+CLAIM_PROPERTIES: dict[str, str] = {
+    platform: "twitter_handle" if platform == "x" else f"{platform}_handle"
+    for platform in (
+        "x",
+        "mastodon",
+        "bluesky",
+        "linkedin",
+        "instagram",
+        "facebook",
+        "tiktok",
+        "youtube",
+        "threads",
+        "other",
+    )
+}
+
+# The other direction: profiles loaded after the CRM rows that claim their handle, one
+# statement per platform (allow-list above) so each MATCH seeks its own index.
+LINK_CLAIMS_FROM_PROFILES: dict[str, str] = {
+    platform: f"""
 UNWIND $rows AS row
-MATCH (p:Profile {profile_key: row.key})
-MATCH (c:Customer {twitter_handle: row.handle})
+MATCH (p:Profile {{profile_key: row.key}})
+MATCH (c:Customer {{{prop}: row.handle}})
 MERGE (c)-[:CLAIMS]->(p)
 """
+    for platform, prop in CLAIM_PROPERTIES.items()
+}
 
 LINK_OFFICIAL = """
 UNWIND $rows AS row
@@ -215,7 +238,10 @@ WRITE_STATEMENTS: dict[str, str] = {
     **{f"CASCADE_{kind}": statement for kind, statement in CASCADE_STATEMENTS.items()},
     "RECOMPUTE_MENTIONED": RECOMPUTE_MENTIONED,
     "LINK_CLAIMS_BY_HANDLE": LINK_CLAIMS_BY_HANDLE,
-    "LINK_CLAIMS_FROM_PROFILES": LINK_CLAIMS_FROM_PROFILES,
+    **{
+        f"LINK_CLAIMS_FROM_PROFILES_{platform}": statement
+        for platform, statement in LINK_CLAIMS_FROM_PROFILES.items()
+    },
     "LINK_OFFICIAL": LINK_OFFICIAL,
     "LINK_OFFICIAL_BY_HANDLE": LINK_OFFICIAL_BY_HANDLE,
 }

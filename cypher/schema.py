@@ -6,6 +6,8 @@ run it first, before any data is written.
 
 from __future__ import annotations
 
+from srm.cypher.ingest import CLAIM_PROPERTIES
+
 __all__ = ["CONSTRAINTS", "INDEXES", "SCHEMA_STATEMENTS", "SHOW_CONSTRAINTS", "SHOW_INDEXES"]
 
 CONSTRAINTS: tuple[str, ...] = (
@@ -31,6 +33,12 @@ INDEXES: tuple[str, ...] = (
     "CREATE INDEX customer_phone IF NOT EXISTS FOR (n:Customer) ON (n.phone)",
     "CREATE INDEX customer_last_name IF NOT EXISTS FOR (n:Customer) ON (n.last_name)",
     "CREATE INDEX customer_twitter_handle IF NOT EXISTS FOR (n:Customer) ON (n.twitter_handle)",
+    # Handles CRM rows claim on the other platforms (srm.cypher.ingest.CLAIM_PROPERTIES).
+    *(
+        f"CREATE INDEX customer_{prop} IF NOT EXISTS FOR (n:Customer) ON (n.{prop})"
+        for prop in CLAIM_PROPERTIES.values()
+        if prop != "twitter_handle"
+    ),
     "CREATE INDEX profile_snapshot_job IF NOT EXISTS FOR (n:Profile) ON (n.snapshot_job)",
     "CREATE INDEX post_created_at IF NOT EXISTS FOR (n:Post) ON (n.created_at)",
     "CREATE INDEX community_run IF NOT EXISTS FOR (n:Community) ON (n.run_id)",

@@ -31,14 +31,14 @@ from rich.progress import (
     TextColumn,
     TimeElapsedColumn,
 )
+
+from srm import db
+from srm.errors import IngestError
 from srm.ingest.formats import Format, ReadOptions, detect_format, get_format
 from srm.ingest.quarantine import QuarantineWriter, Rejected
 from srm.ingest.rows import BrandRow
 from srm.ingest.validate import kind_of
 from srm.ingest.writer import GraphWriter
-
-from srm import db
-from srm.errors import IngestError
 from srm.settings import get_settings
 from srm.suppression import SuppressionList
 
@@ -52,6 +52,8 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 DEFAULT_MAX_BAD_RATIO = 0.05
+# The kind readers give a reject that cannot be tied to a row kind (unparseable JSON line).
+UNTYPED_KIND = "record"
 
 
 @dataclass
@@ -103,15 +105,30 @@ def sample_bundle() -> Path:
     return Path(str(resources.files("srm") / "data" / "sample"))
 
 
-def resolve_formats(paths: Sequence[Path], format_name: str = "auto") -> list[tuple[Path, Format]]:
-    """Each path with its format (auto-detected unless named); IngestError if unknown."""
+def resolve_formats(
+    paths: Sequence[Path], format_name: str = "auto", options: ReadOptions | None = None
+) -> list[tuple[Path, Format]]:
+    """Each path with its format (auto-detected unless named); IngestError if unknown.
+
+    A file no reader recognises is read as a generic customer CSV when a column mapping
+    (``--map``) is given: the mapping says how to read it.
+    """
     if not paths:
         raise IngestError("No input given. Name at least one file or bundle folder.")
+    mapped = bool(options and options.column_map)
     resolved = []
     for path in paths:
         if not path.exists():
             raise IngestError(f"{path}: no such file or folder. Check the path and try again.")
-        chosen = detect_format(path) if format_name == "auto" else get_format(format_name)
+        if format_name != "auto":
+            chosen = get_format(format_name)
+        else:
+            try:
+                chosen = detect_format(path)
+            except IngestError:
+                if not (mapped and path.is_file()):
+                    raise
+                chosen = get_format("csv")
         resolved.append((path, chosen))
     return resolved
 
@@ -159,17 +176,21 @@ def _check(
             if progress is not None and task is not None and number % 10_000 == 0:
                 progress.update(task, completed=number)
         if progress is not None and task is not None:
-            progress.update(task, completed=sum(good.values()) + sum(bad.values()), total=1)
+            records = sum(good.values()) + sum(bad.values())
+            progress.update(task, completed=records, total=records)
         if not good and not bad:
             raise IngestError(
                 f"{path}: no records found. Check that the file has data rows below its header."
             )
         for kind, count in bad.items():
-            ratio = count / (count + good[kind])
+            # A record that could not even be parsed (kind "record") might have been any
+            # kind, so it is measured against every good row of the file.
+            seen = count + (sum(good.values()) if kind == UNTYPED_KIND else good[kind])
+            ratio = count / seen
             if ratio > max_bad_ratio:
                 where = quarantine.path or "the quarantine file (use --quarantine FILE)"
                 raise IngestError(
-                    f"{bad_source[kind]}: {count:,} of {count + good[kind]:,} {kind} rows are bad "
+                    f"{bad_source[kind]}: {count:,} of {seen:,} {kind} rows are bad "
                     f"({ratio:.1%} > --max-bad-ratio {max_bad_ratio:.1%}); nothing was written. "
                     f"See {where} for file, line, field and reason; fix them or raise "
                     "--max-bad-ratio."
@@ -204,7 +225,7 @@ def ingest_paths(
     """
     started = time.perf_counter()
     options = options or ReadOptions()
-    inputs = resolve_formats([Path(path) for path in paths], format_name)
+    inputs = resolve_formats([Path(path) for path in paths], format_name, options)
     summary = IngestSummary(
         formats={str(path): chosen.name for path, chosen in inputs},
         quarantine_path=quarantine_path,

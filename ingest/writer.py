@@ -20,11 +20,11 @@ from datetime import UTC, datetime
 from typing import Any
 
 from neo4j import Driver, Query
+
 from srm.cypher import ingest as statements
 from srm.ingest.batches import BatchRunner, Outcome, Step
 from srm.ingest.bundle import normalise_handle
 from srm.ingest.rows import BrandRow, CustomerRow, FollowRow, PostRow, ProfileRow
-
 from srm.store import translate_errors
 
 __all__ = ["GraphWriter", "WriteStats"]
@@ -162,20 +162,22 @@ class GraphWriter:
         customers, claims = [], []
         for row in rows:
             props: dict[str, Any] = {name: getattr(row, name) for name in CUSTOMER_FIELDS}
-            props["twitter_handle"] = normalise_handle(row.twitter_handle)
             props.update(row.extra)
-            customers.append(
-                {"id": row.customer_id, "props": {k: v for k, v in props.items() if v is not None}}
-            )
             handles = dict(row.claimed_handles)
-            if props["twitter_handle"]:
-                handles["x"] = props["twitter_handle"]
+            if row.twitter_handle:
+                handles["x"] = row.twitter_handle
+            # Claimed handles are kept on the customer (indexed per platform) so a profile
+            # loaded later finds its claimant: CLAIMS links in either load order.
             for platform, handle in handles.items():
                 normalised = normalise_handle(handle)
-                if normalised:
+                if normalised and platform in statements.CLAIM_PROPERTIES:
+                    props[statements.CLAIM_PROPERTIES[platform]] = normalised
                     claims.append(
                         {"id": row.customer_id, "platform": platform, "handle": normalised}
                     )
+            customers.append(
+                {"id": row.customer_id, "props": {k: v for k, v in props.items() if v is not None}}
+            )
         self._runner.submit(
             [
                 Step(statements.MERGE_CUSTOMERS, customers, counted=True),
@@ -188,7 +190,8 @@ class GraphWriter:
         rows, self._profiles = self._profiles, []
         if not rows:
             return
-        profiles, claims = [], []
+        profiles: list[dict[str, Any]] = []
+        claims: dict[str, list[dict[str, str]]] = {}
         for row in rows:
             key = row.profile_key
             props: dict[str, Any] = {name: getattr(row, name) for name in PROFILE_FIELDS}
@@ -201,12 +204,15 @@ class GraphWriter:
                     "truncated": row.truncated_fields or None,
                 }
             )
-            if row.platform == "x" and props["handle"]:
-                claims.append({"key": key, "handle": props["handle"]})
+            if props["handle"]:
+                claims.setdefault(row.platform, []).append({"key": key, "handle": props["handle"]})
         self._runner.submit(
             [
                 Step(statements.MERGE_PROFILES, profiles, counted=True),
-                Step(statements.LINK_CLAIMS_FROM_PROFILES, claims),
+                *(
+                    Step(statements.LINK_CLAIMS_FROM_PROFILES[platform], platform_claims)
+                    for platform, platform_claims in sorted(claims.items())
+                ),
             ],
             len(profiles),
         )

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
+from srm.errors import IngestError
 from srm.ingest.formats import Item, ReadOptions
 from srm.ingest.handles import (
     as_text,
@@ -38,13 +39,13 @@ from srm.ingest.quarantine import Rejected
 from srm.ingest.rows import FollowRow, PostRow, ProfileRow, profile_key
 from srm.ingest.validate import build
 
-from srm.errors import IngestError
-
 __all__ = ["detect_api", "detect_archive", "read_api", "read_archive"]
 
 _YTD_PREFIX = re.compile(r"^\s*window\.YTD\.[\w.]+\s*=\s*")
 _YTD_HEAD = re.compile(r"^\s*window\.YTD\.(?P<name>[a-z_-]+)\.part\d+\s*=", re.IGNORECASE)
 _LIST_FILE = re.compile(r"(?P<kind>followers?|following)[_\-.](?P<subject>\d+)", re.IGNORECASE)
+# Only the kind, for lists whose owner is given (--owner) and whose name lacks the id.
+_LIST_KIND = re.compile(r"(?P<kind>followers?|following)", re.IGNORECASE)
 _TWARC_LIST = re.compile(r"/2/users/(?P<subject>\d+)/(?P<kind>followers|following)")
 _STATUS_URL = re.compile(r"/status(?:es)?/(?P<id>\d+)")
 _X_HOSTS = {"twitter.com", "www.twitter.com", "x.com", "www.x.com", "mobile.twitter.com"}
@@ -150,10 +151,19 @@ def _list_subject(
     owner = options.extra.get("owner")
     twarc_url = str((document.get("__twarc") or {}).get("url", ""))
     match = _TWARC_LIST.search(twarc_url) or _LIST_FILE.search(path.stem)
+    if match is None and owner:
+        match = _LIST_KIND.search(path.stem)
     if match is None:
         return None
     kind = "followers" if match["kind"].lower().startswith("follower") else "following"
-    subject = str(owner).removeprefix("x:") if owner else match["subject"]
+    if not owner:
+        return kind, match["subject"]
+    subject = str(owner).strip().removeprefix("x:")
+    if not subject.isdigit():
+        raise IngestError(
+            f"{path}: --owner {owner!r} is not an X user id. Give the numeric id of the "
+            "account whose list this is (keys are ids: handles change)."
+        )
     return kind, subject
 
 

@@ -150,3 +150,6 @@ RETURN s.name AS name, s.run_id AS run_id, collect(p.profile_key) AS keys
 ANALYTICS_REACH = (
     "MATCH (p:Profile {profile_key: $key}) RETURN p.reach AS reach, p.reach_run_id AS run_id"
 )
+
+# ingest options tests (tests/test_ingest_options.py)
+CLAIMS_EDGE_COUNT = "MATCH (:Customer)-[r:CLAIMS]->(:Profile) RETURN count(r) AS n"

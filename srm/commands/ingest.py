@@ -56,6 +56,14 @@ def ingest(
         list[str] | None,
         typer.Option(help="Official handle of --brand (platform:handle, or handle + --platform)."),
     ] = None,
+    owner: Annotated[
+        str | None,
+        typer.Option(
+            help="Whose export or list this is, when the input does not say it: a LinkedIn "
+            "Connections.csv owner (slug or profile URL), a Mastodon following_accounts.csv "
+            "owner (user@instance), an X follower/following list owner (numeric id).",
+        ),
+    ] = None,
     competitor: Annotated[
         bool, typer.Option("--competitor", help="--brand is a competitor, not the own brand.")
     ] = False,
@@ -99,7 +107,11 @@ def ingest(
         handles = [h if ":" in h else f"{platform or 'x'}:{h}" for h in official or []]
         brands.append(BrandRow(name=brand, is_own=not competitor, official_handles=handles))
     try:
-        options = ReadOptions(platform=platform, column_map=_column_map(column_map or []))
+        options = ReadOptions(
+            platform=platform,
+            column_map=_column_map(column_map or []),
+            extra={"owner": owner} if owner else {},
+        )
         with open_store() as driver:
             summary = ingest_paths(
                 driver,

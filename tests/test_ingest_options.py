@@ -1,0 +1,183 @@
+"""`srm ingest` options and load-order rules: --owner, --map with auto-detection, claims of
+non-X profiles in either load order, the bad-row ratio of unparseable records, progress.
+
+Fixtures are the invented people of tests/fixtures; small CSVs are written per test.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from collections.abc import Iterator
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from neo4j import Driver
+from rich.console import Console
+from typer.testing import CliRunner
+
+from srm.cli import app
+from srm.cypher.ingest import CLAIM_PROPERTIES
+from srm.errors import IngestError
+from srm.ingest.formats import ReadOptions
+from srm.ingest.pipeline import ingest_paths
+from srm.ingest.rows import PLATFORMS
+from srm.settings import get_settings
+from srm.store import read
+from tests import statements
+from tests.ingest_helpers import write_bundle
+
+FIXTURES = Path(__file__).parent / "fixtures"
+LINKEDIN = FIXTURES / "linkedin" / "Connections.csv"
+MASTODON_ACCOUNTS = FIXTURES / "mastodon" / "accounts.json"
+BLUESKY_FOLLOWERS = FIXTURES / "bluesky" / "followers.json"
+X_FOLLOWERS = FIXTURES / "x-api" / "followers_1500000000000000003.json"
+GENERIC = FIXTURES / "crm" / "clientes.csv"
+GENERIC_MAP = ["customer_id=Código", "first_name=Nombre", "last_name=Apellidos"]
+
+CLAIMING_CRM = """Id,Nombre,Mastodon,Bluesky,LinkedIn
+K1,Begoña,,begona.bsky.social,
+K2,Pepe,@pepe@tkz.one,,
+K3,Eugenia,,,https://www.linkedin.com/in/eugenia-saenz/
+"""
+CLAIM_MAP = {
+    "customer_id": "Id",
+    "first_name": "Nombre",
+    "mastodon": "Mastodon",
+    "bluesky": "Bluesky",
+    "linkedin": "LinkedIn",
+}
+EXPECTED_CLAIMS = {
+    ("K1", "bluesky:did:plc:a7k2mq3vxz4u5lrnb6o4te2c"),
+    ("K2", "mastodon:pepe@tkz.one"),
+    ("K3", "linkedin:eugenia-saenz"),
+}
+
+
+@pytest.fixture()
+def cli(
+    driver: Driver, neo4j_uri: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[CliRunner]:
+    monkeypatch.setenv("NEO4J_URI", neo4j_uri)
+    monkeypatch.setenv("SRM_HOME", str(tmp_path / "home"))
+    monkeypatch.chdir(tmp_path)
+    get_settings.cache_clear()
+    yield CliRunner()
+    get_settings.cache_clear()
+
+
+def _follows(driver: Driver) -> set[tuple[str, str]]:
+    return {(row["a"], row["b"]) for row in read(driver, statements.FOLLOW_PAIRS)}
+
+
+def _claims(driver: Driver) -> set[tuple[str, str]]:
+    return {(row["customer"], row["profile"]) for row in read(driver, statements.CLAIMED_KEYS)}
+
+
+def test_owner_option_gives_lists_their_subject(cli: CliRunner, driver: Driver) -> None:
+    linked = cli.invoke(
+        app, ["ingest", str(LINKEDIN), "--owner", "ana-gil", "--max-bad-ratio", "0.5"]
+    )
+    assert linked.exit_code == 0, linked.output
+    follows = _follows(driver)
+    assert ("linkedin:ana-gil", "linkedin:eugenia-saenz") in follows
+    assert ("linkedin:eugenia-saenz", "linkedin:ana-gil") in follows
+
+    # A lone following_accounts.csv has no actor.json beside it: --owner names its owner.
+    lone = Path.cwd() / "following_accounts.csv"
+    shutil.copy(FIXTURES / "mastodon" / "export" / "following_accounts.csv", lone)
+    refused = cli.invoke(app, ["ingest", str(lone), "--max-bad-ratio", "0.5"])
+    assert refused.exit_code != 0 and "owner" in refused.output
+    masto = cli.invoke(
+        app, ["ingest", str(lone), "--owner", "@pepe@tkz.one", "--max-bad-ratio", "0.5"]
+    )
+    assert masto.exit_code == 0, masto.output
+    assert ("mastodon:pepe@tkz.one", "mastodon:cafesnandu@masto.es") in _follows(driver)
+
+    # An X follower list whose file name does not say whose it is.
+    unnamed = Path.cwd() / "followers.json"
+    shutil.copy(X_FOLLOWERS, unnamed)
+    before = _follows(driver)
+    plain = cli.invoke(app, ["ingest", str(unnamed), "--max-bad-ratio", "0.5"])
+    assert plain.exit_code == 0, plain.output
+    assert _follows(driver) == before
+    owned = cli.invoke(app, ["ingest", str(unnamed), "--owner", "77", "--max-bad-ratio", "0.5"])
+    assert owned.exit_code == 0, owned.output
+    assert ("x:1500000000000000001", "x:77") in _follows(driver)
+    handle = cli.invoke(app, ["ingest", str(unnamed), "--owner", "cafes", "--max-bad-ratio", "0.5"])
+    assert handle.exit_code != 0 and "numeric id" in handle.output
+
+
+def test_map_with_auto_format_reads_a_generic_csv(cli: CliRunner, driver: Driver) -> None:
+    unmapped = cli.invoke(app, ["ingest", str(GENERIC)])
+    assert unmapped.exit_code != 0 and "cannot tell its format" in unmapped.output
+    mapped_args = [arg for pair in GENERIC_MAP for arg in ("--map", pair)]
+    loaded = cli.invoke(app, ["ingest", str(GENERIC), *mapped_args, "--max-bad-ratio", "0.5"])
+    assert loaded.exit_code == 0, loaded.output
+    pilar = read(driver, statements.CUSTOMER_BY_ID, id="C-001")[0]["c"]
+    assert pilar["last_name"] == "Domínguez Rincón"
+
+
+def test_claim_properties_cover_every_platform() -> None:
+    assert set(CLAIM_PROPERTIES) == PLATFORMS
+    assert CLAIM_PROPERTIES["x"] == "twitter_handle"
+
+
+@pytest.mark.parametrize("customers_first", [True, False])
+def test_non_x_claims_link_in_either_load_order(
+    driver: Driver, tmp_path: Path, customers_first: bool
+) -> None:
+    crm = tmp_path / "crm.csv"
+    crm.write_text(CLAIMING_CRM, encoding="utf-8")
+    options = ReadOptions(column_map=CLAIM_MAP)
+    jobs = [
+        lambda: ingest_paths(driver, [crm], format_name="csv", options=options),
+        lambda: ingest_paths(
+            driver, [LINKEDIN, MASTODON_ACCOUNTS, BLUESKY_FOLLOWERS], max_bad_ratio=0.5
+        ),
+    ]
+    for job in jobs if customers_first else reversed(jobs):
+        job()
+    assert _claims(driver) == EXPECTED_CLAIMS
+    # Again, both jobs: the same edges, none doubled.
+    for job in jobs:
+        job()
+    assert _claims(driver) == EXPECTED_CLAIMS
+    assert read(driver, statements.CLAIMS_EDGE_COUNT)[0]["n"] == len(EXPECTED_CLAIMS)
+
+
+def _users_line(number: int) -> str:
+    user = {"id": str(9000 + number), "username": f"cuenta{number}", "name": f"Cuenta {number}"}
+    return json.dumps({"data": [user], "meta": {"result_count": 1}})
+
+
+@pytest.mark.parametrize(("good", "broken", "aborts"), [(40, 1, False), (10, 2, True)])
+def test_unparseable_lines_count_against_every_good_row(
+    driver: Driver, tmp_path: Path, good: int, broken: int, aborts: bool
+) -> None:
+    lines = [_users_line(number) for number in range(good)]
+    lines[1:1] = ["{not json"] * broken
+    path = tmp_path / "users.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    if aborts:
+        with pytest.raises(IngestError, match=rf"{broken} of {good + broken} record rows"):
+            ingest_paths(driver, [path], format_name="x-api")
+        return
+    summary = ingest_paths(driver, [path], format_name="x-api")
+    assert summary.quarantined == broken
+    labels = {row["label"]: row["count"] for row in read(driver, statements.READER_LABEL_COUNTS)}
+    assert labels == {"Profile": good}
+
+
+def test_progress_bars_count_the_records_they_checked(driver: Driver, tmp_path: Path) -> None:
+    bundle = write_bundle(tmp_path / "b")
+    out = StringIO()
+    ingest_paths(driver, [bundle], progress=True, console=Console(file=out, width=200))
+    text = out.getvalue()
+    checked = re.search(r"checking b\b.*?(\d+)/(\d+)", text)
+    written = re.search(r"writing.*?(\d+)/(\d+)", text)
+    assert checked and written, text
+    assert checked[1] == checked[2] == "17"
+    assert written[1] == written[2]
