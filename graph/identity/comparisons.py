@@ -201,9 +201,23 @@ def given_name_comparison(name: str, given: str, raw: str, initial: str) -> Comp
     )  # fmt: skip
 
 
-def _token_sets(values: np.ndarray) -> list[frozenset[str]]:
-    cache: dict[str, frozenset[str]] = {}
-    return [cache.setdefault(v, frozenset(v.split())) for v in values]
+def _shared_tokens(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """How many space-separated tokens each pair ``a[k]``, ``b[k]`` shares (0 when either
+    side is empty; each distinct value split once)."""
+    shared = np.zeros(len(a), dtype=np.int16)
+    present = np.flatnonzero((a != "") & (b != ""))
+    sets: dict[str, frozenset[str]] = {}
+
+    def tokens(value: str) -> frozenset[str]:
+        found = sets.get(value)
+        if found is None:
+            found = sets[value] = frozenset(value.split())
+        return found
+
+    for k in present:
+        x, y = a[k], b[k]
+        shared[k] = len(tokens(x) & tokens(y)) if x != y else len(tokens(x))
+    return shared
 
 
 def surname_set_comparison(name: str, column: str, first: str) -> Comparison:
@@ -213,11 +227,7 @@ def surname_set_comparison(name: str, column: str, first: str) -> Comparison:
     def compute(frame: pd.DataFrame, left: np.ndarray, right: np.ndarray, _: Any) -> np.ndarray:
         a, b = _values(frame, column, left), _values(frame, column, right)
         fa, fb = _values(frame, first, left), _values(frame, first, right)
-        shared = np.fromiter(
-            (len(x & y) for x, y in zip(_token_sets(a), _token_sets(b), strict=False)),
-            np.int16,
-            len(a),
-        )
+        shared = _shared_tokens(a, b)
         similarity = _similarity(fa, fb, JaroWinkler.normalized_similarity)
         level = np.full(len(a), 4, dtype=np.int8)
         level[similarity >= 0.9] = 3
@@ -245,15 +255,12 @@ def token_overlap_comparison(
     def compute(frame: pd.DataFrame, left: np.ndarray, right: np.ndarray, _: Any) -> np.ndarray:
         a1, b1 = _values(frame, left_column, left), _values(frame, other, right)
         a2, b2 = _values(frame, other, left), _values(frame, left_column, right)
-        forward = [len(x & y) > 0 for x, y in zip(_token_sets(a1), _token_sets(b1), strict=False)]
+        forward = _shared_tokens(a1, b1) > 0
         if right_column is None:
-            hit = np.array(forward, dtype=bool)
+            hit = forward
             present = (a1 != "") & (b1 != "")
         else:
-            backward = [
-                len(x & y) > 0 for x, y in zip(_token_sets(a2), _token_sets(b2), strict=False)
-            ]
-            hit = np.array(forward, dtype=bool) | np.array(backward, dtype=bool)
+            hit = forward | (_shared_tokens(a2, b2) > 0)
             present = ((a1 != "") & (b1 != "")) | ((a2 != "") & (b2 != ""))
         level = np.where(hit, 1, 2).astype(np.int8)
         level[~present] = 0

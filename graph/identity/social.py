@@ -185,13 +185,16 @@ def _neighbourhood_comparison() -> Comparison:
         level = np.zeros(len(left), dtype=np.int8)
         if not sets:
             return level
-        for k, (a, b) in enumerate(zip(left, right, strict=True)):
-            x, y = sets[a], sets[b]
-            if not x or not y:
+        total = np.array([sum(weight[z] for z in found) for found in sets])
+        both = np.flatnonzero((total[left] > 0) & (total[right] > 0))
+        level[both] = 3
+        for k in both:
+            a, b = left[k], right[k]
+            common = sets[a] & sets[b]
+            if not common:
                 continue
-            shared = sum(weight[z] for z in x & y)
-            union = sum(weight[z] for z in x | y)
-            score = shared / union
+            shared = sum(weight[z] for z in common)
+            score = shared / (total[a] + total[b] - shared)
             level[k] = 1 if score >= 0.2 else 2 if score >= 0.05 else 3
         return level
 
