@@ -37,8 +37,8 @@ async def healthz(
         message = (
             str(error)
             if isinstance(error, SRMError)
-            else "Neo4j did not answer in time or refused the ping; check NEO4J_URI and the "
-            "server's log."
+            else "Neo4j is not reachable (no answer in time, or the ping was refused); check "
+            "NEO4J_URI and the server's log."
         )
         return JSONResponse({"status": "unavailable", "neo4j": message}, status_code=503)
     return JSONResponse({"status": "ok", "neo4j": "ok"})
