@@ -7,10 +7,12 @@ used here is explicit and splink-independent:
 1. reviewed *accepted* pairs are merged first; reviewed *rejected* pairs are cannot-links;
 2. the remaining pairs at or above ``threshold`` are merged strongest first (Kruskal's
    order, so a person is a maximum spanning forest of its links);
-3. a merge of two groups is **refused** when it would put in one person two records that
-   *conflict* — by a :class:`ConflictRule` (two CRM customers with different e-mails, two
-   profiles on the same platform) or a rejected pair — unless every such conflicting pair
-   is itself linked directly at or above the threshold. Refusing the merge is the same as
+3. a merge of two groups is **refused** when it would put in one person a rejected pair,
+   a compared pair whose own probability is below ``veto`` (its comparison says the two
+   are different people: namesakes chained through a third record), or two records that
+   *conflict* by a :class:`ConflictRule` (two CRM customers with different e-mails, two
+   profiles on the same platform) unless that pair is itself linked directly at or above
+   the threshold. Refusing the merge is the same as
    cutting the person at its weakest link: that link is the last one tried.
 
 Stable person ids (:func:`assign_person_ids`): a new cluster keeps the id of the previous
@@ -24,6 +26,7 @@ import hashlib
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import chain
 
 import numpy as np
 
@@ -81,8 +84,10 @@ def cluster_pairs(
     conflicts: Sequence[ConflictRule] = (),
     accepted: Iterable[tuple[int, int]] = (),
     rejected: Iterable[tuple[int, int]] = (),
+    veto: float = 0.0,
 ) -> np.ndarray:
-    """A cluster label (0..k-1, in order of first record) for each of ``n`` records."""
+    """A cluster label (0..k-1, in order of first record) for each of ``n`` records;
+    a compared pair with a probability below ``veto`` is a cannot-link (rule 3)."""
     groups = _Groups(n)
     direct: set[tuple[int, int]] = set()
     strong = np.flatnonzero(probability >= threshold)
@@ -90,11 +95,23 @@ def cluster_pairs(
     for index in order:
         a, b = int(left[index]), int(right[index])
         direct.add((min(a, b), max(a, b)))
+    must = [(int(a), int(b)) for a, b in accepted]
+    # only records that some link could merge need their vetoed pairs
+    linked = np.zeros(n, dtype=bool)
+    linked[left[strong]] = linked[right[strong]] = True
+    for a, b in must:
+        linked[a] = linked[b] = True
+    unlikely = np.flatnonzero((probability < veto) & linked[left] & linked[right])
+    kept = {(min(a, b), max(a, b)) for a, b in must}  # an accepted pair is never vetoed
+    vetoed = (
+        (a, b)
+        for a, b in zip(left[unlikely].tolist(), right[unlikely].tolist(), strict=True)
+        if (min(a, b), max(a, b)) not in kept
+    )
     cannot: dict[int, set[int]] = {}
-    for a, b in rejected:
+    for a, b in chain(rejected, vetoed):
         cannot.setdefault(a, set()).add(b)
         cannot.setdefault(b, set()).add(a)
-    must = [(int(a), int(b)) for a, b in accepted]
     for a, b in must:
         direct.add((min(a, b), max(a, b)))
 
