@@ -33,11 +33,11 @@ from typing import Any
 
 from neo4j import Driver
 from rich.console import Console
+
+from srm import db, local_neo4j
 from srm.cypher import ingest as statements
 from srm.ingest.generate import generate_bundle
 from srm.ingest.pipeline import ingest_paths
-
-from srm import db, local_neo4j
 from srm.settings import Settings
 from srm.store import open_driver
 
@@ -90,9 +90,7 @@ def _per_row_follows(driver: Driver, follows: Path, sample: int) -> float:
         next(handle)
         for line in handle:
             follower, followed, follower_platform, followed_platform = line.rstrip("\n").split(",")
-            rows.append(
-                {"a": f"{follower_platform}:{follower}", "b": f"{followed_platform}:{followed}"}
-            )
+            rows.append([f"{follower_platform}:{follower}", f"{followed_platform}:{followed}"])
             if len(rows) == sample:
                 break
     started = time.perf_counter()

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 __all__ = [
     "CASCADE_STATEMENTS",
+    "CLAIMANT_PLATFORMS",
     "CLAIM_PROPERTIES",
     "CLEAR_SNAPSHOT_MARKS",
     "LINK_CLAIMS_BY_HANDLE",
@@ -94,10 +95,11 @@ MERGE (p:Post {post_key: row.key})
 ON CREATE SET p.platform = row.platform, p.native_id = row.id, p.is_stub = true
 """
 
+# Follows are the bulk of most inputs: rows are compact [follower key, followed key] pairs.
 LINK_FOLLOWS = """
 UNWIND $rows AS row
-MATCH (a:Profile {profile_key: row.a})
-MATCH (b:Profile {profile_key: row.b})
+MATCH (a:Profile {profile_key: row[0]})
+MATCH (b:Profile {profile_key: row[1]})
 MERGE (a)-[:FOLLOWS]->(b)
 RETURN count(*) AS linked
 """
@@ -105,8 +107,8 @@ RETURN count(*) AS linked
 # --snapshot: mark what the snapshot holds; SWEEP_SNAPSHOT removes the rest afterwards.
 LINK_FOLLOWS_SNAPSHOT = """
 UNWIND $rows AS row
-MATCH (a:Profile {profile_key: row.a})
-MATCH (b:Profile {profile_key: row.b})
+MATCH (a:Profile {profile_key: row[0]})
+MATCH (b:Profile {profile_key: row[1]})
 MERGE (a)-[r:FOLLOWS]->(b)
 SET r.snapshot_job = $job, a.snapshot_job = $job
 RETURN count(*) AS linked
@@ -195,6 +197,13 @@ CLAIM_PROPERTIES: dict[str, str] = {
         "other",
     )
 }
+
+# Which platforms have customers claiming a handle there (read once per job): profiles of
+# the other platforms need no claims lookup.
+CLAIMANT_PLATFORMS = "RETURN " + ", ".join(
+    f"EXISTS {{ MATCH (c:Customer) WHERE c.{prop} IS NOT NULL }} AS `{platform}`"
+    for platform, prop in CLAIM_PROPERTIES.items()
+)
 
 # The other direction: profiles loaded after the CRM rows that claim their handle, one
 # statement per platform (allow-list above) so each MATCH seeks its own index.

@@ -20,8 +20,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from neo4j import Driver, ManagedTransaction
-from srm.cypher import ingest as statements
 
+from srm.cypher import ingest as statements
 from srm.store import translate_errors
 
 __all__ = ["BatchRunner", "Step", "stub_row"]
@@ -42,14 +42,14 @@ def stub_row(key: str) -> dict[str, str]:
 class Step:
     """One statement of a batch.
 
-    ``ends``: (row field, ``"profile"`` | ``"post"``) of relationship ends that may be
+    ``ends``: (row field or list index, ``"profile"`` | ``"post"``) of relationship ends that may be
     missing (stubbed on demand; the statement must return ``linked``). ``counted``: its
     creations are the batch's loaded rows.
     """
 
     statement: str
-    rows: list[dict[str, Any]]
-    ends: tuple[tuple[str, str], ...] = ()
+    rows: list[Any]
+    ends: tuple[tuple[str | int, str], ...] = ()
     counted: bool = False
 
 

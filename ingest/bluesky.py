@@ -26,13 +26,12 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
+from srm.errors import IngestError
 from srm.ingest.formats import Item, ReadOptions
 from srm.ingest.handles import as_text, json_head, load_json_documents, with_pointer
 from srm.ingest.quarantine import Rejected
 from srm.ingest.rows import FollowRow, PostRow, ProfileRow, profile_key
 from srm.ingest.validate import build
-
-from srm.errors import IngestError
 
 __all__ = ["detect", "read"]
 

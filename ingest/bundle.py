@@ -26,6 +26,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from srm.errors import IngestError
 from srm.ingest.csvio import EXTRA_CELLS, CsvRecord, has_broken_encoding, open_csv
 from srm.ingest.formats import Item, ReadOptions
 from srm.ingest.quarantine import Rejected
@@ -40,8 +41,6 @@ from srm.ingest.rows import (
     profile_key,
 )
 from srm.ingest.validate import build
-
-from srm.errors import IngestError
 
 __all__ = ["BUNDLE_FILES", "detect", "normalise_handle", "read"]
 

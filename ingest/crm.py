@@ -21,14 +21,13 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from srm.errors import IngestError
 from srm.ingest.csvio import EXTRA_CELLS, open_csv
 from srm.ingest.formats import Item, ReadOptions
 from srm.ingest.handles import column_key, linkedin_slug, table_header, x_handle
 from srm.ingest.quarantine import Rejected
 from srm.ingest.rows import PLATFORMS, CustomerRow
 from srm.ingest.validate import build
-
-from srm.errors import IngestError
 
 __all__ = [
     "detect_csv",

@@ -14,10 +14,9 @@ from pathlib import Path
 from typing import Any, NamedTuple
 from urllib.parse import unquote, urlparse
 
+from srm.errors import IngestError
 from srm.ingest.csvio import open_csv
 from srm.ingest.quarantine import Rejected
-
-from srm.errors import IngestError
 
 __all__ = [
     "JSON_SAMPLE_BYTES",

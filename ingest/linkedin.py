@@ -12,14 +12,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
+from srm.errors import IngestError
 from srm.ingest.csvio import open_csv
 from srm.ingest.formats import Item, ReadOptions
 from srm.ingest.handles import column_key, linkedin_slug, table_header
 from srm.ingest.quarantine import Rejected
 from srm.ingest.rows import FollowRow, ProfileRow, profile_key
 from srm.ingest.validate import build
-
-from srm.errors import IngestError
 
 __all__ = ["detect", "read"]
 

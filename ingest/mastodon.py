@@ -25,14 +25,13 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
+from srm.errors import IngestError
 from srm.ingest.csvio import open_csv
 from srm.ingest.formats import Item, ReadOptions
 from srm.ingest.handles import as_text, json_head, load_json_documents, with_pointer
 from srm.ingest.quarantine import Rejected
 from srm.ingest.rows import FollowRow, PostRow, ProfileRow, profile_key
 from srm.ingest.validate import build
-
-from srm.errors import IngestError
 
 __all__ = ["account_address", "detect", "read"]
 

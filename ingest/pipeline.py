@@ -1,8 +1,9 @@
 """The ingest job: detect format → read → validate → quarantine → check → write → summary.
 
-Inputs are read twice, streaming both times so memory stays flat: a first pass validates
-every record, writes rejects to the quarantine file and checks the bad-row ratio of each
-file; only when every file passes does the second pass write, in batches (see
+Inputs are read once, streaming so memory stays flat: the check pass validates every
+record, writes rejects to the quarantine file, spools good rows to a temporary file
+(:class:`~srm.ingest.spool.Spool`) and checks the bad-row ratio of each file; only when
+every file passes does the write pass replay the spool, in batches (see
 :mod:`srm.ingest.writer`). A wrong header, an empty or unknown file, or too many bad rows
 therefore stop the job before anything is written.
 
@@ -37,6 +38,7 @@ from srm.errors import IngestError
 from srm.ingest.formats import Format, ReadOptions, detect_format, get_format
 from srm.ingest.quarantine import QuarantineWriter, Rejected
 from srm.ingest.rows import BrandRow
+from srm.ingest.spool import Spool
 from srm.ingest.validate import kind_of
 from srm.ingest.writer import GraphWriter
 from srm.settings import get_settings
@@ -157,8 +159,10 @@ def _check(
     quarantine: QuarantineWriter,
     max_bad_ratio: float,
     progress: Progress | None,
+    spool: Spool | None = None,
 ) -> int:
-    """First pass: validate everything, quarantine rejects, enforce the ratio per file."""
+    """First pass: validate everything, quarantine rejects, spool good rows (when given a
+    ``spool``), enforce the ratio per file."""
     good_rows = 0
     for path, chosen in inputs:
         good: Counter[str] = Counter()
@@ -173,6 +177,8 @@ def _check(
                 log.info("quarantined %s", item.describe())
             else:
                 good[kind_of(type(item))] += 1
+                if spool is not None:
+                    spool.add(item)
             if progress is not None and task is not None and number % 10_000 == 0:
                 progress.update(task, completed=number)
         if progress is not None and task is not None:
@@ -232,9 +238,10 @@ def ingest_paths(
     )
     with (
         QuarantineWriter(quarantine_path) as quarantine,
+        Spool() as spool,
         _progress(progress, console) as bar,
     ):
-        total = _check(inputs, options, quarantine, max_bad_ratio, bar)
+        total = _check(inputs, options, quarantine, max_bad_ratio, bar, spool)
         summary.quarantined = quarantine.total
         db.init_schema(driver, database=database)
         task = bar.add_task("writing", total=total) if bar else None
@@ -249,12 +256,10 @@ def ingest_paths(
         # Erased people (srm erase) stay out: their rows are skipped and counted.
         if suppression is None:
             suppression = SuppressionList.load(driver, get_settings(), database=database)
-        for path, chosen in inputs:
-            for item in chosen.read(path, options):
-                if not isinstance(item, Rejected):
-                    kept = suppression.filter_row(item)
-                    if kept is not None:
-                        writer.add(kept)
+        for item in spool:
+            kept = suppression.filter_row(item)
+            if kept is not None:
+                writer.add(kept)
         for brand in brands:
             writer.add(brand)
         stats = writer.close()

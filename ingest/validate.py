@@ -13,6 +13,7 @@ from typing import Any, TypeVar, get_args
 
 from pydantic import BaseModel
 from pydantic import ValidationError as PydanticValidationError
+
 from srm.ingest.csvio import has_broken_encoding
 from srm.ingest.quarantine import Rejected
 

@@ -91,6 +91,11 @@ class GraphWriter:
         self._brands: list[BrandRow] = []
         self._posts: list[PostRow] = []
         self._follows: list[FollowRow] = []
+        # Platforms where some customer claims a handle: only their profiles look for a
+        # claimant (customers of this job add theirs as they are queued, see _flush_customers).
+        with translate_errors(), driver.session(database=database) as session:
+            found = session.run(Query(statements.CLAIMANT_PLATFORMS)).single(strict=True)
+        self._claimed_platforms = {platform for platform, claimed in found.items() if claimed}
         self._runner = BatchRunner(
             driver, database=database, parameters={"job": self.snapshot_job}, on_done=self._done
         )
@@ -172,6 +177,7 @@ class GraphWriter:
                 normalised = normalise_handle(handle)
                 if normalised and platform in statements.CLAIM_PROPERTIES:
                     props[statements.CLAIM_PROPERTIES[platform]] = normalised
+                    self._claimed_platforms.add(platform)
                     claims.append(
                         {"id": row.customer_id, "platform": platform, "handle": normalised}
                     )
@@ -204,7 +210,7 @@ class GraphWriter:
                     "truncated": row.truncated_fields or None,
                 }
             )
-            if props["handle"]:
+            if props["handle"] and row.platform in self._claimed_platforms:
                 claims.setdefault(row.platform, []).append({"key": key, "handle": props["handle"]})
         self._runner.submit(
             [
@@ -243,9 +249,9 @@ class GraphWriter:
         rows, self._follows = self._follows, []
         if not rows:
             return
-        follows = [{"a": row.follower_key, "b": row.followed_key} for row in rows]
+        follows = [[row.follower_key, row.followed_key] for row in rows]
         link = statements.LINK_FOLLOWS_SNAPSHOT if self.snapshot_job else statements.LINK_FOLLOWS
-        ends = (("a", "profile"), ("b", "profile"))
+        ends = ((0, "profile"), (1, "profile"))
         self._runner.submit([Step(link, follows, ends=ends, counted=True)], len(follows))
 
     def _flush_posts(self) -> None:

@@ -21,9 +21,11 @@ from typer.testing import CliRunner
 from srm.cli import app
 from srm.cypher.ingest import CLAIM_PROPERTIES
 from srm.errors import IngestError
+from srm.ingest import bundle as bundle_reader
 from srm.ingest.formats import ReadOptions
 from srm.ingest.pipeline import ingest_paths
 from srm.ingest.rows import PLATFORMS
+from srm.ingest.spool import Spool
 from srm.settings import get_settings
 from srm.store import read
 from tests import statements
@@ -181,3 +183,15 @@ def test_progress_bars_count_the_records_they_checked(driver: Driver, tmp_path: 
     assert checked and written, text
     assert checked[1] == checked[2] == "17"
     assert written[1] == written[2]
+
+
+def test_spool_replays_equal_rows_in_order(tmp_path: Path) -> None:
+    bundle = write_bundle(tmp_path / "b")
+    rows = [item for item in bundle_reader.read(bundle, ReadOptions())]
+    assert len({type(row) for row in rows}) == 5
+    with Spool(chunk_rows=4) as spool:
+        for row in rows:
+            spool.add(row)
+        assert list(spool) == rows
+        assert list(spool) == rows  # replayable
+    assert spool.rows == len(rows)

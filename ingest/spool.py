@@ -1,0 +1,72 @@
+"""Validated rows kept on disk between the check pass and the write pass of a job.
+
+The check pass (:func:`srm.ingest.pipeline.ingest_paths`) parses and validates every
+record; re-reading the inputs for the write pass would do all of that again (CSV parsing
+and pydantic validation are most of the client's work). :class:`Spool` instead appends
+each good row's field values to a temporary file, in pickled chunks, and the write pass
+rebuilds the rows without validating them again (they were validated on the way in).
+Memory stays flat: only one chunk is held at a time; the file is deleted on close.
+"""
+
+from __future__ import annotations
+
+import pickle
+import tempfile
+from collections.abc import Iterator
+from types import TracebackType
+from typing import IO, Any
+
+from pydantic import BaseModel
+
+__all__ = ["Spool"]
+
+
+class Spool:
+    """An append-then-replay store of validated rows (pydantic models of srm.ingest.rows).
+
+    :meth:`add` rows, then iterate (once or more) to get equal rows back, in order.
+    ``chunk_rows``: rows pickled together (pickle shares the repeated field names).
+    """
+
+    def __init__(self, chunk_rows: int = 2_000) -> None:
+        self.chunk_rows = chunk_rows
+        self.rows = 0
+        # Closed by close()/__exit__; the file has no name, so nothing else can write it.
+        self._file: IO[bytes] = tempfile.TemporaryFile(prefix="srm-ingest-", suffix=".spool")  # noqa: SIM115
+        self._chunk: list[tuple[type[BaseModel], dict[str, Any]]] = []
+
+    def add(self, row: BaseModel) -> None:
+        self._chunk.append((type(row), row.__dict__))
+        self.rows += 1
+        if len(self._chunk) >= self.chunk_rows:
+            self._write_chunk()
+
+    def _write_chunk(self) -> None:
+        if self._chunk:
+            pickle.dump(self._chunk, self._file, protocol=pickle.HIGHEST_PROTOCOL)
+            self._chunk = []
+
+    def __iter__(self) -> Iterator[Any]:
+        self._write_chunk()
+        self._file.seek(0)
+        while True:
+            try:
+                chunk = pickle.load(self._file)  # noqa: S301 (our own unnamed temp file)
+            except EOFError:
+                return
+            for model, values in chunk:
+                yield model.model_construct(**values)
+
+    def close(self) -> None:
+        self._file.close()
+
+    def __enter__(self) -> Spool:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        self.close()
