@@ -9,6 +9,7 @@ from pathlib import Path
 import typer
 from neo4j import Driver
 from rich.console import Console
+from rich.markup import escape
 
 from srm import local_neo4j
 from srm.errors import SRMError, StoreUnavailable
@@ -17,7 +18,9 @@ from srm.store import open_driver
 
 __all__ = ["console", "default_data_dir", "fail", "open_store", "settings"]
 
-console = Console(stderr=True)
+# User data (names, bios, handles such as "x:..." or "[/]") is printed as typed: no rich
+# markup, emoji codes or highlighting unless a call asks for markup on its own text.
+console = Console(stderr=True, markup=False, emoji=False, highlight=False)
 
 
 def settings() -> Settings:
@@ -30,7 +33,7 @@ def default_data_dir(current: Settings) -> Path:
 
 def fail(error: SRMError | str, code: int = 1) -> typer.Exit:
     """Print a one-line (or short) error in red and give the exit to raise."""
-    console.print(f"[bold red]error:[/] {error}", highlight=False, markup=True, soft_wrap=True)
+    console.print(f"[bold red]error:[/] {escape(str(error))}", markup=True, soft_wrap=True)
     return typer.Exit(code)
 
 

@@ -35,7 +35,9 @@ def _start_local(current: Settings, port: int | None) -> None:
             heap_mb=current.local_heap_mb,
             pagecache_mb=current.local_pagecache_mb,
         )
-    console.print(f"Neo4j running at [bold]{server.uri}[/] (stop it with 'srm neo4j stop')")
+    console.print(
+        f"Neo4j running at [bold]{server.uri}[/] (stop it with 'srm neo4j stop')", markup=True
+    )
 
 
 def _load(driver: Driver, current: Settings) -> None:

@@ -63,7 +63,8 @@ def start(
         raise fail(error) from error
     console.print(
         f"Neo4j running at [bold]{server.uri}[/] (pid {server.pid}, data {server.data_dir}, "
-        f"{time.perf_counter() - started:.1f} s)"
+        f"{time.perf_counter() - started:.1f} s)",
+        markup=True,
     )
 
 

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
 from srm.backup import backup as backup_graph
 from srm.backup import restore as restore_graph
@@ -66,7 +67,9 @@ def erase(
         except SRMError as error:
             raise fail(error) from error
     elif result.persons_kept:
-        console.print(f"[yellow]note:[/] {RECLUSTER_NOTE} (or pass --recluster).")
+        console.print(
+            f"[yellow]note:[/] {escape(RECLUSTER_NOTE)} (or pass --recluster).", markup=True
+        )
 
 
 def backup(
@@ -93,5 +96,5 @@ def restore(
     except SRMError as error:
         raise fail(error) from error
     for warning in warnings:
-        console.print(f"[yellow]warning:[/] {warning}")
+        console.print(f"[yellow]warning:[/] {escape(str(warning))}", markup=True)
     console.print(result.summary("Restored"))
