@@ -1,5 +1,6 @@
-"""The API application: assembles the GraphQL, REST, maps and health routers around one injected
-driver and one Settings (``create_app``); serves the vendored GraphiQL files."""
+"""The API application: assembles the GraphQL, REST (enrichment, erasure), maps and health
+routers around one injected driver and one Settings (``create_app``); serves the vendored
+GraphiQL files."""
 
 from __future__ import annotations
 
@@ -13,12 +14,12 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from neo4j import Driver
-from srm.api import health, maps, rest
+
+from srm.api import erase, health, maps, rest
 from srm.api.graphiql import STATIC_DIR, STATIC_PATH
 from srm.api.graphql_router import graphql_router
 from srm.api.jobs import AnalysisJobs
 from srm.api.security import Authenticator, RateLimiter
-
 from srm.settings import Settings
 from srm.store import open_driver
 
@@ -67,6 +68,7 @@ def create_app(settings: Settings, driver: Driver | None = None) -> FastAPI:
 
     app.include_router(health.router)
     app.include_router(rest.router)
+    app.include_router(erase.router)
     app.include_router(maps.router)
     app.include_router(graphql_router(settings), prefix="/graphql", include_in_schema=False)
     app.mount(STATIC_PATH, StaticFiles(directory=STATIC_DIR), name="static")

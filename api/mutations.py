@@ -1,6 +1,6 @@
-"""GraphQL mutations (role-gated): review merges and start analyses. They call graph/'s
-entry points (``srm.graph.identity.pipeline``, ``srm.graph.analysis``); nothing here
-computes."""
+"""GraphQL mutations (role-gated): review merges, start analyses and erase a person (admin).
+They call graph/'s entry points (``srm.graph.identity.pipeline``, ``srm.graph.analysis``) and
+:func:`srm.api.services.erasure.erase_as`; nothing here computes."""
 
 from __future__ import annotations
 
@@ -9,8 +9,11 @@ from typing import Any
 
 import strawberry
 from anyio import to_thread
+
 from srm.api.context import Info
 from srm.api.limits import ClientError
+from srm.api.services.erasure import erase_as
+from srm.api.types.erasure import ErasureKind, ErasureResult
 from srm.api.types.job import AnalysisJob, AnalysisKind
 from srm.api.types.person import Person
 
@@ -83,3 +86,22 @@ class Mutation:
         principal.require("analyst", "admin", action="run analyses")
         job = info.context.jobs.start(kind.value, requested_by=principal.key_id)
         return AnalysisJob(job=job)
+
+    @strawberry.mutation(
+        description="Erase a customer, profile ('platform:id') or person and everything derived "
+        "from them (admin only; cannot be undone). Audited with the API key, never the data; "
+        "recluster: true re-runs identity resolution afterwards (whole graph; slow)."
+    )
+    async def erase(
+        self, info: Info, kind: ErasureKind, id: str, recluster: bool = False
+    ) -> ErasureResult:
+        context = info.context
+        outcome = await erase_as(
+            context.principal,
+            context.driver,
+            context.settings,
+            kind.value,
+            id,
+            recluster=recluster,
+        )
+        return ErasureResult.of(outcome)
