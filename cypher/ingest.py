@@ -95,11 +95,13 @@ MERGE (p:Post {post_key: row.key})
 ON CREATE SET p.platform = row.platform, p.native_id = row.id, p.is_stub = true
 """
 
-# Follows are the bulk of most inputs: rows are compact [follower key, followed key] pairs.
+# Follows are the bulk of most inputs. Rows are compact: [follower key, [followed keys]]
+# (consecutive follows of one follower grouped), so each follower is looked up once.
 LINK_FOLLOWS = """
 UNWIND $rows AS row
 MATCH (a:Profile {profile_key: row[0]})
-MATCH (b:Profile {profile_key: row[1]})
+UNWIND row[1] AS followed
+MATCH (b:Profile {profile_key: followed})
 MERGE (a)-[:FOLLOWS]->(b)
 RETURN count(*) AS linked
 """
@@ -108,7 +110,8 @@ RETURN count(*) AS linked
 LINK_FOLLOWS_SNAPSHOT = """
 UNWIND $rows AS row
 MATCH (a:Profile {profile_key: row[0]})
-MATCH (b:Profile {profile_key: row[1]})
+UNWIND row[1] AS followed
+MATCH (b:Profile {profile_key: followed})
 MERGE (a)-[r:FOLLOWS]->(b)
 SET r.snapshot_job = $job, a.snapshot_job = $job
 RETURN count(*) AS linked

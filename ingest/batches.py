@@ -44,13 +44,20 @@ class Step:
 
     ``ends``: (row field or list index, ``"profile"`` | ``"post"``) of relationship ends that may be
     missing (stubbed on demand; the statement must return ``linked``). ``counted``: its
-    creations are the batch's loaded rows.
+    creations are the batch's loaded rows. ``links``: how many ``linked`` mean every end
+    was found, when rows group several relationships (default: one per row; an end field
+    may then hold a list of keys).
     """
 
     statement: str
     rows: list[Any]
     ends: tuple[tuple[str | int, str], ...] = ()
     counted: bool = False
+    links: int | None = None
+
+    @property
+    def expected_links(self) -> int:
+        return len(self.rows) if self.links is None else self.links
 
 
 @dataclass
@@ -65,7 +72,14 @@ def _stub_missing(tx: ManagedTransaction, step: Step) -> int:
     created = 0
     for field, kind in step.ends:
         find, merge = _STUBS[kind]
-        keys = sorted({row[field] for row in step.rows})
+        found: set[str] = set()
+        for row in step.rows:
+            value = row[field]
+            if isinstance(value, list):
+                found.update(value)
+            else:
+                found.add(value)
+        keys = sorted(found)
         missing = tx.run(find, {"rows": keys}).single(strict=True)["missing"]
         if missing:
             rows = [stub_row(key) for key in sorted(missing)]
@@ -82,7 +96,7 @@ def _run_steps(tx: ManagedTransaction, steps: list[Step], parameters: dict[str, 
         record = result.single() if step.ends else None
         counters = result.consume().counters
         created = counters.nodes_created + counters.relationships_created
-        if record is not None and record["linked"] < len(step.rows):
+        if record is not None and record["linked"] < step.expected_links:
             outcome.stubs += _stub_missing(tx, step)
             again = tx.run(step.statement, {**parameters, "rows": step.rows}).consume().counters
             created += again.nodes_created + again.relationships_created

@@ -249,10 +249,18 @@ class GraphWriter:
         rows, self._follows = self._follows, []
         if not rows:
             return
-        follows = [[row.follower_key, row.followed_key] for row in rows]
+        # Inputs list a follower's follows together: consecutive rows of one follower are
+        # sent as one [follower, [followed, …]] row.
+        follows: list[list[Any]] = []
+        for row in rows:
+            if follows and follows[-1][0] == row.follower_key:
+                follows[-1][1].append(row.followed_key)
+            else:
+                follows.append([row.follower_key, [row.followed_key]])
         link = statements.LINK_FOLLOWS_SNAPSHOT if self.snapshot_job else statements.LINK_FOLLOWS
         ends = ((0, "profile"), (1, "profile"))
-        self._runner.submit([Step(link, follows, ends=ends, counted=True)], len(follows))
+        step = Step(link, follows, ends=ends, counted=True, links=len(rows))
+        self._runner.submit([step], len(rows))
 
     def _flush_posts(self) -> None:
         rows, self._posts = self._posts, []
