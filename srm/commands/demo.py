@@ -73,19 +73,22 @@ def _maps(driver: Driver, folder: Path) -> dict[str, Path]:
 
 def demo(
     port: Annotated[
-        int | None, typer.Option(help="Local Neo4j Bolt port [default: $SRM_NEO4J_PORT or 7687].")
+        int | None, typer.Option(help="Local Neo4j Bolt port (default: $SRM_NEO4J_PORT or 7687).")
     ] = None,
     api_port: Annotated[int, typer.Option(help="Port of the API, GraphiQL and maps.")] = 8000,
     maps_dir: Annotated[
-        Path | None, typer.Option(help="Where to write the maps [default: $SRM_HOME/maps].")
+        Path | None, typer.Option(help="Where to write the maps (default: $SRM_HOME/maps).")
     ] = None,
     serve: Annotated[
         bool, typer.Option(help="Serve GraphiQL and the maps at the end (until Ctrl-C).")
     ] = True,
 ) -> None:
-    """Start the local Neo4j (unless NEO4J_URI is set), load the bundled sample, resolve
-    identities, find influencers and communities, write the maps, then serve GraphiQL, the
-    REST API and the maps on http://127.0.0.1:8000."""
+    """Everything on the bundled sample: Neo4j, load, identities, analysis, maps, then serve.
+
+    Starts the local Neo4j (unless NEO4J_URI is set), loads the bundled sample, resolves
+    identities, finds influencers and communities, writes the maps, then serves GraphiQL,
+    the REST API and the maps on http://127.0.0.1:8000.
+    """
     current = settings()
     started = time.perf_counter()
     try:

@@ -66,7 +66,7 @@ def ego(
     limit: Annotated[int, typer.Option(min=1, help="Most neighbours to draw.")] = 150,
     relationship: Annotated[
         list[str] | None,
-        typer.Option("--relationship", "-r", help="follows and/or mentioned [default: both]."),
+        typer.Option("--relationship", "-r", help="follows and/or mentioned (default: both)."),
     ] = None,
     out: Out = None,
     personal_data: PersonalData = False,
@@ -98,7 +98,7 @@ def communities(
 @app.command()
 def influencers(
     top: Annotated[int, typer.Option(min=1, help="How many influencers.")] = 50,
-    brand: Annotated[str | None, typer.Option(help="Brand name [default: own brands].")] = None,
+    brand: Annotated[str | None, typer.Option(help="Brand name (default: own brands).")] = None,
     out: Out = None,
     personal_data: PersonalData = False,
 ) -> None:
@@ -115,7 +115,7 @@ def influencers(
 
 @app.command()
 def audience(
-    brand: Annotated[str | None, typer.Option(help="Our brand [default: own brands].")] = None,
+    brand: Annotated[str | None, typer.Option(help="Our brand (default: own brands).")] = None,
     limit: Annotated[int, typer.Option(min=10, help="Most profiles to draw.")] = 600,
     out: Out = None,
     personal_data: PersonalData = False,
@@ -133,7 +133,7 @@ def audience(
 
 @app.command()
 def identity(
-    person: Annotated[str | None, typer.Option(help="Person id [default: most records].")] = None,
+    person: Annotated[str | None, typer.Option(help="Person id (default: most records).")] = None,
     record: Annotated[
         str | None, typer.Option(help="Or a record: customer:ID or profile:KEY.")
     ] = None,
@@ -155,7 +155,7 @@ def identity(
 
 @app.command()
 def cascade(
-    post: Annotated[str | None, typer.Option(help="Post key [default: most amplified].")] = None,
+    post: Annotated[str | None, typer.Option(help="Post key (default: most amplified).")] = None,
     limit: Annotated[int, typer.Option(min=1, help="Most posts to draw.")] = 800,
     out: Out = None,
     personal_data: PersonalData = False,
@@ -191,7 +191,7 @@ def export_command(
     out: Annotated[Path, typer.Option("--out", "-o", help="File to write (csv: a folder).")],
     subgraph: Annotated[
         str | None,
-        typer.Option(help="community=ID (latest run) or ego=PROFILE_KEY [default: all]."),
+        typer.Option(help="community=ID (latest run) or ego=PROFILE_KEY (default: all)."),
     ] = None,
 ) -> None:
     """Export the profile network with scores, communities and person ids (for Gephi)."""

@@ -17,7 +17,7 @@ app = typer.Typer(
 )
 
 DataDir = Annotated[
-    Path | None, typer.Option("--data-dir", help="Store folder [default: $SRM_HOME/data].")
+    Path | None, typer.Option("--data-dir", help="Store folder (default: $SRM_HOME/data).")
 ]
 
 
@@ -42,7 +42,7 @@ def install() -> None:
 @app.command()
 def start(
     port: Annotated[
-        int | None, typer.Option(help="Bolt port [default: $SRM_NEO4J_PORT or 7687].")
+        int | None, typer.Option(help="Bolt port (default: $SRM_NEO4J_PORT or 7687).")
     ] = None,
     data_dir: DataDir = None,
 ) -> None:
