@@ -13,7 +13,7 @@ import typer
 from neo4j import Driver
 from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-from rich.table import Table
+from rich.table import Column, Table
 
 from srm.commands.common import console, fail, open_store
 from srm.errors import SRMError
@@ -74,31 +74,33 @@ def _name(key: str, handles: dict[str, str]) -> str:
 def print_influence(report: InfluenceReport, out: Console) -> None:
     table = Table(
         "#",
-        "profile",
+        Column("profile\n← top in-neighbour (share)", min_width=24, overflow="fold"),
         "score",
         "pct",
-        "pagerank",
+        "PageRank",
         "followers",
-        "in-degree",
-        "mentions",
-        "top in-neighbour",
+        "in",
+        "@in",
         title=f"Top influencers (run {report.run_id})",
+        caption="in: followers inside the graph; @in: profiles mentioning it",
     )
     for rank, found in enumerate(report.top, start=1):
         parts = found["components"]
         neighbours = found["top_in_neighbours"]
+        top_in = (
+            f"{_name(neighbours[0]['key'], report.handles)} ({neighbours[0]['share']:.0%})"
+            if neighbours
+            else "—"
+        )
         table.add_row(
             str(rank),
-            _name(found["key"], report.handles),
+            f"{_name(found['key'], report.handles)}\n← {top_in}",
             f"{found['score']:.3f}",
             f"{found['percentile']:.0f}",
             f"{parts['pagerank']['value']:.4f}",
             f"{parts['followers']['value']:,.0f}",
             f"{parts['in_degree']['value']:,.0f}",
             f"{parts['mention_in_degree']['value']:,.0f}",
-            f"{_name(neighbours[0]['key'], report.handles)} ({neighbours[0]['share']:.0%})"
-            if neighbours
-            else "—",
         )
     out.print(table)
     size = report.result.projection.size()
@@ -114,7 +116,7 @@ def print_communities(report: CommunityReport, out: Console, top: int = 10) -> N
         "id",
         "size",
         "customers",
-        "top members",
+        Column("top members", min_width=22, overflow="fold"),
         "hashtags / words",
         "kept from previous",
         title=f"Communities by {report.algorithm} (run {report.run_id})",
@@ -157,7 +159,9 @@ def print_cascade(found: Cascade, out: Console) -> None:
     out.print(table)
 
 
-def print_segments(found: BrandSegments, out: Console) -> None:
+def print_segments(
+    found: BrandSegments, out: Console, handles: dict[str, str] | None = None
+) -> None:
     table = Table("segment", "profiles", title=f"Segments of {found.brand}")
     for name, size in found.sizes().items():
         table.add_row(name, f"{size:,}")
@@ -170,8 +174,15 @@ def print_segments(found: BrandSegments, out: Console) -> None:
     out.print(overlaps)
     influencers = Table("customer profile", "influence", title="Customer-influencers")
     for key, score in found.customer_influencers[:10]:
-        influencers.add_row(key, f"{score:.3f}")
+        influencers.add_row(_name(key, handles or {}), f"{score:.3f}")
     out.print(influencers)
+
+
+def show_segments(driver: Driver, brand: str, out: Console, *, top: int = 10) -> None:
+    """Run the segments of ``brand`` and print them, customers by their handles."""
+    _, found = run_segments(driver, brand, top_influencers=top)
+    keys = [key for key, _ in found.customer_influencers]
+    print_segments(found, out, writeback.handles(driver, keys))
 
 
 def show_analysis(driver: Driver, out: Console | None = None, *, top: int = 10) -> None:
@@ -294,10 +305,9 @@ def segments(
     """
     try:
         with open_store() as driver:
-            _, found = run_segments(driver, brand, top_influencers=top)
+            show_segments(driver, brand, console, top=top)
     except SRMError as error:
         raise fail(error) from error
-    print_segments(found, console)
 
 
 @app.command(name="all")
@@ -315,7 +325,7 @@ def analyze_all(
             own = [row["name"] for row in writeback.brands(driver) if row["is_own"]]
             chosen = brand or (own[0] if own else None)
             if chosen:
-                print_segments(run_segments(driver, chosen, top_influencers=top)[1], console)
+                show_segments(driver, chosen, console, top=top)
             else:
                 console.print("No own brand loaded: segments skipped (use --brand NAME).")
     except SRMError as error:

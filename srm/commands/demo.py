@@ -14,11 +14,10 @@ from neo4j import Driver
 from rich.rule import Rule
 
 from srm import local_neo4j
-from srm.commands.analyze import print_segments, show_analysis
+from srm.commands.analyze import show_analysis, show_segments
 from srm.commands.common import console, default_data_dir, fail, open_store, settings
 from srm.commands.serve import run_server, server_urls
 from srm.errors import SRMError
-from srm.graph.analysis import run_segments
 from srm.graph.identity import pipeline as identity
 from srm.graph.writeback import brands
 from srm.ingest.pipeline import ingest_paths, sample_bundle
@@ -60,7 +59,7 @@ def _analyse(driver: Driver) -> None:
     show_analysis(driver, console, top=10)
     own = [row["name"] for row in brands(driver) if row["is_own"]]
     if own:
-        print_segments(run_segments(driver, own[0], top_influencers=10)[1], console)
+        show_segments(driver, own[0], console, top=10)
 
 
 def _maps(driver: Driver, folder: Path) -> dict[str, Path]:
