@@ -16,7 +16,7 @@ from typing import Any
 
 from neo4j import Driver
 from srm.graph import communities, influence, reach, segments, writeback
-from srm.graph.projection import Projection, load_projection, to_igraph
+from srm.graph.projection import Projection, load_projection
 from srm.graph.runs import DEFAULT_KEEP, recorded_run
 
 from srm.errors import NotFoundError, ValidationError
@@ -184,7 +184,7 @@ def run_communities(
                 labels = communities.louvain(graph, resolution=resolution, seed=seed)
             value = communities.modularity(graph, labels, resolution=resolution)
             stable = communities.stable_ids(projection.keys, labels, previous)
-            rank = influence.pagerank(to_igraph(projection))
+            rank = influence.pagerank(projection)
         on_step("summarising communities")
         with run.timed("summarise"):
             customers = writeback.customer_profiles(driver, database=database)

@@ -8,10 +8,14 @@ The population (:mod:`srm.ingest.people`): Spanish and English names with accent
 surnames and nicknames (Paco/Francisco, Pepe/José, Bob/Robert), 0–3 accounts per person on
 different platforms with varied handles and display names, namesakes, CRM customers that
 overlap the social accounts in part (some listing their X handle, a few wrongly, a few
-twice). The follower graph has communities (blocks of people who mostly follow each other
-on the same platform), a few influencers and brand accounts (an own brand and two
-competitors); posts mention mostly followed accounts, and some reply to, quote or repost
-recent posts.
+twice). Some people have an employer (in the CRM row and named in some bios) or a personal
+web domain (their CRM e-mail and some profiles' url); a few bios give the e-mail. The
+follower graph has communities (blocks of people who mostly follow each other), a few
+influencers and brand accounts (an own brand and two competitors). Each person has one
+circle of contacts, and each of their accounts follows most of that circle's members
+present on its platform, plus a few accounts of its own: one person's accounts share much
+of their neighbourhood, as real ones do. Posts mention mostly followed accounts, and some
+reply to, quote or repost recent posts.
 
 One pass over the people, writing every file as it goes: memory stays flat whatever the
 size (1M profiles / 10M follows streams to disk). Same seed → byte-identical files.
@@ -93,6 +97,16 @@ def _brand_handle(platform: str, slug: str) -> str:
     return slug
 
 
+# Of a person's circle, the share each of their accounts follows (where the contact is on
+# that platform), and the circle's size per expected follow: platforms hold about 45 % of
+# people, so a circle 2.5× the follow mean gives about the mean follows per account.
+_CIRCLE_KEEP = 0.75
+_CIRCLE_SIZE = 2.5
+_OWN_FOLLOWS = 0.2
+_ROLES_ES = ("Marketing", "Ventas", "Ingeniera", "Diseño", "Atención al cliente")
+_ROLES_EN = ("Marketing", "Sales", "Engineer", "Design", "Customer care")
+
+
 def _exponential(u: float, mean: float) -> int:
     return min(int(-math.log(1.0 - u) * mean + 0.5), int(mean * 6) + 1)
 
@@ -110,13 +124,12 @@ class _Generator:
         self.post_counter = 0
         self.summary = GenerateSummary(people=people)
 
-    def _target(self, index: int, platform: str, salt: int) -> tuple[str, int] | None:
-        """A profile person ``index`` follows on ``platform``: (profile id, person or -1-brand)."""
+    def _contact(self, index: int, salt: int) -> int | None:
+        """A contact of person ``index``: another person's index, or -1-brand."""
         r = uniform(self.seed, index, 30, salt)
         h = mix(self.seed, index, 31, salt)
         if r < 0.08:
-            brand = 0 if h % 3 else (h >> 8) % len(BRANDS)
-            return _brand_profile_id(platform, brand), -1 - brand
+            return -1 - (0 if h % 3 else (h >> 8) % len(BRANDS))
         if r < 0.22:
             other = self.influencers[h % len(self.influencers)]
         elif r < 0.85:
@@ -124,15 +137,56 @@ class _Generator:
             other = start + h % max(1, min(self.block, self.n - start))
         else:
             other = h % self.n
-        if other == index or platform not in account_platforms(self.seed, other):
+        return None if other == index else other
+
+    def _on(self, contact: int, platform: str) -> tuple[str, int] | None:
+        """The contact's profile on ``platform`` (profile id, contact), if it has one."""
+        if contact < 0:
+            return _brand_profile_id(platform, -1 - contact), contact
+        if platform not in account_platforms(self.seed, contact):
             return None
-        return profile_id(platform, other), other
+        return profile_id(platform, contact), contact
+
+    def _circle(self, index: int) -> list[int]:
+        """Person ``index``'s contacts, shared by all their accounts."""
+        wanted = _exponential(uniform(self.seed, index, 50), self.follows_mean * _CIRCLE_SIZE)
+        found: dict[int, None] = {}
+        for attempt in range(wanted * 2):
+            if len(found) >= wanted:
+                break
+            contact = self._contact(index, attempt)
+            if contact is not None:
+                found[contact] = None
+        return list(found)
 
     def _handle_of(self, platform: str, target: int) -> str:
         if target < 0:
             return _brand_handle(platform, BRANDS[-1 - target][1])
         found = [a for a in person(self.seed, target).accounts if a.platform == platform]
         return found[0].handle if found else ""
+
+    def employer(self, who: Person) -> str:
+        """Where ``who`` works ('' for about half of the people)."""
+        if uniform(self.seed, who.index, 24) >= 0.5:
+            return ""
+        return COMPANIES[mix(self.seed, who.index, 25) % len(COMPANIES)]
+
+    def web_domain(self, who: Person) -> str:
+        """A personal web domain of ``who`` ('' for most people)."""
+        if uniform(self.seed, who.index, 26) >= 0.12:
+            return ""
+        name = ascii_fold(f"{who.nickname}{who.surnames[0]}").lower()
+        name = "".join(ch for ch in name if ch.isalnum())
+        return f"{name}{mix(self.seed, who.index, 27) % 100}.example.net"
+
+    def email(self, who: Person, first: str, h: int) -> str:
+        """An e-mail of ``who`` writing ``first`` as their first name (``h`` varies it)."""
+        domain = self.web_domain(who)
+        if domain and (h >> 50) % 3:
+            return f"{ascii_fold(first).lower().split()[0]}@{domain}"
+        local = ascii_fold(f"{first}.{who.surnames[0]}").lower().replace(" ", "")
+        local = local.replace("'", "") + ("" if (h >> 5) % 2 else str(70 + (h >> 9) % 30))
+        return f"{local}@{MAIL_DOMAINS[(h >> 13) % len(MAIL_DOMAINS)]}"
 
     def customers(self, who: Person, writer: Any) -> list[str]:
         """CRM rows for ``who`` (none, one, or a duplicate pair); returns the customer ids."""
@@ -141,13 +195,12 @@ class _Generator:
             return []
         ids = [f"C{i:07d}"] + ([f"C{i:07d}-2"] if uniform(seed, i, 21) < 0.04 else [])
         x_handle = next((a.handle for a in who.accounts if a.platform == "x"), None)
+        employer = self.employer(who)
         for copy, customer_id in enumerate(ids):
             h = mix(seed, i, 22, copy)
             first = who.nickname if (h & 7) == 0 else who.first_name
             last = who.surnames[0] if who.spanish and (h >> 3) % 3 == 0 else who.last_name
-            local = ascii_fold(f"{first}.{who.surnames[0]}").lower().replace(" ", "")
-            local = local.replace("'", "") + ("" if (h >> 5) % 2 else str(70 + (h >> 9) % 30))
-            email = f"{local}@{MAIL_DOMAINS[(h >> 13) % len(MAIL_DOMAINS)]}"
+            email = self.email(who, first, h)
             digits = f"{(h >> 17) % 1000:03d}"
             phone = (
                 f"+34 6{digits[:2]} {digits} {(h >> 27) % 1000:03d}"
@@ -159,7 +212,10 @@ class _Generator:
                 handle = x_handle if (h >> 38) % 4 else "@" + x_handle.capitalize()
                 if uniform(seed, i, 23, copy) < 0.03:
                     handle = f"{x_handle}_old"  # stale: evidence, not truth
-            company = COMPANIES[(h >> 40) % len(COMPANIES)] if (h >> 44) % 2 else ""
+            # the CRM often lacks the employer, and now and then keeps a former one
+            company = employer if (h >> 44) % 4 else ""
+            if company and (h >> 40) % 20 == 0:
+                company = COMPANIES[(h >> 41) % len(COMPANIES)]
             segment = ("gold", "silver", "bronze")[(h >> 46) % 3]
             writer.writerow(
                 [customer_id, first, last, email, phone, who.city, company, handle, segment]
@@ -167,22 +223,37 @@ class _Generator:
         self.summary.customers += len(ids)
         return ids
 
+    def _bio(self, who: Person, h: int) -> str:
+        employer = self.employer(who)
+        roles = _ROLES_ES if who.spanish else _ROLES_EN
+        if employer and (h >> 20) % 2:
+            where = " en " if who.spanish else " at "
+            bio = f"{roles[(h >> 21) % len(roles)]}{where}{employer} · {who.city}"
+        else:
+            bio = ("Marketing · café · " if who.spanish else "Coffee, football and ") + who.city
+        if (h >> 24) % 16 == 0:  # the e-mail of the person's first CRM row
+            first_row = mix(self.seed, who.index, 22, 0)
+            first = who.nickname if (first_row & 7) == 0 else who.first_name
+            bio += " · " + self.email(who, first, first_row)
+        return bio
+
     def profile_rows(self, who: Person, writer: Any) -> None:
         for account in who.accounts:
             h = mix(self.seed, who.index, 40, len(account.platform))
             influencer = who.index in self.influencers
             followers = (h % 200) + (50_000 + h % 100_000 if influencer else 0)
             created = datetime(2010, 1, 1, tzinfo=UTC) + timedelta(days=h % 4700)
-            bio = ("Marketing · café · " if who.spanish else "Coffee, football and ") + who.city
+            domain = self.web_domain(who)
+            url = f"https://{domain}/" if domain and (h >> 28) % 5 < 3 else ""
             writer.writerow(
                 [
                     account.profile_id,
                     account.platform,
                     account.handle,
                     account.display_name,
-                    bio,
+                    self._bio(who, h),
                     who.city,
-                    "",
+                    url,
                     followers,
                     created.isoformat(),
                 ]
@@ -191,17 +262,25 @@ class _Generator:
 
     def follow_and_post_rows(self, who: Person, follows: Any, posts: Any) -> None:
         seed, i = self.seed, who.index
+        circle = self._circle(i) if who.accounts else []
         for account in who.accounts:
             platform, salt0 = account.platform, len(account.platform) * 1000
-            wanted = _exponential(uniform(seed, i, 50, salt0), self.follows_mean)
             targets: dict[str, int] = {}
-            for attempt in range(wanted * 3):
-                if len(targets) >= wanted:
+            for number, contact in enumerate(circle):
+                found = self._on(contact, platform)
+                if found and uniform(seed, i, 51, salt0 + number) < _CIRCLE_KEEP:
+                    targets[found[0]] = found[1]
+            own = _exponential(uniform(seed, i, 52, salt0), self.follows_mean * _OWN_FOLLOWS)
+            for attempt in range(own * 3):
+                if own <= 0:
                     break
-                found = self._target(i, platform, salt0 + attempt)
+                contact = self._contact(i, salt0 + 100_000 + attempt)
+                found = None if contact is None else self._on(contact, platform)
                 if found and found[0] not in targets:
                     targets[found[0]] = found[1]
-                    follows.writerow([account.profile_id, found[0], platform, platform])
+                    own -= 1
+            for followed in targets:
+                follows.writerow([account.profile_id, followed, platform, platform])
             self.summary.follows += len(targets)
             self._posts(who, account.profile_id, platform, list(targets.items()), posts)
 

@@ -46,7 +46,7 @@ def _random_digraph(seed: int, n: int = 400, m: int = 2400):
 def test_pagerank_and_degree_equal_networkx_on_published_graphs(name: str) -> None:
     graph = nx.karate_club_graph() if name == "karate" else nx.les_miserables_graph()
     projection = _projection_of(graph)
-    ours = influence.pagerank(to_igraph(projection))
+    ours = influence.pagerank(projection)
     expected = nx.pagerank(graph, weight="weight", tol=1e-13, max_iter=10_000)
     assert np.abs(ours - np.array([expected[node] for node in graph.nodes])).max() < 1e-9
     result = influence.influence_scores(_projection_of(graph, weighted=False))
@@ -71,7 +71,7 @@ def test_karate_communities_reach_known_modularity() -> None:
 @pytest.mark.parametrize("seed", [3, 11])
 def test_igraph_path_matches_networkx_on_random_graphs(seed: int) -> None:
     projection = _random_digraph(seed)
-    ours = influence.pagerank(to_igraph(projection))
+    ours = influence.pagerank(projection)
     reference = influence.pagerank_networkx(to_networkx(projection))
     assert spearmanr(ours, reference).statistic >= 0.999
     assert np.abs(ours - reference).max() <= 1e-6
@@ -119,7 +119,7 @@ def test_edge_cases_empty_isolated_self_loops_dangling_disconnected() -> None:
         (4, 5),
         (5, 4),
     ]
-    ranks = influence.pagerank(to_igraph(projection))
+    ranks = influence.pagerank(projection)
     reference = influence.pagerank_networkx(to_networkx(projection))
     assert np.abs(ranks - reference).max() < 1e-9
     # dangling b, c, d spread rank uniformly: the isolated ones rank equal
@@ -214,3 +214,23 @@ def test_audience_from_a_projection() -> None:
     found = reach.audience(followers, ["a"])
     assert (found.first_hop, found.within_two_hops, found.second_hop_only) == (1, 2, 1)
     assert reach.audience(followers, ["a", "b"]).first_hop == 1
+
+
+def test_pagerank_warm_start_and_arguments() -> None:
+    projection = _random_digraph(7, n=300, m=1500)
+    cold = influence.pagerank(projection)
+    # a start far from the answer and one at it converge to the same vector
+    skewed = np.zeros(projection.node_count)
+    skewed[0] = 5.0
+    assert np.abs(influence.pagerank(projection, start=skewed) - cold).max() < 1e-9
+    assert np.abs(influence.pagerank(projection, start=cold) - cold).max() < 1e-9
+    exact = np.asarray(to_igraph(projection).pagerank(weights="weight", implementation="prpack"))
+    assert np.abs(cold - exact).max() < 1e-9
+    with pytest.raises(ValueError, match="damping"):
+        influence.pagerank(projection, damping=1.0)
+    with pytest.raises(ValueError, match="start"):
+        influence.pagerank(projection, start=np.ones(3))
+    with pytest.raises(ValueError, match="start"):
+        influence.pagerank(projection, start=-np.ones(projection.node_count))
+    # damping 0: only the teleport, every profile equal
+    assert np.allclose(influence.pagerank(projection, damping=0.0), 1 / projection.node_count)

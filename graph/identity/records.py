@@ -4,7 +4,7 @@ Every record gets the same columns, whatever its source, so blocking and compari
 treat a customer and a profile alike: ``record_id`` (``customer:<customer_id>`` or
 ``profile:<platform>:<profile_id>``), ``source``, ``platform``, the parsed name
 (``given``, ``initial``, ``surnames``), handle features, e-mail, E.164 phone, city,
-employer, web domains and what a bio names (``@handles`` and e-mails). Empty string means
+employer, web domains, what a bio names (``@handles`` and e-mails) and its words. Empty string means
 missing. A profile whose display name lacks a given name or surname borrows them from its
 handle's tokens (``pacogarcia_13`` → ``francisco``, ``garcia``).
 """
@@ -24,7 +24,7 @@ RECORD_COLUMNS = (
     "record_id", "source", "platform", "given", "initial", "raw_given", "surnames",
     "surname1", "handle", "handle_tokens", "handle_numbers", "claimed", "email",
     "email_local", "email_domain", "email_corporate", "phone", "city", "company",
-    "domains", "bio_handles", "bio_emails", "display",
+    "domains", "bio_handles", "bio_emails", "bio_words", "display",
 )  # fmt: skip
 
 _KNOWN_GIVEN = frozenset(norm.NICKNAMES) | frozenset(norm.NICKNAMES.values())
@@ -133,7 +133,7 @@ def social_records(
                 "" if email.free or not email.domain else email.domain, entry["phone"],
                 entry["city"], entry["company"], " ".join(entry["domains"]),
                 " ".join(norm.text_handles(entry["bio"])), " ".join(norm.text_emails(entry["bio"])),
-                entry["display"],
+                " ".join(norm.words(entry["bio"])), entry["display"],
             )
         )  # fmt: skip
     return pd.DataFrame.from_records(rows, columns=list(RECORD_COLUMNS))

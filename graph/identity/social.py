@@ -164,6 +164,28 @@ def _claim_comparison() -> Comparison:
     )  # fmt: skip
 
 
+def _employer_in_bio_comparison() -> Comparison:
+    def compute(frame: pd.DataFrame, left: np.ndarray, right: np.ndarray, _: Any) -> np.ndarray:
+        company = frame["company"].to_numpy(dtype=object)
+        bio = frame["bio_words"].to_numpy(dtype=object)
+        # the employer a CRM row names, seen in the other record's bio (either way round)
+        named = np.where(company[left] != "", company[left], company[right])
+        text = np.where(company[left] != "", bio[right], bio[left])
+        level = np.zeros(len(left), dtype=np.int8)
+        present = np.flatnonzero((named != "") & (text != ""))
+        found = [f" {a} " in f" {b} " for a, b in zip(named[present], text[present], strict=True)]
+        level[present] = np.where(np.asarray(found, dtype=bool), 1, 2)
+        return level
+
+    return Comparison(
+        "employer in bio",
+        ("bio names the employer", "bio does not name it"),
+        ("the profile's bio names the CRM record's employer",
+         "the profile's bio does not name the CRM record's employer"),
+        compute,
+    )  # fmt: skip
+
+
 def _platform_comparison() -> Comparison:
     def compute(frame: pd.DataFrame, left: np.ndarray, right: np.ndarray, _: Any) -> np.ndarray:
         platform = frame["profile_platform"].to_numpy(dtype=object)
@@ -245,6 +267,7 @@ def social_comparisons(*, with_graph: bool = True) -> list[Comparison]:
         exact_comparison("phone", "phone", term_frequency=False),
         exact_comparison("city", "city"),
         string_comparison("employer", "company", (0.9,)),
+        _employer_in_bio_comparison(),
         token_overlap_comparison("web domain", "domains"),
         token_overlap_comparison(
             "bio names the other", "bio_refs", "self_refs", phrase="a bio names the other record"
