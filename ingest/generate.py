@@ -123,6 +123,7 @@ class _Generator:
         self.recent: dict[str, deque[str]] = {platform: deque(maxlen=500) for platform in PLATFORMS}
         self.post_counter = 0
         self.summary = GenerateSummary(people=people)
+        self.addresses: dict[str, int] = {}  # e-mail address → the person it belongs to
 
     def _contact(self, index: int, salt: int) -> int | None:
         """A contact of person ``index``: another person's index, or -1-brand."""
@@ -180,13 +181,22 @@ class _Generator:
         return f"{name}{mix(self.seed, who.index, 27) % 100}.example.net"
 
     def email(self, who: Person, first: str, h: int) -> str:
-        """An e-mail of ``who`` writing ``first`` as their first name (``h`` varies it)."""
+        """An e-mail of ``who`` writing ``first`` as their first name (``h`` varies it).
+
+        An address belongs to one person, as a mail provider sees to: a namesake who
+        would get an address already given gets digits added (``ana.gil`` → ``ana.gil417``)."""
         domain = self.web_domain(who)
         if domain and (h >> 50) % 3:
-            return f"{ascii_fold(first).lower().split()[0]}@{domain}"
-        local = ascii_fold(f"{first}.{who.surnames[0]}").lower().replace(" ", "")
-        local = local.replace("'", "") + ("" if (h >> 5) % 2 else str(70 + (h >> 9) % 30))
-        return f"{local}@{MAIL_DOMAINS[(h >> 13) % len(MAIL_DOMAINS)]}"
+            local, host = ascii_fold(first).lower().split()[0], domain
+        else:
+            local = ascii_fold(f"{first}.{who.surnames[0]}").lower().replace(" ", "")
+            local = local.replace("'", "") + ("" if (h >> 5) % 2 else str(70 + (h >> 9) % 30))
+            host = MAIL_DOMAINS[(h >> 13) % len(MAIL_DOMAINS)]
+        address, attempt = f"{local}@{host}", 0
+        while self.addresses.setdefault(address, who.index) != who.index:
+            attempt += 1
+            address = f"{local}{mix(self.seed, who.index, 28, attempt) % 1000}@{host}"
+        return address
 
     def customers(self, who: Person, writer: Any) -> list[str]:
         """CRM rows for ``who`` (none, one, or a duplicate pair); returns the customer ids."""
@@ -274,8 +284,8 @@ class _Generator:
             for attempt in range(own * 3):
                 if own <= 0:
                     break
-                contact = self._contact(i, salt0 + 100_000 + attempt)
-                found = None if contact is None else self._on(contact, platform)
+                extra = self._contact(i, salt0 + 100_000 + attempt)
+                found = None if extra is None else self._on(extra, platform)
                 if found and found[0] not in targets:
                     targets[found[0]] = found[1]
                     own -= 1

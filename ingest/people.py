@@ -219,6 +219,19 @@ def profile_id(platform: str, index: int) -> str:
     return f"did:plc:{index:024x}"
 
 
+# Handle numbers: below _NUMBERS a person's own number, the same on every platform where
+# they reuse it (about half); from _NUMBERS up, one drawn per platform. Both are bijections
+# of the person's index, so handles stay unique on a platform, as platforms require.
+_NUMBERS = 10_000_000
+_STRIDE = 7_919  # coprime to _NUMBERS
+
+
+def _handle_number(seed: int, index: int, platform: str) -> int:
+    if uniform(seed, index, 9) < 0.5:
+        return (index * _STRIDE + mix(seed, 62)) % _NUMBERS
+    return _NUMBERS + (index * _STRIDE + mix(seed, 63, len(platform))) % _NUMBERS
+
+
 def _handle(
     seed: int, index: int, platform: str, first: str, nick: str, surnames: tuple[str, ...]
 ) -> str:
@@ -233,8 +246,8 @@ def _handle(
         f"{base_first}.{last}" if platform != "x" else f"{base_first}{last}",
         f"the_{base_nick}",
     )
-    # The person's index keeps handles unique on a platform, as the platforms require.
-    handle = f"{variants[mix(seed, index, 7, len(platform)) % len(variants)]}_{index}"
+    variant = variants[mix(seed, index, 7, len(platform)) % len(variants)]
+    handle = f"{variant}_{_handle_number(seed, index, platform)}"
     if platform == "bluesky":
         return f"{handle.replace('_', '-')}.bsky.social"
     if platform == "mastodon":

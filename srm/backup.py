@@ -91,11 +91,13 @@ def decode_value(value: Any) -> Any:
         return [decode_value(item) for item in value]
     if not isinstance(value, dict):
         return value
-    kind, payload = value.get("$"), value.get("v")
+    kind: Any = value.get("$")
+    payload: Any = value.get("v")
     if kind == "float":
         return float(payload)
     if kind in {"DateTime", "Date", "Time"}:
-        return {"DateTime": DateTime, "Date": Date, "Time": Time}[kind].from_iso_format(payload)
+        temporal: dict[str, Any] = {"DateTime": DateTime, "Date": Date, "Time": Time}
+        return temporal[kind].from_iso_format(payload)
     if kind == "Duration":
         months, days, seconds, nanoseconds = payload
         return Duration(months=months, days=days, seconds=seconds, nanoseconds=nanoseconds)

@@ -153,7 +153,7 @@ def erase(
         customer_ids = [r["key"] for r in records if r["label"] == "Customer"]
         profile_key_list = [r["key"] for r in records if r["label"] == "Profile"]
         keys = {"customer_ids": customer_ids, "profile_keys": profile_key_list}
-        person_ids = [record["person_id"] for record in tx.run(privacy.PERSONS_OF_RECORDS, **keys)]
+        person_ids = [record["person_id"] for record in tx.run(privacy.PERSONS_OF_RECORDS, keys)]
         if kind == "person":
             person_ids = sorted({*person_ids, identifier})
         mentions = _single(tx, privacy.ANONYMISE_MENTIONS, **keys)

@@ -176,7 +176,8 @@ def date_comparison(name: str, column: str) -> Comparison:
 
 def given_name_comparison(name: str, given: str, raw: str, initial: str) -> Comparison:
     """Given names with nicknames: same as written / same formal name (Paco ~ Francisco) /
-    Jaro–Winkler ≥ 0.9 / only an initial, and it agrees / different."""
+    Jaro–Winkler ≥ 0.9, or one is a part of the other, compound, name (Jesús ~ María
+    Jesús) / only an initial, and it agrees / different."""
 
     def compute(frame: pd.DataFrame, left: np.ndarray, right: np.ndarray, _: Any) -> np.ndarray:
         ga, gb = _values(frame, given, left), _values(frame, given, right)
@@ -185,7 +186,14 @@ def given_name_comparison(name: str, given: str, raw: str, initial: str) -> Comp
         similarity = _similarity(ra, rb, JaroWinkler.normalized_similarity)
         level = np.full(len(ga), 5, dtype=np.int8)
         level[((ga == "") | (gb == "")) & (ia == ib) & (ia != "")] = 4
-        level[(similarity >= 0.9) & (ga != "") & (gb != "")] = 3
+        part = np.array(
+            [
+                a != b and (f" {a} " in f" {b} " or f" {b} " in f" {a} ")
+                for a, b in zip(ga, gb, strict=True)
+            ],
+            dtype=bool,
+        )
+        level[((similarity >= 0.9) | part) & (ga != "") & (gb != "")] = 3
         level[(ga == gb) & (ga != "")] = 2
         level[(ra == rb) & (ga == gb) & (ga != "")] = 1
         level[(ia == "") | (ib == "")] = 0

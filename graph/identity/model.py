@@ -164,9 +164,9 @@ def estimate_u(
     gamma = comparison_levels(list(comparisons), frame, left, right, context)
     u: dict[str, list[float]] = {}
     for column, comparison in enumerate(comparisons):
-        counts = np.bincount(gamma[:, column], minlength=len(comparison.levels) + 1)[1:]
-        counts = counts.astype(float) + 1.0
-        u[comparison.name] = list(counts / counts.sum())
+        seen = np.bincount(gamma[:, column], minlength=len(comparison.levels) + 1)[1:]
+        smoothed = seen.astype(float) + 1.0
+        u[comparison.name] = list(smoothed / smoothed.sum())
     return u
 
 
@@ -250,13 +250,13 @@ def fit(
             changed = max(changed, float(np.abs(new_m - m_arrays[column]).max()))
             m_arrays[column] = new_m
             if fit_u:
-                others = np.bincount(
+                non_match = np.bincount(
                     all_patterns[:, column],
                     weights=_non_match_mass(counts, posterior, fixed),
                     minlength=size,
                 )
-                others = others[1:] + 1e-3
-                u_arrays[column] = others / others.sum()
+                absent = non_match[1:] + 1e-3
+                u_arrays[column] = absent / absent.sum()
         lam = min(max(new_lam, 1e-6), 1 - 1e-6)
         if changed < 1e-5:
             break

@@ -11,7 +11,7 @@ from rich.markup import escape
 from srm.backup import backup as backup_graph
 from srm.backup import restore as restore_graph
 from srm.commands.common import console, fail, open_store, settings
-from srm.erasure import RECLUSTER_NOTE
+from srm.erasure import RECLUSTER_NOTE, Kind
 from srm.erasure import erase as erase_records
 from srm.errors import SRMError
 
@@ -40,11 +40,10 @@ def erase(
     Mentions by others become anonymous counts; the keys are suppressed (salted hashes)
     so a later ingest skips them; an ErasureAudit node records who, when and what kind.
     """
-    chosen = [
-        (kind, value)
-        for kind, value in (("customer", customer), ("profile", profile), ("person", person))
-        if value
-    ]
+    options: tuple[tuple[Kind, str | None], ...] = (
+        ("customer", customer), ("profile", profile), ("person", person)
+    )  # fmt: skip
+    chosen = [(kind, value) for kind, value in options if value]
     if len(chosen) != 1:
         raise fail("Give exactly one of --customer ID, --profile PLATFORM:ID, --person ID.", 2)
     if not yes:
