@@ -9,14 +9,14 @@ from typing import Any, TypeVar
 
 from anyio import to_thread
 from neo4j import Driver
-from srm.api.jobs import AnalysisJobs
-from srm.api.security import Principal
-from srm.api.services import analytics, records
-from srm.cypher import api_analytics, api_network, api_records
 from strawberry.dataloader import DataLoader
 from strawberry.fastapi import BaseContext
 from strawberry.types import Info as StrawberryInfo
 
+from srm.api.jobs import AnalysisJobs
+from srm.api.security import Principal
+from srm.api.services import analytics, records
+from srm.cypher import api_analytics, api_network, api_records
 from srm.settings import Settings
 
 __all__ = ["Context", "Info"]

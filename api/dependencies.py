@@ -9,8 +9,8 @@ from typing import Any
 from anyio import to_thread
 from fastapi import HTTPException, Request
 from neo4j import Driver
-from srm.api.security import KEY_HEADER, AccessDenied, Authenticator, Principal, RateLimiter
 
+from srm.api.security import KEY_HEADER, AccessDenied, Authenticator, Principal, RateLimiter
 from srm.errors import StoreUnavailable
 from srm.settings import Settings
 

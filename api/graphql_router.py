@@ -7,15 +7,15 @@ from typing import Annotated
 
 from fastapi import Depends, Request, Response
 from fastapi.responses import HTMLResponse
+from strawberry.fastapi import GraphQLRouter
+from strawberry.http import GraphQLHTTPResponse
+from strawberry.types import ExecutionResult
+
 from srm.api.context import Context
 from srm.api.dependencies import authenticate, get_driver, get_settings
 from srm.api.graphiql import graphiql_html
 from srm.api.schema import build_schema
 from srm.api.security import Principal
-from strawberry.fastapi import GraphQLRouter
-from strawberry.http import GraphQLHTTPResponse
-from strawberry.types import ExecutionResult
-
 from srm.settings import Settings
 
 __all__ = ["graphql_router"]

@@ -9,9 +9,9 @@ from fastapi import APIRouter, Depends
 from fastapi.responses import JSONResponse
 from neo4j import Driver
 from neo4j.exceptions import DriverError, Neo4jError
-from srm.api.dependencies import get_driver, get_settings
 
 from srm import db
+from srm.api.dependencies import get_driver, get_settings
 from srm.errors import SRMError
 from srm.settings import Settings
 

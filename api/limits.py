@@ -29,7 +29,6 @@ from graphql import (
     ValidationContext,
     ValidationRule,
 )
-from srm.api.security import AccessDenied
 from strawberry.extensions import (
     AddValidationRules,
     MaxAliasesLimiter,
@@ -40,6 +39,7 @@ from strawberry.extensions import (
     ValidationCache,
 )
 
+from srm.api.security import AccessDenied
 from srm.errors import NotFoundError, StoreUnavailable
 from srm.errors import ValidationError as SRMValidationError
 

@@ -15,13 +15,13 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import HTMLResponse
 from neo4j import Driver
+
 from srm.api.dependencies import get_driver, get_settings, principal_with_roles
 from srm.api.security import Principal
-from srm.viz import build, render
-from srm.viz.maps import MapSpec
-
 from srm.errors import NotFoundError, SRMError, StoreUnavailable, ValidationError
 from srm.settings import Settings
+from srm.viz import build, render
+from srm.viz.maps import MapSpec
 
 __all__ = ["router"]
 

@@ -8,11 +8,11 @@ from anyio import to_thread
 from fastapi import APIRouter, Depends, HTTPException
 from neo4j import Driver
 from pydantic import BaseModel, Field, model_validator
+
 from srm.api.dependencies import get_driver, get_settings, principal_with_roles
 from srm.api.security import Principal
 from srm.api.services.enrich import enrich
 from srm.api.types.paging import iso
-
 from srm.errors import StoreUnavailable
 from srm.settings import Settings
 

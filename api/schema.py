@@ -6,6 +6,8 @@ from __future__ import annotations
 from enum import Enum
 
 import strawberry
+from strawberry.schema.config import StrawberryConfig
+
 from srm.api.context import Info
 from srm.api.limits import ClientError, check_first, schema_extensions
 from srm.api.mutations import Mutation
@@ -22,7 +24,6 @@ from srm.api.types.post import Post
 from srm.api.types.profile import Profile, ProfileConnection, ProfileEdge
 from srm.api.types.run import AlgorithmRun
 from srm.api.types.segment import Segment
-from strawberry.schema.config import StrawberryConfig
 
 __all__ = ["Query", "build_schema", "export_sdl"]
 

@@ -18,8 +18,8 @@ import time
 from dataclasses import dataclass
 
 from neo4j import Driver
-from srm.cypher import api_enrich
 
+from srm.cypher import api_enrich
 from srm.errors import ConfigurationError
 from srm.settings import Settings
 from srm.store import read, write

@@ -39,13 +39,13 @@ import networkx as nx
 import numpy as np
 from neo4j import Driver
 from rich.console import Console
+
+from srm import db, local_neo4j
 from srm.cypher import analytics as statements
 from srm.graph import communities, influence
 from srm.graph.analysis import run_influence
 from srm.graph.projection import Projection, build_projection
 from srm.graph.writeback import write_rows
-
-from srm import db, local_neo4j
 from srm.settings import Settings
 from srm.store import batched, open_driver, translate_errors
 

@@ -27,12 +27,12 @@ from anyio import to_thread
 from fastapi import FastAPI
 from graphql import FieldNode, OperationDefinitionNode, SelectionSetNode, parse
 from rich.console import Console
+
+from srm import db, local_neo4j
 from srm.api.app import create_app
 from srm.api.instrument import CountingDriver
 from srm.api.services import analytics
 from srm.cypher import api_bench
-
-from srm import db, local_neo4j
 from srm.settings import Settings
 from srm.store import open_driver, write_batches
 

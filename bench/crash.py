@@ -27,10 +27,10 @@ from pathlib import Path
 
 from neo4j import Driver
 from rich.console import Console
-from srm.ingest.generate import generate_bundle
-from srm.ingest.pipeline import ingest_paths
 
 from srm import db, local_neo4j
+from srm.ingest.generate import generate_bundle
+from srm.ingest.pipeline import ingest_paths
 from srm.settings import Settings
 from srm.store import open_driver
 

@@ -33,11 +33,11 @@ import httpx
 import uvicorn
 from fastapi import FastAPI
 from rich.console import Console
+
+from srm import db, local_neo4j
 from srm.api.app import create_app
 from srm.ingest.generate import generate_bundle
 from srm.ingest.pipeline import ingest_paths
-
-from srm import db, local_neo4j
 from srm.settings import Settings
 from srm.store import open_driver
 

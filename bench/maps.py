@@ -22,7 +22,6 @@ from pathlib import Path
 from srm.viz import render
 from srm.viz.data import Edge, Node, Subgraph
 from srm.viz.maps import communities_map
-
 from tests.browser import open_page
 from tests.viz_graph import wait_for_map
 

@@ -15,11 +15,11 @@ from datetime import datetime
 from typing import Any
 
 from neo4j import Driver
+
+from srm.errors import NotFoundError, ValidationError
 from srm.graph import communities, influence, reach, segments, writeback
 from srm.graph.projection import Projection, load_projection
 from srm.graph.runs import DEFAULT_KEEP, recorded_run
-
-from srm.errors import NotFoundError, ValidationError
 
 __all__ = [
     "CommunityReport",

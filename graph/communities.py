@@ -26,6 +26,7 @@ import igraph as ig
 import leidenalg
 import networkx as nx
 import numpy as np
+
 from srm.graph.projection import Projection
 
 __all__ = [

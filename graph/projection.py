@@ -23,8 +23,8 @@ import igraph as ig
 import networkx as nx
 import numpy as np
 from neo4j import Driver, Query
-from srm.cypher import analytics as statements
 
+from srm.cypher import analytics as statements
 from srm.store import translate_errors
 
 __all__ = [

@@ -17,9 +17,9 @@ from datetime import UTC, datetime
 from typing import Any
 
 from neo4j import Driver, Query
+
 from srm.cypher import analytics as statements
 from srm.graph.writeback import read
-
 from srm.store import translate_errors, write
 
 __all__ = ["Run", "clean_old_runs", "new_run_id", "recorded_run"]

@@ -15,13 +15,13 @@ from typing import Any
 
 import numpy as np
 from neo4j import Driver, ManagedTransaction
+
 from srm.cypher import analytics as statements
 from srm.graph.communities import CommunitySummary, StableIds
 from srm.graph.influence import InfluenceResult, explain
 from srm.graph.projection import Projection
 from srm.graph.reach import Audience, CascadePost
 from srm.graph.segments import DESCRIPTIONS, BrandSegments
-
 from srm.store import batched, translate_errors, write
 
 __all__ = [

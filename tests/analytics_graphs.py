@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from neo4j import Driver
+
 from srm.ingest.pipeline import ingest_paths
 
 POSTS_HEADER = (

@@ -7,6 +7,7 @@ import networkx as nx
 import numpy as np
 import pytest
 from scipy.stats import spearmanr
+
 from srm.graph import communities, influence, reach
 from srm.graph.projection import build_projection, to_igraph, to_networkx
 

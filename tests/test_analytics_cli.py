@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 from neo4j import Driver
 from rich.console import Console
-from srm.ingest.pipeline import ingest_paths
 from typer.testing import CliRunner
 
 from srm.cli import app
 from srm.commands.analyze import show_analysis
+from srm.ingest.pipeline import ingest_paths
 from srm.settings import get_settings
 from srm.store import read
 from tests import statements

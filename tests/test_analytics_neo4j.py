@@ -10,10 +10,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 from neo4j import Driver
-from srm.graph import analysis, runs
-from srm.graph.projection import load_projection
 
 from srm.errors import NotFoundError
+from srm.graph import analysis, runs
+from srm.graph.projection import load_projection
 from srm.store import read, write
 from tests import statements
 from tests.analytics_graphs import BRANDS, REACH, load, two_cliques

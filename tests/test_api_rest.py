@@ -7,8 +7,8 @@ import socket
 import pytest
 from fastapi.testclient import TestClient
 from neo4j import Driver
-from srm.api.app import create_app
 
+from srm.api.app import create_app
 from srm.settings import Settings
 from srm.store import open_driver
 from tests.api_support import KEYS, client_for, keyed_settings, load_graph

@@ -7,9 +7,9 @@ import logging
 import pytest
 from fastapi.testclient import TestClient
 from neo4j import Driver
+
 from srm.api.app import DEMO_MODE_WARNING
 from srm.api.security import create_api_key, hash_key, parse_configured_keys, revoke_api_key
-
 from srm.errors import ConfigurationError
 from srm.settings import Settings
 from tests.api_support import KEYS, client_for, gql, keyed_settings, load_graph

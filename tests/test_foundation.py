@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 from neo4j import Driver
-from srm.cypher import schema
 
 from srm import db, local_neo4j
+from srm.cypher import schema
 from srm.errors import StoreUnavailable, UniquenessViolation
 from srm.settings import Settings
 from srm.store import open_driver, read, write, write_batches

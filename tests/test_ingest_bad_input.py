@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 from neo4j import Driver
-from srm.ingest.pipeline import ingest_paths
 
 from srm import db
 from srm.errors import IngestError
+from srm.ingest.pipeline import ingest_paths
 from srm.store import read
 from tests import statements as q
 from tests.ingest_helpers import write_bundle

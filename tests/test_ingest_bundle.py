@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from neo4j import Driver
-from srm.ingest.pipeline import ingest_paths
 
 from srm import db
+from srm.ingest.pipeline import ingest_paths
 from srm.store import read
 from tests import statements as q
 from tests.ingest_helpers import write_bundle

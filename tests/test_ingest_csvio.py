@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from srm.ingest.csvio import EXTRA_CELLS, has_broken_encoding, open_csv, sniff
 
 from srm.errors import IngestError
+from srm.ingest.csvio import EXTRA_CELLS, has_broken_encoding, open_csv, sniff
 
 ROWS = "id;first_name;last_name\n1;Begoña;Muñoz Ibáñez\n2;José María;Peña\n"
 

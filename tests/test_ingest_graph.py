@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from neo4j import Driver, Query
+
+from srm import db
 from srm.cypher import ingest as statements
 from srm.ingest.pipeline import ingest_paths, sample_bundle
 from srm.ingest.rows import BrandRow
-
-from srm import db
 from srm.store import read
 from tests import statements as q
 from tests.ingest_helpers import write_bundle

@@ -10,10 +10,10 @@ import time
 from pathlib import Path
 
 from neo4j import Driver
-from srm.ingest.generate import generate_bundle
-from srm.ingest.pipeline import ingest_paths
 
 from srm import db
+from srm.ingest.generate import generate_bundle
+from srm.ingest.pipeline import ingest_paths
 from srm.store import read
 from tests import statements as q
 

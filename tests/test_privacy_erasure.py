@@ -9,10 +9,10 @@ from typing import Any
 import pytest
 from neo4j import Driver
 from pydantic import SecretStr
-from srm.ingest.rows import CustomerRow, FollowRow, PostRow, ProfileRow
 
 from srm.erasure import erase
 from srm.errors import NotFoundError
+from srm.ingest.rows import CustomerRow, FollowRow, PostRow, ProfileRow
 from srm.settings import Settings
 from srm.store import read, write
 from srm.suppression import SuppressionList, key_hash, suppression_salt

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 from neo4j import Driver
-from srm.api.app import create_app
 from typer.testing import CliRunner
 
+from srm.api.app import create_app
 from srm.cli import app
 from srm.erasure import erase
 from srm.settings import Settings, get_settings

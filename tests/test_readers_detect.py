@@ -7,9 +7,9 @@ import shutil
 from pathlib import Path
 
 import pytest
-from srm.ingest.formats import detect_format, get_format
 
 from srm.errors import IngestError
+from srm.ingest.formats import detect_format, get_format
 
 FIXTURES = Path(__file__).parent / "fixtures"
 EXPECTED = {

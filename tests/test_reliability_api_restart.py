@@ -12,11 +12,11 @@ from pathlib import Path
 
 import httpx
 import pytest
-from srm.api.app import create_app
-from srm.ingest.pipeline import ingest_paths
 
 from bench.load import running_api
 from srm import local_neo4j
+from srm.api.app import create_app
+from srm.ingest.pipeline import ingest_paths
 from srm.settings import Settings
 from srm.store import open_driver
 from tests.ingest_helpers import write_bundle

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 from neo4j import Driver
-from srm.ingest.pipeline import ingest_paths
 
 from srm import db
 from srm.backup import BackupError, backup, restore
 from srm.erasure import erase
+from srm.ingest.pipeline import ingest_paths
 from srm.settings import Settings
 from srm.store import read, write
 from tests.ingest_helpers import write_bundle

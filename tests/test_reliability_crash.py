@@ -7,11 +7,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from neo4j import Driver
-from srm.ingest.generate import generate_bundle
-from srm.ingest.pipeline import ingest_paths
 
 from bench.crash import crash_once
 from srm import db
+from srm.ingest.generate import generate_bundle
+from srm.ingest.pipeline import ingest_paths
 
 
 def test_ingest_converges_after_sigkill_and_restart(

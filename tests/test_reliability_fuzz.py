@@ -8,10 +8,10 @@ from pathlib import Path
 
 from fastapi.testclient import TestClient
 from neo4j import Driver
-from srm.api.app import create_app
-from srm.ingest.pipeline import ingest_paths
 
 from bench.fuzz import fuzz_graphql, fuzz_rest, leaks_internals
+from srm.api.app import create_app
+from srm.ingest.pipeline import ingest_paths
 from srm.settings import Settings
 from tests.ingest_helpers import write_bundle
 

@@ -13,9 +13,9 @@ import uvicorn
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from neo4j import Driver
+
 from srm.api.app import create_app
 from srm.api.security import hash_key
-
 from srm.settings import Settings
 from tests.browser import open_page
 from tests.viz_graph import ALICE_EMAIL, graph_fixture, wait_for_map  # noqa: F401 - provides `graph`

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 from neo4j import Driver
+
 from srm.viz import build, render
 from srm.viz.maps import MapSpec
-
 from tests.browser import BrowserPage, open_page
 from tests.viz_graph import EVIL_KEY, graph_fixture, wait_for_map  # noqa: F401 - provides `graph`
 

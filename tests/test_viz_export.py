@@ -8,13 +8,13 @@ from pathlib import Path
 import networkx as nx
 import pytest
 from neo4j import Driver
-from srm.viz import data, export
 from typer.testing import CliRunner
 
 from srm.cli import app
 from srm.errors import NotFoundError, ValidationError
 from srm.settings import get_settings
 from srm.store import read
+from srm.viz import data, export
 from tests import statements
 from tests.viz_graph import COMMUNITIES, EVIL_KEY, graph_fixture  # noqa: F401 - `graph`
 

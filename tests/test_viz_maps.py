@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 from neo4j import Driver
+
+from srm.errors import NotFoundError, ValidationError
 from srm.viz import build, render
 from srm.viz.data import Node, Subgraph
 from srm.viz.maps import MapSpec, communities_map
 from srm.viz.style import SAME_AS_STYLES
-
-from srm.errors import NotFoundError, ValidationError
 from tests.viz_graph import (  # noqa: F401 - graph_fixture provides `graph`
     ALICE_EMAIL,
     ALICE_PHONE,

@@ -16,9 +16,9 @@ from pathlib import Path
 import pytest
 from neo4j import Driver
 from playwright.sync_api import Page
-from srm.ingest.pipeline import ingest_paths
 
 from srm import db
+from srm.ingest.pipeline import ingest_paths
 from srm.store import write
 from tests import statements
 

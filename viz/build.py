@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from neo4j import Driver
+
 from srm.viz import data, data_brands, data_records, maps, maps_records, render
 
 __all__ = [

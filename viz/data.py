@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from neo4j import Driver
-from srm.cypher import maps as statements
 
+from srm.cypher import maps as statements
 from srm.errors import NotFoundError, ValidationError
 from srm.store import batched, read
 

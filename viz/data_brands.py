@@ -7,7 +7,10 @@ from collections.abc import Mapping
 from typing import Any
 
 from neo4j import Driver
+
 from srm.cypher import maps as statements
+from srm.errors import NotFoundError
+from srm.store import read
 from srm.viz.data import (
     Edge,
     Node,
@@ -18,9 +21,6 @@ from srm.viz.data import (
     profiles_by_keys,
     rank,
 )
-
-from srm.errors import NotFoundError
-from srm.store import read
 
 __all__ = ["load_audience", "load_influencers"]
 

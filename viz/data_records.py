@@ -7,7 +7,10 @@ from collections.abc import Mapping
 from typing import Any
 
 from neo4j import Driver
+
 from srm.cypher import maps as statements
+from srm.errors import NotFoundError
+from srm.store import read
 from srm.viz.data import (
     EGO_RELATIONSHIPS,
     Edge,
@@ -19,9 +22,6 @@ from srm.viz.data import (
     profile_subgraph,
     rank,
 )
-
-from srm.errors import NotFoundError
-from srm.store import read
 
 __all__ = ["load_cascade", "load_identity"]
 

@@ -9,10 +9,10 @@ from pathlib import Path
 from typing import Any
 
 import networkx as nx
-from srm.viz.data import Subgraph
-from srm.viz.style import label_of
 
 from srm.errors import ValidationError
+from srm.viz.data import Subgraph
+from srm.viz.style import label_of
 
 __all__ = ["EXPORT_FORMATS", "NODE_ATTRIBUTES", "to_networkx", "write_export"]
 

@@ -23,10 +23,10 @@ import igraph
 import pyvis
 from jinja2 import Environment, select_autoescape
 from pyvis.network import Network
-from srm.viz.maps import MapSpec
-from srm.viz.page import BOOT_SCRIPT, PAGE_CSS, PAGE_TEMPLATE
 
 from srm.errors import ConfigurationError
+from srm.viz.maps import MapSpec
+from srm.viz.page import BOOT_SCRIPT, PAGE_CSS, PAGE_TEMPLATE
 
 __all__ = ["PHYSICS_LIMIT", "build_network", "layout_positions", "render_html", "write_map"]
 

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from neo4j import Driver
-from srm.cypher import api_analytics
 
+from srm.cypher import api_analytics
 from srm.store import read
 
 __all__ = [

@@ -6,8 +6,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from neo4j import Driver
-from srm.cypher import api_enrich
 
+from srm.cypher import api_enrich
 from srm.store import read
 
 __all__ = ["KeyRow", "enrich"]

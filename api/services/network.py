@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from neo4j import Driver
-from srm.cypher import api_network
 
+from srm.cypher import api_network
 from srm.store import read
 
 __all__ = ["ego_network", "shortest_path"]

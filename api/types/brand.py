@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import strawberry
+
 from srm.api.context import Info
 from srm.api.types.profile import Profile
 

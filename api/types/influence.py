@@ -6,8 +6,9 @@ import json
 from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
-from srm.api.context import Info
 from strawberry.scalars import JSON
+
+from srm.api.context import Info
 
 if TYPE_CHECKING:
     from srm.api.types.run import AlgorithmRun

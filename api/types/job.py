@@ -5,6 +5,7 @@ from __future__ import annotations
 from enum import Enum
 
 import strawberry
+
 from srm.api.context import Info
 from srm.api.jobs import Job
 from srm.api.types.run import AlgorithmRun

@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 import strawberry
+from strawberry.scalars import JSON
+
 from srm.api.types.customer import Customer
 from srm.api.types.paging import PageInfo, encode_cursor, iso, page_info
 from srm.api.types.profile import Profile
-from strawberry.scalars import JSON
 
 __all__ = [
     "MergeCandidate",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import strawberry
+
 from srm.api.types.customer import Customer
 from srm.api.types.person import Person
 from srm.api.types.profile import Profile

@@ -6,6 +6,7 @@ import base64
 from typing import Any
 
 import strawberry
+
 from srm.api.limits import ClientError, check_first
 
 __all__ = ["PageInfo", "decode_cursor", "encode_cursor", "iso", "page_info", "window"]

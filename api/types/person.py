@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
+
 from srm.api.context import Info
 
 if TYPE_CHECKING:

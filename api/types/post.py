@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
+
 from srm.api.context import Info
 from srm.api.services.records import Page
 from srm.api.types.paging import PageInfo, encode_cursor, iso, page_info, window

@@ -7,8 +7,9 @@ import json
 from typing import Any
 
 import strawberry
-from srm.api.types.paging import iso
 from strawberry.scalars import JSON
+
+from srm.api.types.paging import iso
 
 __all__ = ["AlgorithmRun"]
 
