@@ -212,32 +212,19 @@ def _neighbourhood_comparison() -> Comparison:
     ) -> np.ndarray:
         sets: list[frozenset[int]] = context.get("neighbours", [])
         weight: Mapping[int, float] = context.get("neighbour_weight", {})
-        lenders: Mapping[int, tuple[int, ...]] = context.get("lenders", {})
         level = np.zeros(len(left), dtype=np.int8)
         if not sets:
             return level
         total = np.array([sum(weight[z] for z in found) for found in sets])
-        borrows = np.zeros(len(sets), dtype=bool)
-        borrows[list(lenders)] = True
-
-        def contacts(record: int, other: int) -> tuple[frozenset[int], float]:
-            if not borrows[record]:
-                return sets[record], float(total[record])
-            # never the other record's own contacts: that would make the pair agree with itself
-            found = frozenset().union(*(sets[p] for p in lenders[record] if p != other))
-            return found, sum(weight[z] for z in found)
-
-        candidates = np.flatnonzero(
-            ((total[left] > 0) | borrows[left]) & ((total[right] > 0) | borrows[right])
-        )
-        for k in candidates:
-            a, b = int(left[k]), int(right[k])
-            (set_a, total_a), (set_b, total_b) = contacts(a, b), contacts(b, a)
-            if total_a <= 0 or total_b <= 0:
+        both = np.flatnonzero((total[left] > 0) & (total[right] > 0))
+        level[both] = 3
+        for k in both:
+            a, b = left[k], right[k]
+            common = sets[a] & sets[b]
+            if not common:
                 continue
-            common = set_a & set_b
             shared = sum(weight[z] for z in common)
-            score = shared / (total_a + total_b - shared)
+            score = shared / (total[a] + total[b] - shared)
             level[k] = 1 if score >= 0.2 else 2 if score >= 0.05 else 3
         return level
 
@@ -324,17 +311,6 @@ def _graph_context(
     for i, claimed in enumerate(frame["claimed"]):
         if claimed and claimed in x_profile:
             neighbours[i] = set(neighbours[x_profile[claimed]])
-    # A CRM record that claims nothing borrows from the profiles the first pass put in its
-    # person: their contacts say who the person knows (collective resolution).
-    members: dict[int, list[int]] = {}
-    for i, source in enumerate(frame["source"]):
-        if source == "profile" and neighbours[i]:
-            members.setdefault(int(labels[i]), []).append(i)
-    lenders = {
-        i: tuple(members[int(labels[i])])
-        for i, source in enumerate(frame["source"])
-        if source == "customer" and not neighbours[i] and int(labels[i]) in members
-    }
     degree: dict[int, int] = {}
     for found in neighbours:
         for z in found:
@@ -343,7 +319,6 @@ def _graph_context(
         "neighbours": [frozenset(found) for found in neighbours],
         "neighbour_weight": {z: 1.0 / math.log(2.0 + d) for z, d in degree.items()},
         "mentions": {(int(a), int(b)) for a, b in mentions},
-        "lenders": lenders,
     }
 
 

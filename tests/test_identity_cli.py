@@ -1,0 +1,77 @@
+"""`srm identities …` as a user runs it, on a generated bundle loaded into a real Neo4j:
+resolve, review a band, explain, export and evaluate against the bundle's truth."""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from neo4j import Driver
+from typer.testing import CliRunner
+
+from srm.cli import app
+from srm.ingest.generate import generate_bundle
+from srm.ingest.pipeline import ingest_paths
+from srm.settings import get_settings
+
+
+@pytest.fixture()
+def bundle(
+    driver: Driver, neo4j_uri: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Path]:
+    monkeypatch.setenv("NEO4J_URI", neo4j_uri)
+    monkeypatch.setenv("SRM_HOME", str(tmp_path / "home"))
+    get_settings.cache_clear()
+    folder = tmp_path / "bundle"
+    generate_bundle(folder, people=120, seed=5)
+    ingest_paths(driver, [folder], quarantine_path=tmp_path / "quarantine.jsonl")
+    yield folder
+    get_settings.cache_clear()
+
+
+def test_resolve_review_explain_export_evaluate(bundle: Path, tmp_path: Path) -> None:
+    runner = CliRunner()
+    resolved = runner.invoke(app, ["identities", "resolve"])
+    assert resolved.exit_code == 0, resolved.output
+    assert "persons" in resolved.output
+
+    review = runner.invoke(app, ["identities", "review", "--band", "0.0-1.0", "--limit", "5"])
+    assert review.exit_code == 0, review.output
+    pairs = [line.split() for line in review.output.splitlines() if line[:1].isdigit()]
+    pairs = [p for p in pairs if len(p) == 3]
+    assert 0 < len(pairs) <= 5
+    assert all(0.0 <= float(p[0]) <= 1.0 for p in pairs)
+    _, a, b = pairs[0]
+    explained = runner.invoke(app, ["identities", "explain", a, b])
+    assert explained.exit_code == 0, explained.output
+    assert "start:" in explained.output and "probability" in explained.output
+
+    out = tmp_path / "clusters.csv"
+    exported = runner.invoke(app, ["identities", "export", "--out", str(out)])
+    assert exported.exit_code == 0, exported.output
+    with out.open(encoding="utf-8") as handle:
+        rows = list(csv.reader(handle))
+    assert rows[0] == ["record_id", "person_id"] and len(rows) > 100
+
+    evaluated = runner.invoke(
+        app, ["identities", "evaluate", "--truth", str(bundle / "truth.csv"), "--pred", str(out)]
+    )
+    assert evaluated.exit_code == 0, evaluated.output
+    scores = json.loads(evaluated.output)
+    assert scores["pairwise"]["f1"] > 0.7
+    assert {"crm_profile", "profile_profile", "bcubed"} <= set(scores)
+
+
+def test_bad_arguments_get_one_line_errors(bundle: Path, tmp_path: Path) -> None:
+    runner = CliRunner()
+    band = runner.invoke(app, ["identities", "review", "--band", "high-low"])
+    assert band.exit_code != 0 and "Traceback" not in band.output
+    missing = runner.invoke(
+        app, ["identities", "evaluate", "--truth", str(tmp_path / "nope.csv"), "--pred", "x.csv"]
+    )
+    assert missing.exit_code != 0 and "Traceback" not in missing.output
+    unknown = runner.invoke(app, ["identities", "explain", "customer:nobody", "profile:x:0"])
+    assert unknown.exit_code != 0 and "Traceback" not in unknown.output
