@@ -94,3 +94,20 @@ def test_person_ids_stay_when_membership_mostly_stays() -> None:
     assert second[:4] == first and second[4] == first[0]
     split = assign_person_ids(ids, np.array([0, 0, 1, 2]), previous)
     assert split[2] == first[2] and split[3] not in first
+
+
+def test_pattern_counts_and_shared_tokens_match_their_plain_definitions() -> None:
+    from srm.graph.identity.comparisons import shared_token_counts
+    from srm.graph.identity.model import _patterns
+
+    rng = np.random.default_rng(4)
+    gamma = rng.integers(0, 5, (20_000, 12)).astype(np.int8)
+    gamma[:, 2] = rng.integers(0, 2, len(gamma))
+    patterns, counts = _patterns(gamma)
+    expected, expected_counts = np.unique(gamma, axis=0, return_counts=True)
+    assert np.array_equal(patterns, expected) and np.array_equal(counts, expected_counts)
+
+    a = np.array(["garcia lopez", "", "ruiz", "de la vega", "x y", "ruiz"], dtype=object)
+    b = np.array(["lopez garcia", "ruiz", "ruiz", "vega", "z", "ortiz ruiz"], dtype=object)
+    plain = [len(set(x.split()) & set(y.split())) if x and y else 0 for x, y in zip(a, b)]
+    assert shared_token_counts(a, b).tolist() == plain == [2, 0, 1, 1, 0, 1]

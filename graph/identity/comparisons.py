@@ -31,6 +31,7 @@ __all__ = [
     "email_comparison",
     "exact_comparison",
     "given_name_comparison",
+    "shared_token_counts",
     "string_comparison",
     "surname_set_comparison",
     "text_comparison",
@@ -209,22 +210,23 @@ def given_name_comparison(name: str, given: str, raw: str, initial: str) -> Comp
     )  # fmt: skip
 
 
-def _shared_tokens(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+def shared_token_counts(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """How many space-separated tokens each pair ``a[k]``, ``b[k]`` shares (0 when either
-    side is empty; each distinct value split once)."""
+    side is empty). Each distinct value is split once and each distinct pair of values
+    compared once: millions of pairs hold far fewer distinct ones."""
     shared = np.zeros(len(a), dtype=np.int16)
     present = np.flatnonzero((a != "") & (b != ""))
-    sets: dict[str, frozenset[str]] = {}
-
-    def tokens(value: str) -> frozenset[str]:
-        found = sets.get(value)
-        if found is None:
-            found = sets[value] = frozenset(value.split())
-        return found
-
-    for k in present:
-        x, y = a[k], b[k]
-        shared[k] = len(tokens(x) & tokens(y)) if x != y else len(tokens(x))
+    if len(present) == 0:
+        return shared
+    codes, values = pd.factorize(np.concatenate([a[present], b[present]]))
+    sets = [frozenset(str(value).split()) for value in values]
+    left, right = codes[: len(present)], codes[len(present) :]
+    pairs, inverse = np.unique(left.astype(np.int64) * len(values) + right, return_inverse=True)
+    counts = np.array(
+        [len(sets[x] & sets[y]) for x, y in zip(*np.divmod(pairs, len(values)), strict=True)],
+        dtype=np.int16,
+    )
+    shared[present] = counts[inverse]
     return shared
 
 
@@ -235,7 +237,7 @@ def surname_set_comparison(name: str, column: str, first: str) -> Comparison:
     def compute(frame: pd.DataFrame, left: np.ndarray, right: np.ndarray, _: Any) -> np.ndarray:
         a, b = _values(frame, column, left), _values(frame, column, right)
         fa, fb = _values(frame, first, left), _values(frame, first, right)
-        shared = _shared_tokens(a, b)
+        shared = shared_token_counts(a, b)
         similarity = _similarity(fa, fb, JaroWinkler.normalized_similarity)
         level = np.full(len(a), 4, dtype=np.int8)
         level[similarity >= 0.9] = 3
@@ -263,12 +265,12 @@ def token_overlap_comparison(
     def compute(frame: pd.DataFrame, left: np.ndarray, right: np.ndarray, _: Any) -> np.ndarray:
         a1, b1 = _values(frame, left_column, left), _values(frame, other, right)
         a2, b2 = _values(frame, other, left), _values(frame, left_column, right)
-        forward = _shared_tokens(a1, b1) > 0
+        forward = shared_token_counts(a1, b1) > 0
         if right_column is None:
             hit = forward
             present = (a1 != "") & (b1 != "")
         else:
-            hit = forward | (_shared_tokens(a2, b2) > 0)
+            hit = forward | (shared_token_counts(a2, b2) > 0)
             present = ((a1 != "") & (b1 != "")) | ((a2 != "") & (b2 != ""))
         level = np.where(hit, 1, 2).astype(np.int8)
         level[~present] = 0

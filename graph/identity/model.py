@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -171,9 +172,24 @@ def estimate_u(
 
 
 def _patterns(gamma: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct rows of ``gamma`` (sorted, as ``np.unique(axis=0)``) and their counts.
+
+    Each row is packed into one integer (mixed radix, first column most significant, so
+    the order is the same) and unique runs on those: rows of small levels sorted as
+    structured values are ~30× slower on millions of pairs."""
     if len(gamma) == 0:
         return gamma, np.zeros(0)
-    patterns, counts = np.unique(gamma, axis=0, return_counts=True)
+    radix = [int(r) for r in gamma.max(axis=0).astype(np.int64) + 1]
+    if math.prod(radix) >= 2**62:
+        patterns, counts = np.unique(gamma, axis=0, return_counts=True)
+        return patterns, counts.astype(float)
+    code = np.zeros(len(gamma), dtype=np.int64)
+    for column, size in enumerate(radix):
+        code = code * size + gamma[:, column].astype(np.int64)
+    codes, counts = np.unique(code, return_counts=True)
+    patterns = np.empty((len(codes), gamma.shape[1]), dtype=gamma.dtype)
+    for column in range(gamma.shape[1] - 1, -1, -1):
+        codes, patterns[:, column] = np.divmod(codes, radix[column])
     return patterns, counts.astype(float)
 
 

@@ -40,6 +40,7 @@ from srm.graph.identity.comparisons import (
     comparison_levels,
     exact_comparison,
     given_name_comparison,
+    shared_token_counts,
     string_comparison,
     surname_set_comparison,
     token_overlap_comparison,
@@ -108,13 +109,7 @@ def _handle_comparison() -> Comparison:
         numbers = frame["handle_numbers"].to_numpy(dtype=object)
         a, b = keys[left], keys[right]
         na, nb = numbers[left], numbers[right]
-        shared = np.array(
-            [
-                bool(x) and bool(set(x.split()) & set(y.split()))
-                for x, y in zip(na, nb, strict=True)
-            ],
-            dtype=bool,
-        )
+        shared = shared_token_counts(na, nb) > 0
         level = np.full(len(a), 3, dtype=np.int8)
         level[shared] = 2
         level[a == b] = 1
