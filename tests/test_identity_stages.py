@@ -109,5 +109,7 @@ def test_pattern_counts_and_shared_tokens_match_their_plain_definitions() -> Non
 
     a = np.array(["garcia lopez", "", "ruiz", "de la vega", "x y", "ruiz"], dtype=object)
     b = np.array(["lopez garcia", "ruiz", "ruiz", "vega", "z", "ortiz ruiz"], dtype=object)
-    plain = [len(set(x.split()) & set(y.split())) if x and y else 0 for x, y in zip(a, b)]
+    plain = [
+        len(set(x.split()) & set(y.split())) if x and y else 0 for x, y in zip(a, b, strict=True)
+    ]
     assert shared_token_counts(a, b).tolist() == plain == [2, 0, 1, 1, 0, 1]
