@@ -18,7 +18,9 @@ def _default_home() -> Path:
 class Settings(BaseSettings):
     """Everything SRM can be configured with. Environment names are given per field."""
 
-    model_config = SettingsConfigDict(env_file=".env", extra="ignore", populate_by_name=True)
+    # Only the documented names are read: matching field names too would take $HOME as
+    # SRM_HOME (and PRODUCTION, BATCH_SIZE, … from unrelated environments).
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
 
     neo4j_uri: str | None = Field(
         default=None,

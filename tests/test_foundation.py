@@ -131,3 +131,19 @@ def test_cli_status_start_stop_cycle(tmp_path: Path) -> None:
         stopped = run("stop")
     assert "stopped" in stopped.stderr
     assert run("status").returncode == 1
+
+
+def test_settings_read_only_their_documented_names(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # $HOME, $PRODUCTION or $BATCH_SIZE of an unrelated environment must not configure SRM
+    monkeypatch.delenv("SRM_HOME", raising=False)
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.setenv("PRODUCTION", "true")
+    monkeypatch.setenv("BATCH_SIZE", "3")
+    settings = Settings()
+    assert settings.home == tmp_path / ".cache" / "srm"
+    assert settings.production is False and settings.batch_size == 10_000
+    monkeypatch.setenv("SRM_HOME", str(tmp_path / "elsewhere"))
+    monkeypatch.setenv("SRM_BATCH_SIZE", "500")
+    assert Settings().home == tmp_path / "elsewhere" and Settings().batch_size == 500
