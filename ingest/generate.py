@@ -17,8 +17,9 @@ present on its platform, plus a few accounts of its own: one person's accounts s
 of their neighbourhood, as real ones do. Posts mention mostly followed accounts, and some
 reply to, quote or repost recent posts.
 
-One pass over the people, writing every file as it goes: memory stays flat whatever the
-size (1M profiles / 10M follows streams to disk). Same seed → byte-identical files.
+One pass over the people, writing every file as it goes: 1M profiles / 10M follows
+stream to disk; the only state that grows is the map of e-mail addresses already given
+(one entry per CRM address, tens of MB at a million people). Same seed → byte-identical files.
 """
 
 from __future__ import annotations
