@@ -34,6 +34,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from srm.ingest.bundle import CUSTOMER_HEADER, FOLLOW_HEADER, POST_HEADER
 from srm.ingest.people import (
     COMPANIES,
     MAIL_DOMAINS,
@@ -367,19 +368,7 @@ def generate_bundle(
         writers = {
             name: csv.writer(handle, lineterminator="\n") for name, handle in handles.items()
         }
-        writers["customers"].writerow(
-            [
-                "customer_id",
-                "first_name",
-                "last_name",
-                "email",
-                "phone",
-                "city",
-                "company",
-                "twitter_handle",
-                "segment",
-            ]
-        )
+        writers["customers"].writerow([*CUSTOMER_HEADER, "segment"])
         writers["profiles"].writerow(
             [
                 "profile_id",
@@ -393,22 +382,8 @@ def generate_bundle(
                 "created_at",
             ]
         )
-        writers["follows"].writerow(
-            ["follower_profile_id", "followed_profile_id", "follower_platform", "followed_platform"]
-        )
-        writers["posts"].writerow(
-            [
-                "post_id",
-                "profile_id",
-                "platform",
-                "created_at",
-                "text",
-                "mentioned_profile_ids",
-                "reply_to_post_id",
-                "quote_of_post_id",
-                "repost_of_post_id",
-            ]
-        )
+        writers["follows"].writerow(FOLLOW_HEADER)
+        writers["posts"].writerow(POST_HEADER)
         writers["truth"].writerow(["record_id", "person_id"])
         writers["brands"].writerow(["name", "is_own", "official_profile_ids"])
         for number, (name, slug, own) in enumerate(BRANDS):

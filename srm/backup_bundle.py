@@ -15,51 +15,17 @@ from typing import Any
 from neo4j import Driver, Query
 
 from srm.cypher import backup as statements
+from srm.ingest.bundle import (
+    BRAND_HEADER,
+    CUSTOMER_HEADER,
+    FOLLOW_HEADER,
+    POST_HEADER,
+    PROFILE_HEADER,
+)
 from srm.store import translate_errors
 
 __all__ = ["write_bundle"]
 
-CUSTOMER_COLUMNS = (
-    "customer_id",
-    "first_name",
-    "last_name",
-    "email",
-    "phone",
-    "city",
-    "company",
-    "twitter_handle",
-)
-PROFILE_COLUMNS = (
-    "profile_id",
-    "platform",
-    "handle",
-    "display_name",
-    "bio",
-    "location",
-    "url",
-    "followers_count",
-    "following_count",
-    "posts_count",
-    "created_at",
-)
-FOLLOW_COLUMNS = (
-    "follower_profile_id",
-    "followed_profile_id",
-    "follower_platform",
-    "followed_platform",
-)
-POST_COLUMNS = (
-    "post_id",
-    "profile_id",
-    "platform",
-    "created_at",
-    "text",
-    "mentioned_profile_ids",
-    "reply_to_post_id",
-    "quote_of_post_id",
-    "repost_of_post_id",
-)
-BRAND_COLUMNS = ("name", "is_own", "official_profile_ids")
 EXTRA_PREFIX = "x_"
 
 
@@ -96,7 +62,7 @@ def _customers(driver: Driver, database: str | None) -> tuple[list[str], list[di
     rows, extra = [], set()
     for record in _records(driver, statements.EXPORT_CUSTOMERS, database):
         properties = record["properties"]
-        row = {name: properties.get(name) for name in CUSTOMER_COLUMNS}
+        row = {name: properties.get(name) for name in CUSTOMER_HEADER}
         row["twitter_handle"] = record["twitter_handle"] or row["twitter_handle"]
         # The reader stores extra columns as x_<column>; other properties (scores, flags
         # set by SRM) are no CRM data and live in graph.jsonl only.
@@ -105,7 +71,7 @@ def _customers(driver: Driver, database: str | None) -> tuple[list[str], list[di
                 row[name.removeprefix(EXTRA_PREFIX)] = value
                 extra.add(name.removeprefix(EXTRA_PREFIX))
         rows.append(row)
-    return [*CUSTOMER_COLUMNS, *sorted(extra)], rows
+    return [*CUSTOMER_HEADER, *sorted(extra)], rows
 
 
 def write_bundle(driver: Driver, out: Path, *, database: str | None = None) -> dict[str, int]:
@@ -116,7 +82,7 @@ def write_bundle(driver: Driver, out: Path, *, database: str | None = None) -> d
         {**record["properties"], "profile_id": record["properties"].get("native_id")}
         for record in _records(driver, statements.EXPORT_PROFILES, database)
     )
-    written["profiles.csv"] = _write(out / "profiles.csv", PROFILE_COLUMNS, profiles)
+    written["profiles.csv"] = _write(out / "profiles.csv", PROFILE_HEADER, profiles)
     follows = (
         {
             "follower_profile_id": record["follower"],
@@ -126,7 +92,7 @@ def write_bundle(driver: Driver, out: Path, *, database: str | None = None) -> d
         }
         for record in _records(driver, statements.EXPORT_FOLLOWS, database)
     )
-    written["follows.csv"] = _write(out / "follows.csv", FOLLOW_COLUMNS, follows)
+    written["follows.csv"] = _write(out / "follows.csv", FOLLOW_HEADER, follows)
     posts = (
         {
             "post_id": record["properties"].get("native_id")
@@ -143,7 +109,7 @@ def write_bundle(driver: Driver, out: Path, *, database: str | None = None) -> d
         for record in _records(driver, statements.EXPORT_POSTS, database)
         if record["author"] is not None
     )
-    written["posts.csv"] = _write(out / "posts.csv", POST_COLUMNS, posts)
+    written["posts.csv"] = _write(out / "posts.csv", POST_HEADER, posts)
     brands = (
         {
             "name": record["name"],
@@ -152,5 +118,5 @@ def write_bundle(driver: Driver, out: Path, *, database: str | None = None) -> d
         }
         for record in _records(driver, statements.EXPORT_BRANDS, database)
     )
-    written["brands.csv"] = _write(out / "brands.csv", BRAND_COLUMNS, brands)
+    written["brands.csv"] = _write(out / "brands.csv", BRAND_HEADER, brands)
     return written

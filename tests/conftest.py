@@ -16,7 +16,7 @@ import pytest
 from neo4j import Driver
 
 from srm import db, local_neo4j
-from srm.settings import Settings
+from srm.settings import Settings, get_settings
 from srm.store import open_driver
 
 
@@ -57,3 +57,16 @@ def driver(session_driver: Driver) -> Driver:
     """A driver to an empty graph (schema in place)."""
     db.wipe(session_driver)
     return session_driver
+
+
+@pytest.fixture()
+def cli_store(
+    driver: Driver, neo4j_uri: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Driver]:
+    """An empty graph that the ``srm`` command itself talks to: ``NEO4J_URI`` names the
+    test server, ``SRM_HOME`` a temporary folder, and settings are read afresh."""
+    monkeypatch.setenv("NEO4J_URI", neo4j_uri)
+    monkeypatch.setenv("SRM_HOME", str(tmp_path / "home"))
+    get_settings.cache_clear()
+    yield driver
+    get_settings.cache_clear()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -13,7 +12,6 @@ from typer.testing import CliRunner
 from srm.cli import app
 from srm.commands.analyze import show_analysis
 from srm.ingest.pipeline import ingest_paths
-from srm.settings import get_settings
 from srm.store import read
 from tests import statements
 
@@ -21,15 +19,9 @@ SAMPLE = Path(__file__).resolve().parents[1] / "srm" / "data" / "sample"
 
 
 @pytest.fixture()
-def sample(
-    driver: Driver, neo4j_uri: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[Driver]:
-    monkeypatch.setenv("NEO4J_URI", neo4j_uri)
-    monkeypatch.setenv("SRM_HOME", str(tmp_path / "home"))
-    get_settings.cache_clear()
-    ingest_paths(driver, [SAMPLE], quarantine_path=tmp_path / "quarantine.jsonl")
-    yield driver
-    get_settings.cache_clear()
+def sample(cli_store: Driver, tmp_path: Path) -> Driver:
+    ingest_paths(cli_store, [SAMPLE], quarantine_path=tmp_path / "quarantine.jsonl")
+    return cli_store
 
 
 def test_analyze_commands_on_the_sample(sample: Driver) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -15,21 +14,14 @@ from typer.testing import CliRunner
 from srm.cli import app
 from srm.ingest.generate import generate_bundle
 from srm.ingest.pipeline import ingest_paths
-from srm.settings import get_settings
 
 
 @pytest.fixture()
-def bundle(
-    driver: Driver, neo4j_uri: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[Path]:
-    monkeypatch.setenv("NEO4J_URI", neo4j_uri)
-    monkeypatch.setenv("SRM_HOME", str(tmp_path / "home"))
-    get_settings.cache_clear()
+def bundle(cli_store: Driver, tmp_path: Path) -> Path:
     folder = tmp_path / "bundle"
     generate_bundle(folder, people=120, seed=5)
-    ingest_paths(driver, [folder], quarantine_path=tmp_path / "quarantine.jsonl")
-    yield folder
-    get_settings.cache_clear()
+    ingest_paths(cli_store, [folder], quarantine_path=tmp_path / "quarantine.jsonl")
+    return folder
 
 
 def test_resolve_review_explain_export_evaluate(bundle: Path, tmp_path: Path) -> None:

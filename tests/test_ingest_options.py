@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import re
 import shutil
-from collections.abc import Iterator
 from io import StringIO
 from pathlib import Path
 
@@ -26,7 +25,6 @@ from srm.ingest.formats import ReadOptions
 from srm.ingest.pipeline import ingest_paths
 from srm.ingest.rows import PLATFORMS
 from srm.ingest.spool import Spool
-from srm.settings import get_settings
 from srm.store import read
 from tests import statements
 from tests.ingest_helpers import write_bundle
@@ -59,15 +57,9 @@ EXPECTED_CLAIMS = {
 
 
 @pytest.fixture()
-def cli(
-    driver: Driver, neo4j_uri: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[CliRunner]:
-    monkeypatch.setenv("NEO4J_URI", neo4j_uri)
-    monkeypatch.setenv("SRM_HOME", str(tmp_path / "home"))
+def cli(cli_store: Driver, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
     monkeypatch.chdir(tmp_path)
-    get_settings.cache_clear()
-    yield CliRunner()
-    get_settings.cache_clear()
+    return CliRunner()
 
 
 def _follows(driver: Driver) -> set[tuple[str, str]]:

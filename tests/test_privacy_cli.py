@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -11,7 +10,6 @@ from typer.testing import CliRunner
 
 from srm import db
 from srm.cli import app
-from srm.settings import get_settings
 from srm.store import read, write
 from tests.privacy_statements import CREATE_PRIVACY_GRAPH, PERSON_OF, PERSONS_WITHOUT_RECORDS
 from tests.test_privacy_erasure import residue
@@ -20,15 +18,9 @@ EMAIL = "cli.person@example.org"
 
 
 @pytest.fixture()
-def cli_env(
-    driver: Driver, neo4j_uri: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[Driver]:
-    monkeypatch.setenv("NEO4J_URI", neo4j_uri)
-    monkeypatch.setenv("SRM_HOME", str(tmp_path / "home"))
-    get_settings.cache_clear()
-    write(driver, CREATE_PRIVACY_GRAPH, email=EMAIL, phone="+1 555 0199", handle="cliperson")
-    yield driver
-    get_settings.cache_clear()
+def cli_env(cli_store: Driver) -> Driver:
+    write(cli_store, CREATE_PRIVACY_GRAPH, email=EMAIL, phone="+1 555 0199", handle="cliperson")
+    return cli_store
 
 
 def test_erase_needs_one_target_and_confirmation(cli_env: Driver) -> None:

@@ -18,6 +18,7 @@ from neo4j import Driver
 from playwright.sync_api import Page
 
 from srm import db
+from srm.ingest.bundle import CUSTOMER_HEADER
 from srm.ingest.pipeline import ingest_paths
 from srm.store import write
 from tests import statements
@@ -112,16 +113,7 @@ def write_bundle(folder: Path) -> Path:
     )
     _write(
         folder / "customers.csv",
-        [
-            "customer_id",
-            "first_name",
-            "last_name",
-            "email",
-            "phone",
-            "city",
-            "company",
-            "twitter_handle",
-        ],
+        list(CUSTOMER_HEADER),
         [
             ["C1", "Alice", "Smith", ALICE_EMAIL, ALICE_PHONE, "Lyon", "Roasters", "user1"],
             [
