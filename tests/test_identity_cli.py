@@ -59,8 +59,9 @@ def test_resolve_review_explain_export_evaluate(bundle: Path, tmp_path: Path) ->
 
 def test_bad_arguments_get_one_line_errors(bundle: Path, tmp_path: Path) -> None:
     runner = CliRunner()
-    band = runner.invoke(app, ["identities", "review", "--band", "high-low"])
-    assert band.exit_code != 0 and "Traceback" not in band.output
+    for wrong in ("high-low", "0.9-0.5", "0.2-1.5"):
+        band = runner.invoke(app, ["identities", "review", "--band", wrong])
+        assert band.exit_code != 0 and "LOW-HIGH probabilities" in band.output
     missing = runner.invoke(
         app, ["identities", "evaluate", "--truth", str(tmp_path / "nope.csv"), "--pred", "x.csv"]
     )

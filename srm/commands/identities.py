@@ -62,9 +62,17 @@ def review(
     """List candidate pairs in a probability band, to accept or reject."""
     low, _, high = band.partition("-")
     try:
+        bounds = float(low), float(high or 1.0)
+    except ValueError:
+        bounds = (-1.0, -1.0)
+    if not 0.0 <= bounds[0] <= bounds[1] <= 1.0:
+        raise fail(
+            f"--band takes LOW-HIGH probabilities from 0 to 1, such as 0.5-0.9 (got {band!r})."
+        )
+    try:
         with open_store() as driver:
-            rows = pipeline.review_queue(driver, float(low), float(high or 1.0), limit)
-    except (SRMError, ValueError) as error:
+            rows = pipeline.review_queue(driver, bounds[0], bounds[1], limit)
+    except SRMError as error:
         raise fail(f"{error}") from error
     for row in rows:
         console.print(f"{row['probability']:.3f}  {row['a']}  {row['b']}", highlight=False)
