@@ -70,16 +70,14 @@ def pagerank(
     *,
     damping: float = 0.85,
     tol: float = 1e-10,
-    start: np.ndarray | None = None,
 ) -> np.ndarray:
     """Weighted PageRank (Brin & Page 1998) of ``projection`` by power iteration on a
     sparse matrix, with networkx's semantics: edge ``u → v`` passes ``w(u, v) /
     out_strength(u)`` of ``u``'s rank, dangling vertices (no out-edges) spread theirs
     uniformly, and the teleport is uniform.
 
-    Iterates ``x ← damping · (Pᵀx + dangling mass / n) + (1 − damping) / n`` from
-    ``start`` (e.g. the previous run's scores; uniform when ``None``, rescaled to sum 1)
-    until the L1 change of one step is below ``tol``. The step is a contraction by
+    Iterates ``x ← damping · (Pᵀx + dangling mass / n) + (1 − damping) / n`` from the
+    uniform vector until the L1 change of one step is below ``tol``. The step is a contraction by
     ``damping`` in L1, so the result is within ``tol · damping / (1 − damping)`` of the
     exact vector (≈ 6e-10 at the defaults) and at most ``log(tol / 2) / log(damping)``
     steps run (≈ 140). ``damping`` must be in ``[0, 1)``; an empty graph gives an empty
@@ -94,20 +92,12 @@ def pagerank(
     n = projection.node_count
     if n == 0:
         return np.zeros(0)
-    transition = _transition_transposed(projection, damping)
-    dangling = np.flatnonzero(transition.dangling)
-    if start is None:
-        rank = np.full(n, 1.0 / n)
-    else:
-        rank = np.asarray(start, dtype=float)
-        if rank.shape != (n,) or not np.isfinite(rank).all() or (rank < 0).any():
-            raise ValueError("start must hold one finite, non-negative value per vertex")
-        total = rank.sum()
-        rank = rank / total if total > 0 else np.full(n, 1.0 / n)
+    matrix, dangling = _transition_transposed(projection, damping)
+    rank = np.full(n, 1.0 / n)
     teleport = (1.0 - damping) / n
     steps = 1 if damping == 0 else int(np.ceil(np.log(tol / 2) / np.log(damping))) + 1
-    for _ in range(max(steps, 1)):
-        following = transition.matrix @ rank
+    for _ in range(steps):
+        following = matrix @ rank
         following += damping * rank[dangling].sum() / n + teleport
         change = np.abs(following - rank).sum()
         rank = following
@@ -116,16 +106,13 @@ def pagerank(
     return rank
 
 
-@dataclass(frozen=True)
-class _Transition:
-    matrix: sparse.csr_array  # damping · w(u, v) / out_strength(u) at row v, column u
-    dangling: np.ndarray  # True where a vertex has no out-edge
-
-
-def _transition_transposed(projection: Projection, damping: float) -> _Transition:
-    """Built in O(edges) without sorting when the edges are sorted by source (as
-    :func:`~srm.graph.projection.build_projection` leaves them): that is the CSR of the
-    forward matrix, whose transpose is a free CSC view."""
+def _transition_transposed(
+    projection: Projection, damping: float
+) -> tuple[sparse.csc_array, np.ndarray]:
+    """``damping · w(u, v) / out_strength(u)`` at row v, column u, and the indices of the
+    dangling vertices. Built in O(edges) without sorting when the edges are sorted by
+    source (as :func:`~srm.graph.projection.build_projection` leaves them): that is the
+    CSR of the forward matrix, whose transpose is a free CSC view."""
     n = projection.node_count
     sources, targets, weights = projection.sources, projection.targets, projection.weights
     out_strength = np.bincount(sources, weights=weights, minlength=n)
@@ -139,7 +126,7 @@ def _transition_transposed(projection: Projection, damping: float) -> _Transitio
     row_starts = np.zeros(n + 1, dtype=index_type)
     np.cumsum(np.bincount(sources, minlength=n), out=row_starts[1:])
     forward = sparse.csr_array((values, targets.astype(index_type), row_starts), shape=(n, n))
-    return _Transition(matrix=forward.T, dangling=dangling)
+    return forward.T, np.flatnonzero(dangling)
 
 
 def pagerank_networkx(
