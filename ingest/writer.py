@@ -56,11 +56,16 @@ class WriteStats:
     unfollowed: int = 0
 
 
-def _utc(value: datetime | None) -> datetime | None:
-    # Naive times are read as UTC so every timestamp in the graph compares with the others.
-    if value is not None and value.tzinfo is None:
-        return value.replace(tzinfo=UTC)
-    return value
+def _iso(value: datetime | None) -> str | None:
+    """``value`` as ISO-8601 text for Cypher's ``datetime()`` (see srm.cypher.ingest).
+
+    Naive times are read as UTC so every timestamp in the graph compares with the others.
+    """
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.isoformat()
 
 
 class GraphWriter:
@@ -202,12 +207,12 @@ class GraphWriter:
             key = row.profile_key
             props: dict[str, Any] = {name: getattr(row, name) for name in PROFILE_FIELDS}
             props["handle"] = normalise_handle(row.handle)
-            props["created_at"] = _utc(row.created_at)
             profiles.append(
                 {
                     "key": key,
                     "props": {k: v for k, v in props.items() if v is not None},
                     "truncated": row.truncated_fields or None,
+                    "created_at": _iso(row.created_at),
                 }
             )
             if props["handle"] and row.platform in self._claimed_platforms:
@@ -274,7 +279,6 @@ class GraphWriter:
             props = {
                 "platform": row.platform,
                 "native_id": row.native_id,
-                "created_at": _utc(row.created_at),
                 "text": row.text,
             }
             posts.append(
@@ -282,6 +286,7 @@ class GraphWriter:
                     "key": key,
                     "props": {k: v for k, v in props.items() if v is not None},
                     "truncated": row.truncated_fields or None,
+                    "created_at": _iso(row.created_at),
                 }
             )
             posted.append({"author": row.author_key, "key": key})

@@ -153,3 +153,6 @@ ANALYTICS_REACH = (
 
 # ingest options tests (tests/test_ingest_options.py)
 CLAIMS_EDGE_COUNT = "MATCH (:Customer)-[r:CLAIMS]->(:Profile) RETURN count(r) AS n"
+
+PROFILE_CREATED = "MATCH (p:Profile) RETURN p.profile_key AS key, p.created_at AS at"
+POST_CREATED = "MATCH (p:Post) RETURN p.post_key AS key, p.created_at AS at"

@@ -124,3 +124,46 @@ def test_write_statements_have_no_eager_operator(driver: Driver) -> None:
             assert "Eager" not in operators, f"{name} plans an Eager: {operators}"
             writes = [op for op in operators if "Merge" in op or "Set" in op or "Create" in op]
             assert writes, f"{name} writes nothing: {operators}"
+
+
+def test_timestamps_are_datetimes_and_an_update_without_one_keeps_it(
+    driver: Driver, tmp_path: Path
+) -> None:
+    # Naive times are UTC, offsets are kept as the same instant, a date alone is midnight.
+    profiles = (
+        "profile_id,platform,handle,created_at\n"
+        "1,x,a,2020-01-02T10:00:00\n2,x,b,2020-01-02T12:30:15.250+02:00\n3,x,c,2021-05-06\n"
+    )
+    ingest_paths(
+        driver,
+        [
+            write_bundle(
+                tmp_path / "b", profiles=profiles, customers=None, follows=None, brands=None
+            )
+        ],
+    )
+    stored = {row["key"]: row["at"] for row in read(driver, q.PROFILE_CREATED)}
+    assert {key: at.to_native().isoformat() for key, at in stored.items() if at} == {
+        "x:1": "2020-01-02T10:00:00+00:00",
+        "x:2": "2020-01-02T12:30:15.250000+02:00",
+        "x:3": "2021-05-06T00:00:00+00:00",
+    }
+    posts = {row["key"]: row["at"].to_native().isoformat() for row in read(driver, q.POST_CREATED)}
+    assert posts["x:p1"] == "2024-01-01T09:00:00+00:00"
+    update = "profile_id,platform,handle,display_name,created_at\n1,x,a,Ana,\n"
+    ingest_paths(
+        driver,
+        [
+            write_bundle(
+                tmp_path / "d",
+                profiles=update,
+                customers=None,
+                follows=None,
+                posts=None,
+                brands=None,
+            )
+        ],
+    )
+    kept = read(driver, q.PROFILE_BY_KEY, key="x:1")[0]["p"]
+    assert kept["display_name"] == "Ana"
+    assert kept["created_at"].to_native().isoformat() == "2020-01-02T10:00:00+00:00"
