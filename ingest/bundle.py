@@ -27,14 +27,14 @@ from pathlib import Path
 from typing import Any
 
 from srm.errors import IngestError
-from srm.ingest.csvio import EXTRA_CELLS, CsvRecord, has_broken_encoding, open_csv
+from srm.ingest.csvio import EXTRA_CELLS, CsvFile, CsvRecord, has_broken_encoding, open_csv
 from srm.ingest.formats import Item, ReadOptions
 from srm.ingest.quarantine import Rejected
 from srm.ingest.rows import (
     PLATFORMS,
     BrandRow,
     CustomerRow,
-    FollowRow,
+    FollowBlock,
     PostRow,
     ProfileRow,
     normalise_platform,
@@ -176,6 +176,9 @@ def _split(value: str | None) -> list[str]:
     return [part.strip() for part in (value or "").split("|") if part.strip()]
 
 
+EXTRA_CELLS_REASON = "more cells than header columns; quote values that contain the delimiter"
+
+
 def _extra_cells(record: CsvRecord, source: str, kind: str) -> Rejected | None:
     if EXTRA_CELLS in record.values:
         return Rejected(
@@ -183,7 +186,7 @@ def _extra_cells(record: CsvRecord, source: str, kind: str) -> Rejected | None:
             record.line,
             kind,
             None,
-            "more cells than header columns; quote values that contain the delimiter",
+            EXTRA_CELLS_REASON,
         )
     return None
 
@@ -227,24 +230,57 @@ def _profiles(record: CsvRecord, source: str, platforms: _Platforms, options: Re
     return build(ProfileRow, source, record.line, fields, max_text_chars=options.max_text_chars)
 
 
-def _follows(record: CsvRecord, source: str, platforms: _Platforms, options: ReadOptions) -> Item:
-    values = record.values
-    keys: dict[str, Any] = {}
-    for side in ("follower", "followed"):
-        native_id = (values.get(f"{side}_profile_id") or "").strip()
-        if not native_id:
-            return Rejected(source, record.line, "follow", f"{side}_profile_id", "missing")
+FOLLOW_BLOCK_ROWS = 2_000
+
+
+def _follow_key(cells: list[str], at: int, platform_at: int | None, platforms: _Platforms) -> str:
+    """The profile key in ``cells[at]``; ValueError with the reason when it is not valid."""
+    native_id = cells[at].strip()
+    if not native_id:
+        raise ValueError("missing")
+    platform = platforms.of(native_id, None if platform_at is None else cells[platform_at])
+    if has_broken_encoding(native_id):
+        raise ValueError("broken encoding")
+    if len(native_id) > MAX_KEY_LENGTH:
+        raise ValueError("id too long")
+    return f"{platform}:{native_id}"
+
+
+def _follows(table: CsvFile, source: str, platforms: _Platforms) -> Iterator[Item]:
+    """follows.csv as :class:`FollowBlock` items (the bulk of a large load, so no model and
+    no dict per row) and a :class:`Rejected` per bad row, checked as FollowRow would be."""
+    index = {name: position for position, name in enumerate(table.header)}
+    sides = [
+        (f"{side}_profile_id", index[f"{side}_profile_id"], index.get(f"{side}_platform"))
+        for side in ("follower", "followed")
+    ]
+    (_, follower_at, follower_platform_at), (_, followed_at, followed_platform_at) = sides
+    width = len(table.header)
+    pairs: list[tuple[str, str]] = []
+    for line, cells in table.cells():
+        if len(cells) > width:
+            yield Rejected(source, line, "follow", None, EXTRA_CELLS_REASON)
+            continue
         try:
-            platform = platforms.of(native_id, values.get(f"{side}_platform"))
-        except ValueError as error:
-            return Rejected(source, record.line, "follow", f"{side}_profile_id", str(error))
-        if len(native_id) > MAX_KEY_LENGTH or has_broken_encoding(native_id):
-            reason = "broken encoding" if has_broken_encoding(native_id) else "id too long"
-            return Rejected(source, record.line, "follow", f"{side}_profile_id", reason)
-        keys[f"{side}_key"] = f"{platform}:{native_id}"
-    # Both keys are checked above, exactly as FollowRow's validators would (the hot path of
-    # a large load: tens of millions of rows).
-    return FollowRow.model_construct(**keys)
+            pairs.append(
+                (
+                    _follow_key(cells, follower_at, follower_platform_at, platforms),
+                    _follow_key(cells, followed_at, followed_platform_at, platforms),
+                )
+            )
+        except ValueError:
+            for column, at, platform_at in sides:  # the first side that does not check out
+                try:
+                    _follow_key(cells, at, platform_at, platforms)
+                except ValueError as error:
+                    yield Rejected(source, line, "follow", column, str(error))
+                    break
+            continue
+        if len(pairs) >= FOLLOW_BLOCK_ROWS:
+            yield FollowBlock(pairs)
+            pairs = []
+    if pairs:
+        yield FollowBlock(pairs)
 
 
 def _posts(record: CsvRecord, source: str, platforms: _Platforms, options: ReadOptions) -> Item:
@@ -282,7 +318,6 @@ _ROW_BUILDERS = {
     "brands.csv": _brands,
     "customers.csv": _customers,
     "profiles.csv": _profiles,
-    "follows.csv": _follows,
     "posts.csv": _posts,
 }
 
@@ -304,9 +339,12 @@ def read(path: Path, options: ReadOptions) -> Iterator[Item]:
     folder = path if path.is_dir() else path.parent
     platforms = _Platforms(folder, options)
     for file in files:
-        make = _ROW_BUILDERS[file.name]
         source = str(file)
         kind = file.name.removesuffix("s.csv")
         with open_csv(file, required=REQUIRED[file.name]) as table:
+            if file.name == "follows.csv":
+                yield from _follows(table, source, platforms)
+                continue
+            make = _ROW_BUILDERS[file.name]
             for record in table:
                 yield _extra_cells(record, source, kind) or make(record, source, platforms, options)

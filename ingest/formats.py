@@ -5,8 +5,9 @@ A reader is any module with two functions:
 - ``detect(path: Path) -> bool``: cheap (look at names, a header, the first bytes); true
   when this reader understands ``path`` (a file or a folder).
 - ``read(path: Path, options: ReadOptions) -> Iterator[Item]``: stream the rows of
-  :mod:`srm.ingest.rows` (``CustomerRow``, ``ProfileRow``, ``FollowRow``, ``PostRow``,
-  ``BrandRow``) and, for records that fail validation, :class:`~srm.ingest.quarantine.Rejected`
+  :mod:`srm.ingest.rows` (``CustomerRow``, ``ProfileRow``, ``FollowRow`` — or, from the
+  bundle, ``FollowBlock`` —, ``PostRow``, ``BrandRow``) and, for records that fail
+  validation, :class:`~srm.ingest.quarantine.Rejected`
   (see :func:`srm.ingest.validate.build`, which makes either from raw fields). Raise
   :class:`~srm.errors.IngestError` for a file that cannot be read at all (wrong header, …).
 

@@ -39,7 +39,7 @@ from srm.cypher import schema
 from srm.errors import IngestError
 from srm.ingest.formats import Format, ReadOptions, detect_format, get_format
 from srm.ingest.quarantine import QuarantineWriter, Rejected
-from srm.ingest.rows import BrandRow
+from srm.ingest.rows import BrandRow, FollowBlock
 from srm.ingest.spool import Spool
 from srm.ingest.validate import kind_of
 from srm.ingest.writer import GraphWriter
@@ -179,11 +179,14 @@ def _check(
                 bad_source.setdefault(item.kind, item.source)
                 log.info("quarantined %s", item.describe())
             else:
-                good[kind_of(type(item))] += 1
+                if type(item) is FollowBlock:
+                    good["follow"] += len(item.pairs)
+                else:
+                    good[kind_of(type(item))] += 1
                 if spool is not None:
                     spool.add(item)
-            if progress is not None and task is not None and number % 10_000 == 0:
-                progress.update(task, completed=number)
+            if progress is not None and task is not None and number % 1_000 == 0:
+                progress.update(task, completed=good.total() + bad.total())
         if progress is not None and task is not None:
             records = sum(good.values()) + sum(bad.values())
             progress.update(task, completed=records, total=records)

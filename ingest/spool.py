@@ -18,14 +18,17 @@ from typing import IO, Any
 
 from pydantic import BaseModel
 
+from srm.ingest.rows import FollowBlock
+
 __all__ = ["Spool"]
 
 
 class Spool:
-    """An append-then-replay store of validated rows (pydantic models of srm.ingest.rows).
+    """An append-then-replay store of validated rows (models of srm.ingest.rows, follow blocks).
 
     :meth:`add` rows, then iterate (once or more) to get equal rows back, in order.
-    ``chunk_rows``: rows pickled together (pickle shares the repeated field names).
+    ``rows`` counts the follows inside blocks one by one. ``chunk_rows``: rows pickled
+    together (pickle shares the repeated field names).
     """
 
     def __init__(self, chunk_rows: int = 2_000) -> None:
@@ -33,18 +36,25 @@ class Spool:
         self.rows = 0
         # Closed by close()/__exit__; the file has no name, so nothing else can write it.
         self._file: IO[bytes] = tempfile.TemporaryFile(prefix="srm-ingest-", suffix=".spool")  # noqa: SIM115
-        self._chunk: list[tuple[type[BaseModel], dict[str, Any]]] = []
+        self._chunk: list[tuple[type[BaseModel] | type[FollowBlock], Any]] = []
+        self._pending = 0  # rows in _chunk (a follow block holds many)
 
-    def add(self, row: BaseModel) -> None:
-        self._chunk.append((type(row), row.__dict__))
-        self.rows += 1
-        if len(self._chunk) >= self.chunk_rows:
+    def add(self, row: BaseModel | FollowBlock) -> None:
+        if isinstance(row, FollowBlock):
+            self._chunk.append((FollowBlock, row.pairs))
+            self.rows += len(row.pairs)
+            self._pending += len(row.pairs)
+        else:
+            self._chunk.append((type(row), row.__dict__))
+            self.rows += 1
+            self._pending += 1
+        if self._pending >= self.chunk_rows:
             self._write_chunk()
 
     def _write_chunk(self) -> None:
         if self._chunk:
             pickle.dump(self._chunk, self._file, protocol=pickle.HIGHEST_PROTOCOL)
-            self._chunk = []
+            self._chunk, self._pending = [], 0
 
     def __iter__(self) -> Iterator[Any]:
         self._write_chunk()
@@ -55,7 +65,9 @@ class Spool:
             except EOFError:
                 return
             for model, values in chunk:
-                yield model.model_construct(**values)
+                yield (
+                    FollowBlock(values) if model is FollowBlock else model.model_construct(**values)
+                )
 
     def close(self) -> None:
         self._file.close()

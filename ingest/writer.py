@@ -24,7 +24,7 @@ from neo4j import Driver, Query
 from srm.cypher import ingest as statements
 from srm.ingest.batches import BatchRunner, Outcome, Step
 from srm.ingest.bundle import normalise_handle
-from srm.ingest.rows import BrandRow, CustomerRow, FollowRow, PostRow, ProfileRow
+from srm.ingest.rows import BrandRow, CustomerRow, FollowBlock, FollowRow, PostRow, ProfileRow
 from srm.store import translate_errors
 
 __all__ = ["GraphWriter", "WriteStats"]
@@ -95,7 +95,7 @@ class GraphWriter:
         self._profiles: list[ProfileRow] = []
         self._brands: list[BrandRow] = []
         self._posts: list[PostRow] = []
-        self._follows: list[FollowRow] = []
+        self._follows: list[tuple[str, str]] = []  # (follower key, followed key)
         # Platforms where some customer claims a handle: only their profiles look for a
         # claimant (customers of this job add theirs as they are queued, see _flush_customers).
         with translate_errors(), driver.session(database=database) as session:
@@ -107,8 +107,13 @@ class GraphWriter:
 
     def add(self, row: Any) -> None:
         """Queue one validated row; writes a batch when its buffer is full."""
-        if isinstance(row, FollowRow):
-            self._follows.append(row)
+        if type(row) is FollowBlock:
+            self._follows.extend(row.pairs)
+            if len(self._follows) >= self.batch_size:
+                self._flush_nodes()
+                self._flush_follows()
+        elif isinstance(row, FollowRow):
+            self._follows.append((row.follower_key, row.followed_key))
             if len(self._follows) >= self.batch_size:
                 self._flush_nodes()
                 self._flush_follows()
@@ -257,11 +262,11 @@ class GraphWriter:
         # Inputs list a follower's follows together: consecutive rows of one follower are
         # sent as one [follower, [followed, …]] row.
         follows: list[list[Any]] = []
-        for row in rows:
-            if follows and follows[-1][0] == row.follower_key:
-                follows[-1][1].append(row.followed_key)
+        for follower, followed in rows:
+            if follows and follows[-1][0] == follower:
+                follows[-1][1].append(followed)
             else:
-                follows.append([row.follower_key, [row.followed_key]])
+                follows.append([follower, [followed]])
         link = statements.LINK_FOLLOWS_SNAPSHOT if self.snapshot_job else statements.LINK_FOLLOWS
         ends = ((0, "profile"), (1, "profile"))
         step = Step(link, follows, ends=ends, counted=True, links=len(rows))

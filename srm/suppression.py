@@ -161,10 +161,22 @@ class SuppressionList:
     def filter_row(self, row: Any) -> Any | None:
         """``row`` without its suppressed parts, or None (counted) when it is suppressed.
 
+        A block of follows loses the follows with a suppressed end (each counted).
+
         A post keeps its text but loses mentions of suppressed profiles (counted in
         ``mentions_dropped``), and ``@handle`` of an erased profile in its text becomes
         ``@[erased]``, as the erasure did to posts already in the graph.
         """
+        if type(row).__name__ == "FollowBlock":
+            if not self.hashes:
+                return row
+            pairs = [
+                pair
+                for pair in row.pairs
+                if not self.matches([("profile", pair[0]), ("profile", pair[1])])
+            ]
+            self.suppressed += len(row.pairs) - len(pairs)
+            return type(row)(pairs) if pairs else None
         if self.suppresses(row):
             self.suppressed += 1
             return None

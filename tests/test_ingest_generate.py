@@ -11,7 +11,7 @@ from srm.ingest.bundle import read
 from srm.ingest.formats import ReadOptions
 from srm.ingest.generate import generate_bundle
 from srm.ingest.quarantine import Rejected
-from srm.ingest.rows import CustomerRow, FollowRow, PostRow, ProfileRow
+from srm.ingest.rows import CustomerRow, FollowBlock, PostRow, ProfileRow
 
 
 def _rows(path: Path) -> list[dict[str, str]]:
@@ -36,7 +36,8 @@ def test_bundle_reads_cleanly_and_truth_covers_every_record(tmp_path: Path) -> N
     kinds = Counter(type(item) for item in items)
     assert kinds[CustomerRow] == summary.customers
     assert kinds[ProfileRow] == summary.profiles
-    assert kinds[FollowRow] == summary.follows
+    follows = [pair for item in items if isinstance(item, FollowBlock) for pair in item.pairs]
+    assert len(follows) == summary.follows and len(set(follows)) == len(follows)
     assert kinds[PostRow] == summary.posts
     truth = {row["record_id"]: row["person_id"] for row in _rows(tmp_path / "truth.csv")}
     records = {f"customer:{item.customer_id}" for item in items if isinstance(item, CustomerRow)}

@@ -23,7 +23,7 @@ from srm.errors import IngestError
 from srm.ingest import bundle as bundle_reader
 from srm.ingest.formats import ReadOptions
 from srm.ingest.pipeline import ingest_paths
-from srm.ingest.rows import PLATFORMS
+from srm.ingest.rows import PLATFORMS, FollowBlock
 from srm.ingest.spool import Spool
 from srm.store import read
 from tests import statements
@@ -186,4 +186,38 @@ def test_spool_replays_equal_rows_in_order(tmp_path: Path) -> None:
             spool.add(row)
         assert list(spool) == rows
         assert list(spool) == rows  # replayable
-    assert spool.rows == len(rows)
+    follows = sum(len(row.pairs) for row in rows if isinstance(row, FollowBlock))
+    assert follows == 4  # the bundle's follows arrive as one block of pairs
+    assert spool.rows == len(rows) - 1 + follows
+
+
+def test_bad_follows_are_quarantined_one_by_one_and_good_ones_kept_in_order(
+    tmp_path: Path,
+) -> None:
+    long_id = "9" * 600
+    follows = (
+        "follower_profile_id,followed_profile_id,follower_platform,followed_platform\n"
+        "1,2,x,x\n"
+        ",2,x,x\n"
+        "1,,x,x\n"
+        f"1,{long_id},x,x\n"
+        "1,3,x,nowhere\n"
+        "1,2,x,x,extra\n"
+        "\n"
+        "2, 3 ,x,\n"
+    )
+    folder = tmp_path / "b"
+    folder.mkdir()
+    (folder / "follows.csv").write_text(follows, encoding="utf-8")
+    items = list(bundle_reader.read(folder / "follows.csv", ReadOptions(platform="x")))
+    pairs = [pair for item in items if isinstance(item, FollowBlock) for pair in item.pairs]
+    assert pairs == [("x:1", "x:2"), ("x:2", "x:3")]
+    rejected = {
+        item.line: (item.field, item.reason) for item in items if not isinstance(item, FollowBlock)
+    }
+    assert rejected[3] == ("follower_profile_id", "missing")
+    assert rejected[4] == ("followed_profile_id", "missing")
+    assert rejected[5] == ("followed_profile_id", "id too long")
+    assert rejected[6][0] == "followed_profile_id" and "unknown platform" in rejected[6][1]
+    assert rejected[7][0] is None and "more cells" in rejected[7][1]
+    assert len(rejected) == 5
