@@ -1,4 +1,4 @@
-"""Run write batches: one managed transaction per batch, in order, on a background thread.
+"""Run write batches: one managed transaction per batch, on background threads.
 
 A batch is a list of :class:`Step` (a statement from :mod:`srm.cypher.ingest` and its
 ``$rows``). Relationship statements MATCH both ends and return how many rows they linked;
@@ -6,9 +6,9 @@ when that is fewer than the rows sent, some end is not in the graph yet, so the 
 up which keys are missing, MERGEs stub nodes for them and runs again — in the same
 transaction. The common case (every end loaded) costs nothing extra.
 
-The thread lets Python read and validate the next batch while Neo4j writes this one; a
-single thread keeps batches in submission order, which is what puts nodes before the
-relationships that need them.
+The threads let Python read and validate the next batch while Neo4j writes this one;
+batches keep submission order except consecutive node batches of one kind with distinct
+keys, which two threads write side by side (see :class:`BatchRunner`).
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ import queue
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from typing import Any
 
 from neo4j import Driver, ManagedTransaction
@@ -24,7 +25,7 @@ from neo4j import Driver, ManagedTransaction
 from srm.cypher import ingest as statements
 from srm.store import translate_errors
 
-__all__ = ["BatchRunner", "Step", "stub_row"]
+__all__ = ["BatchRunner", "Step", "must_wait", "stub_row"]
 
 _STUBS = {
     "profile": (statements.MISSING_PROFILE_KEYS, statements.MERGE_STUB_PROFILES),
@@ -105,11 +106,36 @@ def _run_steps(tx: ManagedTransaction, steps: list[Step], parameters: dict[str, 
     return outcome
 
 
-class BatchRunner:
-    """Execute submitted batches in order on one background thread.
+def must_wait(
+    group: str | None, keys: frozenset[str], earlier_group: str | None, earlier_keys: frozenset[str]
+) -> bool:
+    """Whether a batch must wait for an earlier, unfinished one (see :class:`BatchRunner`)."""
+    return group is None or earlier_group != group or not keys.isdisjoint(earlier_keys)
 
-    ``on_done(outcome, input_rows)`` runs on that thread after each commit. An error stops
-    the writing; it is raised by the next :meth:`submit` or by :meth:`close`.
+
+@dataclass
+class _Job:
+    steps: list[Step]
+    input_rows: int
+    waits_for: list[_Job]
+    group: str | None = None
+    keys: frozenset[str] = frozenset()
+    done: threading.Event = dataclass_field(default_factory=threading.Event)
+
+
+class BatchRunner:
+    """Execute submitted batches on ``workers`` background threads, in dependency order.
+
+    A batch waits for every batch submitted before it and not yet committed, except those
+    of its own ``group`` whose ``keys`` are disjoint from its own: consecutive batches of
+    new profiles (or customers) are written side by side (Neo4j uses both cores: about
+    25 % faster), while anything else — relationships, posts, another kind of node, or the
+    same key again (the later row must win) — keeps submission order. That is what puts
+    nodes before the relationships that need them.
+
+    ``on_done(outcome, input_rows)`` runs on a worker thread, one batch at a time (under a
+    lock), after each commit. An error stops the writing; it is raised by the next
+    :meth:`submit` or by :meth:`close`.
     """
 
     def __init__(
@@ -119,36 +145,67 @@ class BatchRunner:
         database: str | None,
         parameters: dict[str, Any],
         on_done: Callable[[Outcome, int], None],
+        workers: int = 2,
         depth: int = 1,
     ) -> None:
         self.driver, self.database, self.parameters = driver, database, parameters
         self.on_done = on_done
-        self._jobs: queue.Queue[tuple[list[Step], int] | None] = queue.Queue(maxsize=depth)
+        self._jobs: queue.Queue[_Job | None] = queue.Queue(maxsize=depth)
+        self._lock = threading.Lock()
+        self._unfinished: list[_Job] = []  # submitted and not yet done, in submission order
         self._error: BaseException | None = None
-        self._thread = threading.Thread(target=self._drain, name="srm-ingest-writer", daemon=True)
-        self._thread.start()
+        self._threads = [
+            threading.Thread(target=self._drain, name=f"srm-ingest-writer-{n}", daemon=True)
+            for n in range(workers)
+        ]
+        for thread in self._threads:
+            thread.start()
 
     def _drain(self) -> None:
-        try:
-            with translate_errors(), self.driver.session(database=self.database) as session:
-                while (job := self._jobs.get()) is not None:
-                    steps, input_rows = job
-                    outcome = session.execute_write(_run_steps, steps, self.parameters)
-                    self.on_done(outcome, input_rows)
-        except BaseException as error:  # handed to the submitting thread
-            self._error = error
-            # Keep taking jobs so a submitter blocked on a full queue is released.
-            while self._jobs.get() is not None:
-                pass
+        with self.driver.session(database=self.database) as session:
+            while (job := self._jobs.get()) is not None:
+                try:
+                    for earlier in job.waits_for:
+                        earlier.done.wait()
+                    if self._error is None:
+                        with translate_errors():
+                            outcome = session.execute_write(_run_steps, job.steps, self.parameters)
+                        with self._lock:
+                            self.on_done(outcome, job.input_rows)
+                except BaseException as error:  # handed to the submitting thread
+                    self._error = self._error or error
+                finally:
+                    with self._lock:
+                        self._unfinished.remove(job)
+                    job.done.set()
 
-    def submit(self, steps: list[Step], input_rows: int) -> None:
+    def submit(
+        self,
+        steps: list[Step],
+        input_rows: int,
+        *,
+        group: str | None = None,
+        keys: frozenset[str] = frozenset(),
+    ) -> None:
+        """Queue a batch (blocks while the queue is full). ``group`` and ``keys``: see the
+        class docstring; without a group the batch runs after everything before it."""
         if self._error is not None:
             raise self._error
-        self._jobs.put((steps, input_rows))
+        with self._lock:
+            waits_for = [
+                earlier
+                for earlier in self._unfinished
+                if must_wait(group, keys, earlier.group, earlier.keys)
+            ]
+            job = _Job(steps, input_rows, waits_for, group, keys)
+            self._unfinished.append(job)
+        self._jobs.put(job)
 
     def close(self) -> None:
         """Wait until every submitted batch is written; raise the first error, if any."""
-        self._jobs.put(None)
-        self._thread.join()
+        for _ in self._threads:
+            self._jobs.put(None)
+        for thread in self._threads:
+            thread.join()
         if self._error is not None:
             raise self._error

@@ -1,9 +1,10 @@
 """Write validated rows to Neo4j: batched ``UNWIND $rows … MERGE``, nodes before relationships.
 
 :class:`GraphWriter` buffers rows by kind and hands each full buffer, as one transaction,
-to a :class:`~srm.ingest.batches.BatchRunner` (a background thread, so reading overlaps
-writing). Before a relationship batch is queued every node buffer is flushed; ends that
-are not loaded become stub nodes (``is_stub``; a later row for them clears the flag).
+to a :class:`~srm.ingest.batches.BatchRunner` (background threads, so reading overlaps
+writing and consecutive batches of profiles or customers are written side by side).
+Before a relationship batch is queued every node buffer is flushed; ends that are not
+loaded become stub nodes (``is_stub``; a later row for them clears the flag).
 Every statement is an idempotent MERGE and the ``MENTIONED`` aggregate is recomputed from
 the posts rather than incremented, so a re-run, or a killed job run again, ends in the
 same graph.
@@ -200,6 +201,8 @@ class GraphWriter:
                 Step(statements.LINK_CLAIMS_BY_HANDLE, claims),
             ],
             len(rows),
+            group="customers",
+            keys=frozenset(customer["id"] for customer in customers),
         )
 
     def _flush_profiles(self) -> None:
@@ -231,6 +234,8 @@ class GraphWriter:
                 ),
             ],
             len(profiles),
+            group="profiles",
+            keys=frozenset(profile["key"] for profile in profiles),
         )
 
     def _flush_brands(self) -> None:

@@ -9,7 +9,8 @@ from neo4j import Driver, Query
 from srm import db
 from srm.cypher import ingest as statements
 from srm.ingest.pipeline import ingest_paths, sample_bundle
-from srm.ingest.rows import BrandRow
+from srm.ingest.rows import BrandRow, FollowRow, ProfileRow
+from srm.ingest.writer import GraphWriter
 from srm.store import read
 from tests import statements as q
 from tests.ingest_helpers import write_bundle
@@ -167,3 +168,20 @@ def test_timestamps_are_datetimes_and_an_update_without_one_keeps_it(
     kept = read(driver, q.PROFILE_BY_KEY, key="x:1")[0]["p"]
     assert kept["display_name"] == "Ana"
     assert kept["created_at"].to_native().isoformat() == "2020-01-02T10:00:00+00:00"
+
+
+def test_side_by_side_profile_batches_still_let_the_last_row_of_a_key_win(
+    driver: Driver,
+) -> None:
+    # Batches of one row each: consecutive profile batches with distinct keys are written
+    # by two threads at once; a batch repeating a key waits for the earlier one.
+    names = ["first", "other-1", "second", "other-2", "other-3", "third"]
+    keys = ["1", "2", "1", "3", "4", "1"]
+    writer = GraphWriter(driver, batch_size=1)
+    for native_id, name in zip(keys, names, strict=True):
+        writer.add(ProfileRow(platform="x", native_id=native_id, display_name=name))
+    writer.add(FollowRow(follower_key="x:2", followed_key="x:1"))
+    stats = writer.close()
+    assert stats.rows == 7 and stats.stubs == 0
+    assert read(driver, q.PROFILE_BY_KEY, key="x:1")[0]["p"]["display_name"] == "third"
+    assert db.counts(driver)[":Profile"] == 4 and db.counts(driver)["[FOLLOWS]"] == 1

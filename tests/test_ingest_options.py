@@ -21,6 +21,7 @@ from srm.cli import app
 from srm.cypher.ingest import CLAIM_PROPERTIES
 from srm.errors import IngestError
 from srm.ingest import bundle as bundle_reader
+from srm.ingest.batches import must_wait
 from srm.ingest.formats import ReadOptions
 from srm.ingest.pipeline import ingest_paths
 from srm.ingest.rows import PLATFORMS, FollowBlock
@@ -221,3 +222,12 @@ def test_bad_follows_are_quarantined_one_by_one_and_good_ones_kept_in_order(
     assert rejected[6][0] == "followed_profile_id" and "unknown platform" in rejected[6][1]
     assert rejected[7][0] is None and "more cells" in rejected[7][1]
     assert len(rejected) == 5
+
+
+def test_only_same_kind_node_batches_with_distinct_keys_run_side_by_side() -> None:
+    a, b = frozenset({"x:1", "x:2"}), frozenset({"x:3"})
+    assert not must_wait("profiles", b, "profiles", a)
+    assert must_wait("profiles", a | b, "profiles", a)  # a key again: the later row wins
+    assert must_wait("profiles", b, "customers", frozenset({"C1"}))  # another kind
+    assert must_wait(None, frozenset(), "profiles", a)  # relationships wait for nodes
+    assert must_wait("profiles", b, None, frozenset())  # nodes wait for earlier links
