@@ -167,6 +167,7 @@ class BatchRunner:
                 try:
                     for earlier in job.waits_for:
                         earlier.done.wait()
+                    job.waits_for = []  # else each batch keeps every earlier one alive
                     if self._error is None:
                         with translate_errors():
                             outcome = session.execute_write(_run_steps, job.steps, self.parameters)
@@ -177,6 +178,7 @@ class BatchRunner:
                 finally:
                     with self._lock:
                         self._unfinished.remove(job)
+                    job.steps, job.waits_for = [], []  # later batches may still hold the job
                     job.done.set()
 
     def submit(
