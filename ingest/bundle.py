@@ -254,28 +254,22 @@ def _follows(table: CsvFile, source: str, platforms: _Platforms) -> Iterator[Ite
         (f"{side}_profile_id", index[f"{side}_profile_id"], index.get(f"{side}_platform"))
         for side in ("follower", "followed")
     ]
-    (_, follower_at, follower_platform_at), (_, followed_at, followed_platform_at) = sides
     width = len(table.header)
     pairs: list[tuple[str, str]] = []
     for line, cells in table.cells():
         if len(cells) > width:
             yield Rejected(source, line, "follow", None, EXTRA_CELLS_REASON)
             continue
-        try:
-            pairs.append(
-                (
-                    _follow_key(cells, follower_at, follower_platform_at, platforms),
-                    _follow_key(cells, followed_at, followed_platform_at, platforms),
-                )
-            )
-        except ValueError:
-            for column, at, platform_at in sides:  # the first side that does not check out
-                try:
-                    _follow_key(cells, at, platform_at, platforms)
-                except ValueError as error:
-                    yield Rejected(source, line, "follow", column, str(error))
-                    break
+        keys = []
+        for column, at, platform_at in sides:
+            try:
+                keys.append(_follow_key(cells, at, platform_at, platforms))
+            except ValueError as error:  # the first side that does not check out
+                yield Rejected(source, line, "follow", column, str(error))
+                break
+        if len(keys) < 2:
             continue
+        pairs.append((keys[0], keys[1]))
         if len(pairs) >= FOLLOW_BLOCK_ROWS:
             yield FollowBlock(pairs)
             pairs = []

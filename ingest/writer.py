@@ -108,13 +108,11 @@ class GraphWriter:
 
     def add(self, row: Any) -> None:
         """Queue one validated row; writes a batch when its buffer is full."""
-        if type(row) is FollowBlock:
-            self._follows.extend(row.pairs)
-            if len(self._follows) >= self.batch_size:
-                self._flush_nodes()
-                self._flush_follows()
-        elif isinstance(row, FollowRow):
-            self._follows.append((row.follower_key, row.followed_key))
+        if type(row) is FollowBlock or isinstance(row, FollowRow):
+            if type(row) is FollowBlock:
+                self._follows.extend(row.pairs)
+            else:
+                self._follows.append((row.follower_key, row.followed_key))
             if len(self._follows) >= self.batch_size:
                 self._flush_nodes()
                 self._flush_follows()
