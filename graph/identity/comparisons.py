@@ -31,6 +31,7 @@ __all__ = [
     "email_comparison",
     "exact_comparison",
     "given_name_comparison",
+    "rarest_shared_token_share",
     "shared_token_counts",
     "string_comparison",
     "surname_set_comparison",
@@ -45,13 +46,18 @@ Compute = Callable[[pd.DataFrame, np.ndarray, np.ndarray, Mapping[str, Any]], np
 class Comparison:
     """One comparison: ``levels`` are the labels of levels 1..K (0 is missing),
     ``phrases`` say each level in words for explanations, ``tf_column`` (optional) makes
-    the exact level's Bayes factor depend on how common the value is (term frequency)."""
+    the exact level's Bayes factor depend on how common the value is (term frequency).
+    ``tf_partial`` extends that to level 2, a partial agreement: ``"value"`` when level 2
+    still means the same ``tf_column`` value (the same formal first name written as a
+    nickname), ``"tokens"`` when it means one shared token (one surname in common), whose
+    rarest shared token then sets the frequency."""
 
     name: str
     levels: tuple[str, ...]
     phrases: tuple[str, ...]
     compute: Compute
     tf_column: str | None = None
+    tf_partial: str | None = None
 
     def __call__(
         self,
@@ -207,52 +213,80 @@ def given_name_comparison(name: str, given: str, raw: str, initial: str) -> Comp
          "very similar first names", "first initial agrees", "different first names"),
         compute,
         given,
+        "value",
     )  # fmt: skip
 
 
-def shared_token_counts(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """How many space-separated tokens each pair ``a[k]``, ``b[k]`` shares (0 when either
-    side is empty). Each distinct value is split once and each distinct pair of values
-    compared once: millions of pairs hold far fewer distinct ones."""
-    shared = np.zeros(len(a), dtype=np.int16)
+def _over_token_sets(
+    a: np.ndarray, b: np.ndarray, measure: Callable[[frozenset[str], frozenset[str]], float],
+    dtype: Any,
+) -> np.ndarray:
+    """``measure`` of the space-separated token sets of each pair ``a[k]``, ``b[k]`` (0
+    when either side is empty). Each distinct value is split once and each distinct pair
+    of values measured once: millions of pairs hold far fewer distinct ones."""
+    out = np.zeros(len(a), dtype=dtype)
     present = np.flatnonzero((a != "") & (b != ""))
     if len(present) == 0:
-        return shared
+        return out
     codes, values = pd.factorize(np.concatenate([a[present], b[present]]))
     sets = [frozenset(str(value).split()) for value in values]
     left, right = codes[: len(present)], codes[len(present) :]
     pairs, inverse = np.unique(left.astype(np.int64) * len(values) + right, return_inverse=True)
-    counts = np.array(
-        [len(sets[x] & sets[y]) for x, y in zip(*np.divmod(pairs, len(values)), strict=True)],
-        dtype=np.int16,
+    measured = np.array(
+        [measure(sets[x], sets[y]) for x, y in zip(*np.divmod(pairs, len(values)), strict=True)],
+        dtype=dtype,
     )
-    shared[present] = counts[inverse]
-    return shared
+    out[present] = measured[inverse]
+    return out
+
+
+def shared_token_counts(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """How many space-separated tokens each pair ``a[k]``, ``b[k]`` shares (0 when either
+    side is empty)."""
+    return _over_token_sets(a, b, lambda x, y: len(x & y), np.int16)
+
+
+def rarest_shared_token_share(
+    a: np.ndarray, b: np.ndarray, share: Mapping[str, float]
+) -> np.ndarray:
+    """Per pair, the ``share`` (of records holding it) of the rarest token both sides
+    hold; 0 when they share none."""
+    return _over_token_sets(
+        a, b, lambda x, y: min((share.get(t, 0.0) for t in x & y), default=0.0), np.float64
+    )
 
 
 def surname_set_comparison(name: str, column: str, first: str) -> Comparison:
-    """Surname tokens (Spanish double surnames): both shared / first surnames agree or one
-    shared / Jaro–Winkler ≥ 0.9 on the first / different."""
+    """Surname tokens (Spanish double surnames): all shared / one side's surnames all in
+    the other's (a second surname left out: "García" ~ "García López") / one shared but
+    another differs ("García López" ~ "García Pérez": siblings and namesakes, rarely one
+    person) / Jaro–Winkler ≥ 0.9 on the first / different."""
 
     def compute(frame: pd.DataFrame, left: np.ndarray, right: np.ndarray, _: Any) -> np.ndarray:
         a, b = _values(frame, column, left), _values(frame, column, right)
         fa, fb = _values(frame, first, left), _values(frame, first, right)
+        sizes = frame[column].str.split().str.len().fillna(0).to_numpy(np.int16)
         shared = shared_token_counts(a, b)
         similarity = _similarity(fa, fb, JaroWinkler.normalized_similarity)
-        level = np.full(len(a), 4, dtype=np.int8)
-        level[similarity >= 0.9] = 3
-        level[shared >= 1] = 2
+        level = np.full(len(a), 5, dtype=np.int8)
+        level[similarity >= 0.9] = 4
+        level[shared >= 1] = 3
+        level[(shared >= 1) & (shared == np.minimum(sizes[left], sizes[right]))] = 2
         level[(shared >= 2) | ((a == b) & (a != ""))] = 1
         level[(a == "") | (b == "")] = 0
         return level
 
     return Comparison(
         name,
-        ("all shared", "one shared", "jaro-winkler ≥ 0.9", "different"),
-        ("same surnames", "a surname in common", "similar surnames", "different surnames"),
+        ("all shared", "one's within the other's", "one shared, another differs",
+         "jaro-winkler ≥ 0.9", "different"),
+        ("same surnames", "the same surname, a second one left out",
+         "a surname in common but another different", "similar surnames",
+         "different surnames"),
         compute,
         column,
-    )
+        "tokens",
+    )  # fmt: skip
 
 
 def token_overlap_comparison(

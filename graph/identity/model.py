@@ -22,7 +22,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -338,22 +338,31 @@ def match_weights(
     model: Model,
     comparisons: Sequence[Comparison],
     gamma: np.ndarray,
-    term_u: dict[str, np.ndarray] | None = None,
+    term_u: Mapping[str, Any] | None = None,
 ) -> np.ndarray:
     """Per pair and comparison, the log2 Bayes factor (a pairs × comparisons matrix).
 
-    ``term_u[name]`` (optional, per pair) replaces ``u`` at the exact level by the shared
-    value's frequency (term-frequency adjustment)."""
+    ``term_u[name]`` (optional, a :class:`~srm.graph.identity.predict.TermFrequencies`)
+    adjusts for how common the shared value is: at the exact level ``u`` becomes the
+    value's share of records (splink's term-frequency adjustment); at level 2 the model's
+    ``u`` is scaled by the shared value's share over its mean among agreeing random pairs
+    (a nickname of "José" says less than a nickname of "Begoña")."""
     out = np.zeros(gamma.shape, dtype=np.float64)
     for column, comparison in enumerate(comparisons):
         weights = model.bayes_factors(comparison.name)
         out[:, column] = weights[gamma[:, column]]
-        if term_u and comparison.name in term_u:
-            exact = gamma[:, column] == 1
-            m_exact = max(model.m[comparison.name][0], _FLOOR)
-            adjusted = np.log2(m_exact / np.maximum(term_u[comparison.name][exact], _FLOOR))
-            # A common value never counts against a pair: the adjustment only sharpens.
-            out[exact, column] = np.maximum(adjusted, 0.0)
+        found = term_u.get(comparison.name) if term_u else None
+        if found is None:
+            continue
+        exact = gamma[:, column] == 1
+        m_exact = max(model.m[comparison.name][0], _FLOOR)
+        adjusted = np.log2(m_exact / np.maximum(found.exact[exact], _FLOOR))
+        # A common value never counts against a pair: the adjustment only sharpens.
+        out[exact, column] = np.maximum(adjusted, 0.0)
+        if found.partial is not None and found.reference > 0:
+            rows = (gamma[:, column] == 2) & (found.partial > 0)
+            scale = np.log2(found.reference / found.partial[rows])
+            out[rows, column] = np.maximum(weights[2] + scale, 0.0)
     return out
 
 

@@ -14,10 +14,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from srm.graph.identity.comparisons import Comparison, comparison_levels
+from srm.graph.identity.comparisons import (
+    Comparison,
+    comparison_levels,
+    rarest_shared_token_share,
+)
 from srm.graph.identity.model import Model, match_weights, probability
 
-__all__ = ["ScoredPairs", "score_pairs", "term_u"]
+__all__ = ["ScoredPairs", "TermFrequencies", "score_pairs", "term_u"]
 
 
 @dataclass
@@ -34,20 +38,61 @@ class ScoredPairs:
         return len(self.left)
 
 
+@dataclass
+class TermFrequencies:
+    """Per pair, how common its shared value is: ``exact`` the share of records holding
+    the left record's value (used at level 1); ``partial`` the same for the value or
+    rarest token shared at level 2, with ``reference`` its mean over random pairs that
+    agree (so the level's average Bayes factor stays the model's)."""
+
+    exact: np.ndarray
+    partial: np.ndarray | None = None
+    reference: float = 0.0
+
+
+def _reference(shares: np.ndarray) -> float:
+    """Mean share of the value two random records agree on: Σ s³ / Σ s² (a value of
+    share s is what a random agreeing pair shares with probability ∝ s²)."""
+    squares = float(np.square(shares).sum())
+    return float(np.power(shares, 3).sum()) / squares if squares else 0.0
+
+
 def term_u(
-    comparisons: Sequence[Comparison], frame: pd.DataFrame, left: np.ndarray
-) -> dict[str, np.ndarray]:
-    """For comparisons with a term-frequency column: the share of records holding the
-    left record's value (the chance a random record shares it), per pair."""
-    out: dict[str, np.ndarray] = {}
-    for comparison in comparisons:
+    comparisons: Sequence[Comparison],
+    frame: pd.DataFrame,
+    left: np.ndarray,
+    right: np.ndarray | None = None,
+    gamma: np.ndarray | None = None,
+) -> dict[str, TermFrequencies]:
+    """For comparisons with a term-frequency column, per pair (see
+    :class:`TermFrequencies`; level 2 needs ``right`` and ``gamma``)."""
+    out: dict[str, TermFrequencies] = {}
+    for column_index, comparison in enumerate(comparisons):
         column = comparison.tf_column
         if column is None:
             continue
         values = frame[column]
-        counts = values.map(values[values != ""].value_counts()).fillna(0).to_numpy(float)
-        total = max(int((values != "").sum()), 1)
-        out[comparison.name] = counts[left] / total
+        present = values[values != ""]
+        total = max(len(present), 1)
+        frequency = present.value_counts()
+        counts = values.map(frequency).fillna(0).to_numpy(float)
+        found = TermFrequencies(counts[left] / total)
+        if comparison.tf_partial and right is not None and gamma is not None:
+            partial = np.zeros(len(left))
+            rows = np.flatnonzero(gamma[:, column_index] == 2)
+            if comparison.tf_partial == "value":
+                shares = frequency.to_numpy(float) / total
+                partial[rows] = found.exact[rows]
+            else:
+                tokens = present.str.split().explode().value_counts()
+                shares = tokens.to_numpy(float) / total
+                share = dict(zip(tokens.index, shares, strict=True))
+                array = values.to_numpy(dtype=object)
+                partial[rows] = rarest_shared_token_share(
+                    array[left[rows]], array[right[rows]], share
+                )
+            found.partial, found.reference = partial, _reference(shares)
+        out[comparison.name] = found
     return out
 
 
@@ -63,5 +108,5 @@ def score_pairs(
     """Score pairs with a fitted model (γ computed unless given)."""
     if gamma is None:
         gamma = comparison_levels(list(comparisons), frame, left, right, context)
-    weights = match_weights(model, comparisons, gamma, term_u(comparisons, frame, left))
+    weights = match_weights(model, comparisons, gamma, term_u(comparisons, frame, left, right, gamma))
     return ScoredPairs(left, right, gamma, weights, probability(model, weights))
