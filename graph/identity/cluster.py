@@ -26,7 +26,6 @@ import hashlib
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from itertools import chain
 
 import numpy as np
 
@@ -102,24 +101,26 @@ def cluster_pairs(
     for a, b in must:
         linked[a] = linked[b] = True
     unlikely = np.flatnonzero((probability < veto) & linked[left] & linked[right])
-    kept = {(min(a, b), max(a, b)) for a, b in must}  # an accepted pair is never vetoed
-    vetoed = (
-        (a, b)
-        for a, b in zip(left[unlikely].tolist(), right[unlikely].tolist(), strict=True)
-        if (min(a, b), max(a, b)) not in kept
+    # cannot-links as one integer per pair (low * n + high): millions of vetoed pairs are
+    # kept without a Python object each, and a merge looks up only its cross pairs
+    low, high = (
+        np.minimum(left[unlikely], right[unlikely]),
+        np.maximum(left[unlikely], right[unlikely]),
     )
-    cannot: dict[int, set[int]] = {}
-    for a, b in chain(rejected, vetoed):
-        cannot.setdefault(a, set()).add(b)
-        cannot.setdefault(b, set()).add(a)
+    vetoed = low.astype(np.int64) * n + high
+    kept = np.array([min(a, b) * n + max(a, b) for a, b in must], dtype=np.int64)
+    vetoed = vetoed[~np.isin(vetoed, kept)]  # an accepted pair is never vetoed
+    cannot = set(vetoed.tolist()) | {min(a, b) * n + max(a, b) for a, b in rejected}
     for a, b in must:
         direct.add((min(a, b), max(a, b)))
 
     def allowed(root_a: int, root_b: int) -> bool:
         members_a, members_b = groups.members_of(root_a), groups.members_of(root_b)
-        for x in members_a:
-            if cannot.get(x) and cannot[x].intersection(members_b):
-                return False
+        if cannot:
+            for x in members_a:
+                for y in members_b:
+                    if (x * n + y if x < y else y * n + x) in cannot:
+                        return False
         for rule in conflicts:
             for x in members_a:
                 for y in members_b:

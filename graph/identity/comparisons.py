@@ -218,7 +218,9 @@ def given_name_comparison(name: str, given: str, raw: str, initial: str) -> Comp
 
 
 def _over_token_sets(
-    a: np.ndarray, b: np.ndarray, measure: Callable[[frozenset[str], frozenset[str]], float],
+    a: np.ndarray,
+    b: np.ndarray,
+    measure: Callable[[frozenset[str], frozenset[str]], float],
     dtype: Any,
 ) -> np.ndarray:
     """``measure`` of the space-separated token sets of each pair ``a[k]``, ``b[k]`` (0

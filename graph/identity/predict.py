@@ -108,5 +108,6 @@ def score_pairs(
     """Score pairs with a fitted model (γ computed unless given)."""
     if gamma is None:
         gamma = comparison_levels(list(comparisons), frame, left, right, context)
-    weights = match_weights(model, comparisons, gamma, term_u(comparisons, frame, left, right, gamma))
+    frequencies = term_u(comparisons, frame, left, right, gamma)
+    weights = match_weights(model, comparisons, gamma, frequencies)
     return ScoredPairs(left, right, gamma, weights, probability(model, weights))

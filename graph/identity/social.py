@@ -387,14 +387,16 @@ def resolve_records(
     conflicts = social_conflicts(frame)
     all_pairs = len(frame) * (len(frame) - 1) // 2
     context: dict[str, Any] = {}
+    fitting = with_graph or model is None
+    sessions = _sessions(frame, blocked) if fitting else []
+    base = social_comparisons(with_graph=False)
+    base_gamma = _levels(base, frame, blocked)
+    base_u = estimate_u(base, frame) if fitting else {}
     if with_graph:
-        base = social_comparisons(with_graph=False)
-        base_gamma = _levels(base, frame, blocked)
-        first = fit_sessions(
-            base, base_gamma, estimate_u(base, frame), _sessions(frame, blocked),
-            total_pairs=all_pairs,
-        )  # fmt: skip
-        first_scored = score_pairs(first, base, frame, blocked.left, blocked.right)
+        first = fit_sessions(base, base_gamma, base_u, sessions, total_pairs=all_pairs)
+        first_scored = score_pairs(
+            first, base, frame, blocked.left, blocked.right, gamma=base_gamma
+        )
         first_labels = cluster_pairs(
             len(frame), blocked.left, blocked.right, first_scored.probability, threshold,
             conflicts=conflicts, accepted=must, rejected=cannot, veto=VETO,
@@ -407,15 +409,21 @@ def resolve_records(
         )
         seconds["first_pass"] = time.perf_counter() - clock - seconds["blocking"]
     comparisons = social_comparisons(with_graph=with_graph)
-    gamma = _levels(comparisons, frame, blocked, context)
+    # The graph comparisons come after the base ones: only they need computing again
+    # (u from the same seeded random pairs, so the base columns are the same either way).
+    graph = comparisons[len(base) :]
+    gamma = (
+        np.hstack([base_gamma, _levels(graph, frame, blocked, context)]) if graph else base_gamma
+    )
     if model is None:
         labelled = must + cannot
         labelled_gamma = _levels(comparisons, frame, None, context, labelled) if labelled else None
+        u = base_u | (estimate_u(graph, frame, context=context) if graph else {})
         model = fit_sessions(
             comparisons,
             gamma,
-            estimate_u(comparisons, frame, context=context),
-            _sessions(frame, blocked),
+            u,
+            sessions,
             labelled_gamma=labelled_gamma,
             labels=np.array([1.0] * len(must) + [0.0] * len(cannot)) if labelled else None,
             total_pairs=all_pairs,
