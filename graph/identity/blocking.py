@@ -14,7 +14,7 @@ survive blocking) and the share of all pairs compared.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -105,6 +105,15 @@ class BlockingResult:
     right: np.ndarray
     per_rule: dict[str, int] = field(default_factory=dict)
     skipped_keys: dict[str, int] = field(default_factory=dict)
+    # each rule's pairs as sorted codes low * n + high, in the order of the rules
+    rule_codes: list[np.ndarray] = field(default_factory=list, repr=False)
+    n: int = 0
+
+    def found_by(self, rules: Sequence[int]) -> np.ndarray:
+        """Per candidate pair, whether one of the rules numbered ``rules`` found it."""
+        codes = self.left * max(self.n, 1) + self.right
+        found = [self.rule_codes[k] for k in rules]
+        return np.isin(codes, np.concatenate(found)) if found else np.zeros(len(codes), bool)
 
 
 def block(
@@ -139,7 +148,7 @@ def block(
         groups = frame[dataset].to_numpy()
         across = groups[left] != groups[right]
         left, right = left[across], right[across]
-    return BlockingResult(left, right, per_rule, skipped)
+    return BlockingResult(left, right, per_rule, skipped, encoded, n)
 
 
 def true_pair_count(labels: np.ndarray, groups: np.ndarray | None = None) -> int:

@@ -217,13 +217,13 @@ def _neighbourhood_comparison() -> Comparison:
         total = np.array([sum(weight[z] for z in found) for found in sets])
         both = np.flatnonzero((total[left] > 0) & (total[right] > 0))
         level[both] = 3
-        for k in both:
-            a, b = left[k], right[k]
+        sums = total.tolist()
+        for k, a, b in zip(both.tolist(), left[both].tolist(), right[both].tolist(), strict=True):
             common = sets[a] & sets[b]
             if not common:
                 continue
             shared = sum(weight[z] for z in common)
-            score = shared / (total[a] + total[b] - shared)
+            score = shared / (sums[a] + sums[b] - shared)
             level[k] = 1 if score >= 0.2 else 2 if score >= 0.05 else 3
         return level
 
@@ -242,12 +242,13 @@ def _mention_comparison() -> Comparison:
     ) -> np.ndarray:
         mentions: set[tuple[int, int]] = context.get("mentions", set())
         is_profile = (frame["source"] == "profile").to_numpy()
-        level = np.zeros(len(left), dtype=np.int8)
-        for k, (a, b) in enumerate(zip(left, right, strict=True)):
-            if is_profile[a] and is_profile[b]:
-                forward, backward = (a, b) in mentions, (b, a) in mentions
-                level[k] = 1 if forward and backward else 2 if forward or backward else 3
-        return level
+        n = max(len(frame), 1)
+        said = np.array([a * n + b for a, b in mentions], dtype=np.int64)
+        left, right = left.astype(np.int64), right.astype(np.int64)
+        forward, backward = np.isin(left * n + right, said), np.isin(right * n + left, said)
+        level = np.where(forward & backward, 1, np.where(forward | backward, 2, 3))
+        level[~(is_profile[left] & is_profile[right])] = 0
+        return level.astype(np.int8)
 
     return Comparison(
         "mentions",
@@ -344,17 +345,8 @@ _SESSIONS = (
 )
 
 
-def _sessions(
-    frame: pd.DataFrame, blocked: BlockingResult
-) -> list[tuple[np.ndarray, frozenset[str]]]:
-    n = max(len(frame), 1)
-    codes = blocked.left * n + blocked.right
-    rules = social_rules()
-    out = []
-    for rule_numbers, ignored in _SESSIONS:
-        sub = block(frame, [rules[k] for k in rule_numbers])
-        out.append((np.isin(codes, sub.left * n + sub.right), ignored))
-    return out
+def _sessions(blocked: BlockingResult) -> list[tuple[np.ndarray, frozenset[str]]]:
+    return [(blocked.found_by(numbers), ignored) for numbers, ignored in _SESSIONS]
 
 
 def _pairs_index(frame: pd.DataFrame, pairs: Iterable[tuple[str, str]]) -> list[tuple[int, int]]:
@@ -388,7 +380,7 @@ def resolve_records(
     all_pairs = len(frame) * (len(frame) - 1) // 2
     context: dict[str, Any] = {}
     fitting = with_graph or model is None
-    sessions = _sessions(frame, blocked) if fitting else []
+    sessions = _sessions(blocked) if fitting else []
     base = social_comparisons(with_graph=False)
     base_gamma = _levels(base, frame, blocked)
     base_u = estimate_u(base, frame) if fitting else {}
