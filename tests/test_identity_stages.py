@@ -177,3 +177,31 @@ def test_partial_agreement_on_a_common_value_weighs_less_than_on_a_rare_one() ->
     assert adjusted[1, 0] == pytest.approx(plain[1] + np.log2(reference / 0.1))
     assert adjusted[0, 0] == pytest.approx(max(plain[0] + np.log2(reference / 0.9), 0.0))
     assert (adjusted >= 0).all()
+
+
+def test_veto_keeps_a_strongly_unlikely_pair_apart_unless_accepted() -> None:
+    left, right = np.array([0, 1, 0]), np.array([1, 2, 2])
+    probability = np.array([0.95, 0.9, 0.0005])  # 0 ~ 1 ~ 2, but 0 and 2 look different
+    chained = cluster_pairs(3, left, right, probability, 0.5)
+    assert len(set(chained.tolist())) == 1
+    vetoed = cluster_pairs(3, left, right, probability, 0.5, veto=0.001)
+    assert vetoed[0] == vetoed[1] != vetoed[2]  # the weaker link (1 ~ 2) is the one cut
+    accepted = cluster_pairs(3, left, right, probability, 0.5, veto=0.001, accepted=[(2, 0)])
+    assert len(set(accepted.tolist())) == 1
+    rejected = cluster_pairs(3, left, right, probability, 0.5, rejected=[(1, 0)])
+    assert rejected[0] != rejected[1]
+
+
+def test_blocking_keeps_which_rule_found_each_pair() -> None:
+    from srm.graph.identity.blocking import block, on_columns
+
+    frame = pd.DataFrame(
+        {"surname": ["ruiz", "ruiz", "ruiz", "vega", "vega"], "city": ["a", "b", "a", "a", "b"]}
+    )
+    rules = [on_columns("surname"), on_columns("city")]
+    both = block(frame, rules)
+    pairs = list(zip(both.left.tolist(), both.right.tolist(), strict=True))
+    for numbers in ([0], [1], [0, 1], []):
+        alone = block(frame, [rules[k] for k in numbers]) if numbers else None
+        found = set(zip(alone.left.tolist(), alone.right.tolist(), strict=True)) if alone else set()
+        assert both.found_by(numbers).tolist() == [pair in found for pair in pairs]
