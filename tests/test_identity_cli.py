@@ -55,6 +55,15 @@ def test_resolve_review_explain_export_evaluate(bundle: Path, tmp_path: Path) ->
     scores = json.loads(evaluated.output)
     assert scores["pairwise"]["f1"] > 0.7
     assert {"crm_profile", "profile_profile", "bcubed"} <= set(scores)
+    # without --pred it scores the graph's persons, the same as their export, and leaves
+    # no file behind
+    before = sorted(bundle.iterdir())
+    from_graph = runner.invoke(
+        app, ["identities", "evaluate", "--truth", str(bundle / "truth.csv")]
+    )
+    assert from_graph.exit_code == 0, from_graph.output
+    assert json.loads(from_graph.output) == scores
+    assert sorted(bundle.iterdir()) == before
 
 
 def test_bad_arguments_get_one_line_errors(bundle: Path, tmp_path: Path) -> None:

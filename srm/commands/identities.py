@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import getpass
 import json
+import tempfile
 from pathlib import Path
 from typing import Annotated
 
@@ -153,10 +154,13 @@ def evaluate(
     """Pairwise and B-cubed scores against a ground truth, split by record kinds."""
     try:
         if pred is None:
-            with open_store() as driver:
-                pred = truth.with_name("predicted-clusters.csv")
-                pipeline.export_clusters(driver, pred)
-        predicted = read_clusters(pred)
+            # the graph's persons, through a temporary export (nothing left beside the truth)
+            with open_store() as driver, tempfile.TemporaryDirectory() as folder:
+                exported = Path(folder) / "clusters.csv"
+                pipeline.export_clusters(driver, exported)
+                predicted = read_clusters(exported)
+        else:
+            predicted = read_clusters(pred)
         scores = evaluate_clusters(predicted, read_clusters(truth))
     except SRMError as error:
         raise fail(error) from error
