@@ -75,5 +75,7 @@ def test_bad_arguments_get_one_line_errors(bundle: Path, tmp_path: Path) -> None
         app, ["identities", "evaluate", "--truth", str(tmp_path / "nope.csv"), "--pred", "x.csv"]
     )
     assert missing.exit_code != 0 and "Traceback" not in missing.output
+    from_graph = runner.invoke(app, ["identities", "evaluate", "--truth", str(tmp_path / "no.csv")])
+    assert from_graph.exit_code != 0 and "cannot read the file" in from_graph.output
     unknown = runner.invoke(app, ["identities", "explain", "customer:nobody", "profile:x:0"])
     assert unknown.exit_code != 0 and "Traceback" not in unknown.output

@@ -153,6 +153,7 @@ def evaluate(
 ) -> None:
     """Pairwise and B-cubed scores against a ground truth, split by record kinds."""
     try:
+        expected = read_clusters(truth)  # a bad truth file fails before the store is opened
         if pred is None:
             # the graph's persons, through a temporary export (nothing left beside the truth)
             with open_store() as driver, tempfile.TemporaryDirectory() as folder:
@@ -161,7 +162,7 @@ def evaluate(
                 predicted = read_clusters(exported)
         else:
             predicted = read_clusters(pred)
-        scores = evaluate_clusters(predicted, read_clusters(truth))
+        scores = evaluate_clusters(predicted, expected)
     except SRMError as error:
         raise fail(error) from error
     typer.echo(json.dumps(scores, indent=2))
