@@ -93,14 +93,16 @@ def _per_row_follows(driver: Driver, follows: Path, sample: int) -> float:
         next(handle)
         for line in handle:
             follower, followed, follower_platform, followed_platform = line.rstrip("\n").split(",")
-            rows.append([f"{follower_platform}:{follower}", [f"{followed_platform}:{followed}"]])
+            rows.append((f"{follower_platform}:{follower}", f"{followed_platform}:{followed}"))
             if len(rows) == sample:
                 break
     started = time.perf_counter()
     with driver.session() as session:
         for row in rows:
             session.execute_write(
-                lambda tx, row=row: tx.run(statements.LINK_FOLLOWS, rows=[row]).consume()
+                lambda tx, row=row: tx.run(
+                    statements.LINK_FOLLOWS, rows=[[row[0], [0]]], targets=[row[1]]
+                ).consume()
             )
     return len(rows) / (time.perf_counter() - started)
 

@@ -44,10 +44,11 @@ class Step:
     """One statement of a batch.
 
     ``ends``: (row field or list index, ``"profile"`` | ``"post"``) of relationship ends that may be
-    missing (stubbed on demand; the statement must return ``linked``). ``counted``: its
+    missing (stubbed on demand; the statement must return ``linked``); a field that names
+    one of ``parameters`` means that parameter's list of keys. ``counted``: its
     creations are the batch's loaded rows. ``links``: how many ``linked`` mean every end
     was found, when rows group several relationships (default: one per row; an end field
-    may then hold a list of keys).
+    may then hold a list of keys). ``parameters``: sent beside ``$rows``.
     """
 
     statement: str
@@ -55,6 +56,7 @@ class Step:
     ends: tuple[tuple[str | int, str], ...] = ()
     counted: bool = False
     links: int | None = None
+    parameters: dict[str, Any] = dataclass_field(default_factory=dict)
 
     @property
     def expected_links(self) -> int:
@@ -74,12 +76,15 @@ def _stub_missing(tx: ManagedTransaction, step: Step) -> int:
     for field, kind in step.ends:
         find, merge = _STUBS[kind]
         found: set[str] = set()
-        for row in step.rows:
-            value = row[field]
-            if isinstance(value, list):
-                found.update(value)
-            else:
-                found.add(value)
+        if isinstance(field, str) and field in step.parameters:
+            found.update(step.parameters[field])
+        else:
+            for row in step.rows:
+                value = row[field]
+                if isinstance(value, list):
+                    found.update(value)
+                else:
+                    found.add(value)
         keys = sorted(found)
         missing = tx.run(find, {"rows": keys}).single(strict=True)["missing"]
         if missing:
@@ -93,13 +98,14 @@ def _run_steps(tx: ManagedTransaction, steps: list[Step], parameters: dict[str, 
     for step in steps:
         if not step.rows:
             continue
-        result = tx.run(step.statement, {**parameters, "rows": step.rows})
+        sent = {**parameters, **step.parameters, "rows": step.rows}
+        result = tx.run(step.statement, sent)
         record = result.single() if step.ends else None
         counters = result.consume().counters
         created = counters.nodes_created + counters.relationships_created
         if record is not None and record["linked"] < step.expected_links:
             outcome.stubs += _stub_missing(tx, step)
-            again = tx.run(step.statement, {**parameters, "rows": step.rows}).consume().counters
+            again = tx.run(step.statement, sent).consume().counters
             created += again.nodes_created + again.relationships_created
         if step.counted:
             outcome.created += created

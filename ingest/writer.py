@@ -31,17 +31,6 @@ from srm.store import translate_errors
 __all__ = ["GraphWriter", "WriteStats"]
 
 CUSTOMER_FIELDS = ("first_name", "last_name", "email", "phone", "city", "company")
-PROFILE_FIELDS = (
-    "platform",
-    "native_id",
-    "display_name",
-    "bio",
-    "location",
-    "url",
-    "followers_count",
-    "following_count",
-    "posts_count",
-)
 CASCADES = (("reply_to_key", "REPLY_TO"), ("quote_of_key", "QUOTES"), ("repost_of_key", "REPOSTS"))
 
 
@@ -207,22 +196,31 @@ class GraphWriter:
         rows, self._profiles = self._profiles, []
         if not rows:
             return
-        profiles: list[dict[str, Any]] = []
+        profiles: list[list[Any]] = []
         claims: dict[str, list[dict[str, str]]] = {}
         for row in rows:
             key = row.profile_key
-            props: dict[str, Any] = {name: getattr(row, name) for name in PROFILE_FIELDS}
-            props["handle"] = normalise_handle(row.handle)
+            handle = normalise_handle(row.handle)
+            # statements.PROFILE_COLUMNS order
             profiles.append(
-                {
-                    "key": key,
-                    "props": {k: v for k, v in props.items() if v is not None},
-                    "truncated": row.truncated_fields or None,
-                    "created_at": _iso(row.created_at),
-                }
+                [
+                    key,
+                    row.platform,
+                    row.native_id,
+                    handle,
+                    row.display_name,
+                    row.bio,
+                    row.location,
+                    row.url,
+                    row.followers_count,
+                    row.following_count,
+                    row.posts_count,
+                    row.truncated_fields or None,
+                    _iso(row.created_at),
+                ]
             )
-            if props["handle"] and row.platform in self._claimed_platforms:
-                claims.setdefault(row.platform, []).append({"key": key, "handle": props["handle"]})
+            if handle and row.platform in self._claimed_platforms:
+                claims.setdefault(row.platform, []).append({"key": key, "handle": handle})
         self._runner.submit(
             [
                 Step(statements.MERGE_PROFILES, profiles, counted=True),
@@ -233,7 +231,7 @@ class GraphWriter:
             ],
             len(profiles),
             group="profiles",
-            keys=frozenset(profile["key"] for profile in profiles),
+            keys=frozenset(profile[0] for profile in profiles),
         )
 
     def _flush_brands(self) -> None:
@@ -263,16 +261,25 @@ class GraphWriter:
         if not rows:
             return
         # Inputs list a follower's follows together: consecutive rows of one follower are
-        # sent as one [follower, [followed, …]] row.
+        # sent as one [follower, [followed, …]] row, each followed key as its index in
+        # the batch's list of distinct targets (statements.LINK_FOLLOWS).
         follows: list[list[Any]] = []
+        targets: dict[str, int] = {}
         for follower, followed in rows:
+            index = targets.setdefault(followed, len(targets))
             if follows and follows[-1][0] == follower:
-                follows[-1][1].append(followed)
+                follows[-1][1].append(index)
             else:
-                follows.append([follower, [followed]])
+                follows.append([follower, [index]])
         link = statements.LINK_FOLLOWS_SNAPSHOT if self.snapshot_job else statements.LINK_FOLLOWS
-        ends = ((0, "profile"), (1, "profile"))
-        step = Step(link, follows, ends=ends, counted=True, links=len(rows))
+        step = Step(
+            link,
+            follows,
+            ends=((0, "profile"), ("targets", "profile")),
+            counted=True,
+            links=len(rows),
+            parameters={"targets": list(targets)},
+        )
         self._runner.submit([step], len(rows))
 
     def _flush_posts(self) -> None:

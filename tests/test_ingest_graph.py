@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 from neo4j import Driver, Query
@@ -120,7 +121,9 @@ def _operators(plan: dict) -> list[str]:
 def test_write_statements_have_no_eager_operator(driver: Driver) -> None:
     with driver.session() as session:
         for name, statement in statements.WRITE_STATEMENTS.items():
-            summary = session.run(Query("EXPLAIN " + statement), rows=[], job="j").consume()
+            summary = session.run(
+                Query("EXPLAIN " + statement), rows=[], targets=[], job="j"
+            ).consume()
             operators = _operators(summary.plan)
             assert "Eager" not in operators, f"{name} plans an Eager: {operators}"
             writes = [op for op in operators if "Merge" in op or "Set" in op or "Create" in op]
@@ -185,3 +188,76 @@ def test_side_by_side_profile_batches_still_let_the_last_row_of_a_key_win(
     assert stats.rows == 7 and stats.stubs == 0
     assert read(driver, q.PROFILE_BY_KEY, key="x:1")[0]["p"]["display_name"] == "third"
     assert db.counts(driver)[":Profile"] == 4 and db.counts(driver)["[FOLLOWS]"] == 1
+
+
+def test_every_profile_column_lands_in_its_own_property(driver: Driver) -> None:
+    """Profile rows travel as lists in PROFILE_COLUMNS order: each value must reach the
+    property of its name, on create and on update, and a later row without a value keeps
+    the stored one."""
+    full = ProfileRow(
+        platform="x",
+        native_id="42",
+        handle="@Ana_Mad",
+        display_name="Ana",
+        bio="hola",
+        location="Madrid",
+        url="https://ana.example",
+        followers_count=11,
+        following_count=22,
+        posts_count=33,
+        created_at=datetime(2020, 1, 2, tzinfo=UTC),
+        truncated_fields=["bio"],
+    )
+    expected = {
+        "profile_key": "x:42",
+        "platform": "x",
+        "native_id": "42",
+        "handle": "ana_mad",
+        "display_name": "Ana",
+        "bio": "hola",
+        "location": "Madrid",
+        "url": "https://ana.example",
+        "followers_count": 11,
+        "following_count": 22,
+        "posts_count": 33,
+        "truncated_fields": ["bio"],
+        "is_stub": False,
+    }
+    for _ in range(2):  # create, then the same row again (update path)
+        writer = GraphWriter(driver)
+        writer.add(full)
+        writer.close()
+        profile = read(driver, q.PROFILE_BY_KEY, key="x:42")[0]["p"]
+        assert {name: profile.get(name) for name in expected} == expected
+        assert profile["created_at"].to_native() == full.created_at
+        assert set(statements.PROFILE_COLUMNS) <= set(profile)
+    writer = GraphWriter(driver)
+    writer.add(ProfileRow(platform="x", native_id="42", posts_count=34))
+    writer.close()
+    profile = read(driver, q.PROFILE_BY_KEY, key="x:42")[0]["p"]
+    assert {name: profile.get(name) for name in expected} == {
+        **expected,
+        "posts_count": 34,
+        "truncated_fields": None,
+    }
+    assert profile["created_at"].to_native() == full.created_at
+
+
+def test_follow_targets_missing_in_the_middle_of_a_batch_keep_every_edge_on_its_own_end(
+    driver: Driver,
+) -> None:
+    """Followed keys travel once per batch as a list the rows index into: a missing key
+    between loaded ones must become a stub without shifting the others, and a follower
+    that is not loaded must become one too."""
+    writer = GraphWriter(driver, batch_size=100)
+    for native_id in ("1", "2", "3", "4"):
+        writer.add(ProfileRow(platform="x", native_id=native_id))
+    pairs = [("x:1", "x:2"), ("x:1", "x:99"), ("x:1", "x:3"), ("x:4", "x:99")]
+    pairs += [("x:4", "x:3"), ("x:1", "x:4"), ("x:77", "x:2"), ("x:4", "x:2")]
+    for follower, followed in pairs:
+        writer.add(FollowRow(follower_key=follower, followed_key=followed))
+    stats = writer.close()
+    assert stats.stubs == 2
+    edges = {(row["a"], row["b"]) for row in read(driver, q.FOLLOW_PAIRS)}
+    assert edges == set(pairs)
+    assert read(driver, q.PROFILE_BY_KEY, key="x:99")[0]["p"]["is_stub"] is True
