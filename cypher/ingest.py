@@ -37,7 +37,7 @@ __all__ = [
     "MERGE_STUB_PROFILES",
     "MISSING_POST_KEYS",
     "MISSING_PROFILE_KEYS",
-    "PROFILE_COLUMNS",
+    "PROFILE_ROW",
     "RECOMPUTE_MENTIONED",
     "SWEEP_SNAPSHOT",
     "WRITE_STATEMENTS",
@@ -50,11 +50,11 @@ ON CREATE SET c += row.props
 ON MATCH SET c += row.props
 """
 
-# Profile rows are plain lists in PROFILE_COLUMNS order (no maps: about 15 % less server
+# Profile rows are plain lists in PROFILE_ROW order (no maps: about 15 % less server
 # time than ``p += row.props`` for new profiles). A column that is null leaves the stored
 # value alone on a later load (a delta with fewer fields keeps the rest), except
 # truncated_fields, which says what *this* load cut.
-PROFILE_COLUMNS = (
+PROFILE_ROW = (
     "profile_key",
     "platform",
     "native_id",
@@ -69,8 +69,8 @@ PROFILE_COLUMNS = (
     "truncated_fields",
     "created_at",
 )
-_PROFILE_KEPT = PROFILE_COLUMNS[1:-2]
-_TRUNCATED, _CREATED = len(PROFILE_COLUMNS) - 2, len(PROFILE_COLUMNS) - 1
+_PROFILE_KEPT = PROFILE_ROW[1:-2]
+_TRUNCATED, _CREATED = len(PROFILE_ROW) - 2, len(PROFILE_ROW) - 1
 
 MERGE_PROFILES = f"""
 UNWIND $rows AS row

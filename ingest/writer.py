@@ -201,7 +201,7 @@ class GraphWriter:
         for row in rows:
             key = row.profile_key
             handle = normalise_handle(row.handle)
-            # statements.PROFILE_COLUMNS order
+            # statements.PROFILE_ROW order (a test checks each column lands in its property)
             profiles.append(
                 [
                     key,

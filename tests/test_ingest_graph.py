@@ -191,7 +191,7 @@ def test_side_by_side_profile_batches_still_let_the_last_row_of_a_key_win(
 
 
 def test_every_profile_column_lands_in_its_own_property(driver: Driver) -> None:
-    """Profile rows travel as lists in PROFILE_COLUMNS order: each value must reach the
+    """Profile rows travel as lists in PROFILE_ROW order: each value must reach the
     property of its name, on create and on update, and a later row without a value keeps
     the stored one."""
     full = ProfileRow(
@@ -230,7 +230,7 @@ def test_every_profile_column_lands_in_its_own_property(driver: Driver) -> None:
         profile = read(driver, q.PROFILE_BY_KEY, key="x:42")[0]["p"]
         assert {name: profile.get(name) for name in expected} == expected
         assert profile["created_at"].to_native() == full.created_at
-        assert set(statements.PROFILE_COLUMNS) <= set(profile)
+        assert set(statements.PROFILE_ROW) <= set(profile)
     writer = GraphWriter(driver)
     writer.add(ProfileRow(platform="x", native_id="42", posts_count=34))
     writer.close()
