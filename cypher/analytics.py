@@ -33,9 +33,13 @@ __all__ = [
     "PERSON_PROFILES",
     "POST_TEXTS_OF_AUTHORS",
     "PROFILE_HANDLES",
-    "PROJECTION_EDGES_PAGE",
-    "PROJECTION_EDGES_PAGE_IN_WINDOW",
+    "PROJECTION_FOLLOWS",
+    "PROJECTION_FOLLOW_COUNT",
+    "PROJECTION_MENTIONS",
+    "PROJECTION_MENTIONS_IN_WINDOW",
+    "PROJECTION_MENTION_COUNT",
     "PROJECTION_NODES",
+    "PROJECTION_POST_MENTION_COUNT",
     "RUNS_BEYOND_KEEP",
     "SET_INFLUENCE",
     "SET_INFLUENCE_EXPLANATION",
@@ -61,29 +65,38 @@ RETURN [row IN page | row[0]] AS ids, [row IN page | row[1]] AS keys,
        [row IN page | row[2]] AS followers
 """
 
-# One page of sources (internal ids, a node-by-id seek): per source the ids it follows
-# and [id, count] of the profiles it mentioned (aggregated MENTIONED).
-PROJECTION_EDGES_PAGE = """
-MATCH (a:Profile) WHERE id(a) IN $ids
-WITH a,
-     [(a)-[:FOLLOWS]->(b:Profile) | id(b)] AS follows,
-     CASE WHEN $mentions
-          THEN [(a)-[m:MENTIONED]->(b:Profile) | [id(b), coalesce(m.count, 1)]]
-          ELSE [] END AS mentions
-WHERE size(follows) > 0 OR size(mentions) > 0
-RETURN collect(id(a)) AS sources, collect(follows) AS follows, collect(mentions) AS mentions
+# Edges come from scans of the relationship type (the store's own order, no per-node
+# expansion, no label check on either end: FOLLOWS and MENTIONED only join profiles, and
+# ends outside the projection are dropped by the reader). A graph is read in $parts
+# slices (relationship id modulo $parts) so no single answer holds more than about a
+# million pairs; each slice is one record of integer lists (sources, targets and, for
+# MENTIONED, counts).
+PROJECTION_FOLLOW_COUNT = "MATCH ()-[r:FOLLOWS]->() RETURN count(r) AS n"
+
+PROJECTION_FOLLOWS = """
+MATCH (a)-[r:FOLLOWS]->(b)
+WHERE id(r) % $parts = $part
+RETURN collect(id(a)) AS sources, collect(id(b)) AS targets
 """
 
-# The same with mentions counted from the posts created in [$since, $until).
-PROJECTION_EDGES_PAGE_IN_WINDOW = """
-MATCH (a:Profile) WHERE id(a) IN $ids
-WITH a,
-     [(a)-[:FOLLOWS]->(b:Profile) | id(b)] AS follows,
-     [(a)-[:POSTED]->(post:Post)-[:MENTIONS]->(b:Profile)
-        WHERE ($since IS NULL OR post.created_at >= $since)
-          AND ($until IS NULL OR post.created_at < $until) | [id(b), 1]] AS mentions
-WHERE size(follows) > 0 OR size(mentions) > 0
-RETURN collect(id(a)) AS sources, collect(follows) AS follows, collect(mentions) AS mentions
+PROJECTION_MENTION_COUNT = "MATCH ()-[r:MENTIONED]->() RETURN count(r) AS n"
+
+PROJECTION_MENTIONS = """
+MATCH (a)-[r:MENTIONED]->(b)
+WHERE id(r) % $parts = $part
+RETURN collect(id(a)) AS sources, collect(id(b)) AS targets,
+       collect(coalesce(r.count, 1)) AS counts
+"""
+
+# Mentions counted from the posts created in [$since, $until): one per mentioning post.
+PROJECTION_POST_MENTION_COUNT = "MATCH ()-[r:MENTIONS]->() RETURN count(r) AS n"
+
+PROJECTION_MENTIONS_IN_WINDOW = """
+MATCH (a)-[:POSTED]->(post:Post)-[r:MENTIONS]->(b)
+WHERE id(r) % $parts = $part
+  AND ($since IS NULL OR post.created_at >= $since)
+  AND ($until IS NULL OR post.created_at < $until)
+RETURN collect(id(a)) AS sources, collect(id(b)) AS targets
 """
 
 # --- small reads ----------------------------------------------------------------------

@@ -7,9 +7,10 @@ profiles one edge, with its follow flag, its mention count and its weight
 self-loops dropped (a profile following or mentioning itself says nothing about its
 influence on others), so both paths see the same simple weighted digraph.
 
-:func:`load_projection` reads the nodes in pages from one query, then the edges one page
-of source profiles at a time (looked up by internal id), each page one record of integer
-lists — never one query per node.
+:func:`load_projection` reads the nodes in pages from one query, then each relationship
+type by a scan of that type, in slices that are each one record of integer lists — never
+one query per node, and no per-node expansion (measured on 200k profiles / 1M follows:
+0.24 s for the follows against 1.5 s expanding each source profile).
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ __all__ = [
 ]
 
 PAGE_SIZE = 50_000
+SLICE_SIZE = 1_000_000  # relationships per answer: bounds the server's memory per read
 WORKERS = 2  # readers/writers side by side: the machines have 2 cores (measured 1.5×)
 
 
@@ -156,6 +158,7 @@ def load_projection(
     mention_weight: float = 1.0,
     include_mentions: bool = True,
     page_size: int = PAGE_SIZE,
+    slice_size: int = SLICE_SIZE,
     readers: int = WORKERS,
 ) -> Projection:
     """Read the follow + mention graph from Neo4j into a :class:`Projection`.
@@ -165,24 +168,17 @@ def load_projection(
     count only mentions in posts created in ``[since, until)`` (follows carry no time and
     are always kept). Edges whose ends are not both kept are dropped.
 
-    Nodes come in pages of ``page_size`` from one query; edges come one page of
-    ``page_size`` source profiles at a time, looked up by internal id, ``readers`` pages
-    side by side.
+    Nodes come in pages of ``page_size`` from one query; edges come from scans of their
+    relationship type in slices of about ``slice_size`` relationships, ``readers``
+    slices side by side (each slice is one record of integer lists).
     """
     platform_list = [p.lower() for p in platforms] if platforms else None
     # post times are stored in UTC; a naive bound would compare as null against them
     since = since.replace(tzinfo=UTC) if since and since.tzinfo is None else since
     until = until.replace(tzinfo=UTC) if until and until.tzinfo is None else until
-    windowed = since is not None or until is not None
     ids: list[int] = []
     keys: list[str] = []
     followers: list[float] = []
-    sources: list[int] = []
-    fan_out: list[int] = []
-    targets: list[int] = []
-    mention_sources: list[int] = []
-    mention_fan_out: list[int] = []
-    mention_pairs: list[list[int]] = []
     with (
         translate_errors(),
         driver.session(database=database, notifications_min_severity="OFF") as session,
@@ -196,51 +192,30 @@ def load_projection(
             ids.extend(record[0])
             keys.extend(record[1])
             followers.extend(float(value or 0) for value in record[2])
-    query = (
-        statements.PROJECTION_EDGES_PAGE_IN_WINDOW if windowed else statements.PROJECTION_EDGES_PAGE
-    )
-
-    def page(start: int) -> Any:
-        parameters = {
-            "ids": ids[start : start + page_size],
-            "mentions": include_mentions,
-            "since": since,
-            "until": until,
-        }
-        with (
-            translate_errors(),
-            driver.session(database=database, notifications_min_severity="OFF") as session,
-        ):
-            return session.run(Query(query), parameters).single(strict=True)
-
-    # pages of source profiles are read side by side, each in its own session, and taken
-    # in order, so the edge lists are the same as one reader's
-    with ThreadPoolExecutor(max_workers=max(readers, 1)) as pool:
-        for record in pool.map(page, range(0, len(ids), page_size)):
-            for source, follows, mentions in zip(record[0], record[1], record[2], strict=True):
-                sources.append(source)
-                fan_out.append(len(follows))
-                targets.extend(follows)
-                if include_mentions and mentions:
-                    mention_sources.append(source)
-                    mention_fan_out.append(len(mentions))
-                    mention_pairs.extend(mentions)
     node_ids = np.asarray(ids, dtype=np.int64)
     to_vertex = _vertex_lookup(node_ids)
-    follow = np.column_stack(
-        [
-            to_vertex(np.repeat(np.asarray(sources, dtype=np.int64), fan_out)),
-            to_vertex(np.asarray(targets, dtype=np.int64)),
-        ]
+    read = _SliceReader(driver, database, slice_size, readers)
+    follow_sources, follow_targets, _ = read(
+        statements.PROJECTION_FOLLOW_COUNT, statements.PROJECTION_FOLLOWS
     )
-    pairs = np.asarray(mention_pairs, dtype=np.int64).reshape(-1, 2)
-    mention = np.column_stack(
-        [
-            to_vertex(np.repeat(np.asarray(mention_sources, dtype=np.int64), mention_fan_out)),
-            to_vertex(pairs[:, 0]),
-            pairs[:, 1],
-        ]
-    )
+    follow = np.column_stack([to_vertex(follow_sources), to_vertex(follow_targets)])
+    if not include_mentions:
+        mention = np.zeros((0, 3))
+    else:
+        if since is not None or until is not None:
+            mention_sources, mention_targets, counts = read(
+                statements.PROJECTION_POST_MENTION_COUNT,
+                statements.PROJECTION_MENTIONS_IN_WINDOW,
+                since=since,
+                until=until,
+            )
+        else:
+            mention_sources, mention_targets, counts = read(
+                statements.PROJECTION_MENTION_COUNT, statements.PROJECTION_MENTIONS
+            )
+        if len(counts) != len(mention_sources):  # one per mentioning post
+            counts = np.ones(len(mention_sources))
+        mention = np.column_stack([to_vertex(mention_sources), to_vertex(mention_targets), counts])
     projection = build_projection(
         keys,
         follow,
@@ -262,18 +237,71 @@ def load_projection(
     return projection
 
 
+class _SliceReader:
+    """Reads one relationship type's ``(source ids, target ids, counts)`` in slices
+    (relationship id modulo the slice count), ``readers`` slices side by side; ``counts``
+    is empty when the query returns none."""
+
+    def __init__(self, driver: Driver, database: str | None, slice_size: int, readers: int):
+        self.driver, self.database = driver, database
+        self.slice_size, self.readers = max(slice_size, 1), max(readers, 1)
+
+    def _run(self, query: str, **parameters: Any) -> Any:
+        with (
+            translate_errors(),
+            self.driver.session(database=self.database, notifications_min_severity="OFF") as s,
+        ):
+            return s.run(Query(query), parameters).single(strict=True)
+
+    def __call__(
+        self, count_query: str, query: str, **parameters: Any
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        total = int(self._run(count_query)[0])
+        parts = max(1, -(-total // self.slice_size))
+
+        def one(part: int) -> Any:
+            return self._run(query, parts=parts, part=part, **parameters)
+
+        with ThreadPoolExecutor(max_workers=min(self.readers, parts)) as pool:
+            records = list(pool.map(one, range(parts)))
+        sources, targets, counts = (
+            np.concatenate(
+                [
+                    np.asarray(record[column] if column < len(record) else [], dtype=dtype)
+                    for record in records
+                ]
+            )
+            for column, dtype in ((0, np.int64), (1, np.int64), (2, np.float64))
+        )
+        return sources, targets, counts
+
+
 def _vertex_lookup(node_ids: np.ndarray) -> Callable[[np.ndarray], np.ndarray]:
-    """A vectorised ``internal id → vertex`` map; unknown ids (filtered out) map to -1."""
+    """A vectorised ``internal id → vertex`` map; unknown ids (filtered out) map to -1.
+
+    Internal ids are dense in a store, so the map is a table indexed by id when the
+    largest id is within a small multiple of the vertex count (8x faster than a binary
+    search on 2M random lookups); otherwise a binary search over the sorted ids."""
+    if len(node_ids) == 0:
+        return lambda internal: np.full(len(internal), -1, dtype=np.int64)
+    largest = int(node_ids.max())
+    if largest < 16 * len(node_ids) + (1 << 20):
+        table = np.full(largest + 1, -1, dtype=np.int64)
+        table[node_ids] = np.arange(len(node_ids))
+
+        def from_table(internal: np.ndarray) -> np.ndarray:
+            inside = (internal >= 0) & (internal <= largest)
+            return np.where(inside, table[np.where(inside, internal, 0)], -1)
+
+        return from_table
     order = np.argsort(node_ids, kind="stable")
     sorted_ids = node_ids[order]
 
-    def to_vertex(internal: np.ndarray) -> np.ndarray:
-        if len(sorted_ids) == 0:
-            return np.full(len(internal), -1, dtype=np.int64)
+    def by_search(internal: np.ndarray) -> np.ndarray:
         slot = np.minimum(np.searchsorted(sorted_ids, internal), len(sorted_ids) - 1)
         return np.where(sorted_ids[slot] == internal, order[slot], -1)
 
-    return to_vertex
+    return by_search
 
 
 def to_igraph(projection: Projection) -> ig.Graph:

@@ -58,9 +58,12 @@ def test_projection_round_trip_with_filters(driver: Driver, tmp_path: Path) -> N
     during = load_projection(driver, since=datetime(2024, 6, 1), until=datetime(2024, 6, 2))
     assert _edges(during)[("x:u3", "x:o1")] == (0, 1.0, 1.0)
     assert load_projection(driver, platforms=["mastodon"]).node_count == 0
-    # pages of two source profiles, three read side by side: the same graph as one page
-    paged = load_projection(driver, mention_weight=2.0, page_size=2, readers=3)
+    # pages of two profiles, slices of three relationships, three read side by side:
+    # the same graph as one page and one slice
+    paged = load_projection(driver, mention_weight=2.0, page_size=2, slice_size=3, readers=3)
     assert paged.keys == projection.keys and _edges(paged) == edges
+    windowed = load_projection(driver, since=datetime(2024, 6, 1), slice_size=1, readers=2)
+    assert _edges(windowed) == _edges(during)
 
 
 def test_influence_write_back_and_algorithm_run(driver: Driver, tmp_path: Path) -> None:
