@@ -9,7 +9,7 @@ import pytest
 from scipy.stats import spearmanr
 
 from srm.graph import communities, influence, reach
-from srm.graph.projection import build_projection, to_igraph, to_networkx
+from srm.graph.projection import _vertex_lookup, build_projection, to_igraph, to_networkx
 
 
 def _projection_of(graph: nx.Graph, *, weighted: bool = True):
@@ -226,3 +226,12 @@ def test_pagerank_against_igraph_and_arguments() -> None:
         influence.pagerank(projection, damping=1.0)
     # damping 0: only the teleport, every profile equal
     assert np.allclose(influence.pagerank(projection, damping=0.0), 1 / projection.node_count)
+
+
+@pytest.mark.parametrize("node_ids", [[7, 3, 12, 0], [7, 3, 10**12, 0]])
+def test_internal_ids_map_to_vertices_dense_or_sparse(node_ids: list[int]) -> None:
+    # a store's ids are dense (table lookup); far-apart ids take the binary search
+    to_vertex = _vertex_lookup(np.asarray(node_ids, dtype=np.int64))
+    asked = np.asarray([3, 0, 5, -1, node_ids[2], 10**13, 7], dtype=np.int64)
+    assert to_vertex(asked).tolist() == [1, 3, -1, -1, 2, -1, 0]
+    assert _vertex_lookup(np.zeros(0, dtype=np.int64))(asked).tolist() == [-1] * 7
