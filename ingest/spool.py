@@ -23,6 +23,21 @@ from srm.ingest.rows import FollowBlock
 __all__ = ["Spool"]
 
 
+def _rebuilt(model: type[BaseModel], values: dict[str, Any]) -> BaseModel:
+    """The row ``model.model_construct(**values)`` would give for the ``__dict__`` of a
+    validated row (every field present, so no default to fill in): built without
+    model_construct's per-field walk, which made up most of the replay (replaying 40k
+    profiles, best of 7: 0.21 s with model_construct, 0.09 s so). A test checks the rows
+    come back equal, with the same ``model_fields_set``."""
+    row = model.__new__(model)
+    _set = object.__setattr__
+    _set(row, "__dict__", values)
+    _set(row, "__pydantic_fields_set__", set(values))
+    _set(row, "__pydantic_extra__", None)
+    _set(row, "__pydantic_private__", None)
+    return row
+
+
 class Spool:
     """An append-then-replay store of validated rows (models of srm.ingest.rows, follow blocks).
 
@@ -65,9 +80,7 @@ class Spool:
             except EOFError:
                 return
             for model, values in chunk:
-                yield (
-                    FollowBlock(values) if model is FollowBlock else model.model_construct(**values)
-                )
+                yield FollowBlock(values) if model is FollowBlock else _rebuilt(model, values)
 
     def close(self) -> None:
         self._file.close()

@@ -185,8 +185,15 @@ def test_spool_replays_equal_rows_in_order(tmp_path: Path) -> None:
     with Spool(chunk_rows=4) as spool:
         for row in rows:
             spool.add(row)
-        assert list(spool) == rows
+        replayed = list(spool)
+        assert replayed == rows
         assert list(spool) == rows  # replayable
+    for before, after in zip(rows, replayed, strict=True):
+        if not isinstance(before, FollowBlock):  # rows rebuilt as whole pydantic models
+            assert type(after) is type(before) and after.__dict__ == before.__dict__
+            assert after.model_fields_set == set(type(before).model_fields)
+            assert after.model_dump() == before.model_dump()
+            after.model_copy(update={})  # and usable as any other model
     follows = sum(len(row.pairs) for row in rows if isinstance(row, FollowBlock))
     assert follows == 4  # the bundle's follows arrive as one block of pairs
     assert spool.rows == len(rows) - 1 + follows
