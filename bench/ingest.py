@@ -10,7 +10,8 @@ people; full: 10,000 and 100,000 people, the latter about 1M follows), then meas
    with batches small enough that both sizes fill them (``rss_batch_size``);
 2. profiles + follows of the large bundle through the pipeline, and the same two files
    through Neo4j's ``LOAD CSV … CALL {…} IN TRANSACTIONS`` (same constraints, same graph),
-   alternating for ``ROUNDS`` rounds, best round of each: ``ratio_vs_load_csv``; the
+   alternating for ``ROUNDS`` rounds (every round in ``rounds_profiles_follows_s``), best
+   round of each: ``ratio_vs_load_csv``; the
    follows part gives the follows load time;
 3. follows written one transaction per row (per-row MERGE): ``ratio_vs_per_row``.
 
@@ -47,7 +48,7 @@ __all__ = ["main"]
 
 console = Console(stderr=True)
 PER_ROW_SAMPLE = 2_000
-ROUNDS = 2
+ROUNDS = 3
 
 
 def _child(bundle: Path, uri: str, batch_size: int) -> None:
@@ -172,6 +173,12 @@ def run(quick: bool) -> dict[str, Any]:
                 for name, action in order if round_number % 2 == 0 else reversed(order):
                     console.print(f"round {round_number + 1}: profiles + follows, {name}…")
                     runs[name].append(action())
+                    profiles_s, follows_s, _ = runs[name][-1]
+                    console.print(f"  profiles {profiles_s:.1f} s, follows {follows_s:.1f} s")
+            rounds = {
+                name: [[round(r[0], 1), round(r[1], 1)] for r in done]
+                for name, done in runs.items()
+            }
             ours_profiles, ours_follows, ours_counts = min(runs["ours"], key=lambda r: r[0] + r[1])
             csv_profiles, csv_follows, csv_counts = min(runs["csv"], key=lambda r: r[0] + r[1])
 
@@ -203,6 +210,7 @@ def run(quick: bool) -> dict[str, Any]:
         "ratio_vs_load_csv": round(ours_rate / csv_rate, 2),
         "ratio_vs_load_csv_follows_only": round(csv_follows / ours_follows, 2),
         "same_graph_as_load_csv": ours_counts == csv_counts,
+        "rounds_profiles_follows_s": rounds,
         "peak_rss_mb": {
             str(end_to_end[small]["rows"]): round(rss_small, 1),
             str(end_to_end[large]["rows"]): round(rss_large, 1),
