@@ -11,8 +11,7 @@ people; full: 10,000 and 100,000 people, the latter about 1M follows), then meas
 2. profiles + follows of the large bundle through the pipeline, and the same two files
    through Neo4j's ``LOAD CSV … CALL {…} IN TRANSACTIONS`` (same constraints, same graph),
    alternating for ``ROUNDS`` rounds (every round in ``rounds_profiles_follows_s``), best
-   round of each: ``ratio_vs_load_csv``; the
-   follows part gives the follows load time;
+   round of each: ``ratio_vs_load_csv``; the follows part gives the follows load time;
 3. follows written one transaction per row (per-row MERGE): ``ratio_vs_per_row``.
 
 The embedded server resolves ``file:///`` URLs as absolute paths, so the CSVs are copied
