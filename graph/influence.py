@@ -272,7 +272,8 @@ def top_contributors(result: InfluenceResult, vertex: int, *, top: int = 5) -> l
 
 def explain(result: InfluenceResult, vertex: int, *, top: int = 5) -> dict:
     """Why ``vertex`` has its score: per component its value, percentile, weight and
-    contribution to the score, plus the in-neighbours that contributed most."""
+    contribution to the score, plus the in-neighbours that contributed most. Betweenness
+    not computed (weight 0) has value and percentile ``None``."""
     parts = {
         name: {
             "value": float(result.components[name][vertex]),
@@ -284,6 +285,8 @@ def explain(result: InfluenceResult, vertex: int, *, top: int = 5) -> dict:
         }
         for name in COMPONENTS
     }
+    if result.weights["betweenness"] == 0:
+        parts["betweenness"].update(value=None, percentile=None, contribution=0.0)
     return {
         "key": result.projection.keys[vertex],
         "score": float(result.score[vertex]),

@@ -134,7 +134,7 @@ ANALYTICS_INFLUENCE = """
 MATCH (p:Profile)
 RETURN p.profile_key AS key, p.influence_score AS score, p.influence_percentile AS percentile,
        p.influence_run_id AS run_id, p.influence_pagerank AS pagerank,
-       p.influence_explanation AS explanation
+       p.influence_betweenness AS betweenness, p.influence_explanation AS explanation
 ORDER BY key
 """
 ANALYTICS_RUNS = "MATCH (r:AlgorithmRun) RETURN r {.*} AS run ORDER BY r.started_at, r.run_id"

@@ -80,6 +80,10 @@ def test_influence_write_back_and_algorithm_run(driver: Driver, tmp_path: Path) 
     assert len(explained) == 2
     best = max(rows, key=lambda row: row["score"])
     assert json.loads(best["explanation"])["key"] == best["key"] == report.top[0]["key"]
+    between = result.components["betweenness"]
+    assert between.max() > 0  # weighed by default, so computed and stored
+    for vertex, key in enumerate(result.projection.keys):
+        assert by_key[key]["betweenness"] == pytest.approx(between[vertex])
     (run,) = read(driver, statements.ANALYTICS_RUNS)
     run = run["run"]
     assert run["run_id"] == report.run_id and run["algorithm"] == "influence"
@@ -87,6 +91,13 @@ def test_influence_write_back_and_algorithm_run(driver: Driver, tmp_path: Path) 
     assert run["nodes"] == 7 and run["edges"] == 11
     assert json.loads(run["parameters"])["betweenness_samples"] is None
     assert {"read_s", "compute_s", "write_s"} <= set(run)
+    # a run that gives betweenness no weight does not compute it: the older run's values
+    # are removed and the explanation claims none, rather than a 0 nobody computed
+    unweighted = analysis.run_influence(driver, weights={"pagerank": 1, "in_degree": 1})
+    rows = read(driver, statements.ANALYTICS_INFLUENCE)
+    assert all(row["betweenness"] is None for row in rows)
+    assert {row["run_id"] for row in rows} == {unweighted.run_id}
+    assert unweighted.top[0]["components"]["betweenness"]["value"] is None
 
 
 def test_stable_community_ids_and_run_cleanup(driver: Driver, tmp_path: Path) -> None:
