@@ -274,7 +274,7 @@ def explain(result: InfluenceResult, vertex: int, *, top: int = 5) -> dict:
     """Why ``vertex`` has its score: per component its value, percentile, weight and
     contribution to the score, plus the in-neighbours that contributed most. Betweenness
     not computed (weight 0) has value and percentile ``None``."""
-    parts = {
+    parts: dict[str, dict[str, float | None]] = {
         name: {
             "value": float(result.components[name][vertex]),
             "percentile": float(result.component_percentiles[name][vertex]),
