@@ -194,7 +194,10 @@ def load_projection(
             followers.extend(float(value or 0) for value in record[2])
     node_ids = np.asarray(ids, dtype=np.int64)
     to_vertex = _vertex_lookup(node_ids)
-    read = _SliceReader(driver, database, slice_size, readers)
+
+    def read(count_query: str, query: str, **parameters: Any) -> Any:
+        return _read_slices(driver, database, count_query, query, slice_size, readers, parameters)
+
     follow_sources, follow_targets, _ = read(
         statements.PROJECTION_FOLLOW_COUNT, statements.PROJECTION_FOLLOWS
     )
@@ -213,7 +216,7 @@ def load_projection(
             mention_sources, mention_targets, counts = read(
                 statements.PROJECTION_MENTION_COUNT, statements.PROJECTION_MENTIONS
             )
-        if len(counts) != len(mention_sources):  # one per mentioning post
+        if counts is None:  # counted from posts: one per mentioning post
             counts = np.ones(len(mention_sources))
         mention = np.column_stack([to_vertex(mention_sources), to_vertex(mention_targets), counts])
     projection = build_projection(
@@ -237,43 +240,38 @@ def load_projection(
     return projection
 
 
-class _SliceReader:
-    """Reads one relationship type's ``(source ids, target ids, counts)`` in slices
-    (relationship id modulo the slice count), ``readers`` slices side by side; ``counts``
-    is empty when the query returns none."""
+def _read_slices(
+    driver: Driver,
+    database: str | None,
+    count_query: str,
+    query: str,
+    slice_size: int,
+    readers: int,
+    parameters: dict[str, Any],
+) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    """One relationship type's ``(source ids, target ids, counts)``, read in slices of
+    about ``slice_size`` (relationship id modulo the slice count), ``readers`` slices side
+    by side; ``counts`` is None when ``query`` returns no third column."""
 
-    def __init__(self, driver: Driver, database: str | None, slice_size: int, readers: int):
-        self.driver, self.database = driver, database
-        self.slice_size, self.readers = max(slice_size, 1), max(readers, 1)
-
-    def _run(self, query: str, **parameters: Any) -> Any:
+    def run(statement: str, **values: Any) -> Any:
         with (
             translate_errors(),
-            self.driver.session(database=self.database, notifications_min_severity="OFF") as s,
+            driver.session(database=database, notifications_min_severity="OFF") as session,
         ):
-            return s.run(Query(query), parameters).single(strict=True)
+            return session.run(Query(statement), values).single(strict=True)
 
-    def __call__(
-        self, count_query: str, query: str, **parameters: Any
-    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        total = int(self._run(count_query)[0])
-        parts = max(1, -(-total // self.slice_size))
-
-        def one(part: int) -> Any:
-            return self._run(query, parts=parts, part=part, **parameters)
-
-        with ThreadPoolExecutor(max_workers=min(self.readers, parts)) as pool:
-            records = list(pool.map(one, range(parts)))
-        sources, targets, counts = (
-            np.concatenate(
-                [
-                    np.asarray(record[column] if column < len(record) else [], dtype=dtype)
-                    for record in records
-                ]
-            )
-            for column, dtype in ((0, np.int64), (1, np.int64), (2, np.float64))
+    total = int(run(count_query)[0])
+    parts = max(1, -(-total // max(slice_size, 1)))
+    with ThreadPoolExecutor(max_workers=max(1, min(readers, parts))) as pool:
+        records = list(
+            pool.map(lambda part: run(query, parts=parts, part=part, **parameters), range(parts))
         )
-        return sources, targets, counts
+
+    def column(at: int, dtype: type) -> np.ndarray:
+        return np.concatenate([np.asarray(record[at], dtype=dtype) for record in records])
+
+    counts = column(2, np.float64) if len(records[0]) > 2 else None
+    return column(0, np.int64), column(1, np.int64), counts
 
 
 def _vertex_lookup(node_ids: np.ndarray) -> Callable[[np.ndarray], np.ndarray]:
