@@ -206,3 +206,12 @@ def test_segments_of_a_brand(driver: Driver, tmp_path: Path) -> None:
     } == {run_id}
     with pytest.raises(NotFoundError, match="Known brands: Acme, Rival"):
         analysis.run_segments(driver, "Nope")
+
+
+def test_projection_of_an_empty_store(driver: Driver) -> None:
+    # no profiles and no relationships: one empty slice per type, an empty edge frame
+    for projection in (
+        load_projection(driver),
+        load_projection(driver, since=datetime(2024, 1, 1), slice_size=1),
+    ):
+        assert projection.node_count == 0 and projection.edge_count == 0
