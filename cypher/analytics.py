@@ -302,3 +302,25 @@ BENCH_DELETE_ALL = """
 MATCH (n)
 CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS
 """
+
+# --- bench only: floors of the end-to-end job on the same store --------------------------
+# What no read-compute-write job can go under: the server touching every follow (nothing
+# sent back), and the write-back's own mechanics on every profile — the id seek alone,
+# then the same with one float set (row: [node id, value]).
+
+BENCH_FLOOR_FOLLOW_SCAN = """
+MATCH (a)-[r:FOLLOWS]->(b)
+RETURN sum(id(a)) + sum(id(b)) AS total
+"""
+
+BENCH_FLOOR_SEEK = """
+UNWIND $rows AS row
+MATCH (p:Profile) WHERE id(p) = row[0]
+FINISH
+"""
+
+BENCH_FLOOR_SET_ONE = """
+UNWIND $rows AS row
+MATCH (p:Profile) WHERE id(p) = row[0]
+SET p.bench_floor = row[1]
+"""
