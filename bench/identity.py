@@ -174,12 +174,32 @@ def supervised_ceiling(result: Resolution, truth: dict[str, str]) -> dict:
                    "crm_profile_errors_name_city_only": round(share, 3)}  # fmt: skip
 
 
+# the bundle's CRM export as a user would map it for `srm identities link-file`
+CRM_COLUMNS = {"first_name": "first_name", "last_name": "surname", "email": "email",
+               "phone": "phone", "city": "name", "company": "name"}  # fmt: skip
+
+
+def crm_link_file(customers: pd.DataFrame, truth: dict[str, str]) -> dict:
+    """The generic file path on the generated CRM export alone (its duplicate rows, which
+    share a name and city but mostly not an e-mail or phone): pairwise F1, largest cluster."""
+    result = link_frames([customers], LinkSettings("customer_id", CRM_COLUMNS))
+    ids = result.records["record_id"]
+    person = {r: truth[f"customer:{r}"] for r in ids}
+    scores = evaluate_clusters(dict(zip(ids, result.records["cluster_id"], strict=True)), person)
+    return {
+        "crm_link_file_f1": scores["pairwise"]["f1"],
+        "crm_link_file_largest_cluster": int(result.records["cluster_id"].value_counts().max()),
+    }
+
+
 def generated(people: int, seed: int) -> dict:
     with tempfile.TemporaryDirectory() as folder:
         generate_bundle(Path(folder), people=people, seed=seed)
         inputs = read_bundle(Path(folder))
         truth = read_clusters(Path(folder) / "truth.csv")
+        customers = pd.read_csv(Path(folder) / "customers.csv", dtype=str)
     out: dict = {"dataset": f"generated-{people}", "records": len(inputs.records)}
+    out |= crm_link_file(customers, truth)
     for with_graph in (True, False):
         started = time.perf_counter()
         result = resolve_records(inputs.records, follows=inputs.follows,

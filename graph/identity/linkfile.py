@@ -9,7 +9,7 @@ blocking rules, comparisons, model, clusters) follows from it::
                   "date_of_birth": "date", "postcode": "postcode",
                   "address_1": "address", "soc_sec_id": "exact_id"},
       "blocking": [["surname"], ["date_of_birth"], ["given_name", "postcode"]],
-      "threshold": 0.99,
+      "threshold": 0.5,
       "region": "ES",
       "link_type": "link_only"
     }
@@ -17,8 +17,14 @@ blocking rules, comparisons, model, clusters) follows from it::
 Types: ``name``, ``first_name``, ``surname``, ``date``, ``postcode``, ``phone``, ``email``,
 ``address``, ``text``, ``exact_id``. ``blocking`` is optional: by default every column
 except free text is a rule on its own, plus a few combinations (see :func:`_rules`).
-``threshold`` is a probability among the *blocked* pairs, where matches are common (the
-fitted prior is 0.1–0.5), hence the high default. ``link_type`` ``link_only`` (two files,
+``threshold`` (default 0.5, even odds) is a probability over all pairs: the model is
+fitted as splink does — ``u`` from random pairs, ``m`` by EM in one training session per
+blocking rule (its pairs, with the comparisons of its key columns left out, as they agree
+there by construction) and the prior as a share of all pairs, so a file whose blocked
+pairs are mostly namesakes does not teach the EM that agreeing names make a match. An
+e-mail's local part is compared on what it says beyond the record's own names
+(``ana.gil84`` → ``84``): namesakes hold addresses made of the same names elsewhere.
+``link_type`` ``link_only`` (two files,
 each without duplicates) lets two records of one file share a cluster only when they
 match each other directly; ``link_and_dedupe`` drops that guard.
 """
@@ -48,7 +54,7 @@ from srm.graph.identity.comparisons import (
     string_comparison,
     text_comparison,
 )
-from srm.graph.identity.model import Model, estimate_u, fit
+from srm.graph.identity.model import Model, estimate_u, fit_sessions
 from srm.graph.identity.predict import ScoredPairs, score_pairs
 
 _RULE_BUDGET = 0.001
@@ -68,7 +74,7 @@ class LinkSettings:
     id_column: str
     columns: dict[str, str]
     blocking: list[list[str]] | None = None
-    threshold: float = 0.99
+    threshold: float = 0.5
     region: str = "ES"
     link_type: str = "link_only"
 
@@ -90,14 +96,19 @@ def read_settings(path: Path) -> LinkSettings:
         id_column=str(data["id_column"]),
         columns={str(k): str(v) for k, v in data["columns"].items()},
         blocking=data.get("blocking"),
-        threshold=float(data.get("threshold", 0.99)),
+        threshold=float(data.get("threshold", 0.5)),
         region=str(data.get("region", "ES")),
         link_type=str(data.get("link_type", "link_only")),
     )
 
 
+_NAME_TYPES = ("first_name", "surname", "name")
+
+
 def _prepare(frame: pd.DataFrame, settings: LinkSettings) -> pd.DataFrame:
     out = pd.DataFrame(index=frame.index)
+    named = [c for c, kind in settings.columns.items() if kind in _NAME_TYPES]
+    names = frame[named].fillna("").astype(str).to_numpy().tolist() if named else None
     for column, kind in settings.columns.items():
         raw = frame[column].fillna("").astype(str)
         if kind == "first_name":
@@ -112,7 +123,11 @@ def _prepare(frame: pd.DataFrame, settings: LinkSettings) -> pd.DataFrame:
         elif kind == "email":
             parts = [norm.parse_email(v) for v in raw]
             out[column] = [p.email for p in parts]
-            out[f"{column}__local"] = [p.local for p in parts]
+            # the local part compared on what it says beyond the record's own names
+            out[f"{column}__local"] = [
+                norm.email_local_rest(p.local, names[k]) if names else p.local
+                for k, p in enumerate(parts)
+            ]
         else:
             out[column] = [" ".join(norm.words(v)) for v in raw]
     return out
@@ -144,7 +159,9 @@ def _pair_share(keys: pd.Series) -> float:
     return float((counts * (counts - 1)).sum() / (n * (n - 1)))
 
 
-def _rules(settings: LinkSettings, prepared: pd.DataFrame) -> list[BlockingRule]:
+def _rules(
+    settings: LinkSettings, prepared: pd.DataFrame
+) -> list[tuple[BlockingRule, tuple[str, ...]]]:
     """The configured rules, or defaults: every non-text column and a few combinations
     (surname + first-name prefix, first name + date, postcode + surname prefix), keeping
     only rules that would each compare at most ``_RULE_BUDGET`` of all pairs — a key as
@@ -156,22 +173,54 @@ def _rules(settings: LinkSettings, prepared: pd.DataFrame) -> list[BlockingRule]
                 raise ValidationError(
                     f"settings blocking rule {rule}: {', '.join(unknown)} not in 'columns'."
                 )
-        return [on_columns(*rule) for rule in settings.blocking]
+        return [(on_columns(*rule), tuple(rule)) for rule in settings.blocking]
     kinds = settings.columns
-    candidates = [on_columns(column) for column, kind in kinds.items() if kind != "text"]
+    candidates: list[tuple[str, ...]] = [(c,) for c, kind in kinds.items() if kind != "text"]
+    prefixed: dict[tuple[str, ...], int] = {}
     firsts = [c for c, k in kinds.items() if k == "first_name"]
     lasts = [c for c, k in kinds.items() if k in ("surname", "name")]
     dates = [c for c, k in kinds.items() if k == "date"]
     places = [c for c, k in kinds.items() if k == "postcode"]
     if firsts and lasts:
-        candidates.append(on_columns(lasts[0], firsts[0], prefix=2))
+        candidates.append((lasts[0], firsts[0]))
+        prefixed[candidates[-1]] = 2
     if firsts and dates:
-        candidates.append(on_columns(firsts[0], dates[0]))
+        candidates.append((firsts[0], dates[0]))
     if places and lasts:
-        candidates.append(on_columns(places[0], lasts[0], prefix=3))
+        candidates.append((places[0], lasts[0]))
+        prefixed[candidates[-1]] = 3
     if places and firsts:
-        candidates.append(on_columns(places[0], firsts[0], prefix=3))
-    return [rule for rule in candidates if _pair_share(rule.keys(prepared)) <= _RULE_BUDGET]
+        candidates.append((places[0], firsts[0]))
+        prefixed[candidates[-1]] = 3
+    rules = [
+        (on_columns(*columns, prefix=prefixed.get(columns)), columns) for columns in candidates
+    ]
+    return [(rule, columns) for rule, columns in rules
+            if _pair_share(rule.keys(prepared)) <= _RULE_BUDGET]  # fmt: skip
+
+
+def _sessions(
+    rules: Sequence[tuple[BlockingRule, tuple[str, ...]]], blocked: BlockingResult
+) -> list[tuple[np.ndarray, frozenset[str]]]:
+    """EM training sessions, one per blocking rule: its pairs, with the comparisons of its
+    key columns left out (they agree by construction there). A comparison that every rule
+    keys on is fitted on all pairs, in a last session that leaves out the others."""
+    sessions = [(blocked.found_by([k]), frozenset(columns)) for k, (_, columns) in enumerate(rules)]
+    keyed_everywhere = (
+        frozenset.intersection(*(ignored for _, ignored in sessions)) if sessions else frozenset()
+    )
+    if keyed_everywhere:
+        every = frozenset(c for _, columns in rules for c in columns) - keyed_everywhere
+        sessions.append((np.ones(len(blocked.left), dtype=bool), every))
+    return sessions
+
+
+def _all_pairs(records: pd.DataFrame) -> int:
+    """Pairs a full comparison would make: within the one file, or across the files."""
+    sizes = records["dataset"].value_counts().to_numpy(dtype=np.int64)
+    if len(sizes) == 1:
+        return int(sizes[0] * (sizes[0] - 1) // 2)
+    return int((sizes.sum() ** 2 - (sizes**2).sum()) // 2)
 
 
 @dataclass
@@ -209,12 +258,15 @@ def link_frames(
     prepared["dataset"] = records["dataset"]
     comparisons = _comparisons(settings)
     linking = len(frames) > 1
-    blocked = block(prepared, _rules(settings, prepared), dataset="dataset" if linking else None)
+    rules = _rules(settings, prepared)
+    blocked = block(prepared, [rule for rule, _ in rules], dataset="dataset" if linking else None)
     gamma = comparison_levels(comparisons, prepared, blocked.left, blocked.right)
     if model is None:
         groups = prepared["dataset"].to_numpy() if linking else None
         u = estimate_u(comparisons, prepared, groups=groups)
-        model = fit(comparisons, gamma, u, prior=0.1)
+        model = fit_sessions(
+            comparisons, gamma, u, _sessions(rules, blocked), total_pairs=_all_pairs(records)
+        )
     scored = score_pairs(model, comparisons, prepared, blocked.left, blocked.right, gamma=gamma)
     labels = cluster_pairs(
         len(records),

@@ -34,6 +34,7 @@ __all__ = [
     "canonical_given",
     "city_key",
     "digits_only",
+    "email_local_rest",
     "fold",
     "handle_stem",
     "handle_tokens",
@@ -418,6 +419,22 @@ def parse_email(value: object) -> EmailParts:
     if not local or "." not in domain:
         return EmailParts()
     return EmailParts(f"{local}@{domain}", local, domain, domain in FREE_MAIL_DOMAINS)
+
+
+def email_local_rest(local: str, names: Iterable[str]) -> str:
+    """What an e-mail's local part says beyond the record's own names: ``ana.gil84`` of
+    Ana Gil → ``84``; ``agil`` → ``""`` (an initial and the surname). Namesakes hold
+    addresses made of the same names at other providers, so agreeing local parts made only
+    of names repeat the name agreement instead of adding to it."""
+    tokens = sorted({t for name in names for t in words(name) if len(t) > 1}, key=len, reverse=True)
+    rest = local
+    for token in tokens:
+        rest = rest.replace(token, " ")
+    rest = "".join(ch for ch in rest if ch.isalnum())
+    initials = {t[0] for t in tokens}
+    if len(rest) <= 2 and rest.isalpha() and set(rest) <= initials:
+        return ""
+    return rest
 
 
 def phone_e164(value: object, region: str = "ES") -> str:
