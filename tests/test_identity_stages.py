@@ -125,6 +125,43 @@ def test_link_file_command(tmp_path: Path) -> None:
     assert list(clusters.columns) == ["record_id", "cluster_id"] and len(clusters) == 300
 
 
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (b"", "the file is empty"),
+        (b"id,first,last\n", "no rows under the header"),
+        (b"id,first,last\n7,Ana,Gil\n8,Luis,Paz\n7,Eva,Sanz\n", "repeats the id '7' on lines 2, 4"),
+        (b"id,first,last\n7,Ana,Gil\n,Luis,Paz\n", "'id' is empty on line(s) 3"),
+        ("id,first,last\n7,Ana,Gil\n".encode("utf-16"), "not UTF-8"),
+        (b"id,first\n7,Ana\n", "last named in the settings are not in the file's header"),
+    ],
+)
+def test_link_file_bad_files_get_one_line_errors(
+    tmp_path: Path, content: bytes, expected: str
+) -> None:
+    (tmp_path / "a.csv").write_bytes(content)
+    settings = {"id_column": "id", "columns": {"first": "first_name", "last": "surname"}}
+    (tmp_path / "s.json").write_text(json.dumps(settings), encoding="utf-8")
+    run = CliRunner().invoke(
+        app, ["link-file", str(tmp_path / "a.csv"), "--settings", str(tmp_path / "s.json"),
+              "--out", str(tmp_path / "out.csv")],
+    )  # fmt: skip
+    assert run.exit_code != 0 and "Traceback" not in run.output
+    assert expected in " ".join(run.output.split()) and "a.csv" in run.output
+    assert not (tmp_path / "out.csv").exists()
+
+
+def test_link_file_compares_a_small_file_whole() -> None:
+    # Three rows: every key is "coarse" by share of pairs, yet a small file is compared.
+    frame = pd.DataFrame({"id": ["1", "2", "3"], "first": ["Ana", "Ana", "Luis"],
+                          "last": ["Gil", "Gil", "Paz"],
+                          "email": ["ana.gil@x.example", "ana.gil@x.example", ""]})  # fmt: skip
+    settings = LinkSettings("id", {"first": "first_name", "last": "surname", "email": "email"})
+    result = link_frames([frame], settings)
+    clusters = result.records["cluster_id"].tolist()
+    assert len(result.scored) >= 1 and clusters[0] == clusters[1] != clusters[2]
+
+
 def test_anti_chaining_splits_at_the_weakest_link() -> None:
     # 0 ~ 1 ~ 2 chain; 0 and 2 are customers with different e-mails.
     left, right = np.array([0, 1]), np.array([1, 2])

@@ -58,6 +58,8 @@ from srm.graph.identity.model import Model, estimate_u, fit_sessions
 from srm.graph.identity.predict import ScoredPairs, score_pairs
 
 _RULE_BUDGET = 0.001
+# a rule within this many pairs is kept whatever its share: a small file is compared whole
+_RULE_FLOOR = 50_000
 
 __all__ = ["COLUMN_TYPES", "LinkResult", "LinkSettings", "link_frames", "read_settings"]
 
@@ -164,8 +166,9 @@ def _rules(
 ) -> list[tuple[BlockingRule, tuple[str, ...]]]:
     """The configured rules, or defaults: every non-text column and a few combinations
     (surname + first-name prefix, first name + date, postcode + surname prefix), keeping
-    only rules that would each compare at most ``_RULE_BUDGET`` of all pairs — a key as
-    coarse as a state or a street number is no blocking at all."""
+    only rules that would each compare at most ``_RULE_BUDGET`` of all pairs (or
+    ``_RULE_FLOOR`` pairs, for small files) — a key as coarse as a state or a street
+    number is no blocking at all."""
     if settings.blocking:
         for rule in settings.blocking:
             unknown = [c for c in rule if c not in settings.columns]
@@ -195,8 +198,30 @@ def _rules(
     rules = [
         (on_columns(*columns, prefix=prefixed.get(columns)), columns) for columns in candidates
     ]
+    n = len(prepared)
+    budget = max(_RULE_BUDGET, _RULE_FLOOR / max(n * (n - 1), 1))
     return [(rule, columns) for rule, columns in rules
-            if _pair_share(rule.keys(prepared)) <= _RULE_BUDGET]  # fmt: skip
+            if _pair_share(rule.keys(prepared)) <= budget]  # fmt: skip
+
+
+def _check_ids(source: str, ids: pd.Series, column: str) -> None:
+    """Each input needs rows, and an id on each that no other row of it has: clusters are
+    written per id. Errors give the file's line numbers (the header is line 1)."""
+    if ids.empty:
+        raise ValidationError(f"{source}: no rows under the header; nothing to link.")
+    text = ids.fillna("").astype(str).str.strip()
+    blank = text.index[text == ""]
+    if len(blank):
+        lines = ", ".join(str(k + 2) for k in blank[:5])
+        raise ValidationError(f"{source}: field {column!r} is empty on line(s) {lines}.")
+    repeated = text[text.duplicated(keep=False)]
+    if len(repeated):
+        value = repeated.iloc[0]
+        lines = ", ".join(str(k + 2) for k in repeated.index[repeated == value][:5])
+        raise ValidationError(
+            f"{source}: field {column!r} repeats the id {value!r} on lines {lines} "
+            f"({repeated.nunique():,} ids repeat); ids must be unique within a file."
+        )
 
 
 def _sessions(
@@ -242,16 +267,20 @@ def link_frames(
     *,
     model: Model | None = None,
     threshold: float | None = None,
+    sources: Sequence[str] | None = None,
 ) -> LinkResult:
-    """Deduplicate one frame or link several (pairs only across frames)."""
+    """Deduplicate one frame or link several (pairs only across frames); ``sources``
+    names the frames in errors (default "input 1", "input 2", …)."""
     started = time.perf_counter()
     for number, frame in enumerate(frames, start=1):
+        source = sources[number - 1] if sources else f"input {number}"
         missing = [c for c in [settings.id_column, *settings.columns] if c not in frame.columns]
         if missing:
             raise ValidationError(
-                f"input {number}: column(s) {', '.join(missing)} named in the settings are "
+                f"{source}: column(s) {', '.join(missing)} named in the settings are "
                 "not in the file's header; fix the header or the settings."
             )
+        _check_ids(source, frame[settings.id_column], settings.id_column)
     records = pd.concat([f.assign(dataset=str(i)) for i, f in enumerate(frames)], ignore_index=True)
     records["record_id"] = records[settings.id_column].astype(str)
     prepared = _prepare(records, settings)

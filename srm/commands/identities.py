@@ -13,7 +13,7 @@ import pandas as pd
 import typer
 
 from srm.commands.common import console, fail, open_store, settings
-from srm.errors import SRMError
+from srm.errors import SRMError, ValidationError
 from srm.graph.identity import pipeline
 from srm.graph.identity.evaluate import evaluate_clusters, read_clusters
 from srm.graph.identity.linkfile import link_frames, read_settings
@@ -113,6 +113,20 @@ def unmerge(person: str, record: str, by: Reviewer = "") -> None:
     console.print(f"{record} is now person {new_id}.")
 
 
+def _read_csv(path: Path) -> pd.DataFrame:
+    """A CSV as text columns; a file that is empty, not UTF-8 or not CSV is a clear error."""
+    try:
+        return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    except pd.errors.EmptyDataError as error:
+        raise ValidationError(f"{path}: the file is empty (no header).") from error
+    except UnicodeDecodeError as error:
+        raise ValidationError(
+            f"{path}: not UTF-8 text (byte {error.start}); save it as UTF-8 CSV."
+        ) from error
+    except pd.errors.ParserError as error:
+        raise ValidationError(f"{path}: not a readable CSV ({error}).") from error
+
+
 @app.command(name="link-file")
 def link_file(
     files: Annotated[list[Path], typer.Argument(help="One CSV to deduplicate or two to link.")],
@@ -122,8 +136,8 @@ def link_file(
     """Deduplicate one CSV or link two, with a declarative settings file."""
     try:
         parsed = read_settings(settings_file)
-        frames = [pd.read_csv(f, dtype=str, keep_default_na=False) for f in files]
-        result = link_frames(frames, parsed)
+        frames = [_read_csv(f) for f in files]
+        result = link_frames(frames, parsed, sources=[str(f) for f in files])
     except (SRMError, OSError) as error:
         raise fail(f"{error}") from error
     columns = ["record_id", "cluster_id"] + (["dataset"] if len(files) > 1 else [])
