@@ -58,8 +58,9 @@ from srm.graph.identity.model import Model, estimate_u, fit_sessions
 from srm.graph.identity.predict import ScoredPairs, score_pairs
 
 _RULE_BUDGET = 0.001
-# a rule within this many pairs is kept whatever its share: a small file is compared whole
-_RULE_FLOOR = 50_000
+# a rule within this many pairs is kept whatever its share: a file of up to about a
+# hundred rows is compared whole
+_RULE_FLOOR = 5_000
 
 __all__ = ["COLUMN_TYPES", "LinkResult", "LinkSettings", "link_frames", "read_settings"]
 
@@ -199,7 +200,7 @@ def _rules(
         (on_columns(*columns, prefix=prefixed.get(columns)), columns) for columns in candidates
     ]
     n = len(prepared)
-    budget = max(_RULE_BUDGET, _RULE_FLOOR / max(n * (n - 1), 1))
+    budget = max(_RULE_BUDGET, 2 * _RULE_FLOOR / max(n * (n - 1), 1))
     return [(rule, columns) for rule, columns in rules
             if _pair_share(rule.keys(prepared)) <= budget]  # fmt: skip
 
