@@ -24,9 +24,9 @@ there by construction) and the prior as a share of all pairs, so a file whose bl
 pairs are mostly namesakes does not teach the EM that agreeing names make a match. An
 e-mail's local part is compared on what it says beyond the record's own names
 (``ana.gil84`` → ``84``): namesakes hold addresses made of the same names elsewhere.
-``link_type`` ``link_only`` (two files,
-each without duplicates) lets two records of one file share a cluster only when they
-match each other directly; ``link_and_dedupe`` drops that guard.
+``link_type`` ``link_only`` (two files, each without duplicates) lets two records of one
+file share a cluster only when they match each other directly; ``link_and_dedupe`` drops
+that guard. Each file needs rows and a unique, non-empty id on each.
 """
 
 from __future__ import annotations
