@@ -138,8 +138,8 @@ def supervised_ceiling(result: Resolution, truth: dict[str, str]) -> dict:
     trained on the truth over each compared pair's levels and weights (two folds; each
     pair scored by the model of the other fold), its pairs clustered by the same rules at
     the best of three thresholds. Also the share of wrong CRM↔profile decisions on
-    compared pairs whose only evidence is name and city (under 1 bit from anything else):
-    no model of these comparisons can tell those from a namesake's."""
+    compared pairs whose only evidence is name and city (under 1 bit from anything else),
+    which a namesake's records can show as well."""
     frame, scored = result.frame, result.scored
     ids = frame["record_id"].to_numpy()
     person = np.array([truth[r] for r in ids])

@@ -132,7 +132,7 @@ def test_link_file_command(tmp_path: Path) -> None:
         (b"id,first,last\n", "no rows under the header"),
         (b"id,first,last\n7,Ana,Gil\n8,Luis,Paz\n7,Eva,Sanz\n", "repeats the id '7' on lines 2, 4"),
         (b"id,first,last\n7,Ana,Gil\n,Luis,Paz\n", "'id' is empty on line(s) 3"),
-        ("id,first,last\n7,Ana,Gil\n".encode("utf-16"), "not UTF-8"),
+        (b"\x00\x01\x02PK\x03\x04" * 40, "looks binary"),
         (b"id,first\n7,Ana\n", "last named in the settings are not in the file's header"),
     ],
 )
@@ -149,6 +149,19 @@ def test_link_file_bad_files_get_one_line_errors(
     assert run.exit_code != 0 and "Traceback" not in run.output
     assert expected in " ".join(run.output.split()) and "a.csv" in run.output
     assert not (tmp_path / "out.csv").exists()
+
+
+def test_link_file_reads_csv_as_ingest_does(tmp_path: Path) -> None:
+    # A Windows-1252 export with ";" (as spreadsheets write in Spain) is read, not refused.
+    (tmp_path / "a.csv").write_bytes("id;first;last\n7;Ángel;Núñez\n8;Ana;Gil\n".encode("cp1252"))
+    settings = {"id_column": "id", "columns": {"first": "first_name", "last": "surname"}}
+    (tmp_path / "s.json").write_text(json.dumps(settings), encoding="utf-8")
+    run = CliRunner().invoke(
+        app, ["link-file", str(tmp_path / "a.csv"), "--settings", str(tmp_path / "s.json"),
+              "--out", str(tmp_path / "out.csv")],
+    )  # fmt: skip
+    assert run.exit_code == 0, run.output
+    assert pd.read_csv(tmp_path / "out.csv", dtype=str)["record_id"].tolist() == ["7", "8"]
 
 
 def test_link_file_compares_a_small_file_whole() -> None:

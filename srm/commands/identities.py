@@ -18,6 +18,7 @@ from srm.graph.identity import pipeline
 from srm.graph.identity.evaluate import evaluate_clusters, read_clusters
 from srm.graph.identity.linkfile import link_frames, read_settings
 from srm.graph.identity.social import DEFAULT_THRESHOLD
+from srm.ingest.csvio import sniff
 
 app = typer.Typer(help="Identity resolution: which records are one person.", no_args_is_help=True)
 
@@ -114,15 +115,17 @@ def unmerge(person: str, record: str, by: Reviewer = "") -> None:
 
 
 def _read_csv(path: Path) -> pd.DataFrame:
-    """A CSV as text columns; a file that is empty, not UTF-8 or not CSV is a clear error."""
+    """A CSV as text columns, its encoding, delimiter and header line found as ingest finds
+    them (:func:`srm.ingest.csvio.sniff`: UTF-8 or not, ``;`` or ``,``, notes above the
+    header); an empty or binary file is a clear error."""
+    found = sniff(path)
     try:
-        return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+        return pd.read_csv(
+            path, dtype=str, keep_default_na=False, encoding=found.encoding,
+            sep=found.delimiter, skiprows=found.header_line - 1,
+        )  # fmt: skip
     except pd.errors.EmptyDataError as error:
         raise ValidationError(f"{path}: the file is empty (no header).") from error
-    except UnicodeDecodeError as error:
-        raise ValidationError(
-            f"{path}: not UTF-8 text (byte {error.start}); save it as UTF-8 CSV."
-        ) from error
     except pd.errors.ParserError as error:
         raise ValidationError(f"{path}: not a readable CSV ({error}).") from error
 
