@@ -11,7 +11,7 @@ from __future__ import annotations
 
 __all__ = ["INFLUENCE_OF", "LINKS", "PARTS"]
 
-# A profile's influence score with its inputs (DESIGN.md: every score is explained one
+# A profile's influence score with its inputs (docs/analytics.md: every score is explained one
 # query away), or null when the profile was not scored. ``{node}`` names the variable.
 # Counts name no label on the far end so Neo4j answers them from the degree store (FOLLOWS,
 # MENTIONS and POSTED only ever join profiles and posts).

@@ -1,4 +1,4 @@
-"""The canonical bundle reader (DESIGN.md): a folder of CSV files, any of them optional.
+"""The canonical bundle reader (docs/bundle-format.md): a folder of CSV files, any of them optional.
 
 - ``brands.csv``: name, is_own, official_profile_ids (``|``-separated)
 - ``customers.csv``: customer_id, first_name, last_name, email, phone, city, company,

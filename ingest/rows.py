@@ -2,7 +2,7 @@
 
 Readers turn CSV exports, platform JSON and archives into these models; the writer turns
 them into batched MERGE statements. Keys: a profile is ``platform:native_id`` and a post
-``platform:native_id`` (DESIGN.md); a customer is its CRM ``customer_id``.
+``platform:native_id`` (docs/bundle-format.md); a customer is its CRM ``customer_id``.
 """
 
 from __future__ import annotations

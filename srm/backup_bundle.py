@@ -1,7 +1,7 @@
 """The canonical-bundle half of a backup: the graph written back as the CSV files
 :mod:`srm.ingest.bundle` reads, so a backup can be ingested by any SRM (or read by people).
 
-Columns follow DESIGN.md; customers' extra properties become extra columns; follows and
+Columns follow docs/bundle-format.md; customers' extra properties become extra columns; follows and
 posts carry platform columns so multi-platform bundles stay unambiguous.
 """
 

@@ -1,4 +1,4 @@
-"""Read a canonical bundle folder (DESIGN.md) straight into identity-resolution inputs.
+"""Read a canonical bundle folder (docs/bundle-format.md) straight into identity-resolution inputs.
 
 For users without a graph, the benchmarks and the tests: ``customers.csv`` and
 ``profiles.csv`` become normalised records, ``follows.csv`` and the mentions in
