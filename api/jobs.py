@@ -1,6 +1,7 @@
 """Analyses started from the API: run in a background thread, one at a time, polled by id.
 
-The analysis itself is graph/'s (``srm.graph.analysis``): it records an ``AlgorithmRun``
+The analysis itself is graph/'s (``srm.graph.analysis``, called through
+:mod:`srm.api.services.jobs`): it records an ``AlgorithmRun``
 (status running → finished | failed) stamped on its results; a job links the request to
 that run id once the analysis has finished.
 """
@@ -10,37 +11,18 @@ from __future__ import annotations
 import logging
 import threading
 import uuid
-from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from neo4j import Driver
 
+from srm.api.services.jobs import ANALYSES
 from srm.errors import SRMError
 
 __all__ = ["ANALYSES", "AnalysisJobs", "Job"]
 
 log = logging.getLogger("srm.api")
-
-
-def _influence(driver: Driver, database: str) -> str:
-    from srm.graph import analysis
-
-    return analysis.run_influence(driver, database=database).run_id
-
-
-def _communities(driver: Driver, database: str) -> str:
-    from srm.graph import analysis
-
-    return analysis.run_communities(driver, algorithm="leiden", database=database).run_id
-
-
-# Allow-list: the kinds a client may start, each a function returning the run id.
-ANALYSES: dict[str, Callable[[Driver, str], str]] = {
-    "influence": _influence,
-    "communities": _communities,
-}
 
 
 @dataclass

@@ -1,17 +1,18 @@
 """GraphQL mutations (role-gated): review merges, start analyses and erase a person (admin).
-They call graph/'s entry points (``srm.graph.identity.pipeline``, ``srm.graph.analysis``) and
+They call :mod:`srm.api.services.jobs` (graph/'s entry points) and
 :func:`srm.api.services.erasure.erase_as`; nothing here computes."""
 
 from __future__ import annotations
 
-from functools import partial
-from typing import Any
+from collections.abc import Callable
 
 import strawberry
 from anyio import to_thread
+from neo4j import Driver
 
 from srm.api.context import Info
 from srm.api.limits import ClientError
+from srm.api.services import jobs
 from srm.api.services.erasure import erase_as
 from srm.api.types.erasure import ErasureKind, ErasureResult
 from srm.api.types.job import AnalysisJob, AnalysisKind
@@ -37,34 +38,32 @@ def _pair(candidate_id: str) -> tuple[str, str]:
     return left, right
 
 
-async def _identity(info: Info, name: str, *args: Any) -> Any:
-    """Run ``srm.graph.identity.pipeline.<name>`` off the event loop, as the caller."""
-    from srm.graph.identity import pipeline
-
+def _reviewer(info: Info) -> str:
+    """The caller as recorded on review decisions; only analysts and admins may review."""
     principal = info.context.principal
     principal.require("analyst", "admin", action="review merges")
-    function = getattr(pipeline, name)
-    return await to_thread.run_sync(
-        partial(
-            function,
-            info.context.driver,
-            *args,
-            reviewer=f"api-key:{principal.key_id}",
-            database=info.context.database,
-        )
-    )
+    return f"api-key:{principal.key_id}"
+
+
+async def _review(
+    info: Info, decide: Callable[[Driver, str, str, str, str], int], candidate_id: str
+) -> int:
+    """Record a merge decision off the event loop, as the caller."""
+    left, right = _pair(candidate_id)
+    context, reviewer = info.context, _reviewer(info)
+    return await to_thread.run_sync(decide, context.driver, left, right, reviewer, context.database)
 
 
 @strawberry.type
 class Mutation:
     @strawberry.mutation(description="Accept a merge candidate: both records are one person.")
     async def accept_merge(self, info: Info, id: strawberry.ID) -> MergeDecision:
-        changed = await _identity(info, "accept", *_pair(str(id)))
+        changed = await _review(info, jobs.accept_merge, str(id))
         return MergeDecision(candidate_id=id, status="accepted", changed=changed)
 
     @strawberry.mutation(description="Reject a merge candidate: the records stay apart.")
     async def reject_merge(self, info: Info, id: strawberry.ID) -> MergeDecision:
-        changed = await _identity(info, "reject", *_pair(str(id)))
+        changed = await _review(info, jobs.reject_merge, str(id))
         return MergeDecision(candidate_id=id, status="rejected", changed=changed)
 
     @strawberry.mutation(
@@ -74,7 +73,10 @@ class Mutation:
     async def unmerge(
         self, info: Info, person_id: strawberry.ID, record_id: strawberry.ID
     ) -> Person | None:
-        new_id = await _identity(info, "unmerge", str(person_id), str(record_id))
+        context, reviewer = info.context, _reviewer(info)
+        new_id = await to_thread.run_sync(
+            jobs.unmerge, context.driver, str(person_id), str(record_id), reviewer, context.database
+        )
         return Person.of(await info.context.person.load(new_id))
 
     @strawberry.mutation(
