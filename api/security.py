@@ -19,10 +19,9 @@ from dataclasses import dataclass
 
 from neo4j import Driver
 
-from srm.cypher import api_enrich
+from srm.api.services import keys
 from srm.errors import ConfigurationError
 from srm.settings import Settings
-from srm.store import read, write
 
 __all__ = [
     "ROLES",
@@ -99,21 +98,13 @@ def create_api_key(driver: Driver, role: str, name: str, database: str | None = 
     if role not in ROLES:
         raise ConfigurationError(f"Unknown role {role!r}; use one of {', '.join(ROLES)}.")
     key = "srm_" + secrets.token_urlsafe(32)
-    write(
-        driver,
-        api_enrich.CREATE_API_KEY,
-        database=database,
-        key_hash=hash_key(key),
-        key_id=hash_key(key)[:12],
-        role=role,
-        name=name,
-    )
+    keys.store_key(driver, hash_key(key), hash_key(key)[:12], role, name, database)
     return key
 
 
 def revoke_api_key(driver: Driver, key_id: str, database: str | None = None) -> bool:
     """Mark the key revoked (kept for the audit trail); False when no such key exists."""
-    return bool(write(driver, api_enrich.REVOKE_API_KEY, database=database, key_id=key_id))
+    return keys.revoke_key(driver, key_id, database)
 
 
 class Authenticator:
@@ -178,10 +169,10 @@ class Authenticator:
             cached = self._cache.get(digest)
         if cached and cached[0] > now:
             return cached[1]
-        rows = read(self._driver, api_enrich.API_KEY_BY_HASH, self._database, key_hash=digest)
+        stored = keys.find_key(self._driver, digest, self._database)
         principal = None
-        if rows and not rows[0]["revoked"] and rows[0]["role"] in ROLES:
-            principal = Principal(role=rows[0]["role"], key_id=rows[0]["key_id"] or digest[:12])
+        if stored and not stored["revoked"] and stored["role"] in ROLES:
+            principal = Principal(role=stored["role"], key_id=stored["key_id"] or digest[:12])
         with self._lock:
             # Guessed keys must not grow the cache without bound.
             if len(self._cache) >= _MAX_CACHED_KEYS:

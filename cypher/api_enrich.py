@@ -1,13 +1,8 @@
-"""Statements of the REST enrichment endpoint and of API keys stored in Neo4j."""
+"""Statements of the REST enrichment endpoint."""
 
 from __future__ import annotations
 
-__all__ = [
-    "API_KEY_BY_HASH",
-    "CREATE_API_KEY",
-    "ENRICH",
-    "REVOKE_API_KEY",
-]
+__all__ = ["ENRICH"]
 
 # One row per input key ({index, kind, value, platform}); rows with no match return nothing.
 # The record is the customer or profile the key names; its profiles are the profile itself
@@ -63,21 +58,4 @@ RETURN row.index AS index,
        community.community_id AS community_id,
        segments,
        last_activity
-"""
-
-API_KEY_BY_HASH = """
-MATCH (k:ApiKey {key_hash: $key_hash})
-RETURN k.role AS role, k.key_id AS key_id, coalesce(k.revoked, false) AS revoked
-"""
-
-CREATE_API_KEY = """
-CREATE (k:ApiKey {key_hash: $key_hash, key_id: $key_id, role: $role, name: $name,
-                  created_at: datetime(), revoked: false})
-RETURN k.key_id AS key_id
-"""
-
-REVOKE_API_KEY = """
-MATCH (k:ApiKey {key_id: $key_id})
-SET k.revoked = true, k.revoked_at = datetime()
-RETURN k.key_id AS key_id
 """
