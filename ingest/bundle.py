@@ -26,6 +26,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from srm.bundle_format import BUNDLE_FILES, CUSTOMER_COLUMNS, PROFILE_COLUMNS, REQUIRED
 from srm.errors import IngestError
 from srm.ingest.csvio import EXTRA_CELLS, CsvFile, CsvRecord, has_broken_encoding, open_csv
 from srm.ingest.formats import Item, ReadOptions
@@ -43,53 +44,11 @@ from srm.ingest.rows import (
 from srm.ingest.validate import build
 
 __all__ = [
-    "BRAND_HEADER",
-    "BUNDLE_FILES",
-    "CUSTOMER_HEADER",
-    "FOLLOW_HEADER",
-    "POST_HEADER",
-    "PROFILE_HEADER",
     "detect",
     "normalise_handle",
     "read",
 ]
 
-BUNDLE_FILES = ("brands.csv", "customers.csv", "profiles.csv", "follows.csv", "posts.csv")
-REQUIRED = {
-    "brands.csv": ("name",),
-    "customers.csv": ("customer_id",),
-    "profiles.csv": ("profile_id",),
-    "follows.csv": ("follower_profile_id", "followed_profile_id"),
-    "posts.csv": ("post_id", "profile_id"),
-}
-CUSTOMER_COLUMNS = frozenset(
-    {"customer_id", "first_name", "last_name", "email", "phone", "city", "company"}
-)
-PROFILE_COLUMNS = (
-    "handle",
-    "display_name",
-    "bio",
-    "location",
-    "url",
-    "followers_count",
-    "following_count",
-    "posts_count",
-    "created_at",
-)
-# The canonical files' columns in the order SRM writes them (backup, generator, tests).
-CUSTOMER_HEADER = (
-    "customer_id", "first_name", "last_name", "email", "phone", "city", "company",
-    "twitter_handle",
-)  # fmt: skip
-PROFILE_HEADER = ("profile_id", "platform", *PROFILE_COLUMNS)
-FOLLOW_HEADER = (
-    "follower_profile_id", "followed_profile_id", "follower_platform", "followed_platform"
-)  # fmt: skip
-POST_HEADER = (
-    "post_id", "profile_id", "platform", "created_at", "text", "mentioned_profile_ids",
-    "reply_to_post_id", "quote_of_post_id", "repost_of_post_id",
-)  # fmt: skip
-BRAND_HEADER = ("name", "is_own", "official_profile_ids")
 MAX_KEY_LENGTH = 512 - 20  # a key is platform:id, at most 512 characters
 _PROPERTY_NAME = re.compile(r"[^a-z0-9_]+")
 

@@ -34,7 +34,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from srm.ingest.bundle import CUSTOMER_HEADER, FOLLOW_HEADER, POST_HEADER
+from srm.bundle_format import CUSTOMER_HEADER, FOLLOW_HEADER, POST_HEADER
 from srm.ingest.people import (
     COMPANIES,
     MAIL_DOMAINS,

@@ -14,14 +14,14 @@ from typing import Any
 
 from neo4j import Driver, Query
 
-from srm.cypher import backup as statements
-from srm.ingest.bundle import (
+from srm.bundle_format import (
     BRAND_HEADER,
     CUSTOMER_HEADER,
     FOLLOW_HEADER,
     POST_HEADER,
     PROFILE_HEADER,
 )
+from srm.cypher import backup as statements
 from srm.store import translate_errors
 
 __all__ = ["write_bundle"]

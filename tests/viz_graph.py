@@ -18,7 +18,7 @@ from neo4j import Driver
 from playwright.sync_api import Page
 
 from srm import db
-from srm.ingest.bundle import CUSTOMER_HEADER
+from srm.bundle_format import CUSTOMER_HEADER
 from srm.ingest.pipeline import ingest_paths
 from srm.store import write
 from tests import statements
