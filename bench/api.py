@@ -28,11 +28,11 @@ from fastapi import FastAPI
 from graphql import FieldNode, OperationDefinitionNode, SelectionSetNode, parse
 from rich.console import Console
 
+from bench import statements
+from bench.instrument import CountingDriver
 from srm import db, local_neo4j
 from srm.api.app import create_app
-from srm.api.instrument import CountingDriver
 from srm.api.services import analytics
-from srm.cypher import api_bench
 from srm.settings import Settings
 from srm.store import open_driver, write_batches
 
@@ -77,7 +77,7 @@ def build_graph(driver: Any, profiles: int, follows_per_profile: int, seed: int 
         }
         for i in range(profiles)
     ]
-    write_batches(driver, api_bench.BENCH_PROFILES, rows, batch_size=5_000)
+    write_batches(driver, statements.BENCH_PROFILES, rows, batch_size=5_000)
     targets: list[int] = list(range(min(10, profiles)))
     follows = set()
     for source in range(profiles):
@@ -88,7 +88,7 @@ def build_graph(driver: Any, profiles: int, follows_per_profile: int, seed: int 
                 targets.append(target)
     write_batches(
         driver,
-        api_bench.BENCH_FOLLOWS,
+        statements.BENCH_FOLLOWS,
         ({"source": f"x:{a}", "target": f"x:{b}"} for a, b in sorted(follows)),
         batch_size=10_000,
     )
@@ -96,7 +96,7 @@ def build_graph(driver: Any, profiles: int, follows_per_profile: int, seed: int 
         {"key": f"x:{i}", "customer_id": f"C{i}", "first_name": f"N{i}", "person_id": f"P{i}"}
         for i in range(0, profiles, 10)
     ]
-    write_batches(driver, api_bench.BENCH_CUSTOMERS, customers, batch_size=5_000)
+    write_batches(driver, statements.BENCH_CUSTOMERS, customers, batch_size=5_000)
 
 
 def add_plain_route(app: FastAPI, settings: Settings, driver: Any) -> None:

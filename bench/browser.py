@@ -1,4 +1,4 @@
-"""Headless Chromium (Debian's /usr/bin/chromium) driven by Playwright, for page tests.
+"""Headless Chromium (Debian's /usr/bin/chromium) driven by Playwright, for page tests and the maps bench.
 
 No browser is downloaded: Playwright launches the system Chromium. Every request to a host
 other than 127.0.0.1/localhost is aborted and recorded, so a test can assert a page works
@@ -8,6 +8,7 @@ offline and that nothing left the machine.
 from __future__ import annotations
 
 import shutil
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -86,3 +87,17 @@ def open_page(viewport: tuple[int, int] = (1280, 900)) -> Iterator[BrowserPage]:
             yield result
         finally:
             browser.close()
+
+
+def wait_for_map(page: Page, flag: str = "drawn", timeout_s: float = 60.0) -> None:
+    """Wait until ``window.srmMap[flag]`` is true.
+
+    Polls with ``page.evaluate`` (a DevTools call, outside the page's CSP) because
+    Playwright's ``wait_for_function`` evaluates its predicate as a string, which the maps'
+    Content-Security-Policy (no 'unsafe-eval') refuses.
+    """
+    deadline = time.monotonic() + timeout_s
+    while not page.evaluate("(flag) => Boolean(window.srmMap && window.srmMap[flag])", flag):
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"map not {flag} after {timeout_s:.0f} s")
+        page.wait_for_timeout(50)

@@ -19,11 +19,10 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench.browser import open_page, wait_for_map
 from srm.viz import render
 from srm.viz.data import Edge, Node, Subgraph
 from srm.viz.maps import communities_map
-from tests.browser import open_page
-from tests.viz_graph import wait_for_map
 
 WORDS = (
     "coffee",

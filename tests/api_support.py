@@ -8,8 +8,8 @@ from typing import Any
 from fastapi.testclient import TestClient
 from neo4j import Driver
 
+from bench.instrument import CountingDriver
 from srm.api.app import create_app
-from srm.api.instrument import CountingDriver
 from srm.settings import Settings
 from srm.store import write
 from tests import statements

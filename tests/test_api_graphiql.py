@@ -15,10 +15,10 @@ import pytest
 import uvicorn
 from neo4j import Driver
 
+from bench.browser import open_page
 from srm.api.app import create_app
 from srm.settings import Settings
 from tests.api_support import load_graph
-from tests.browser import open_page
 
 # Screenshots go to SRM_TEST_ARTIFACTS (CI can keep them) or a temporary folder, never
 # into the tracked docs/ (docs/graphiql.png is a copy chosen by hand).

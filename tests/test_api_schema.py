@@ -7,7 +7,7 @@ from pathlib import Path
 from graphql import FieldNode, OperationDefinitionNode, SelectionSetNode, parse
 from neo4j import Driver
 
-from srm.api.instrument import CountingDriver
+from bench.instrument import CountingDriver
 from srm.api.schema import export_sdl
 from srm.settings import Settings
 from tests.api_support import client_for, gql, keyed_settings, load_graph

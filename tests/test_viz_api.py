@@ -14,11 +14,11 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from neo4j import Driver
 
+from bench.browser import open_page, wait_for_map
 from srm.api.app import create_app
 from srm.api.security import hash_key
 from srm.settings import Settings
-from tests.browser import open_page
-from tests.viz_graph import ALICE_EMAIL, graph_fixture, wait_for_map  # noqa: F401 - provides `graph`
+from tests.viz_graph import ALICE_EMAIL, graph_fixture  # noqa: F401 - provides `graph`
 
 KEYS = {"marketer": "key-marketer", "analyst": "key-analyst", "crm": "key-crm"}
 ROUTES = (

@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from neo4j import Driver
 
+from bench.browser import BrowserPage, open_page, wait_for_map
 from srm.viz import build, render
 from srm.viz.maps import MapSpec
-from tests.browser import BrowserPage, open_page
-from tests.viz_graph import EVIL_KEY, graph_fixture, wait_for_map  # noqa: F401 - provides `graph`
+from tests.viz_graph import EVIL_KEY, graph_fixture  # noqa: F401 - provides `graph`
 
 INJECTED = "#injected-img, #injected-b, #injected-brand, img[src='x'], a[href^='javascript:']"
 

@@ -10,12 +10,10 @@ payloads, so every map kind has hostile text in it.
 from __future__ import annotations
 
 import csv
-import time
 from pathlib import Path
 
 import pytest
 from neo4j import Driver
-from playwright.sync_api import Page
 
 from srm import db
 from srm.bundle_format import CUSTOMER_HEADER
@@ -182,17 +180,3 @@ def load_test_graph(driver: Driver, folder: Path) -> None:
             {"a": "C2", "b": EVIL_KEY, "probability": 0.88, "status": "accepted"},
         ],
     )
-
-
-def wait_for_map(page: Page, flag: str = "drawn", timeout_s: float = 60.0) -> None:
-    """Wait until ``window.srmMap[flag]`` is true.
-
-    Polls with ``page.evaluate`` (a DevTools call, outside the page's CSP) because
-    Playwright's ``wait_for_function`` evaluates its predicate as a string, which the maps'
-    Content-Security-Policy (no 'unsafe-eval') refuses.
-    """
-    deadline = time.monotonic() + timeout_s
-    while not page.evaluate("(flag) => Boolean(window.srmMap && window.srmMap[flag])", flag):
-        if time.monotonic() > deadline:
-            raise TimeoutError(f"map not {flag} after {timeout_s:.0f} s")
-        page.wait_for_timeout(50)
