@@ -1,4 +1,5 @@
-"""Headless Chromium (Debian's /usr/bin/chromium) driven by Playwright, for page tests and the maps bench.
+"""Headless Chromium (Debian's /usr/bin/chromium) driven by Playwright, for page tests and
+the maps bench.
 
 No browser is downloaded: Playwright launches the system Chromium. Every request to a host
 other than 127.0.0.1/localhost is aborted and recorded, so a test can assert a page works
