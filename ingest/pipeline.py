@@ -14,25 +14,16 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
 import time
 from collections import Counter
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from neo4j import Driver
-from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    SpinnerColumn,
-    TextColumn,
-    TimeElapsedColumn,
-)
 
 from srm import db
 from srm.cypher import schema
@@ -50,6 +41,7 @@ from srm.suppression import SuppressionList
 __all__ = [
     "DEFAULT_MAX_BAD_RATIO",
     "IngestSummary",
+    "OnProgress",
     "ingest_paths",
     "resolve_formats",
     "sample_bundle",
@@ -59,6 +51,14 @@ log = logging.getLogger(__name__)
 DEFAULT_MAX_BAD_RATIO = 0.05
 # The kind readers give a reject that cannot be tied to a row kind (unparseable JSON line).
 UNTYPED_KIND = "record"
+
+OnProgress = Callable[[str, int, int | None], None]
+"""Told how far a job is: the stage (``checking <file name>`` or ``writing``), the records
+or rows done so far, and the stage's total when known (None while checking a file)."""
+
+
+def _quiet(_stage: str, _done: int, _total: int | None) -> None:
+    pass
 
 
 @dataclass
@@ -138,30 +138,12 @@ def resolve_formats(
     return resolved
 
 
-@contextmanager
-def _progress(enabled: bool, console: Console | None) -> Iterator[Progress | None]:
-    if not enabled:
-        yield None
-        return
-    bar = Progress(
-        SpinnerColumn(),
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=console or Console(stderr=True),
-        transient=False,
-    )
-    with bar:
-        yield bar
-
-
 def _check(
     inputs: list[tuple[Path, Format]],
     options: ReadOptions,
     quarantine: QuarantineWriter,
     max_bad_ratio: float,
-    progress: Progress | None,
+    on_progress: OnProgress,
     spool: Spool | None = None,
 ) -> int:
     """First pass: validate everything, quarantine rejects, spool good rows (when given a
@@ -171,7 +153,8 @@ def _check(
         good: Counter[str] = Counter()
         bad: Counter[str] = Counter()
         bad_source: dict[str, str] = {}
-        task = progress.add_task(f"checking {path.name}", total=None) if progress else None
+        stage = f"checking {path.name}"
+        on_progress(stage, 0, None)
         for number, item in enumerate(chosen.read(path, options), 1):
             if isinstance(item, Rejected):
                 quarantine.add(item)
@@ -185,11 +168,10 @@ def _check(
                     good[kind_of(type(item))] += 1
                 if spool is not None:
                     spool.add(item)
-            if progress is not None and task is not None and number % 1_000 == 0:
-                progress.update(task, completed=good.total() + bad.total())
-        if progress is not None and task is not None:
-            records = sum(good.values()) + sum(bad.values())
-            progress.update(task, completed=records, total=records)
+            if number % 1_000 == 0:
+                on_progress(stage, good.total() + bad.total(), None)
+        records = good.total() + bad.total()
+        on_progress(stage, records, records)
         if not good and not bad:
             raise IngestError(
                 f"{path}: no records found. Check that the file has data rows below its header."
@@ -243,15 +225,15 @@ def ingest_paths(
     max_bad_ratio: float = DEFAULT_MAX_BAD_RATIO,
     quarantine_path: Path | None = None,
     database: str | None = None,
-    progress: bool = False,
-    console: Console | None = None,
+    on_progress: OnProgress = _quiet,
     suppression: SuppressionList | None = None,
 ) -> IngestSummary:
     """Load ``paths`` (files or bundle folders) into the graph; return an :class:`IngestSummary`.
 
     ``brands`` are added after the input (``--brand NAME --official HANDLE``). Rows of
     erased people are skipped and counted as suppressed (``suppression``: the list to test
-    against; loaded from the graph with the process's salt when not given). Raises
+    against; loaded from the graph with the process's salt when not given). ``on_progress``
+    hears how far each file's check and the write have come (see :data:`OnProgress`). Raises
     :class:`IngestError` — before writing anything — for unknown formats, missing, empty or
     wrongly headed files, or a file whose bad-row ratio exceeds ``max_bad_ratio``.
     """
@@ -265,16 +247,19 @@ def ingest_paths(
     with (
         QuarantineWriter(quarantine_path) as quarantine,
         Spool() as spool,
-        _progress(progress, console) as bar,
     ):
-        total = _check(inputs, options, quarantine, max_bad_ratio, bar, spool)
+        total = _check(inputs, options, quarantine, max_bad_ratio, on_progress, spool)
         summary.quarantined = quarantine.total
         _ensure_schema(driver, database)
-        task = bar.add_task("writing", total=total) if bar else None
+        on_progress("writing", 0, total)
+        written = 0
+        lock = threading.Lock()  # the writer reports from its writer threads
 
         def advance(rows: int) -> None:
-            if bar is not None and task is not None:
-                bar.advance(task, rows)
+            nonlocal written
+            with lock:
+                written += rows
+                on_progress("writing", written, total)
 
         writer = GraphWriter(
             driver, batch_size=batch_size, database=database, snapshot=snapshot, on_rows=advance

@@ -7,23 +7,22 @@ Fixtures are the invented people of tests/fixtures; small CSVs are written per t
 from __future__ import annotations
 
 import json
-import re
 import shutil
-from io import StringIO
 from pathlib import Path
+from typing import Any
 
 import pytest
 from neo4j import Driver
-from rich.console import Console
 from typer.testing import CliRunner
 
 from srm.cli import app
+from srm.commands import ingest as ingest_command
 from srm.cypher.ingest import CLAIM_PROPERTIES
 from srm.errors import IngestError
 from srm.ingest import bundle as bundle_reader
 from srm.ingest.batches import must_wait
 from srm.ingest.formats import ReadOptions
-from srm.ingest.pipeline import ingest_paths
+from srm.ingest.pipeline import IngestSummary, ingest_paths
 from srm.ingest.rows import PLATFORMS, FollowBlock
 from srm.ingest.spool import Spool
 from srm.store import read
@@ -37,6 +36,11 @@ BLUESKY_FOLLOWERS = FIXTURES / "bluesky" / "followers.json"
 X_FOLLOWERS = FIXTURES / "x-api" / "followers_1500000000000000003.json"
 GENERIC = FIXTURES / "crm" / "clientes.csv"
 GENERIC_MAP = ["customer_id=Código", "first_name=Nombre", "last_name=Apellidos"]
+GENERIC_OPTIONS = [
+    *(arg for pair in GENERIC_MAP for arg in ("--map", pair)),
+    "--max-bad-ratio",
+    "0.5",
+]
 
 CLAIMING_CRM = """Id,Nombre,Mastodon,Bluesky,LinkedIn
 K1,Begoña,,begona.bsky.social,
@@ -115,6 +119,24 @@ def test_map_with_auto_format_reads_a_generic_csv(cli: CliRunner, driver: Driver
     assert pilar["last_name"] == "Domínguez Rincón"
 
 
+def test_ingest_command_takes_its_batch_size_from_settings(
+    cli: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seen: list[int] = []
+
+    def recording(*args: Any, **kwargs: Any) -> IngestSummary:
+        seen.append(kwargs["batch_size"])
+        return ingest_paths(*args, **kwargs)
+
+    monkeypatch.setattr(ingest_command, "ingest_paths", recording)
+    monkeypatch.setenv("SRM_BATCH_SIZE", "7")
+    from_settings = cli.invoke(app, ["ingest", str(GENERIC), *GENERIC_OPTIONS])
+    assert from_settings.exit_code == 0, from_settings.output
+    given = cli.invoke(app, ["ingest", str(GENERIC), *GENERIC_OPTIONS, "--batch-size", "3"])
+    assert given.exit_code == 0, given.output
+    assert seen == [7, 3]
+
+
 def test_claim_properties_cover_every_platform() -> None:
     assert set(CLAIM_PROPERTIES) == PLATFORMS
     assert CLAIM_PROPERTIES["x"] == "twitter_handle"
@@ -168,14 +190,15 @@ def test_unparseable_lines_count_against_every_good_row(
 
 def test_progress_bars_count_the_records_they_checked(driver: Driver, tmp_path: Path) -> None:
     bundle = write_bundle(tmp_path / "b")
-    out = StringIO()
-    ingest_paths(driver, [bundle], progress=True, console=Console(file=out, width=200))
-    text = out.getvalue()
-    checked = re.search(r"checking b\b.*?(\d+)/(\d+)", text)
-    written = re.search(r"writing.*?(\d+)/(\d+)", text)
-    assert checked and written, text
-    assert checked[1] == checked[2] == "17"
-    assert written[1] == written[2]
+    heard: dict[str, tuple[int, int | None]] = {}
+
+    def on_progress(stage: str, done: int, total: int | None) -> None:
+        heard[stage] = (done, total)
+
+    ingest_paths(driver, [bundle], on_progress=on_progress)
+    assert heard["checking b"] == (17, 17)
+    written, total = heard["writing"]
+    assert written == total
 
 
 def test_spool_replays_equal_rows_in_order(tmp_path: Path) -> None:

@@ -1,8 +1,9 @@
-"""What every subcommand shares: the console, settings, a driver, error display."""
+"""What every subcommand shares: the console, settings, a driver, error display, progress
+bars for the library's progress callbacks."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -10,13 +11,29 @@ import typer
 from neo4j import Driver
 from rich.console import Console
 from rich.markup import escape
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
 
 from srm import local_neo4j
 from srm.errors import SRMError, StoreUnavailable
 from srm.settings import Settings, get_settings
 from srm.store import open_driver
 
-__all__ = ["console", "default_data_dir", "fail", "open_store", "settings"]
+__all__ = [
+    "console",
+    "default_data_dir",
+    "fail",
+    "open_store",
+    "progress_bars",
+    "settings",
+]
 
 # User data (names, bios, handles such as "x:..." or "[/]") is printed as typed: no rich
 # markup, emoji codes or highlighting unless a call asks for markup on its own text.
@@ -55,3 +72,26 @@ def open_store(current: Settings | None = None) -> Iterator[Driver]:
         yield driver
     finally:
         driver.close()
+
+
+@contextmanager
+def progress_bars() -> Iterator[Callable[[str, int, int | None], None]]:
+    """A progress callback (stage, done, total) that draws one bar per stage on stderr."""
+    bars = Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=False,
+    )
+    tasks: dict[str, TaskID] = {}
+
+    def report(stage: str, done: int, total: int | None) -> None:
+        if stage not in tasks:
+            tasks[stage] = bars.add_task(stage, total=total)
+        bars.update(tasks[stage], completed=done, total=total)
+
+    with bars:
+        yield report

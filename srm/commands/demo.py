@@ -15,7 +15,14 @@ from rich.rule import Rule
 
 from srm import local_neo4j
 from srm.commands.analyze import show_analysis, show_segments
-from srm.commands.common import console, default_data_dir, fail, open_store, settings
+from srm.commands.common import (
+    console,
+    default_data_dir,
+    fail,
+    open_store,
+    progress_bars,
+    settings,
+)
 from srm.commands.serve import run_server, server_urls
 from srm.errors import SRMError
 from srm.graph.identity import pipeline as identity
@@ -41,9 +48,10 @@ def _start_local(current: Settings, port: int | None) -> None:
 
 def _load(driver: Driver, current: Settings) -> None:
     console.print(Rule("1. Load the sample (CRM customers, profiles, follows, posts, brands)"))
-    summary = ingest_paths(
-        driver, [sample_bundle()], batch_size=current.batch_size, progress=True, console=console
-    )
+    with progress_bars() as on_progress:
+        summary = ingest_paths(
+            driver, [sample_bundle()], batch_size=current.batch_size, on_progress=on_progress
+        )
     console.print(summary.line())
 
 

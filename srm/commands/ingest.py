@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
-from srm.commands.common import console, fail, open_store
+from srm.commands.common import console, fail, open_store, progress_bars, settings
 from srm.errors import SRMError
 from srm.ingest.formats import ReadOptions, format_names
 from srm.ingest.generate import generate_bundle
@@ -74,8 +74,11 @@ def ingest(
         ),
     ] = False,
     batch_size: Annotated[
-        int, typer.Option("--batch-size", min=1, help="Rows per write transaction.")
-    ] = 10_000,
+        int | None,
+        typer.Option(
+            "--batch-size", min=1, help="Rows per write transaction (default: SRM_BATCH_SIZE)."
+        ),
+    ] = None,
     max_bad_ratio: Annotated[
         float,
         typer.Option(
@@ -112,7 +115,7 @@ def ingest(
             column_map=_column_map(column_map or []),
             extra={"owner": owner} if owner else {},
         )
-        with open_store() as driver:
+        with open_store() as driver, progress_bars() as on_progress:
             summary = ingest_paths(
                 driver,
                 paths,
@@ -120,11 +123,10 @@ def ingest(
                 options=options,
                 brands=brands,
                 snapshot=snapshot,
-                batch_size=batch_size,
+                batch_size=batch_size or settings().batch_size,
                 max_bad_ratio=max_bad_ratio,
                 quarantine_path=quarantine or Path("srm-quarantine.jsonl"),
-                progress=True,
-                console=console,
+                on_progress=on_progress,
             )
     except SRMError as error:
         raise fail(error) from error
