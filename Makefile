@@ -1,4 +1,4 @@
-.PHONY: setup test lint types check demo
+.PHONY: setup test lint types layers check demo
 
 setup:
 	bash scripts/setup.sh
@@ -12,8 +12,12 @@ lint:
 types:
 	.venv/bin/mypy
 
-# What CI runs, plus lint and types.
-check: lint types test
+# The import-linter layer contracts of pyproject.toml (lint-imports on the assembled package).
+layers:
+	.venv/bin/python scripts/lint_imports.py
+
+# What CI runs, plus lint, types and layers.
+check: lint types layers test
 
 demo:
 	bash scripts/demo.sh

@@ -14,6 +14,7 @@ from anyio import to_thread
 from neo4j import Driver
 
 from srm.api.security import Principal
+from srm.api.services import jobs
 from srm.erasure import RECLUSTER_NOTE, ErasureResult, erase
 from srm.settings import Settings
 
@@ -51,10 +52,7 @@ def _erase_and_recluster(
         return ErasureOutcome(result=result, reclustered=False, note=None)
     if not recluster:
         return ErasureOutcome(result=result, reclustered=False, note=RECLUSTER_NOTE)
-    # Imported here: identity resolution loads pandas and its models.
-    from srm.graph.identity.pipeline import resolve_graph
-
-    resolve_graph(driver, database=settings.neo4j_database)
+    jobs.resolve_identities(driver, settings.neo4j_database)
     return ErasureOutcome(result=result, reclustered=True, note=None)
 
 

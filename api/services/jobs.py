@@ -18,6 +18,7 @@ __all__ = [
     "ANALYSES",
     "accept_merge",
     "reject_merge",
+    "resolve_identities",
     "run_communities",
     "run_influence",
     "unmerge",
@@ -54,3 +55,8 @@ def reject_merge(driver: Driver, left: str, right: str, reviewer: str, database:
 def unmerge(driver: Driver, person_id: str, record_id: str, reviewer: str, database: str) -> str:
     """Take ``record_id`` out of ``person_id``; returns the record's new person id."""
     return pipeline.unmerge(driver, person_id, record_id, reviewer=reviewer, database=database)
+
+
+def resolve_identities(driver: Driver, database: str) -> None:
+    """Re-run identity resolution on the whole graph (after an erasure; slow)."""
+    pipeline.resolve_graph(driver, database=database)
