@@ -11,6 +11,8 @@ COPY cypher ./cypher
 COPY graph ./graph
 COPY api ./api
 COPY viz ./viz
+COPY operations ./operations
+COPY synthetic ./synthetic
 RUN pip install --no-cache-dir . \
  && useradd --system --uid 10001 srm
 USER srm

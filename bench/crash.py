@@ -29,10 +29,10 @@ from neo4j import Driver
 from rich.console import Console
 
 from srm import db, local_neo4j
-from srm.ingest.generate import generate_bundle
 from srm.ingest.pipeline import ingest_paths
 from srm.settings import Settings
 from srm.store import open_driver
+from srm.synthetic.generate import generate_bundle
 
 BATCH_SIZE = 500
 

@@ -28,7 +28,7 @@ from srm.graph.identity.cluster import cluster_pairs
 from srm.graph.identity.evaluate import evaluate_clusters, read_clusters
 from srm.graph.identity.linkfile import LinkSettings, link_frames
 from srm.graph.identity.social import VETO, Resolution, resolve_records, social_conflicts
-from srm.ingest.generate import generate_bundle
+from srm.synthetic.generate import generate_bundle
 
 FEBRL_COLUMNS = {
     "given_name": "first_name", "surname": "surname", "date_of_birth": "date",

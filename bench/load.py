@@ -36,10 +36,10 @@ from rich.console import Console
 
 from srm import db, local_neo4j
 from srm.api.app import create_app
-from srm.ingest.generate import generate_bundle
 from srm.ingest.pipeline import ingest_paths
 from srm.settings import Settings
 from srm.store import open_driver
+from srm.synthetic.generate import generate_bundle
 
 __all__ = ["GRAPHQL_READS", "percentile", "running_api"]
 

@@ -130,40 +130,60 @@ def detect_format(path: Path) -> Format:
 
 # name, detect, read, description — one line per format; more specific formats first.
 _BUILTIN: tuple[tuple[str, str, str, str], ...] = (
-    ("bundle", "srm.ingest.bundle:detect", "srm.ingest.bundle:read", "canonical CSV bundle"),
+    (
+        "bundle",
+        "srm.ingest.readers.bundle:detect",
+        "srm.ingest.readers.bundle:read",
+        "canonical CSV bundle",
+    ),
     (
         "linkedin",
-        "srm.ingest.linkedin:detect",
-        "srm.ingest.linkedin:read",
+        "srm.ingest.readers.linkedin:detect",
+        "srm.ingest.readers.linkedin:read",
         "LinkedIn Connections.csv",
     ),
     (
         "hubspot",
-        "srm.ingest.crm:detect_hubspot",
-        "srm.ingest.crm:read_hubspot",
+        "srm.ingest.readers.crm:detect_hubspot",
+        "srm.ingest.readers.crm:read_hubspot",
         "HubSpot contacts export",
     ),
     (
         "salesforce",
-        "srm.ingest.crm:detect_salesforce",
-        "srm.ingest.crm:read_salesforce",
+        "srm.ingest.readers.crm:detect_salesforce",
+        "srm.ingest.readers.crm:read_salesforce",
         "Salesforce contacts export",
     ),
-    ("x-archive", "srm.ingest.x:detect_archive", "srm.ingest.x:read_archive", "X account archive"),
-    ("x-api", "srm.ingest.x:detect_api", "srm.ingest.x:read_api", "X API v2 JSON responses"),
+    (
+        "x-archive",
+        "srm.ingest.readers.x:detect_archive",
+        "srm.ingest.readers.x:read_archive",
+        "X account archive",
+    ),
+    (
+        "x-api",
+        "srm.ingest.readers.x:detect_api",
+        "srm.ingest.readers.x:read_api",
+        "X API v2 JSON responses",
+    ),
     (
         "bluesky",
-        "srm.ingest.bluesky:detect",
-        "srm.ingest.bluesky:read",
+        "srm.ingest.readers.bluesky:detect",
+        "srm.ingest.readers.bluesky:read",
         "Bluesky records, profile views",
     ),
     (
         "mastodon",
-        "srm.ingest.mastodon:detect",
-        "srm.ingest.mastodon:read",
+        "srm.ingest.readers.mastodon:detect",
+        "srm.ingest.readers.mastodon:read",
         "Mastodon API JSON, account export",
     ),
-    ("csv", "srm.ingest.crm:detect_csv", "srm.ingest.crm:read_csv", "any customer CSV with --map"),
+    (
+        "csv",
+        "srm.ingest.readers.crm:detect_csv",
+        "srm.ingest.readers.crm:read_csv",
+        "any customer CSV with --map",
+    ),
 )
 
 for _name, _detect, _read, _description in _BUILTIN:

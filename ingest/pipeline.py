@@ -34,9 +34,9 @@ from srm.ingest.rows import BrandRow, FollowBlock
 from srm.ingest.spool import Spool
 from srm.ingest.validate import kind_of
 from srm.ingest.writer import GraphWriter
+from srm.operations.suppression import SuppressionList
 from srm.settings import get_settings
 from srm.store import read
-from srm.suppression import SuppressionList
 
 __all__ = [
     "DEFAULT_MAX_BAD_RATIO",

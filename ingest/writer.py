@@ -24,7 +24,7 @@ from neo4j import Driver, Query
 
 from srm.cypher import ingest as statements
 from srm.ingest.batches import BatchRunner, Outcome, Step
-from srm.ingest.bundle import normalise_handle
+from srm.ingest.readers.bundle import normalise_handle
 from srm.ingest.rows import BrandRow, CustomerRow, FollowBlock, FollowRow, PostRow, ProfileRow
 from srm.store import translate_errors
 

@@ -3,7 +3,7 @@
 ``srm backup --out DIR`` writes:
 
 - the canonical bundle (``customers.csv``, ``profiles.csv``, ``follows.csv``, ``posts.csv``,
-  ``brands.csv``; see :mod:`srm.ingest.bundle`) — portable, readable, re-ingestable by any
+  ``brands.csv``; see :mod:`srm.ingest.readers.bundle`) — portable, readable, re-ingestable by any
   SRM with ``srm ingest DIR``;
 - ``graph.jsonl``: every node and relationship with its labels/type and typed properties
   (datetimes, durations, points tagged), which holds what a CSV cannot: review decisions
@@ -30,13 +30,13 @@ from neo4j.spatial import CartesianPoint, Point, WGS84Point
 from neo4j.time import Date, DateTime, Duration, Time
 
 from srm import db
-from srm.backup_bundle import write_bundle
 from srm.cypher import admin
 from srm.cypher import backup as statements
 from srm.errors import SRMError, ValidationError
+from srm.operations.backup_bundle import write_bundle
+from srm.operations.suppression import key_hash, suppression_salt
 from srm.settings import Settings
 from srm.store import read, translate_errors, write_batches
-from srm.suppression import key_hash, suppression_salt
 
 __all__ = ["BackupError", "BackupResult", "backup", "decode_value", "encode_value", "restore"]
 

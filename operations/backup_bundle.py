@@ -1,5 +1,5 @@
 """The canonical-bundle half of a backup: the graph written back as the CSV files
-:mod:`srm.ingest.bundle` reads, so a backup can be ingested by any SRM (or read by people).
+:mod:`srm.ingest.readers.bundle` reads, so a backup can be ingested by any SRM (or read by people).
 
 Columns follow docs/bundle-format.md; customers' extra properties become extra columns; follows and
 posts carry platform columns so multi-platform bundles stay unambiguous.

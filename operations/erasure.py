@@ -13,7 +13,7 @@
 4. person clusters: a person left without records is deleted; one that keeps records is
    scrubbed of property values holding an erased key (re-clustering the remaining records
    is the identity resolution's next run — see :data:`RECLUSTER_NOTE`);
-5. add a :class:`~srm.suppression` hash per key and an ``ErasureAudit {at, by, kind}``.
+5. add a :class:`~srm.operations.suppression` hash per key and an ``ErasureAudit {at, by, kind}``.
 """
 
 from __future__ import annotations
@@ -26,9 +26,15 @@ from neo4j import Driver, ManagedTransaction
 
 from srm.cypher import privacy
 from srm.errors import NotFoundError, ValidationError
+from srm.operations.suppression import (
+    ERASED_MARK,
+    customer_keys,
+    key_hash,
+    profile_keys,
+    suppression_salt,
+)
 from srm.settings import Settings
 from srm.store import translate_errors
-from srm.suppression import ERASED_MARK, customer_keys, key_hash, profile_keys, suppression_salt
 
 __all__ = ["RECLUSTER_NOTE", "ErasureResult", "erase", "erased_values"]
 

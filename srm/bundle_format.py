@@ -1,6 +1,6 @@
 """The canonical bundle's files and columns (docs/bundle-format.md), named once.
 
-A leaf module: the bundle reader (:mod:`srm.ingest.bundle`), the synthetic generator and
+A leaf module: the bundle reader (:mod:`srm.ingest.readers.bundle`), the synthetic generator and
 the backup all import these names and nothing else from each other.
 """
 

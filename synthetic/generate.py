@@ -4,7 +4,7 @@
 ``follows.csv``, ``posts.csv``, ``brands.csv`` and ``truth.csv`` (``record_id,person_id``,
 record ids ``customer:<customer_id>`` and ``profile:<platform>:<profile_id>``).
 
-The population (:mod:`srm.ingest.people`): Spanish and English names with accents, double
+The population (:mod:`srm.synthetic.people`): Spanish and English names with accents, double
 surnames and nicknames (Paco/Francisco, Pepe/José, Bob/Robert), 0–3 accounts per person on
 different platforms with varied handles and display names, namesakes, CRM customers that
 overlap the social accounts in part (some listing their X handle, a few wrongly, a few
@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from srm.bundle_format import CUSTOMER_HEADER, FOLLOW_HEADER, POST_HEADER
-from srm.ingest.people import (
+from srm.synthetic.people import (
     COMPANIES,
     MAIL_DOMAINS,
     PLATFORMS,

@@ -14,7 +14,7 @@ from neo4j import Driver
 
 from srm.api.app import create_app
 from srm.api.security import hash_key
-from srm.erasure import RECLUSTER_NOTE
+from srm.operations.erasure import RECLUSTER_NOTE
 from srm.settings import Settings
 from srm.store import open_driver, read, write
 from tests.api_support import KEYS, client_for, gql, keyed_settings

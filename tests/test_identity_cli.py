@@ -12,8 +12,8 @@ from neo4j import Driver
 from typer.testing import CliRunner
 
 from srm.cli import app
-from srm.ingest.generate import generate_bundle
 from srm.ingest.pipeline import ingest_paths
+from srm.synthetic.generate import generate_bundle
 
 
 @pytest.fixture()

@@ -10,8 +10,8 @@ from neo4j import Driver
 
 from srm.graph.identity import pipeline
 from srm.graph.identity.evaluate import evaluate_clusters, read_clusters
-from srm.ingest.generate import generate_bundle
 from srm.ingest.pipeline import ingest_paths
+from srm.synthetic.generate import generate_bundle
 
 
 def _load(driver: Driver, tmp_path: Path, people: int = 80) -> Path:

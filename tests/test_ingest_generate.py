@@ -7,11 +7,11 @@ import csv
 from collections import Counter
 from pathlib import Path
 
-from srm.ingest.bundle import read
 from srm.ingest.formats import ReadOptions
-from srm.ingest.generate import generate_bundle
 from srm.ingest.quarantine import Rejected
+from srm.ingest.readers.bundle import read
 from srm.ingest.rows import CustomerRow, FollowBlock, PostRow, ProfileRow
+from srm.synthetic.generate import generate_bundle
 
 
 def _rows(path: Path) -> list[dict[str, str]]:

@@ -19,10 +19,10 @@ from srm.cli import app
 from srm.commands import ingest as ingest_command
 from srm.cypher.ingest import CLAIM_PROPERTIES
 from srm.errors import IngestError
-from srm.ingest import bundle as bundle_reader
 from srm.ingest.batches import must_wait
 from srm.ingest.formats import ReadOptions
 from srm.ingest.pipeline import IngestSummary, ingest_paths
+from srm.ingest.readers import bundle as bundle_reader
 from srm.ingest.rows import PLATFORMS, FollowBlock
 from srm.ingest.spool import Spool
 from srm.store import read

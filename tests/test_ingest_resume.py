@@ -12,9 +12,9 @@ from pathlib import Path
 from neo4j import Driver
 
 from srm import db
-from srm.ingest.generate import generate_bundle
 from srm.ingest.pipeline import ingest_paths
 from srm.store import read
+from srm.synthetic.generate import generate_bundle
 from tests import statements as q
 
 SRM = [sys.executable, "-m", "srm.cli"]

@@ -10,12 +10,12 @@ import pytest
 from neo4j import Driver
 from pydantic import SecretStr
 
-from srm.erasure import erase
 from srm.errors import NotFoundError
 from srm.ingest.rows import CustomerRow, FollowRow, PostRow, ProfileRow
+from srm.operations.erasure import erase
+from srm.operations.suppression import SuppressionList, key_hash, suppression_salt
 from srm.settings import Settings
 from srm.store import read, write
-from srm.suppression import SuppressionList, key_hash, suppression_salt
 from tests.privacy_statements import (
     ALL_NODE_PROPERTIES,
     ALL_RELATIONSHIP_PROPERTIES,

@@ -11,9 +11,9 @@ from typing import Any
 from neo4j import Driver
 
 from srm.errors import IngestError, SRMError
-from srm.ingest.bundle import normalise_handle
 from srm.ingest.formats import ReadOptions
 from srm.ingest.pipeline import ingest_paths
+from srm.ingest.readers.bundle import normalise_handle
 from tests.hostile import (
     ALLOWED_LABELS,
     ALLOWED_TYPES,

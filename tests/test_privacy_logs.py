@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from srm.api.app import create_app
 from srm.cli import app
-from srm.erasure import erase
+from srm.operations.erasure import erase
 from srm.settings import Settings, get_settings
 from tests.ingest_helpers import write_bundle
 

@@ -8,8 +8,8 @@ from pathlib import Path
 from neo4j import Driver
 
 from srm.db import graph_fingerprint
-from srm.erasure import erase
 from srm.ingest.pipeline import ingest_paths
+from srm.operations.erasure import erase
 from srm.settings import Settings
 from tests.ingest_helpers import write_bundle
 from tests.test_privacy_erasure import residue

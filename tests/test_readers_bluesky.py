@@ -7,10 +7,10 @@ from pathlib import Path
 
 from neo4j import Driver
 
-from srm.ingest import bluesky
 from srm.ingest.formats import ReadOptions, detect_format
 from srm.ingest.pipeline import ingest_paths
 from srm.ingest.quarantine import Rejected
+from srm.ingest.readers import bluesky
 from srm.ingest.rows import FollowRow, PostRow, ProfileRow
 from srm.store import read
 from tests import statements

@@ -13,10 +13,10 @@ import pytest
 from neo4j import Driver
 
 from srm.errors import IngestError
-from srm.ingest import crm, linkedin
 from srm.ingest.formats import ReadOptions, detect_format
 from srm.ingest.pipeline import ingest_paths
 from srm.ingest.quarantine import Rejected
+from srm.ingest.readers import crm, linkedin
 from srm.ingest.rows import CustomerRow, FollowRow, ProfileRow
 from srm.store import read
 from tests import statements

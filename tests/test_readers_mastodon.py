@@ -9,10 +9,10 @@ import pytest
 from neo4j import Driver
 
 from srm.errors import IngestError
-from srm.ingest import mastodon
 from srm.ingest.formats import ReadOptions, detect_format
 from srm.ingest.pipeline import ingest_paths
 from srm.ingest.quarantine import Rejected
+from srm.ingest.readers import mastodon
 from srm.ingest.rows import FollowRow, PostRow, ProfileRow
 from srm.store import read
 from tests import statements

@@ -10,9 +10,9 @@ import pytest
 from neo4j import Driver
 
 from srm import db
-from srm.backup import BackupError, backup, restore
-from srm.erasure import erase
 from srm.ingest.pipeline import ingest_paths
+from srm.operations.backup import BackupError, backup, restore
+from srm.operations.erasure import erase
 from srm.settings import Settings
 from srm.store import read, write
 from tests.ingest_helpers import write_bundle

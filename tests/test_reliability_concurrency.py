@@ -11,9 +11,9 @@ from pathlib import Path
 from neo4j import Driver
 
 from srm import db
-from srm.ingest.generate import generate_bundle
 from srm.ingest.pipeline import ingest_paths
 from srm.store import read
+from srm.synthetic.generate import generate_bundle
 from tests.privacy_statements import DUPLICATE_RELATIONSHIPS
 
 

@@ -10,8 +10,8 @@ from neo4j import Driver
 
 from bench.crash import crash_once
 from srm import db
-from srm.ingest.generate import generate_bundle
 from srm.ingest.pipeline import ingest_paths
+from srm.synthetic.generate import generate_bundle
 
 
 def test_ingest_converges_after_sigkill_and_restart(

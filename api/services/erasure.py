@@ -1,4 +1,5 @@
-"""Erasure from the API: :func:`srm.erasure.erase` as an admin, audited with the key's identity.
+"""Erasure from the API: :func:`srm.operations.erasure.erase` as an admin, audited with the
+key's identity.
 
 Both the GraphQL mutation ``erase`` and ``POST /api/v1/erase`` call :func:`erase_as`, so they
 audit, suppress and re-cluster the same way. Nothing here keeps or logs the erased id: the
@@ -15,7 +16,7 @@ from neo4j import Driver
 
 from srm.api.security import Principal
 from srm.api.services import jobs
-from srm.erasure import RECLUSTER_NOTE, ErasureResult, erase
+from srm.operations.erasure import RECLUSTER_NOTE, ErasureResult, erase
 from srm.settings import Settings
 
 __all__ = ["ERASE_ACTION", "ErasureOutcome", "audit_name", "erase_as"]
@@ -43,7 +44,7 @@ def _erase_and_recluster(
     result = erase(
         driver,
         settings,
-        kind,  # type: ignore[arg-type]  # checked by erase(): ValidationError
+        kind,  # checked by erase(): ValidationError
         identifier,
         by=by,
         database=settings.neo4j_database,
@@ -69,7 +70,7 @@ async def erase_as(
 
     With ``recluster`` and person clusters that keep records, identity resolution runs again
     over the whole graph before the answer (see :func:`srm.graph.identity.pipeline.resolve_graph`).
-    Raises what :func:`srm.erasure.erase` raises: ``NotFoundError``, ``ValidationError``,
+    Raises what :func:`srm.operations.erasure.erase` raises: ``NotFoundError``, ``ValidationError``,
     ``StoreUnavailable``.
     """
     principal.require("admin", action=ERASE_ACTION)

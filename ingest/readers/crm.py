@@ -8,7 +8,7 @@ column of handles or profile URLs to a claimed profile.
 
 Customer ids get the CRM's name as a prefix (``salesforce:003…``, ``hubspot:5101``) so
 records of two systems never collide; a generic CSV's ids are kept as they are. (LinkedIn's
-``Connections.csv`` lists profiles, not customers: see :mod:`srm.ingest.linkedin`.)
+``Connections.csv`` lists profiles, not customers: see :mod:`srm.ingest.readers.linkedin`.)
 
 Encoding, delimiter and note lines above the header are handled by
 :func:`srm.ingest.csvio.open_csv`; bad records become :class:`Rejected` (no values).

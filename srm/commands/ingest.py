@@ -12,9 +12,9 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedCo
 from srm.commands.common import console, fail, open_store, progress_bars, settings
 from srm.errors import SRMError
 from srm.ingest.formats import ReadOptions, format_names
-from srm.ingest.generate import generate_bundle
 from srm.ingest.pipeline import DEFAULT_MAX_BAD_RATIO, ingest_paths
 from srm.ingest.rows import BrandRow
+from srm.synthetic.generate import generate_bundle
 
 __all__ = ["generate", "ingest"]
 

@@ -8,12 +8,12 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from srm.backup import backup as backup_graph
-from srm.backup import restore as restore_graph
 from srm.commands.common import console, fail, open_store, settings
-from srm.erasure import RECLUSTER_NOTE, Kind
-from srm.erasure import erase as erase_records
 from srm.errors import SRMError
+from srm.operations.backup import backup as backup_graph
+from srm.operations.backup import restore as restore_graph
+from srm.operations.erasure import RECLUSTER_NOTE, Kind
+from srm.operations.erasure import erase as erase_records
 
 __all__ = ["backup", "erase", "restore"]
 
