@@ -35,9 +35,8 @@ from pathlib import Path
 from typing import Any
 
 from srm.bundle_format import CUSTOMER_HEADER, FOLLOW_HEADER, POST_HEADER
+from srm.synthetic.names import COMPANIES, MAIL_DOMAINS
 from srm.synthetic.people import (
-    COMPANIES,
-    MAIL_DOMAINS,
     PLATFORMS,
     Person,
     account_platforms,
