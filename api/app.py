@@ -15,10 +15,10 @@ from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from neo4j import Driver
 
-from srm.api import erase, health, maps, rest
 from srm.api.graphiql import STATIC_DIR, STATIC_PATH
-from srm.api.graphql_router import graphql_router
 from srm.api.jobs import AnalysisJobs
+from srm.api.routes import erase, health, maps, rest
+from srm.api.routes.graphql import graphql_router
 from srm.api.security import Authenticator, RateLimiter
 from srm.settings import Settings
 from srm.store import open_driver
