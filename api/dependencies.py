@@ -4,17 +4,24 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Coroutine
-from typing import Any
+from typing import Annotated, Any
 
 from anyio import to_thread
-from fastapi import HTTPException, Request
+from fastapi import Depends, HTTPException, Request
 from neo4j import Driver
 
 from srm.api.security import KEY_HEADER, AccessDenied, Authenticator, Principal, RateLimiter
 from srm.errors import StoreUnavailable
 from srm.settings import Settings
 
-__all__ = ["get_driver", "get_settings", "presented_key", "principal_with_roles"]
+__all__ = [
+    "DriverDep",
+    "SettingsDep",
+    "get_driver",
+    "get_settings",
+    "presented_key",
+    "principal_with_roles",
+]
 
 
 def get_driver(request: Request) -> Driver:
@@ -23,6 +30,11 @@ def get_driver(request: Request) -> Driver:
 
 def get_settings(request: Request) -> Settings:
     return request.app.state.settings
+
+
+# What a route declares to be handed the app's driver or settings.
+DriverDep = Annotated[Driver, Depends(get_driver)]
+SettingsDep = Annotated[Settings, Depends(get_settings)]
 
 
 def presented_key(request: Request) -> str | None:

@@ -10,14 +10,12 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, HTTPException
-from neo4j import Driver
 from pydantic import BaseModel, Field
 
-from srm.api.dependencies import get_driver, get_settings, principal_with_roles
+from srm.api.dependencies import DriverDep, SettingsDep, principal_with_roles
 from srm.api.security import Principal
 from srm.api.services.erasure import ERASE_ACTION, erase_as
 from srm.errors import NotFoundError, StoreUnavailable, ValidationError
-from srm.settings import Settings
 
 __all__ = ["ErasureRequest", "ErasureResponse", "router"]
 
@@ -68,8 +66,8 @@ class ErasureResponse(BaseModel):
 async def erase_record(
     request: ErasureRequest,
     principal: Annotated[Principal, Depends(principal_with_roles("admin", action=ERASE_ACTION))],
-    driver: Annotated[Driver, Depends(get_driver)],
-    settings: Annotated[Settings, Depends(get_settings)],
+    driver: DriverDep,
+    settings: SettingsDep,
 ) -> ErasureResponse:
     """Deletes the records, their relationships, posts, SAME_AS evidence and person clusters
     left empty; mentions by others become anonymous counts; the keys are suppressed so a later

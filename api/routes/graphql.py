@@ -12,7 +12,7 @@ from strawberry.http import GraphQLHTTPResponse
 from strawberry.types import ExecutionResult
 
 from srm.api.context import Context
-from srm.api.dependencies import authenticate, get_driver, get_settings
+from srm.api.dependencies import SettingsDep, authenticate, get_driver
 from srm.api.graphiql import graphiql_html
 from srm.api.schema import build_schema
 from srm.api.security import Principal
@@ -38,7 +38,7 @@ async def graphql_context(
     request: Request,
     response: Response,
     principal: Annotated[Principal | None, Depends(graphql_principal)],
-    settings: Annotated[Settings, Depends(get_settings)],
+    settings: SettingsDep,
 ) -> Context:
     request.state.graphql_response = response
     anonymous = Principal(role="none", key_id="anonymous")

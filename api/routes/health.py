@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
 from anyio import fail_after, to_thread
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter
 from fastapi.responses import JSONResponse
-from neo4j import Driver
 from neo4j.exceptions import DriverError, Neo4jError
 
 from srm import db
-from srm.api.dependencies import get_driver, get_settings
+from srm.api.dependencies import DriverDep, SettingsDep
 from srm.errors import SRMError
-from srm.settings import Settings
 
 __all__ = ["router"]
 
@@ -22,8 +18,8 @@ router = APIRouter(tags=["health"])
 
 @router.get("/healthz", summary="Health of the API and its Neo4j connection")
 async def healthz(
-    driver: Annotated[Driver, Depends(get_driver)],
-    settings: Annotated[Settings, Depends(get_settings)],
+    driver: DriverDep,
+    settings: SettingsDep,
 ) -> JSONResponse:
     # The driver's own timeouts bound the ping; fail_after is a last guard against a hang.
     budget = settings.neo4j_connection_timeout_s + settings.neo4j_acquisition_timeout_s + 1

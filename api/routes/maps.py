@@ -16,10 +16,9 @@ from fastapi import APIRouter, Depends, Query
 from fastapi.responses import HTMLResponse
 from neo4j import Driver
 
-from srm.api.dependencies import get_driver, get_settings, principal_with_roles
+from srm.api.dependencies import DriverDep, SettingsDep, principal_with_roles
 from srm.api.security import Principal
 from srm.errors import NotFoundError, SRMError, StoreUnavailable, ValidationError
-from srm.settings import Settings
 from srm.viz import build, render
 from srm.viz.maps import MapSpec
 
@@ -45,8 +44,8 @@ class MapContext:
 
 def map_context(
     principal: Reader,
-    driver: Annotated[Driver, Depends(get_driver)],
-    settings: Annotated[Settings, Depends(get_settings)],
+    driver: DriverDep,
+    settings: SettingsDep,
 ) -> MapContext:
     return MapContext(driver, settings.neo4j_database, principal.may_read_contact_data())
 

@@ -6,15 +6,13 @@ from typing import Annotated, Any
 
 from anyio import to_thread
 from fastapi import APIRouter, Depends, HTTPException
-from neo4j import Driver
 from pydantic import BaseModel, Field, model_validator
 
-from srm.api.dependencies import get_driver, get_settings, principal_with_roles
+from srm.api.dependencies import DriverDep, SettingsDep, principal_with_roles
 from srm.api.security import Principal
 from srm.api.services.enrich import enrich
 from srm.api.types.paging import iso
 from srm.errors import StoreUnavailable
-from srm.settings import Settings
 
 __all__ = ["MAX_BATCH", "router"]
 
@@ -109,8 +107,8 @@ async def enrich_keys(
     principal: Annotated[
         Principal, Depends(principal_with_roles("crm", "admin", action="enrich customer keys"))
     ],
-    driver: Annotated[Driver, Depends(get_driver)],
-    settings: Annotated[Settings, Depends(get_settings)],
+    driver: DriverDep,
+    settings: SettingsDep,
 ) -> EnrichResponse:
     """For each key: the person it resolves to, linked profiles, influence (score and
     percentile), community, segments and last activity. Keys with no match are listed in
