@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field, model_validator
 from srm.api.dependencies import DriverDep, SettingsDep, principal_with_roles
 from srm.api.security import Principal
 from srm.api.services.enrich import enrich
-from srm.api.types.paging import iso
+from srm.api.values import iso
 from srm.errors import StoreUnavailable
 
 __all__ = ["MAX_BATCH", "router"]

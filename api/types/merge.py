@@ -8,8 +8,9 @@ import strawberry
 from strawberry.scalars import JSON
 
 from srm.api.types.customer import Customer
-from srm.api.types.paging import PageInfo, encode_cursor, iso, page_info
+from srm.api.types.paging import PageInfo, encode_cursor, page_info
 from srm.api.types.profile import Profile
+from srm.api.values import iso
 
 __all__ = [
     "MergeCandidate",

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import base64
-from typing import Any
 
 import strawberry
 
 from srm.api.limits import ClientError, check_first
 
-__all__ = ["PageInfo", "decode_cursor", "encode_cursor", "iso", "page_info", "window"]
+__all__ = ["PageInfo", "decode_cursor", "encode_cursor", "page_info", "window"]
 
 _PREFIX = "srm:"
 
@@ -55,10 +54,3 @@ def page_info(offset: int, count: int, has_next: bool) -> PageInfo:
         start_cursor=encode_cursor(offset) if count else None,
         end_cursor=encode_cursor(offset + count - 1) if count else None,
     )
-
-
-def iso(value: Any) -> str | None:
-    """Neo4j temporal values and strings as ISO-8601 text."""
-    if value is None:
-        return None
-    return value.isoformat() if hasattr(value, "isoformat") else str(value)

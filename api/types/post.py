@@ -8,7 +8,8 @@ import strawberry
 
 from srm.api.context import Info
 from srm.api.services.records import Page
-from srm.api.types.paging import PageInfo, encode_cursor, iso, page_info, window
+from srm.api.types.paging import PageInfo, encode_cursor, page_info, window
+from srm.api.values import iso
 
 if TYPE_CHECKING:
     from srm.api.types.profile import Profile

@@ -9,7 +9,7 @@ from typing import Any
 import strawberry
 from strawberry.scalars import JSON
 
-from srm.api.types.paging import iso
+from srm.api.values import iso
 
 __all__ = ["AlgorithmRun"]
 
