@@ -24,7 +24,9 @@ __all__ = [
     "DELETE_RUNS",
     "FINISH_RUN",
     "FOLLOWERS_OF",
+    "INFLUENCE_COLUMNS",
     "INFLUENCE_OF_KEYS",
+    "INFLUENCE_PROPERTIES",
     "LATEST_COMMUNITY_MEMBERS",
     "LINK_COMMUNITY_MEMBERS",
     "LINK_SEGMENT_MEMBERS",
@@ -205,13 +207,25 @@ WITH collect(run.run_id) AS ids
 RETURN ids[$keep..] AS old
 """
 
-CLEAR_INFLUENCE_OF_RUN = """
+# The influence properties a run stores on each profile, named once: the write-back sends
+# a row [node id, *values in this order] (lists, not maps: measurably faster to send), and
+# the statements below are built from the same names. Betweenness stays last: a run that
+# does not compute it sends null there, which removes an older value.
+INFLUENCE_COLUMNS = (
+    "influence_score",
+    "influence_percentile",
+    "influence_pagerank",
+    "influence_in_degree",
+    "influence_mention_in_degree",
+    "influence_betweenness",
+)
+INFLUENCE_PROPERTIES = (*INFLUENCE_COLUMNS, "influence_run_id", "influence_explanation")
+
+CLEAR_INFLUENCE_OF_RUN = f"""
 MATCH (p:Profile) WHERE p.influence_run_id IN $ids
-CALL (p) {
-  REMOVE p.influence_score, p.influence_percentile, p.influence_run_id, p.influence_pagerank,
-         p.influence_in_degree, p.influence_mention_in_degree, p.influence_betweenness,
-         p.influence_explanation
-} IN TRANSACTIONS OF 10000 ROWS
+CALL (p) {{
+  REMOVE {", ".join(f"p.{name}" for name in INFLUENCE_PROPERTIES)}
+}} IN TRANSACTIONS OF 10000 ROWS
 """
 
 CLEAR_COMMUNITIES_OF_RUN = """
@@ -226,13 +240,11 @@ DETACH DELETE run
 
 # --- write-back -----------------------------------------------------------------------
 
-# row: [node_id, score, percentile, pagerank, in_degree, mention_in_degree, betweenness]
-SET_INFLUENCE = """
+SET_INFLUENCE = f"""
 UNWIND $rows AS row
 MATCH (p:Profile) WHERE id(p) = row[0]
-SET p.influence_score = row[1], p.influence_percentile = row[2], p.influence_run_id = $run_id,
-    p.influence_pagerank = row[3], p.influence_in_degree = row[4],
-    p.influence_mention_in_degree = row[5], p.influence_betweenness = row[6]
+SET p.influence_run_id = $run_id,
+    {", ".join(f"p.{name} = row[{index}]" for index, name in enumerate(INFLUENCE_COLUMNS, 1))}
 """
 
 SET_INFLUENCE_EXPLANATION = """
