@@ -83,17 +83,4 @@ async def erase_record(
         raise HTTPException(422, str(error)) from error
     except StoreUnavailable as error:
         raise HTTPException(503, str(error)) from error
-    result = outcome.result
-    return ErasureResponse(
-        kind=result.kind,
-        customers=result.customers,
-        profiles=result.profiles,
-        posts=result.posts,
-        persons_deleted=result.persons_deleted,
-        persons_kept=result.persons_kept,
-        anonymised_mentions=result.anonymised_mentions,
-        redacted_texts=result.redacted_texts,
-        suppression_keys=result.suppression_keys,
-        reclustered=outcome.reclustered,
-        note=outcome.note,
-    )
+    return ErasureResponse(**outcome.counts())

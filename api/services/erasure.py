@@ -8,8 +8,9 @@ audit names the API key (its id and role), the kind and the number of records.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from functools import partial
+from typing import Any
 
 from anyio import to_thread
 from neo4j import Driver
@@ -31,6 +32,10 @@ class ErasureOutcome:
     result: ErasureResult
     reclustered: bool
     note: str | None
+
+    def counts(self) -> dict[str, Any]:
+        """Every field the API answers with, for the REST response and the GraphQL type."""
+        return {**asdict(self.result), "reclustered": self.reclustered, "note": self.note}
 
 
 def audit_name(principal: Principal) -> str:

@@ -43,17 +43,5 @@ class ErasureResult:
 
     @classmethod
     def of(cls, outcome: ErasureOutcome) -> ErasureResult:
-        result = outcome.result
-        return cls(
-            kind=ErasureKind(result.kind),
-            customers=result.customers,
-            profiles=result.profiles,
-            posts=result.posts,
-            persons_deleted=result.persons_deleted,
-            persons_kept=result.persons_kept,
-            anonymised_mentions=result.anonymised_mentions,
-            redacted_texts=result.redacted_texts,
-            suppression_keys=result.suppression_keys,
-            reclustered=outcome.reclustered,
-            note=outcome.note,
-        )
+        counts = outcome.counts()
+        return cls(**{**counts, "kind": ErasureKind(counts["kind"])})
