@@ -15,11 +15,13 @@ from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from neo4j import Driver
 
+from srm.api.errors import http_status
 from srm.api.graphiql import STATIC_DIR, STATIC_PATH
 from srm.api.jobs import AnalysisJobs
 from srm.api.routes import erase, health, maps, rest
 from srm.api.routes.graphql import graphql_router
 from srm.api.security import Authenticator, RateLimiter
+from srm.errors import SRMError
 from srm.settings import Settings
 from srm.store import open_driver
 
@@ -73,6 +75,7 @@ def create_app(settings: Settings, driver: Driver | None = None) -> FastAPI:
     app.include_router(graphql_router(settings), prefix="/graphql", include_in_schema=False)
     app.mount(STATIC_PATH, StaticFiles(directory=STATIC_DIR), name="static")
     app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(SRMError, _srm_error)
     app.add_exception_handler(Exception, _unexpected_error)
     return app
 
@@ -85,6 +88,15 @@ async def _validation_error(request: Request, error: Exception) -> JSONResponse:
         for item in error.errors()
     ]
     return JSONResponse({"detail": details}, status_code=422)
+
+
+async def _srm_error(request: Request, error: Exception) -> JSONResponse:
+    """An SRM error any route let through, with its status from :mod:`srm.api.errors`."""
+    assert isinstance(error, SRMError)
+    status = http_status(error)
+    if status == 500:
+        return await _unexpected_error(request, error)
+    return JSONResponse({"detail": str(error)}, status_code=status)
 
 
 async def _unexpected_error(request: Request, error: Exception) -> JSONResponse:

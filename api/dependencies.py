@@ -11,7 +11,6 @@ from fastapi import Depends, HTTPException, Request
 from neo4j import Driver
 
 from srm.api.security import KEY_HEADER, AccessDenied, Authenticator, Principal, RateLimiter
-from srm.errors import StoreUnavailable
 from srm.settings import Settings
 
 __all__ = [
@@ -67,8 +66,6 @@ async def authenticate(request: Request, roles: tuple[str, ...], action: str) ->
         if denied.status == 401:
             headers = {"WWW-Authenticate": f'ApiKey header="{KEY_HEADER}"'}
         raise HTTPException(denied.status, denied.message, headers=headers) from denied
-    except StoreUnavailable as error:
-        raise HTTPException(503, str(error)) from error
     request.state.principal = principal
     return principal
 

@@ -9,13 +9,12 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, HTTPException
+from fastapi import APIRouter, Depends
 from pydantic import BaseModel, Field
 
 from srm.api.dependencies import DriverDep, SettingsDep, principal_with_roles
 from srm.api.security import Principal
 from srm.api.services.erasure import ERASE_ACTION, erase_as
-from srm.errors import NotFoundError, StoreUnavailable, ValidationError
 
 __all__ = ["ErasureRequest", "ErasureResponse", "router"]
 
@@ -73,14 +72,7 @@ async def erase_record(
     left empty; mentions by others become anonymous counts; the keys are suppressed so a later
     ingest skips them. One transaction: all or nothing. Audited as an ``ErasureAudit`` (when,
     which API key and role, what kind, how many records) — never the id or the data."""
-    try:
-        outcome = await erase_as(
-            principal, driver, settings, request.kind, request.id, recluster=request.recluster
-        )
-    except NotFoundError as error:
-        raise HTTPException(404, str(error)) from error
-    except ValidationError as error:
-        raise HTTPException(422, str(error)) from error
-    except StoreUnavailable as error:
-        raise HTTPException(503, str(error)) from error
+    outcome = await erase_as(
+        principal, driver, settings, request.kind, request.id, recluster=request.recluster
+    )
     return ErasureResponse(**outcome.counts())

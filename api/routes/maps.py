@@ -17,8 +17,9 @@ from fastapi.responses import HTMLResponse
 from neo4j import Driver
 
 from srm.api.dependencies import DriverDep, SettingsDep, principal_with_roles
+from srm.api.errors import http_status
 from srm.api.security import Principal
-from srm.errors import NotFoundError, SRMError, StoreUnavailable, ValidationError
+from srm.errors import SRMError
 from srm.viz import build, render
 from srm.viz.maps import MapSpec
 
@@ -77,13 +78,7 @@ _EGO_HINT = "Ego network: /maps/ego?profile=KEY (or ?person=ID), optional &hops=
 
 
 def _error_page(error: SRMError) -> HTMLResponse:
-    status = 500
-    if isinstance(error, NotFoundError):
-        status = 404
-    elif isinstance(error, ValidationError):
-        status = 400
-    elif isinstance(error, StoreUnavailable):
-        status = 503
+    status = http_status(error)
     body = (
         '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Map not '
         f"available</title></head><body><h1>Map not available</h1><p>{html.escape(str(error))}"

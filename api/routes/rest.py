@@ -5,14 +5,13 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from anyio import to_thread
-from fastapi import APIRouter, Depends, HTTPException
+from fastapi import APIRouter, Depends
 from pydantic import BaseModel, Field, model_validator
 
 from srm.api.dependencies import DriverDep, SettingsDep, principal_with_roles
 from srm.api.security import Principal
 from srm.api.services.enrich import enrich
 from srm.api.values import iso
-from srm.errors import StoreUnavailable
 
 __all__ = ["MAX_BATCH", "router"]
 
@@ -114,10 +113,7 @@ async def enrich_keys(
     percentile), community, segments and last activity. Keys with no match are listed in
     ``unknown`` by position and kind — never as errors, and their values are not echoed."""
     rows = [key.as_row(index) for index, key in enumerate(request.keys)]
-    try:
-        found = await to_thread.run_sync(enrich, driver, settings.neo4j_database, rows)
-    except StoreUnavailable as error:
-        raise HTTPException(503, str(error)) from error
+    found = await to_thread.run_sync(enrich, driver, settings.neo4j_database, rows)
     results = []
     unknown = []
     for row in rows:
