@@ -181,10 +181,17 @@ def date_comparison(name: str, column: str) -> Comparison:
     )  # fmt: skip
 
 
-def given_name_comparison(name: str, given: str, raw: str, initial: str) -> Comparison:
+def given_name_comparison(
+    name: str,
+    given: str,
+    raw: str,
+    initial: str,
+    related: Callable[[str, str], bool] | None = None,
+) -> Comparison:
     """Given names with nicknames: same as written / same formal name (Paco ~ Francisco) /
     Jaro–Winkler ≥ 0.9, or one is a part of the other, compound, name (Jesús ~ María
-    Jesús) / only an initial, and it agrees / different."""
+    Jesús) / only an initial, and it agrees / different. ``related`` (optional) tells
+    more forms of one name apart from the canonical ``given`` (Bill ~ William)."""
 
     def compute(frame: pd.DataFrame, left: np.ndarray, right: np.ndarray, _: Any) -> np.ndarray:
         ga, gb = _values(frame, given, left), _values(frame, given, right)
@@ -202,6 +209,10 @@ def given_name_comparison(name: str, given: str, raw: str, initial: str) -> Comp
         )
         level[((similarity >= 0.9) | part) & (ga != "") & (gb != "")] = 3
         level[(ga == gb) & (ga != "")] = 2
+        if related is not None:
+            rest = np.flatnonzero((level > 2) & (ga != "") & (gb != ""))
+            forms = [related(a, b) for a, b in zip(ga[rest], gb[rest], strict=True)]
+            level[rest[np.asarray(forms, dtype=bool)]] = 2
         level[(ra == rb) & (ga == gb) & (ga != "")] = 1
         level[(ia == "") | (ib == "")] = 0
         return level
