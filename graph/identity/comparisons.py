@@ -50,7 +50,13 @@ class Comparison:
     ``tf_partial`` extends that to level 2, a partial agreement: ``"value"`` when level 2
     still means the same ``tf_column`` value (the same formal first name written as a
     nickname), ``"tokens"`` when it means one shared token (one surname in common), whose
-    rarest shared token then sets the frequency."""
+    rarest shared token then sets the frequency. ``m_prior`` (optional, one per level) are
+    pseudo-counts of matching pairs added to each EM update of ``m`` (a Dirichlet prior,
+    MAP-EM): explicit evidence that few pairs show keeps a sensible ``m`` on small or new
+    data, and the data outweigh it where it is common. ``u_pseudo`` is the pseudo-count
+    each level gets when ``u`` is counted on random pairs: 1 (Laplace) by default; an
+    exact account or URL key that no random pair shares deserves far less, as one key
+    points to one record of all."""
 
     name: str
     levels: tuple[str, ...]
@@ -58,6 +64,8 @@ class Comparison:
     compute: Compute
     tf_column: str | None = None
     tf_partial: str | None = None
+    m_prior: tuple[float, ...] = ()
+    u_pseudo: float = 1.0
 
     def __call__(
         self,

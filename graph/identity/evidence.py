@@ -40,6 +40,17 @@ __all__ = [
 
 # a URL key held by more records than this is an organisation's or a shared page
 _PERSONAL_URL_HOLDERS = 5
+# Prior pseudo-counts of matching pairs per level (see Comparison.m_prior), 100 pairs in
+# all: before data says otherwise, a person's records that carry links link each other
+# (either way) far more often than they link another account on the same platform.
+_ACCOUNT_LINK_PRIOR = (30.0, 30.0, 10.0, 0.5, 29.5)
+_URL_PRIOR = (30.0, 5.0, 5.0, 60.0)
+_ORGANISATION_PRIOR = (80.0, 0.5, 19.5)
+# people move and write where they live differently on each account: matching pairs do
+# not always name one city, whatever a generator with fixed cities suggests
+_CITY_PRIOR = (70.0, 10.0, 10.0, 10.0)
+# u pseudo-count for levels that need one exact key shared (see Comparison.u_pseudo)
+_KEY_PSEUDO_COUNT = 0.01
 
 
 def _sets(frame: pd.DataFrame, column: str) -> list[frozenset[str]]:
@@ -82,6 +93,8 @@ def account_link_comparison() -> Comparison:
          "one links a different account on the other's platform (stale or someone else's)",
          "their links name neither"),
         compute,
+        m_prior=_ACCOUNT_LINK_PRIOR,
+        u_pseudo=_KEY_PSEUDO_COUNT,
     )  # fmt: skip
 
 
@@ -91,6 +104,7 @@ def personal_url_comparison() -> Comparison:
         holders = Counter(key for found in keys for key in found)
         values = frame["url_keys"].to_numpy(dtype=object)
         level = np.zeros(len(left), dtype=np.int8)
+        level[(values[left] != "") | (values[right] != "")] = 4
         both = np.flatnonzero((values[left] != "") & (values[right] != ""))
         for k in both.tolist():
             shared = keys[int(left[k])] & keys[int(right[k])]
@@ -104,10 +118,12 @@ def personal_url_comparison() -> Comparison:
 
     return Comparison(
         "personal URL",
-        ("same personal URL", "same shared URL", "different URLs"),
+        ("same personal URL", "same shared URL", "different URLs", "one links a page"),
         ("both link the same personal page", "both link a page many records link",
-         "they link different pages"),
+         "they link different pages", "only one of them links a page"),
         compute,
+        m_prior=_URL_PRIOR,
+        u_pseudo=_KEY_PSEUDO_COUNT,
     )  # fmt: skip
 
 
@@ -138,6 +154,7 @@ def city_comparison() -> Comparison:
         ("same city", "places in one metro area", "places in one country", "different places"),
         compute,
         "city",
+        m_prior=_CITY_PRIOR,
     )  # fmt: skip
 
 
@@ -157,6 +174,7 @@ def organisation_comparison() -> Comparison:
         ("the same organisation's name", "two organisations with different names",
          "an organisation and a person"),
         compute,
+        m_prior=_ORGANISATION_PRIOR,
     )  # fmt: skip
 
 

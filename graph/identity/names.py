@@ -28,7 +28,8 @@ __all__ = ["clean_display_name", "organisation_name", "related_given_names"]
 
 _SPANISH_TITLES = frozenset({
     "ing", "lic", "licda", "licdo", "prof", "profa", "dr", "dra", "sr", "sra", "srta",
-    "don", "dona", "arq", "abog", "mtro", "mtra", "d", "dna",
+    "don", "dona", "arq", "abog", "mtro", "mtra", "mr", "mrs", "ms", "mx", "miss", "sir",
+    "dame", "rev", "ingeniero", "ingeniera", "licenciado", "licenciada", "doctor", "doctora",
 })  # fmt: skip
 _POST_NOMINALS = frozenset({"mba", "phd", "msc", "md", "jr", "sr", "cpa", "pmp", "bsc", "ma",
                             "ba", "dds", "esq", "ii", "iii", "llm", "rn"})  # fmt: skip
@@ -73,7 +74,13 @@ def clean_display_name(text: object) -> str:
     head = _JOB_SEPARATOR.split(raw, maxsplit=1)[0] if raw else ""
     tokens = head.replace(".", ". ").split()
     titles, suffixes = _titles(), _suffixes()
-    while tokens and fold(tokens[0]).strip(".,") in titles and len(tokens) > 1:
+
+    def is_title(token: str) -> bool:
+        # nameparser's long list (Dean, Major…) holds given names: only with a dot
+        word = fold(token).strip(".,")
+        return word in _SPANISH_TITLES or (token.endswith(".") and len(word) > 1 and word in titles)
+
+    while len(tokens) > 2 and is_title(tokens[0]):
         tokens = tokens[1:]
     while tokens and fold(tokens[-1]).strip(".,").replace(".", "") in suffixes and len(tokens) > 1:
         tokens = tokens[:-1]
@@ -91,7 +98,10 @@ def organisation_name(text: object) -> str:
     tokens = words(raw.replace(".", ""))
     legal = bool(tokens) and tokens[-1] in _LEGAL_FORMS
     stripped = tokens[:-1] if legal and len(tokens) > 1 else tokens
-    if legal or fold(basename(raw)) != fold(raw).rstrip(" .") or set(tokens) & _ORGANISATION_WORDS:
+    cleaned = words(basename(raw))
+    # cleanco removed a legal form only when words are left and fewer than before
+    cleanco_form = bool(cleaned) and len(cleaned) < len(words(raw))
+    if legal or cleanco_form or set(tokens) & _ORGANISATION_WORDS:
         named = [t for t in words(basename(" ".join(stripped))) if t not in _ACCOUNT_MARKERS]
         return " ".join(named or stripped)
     return ""
