@@ -35,12 +35,28 @@ _PROFILES = [
     ("9100008", "mastodon", "calmbadger@social.example", "Badger", "", "", ""),
     # 2 places: "Philly" and "Philadelphia" are one place
     ("9100009", "x", "zoeprendergast", "Zoë Prendergast", "", "Philly 🦅", ""),
-    ("9100010", "bluesky", "zoeprendergast.bsky.social", "Zoe Prendergast", "", "Philadelphia, PA", ""),
+    (
+        "9100010",
+        "bluesky",
+        "zoeprendergast.bsky.social",
+        "Zoe Prendergast",
+        "",
+        "Philadelphia, PA",
+        "",
+    ),
     # 4 two hospitals sharing words → not
     ("9100011", "x", "hulapaz", "Hospital Universitario La Paz", "", "Madrid", ""),
     ("9100012", "x", "hulaprincesa", "Hospital Universitario La Princesa", "", "Madrid", ""),
     # 3 honorific and job suffix around one person's name, English nickname → same
-    ("9100013", "linkedin", "w-thornbury", "Prof. William Thornbury, MBA | Architect", "", "Leeds", ""),
+    (
+        "9100013",
+        "linkedin",
+        "w-thornbury",
+        "Prof. William Thornbury, MBA | Architect",
+        "",
+        "Leeds",
+        "",
+    ),
     ("9100014", "x", "billthornbury", "Bill Thornbury", "", "Leeds, UK", ""),
 ]
 # customer_id, first, last, email, phone, city, company, twitter_handle

@@ -78,7 +78,9 @@ def account_link_comparison() -> Comparison:
                 level[k] = 2
             elif refs[a] & refs[b]:
                 level[k] = 3
-            elif _platforms(refs[a]) & _platforms(own[b]) or _platforms(refs[b]) & _platforms(own[a]):
+            elif _platforms(refs[a]) & _platforms(own[b]) or _platforms(refs[b]) & _platforms(
+                own[a]
+            ):
                 level[k] = 4
             else:
                 level[k] = 5

@@ -261,7 +261,9 @@ def fit(
         for column, comparison in enumerate(comparisons if fit_m else ()):
             size = len(comparison.levels) + 1
             level_mass = np.bincount(all_patterns[:, column], weights=all_mass, minlength=size)
-            present = level_mass[1:] + (np.asarray(comparison.m_prior) if comparison.m_prior else 1e-3)
+            present = level_mass[1:] + (
+                np.asarray(comparison.m_prior) if comparison.m_prior else 1e-3
+            )
             new_m = present / present.sum()
             changed = max(changed, float(np.abs(new_m - m_arrays[column]).max()))
             m_arrays[column] = new_m

@@ -45,13 +45,15 @@ _ORGANISATION_WORDS = frozenset({
     "estudio", "agency", "agencia", "library", "biblioteca", "festival", "podcast", "radio",
     "tv", "press", "records", "brewery", "cerveceria", "bakery", "panaderia", "academy",
     "academia", "church", "iglesia", "parish", "parroquia", "society", "sociedad",
-    "federation", "federacion", "ong", "ngo", "labs", "hq", "support", "store", "centre",
+    "federation", "federacion", "ong", "ngo", "labs", "hq", "support", "centre",
     "center", "centro", "diputacion", "generalitat", "junta", "policia", "police",
 })  # fmt: skip
 
 # legal forms cleanco misses in dotted Spanish/Latin spelling ("S.A.U.", "S.L.")
-_LEGAL_FORMS = frozenset({"sa", "sau", "sl", "slu", "sll", "srl", "sas", "sac", "spa", "ltd",
-                          "llc", "inc", "gmbh", "ag", "bv", "nv", "plc", "corp", "lda"})  # fmt: skip
+_LEGAL_FORMS = frozenset({
+    "sa", "sau", "sl", "slu", "sll", "srl", "sas", "sac", "spa", "ltd", "llc", "inc", "gmbh",
+    "ag", "bv", "nv", "plc", "corp", "lda",
+})  # fmt: skip
 # words that mark an organisation's account but are not part of its name
 _ACCOUNT_MARKERS = frozenset({"official", "oficial", "team", "equipo", "hq", "the", "support"})
 

