@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from cleanco import basename
+from cleanco import basename, prepare_default_terms
 from nameparser.config import CONSTANTS
 from nicknames import NickNamer
 
@@ -56,6 +56,12 @@ _LEGAL_FORMS = frozenset({
 })  # fmt: skip
 # words that mark an organisation's account but are not part of its name
 _ACCOUNT_MARKERS = frozenset({"official", "oficial", "team", "equipo", "hq", "the", "support"})
+
+
+@lru_cache(maxsize=1)
+def _legal_term_endings() -> frozenset[str]:
+    """Last words of cleanco's legal terms: a name ending otherwise needs no basename()."""
+    return frozenset(tokens[-1] for _, tokens in prepare_default_terms() if tokens)
 
 
 @lru_cache(maxsize=1)
@@ -100,11 +106,13 @@ def organisation_name(text: object) -> str:
     tokens = words(raw.replace(".", ""))
     legal = bool(tokens) and tokens[-1] in _LEGAL_FORMS
     stripped = tokens[:-1] if legal and len(tokens) > 1 else tokens
-    cleaned = words(basename(raw))
+    ending = raw.lower().replace(".", "").split()[-1:]
+    cleaned = words(basename(raw)) if set(ending) & _legal_term_endings() else []
     # cleanco removed a legal form only when words are left and fewer than before
     cleanco_form = bool(cleaned) and len(cleaned) < len(words(raw))
     if legal or cleanco_form or set(tokens) & _ORGANISATION_WORDS:
-        named = [t for t in words(basename(" ".join(stripped))) if t not in _ACCOUNT_MARKERS]
+        base = words(basename(" ".join(stripped))) if cleaned or legal else stripped
+        named = [t for t in base if t not in _ACCOUNT_MARKERS]
         return " ".join(named or stripped)
     return ""
 
