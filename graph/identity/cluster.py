@@ -12,7 +12,8 @@ used here is explicit and splink-independent:
    are different people: namesakes chained through a third record), or two records that
    *conflict* by a :class:`ConflictRule` (two CRM customers with different e-mails, two
    profiles on the same platform) unless that pair is itself linked directly at or above
-   the threshold. Refusing the merge is the same as
+   the threshold (for a *strict* rule — CRM customers sharing no contact detail — only a
+   reviewer's accept lifts it). Refusing the merge is the same as
    cutting the person at its weakest link: that link is the last one tried.
 
 Stable person ids (:func:`assign_person_ids`): a new cluster keeps the id of the previous
@@ -35,17 +36,22 @@ __all__ = ["ConflictRule", "assign_person_ids", "cluster_pairs"]
 @dataclass(frozen=True)
 class ConflictRule:
     """Two records conflict when both have a value in ``values`` and the values differ
-    (``when='differ'``: e-mails of customers) or are equal (``when='equal'``: the platform
-    of two profiles)."""
+    (``when='differ'``: e-mails of customers), are equal (``when='equal'``: the platform
+    of two profiles) or, as space-separated token sets, share only their first token
+    (``when='share none'``: customers with no contact detail in common). A ``strict``
+    rule is overridden only by an accepted pair, not by a direct link over the threshold."""
 
     name: str
     values: Sequence[str]
     when: str = "differ"
+    strict: bool = False
 
     def clash(self, a: int, b: int) -> bool:
         x, y = self.values[a], self.values[b]
         if not x or not y:
             return False
+        if self.when == "share none":
+            return len(set(x.split()) & set(y.split())) <= 1
         return x != y if self.when == "differ" else x == y
 
 
@@ -111,8 +117,8 @@ def cluster_pairs(
     kept = np.array([min(a, b) * n + max(a, b) for a, b in must], dtype=np.int64)
     vetoed = vetoed[~np.isin(vetoed, kept)]  # an accepted pair is never vetoed
     cannot = set(vetoed.tolist()) | {min(a, b) * n + max(a, b) for a, b in rejected}
-    for a, b in must:
-        direct.add((min(a, b), max(a, b)))
+    reviewed = {(min(a, b), max(a, b)) for a, b in must}
+    direct |= reviewed
 
     def allowed(root_a: int, root_b: int) -> bool:
         members_a, members_b = groups.members_of(root_a), groups.members_of(root_b)
@@ -122,9 +128,10 @@ def cluster_pairs(
                     if (x * n + y if x < y else y * n + x) in cannot:
                         return False
         for rule in conflicts:
+            exempt = reviewed if rule.strict else direct
             for x in members_a:
                 for y in members_b:
-                    if rule.clash(x, y) and (min(x, y), max(x, y)) not in direct:
+                    if rule.clash(x, y) and (min(x, y), max(x, y)) not in exempt:
                         return False
         return True
 

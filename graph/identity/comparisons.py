@@ -50,7 +50,13 @@ class Comparison:
     ``tf_partial`` extends that to level 2, a partial agreement: ``"value"`` when level 2
     still means the same ``tf_column`` value (the same formal first name written as a
     nickname), ``"tokens"`` when it means one shared token (one surname in common), whose
-    rarest shared token then sets the frequency."""
+    rarest shared token then sets the frequency. ``m_prior`` (optional, one per level) are
+    pseudo-counts of matching pairs added to each EM update of ``m`` (a Dirichlet prior,
+    MAP-EM): explicit evidence that few pairs show keeps a sensible ``m`` on small or new
+    data, and the data outweigh it where it is common. ``u_pseudo`` is the pseudo-count
+    each level gets when ``u`` is counted on random pairs: 1 (Laplace) by default; an
+    exact account or URL key that no random pair shares deserves far less, as one key
+    points to one record of all."""
 
     name: str
     levels: tuple[str, ...]
@@ -58,6 +64,8 @@ class Comparison:
     compute: Compute
     tf_column: str | None = None
     tf_partial: str | None = None
+    m_prior: tuple[float, ...] = ()
+    u_pseudo: float = 1.0
 
     def __call__(
         self,
@@ -181,10 +189,17 @@ def date_comparison(name: str, column: str) -> Comparison:
     )  # fmt: skip
 
 
-def given_name_comparison(name: str, given: str, raw: str, initial: str) -> Comparison:
+def given_name_comparison(
+    name: str,
+    given: str,
+    raw: str,
+    initial: str,
+    related: Callable[[str, str], bool] | None = None,
+) -> Comparison:
     """Given names with nicknames: same as written / same formal name (Paco ~ Francisco) /
     Jaro–Winkler ≥ 0.9, or one is a part of the other, compound, name (Jesús ~ María
-    Jesús) / only an initial, and it agrees / different."""
+    Jesús) / only an initial, and it agrees / different. ``related`` (optional) tells
+    more forms of one name apart from the canonical ``given`` (Bill ~ William)."""
 
     def compute(frame: pd.DataFrame, left: np.ndarray, right: np.ndarray, _: Any) -> np.ndarray:
         ga, gb = _values(frame, given, left), _values(frame, given, right)
@@ -202,6 +217,10 @@ def given_name_comparison(name: str, given: str, raw: str, initial: str) -> Comp
         )
         level[((similarity >= 0.9) | part) & (ga != "") & (gb != "")] = 3
         level[(ga == gb) & (ga != "")] = 2
+        if related is not None:
+            rest = np.flatnonzero((level > 2) & (ga != "") & (gb != ""))
+            forms = [related(a, b) for a, b in zip(ga[rest], gb[rest], strict=True)]
+            level[rest[np.asarray(forms, dtype=bool)]] = 2
         level[(ra == rb) & (ga == gb) & (ga != "")] = 1
         level[(ia == "") | (ib == "")] = 0
         return level

@@ -152,7 +152,7 @@ def estimate_u(
 ) -> dict[str, list[float]]:
     """u-probabilities: level frequencies over ``samples`` random pairs (across
     ``groups`` when linking; every pair when there are fewer), with one pseudo-count per
-    level so none is zero."""
+    level (``Comparison.u_pseudo``) so none is zero."""
     n = len(frame)
     if n * (n - 1) // 2 <= samples:
         # small data: every pair, exact frequencies and fewer comparisons than a sample
@@ -166,7 +166,7 @@ def estimate_u(
     u: dict[str, list[float]] = {}
     for column, comparison in enumerate(comparisons):
         seen = np.bincount(gamma[:, column], minlength=len(comparison.levels) + 1)[1:]
-        smoothed = seen.astype(float) + 1.0
+        smoothed = seen.astype(float) + comparison.u_pseudo
         u[comparison.name] = list(smoothed / smoothed.sum())
     return u
 
@@ -261,7 +261,9 @@ def fit(
         for column, comparison in enumerate(comparisons if fit_m else ()):
             size = len(comparison.levels) + 1
             level_mass = np.bincount(all_patterns[:, column], weights=all_mass, minlength=size)
-            present = level_mass[1:] + 1e-3
+            present = level_mass[1:] + (
+                np.asarray(comparison.m_prior) if comparison.m_prior else 1e-3
+            )
             new_m = present / present.sum()
             changed = max(changed, float(np.abs(new_m - m_arrays[column]).max()))
             m_arrays[column] = new_m

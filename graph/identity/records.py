@@ -17,6 +17,9 @@ from typing import Any
 import pandas as pd
 
 from srm.graph.identity import normalise as norm
+from srm.graph.identity.names import clean_display_name, organisation_name
+from srm.graph.identity.places import Place, resolve_place
+from srm.graph.identity.references import account_key, deobfuscate_emails, text_references
 
 __all__ = ["RECORD_COLUMNS", "customer_record_id", "profile_record_id", "social_records"]
 
@@ -24,7 +27,9 @@ RECORD_COLUMNS = (
     "record_id", "source", "platform", "given", "initial", "raw_given", "surnames",
     "surname1", "handle", "handle_tokens", "handle_numbers", "claimed", "email",
     "email_local", "email_domain", "email_corporate", "phone", "city", "company",
-    "domains", "bio_handles", "bio_emails", "bio_words", "display",
+    "domains", "bio_handles", "bio_emails", "bio_words", "display", "account_self",
+    "account_refs", "url_keys", "organisation", "place_country", "place_latitude",
+    "place_longitude",
 )  # fmt: skip
 
 _KNOWN_GIVEN = frozenset(norm.NICKNAMES) | frozenset(norm.NICKNAMES.values())
@@ -44,10 +49,24 @@ def _text(row: Mapping[str, Any], key: str) -> str:
 
 
 def _customer(row: Mapping[str, Any], region: str) -> dict[str, Any]:
-    name = norm.parse_name(_text(row, "first_name"), _text(row, "last_name"))
+    full = f"{_text(row, 'first_name')} {_text(row, 'last_name')}".strip()
+    organisation = organisation_name(full)
+    name = (
+        norm.PersonName()
+        if organisation
+        else norm.parse_name(
+            clean_display_name(_text(row, "first_name")),
+            clean_display_name(_text(row, "last_name")),
+        )
+    )
     email = norm.parse_email(row.get("email"))
     claimed = norm.handle_stem(row.get("twitter_handle"))
     return {
+        "account_self": [],
+        "account_refs": [account_key("x", claimed)] if claimed else [],
+        "url_keys": [],
+        "organisation": organisation,
+        "place": resolve_place(row.get("city"), (region.upper(),)),
         "record_id": customer_record_id(row["customer_id"]),
         "source": "customer",
         "platform": "",
@@ -56,7 +75,6 @@ def _customer(row: Mapping[str, Any], region: str) -> dict[str, Any]:
         "claimed": claimed,
         "email": email,
         "phone": norm.phone_e164(row.get("phone"), region),
-        "city": norm.city_key(row.get("city")),
         "company": " ".join(norm.words(row.get("company"))),
         "domains": [] if email.free or not email.domain else [email.domain],
         "bio": "",
@@ -64,23 +82,34 @@ def _customer(row: Mapping[str, Any], region: str) -> dict[str, Any]:
     }
 
 
-def _profile(row: Mapping[str, Any]) -> dict[str, Any]:
+def _profile(row: Mapping[str, Any], region: str) -> dict[str, Any]:
     platform = _text(row, "platform")
     native = _text(row, "profile_id") or _text(row, "native_id")
     if not native and row.get("profile_key"):
         platform, _, native = _text(row, "profile_key").partition(":")
-    bio = _text(row, "bio")
+    bio = deobfuscate_emails(_text(row, "bio"))
     bio_emails = norm.text_emails(bio)
+    in_bio, in_url = text_references(bio), text_references(_text(row, "url"), url_field=True)
+    credited = {key.partition(":")[2] for key in in_bio.credited}
+    display = _text(row, "display_name")
+    organisation = organisation_name(display)
     return {
+        "account_self": [account_key(platform, row.get("handle"))],
+        "account_refs": list(dict.fromkeys(in_url.own + in_bio.own)),
+        "url_keys": list(dict.fromkeys(in_url.urls + in_bio.urls)),
+        "organisation": organisation,
+        "place": resolve_place(row.get("location"), (region.upper(),)),
+        "bio_handles": [h for h in norm.text_handles(bio) if h not in credited],
         "record_id": profile_record_id(platform, native),
         "source": "profile",
         "platform": platform,
-        "name": norm.parse_name(full=row.get("display_name")),
+        "name": norm.PersonName()
+        if organisation
+        else norm.parse_name(full=clean_display_name(display)),
         "handle": norm.handle_stem(row.get("handle")),
         "claimed": "",
         "email": norm.parse_email(bio_emails[0]) if bio_emails else norm.EmailParts(),
         "phone": "",
-        "city": norm.city_key(row.get("location")),
         "company": "",
         "domains": norm.url_domains(row.get("url"), bio),
         "bio": bio,
@@ -114,7 +143,7 @@ def social_records(
     """Normalise customers (canonical bundle / graph properties) and profiles into one
     frame with :data:`RECORD_COLUMNS` (see module doc); ``region`` is the phone default."""
     entries = [_customer(row, region) for row in customers]
-    entries += [_profile(row) for row in profiles]
+    entries += [_profile(row, region) for row in profiles]
     vocabulary = norm.name_vocabulary(entry["name"] for entry in entries)
     surnames = {s for entry in entries for s in entry["name"].surnames if len(s) > 2}
     rows = []
@@ -123,6 +152,7 @@ def social_records(
         name: norm.PersonName = entry["name"]
         email: norm.EmailParts = entry["email"]
         tokens = entry["handle_tokens"]
+        place: Place = entry["place"]
         rows.append(
             (
                 entry["record_id"], entry["source"], entry["platform"], name.given,
@@ -131,9 +161,12 @@ def social_records(
                 " ".join(tokens), " ".join(t for t in tokens if t.isdigit()),
                 entry["claimed"], email.email, email.local, email.domain,
                 "" if email.free or not email.domain else email.domain, entry["phone"],
-                entry["city"], entry["company"], " ".join(entry["domains"]),
-                " ".join(norm.text_handles(entry["bio"])), " ".join(norm.text_emails(entry["bio"])),
+                place.name, entry["company"], " ".join(entry["domains"]),
+                " ".join(entry.get("bio_handles", ())), " ".join(norm.text_emails(entry["bio"])),
                 " ".join(norm.words(entry["bio"])), entry["display"],
+                " ".join(entry["account_self"]), " ".join(entry["account_refs"]),
+                " ".join(entry["url_keys"]), entry["organisation"], place.country,
+                place.latitude, place.longitude,
             )
         )  # fmt: skip
     return pd.DataFrame.from_records(rows, columns=list(RECORD_COLUMNS))

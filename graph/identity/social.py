@@ -45,7 +45,15 @@ from srm.graph.identity.comparisons import (
     surname_set_comparison,
     token_overlap_comparison,
 )
+from srm.graph.identity.evidence import (
+    account_link_comparison,
+    city_comparison,
+    customer_contact_conflict,
+    organisation_comparison,
+    personal_url_comparison,
+)
 from srm.graph.identity.model import Model, estimate_u, fit_sessions
+from srm.graph.identity.names import related_given_names
 from srm.graph.identity.predict import ScoredPairs, score_pairs
 
 __all__ = [
@@ -84,6 +92,8 @@ def _prepare(frame: pd.DataFrame) -> pd.DataFrame:
     out["customer_email"] = out["email"].where(is_customer, "")
     out["profile_platform"] = out["platform"].where(~is_customer, "")
     out["x_handle"] = out["handle"].where(out["platform"] == "x", "")
+    # a CRM row's twitter column is its claimed-handle evidence; its key only blocks
+    out["link_refs"] = out["account_refs"].where(~is_customer, "")
     # a compound first name is often shortened to its last part (María Jesús → Chus → jesus)
     out["given_last"] = out["given"].str.split().str[-1].fillna("")
     if "community" not in out.columns:
@@ -104,6 +114,10 @@ def social_rules() -> list[BlockingRule]:
         on_tokens("claimed", "x_handle"),
         on_tokens("bio_refs", "self_refs"),
         on_columns("surname1", "given_last", "city"),
+        on_tokens("account_refs", "account_self", max_block=50),
+        on_tokens("account_refs", max_block=50),
+        on_tokens("url_keys", max_block=50),
+        on_columns("organisation", max_block=50),
     ]
 
 
@@ -262,14 +276,14 @@ def _mention_comparison() -> Comparison:
 def social_comparisons(*, with_graph: bool = True) -> list[Comparison]:
     """The comparisons for customers and profiles (graph evidence optional)."""
     made = [
-        given_name_comparison("first name", "given", "raw_given", "initial"),
+        given_name_comparison("first name", "given", "raw_given", "initial", related_given_names),
         surname_set_comparison("surname", "surnames", "surname1"),
         _handle_comparison(),
         _claim_comparison(),
         exact_comparison("e-mail", "email"),
         exact_comparison("e-mail name", "email_local"),
         exact_comparison("phone", "phone", term_frequency=False),
-        exact_comparison("city", "city"),
+        city_comparison(),
         string_comparison("employer", "company", (0.9,)),
         _employer_in_bio_comparison(),
         token_overlap_comparison("web domain", "domains"),
@@ -277,6 +291,9 @@ def social_comparisons(*, with_graph: bool = True) -> list[Comparison]:
             "bio names the other", "bio_refs", "self_refs", phrase="a bio names the other record"
         ),
         _platform_comparison(),
+        account_link_comparison(),
+        personal_url_comparison(),
+        organisation_comparison(),
     ]
     if with_graph:
         made += [
@@ -289,10 +306,12 @@ def social_comparisons(*, with_graph: bool = True) -> list[Comparison]:
 
 def social_conflicts(frame: pd.DataFrame) -> list[ConflictRule]:
     """Anti-chaining: two customers with different e-mails, or two profiles on one
-    platform, share a person only when they match each other directly."""
+    platform, share a person only when they match each other directly; two customers
+    sharing no contact detail never do, unless a reviewer accepted them."""
     return [
         ConflictRule("customers with different e-mails", list(frame["customer_email"]), "differ"),
         ConflictRule("profiles on one platform", list(frame["profile_platform"]), "equal"),
+        customer_contact_conflict(frame),
     ]
 
 
