@@ -36,10 +36,28 @@ from bench.corpus.xrefs import add_cross_references
 __all__ = ["CLASSES", "HELD_OUT_SEED", "generate_corpus"]
 
 HELD_OUT_SEED = 101
-CUSTOMER_HEADER = ("customer_id", "first_name", "last_name", "email", "phone", "city",
-                   "company", "twitter_handle", "segment")  # fmt: skip
-PROFILE_HEADER = ("profile_id", "platform", "handle", "display_name", "bio", "location", "url",
-                  "followers_count", "created_at")  # fmt: skip
+CUSTOMER_HEADER = (
+    "customer_id",
+    "first_name",
+    "last_name",
+    "email",
+    "phone",
+    "city",
+    "company",
+    "twitter_handle",
+    "segment",
+)
+PROFILE_HEADER = (
+    "profile_id",
+    "platform",
+    "handle",
+    "display_name",
+    "bio",
+    "location",
+    "url",
+    "followers_count",
+    "created_at",
+)
 
 
 def _bots(rng: random.Random, ids: Ids, count: int) -> list[Record]:
@@ -51,12 +69,26 @@ def _bots(rng: random.Random, ids: Ids, count: int) -> list[Record]:
         if platform == "mastodon":
             handle = ids.handle(platform, f"{handle}@mastodon.social")
         native = ids.native(platform, handle)
-        record = Record(f"profile:{platform}:{native}", f"B{index:05d}", platform, native,
-                        handle, tags={"bot"}, place="blank")  # fmt: skip
-        record.row = {"profile_id": native, "platform": platform, "handle": handle,
-                      "display_name": rng.choice(["Crypto Gains 💰", "Free followers", "Deals 24/7"]),
-                      "bio": "DM for promo 🚀", "location": "", "url": "https://bit.ly/",
-                      "followers_count": str(rng.randint(0, 40)), "created_at": "2025-01-01T00:00:00Z"}  # fmt: skip
+        record = Record(
+            f"profile:{platform}:{native}",
+            f"B{index:05d}",
+            platform,
+            native,
+            handle,
+            tags={"bot"},
+            place="blank",
+        )
+        record.row = {
+            "profile_id": native,
+            "platform": platform,
+            "handle": handle,
+            "display_name": rng.choice(["Crypto Gains 💰", "Free followers", "Deals 24/7"]),
+            "bio": "DM for promo 🚀",
+            "location": "",
+            "url": "https://bit.ly/",
+            "followers_count": str(rng.randint(0, 40)),
+            "created_at": "2025-01-01T00:00:00Z",
+        }
         bots.append(record)
     return bots
 
@@ -109,13 +141,24 @@ def generate_corpus(out: Path, people: int, seed: int) -> dict[str, int]:
     out.mkdir(parents=True, exist_ok=True)
     _write(out / "customers.csv", CUSTOMER_HEADER, [r.row for r in all_customers])
     _write(out / "profiles.csv", PROFILE_HEADER, [r.row for r in all_profiles])
-    _write(out / "follows.csv",
-           ("follower_profile_id", "followed_profile_id", "follower_platform", "followed_platform"),
-           [(a.native_id, b.native_id, a.platform, b.platform) for a, b in follows])  # fmt: skip
-    _write(out / "posts.csv", ("post_id", "profile_id", "platform", "created_at", "text",
-                               "mentioned_profile_ids"), posts)  # fmt: skip
+    _write(
+        out / "follows.csv",
+        ("follower_profile_id", "followed_profile_id", "follower_platform", "followed_platform"),
+        [(a.native_id, b.native_id, a.platform, b.platform) for a, b in follows],
+    )
+    _write(
+        out / "posts.csv",
+        ("post_id", "profile_id", "platform", "created_at", "text", "mentioned_profile_ids"),
+        posts,
+    )
     truth = sorted((r.record_id, r.entity) for rs in records.values() for r in rs)
     _write(out / "truth.csv", ("record_id", "person_id"), truth)
     _write(out / "pair_classes.csv", ("record_a", "record_b", "same", "failure_class"), pairs)
-    return {"people": people, "customers": len(all_customers), "profiles": len(all_profiles),
-            "follows": len(follows), "posts": len(posts), "labelled_pairs": len(pairs)}  # fmt: skip
+    return {
+        "people": people,
+        "customers": len(all_customers),
+        "profiles": len(all_profiles),
+        "follows": len(follows),
+        "posts": len(posts),
+        "labelled_pairs": len(pairs),
+    }

@@ -13,18 +13,23 @@ from __future__ import annotations
 import random
 
 from bench.corpus.population import World
-from bench.corpus.records import Record
+from bench.corpus.records import Record, timestamp
 
 __all__ = ["follows_and_posts"]
 
 POST_TEXT = {
-    "es": ("Hoy toca {i} en {c}", "¿Alguien más con el {i}?", "Qué día en {c}", "Nuevo post sobre {i}"),
+    "es": (
+        "Hoy toca {i} en {c}",
+        "¿Alguien más con el {i}?",
+        "Qué día en {c}",
+        "Nuevo post sobre {i}",
+    ),
     "en": ("Great {i} day in {c}", "Anyone else into {i}?", "Thoughts on {i}", "Back in {c}"),
     "pt": ("Dia de {i} em {c}", "Alguém mais curte {i}?", "Pensando em {i}"),
     "de": ("Heute {i} in {c}", "Wer mag auch {i}?", "Gedanken zu {i}"),
     "fr": ("Journée {i} à {c}", "Qui aime le {i} ?", "Réflexions sur {i}"),
     "it": ("Giornata di {i} a {c}", "Chi ama il {i}?", "Pensieri su {i}"),
-}  # fmt: skip
+}
 
 
 def follows_and_posts(
@@ -54,8 +59,11 @@ def follows_and_posts(
         for position, record in enumerate(own):
             platform = record.platform or ""
             followed = [f for f in friend_accounts.get(platform, []) if rng.random() < 0.6]
-            followed += [o for o in by_platform_org.get((platform, person.city.name), [])
-                         if rng.random() < 0.3]  # fmt: skip
+            followed += [
+                o
+                for o in by_platform_org.get((platform, person.city.name), [])
+                if rng.random() < 0.3
+            ]
             pool = hubs.get(platform, [])
             followed += [rng.choice(pool) for _ in range(rng.randint(0, 3))] if pool else []
             followed += [o for o in own[:position] if o.platform == platform and rng.random() < 0.7]
@@ -67,13 +75,20 @@ def follows_and_posts(
             language = person.locale.code[:2]
             for _ in range(rng.choice((0, 0, 1, 1, 2, 3, 4))):
                 text = rng.choice(POST_TEXT[language]).format(i=person.interest, c=person.city.name)
-                mentioned = [f for f in friend_accounts.get(platform, []) if rng.random() < 0.15][:2]
+                mentioned = [f for f in friend_accounts.get(platform, []) if rng.random() < 0.15][
+                    :2
+                ]
                 text += "".join(f" @{m.handle}" for m in mentioned)
-                posts.append({
-                    "post_id": str(rng.getrandbits(62)), "profile_id": record.native_id,
-                    "platform": platform, "created_at": _when(rng), "text": text,
-                    "mentioned_profile_ids": "|".join(m.native_id for m in mentioned),
-                })  # fmt: skip
+                posts.append(
+                    {
+                        "post_id": str(rng.getrandbits(62)),
+                        "profile_id": record.native_id,
+                        "platform": platform,
+                        "created_at": _when(rng),
+                        "text": text,
+                        "mentioned_profile_ids": "|".join(m.native_id for m in mentioned),
+                    }
+                )
     by_platform: dict[str, list[Record]] = {}
     for record in everyone:
         by_platform.setdefault(record.platform or "", []).append(record)
@@ -81,11 +96,18 @@ def follows_and_posts(
         pool = by_platform.get(bot.platform or "", [])
         for target in rng.sample(pool, min(len(pool), rng.randint(20, 80))):
             follows.append((bot, target))
-        posts.append({"post_id": str(rng.getrandbits(62)), "profile_id": bot.native_id,
-                      "platform": bot.platform or "", "created_at": _when(rng),
-                      "text": "💰 Free crypto, DM me! 🚀🚀", "mentioned_profile_ids": ""})  # fmt: skip
+        posts.append(
+            {
+                "post_id": str(rng.getrandbits(62)),
+                "profile_id": bot.native_id,
+                "platform": bot.platform or "",
+                "created_at": _when(rng),
+                "text": "💰 Free crypto, DM me! 🚀🚀",
+                "mentioned_profile_ids": "",
+            }
+        )
     return follows, posts
 
 
 def _when(rng: random.Random) -> str:
-    return f"2026-{rng.randint(1, 11):02d}-{rng.randint(1, 28):02d}T{rng.randint(0, 23):02d}:{rng.randint(0, 59):02d}:{rng.randint(0, 59):02d}Z"
+    return timestamp(rng, 2026, 2026)

@@ -4,9 +4,10 @@ True pairs (``same`` = 1) are every pair of one entity's records, each labelled 
 class it shows: ``name_*`` (typo, nickname, initial, title, in_handle, pseudonym, accents,
 married, partial_surname), ``place_*`` (variant, blank, moved), ``crm_duplicate``,
 ``org_same``, ``xref_*`` (url, bio_link, email_in_bio, crm_twitter), or ``plain`` when
-none applies. Hard negatives (``same`` = 0): ``namesake`` and ``crm_namesake`` (same
-first name, first surname and city), ``org_shared_words``, ``xref_foreign_link``,
-``xref_stale_link``, ``xref_shared_host``. A pair may appear once per class.
+none applies. Hard negatives (``same`` = 0): ``namesake`` (same first given name and
+first surname), ``crm_namesake`` (two customers of that name in the same city),
+``org_shared_words``, ``xref_foreign_link``, ``xref_stale_link``, ``xref_shared_host``.
+A pair may appear once per class.
 """
 
 from __future__ import annotations
@@ -21,15 +22,44 @@ from bench.corpus.xrefs import Pair
 
 __all__ = ["CLASSES", "label_pairs"]
 
-NAME_TAGS = frozenset({"name_typo", "name_nickname", "name_initial", "name_title",
-                       "name_in_handle", "name_pseudonym", "name_accents"})  # fmt: skip
+NAME_TAGS = frozenset(
+    {
+        "name_typo",
+        "name_nickname",
+        "name_initial",
+        "name_title",
+        "name_in_handle",
+        "name_pseudonym",
+        "name_accents",
+    }
+)
 CLASSES = (
-    "plain", "name_typo", "name_nickname", "name_initial", "name_title", "name_in_handle",
-    "name_pseudonym", "name_accents", "name_married", "name_partial_surname", "place_variant",
-    "place_blank", "place_moved", "crm_duplicate", "org_same", "xref_url", "xref_bio_link",
-    "xref_email_in_bio", "xref_crm_twitter", "namesake", "crm_namesake", "org_shared_words",
-    "xref_foreign_link", "xref_stale_link", "xref_shared_host",
-)  # fmt: skip
+    "plain",
+    "name_typo",
+    "name_nickname",
+    "name_initial",
+    "name_title",
+    "name_in_handle",
+    "name_pseudonym",
+    "name_accents",
+    "name_married",
+    "name_partial_surname",
+    "place_variant",
+    "place_blank",
+    "place_moved",
+    "crm_duplicate",
+    "org_same",
+    "xref_url",
+    "xref_bio_link",
+    "xref_email_in_bio",
+    "xref_crm_twitter",
+    "namesake",
+    "crm_namesake",
+    "org_shared_words",
+    "xref_foreign_link",
+    "xref_stale_link",
+    "xref_shared_host",
+)
 MAX_RECORDS = 10  # an entity's pairs are all listed up to this many records
 MAX_GROUP_PAIRS = 30
 
@@ -61,20 +91,25 @@ def _true_classes(a: Record, b: Record) -> set[str]:
 
 
 def _group_negatives(
-    rng: random.Random, groups: dict[tuple[str, ...], list[str]],
-    records: dict[str, list[Record]], label: str,
-) -> list[Pair]:  # fmt: skip
+    rng: random.Random,
+    groups: dict[tuple[str, ...], list[str]],
+    records: dict[str, list[Record]],
+    label: str,
+    crm_only: bool = False,
+) -> list[Pair]:
+    """Up to MAX_GROUP_PAIRS pairs of different entities per group, one record of each
+    (CRM rows only when ``crm_only``)."""
     pairs: list[Pair] = []
     for key in sorted(groups):
-        entities = groups[key]
-        combos = list(itertools.combinations(entities, 2))
+        if len(groups[key]) < 2:
+            continue
+        combos = list(itertools.combinations(groups[key], 2))
         for left, right in rng.sample(combos, min(MAX_GROUP_PAIRS, len(combos))):
-            a, b = rng.choice(records[left]), rng.choice(records[right])
-            pairs.append((a.record_id, b.record_id, 0, label))
-            crm_a = [r for r in records[left] if r.platform is None]
-            crm_b = [r for r in records[right] if r.platform is None]
-            if label == "namesake" and crm_a and crm_b:
-                pairs.append((crm_a[0].record_id, crm_b[0].record_id, 0, "crm_namesake"))
+            pool_a = [r for r in records[left] if r.platform is None or not crm_only]
+            pool_b = [r for r in records[right] if r.platform is None or not crm_only]
+            if pool_a and pool_b:
+                a, b = rng.choice(pool_a), rng.choice(pool_b)
+                pairs.append((a.record_id, b.record_id, 0, label))
     return pairs
 
 
@@ -88,21 +123,27 @@ def label_pairs(
         own = records[entity][:MAX_RECORDS]
         for a, b in itertools.combinations(own, 2):
             pairs += [(a.record_id, b.record_id, 1, c) for c in sorted(_true_classes(a, b))]
-    namesakes: dict[tuple[str, ...], list[str]] = {}
+    # namesakes: same first given name and first surname, anywhere; CRM namesakes: two
+    # customers of that name in the same city
+    anywhere: dict[tuple[str, ...], list[str]] = {}
+    same_city: dict[tuple[str, ...], list[str]] = {}
     for person in world.people:
         if person.person_id in records:
-            key = (strip_accents(person.first.split()[0]).lower(),
-                   strip_accents(person.surnames[0]).lower(), person.city.name)  # fmt: skip
-            namesakes.setdefault(key, []).append(person.person_id)
-    pairs += _group_negatives(rng, {k: v for k, v in namesakes.items() if len(v) > 1},
-                              records, "namesake")  # fmt: skip
+            key = (
+                strip_accents(person.first.split()[0]).lower(),
+                strip_accents(person.surnames[0]).lower(),
+            )
+            anywhere.setdefault(key, []).append(person.person_id)
+            if person.crm_rows:
+                same_city.setdefault((*key, person.city.name), []).append(person.person_id)
+    pairs += _group_negatives(rng, anywhere, records, "namesake")
+    pairs += _group_negatives(rng, same_city, records, "crm_namesake", crm_only=True)
     shared_words: dict[tuple[str, ...], list[str]] = {}
     for org in world.orgs:
         if org.org_id in records:
             word = strip_accents(org.name.split()[0]).lower()
             shared_words.setdefault((org.kind, word), []).append(org.org_id)
-    pairs += _group_negatives(rng, {k: v for k, v in shared_words.items() if len(v) > 1},
-                              records, "org_shared_words")  # fmt: skip
+    pairs += _group_negatives(rng, shared_words, records, "org_shared_words")
     pairs += explicit
     unique: dict[tuple[str, str, str], Pair] = {}
     for a, b, same, label in pairs:

@@ -12,11 +12,16 @@ from bench.corpus.sources import City
 __all__ = ["COUNTRY_NAMES", "written_place"]
 
 COUNTRY_NAMES = {
-    "ES": ("España", "Spain", "ES"), "MX": ("México", "Mexico", "MX"),
-    "US": ("USA", "United States", "US"), "GB": ("UK", "England", "United Kingdom"),
-    "BR": ("Brasil", "Brazil", "BR"), "PT": ("Portugal", "PT"),
-    "DE": ("Deutschland", "Germany", "DE"), "FR": ("France", "FR"), "IT": ("Italia", "Italy"),
-}  # fmt: skip
+    "ES": ("España", "Spain", "ES"),
+    "MX": ("México", "Mexico", "MX"),
+    "US": ("USA", "United States", "US"),
+    "GB": ("UK", "England", "United Kingdom"),
+    "BR": ("Brasil", "Brazil", "BR"),
+    "PT": ("Portugal", "PT"),
+    "DE": ("Deutschland", "Germany", "DE"),
+    "FR": ("France", "FR"),
+    "IT": ("Italia", "Italy"),
+}
 PINS = ("📍", "🏠", "🌍", "📌")
 
 

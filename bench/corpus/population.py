@@ -16,17 +16,48 @@ from dataclasses import dataclass, field
 from faker import Faker
 
 from bench.corpus.names import strip_accents
-from bench.corpus.sources import LOCALES, PLATFORMS, TWO_SURNAMES, City, Locale, Weighted, load_locale
+from bench.corpus.sources import (
+    LOCALES,
+    PLATFORMS,
+    TWO_SURNAMES,
+    City,
+    Locale,
+    Weighted,
+    load_locale,
+)
 
 __all__ = ["INTERESTS", "Org", "Person", "World", "make_world"]
 
-INTERESTS = ("running", "photography", "tech", "football", "cooking", "music", "politics",
-             "travel", "gaming", "fashion", "science", "books", "cycling", "art")  # fmt: skip
+INTERESTS = (
+    "running",
+    "photography",
+    "tech",
+    "football",
+    "cooking",
+    "music",
+    "politics",
+    "travel",
+    "gaming",
+    "fashion",
+    "science",
+    "books",
+    "cycling",
+    "art",
+)
 # accounts a person holds on social platforms (0 = CRM only)
 ACCOUNT_COUNTS = Weighted(["0", "1", "2", "3", "4"], [0.30, 0.30, 0.22, 0.12, 0.06])
 MARRIED_NAME_LOCALES = frozenset({"en_US", "en_GB", "de_DE", "fr_FR"})
-PERSONAL_SITES = ("github.com/{h}", "about.me/{h}", "{h}.substack.com", "medium.com/@{h}",
-                  "{h}.com", "{h}.es", "www.{h}.net", "{h}.github.io", "behance.net/{h}")  # fmt: skip
+PERSONAL_SITES = (
+    "github.com/{h}",
+    "about.me/{h}",
+    "{h}.substack.com",
+    "medium.com/@{h}",
+    "{h}.com",
+    "{h}.es",
+    "www.{h}.net",
+    "{h}.github.io",
+    "behance.net/{h}",
+)
 
 
 @dataclass
@@ -74,9 +105,17 @@ class World:
 def _email(rng: random.Random, locale: Locale, first: str, surnames: list[str], year: int) -> str:
     given = strip_accents(first.split()[0]).lower()
     family = strip_accents(surnames[0]).lower().replace(" ", "")
-    local = rng.choice([f"{given}.{family}", f"{given}{family}", f"{given[:1]}{family}",
-                        f"{given}{family}{year % 100:02d}", f"{given}_{family}",
-                        f"{family}.{given}", f"{given}{rng.randint(1, 9999)}"])  # fmt: skip
+    local = rng.choice(
+        [
+            f"{given}.{family}",
+            f"{given}{family}",
+            f"{given[:1]}{family}",
+            f"{given}{family}{year % 100:02d}",
+            f"{given}_{family}",
+            f"{family}.{given}",
+            f"{given}{rng.randint(1, 9999)}",
+        ]
+    )
     return f"{local}@{rng.choice(locale.free_domains)}"
 
 
@@ -85,12 +124,16 @@ def _companies(rng: random.Random, fakers: dict[str, Faker], count: int) -> list
     codes = sorted(fakers)
     for index in range(count):
         company = fakers[codes[index % len(codes)]].company()
-        slug = "".join(ch for ch in strip_accents(company.split(",")[0].split()[0]).lower() if ch.isalnum())
+        slug = "".join(
+            ch for ch in strip_accents(company.split(",")[0].split()[0]).lower() if ch.isalnum()
+        )
         names.append((company, f"{slug or 'empresa'}{index}.com"))
     return names
 
 
-def _person(rng: random.Random, index: int, locale: Locale, faker: Faker, company_law: Weighted) -> Person:
+def _person(
+    rng: random.Random, index: int, locale: Locale, faker: Faker, company_law: Weighted
+) -> Person:
     female = rng.random() < 0.5
     given = locale.female if female else locale.male
     first = given.draw(rng)
@@ -121,32 +164,83 @@ def _person(rng: random.Random, index: int, locale: Locale, faker: Faker, compan
     site = None
     if rng.random() < 0.2 and accounts:
         handle = strip_accents(first.split()[0] + surnames[0]).lower().replace(" ", "")
-        site = rng.choice(PERSONAL_SITES).format(h=f"{handle}{rng.randint(0, 99) if rng.random() < 0.5 else ''}")
+        site = rng.choice(PERSONAL_SITES).format(
+            h=f"{handle}{rng.randint(0, 99) if rng.random() < 0.5 else ''}"
+        )
     return Person(
-        person_id=f"P{index:06d}", locale=locale, female=female, first=first, surnames=surnames,
-        maiden=maiden, city=city, birth_year=year,
+        person_id=f"P{index:06d}",
+        locale=locale,
+        female=female,
+        first=first,
+        surnames=surnames,
+        maiden=maiden,
+        city=city,
+        birth_year=year,
         email=_email(rng, locale, first, maiden or surnames, year),
-        work_email=None, phone=faker.phone_number(), employer=employer,
-        interest=rng.choice(INTERESTS), crm_rows=crm_rows, platforms=platforms, site=site,
+        work_email=None,
+        phone=faker.phone_number(),
+        employer=employer,
+        interest=rng.choice(INTERESTS),
+        crm_rows=crm_rows,
+        platforms=platforms,
+        site=site,
         pseudonymous=pseudonymous,
-    )  # fmt: skip
+    )
 
 
 ORG_PATTERNS = {
-    "hospital": ("Hospital Universitario {x}", "Hospital {x}", "{x} General Hospital",
-                 "Klinikum {x}", "Hôpital {x}", "Ospedale {x}", "Hospital São {x}"),
-    "council": ("Ayuntamiento de {c}", "City of {c}", "Stadt {c}", "Prefeitura de {c}",
-                "Câmara Municipal de {c}", "Mairie de {c}", "Comune di {c}", "{c} City Council"),
+    "hospital": (
+        "Hospital Universitario {x}",
+        "Hospital {x}",
+        "{x} General Hospital",
+        "Klinikum {x}",
+        "Hôpital {x}",
+        "Ospedale {x}",
+        "Hospital São {x}",
+    ),
+    "council": (
+        "Ayuntamiento de {c}",
+        "City of {c}",
+        "Stadt {c}",
+        "Prefeitura de {c}",
+        "Câmara Municipal de {c}",
+        "Mairie de {c}",
+        "Comune di {c}",
+        "{c} City Council",
+    ),
     "club": ("Club Deportivo {c}", "{c} FC", "Atlético {c}", "{c} Running Club"),
-}  # fmt: skip
-SAINTS = ("San Juan", "La Paz", "Santa María", "San Carlos", "del Mar", "La Princesa",
-          "Virgen del Rocío", "St Mary's", "St Thomas'", "Santo António", "San Raffaele")  # fmt: skip
-CHAINS = ("Zara", "Mercadona", "Starbucks", "Decathlon", "Carrefour", "El Corte Inglés",
-          "Oxxo", "Lidl", "Boots", "Fnac")  # fmt: skip
+}
+SAINTS = (
+    "San Juan",
+    "La Paz",
+    "Santa María",
+    "San Carlos",
+    "del Mar",
+    "La Princesa",
+    "Virgen del Rocío",
+    "St Mary's",
+    "St Thomas'",
+    "Santo António",
+    "San Raffaele",
+)
+CHAINS = (
+    "Zara",
+    "Mercadona",
+    "Starbucks",
+    "Decathlon",
+    "Carrefour",
+    "El Corte Inglés",
+    "Oxxo",
+    "Lidl",
+    "Boots",
+    "Fnac",
+)
 LEGAL = ("S.A.U.", "S.L.", "GmbH", "Inc.", "Ltd", "S.p.A.", "S.A. de C.V.", "Lda.", "SAS")
 
 
-def _orgs(rng: random.Random, people: list[Person], companies: list[tuple[str, str]], count: int) -> list[Org]:
+def _orgs(
+    rng: random.Random, people: list[Person], companies: list[tuple[str, str]], count: int
+) -> list[Org]:
     orgs: list[Org] = []
     for index in range(count):
         kind = rng.choices(["hospital", "council", "shop", "company", "club"], [2, 2, 3, 3, 1])[0]

@@ -23,10 +23,20 @@ from bench.corpus.names import (
 from bench.corpus.places import written_place
 from bench.corpus.population import Org, Person, World
 
-__all__ = ["Record", "customer_rows", "org_profiles", "person_profiles"]
+__all__ = ["Ids", "Record", "customer_rows", "org_profiles", "person_profiles", "timestamp"]
 
-INSTANCES = ("mastodon.social", "mastodon.online", "mstdn.social", "fosstodon.org", "mas.to",
-             "hachyderm.io", "masto.es", "mastodon.green", "social.coop", "mastodon.world")  # fmt: skip
+INSTANCES = (
+    "mastodon.social",
+    "mastodon.online",
+    "mstdn.social",
+    "fosstodon.org",
+    "mas.to",
+    "hachyderm.io",
+    "masto.es",
+    "mastodon.green",
+    "social.coop",
+    "mastodon.world",
+)
 BASE32 = string.ascii_lowercase[:26] + "234567"
 
 
@@ -82,7 +92,9 @@ class Ids:
         return self.unique("handle:" + platform, make)
 
 
-def _platform_handle(rng: random.Random, ids: Ids, platform: str, base: str, site: str | None) -> str:
+def _platform_handle(
+    rng: random.Random, ids: Ids, platform: str, base: str, site: str | None
+) -> str:
     base = base[:28]
     if platform == "mastodon":
         return ids.handle(platform, f"{base}@{rng.choice(INSTANCES)}")
@@ -173,20 +185,40 @@ def person_profiles(rng: random.Random, world: World, ids: Ids, entity: int) -> 
             city, place = world.people[rng.randrange(len(world.people))].city, "moved"
         location, how = written_place(rng, city, blank=0.35 if "name_pseudonym" in tags else 0.22)
         record = Record(
-            record_id=f"profile:{platform}:{native}", entity=person.person_id, platform=platform,
-            native_id=native, handle=handle, tags=tags, surname_form=form,
+            record_id=f"profile:{platform}:{native}",
+            entity=person.person_id,
+            platform=platform,
+            native_id=native,
+            handle=handle,
+            tags=tags,
+            surname_form=form,
             place=place or how,
-        )  # fmt: skip
-        record.row = {"profile_id": native, "platform": platform, "handle": handle,
-                      "display_name": display, "bio": "", "location": location, "url": "",
-                      "followers_count": "", "created_at": _created(rng)}  # fmt: skip
+        )
+        record.row = {
+            "profile_id": native,
+            "platform": platform,
+            "handle": handle,
+            "display_name": display,
+            "bio": "",
+            "location": location,
+            "url": "",
+            "followers_count": "",
+            "created_at": _created(rng),
+        }
         records.append(record)
     return records
 
 
+def timestamp(rng: random.Random, first_year: int, last_year: int) -> str:
+    """An ISO 8601 UTC time between the two years (months 1–11 of the last year)."""
+    year = rng.randint(first_year, last_year)
+    month = rng.randint(1, 11 if year == last_year else 12)
+    day, hour, minute = rng.randint(1, 28), rng.randint(0, 23), rng.randint(0, 59)
+    return f"{year}-{month:02d}-{day:02d}T{hour:02d}:{minute:02d}:{rng.randint(0, 59):02d}Z"
+
+
 def _created(rng: random.Random) -> str:
-    year = rng.randint(2008, 2025)
-    return f"{year}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}T{rng.randint(0, 23):02d}:{rng.randint(0, 59):02d}:00Z"
+    return timestamp(rng, 2008, 2025)
 
 
 ORG_SUFFIXES = (" Official", " Team", " Oficial", "", "", " (oficial)", " HQ")
@@ -202,12 +234,26 @@ def org_profiles(rng: random.Random, org: Org, ids: Ids) -> list[Record]:
         handle = _platform_handle(rng, ids, platform, slug, None)
         native = ids.native(platform, slug) if platform != "linkedin" else handle
         location, how = written_place(rng, org.city, blank=0.15)
-        record = Record(f"profile:{platform}:{native}", org.org_id, platform, native, handle,
-                        tags={"org"}, place=how)  # fmt: skip
-        record.row = {"profile_id": native, "platform": platform, "handle": handle,
-                      "display_name": display, "bio": "", "location": location,
-                      "url": f"https://www.{org.site}", "followers_count": "",
-                      "created_at": _created(rng)}  # fmt: skip
+        record = Record(
+            f"profile:{platform}:{native}",
+            org.org_id,
+            platform,
+            native,
+            handle,
+            tags={"org"},
+            place=how,
+        )
+        record.row = {
+            "profile_id": native,
+            "platform": platform,
+            "handle": handle,
+            "display_name": display,
+            "bio": "",
+            "location": location,
+            "url": f"https://www.{org.site}",
+            "followers_count": "",
+            "created_at": _created(rng),
+        }
         records.append(record)
     return records
 
@@ -256,8 +302,11 @@ def customer_rows(
         email = "" if roll > 0.9 else email
         phone = _phone(rng, person.phone) if rng.random() < 0.8 else ""
         if copy:  # a duplicate shares the e-mail or the phone, so a clerk could find it
-            email, phone = (records[0].email or person.email, "") if rng.random() < 0.5 else (
-                "", _phone(rng, person.phone))
+            email, phone = (
+                (records[0].email or person.email, "")
+                if rng.random() < 0.5
+                else ("", _phone(rng, person.phone))
+            )
         location, how = written_place(rng, person.city, blank=0.08)
         if how == "variant" and rng.random() < 0.6:
             location, how = person.city.name, "official"  # CRM forms mostly offer a list
@@ -269,11 +318,26 @@ def customer_rows(
             twitter = rng.choice(["", "@"]) + x_handles[0]
             tags.add("xref_crm_twitter")
         customer_id = ids.unique("customer", lambda: f"C{rng.randint(0, 99_999_999):08d}")
-        record = Record(f"customer:{customer_id}", person.person_id, None, customer_id,
-                        tags=tags, surname_form=form, place=how, email=email)  # fmt: skip
-        record.row = {"customer_id": customer_id, "first_name": first, "last_name": last,
-                      "email": email, "phone": phone, "city": location, "company": company,
-                      "twitter_handle": twitter,
-                      "segment": rng.choice(["retail", "b2b", "online", "vip", ""])}  # fmt: skip
+        record = Record(
+            f"customer:{customer_id}",
+            person.person_id,
+            None,
+            customer_id,
+            tags=tags,
+            surname_form=form,
+            place=how,
+            email=email,
+        )
+        record.row = {
+            "customer_id": customer_id,
+            "first_name": first,
+            "last_name": last,
+            "email": email,
+            "phone": phone,
+            "city": location,
+            "company": company,
+            "twitter_handle": twitter,
+            "segment": rng.choice(["retail", "b2b", "online", "vip", ""]),
+        }
         records.append(record)
     return records

@@ -44,6 +44,9 @@ LOCALES: dict[str, tuple[str, float, tuple[float, ...]]] = {
 PLATFORMS = ("x", "mastodon", "bluesky", "instagram", "linkedin")
 # locales whose people carry two surnames (father's, mother's)
 TWO_SURNAMES = frozenset({"es_ES", "es_MX", "pt_BR", "pt_PT"})
+# A business's customers crowd into the big metros more than the population does (and
+# geonames lists no town under 15,000): cities are drawn by population ** 1.5.
+CITY_CONCENTRATION = 1.5
 _LATIN = re.compile(r"^[A-Za-zÀ-ÿ' .\-]+$")
 
 
@@ -135,11 +138,15 @@ def _variants(raw: dict, country: str) -> tuple[str, ...]:
     latin = [alt for alt in raw.get("alternatenames", []) if alt != name and _LATIN.match(alt)]
     codes = [alt for alt in latin if len(alt) == 3 and alt.isupper()][:1]
     similar = [
-        alt for alt in latin
-        if "'" not in alt and alt not in codes and alt[:1].isupper()
-        and strip_accents(alt).lower()[:3] == folded[:3] and abs(len(alt) - len(name)) <= 3
+        alt
+        for alt in latin
+        if "'" not in alt
+        and alt not in codes
+        and alt[:1].isupper()
+        and strip_accents(alt).lower()[:3] == folded[:3]
+        and abs(len(alt) - len(name)) <= 3
         and strip_accents(alt).lower() != folded
-    ][:2]  # fmt: skip
+    ][:2]
     return tuple(own + codes + similar)
 
 
@@ -160,8 +167,9 @@ def cities_by_country() -> dict[str, list[City]]:
             if country not in countries:
                 continue
             region = states.get(raw.get("admin1code", ""), "") if country == "US" else ""
-            city = City(raw["name"], country, int(raw["population"]), region,
-                        _variants(raw, country))  # fmt: skip
+            city = City(
+                raw["name"], country, int(raw["population"]), region, _variants(raw, country)
+            )
             _CITY_CACHE.setdefault(country, []).append(city)
     return _CITY_CACHE
 
@@ -172,7 +180,9 @@ def load_locale(code: str) -> Locale:
     person = import_module(f"faker.providers.person.{code}").Provider
     phone = import_module(f"faker.providers.phone_number.{code}").Provider
     try:
-        domains = list(import_module(f"faker.providers.internet.{code}").Provider.free_email_domains)
+        domains = list(
+            import_module(f"faker.providers.internet.{code}").Provider.free_email_domains
+        )
     except ModuleNotFoundError:  # es_MX has no internet provider of its own
         domains = ["gmail.com", "hotmail.com", "yahoo.com.mx", "outlook.com", "prodigy.net.mx"]
     ranked = code == "fr_FR"  # its surname list is in frequency order
@@ -187,6 +197,8 @@ def load_locale(code: str) -> Locale:
         surnames=_weighted(person.last_names, shift=5.0, ranked=ranked),
         free_domains=sorted(set(domains)),
         phone_formats=[f for f in phone.formats if "{{" not in f] or ["+## ### ### ###"],
-        cities=Weighted([c.name for c in cities], [float(c.population) for c in cities]),
+        cities=Weighted(
+            [c.name for c in cities], [c.population**CITY_CONCENTRATION for c in cities]
+        ),
         city_info={c.name: c for c in cities},
     )

@@ -20,33 +20,57 @@ __all__ = ["Pair", "add_cross_references"]
 Pair = tuple[str, str, int, str]  # record_a, record_b, same (1/0), failure class
 
 BIO_WORDS = {
-    "es": ("Amante de {i}", "{i} y café ☕", "Padre/madre, {i}", "Opiniones mías", "De {c} al mundo"),
+    "es": (
+        "Amante de {i}",
+        "{i} y café ☕",
+        "Padre/madre, {i}",
+        "Opiniones mías",
+        "De {c} al mundo",
+    ),
     "en": ("{i} nerd", "Into {i}", "Views my own", "Dog person. {i}.", "Born in {c}"),
     "pt": ("Apaixonado por {i}", "{i} e café", "Opiniões minhas", "De {c} para o mundo"),
     "de": ("{i}-Fan", "Meinungen sind meine eigenen", "Aus {c}", "{i} & Kaffee"),
     "fr": ("Passionné de {i}", "Avis perso", "{i} et café", "De {c}"),
     "it": ("Appassionato di {i}", "Opinioni mie", "{i} e caffè", "Da {c}"),
-}  # fmt: skip
-SHARED_HOSTS = ("https://linktr.ee", "https://www.youtube.com", "https://linktr.ee/",
-                "https://www.instagram.com", "https://t.co")  # fmt: skip
+}
+SHARED_HOSTS = (
+    "https://linktr.ee",
+    "https://www.youtube.com",
+    "https://linktr.ee/",
+    "https://www.instagram.com",
+    "https://t.co",
+)
 
 
 def link_to(rng: random.Random, target: Record) -> str:
     """How a bio points at ``target``'s account."""
     handle, platform = target.handle, target.platform
     if platform == "x":
-        return rng.choice([f"x.com/{handle}", f"twitter.com/{handle}", f"tw: @{handle}",
-                           f"https://twitter.com/{handle}"])  # fmt: skip
+        return rng.choice(
+            [
+                f"x.com/{handle}",
+                f"twitter.com/{handle}",
+                f"tw: @{handle}",
+                f"https://twitter.com/{handle}",
+            ]
+        )
     if platform == "instagram":
-        return rng.choice([f"instagram.com/{handle}", f"IG: @{handle}", f"📸 @{handle}",
-                           f"https://www.instagram.com/{handle}/"])  # fmt: skip
+        return rng.choice(
+            [
+                f"instagram.com/{handle}",
+                f"IG: @{handle}",
+                f"📸 @{handle}",
+                f"https://www.instagram.com/{handle}/",
+            ]
+        )
     if platform == "bluesky":
         return rng.choice([f"bsky.app/profile/{handle}", f"🦋 @{handle}"])
     if platform == "mastodon":
         user, _, instance = handle.partition("@")
         return rng.choice([f"@{handle}", f"{instance}/@{user}", f"🐘 @{user}@{instance}"])
-    return rng.choice([f"linkedin.com/in/{handle}", f"in/{handle}",
-                       f"https://www.linkedin.com/in/{handle}/"])  # fmt: skip
+    return rng.choice(
+        [f"linkedin.com/in/{handle}", f"in/{handle}", f"https://www.linkedin.com/in/{handle}/"]
+    )
 
 
 def url_of(target: Record) -> str:
@@ -55,16 +79,26 @@ def url_of(target: Record) -> str:
     if target.platform == "mastodon":
         user, _, instance = handle.partition("@")
         return f"https://{instance}/@{user}"
-    return {"x": "https://x.com/{h}", "instagram": "https://www.instagram.com/{h}",
-            "bluesky": "https://bsky.app/profile/{h}",
-            "linkedin": "https://www.linkedin.com/in/{h}"}[target.platform or "x"].format(h=handle)  # fmt: skip
+    return {
+        "x": "https://x.com/{h}",
+        "instagram": "https://www.instagram.com/{h}",
+        "bluesky": "https://bsky.app/profile/{h}",
+        "linkedin": "https://www.linkedin.com/in/{h}",
+    }[target.platform or "x"].format(h=handle)
 
 
 def _obfuscated(rng: random.Random, email: str) -> str:
     local, _, domain = email.partition("@")
     name, _, tld = domain.rpartition(".")
-    return rng.choice([email, f"📧 {email}", f"{local} (at) {name} (dot) {tld}",
-                       f"{local}[at]{domain}", f"{local} at {name} dot {tld}"])  # fmt: skip
+    return rng.choice(
+        [
+            email,
+            f"📧 {email}",
+            f"{local} (at) {name} (dot) {tld}",
+            f"{local}[at]{domain}",
+            f"{local} at {name} dot {tld}",
+        ]
+    )
 
 
 def add_cross_references(
@@ -83,7 +117,9 @@ def add_cross_references(
         own = profiles.get(person.person_id, [])
         crm = customers.get(person.person_id, [])
         language = person.locale.code[:2]
-        friend_records = [r for f in person.friends[:6] for r in profiles.get(world.people[f].person_id, [])]
+        friend_records = [
+            r for f in person.friends[:6] for r in profiles.get(world.people[f].person_id, [])
+        ]
         for record in own:
             row = record.row
             bio = rng.choice(BIO_WORDS[language]).format(i=person.interest, c=person.city.name)
@@ -94,19 +130,29 @@ def add_cross_references(
                 pairs.append((record.record_id, target.record_id, 1, "xref_bio_link"))
             if crm and rng.random() < 0.05:
                 bio += " " + _obfuscated(rng, person.email)
-                pairs += [(record.record_id, c.record_id, 1, "xref_email_in_bio")
-                          for c in crm if c.email == person.email]  # fmt: skip
+                pairs += [
+                    (record.record_id, c.record_id, 1, "xref_email_in_bio")
+                    for c in crm
+                    if c.email == person.email
+                ]
             if friend_records and rng.random() < 0.07:
                 friend = rng.choice(friend_records)
-                bio += " " + rng.choice(["Thanks {l}!", "follow my friend {l}", "📸 by {l}",
-                                         "co-host with {l}", "gracias a {l}"]).format(
-                    l=link_to(rng, friend))  # fmt: skip
+                bio += " " + rng.choice(
+                    [
+                        "Thanks {l}!",
+                        "follow my friend {l}",
+                        "📸 by {l}",
+                        "co-host with {l}",
+                        "gracias a {l}",
+                    ]
+                ).format(l=link_to(rng, friend))
                 pairs.append((record.record_id, friend.record_id, 0, "xref_foreign_link"))
             if record.platform == "x" and x_handles and rng.random() < 0.02:
                 holder = x_holder[rng.choice(x_handles)]
                 if holder.entity != person.person_id:
                     bio += " " + rng.choice(["(antes @{h})", "formerly @{h}", "old: @{h}"]).format(
-                        h=holder.handle)  # fmt: skip
+                        h=holder.handle
+                    )
                     pairs.append((record.record_id, holder.record_id, 0, "xref_stale_link"))
             row["bio"] = bio
             roll = rng.random()
@@ -139,8 +185,11 @@ def add_cross_references(
             if a.entity != b.entity:
                 pairs.append((a.record_id, b.record_id, 0, "xref_shared_host"))
     for person in world.people:
-        site_holders = [r for r in profiles.get(person.person_id, []) if person.site and
-                        r.row["url"] == "https://" + person.site]  # fmt: skip
+        site_holders = [
+            r
+            for r in profiles.get(person.person_id, [])
+            if person.site and r.row["url"] == "https://" + person.site
+        ]
         for k, a in enumerate(site_holders):
-            pairs += [(a.record_id, b.record_id, 1, "xref_url") for b in site_holders[k + 1:]]
+            pairs += [(a.record_id, b.record_id, 1, "xref_url") for b in site_holders[k + 1 :]]
     return pairs
