@@ -159,7 +159,10 @@ def _person(
         platforms.append(platform)
         weights[PLATFORMS.index(platform)] *= 0.08  # a second account on one platform is rare
     employed = rng.random() < 0.6
-    employer = int(company_law.draw(rng)) if employed else None
+    # companies alternate by locale (see _companies): rank r of this locale is r * 9 + its place
+    employer = None
+    if employed:
+        employer = int(company_law.draw(rng)) * len(LOCALES) + sorted(LOCALES).index(locale.code)
     pseudonymous = {k for k in range(accounts) if rng.random() < 0.08}
     site = None
     if rng.random() < 0.2 and accounts:
@@ -293,9 +296,11 @@ def make_world(people: int, seed: int) -> World:
         faker = Faker(code)
         faker.seed_instance(seed * 31 + offset)
         fakers[code] = faker
-    companies = _companies(rng, fakers, max(20, people // 25))
-    ranks = [str(k) for k in range(len(companies))]
-    company_law = Weighted(ranks, [1.0 / (k + 2) for k in range(len(companies))])
+    per_locale = max(3, people // 225)
+    companies = _companies(rng, fakers, per_locale * len(LOCALES))
+    company_law = Weighted(
+        [str(k) for k in range(per_locale)], [1.0 / (k + 2) for k in range(per_locale)]
+    )
     locale_law = Weighted(list(LOCALES), [share for _, share, _ in LOCALES.values()])
     persons = []
     for index in range(people):

@@ -308,8 +308,9 @@ def customer_rows(
                 else ("", _phone(rng, person.phone))
             )
         location, how = written_place(rng, person.city, blank=0.08)
-        if how == "variant" and rng.random() < 0.6:
-            location, how = person.city.name, "official"  # CRM forms mostly offer a list
+        if how == "variant" and (rng.random() < 0.6 or not location.isascii()):
+            # CRM forms mostly offer a list, and take no emoji
+            location, how = person.city.name, "official"
         company = ""
         if person.employer is not None and rng.random() < 0.6:
             company = world.companies[person.employer][0]
