@@ -87,6 +87,7 @@ def test_truth_covers_every_record_and_pairs_agree_with_it(tmp_path: Path) -> No
         assert label in CLASSES
 
 
+@pytest.mark.slow
 def test_every_failure_class_is_labelled(large: Path) -> None:
     counts: dict[tuple[str, bool], int] = defaultdict(int)
     for _, _, same, label in read_pair_classes(large / "pair_classes.csv"):
@@ -105,6 +106,7 @@ def _fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c)).lower().strip()
 
 
+@pytest.mark.slow
 def test_namesakes_are_as_dense_as_measured(large: Path) -> None:
     """Measured at 20,000 persons (seeds 5 and 7): about 0.6 % of CRM rows share first
     given name, first surname and city with another person's row, about 8.5 % share first

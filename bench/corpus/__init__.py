@@ -125,8 +125,8 @@ def generate_corpus(out: Path, people: int, seed: int) -> dict[str, int]:
     for _, followed in follows:
         indegree[followed.record_id] = indegree.get(followed.record_id, 0) + 1
     records: dict[str, list[Record]] = {}
-    for entity in sorted(set(customers) | set(profiles)):
-        records[entity] = customers.get(entity, []) + profiles.get(entity, [])
+    for key in sorted(set(customers) | set(profiles)):
+        records[key] = customers.get(key, []) + profiles.get(key, [])
     for bot in bots:
         records[bot.entity] = [bot]
     all_profiles = [r for rs in records.values() for r in rs if r.platform]

@@ -146,7 +146,7 @@ def label_pairs(
     pairs += _group_negatives(rng, shared_words, records, "org_shared_words")
     pairs += explicit
     unique: dict[tuple[str, str, str], Pair] = {}
-    for a, b, same, label in pairs:
-        left, right = sorted((a, b))
+    for first, second, same, label in pairs:
+        left, right = sorted((first, second))
         unique.setdefault((left, right, label), (left, right, same, label))
     return list(unique.values())

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import random
 import string
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from bench.corpus.names import (
@@ -61,7 +62,7 @@ class Ids:
         self.rng = rng
         self.taken: dict[str, set[str]] = {}
 
-    def unique(self, platform: str, make) -> str:  # type: ignore[no-untyped-def]
+    def unique(self, platform: str, make: Callable[[], str]) -> str:
         taken = self.taken.setdefault(platform, set())
         value = make()
         while value in taken:

@@ -170,9 +170,9 @@ def add_cross_references(
                 shared.setdefault(row["url"], []).append(record)
         for record in crm:
             if record.row["twitter_handle"]:
-                target = x_holder.get(record.row["twitter_handle"].lstrip("@"))
-                if target is not None:
-                    pairs.append((record.record_id, target.record_id, 1, "xref_crm_twitter"))
+                named = x_holder.get(record.row["twitter_handle"].lstrip("@"))
+                if named is not None:
+                    pairs.append((record.record_id, named.record_id, 1, "xref_crm_twitter"))
             elif x_handles and rng.random() < 0.01:  # an old handle, now someone else's
                 holder = x_holder[rng.choice(x_handles)]
                 if holder.entity != person.person_id:
