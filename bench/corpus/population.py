@@ -238,32 +238,41 @@ CHAINS = (
     "Boots",
     "Fnac",
 )
+BRANCHES = ("", "Centro", "Norte", "Sur", "Plaza", "Outlet", "Airport", "Station", "Mall", "2")
 LEGAL = ("S.A.U.", "S.L.", "GmbH", "Inc.", "Ltd", "S.p.A.", "S.A. de C.V.", "Lda.", "SAS")
 
 
 def _orgs(
     rng: random.Random, people: list[Person], companies: list[tuple[str, str]], count: int
 ) -> list[Org]:
+    """``count`` organisations with distinct names (two shops of a chain differ by branch,
+    two hospitals by name): a name written twice would be one organisation."""
     orgs: list[Org] = []
-    for index in range(count):
+    used: set[str] = set()
+    for _ in range(count * 5):
+        if len(orgs) == count:
+            break
         kind = rng.choices(["hospital", "council", "shop", "company", "club"], [2, 2, 3, 3, 1])[0]
         city = people[rng.randrange(len(people))].city
+        legal = ""
         if kind in ORG_PATTERNS:
             pattern = rng.choice(ORG_PATTERNS[kind])
             name = pattern.format(x=rng.choice(SAINTS), c=city.name)
-            site = "".join(ch for ch in strip_accents(name).lower() if ch.isalnum())[:24] + ".org"
-            legal = ""
+            site = "".join(ch for ch in strip_accents(name).lower() if ch.isalnum()) + ".org"
         elif kind == "shop":
             chain = rng.choice(CHAINS)
-            name = f"{chain} {rng.choice(city.variants[:3] or (city.name,))}"
+            place = rng.choice([*city.variants[:3], city.name])
+            name = f"{chain} {place} {rng.choice(BRANCHES)}".strip()
             site = "".join(ch for ch in strip_accents(chain).lower() if ch.isalnum()) + ".com"
-            legal = ""
         else:
             name, site = companies[rng.randrange(min(len(companies), 60))]
             legal = rng.choice(LEGAL)
+        if name in used:
+            continue
+        used.add(name)
         accounts = rng.choices([1, 2, 3], [0.5, 0.35, 0.15])[0]
         platforms = rng.sample(list(PLATFORMS), accounts)
-        orgs.append(Org(f"O{index:05d}", kind, name, legal, city, site, platforms))
+        orgs.append(Org(f"O{len(orgs):05d}", kind, name, legal, city, site, platforms))
     return orgs
 
 
