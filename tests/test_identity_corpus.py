@@ -17,6 +17,7 @@ from typer.testing import CliRunner
 
 from bench.corpus import CLASSES, generate_corpus
 from bench.corpus.score import class_scores, read_pair_classes
+from bench.identity import corpus
 from srm.cli import app
 
 
@@ -143,3 +144,12 @@ def test_class_scores_count_recall_and_kept_apart() -> None:
     assert scores["namesake"] == {"pairs": 1, "kept_apart": 0.0}
     assert scores["name_typo_true"] == {"pairs": 1, "recall": 0.0}
     assert scores["name_typo_false"] == {"pairs": 1, "kept_apart": 1.0}
+
+
+def test_bench_scores_the_corpus_through_the_bundle_path() -> None:
+    result = corpus(400, 7, "corpus_dev_400")
+    assert result["dataset"] == "corpus_dev_400" and result["records"] > 400
+    assert 0.0 < result["f1"] <= 1.0 and result["largest_person"] >= 2
+    assert {"plain", "xref_crm_twitter", "place_variant"} <= set(result["classes"])
+    scored = [v.get("recall", v.get("kept_apart")) for v in result["classes"].values()]
+    assert all(0.0 <= value <= 1.0 for value in scored)
