@@ -102,6 +102,19 @@ def test_every_failure_class_is_labelled(large: Path) -> None:
     assert all(counts[(label, False)] >= 20 for label in negatives)
 
 
+@pytest.mark.slow
+def test_an_email_or_phone_belongs_to_one_person(large: Path) -> None:
+    truth = {row["record_id"]: row["person_id"] for row in _rows(large / "truth.csv")}
+    owners: dict[str, set[str]] = defaultdict(set)
+    for row in _rows(large / "customers.csv"):
+        person = truth[f"customer:{row['customer_id']}"]
+        digits = "".join(ch for ch in row["phone"] if ch.isdigit())[-9:]
+        for key in (f"email:{row['email']}" if row["email"] else "", f"phone:{digits}"):
+            if key and key != "phone:":
+                owners[key].add(person)
+    assert [key for key, people in owners.items() if len(people) > 1] == []
+
+
 def _fold(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(c for c in decomposed if not unicodedata.combining(c)).lower().strip()

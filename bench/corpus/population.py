@@ -296,6 +296,35 @@ def _friends(rng: random.Random, people: list[Person]) -> None:
         person.friends = list(chosen)
 
 
+def _unique(rng: random.Random, email: str, seen: set[str]) -> str:
+    local, _, domain = email.partition("@")
+    while email in seen:
+        email = f"{local}{rng.randint(2, 999)}@{domain}"
+    seen.add(email)
+    return email
+
+
+def _unique_contacts(rng: random.Random, persons: list[Person], fakers: dict[str, Faker]) -> None:
+    """One e-mail address and one phone number belong to one person: a taken address gets
+    digits, a taken number is drawn again (Faker's en_GB numbers have 3 free digits)."""
+    emails: set[str] = set()
+    phones: set[str] = set()
+    for person in persons:
+        person.email = _unique(rng, person.email, emails)
+        if person.work_email:
+            person.work_email = _unique(rng, person.work_email, emails)
+        for attempt in range(20):
+            key = "".join(ch for ch in person.phone if ch.isdigit())[-9:]
+            if key not in phones:
+                break
+            person.phone = (
+                fakers[person.locale.code].phone_number()
+                if attempt < 5
+                else person.phone[:-4] + f"{rng.randint(0, 9999):04d}"
+            )
+        phones.add("".join(ch for ch in person.phone if ch.isdigit())[-9:])
+
+
 def make_world(people: int, seed: int) -> World:
     """``people`` persons with their orgs, companies and friendships, all from ``seed``."""
     rng = random.Random(seed)
@@ -319,6 +348,7 @@ def make_world(people: int, seed: int) -> World:
         if person.employer is not None and rng.random() < 0.3:
             local = person.email.split("@")[0]
             person.work_email = f"{local}@{companies[person.employer][1]}"
+    _unique_contacts(rng, persons, fakers)
     orgs = _orgs(rng, persons, companies, max(8, people // 60))
     _friends(rng, persons)
     return World(persons, orgs, companies, locales, fakers)
