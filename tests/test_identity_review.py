@@ -265,7 +265,7 @@ def test_graphql_merge_suggestions_and_decisions(driver: Driver, settings: Setti
     assert found[0]["id"] == f"customer:C2|{found[0]['recordB']}"
     for first in (0, -1, 500):
         status, body = gql(client, f"{{ mergeSuggestions(first: {first}) {{ id }} }}")
-        assert status == 400 and "'first' must be between 1" in body["errors"][0]["message"]
+        assert status == 400 and "'first'" in body["errors"][0]["message"]
 
     _, body = gql(client, f'mutation {{ rejectMerge(id: "{found[0]["id"]}") {{ status }} }}')
     _, body = gql(client, query, role="analyst")

@@ -133,7 +133,8 @@ def _record(
 
 def _new_person(record_id: str, members: list[str], person_id: str) -> str:
     """A fresh person id for ``record_id``, leaving its person's members."""
-    previous = dict.fromkeys(members, person_id)
+    # the others' person as taken, so the new id differs from it
+    previous = {member: person_id for member in members if member != record_id}
     return assign_person_ids([record_id], np.zeros(1, dtype=np.int64), previous)[0]
 
 
