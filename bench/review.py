@@ -6,7 +6,9 @@ For any bundle folder and its truth (:func:`review_curve`): resolve, take the pa
 :func:`srm.graph.identity.active.resolution_suggestions` suggests, answer each from the
 truth (same person → accepted, else rejected), resolve again with every label so far, and
 record pairwise F1 after each step (cumulative label counts). Run on a generated bundle with
-and without graph evidence (the latter a harder start). JSON on the last line.
+and without graph evidence (the latter a harder start), each also with the labels only
+forced on their own pairs (``*_forced_only``, no refit): the baseline in the same run. JSON
+on the last line.
 """
 
 from __future__ import annotations
@@ -36,10 +38,12 @@ def review_curve(
     steps: Sequence[int] = STEPS,
     *,
     with_graph: bool = True,
+    learn: bool = True,
 ) -> list[dict[str, Any]]:
     """``[{labels, f1, precision, recall, threshold, seconds}]``, one per cumulative label
     count in ``steps`` (increasing), the reviewer answering from ``truth`` (record id →
-    person id); records missing from the truth count as persons of their own."""
+    person id); records missing from the truth count as persons of their own.
+    ``learn=False`` only forces the labelled pairs (the baseline the refit must beat)."""
     accepted: list[tuple[str, str]] = []
     rejected: list[tuple[str, str]] = []
     curve: list[dict[str, Any]] = []
@@ -48,6 +52,7 @@ def review_curve(
         result = resolve_records(
             inputs.records, follows=inputs.follows, mentions=inputs.mentions,
             with_graph=with_graph, threshold=None, accepted=accepted, rejected=rejected,
+            learn=learn,
         )  # fmt: skip
         ids = result.frame["record_id"]
         scores = evaluate_clusters(dict(zip(ids, map(str, result.labels), strict=True)), truth)
@@ -78,10 +83,15 @@ def generated_curves(people: int, seed: int, steps: Sequence[int] = STEPS) -> di
     out["review_curve"] = [
         {"labels": p["labels"], "f1": p["f1"]} for p in review_curve(inputs, truth, steps)
     ]
-    out["review_curve_without_graph"] = [
+    out["review_curve_forced_only"] = [
         {"labels": p["labels"], "f1": p["f1"]}
-        for p in review_curve(inputs, truth, steps, with_graph=False)
+        for p in review_curve(inputs, truth, steps, learn=False)
     ]
+    for name, learn in (("without_graph", True), ("without_graph_forced_only", False)):
+        out[f"review_curve_{name}"] = [
+            {"labels": p["labels"], "f1": p["f1"]}
+            for p in review_curve(inputs, truth, steps, with_graph=False, learn=learn)
+        ]
     return out
 
 
@@ -93,7 +103,7 @@ def main() -> None:
     args = parser.parse_args()
     steps = [int(s) for s in args.steps.split(",")]
     result = generated_curves(args.people, args.seed, steps)
-    for key in ("review_curve", "review_curve_without_graph"):
+    for key in [k for k in result if k.startswith("review_curve")]:
         print(key, " ".join(f"{p['labels']}:{p['f1']:.4f}" for p in result[key]))
     print(json.dumps(result))
 

@@ -365,14 +365,16 @@ def resolve_records(
     with_graph: bool = True,
     accepted: Iterable[tuple[str, str]] = (),
     rejected: Iterable[tuple[str, str]] = (),
+    learn: bool = True,
 ) -> Resolution:
     """Resolve normalised ``records`` into persons (see module doc).
 
     ``follows``/``mentions`` are record-id pairs; ``accepted``/``rejected`` are reviewed
     record-id pairs (must-link / cannot-link, and labels the model is refitted on:
-    :mod:`srm.graph.identity.labels`); ``model`` skips fitting (its comparisons must
-    match). ``threshold`` None: learned from the labels when there are enough (a loaded
-    model's own when it has one), else :data:`DEFAULT_THRESHOLD`."""
+    :mod:`srm.graph.identity.labels`; ``learn=False`` only forces them); ``model`` skips
+    fitting (its comparisons must match). ``threshold`` None: learned from the labels when
+    there are enough (a loaded model's own when it has one), else
+    :data:`DEFAULT_THRESHOLD`."""
     clock = time.perf_counter()
     seconds: dict[str, float] = {}
     chosen = threshold
@@ -427,7 +429,7 @@ def resolve_records(
             total_pairs=all_pairs,
         )
         model.notes["labels"] = len(labelled)
-        if labelled_gamma is not None:
+        if learn and labelled_gamma is not None:
             model, learned = learn_from_labels(
                 model, comparisons, frame, (*_ends(labelled), labelled_gamma),
                 np.array([1.0] * len(must) + [0.0] * len(cannot)), gamma=gamma,
