@@ -13,6 +13,7 @@ from neo4j import Driver
 from typer.testing import CliRunner
 
 from srm.cli import app
+from srm.erasure import erase
 from srm.errors import NotFoundError, ValidationError
 from srm.graph.identity import decisions, pipeline
 from srm.graph.identity.active import suggest_pairs
@@ -154,7 +155,7 @@ def test_labels_refit_the_model_and_generalise(driver: Driver, tmp_path: Path) -
     assert all(second[a] == second[b] for a, b in accepted)
 
 
-def test_history_and_undo(driver: Driver, tmp_path: Path) -> None:
+def test_history_and_undo(driver: Driver, settings: Settings, tmp_path: Path) -> None:
     folder = tmp_path / "bundle"
     generate_bundle(folder, people=40, seed=3)
     ingest_paths(driver, [folder], quarantine_path=tmp_path / "quarantine.jsonl")
@@ -204,6 +205,14 @@ def test_history_and_undo(driver: Driver, tmp_path: Path) -> None:
     assert decisions.decision_history(driver)[0]["decision"] == "unmerge"
     decisions.undo(driver, "ana")
     assert _persons(driver, tmp_path) == persons
+
+    # erasing a record erases the decisions that name it
+    pipeline.reject(driver, c, d, reviewer="ana")
+    kind, key = c.split(":", 1)
+    erase(driver, settings, kind, key)  # type: ignore[arg-type]
+    left = decisions.decision_history(driver)
+    named = {i for h in left for pair in h["pairs"] for i in pair.split("|")}
+    assert left and c not in named | {h["record_a"] for h in left}
 
 
 def test_cli_suggest_history_undo_and_bad_input(cli_store: Driver, tmp_path: Path) -> None:
