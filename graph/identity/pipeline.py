@@ -1,9 +1,11 @@
 """`srm identities …` on the graph: resolve, explain, review, unmerge, export.
 
 :func:`resolve_graph` runs every stage on the records in Neo4j — load, normalise, block,
-compare (graph evidence included), fit or load the model, score, cluster with reviewed
-decisions (rejected pairs never merged, accepted pairs always merged), keep person ids
-stable by overlap — and writes ``SAME_AS`` candidates and ``PART_OF`` back.
+compare (graph evidence included), fit or load the model and refit it on the reviewed
+pairs, score, cluster with reviewed decisions (rejected pairs never merged, accepted pairs
+always merged), keep person ids stable by overlap — and writes ``SAME_AS`` candidates,
+``PART_OF`` and the model's threshold and label count back. ``accept``, ``reject`` and
+``unmerge`` are :mod:`srm.graph.identity.decisions`' (kept as history, undoable).
 """
 
 from __future__ import annotations

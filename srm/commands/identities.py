@@ -134,7 +134,8 @@ def _suggest(count: int, output: Format) -> None:
 
 @app.command()
 def accept(a: str, b: str, by: Reviewer = "") -> None:
-    """Mark two records as one person (kept by every later run)."""
+    """Mark two records as one person: B's person joins A's now, every later run keeps
+    them together and learns from the label ('srm identities undo' reverts it)."""
     try:
         with open_store() as driver:
             pipeline.accept(driver, a, b, by or getpass.getuser())
@@ -147,7 +148,8 @@ def accept(a: str, b: str, by: Reviewer = "") -> None:
 
 @app.command()
 def reject(a: str, b: str, by: Reviewer = "") -> None:
-    """Mark two records as different people (never merged again)."""
+    """Mark two records as different people: B leaves A's person now, no later run merges
+    them and each learns from the label ('srm identities undo' reverts it)."""
     try:
         with open_store() as driver:
             pipeline.reject(driver, a, b, by or getpass.getuser())
@@ -160,7 +162,8 @@ def reject(a: str, b: str, by: Reviewer = "") -> None:
 
 @app.command()
 def unmerge(person: str, record: str, by: Reviewer = "") -> None:
-    """Take a record out of a person (now and in later runs)."""
+    """Take a record out of a person (now and in later runs; 'srm identities undo' reverts
+    it)."""
     try:
         with open_store() as driver:
             new_id = pipeline.unmerge(driver, person, record, by or getpass.getuser())
