@@ -11,12 +11,17 @@ from strawberry.schema.config import StrawberryConfig
 from srm.api.context import Info
 from srm.api.limits import ClientError, check_first, schema_extensions
 from srm.api.mutations import Mutation
-from srm.api.services import analytics, network, records
+from srm.api.services import analytics, network, records, review
 from srm.api.types.brand import AudienceOverlap, Brand
 from srm.api.types.community import Community
 from srm.api.types.customer import Customer, require_contact_access
 from srm.api.types.job import AnalysisJob
-from srm.api.types.merge import MergeCandidateConnection, merge_candidate_connection
+from srm.api.types.merge import (
+    IdentityDecision,
+    MergeCandidateConnection,
+    MergeSuggestion,
+    merge_candidate_connection,
+)
 from srm.api.types.network import Edge, Network, Reach, SearchHit
 from srm.api.types.paging import encode_cursor, page_info, window
 from srm.api.types.person import Person
@@ -232,6 +237,23 @@ class Query:
             first + 1,
         )
         return merge_candidate_connection(rows, offset, first)
+
+    @strawberry.field(
+        description="Unreviewed pairs whose labels would teach identity resolution most: "
+        "nearest the threshold, varied in their evidence (analyst and admin; first ≤ 100)."
+    )
+    async def merge_suggestions(self, info: Info, first: int) -> list[MergeSuggestion]:
+        info.context.principal.require("analyst", "admin", action="review merge candidates")
+        check_first(first)
+        rows = await info.context.call(review.merge_suggestions, first)
+        return [MergeSuggestion.of(row) for row in rows]
+
+    @strawberry.field(description="Identity review decisions, newest first (admin only).")
+    async def identity_decisions(self, info: Info, first: int = 20) -> list[IdentityDecision]:
+        info.context.principal.require("admin", action="read identity review decisions")
+        check_first(first)
+        rows = await info.context.call(review.decision_history, first)
+        return [IdentityDecision(row=row) for row in rows]
 
     @strawberry.field(description="One analysis run (poll it after runAnalysis).")
     async def algorithm_run(self, info: Info, id: strawberry.ID) -> AlgorithmRun | None:

@@ -8,7 +8,9 @@ development corpus (:mod:`bench.corpus`) at a development seed and at the held-o
 Prints one JSON line per data set and a JSON last line with all of them. Generated sets
 also report how far the same comparisons go with the truth known (``supervised_f1``,
 ``supervised_f1_crm_profile``: a classifier trained on the truth, cross-fitted) and the
-share of wrong CRM↔profile decisions whose only evidence is name and city.
+share of wrong CRM↔profile decisions whose only evidence is name and city, and the
+2k set its review curve (``review_curve``: F1 after 0, 25, 50, 100, 200 labels of a
+simulated reviewer, :func:`bench.review.review_curve`), also on the last line.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from sklearn.ensemble import HistGradientBoostingClassifier
 
 from bench.corpus import HELD_OUT_SEED, generate_corpus
 from bench.corpus.score import class_scores, read_pair_classes
+from bench.review import review_curve
 from srm.graph.identity.blocking import BlockingResult, blocking_report, true_pair_count
 from srm.graph.identity.bundle import read_bundle
 from srm.graph.identity.cluster import cluster_pairs
@@ -216,6 +219,10 @@ def crm_link_file(customers: pd.DataFrame, truth: dict[str, str]) -> dict:
     }
 
 
+# The review curve re-resolves five times: on the small generated set only.
+REVIEW_CURVE_MAX_PEOPLE = 5_000
+
+
 def generated(people: int, seed: int) -> dict:
     with tempfile.TemporaryDirectory() as folder:
         generate_bundle(Path(folder), people=people, seed=seed)
@@ -250,6 +257,10 @@ def generated(people: int, seed: int) -> dict:
             out |= supervised_ceiling(result, truth)
         else:
             out["f1_without_graph"] = scores["pairwise"]["f1"]
+    if people <= REVIEW_CURVE_MAX_PEOPLE:
+        curve = review_curve(inputs, truth)
+        out["review_curve"] = [{"labels": p["labels"], "f1": p["f1"]} for p in curve]
+        print("review curve (labels:F1)", " ".join(f"{p['labels']}:{p['f1']:.4f}" for p in curve))
     return out
 
 
@@ -328,7 +339,8 @@ def main() -> None:
     results += corpus_sets(corpus_sizes, args.corpus_seed)
     for result in results:
         print(json.dumps(result))
-    summary = {"results": results}
+    curves = [r["review_curve"] for r in results if "review_curve" in r]
+    summary = {"results": results, "review_curve": curves[0] if curves else []}
     summary |= {r["dataset"]: r for r in results if "classes" in r}
     print(json.dumps(summary))
 

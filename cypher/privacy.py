@@ -18,6 +18,7 @@ __all__ = [
     "DELETE_EMPTY_PERSONS",
     "DELETE_PERSONS",
     "DELETE_PROFILES",
+    "DELETE_REVIEW_DECISIONS",
     "FIND_CUSTOMER",
     "FIND_PERSON_MEMBERS",
     "FIND_PROFILE",
@@ -115,6 +116,14 @@ DELETE_PROFILES = """
 MATCH (p:Profile) WHERE p.profile_key IN $profile_keys
 DETACH DELETE p
 RETURN count(*) AS deleted
+"""
+
+# Review decisions name the records they were about (in their pairs too): they go with them.
+DELETE_REVIEW_DECISIONS = """
+MATCH (d:ReviewDecision)
+WHERE d.record_a IN $record_ids OR d.record_b IN $record_ids
+   OR any(pair IN d.pairs WHERE any(id IN split(pair, '|') WHERE id IN $record_ids))
+DETACH DELETE d
 """
 
 DELETE_PERSONS = """

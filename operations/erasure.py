@@ -174,6 +174,9 @@ def erase(
         posts = _single(tx, privacy.DELETE_AUTHORED_POSTS, **keys)
         customers = _single(tx, privacy.DELETE_CUSTOMERS, **keys)
         profiles = _single(tx, privacy.DELETE_PROFILES, **keys)
+        record_ids = [f"customer:{c}" for c in customer_ids]
+        record_ids += [f"profile:{p}" for p in profile_key_list]
+        tx.run(privacy.DELETE_REVIEW_DECISIONS, record_ids=record_ids).consume()
         if kind == "person":
             persons_deleted = _single(tx, privacy.DELETE_PERSONS, person_ids=person_ids)
         else:

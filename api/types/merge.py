@@ -13,8 +13,10 @@ from srm.api.types.profile import Profile
 from srm.api.values import iso
 
 __all__ = [
+    "IdentityDecision",
     "MergeCandidate",
     "MergeCandidateConnection",
+    "MergeSuggestion",
     "Record",
     "merge_candidate_connection",
 ]
@@ -94,3 +96,70 @@ def merge_candidate_connection(
         ],
         page_info=page_info(offset, len(kept), len(rows) > first),
     )
+
+
+@strawberry.type(description="An unreviewed pair whose label would teach the model most.")
+class MergeSuggestion:
+    record_a: strawberry.ID = strawberry.field(
+        description="'customer:<id>' or 'profile:<platform>:<id>'."
+    )
+    record_b: strawberry.ID
+    probability: float = strawberry.field(description="Match probability (0–1).")
+
+    @strawberry.field(description="'recordA|recordB'; pass it to acceptMerge/rejectMerge.")
+    def id(self) -> strawberry.ID:
+        return strawberry.ID(f"{self.record_a}|{self.record_b}")
+
+    @classmethod
+    def of(cls, row: dict[str, Any]) -> MergeSuggestion:
+        return cls(
+            record_a=strawberry.ID(row["record_a"]),
+            record_b=strawberry.ID(row["record_b"]),
+            probability=float(row["probability"]),
+        )
+
+
+@strawberry.type(description="A review decision on a pair (accept, reject or unmerge).")
+class IdentityDecision:
+    row: strawberry.Private[dict[str, Any]]
+
+    @strawberry.field
+    def id(self) -> strawberry.ID:
+        return strawberry.ID(self.row["decision_id"])
+
+    @strawberry.field(description="accept, reject or unmerge.")
+    def decision(self) -> str:
+        return str(self.row["decision"])
+
+    @strawberry.field
+    def record_a(self) -> str:
+        return str(self.row["record_a"])
+
+    @strawberry.field
+    def record_b(self) -> str | None:
+        return self.row.get("record_b")
+
+    @strawberry.field
+    def reviewer(self) -> str:
+        return str(self.row["reviewer"])
+
+    @strawberry.field(description="When it was decided (ISO 8601).")
+    def at(self) -> str:
+        return str(self.row["at"])
+
+    @strawberry.field(description="The pair's match probability at the time.")
+    def probability(self) -> float | None:
+        value = self.row.get("probability")
+        return float(value) if value is not None else None
+
+    @strawberry.field
+    def persons_before(self) -> list[str]:
+        return list(self.row.get("persons_before") or [])
+
+    @strawberry.field
+    def persons_after(self) -> list[str]:
+        return list(self.row.get("persons_after") or [])
+
+    @strawberry.field(description="When it was undone, if it was.")
+    def undone_at(self) -> str | None:
+        return self.row.get("undone_at")

@@ -37,6 +37,7 @@ from srm.graph.identity.comparisons import Comparison, comparison_levels
 __all__ = [
     "FORMAT",
     "Model",
+    "content_version",
     "estimate_u",
     "fit",
     "fit_sessions",
@@ -90,6 +91,11 @@ class Model:
 def _version(model: Model) -> str:
     payload = json.dumps([model.prior, model.m, model.u], sort_keys=True).encode()
     return "fs-" + hashlib.sha256(payload).hexdigest()[:12]
+
+
+def content_version(model: Model) -> str:
+    """The version tag of a model's parameters (a hash of prior, ``m`` and ``u``)."""
+    return _version(model)
 
 
 def save_model(model: Model, path: Path) -> Path:

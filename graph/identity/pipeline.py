@@ -1,9 +1,11 @@
 """`srm identities …` on the graph: resolve, explain, review, unmerge, export.
 
 :func:`resolve_graph` runs every stage on the records in Neo4j — load, normalise, block,
-compare (graph evidence included), fit or load the model, score, cluster with reviewed
-decisions (rejected pairs never merged, accepted pairs always merged), keep person ids
-stable by overlap — and writes ``SAME_AS`` candidates and ``PART_OF`` back.
+compare (graph evidence included), fit or load the model and refit it on the reviewed
+pairs, score, cluster with reviewed decisions (rejected pairs never merged, accepted pairs
+always merged), keep person ids stable by overlap — and writes ``SAME_AS`` candidates,
+``PART_OF`` and the model's threshold and label count back. ``accept``, ``reject`` and
+``unmerge`` are :mod:`srm.graph.identity.decisions`' (kept as history, undoable).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from srm.cypher import identity as q
 from srm.errors import NotFoundError
 from srm.graph.identity import store
 from srm.graph.identity.cluster import assign_person_ids
+from srm.graph.identity.decisions import accept, reject, unmerge, write_model_info
 from srm.graph.identity.explain import evidence_json, waterfall_text
 from srm.graph.identity.model import load_model, save_model
 from srm.graph.identity.records import social_records
@@ -58,13 +61,27 @@ class ResolveSummary:
     model_version: str
     seconds: float
     resolution: Resolution
+    labels: int = 0
+    threshold: float = DEFAULT_THRESHOLD
 
     def line(self) -> str:
         return (
             f"Resolved {self.records:,} records: {self.pairs_compared:,} pairs compared, "
             f"{self.persons:,} persons, {self.merges:,} records merged into others, "
-            f"model {self.model_version} ({self.seconds:.1f} s)"
+            f"model {self.model_version} ({self.seconds:.1f} s); {self.labels:,} reviewed "
+            f"labels used, threshold {self.threshold:.2f}"
         )
+
+    def to_json(self) -> dict[str, Any]:
+        """The summary's figures (no records), for ``--json``."""
+        return {
+            "records": self.records, "pairs_compared": self.pairs_compared,
+            "persons": self.persons, "merges": self.merges,
+            "candidates_written": self.candidates_written, "model_version": self.model_version,
+            "labels": self.labels, "threshold": self.threshold,
+            "threshold_from": self.resolution.model.notes.get("threshold_from", "default"),
+            "seconds": round(self.seconds, 2),
+        }  # fmt: skip
 
 
 def resolve_graph(
@@ -72,13 +89,16 @@ def resolve_graph(
     *,
     model_path: Path | None = None,
     save_model_path: Path | None = None,
-    threshold: float = DEFAULT_THRESHOLD,
+    threshold: float | None = None,
     region: str = "ES",
     with_graph: bool = True,
     batch_size: int = 10_000,
     database: str | None = None,
 ) -> ResolveSummary:
-    """Resolve every Customer and Profile in the graph into Persons (see module doc)."""
+    """Resolve every Customer and Profile in the graph into Persons (see module doc).
+
+    Every reviewed pair is a label the model is refitted on; ``threshold`` None lets the
+    labels choose it (:mod:`srm.graph.identity.labels`)."""
     started = time.perf_counter()
     inputs = store.load_graph_inputs(driver, database)
     decisions = store.load_decisions(driver, database)
@@ -117,9 +137,14 @@ def resolve_graph(
                         "model_version": resolution.model.version})  # fmt: skip
     store.write_part_of(driver, part_of, batch_size=batch_size, database=database)
     persons = len(set(person_ids))
+    labels = int(resolution.model.notes.get("labels", 0)) if model is None else 0
+    write_model_info(
+        driver, resolution.model.version, resolution.threshold, labels,
+        str(resolution.model.notes.get("threshold_from", "default")), database,
+    )  # fmt: skip
     return ResolveSummary(
         len(ids), len(scored), persons, len(ids) - persons, written, resolution.model.version,
-        time.perf_counter() - started, resolution,
+        time.perf_counter() - started, resolution, labels, resolution.threshold,
     )  # fmt: skip
 
 
@@ -142,36 +167,6 @@ def review_queue(
 ) -> list[dict[str, Any]]:  # fmt: skip
     """Candidate pairs with a probability in [low, high], most likely first."""
     return read(driver, q.REVIEW_QUEUE, database=database, low=low, high=high, limit=limit)
-
-
-def accept(driver: Driver, a: str, b: str, reviewer: str, database: str | None = None) -> int:
-    """Mark ``a`` and ``b`` as one person: every later run keeps them together."""
-    return store.set_decisions(driver, [(a, b)], "accepted", reviewer, database)
-
-
-def reject(driver: Driver, a: str, b: str, reviewer: str, database: str | None = None) -> int:
-    """Mark ``a`` and ``b`` as different people: no later run merges them."""
-    return store.set_decisions(driver, [(a, b)], "rejected", reviewer, database)
-
-
-def unmerge(
-    driver: Driver, person_id: str, record_id: str, reviewer: str, database: str | None = None
-) -> str:
-    """Take ``record_id`` out of ``person_id`` now (into a person of its own) and reject
-    its pairs with the other members, so later runs keep it out. Returns the new id."""
-    members = [
-        row["record_id"]
-        for row in read(driver, q.PERSON_MEMBERS, database=database, person_id=person_id)
-    ]
-    if record_id not in members:
-        raise NotFoundError(f"Record {record_id} is not part of person {person_id}.")
-    others = [m for m in members if m != record_id]
-    store.set_decisions(driver, [(record_id, m) for m in others], "rejected", reviewer, database)
-    kind, key = store.record_key(record_id)
-    new_id = assign_person_ids([record_id], np.zeros(1, dtype=np.int64), {})[0]
-    row = {"kind": kind, "key": key, "person_id": new_id, "name": "", "model_version": ""}
-    store.write_part_of(driver, [row], batch_size=1, database=database)
-    return new_id
 
 
 def export_clusters(driver: Driver, out: Path, database: str | None = None) -> int:

@@ -52,6 +52,7 @@ from srm.graph.identity.evidence import (
     organisation_comparison,
     personal_url_comparison,
 )
+from srm.graph.identity.labels import learn_from_labels
 from srm.graph.identity.model import Model, estimate_u, fit_sessions
 from srm.graph.identity.names import related_given_names
 from srm.graph.identity.predict import ScoredPairs, score_pairs
@@ -379,18 +380,25 @@ def resolve_records(
     follows: Iterable[tuple[str, str]] = (),
     mentions: Iterable[tuple[str, str]] = (),
     model: Model | None = None,
-    threshold: float = DEFAULT_THRESHOLD,
+    threshold: float | None = DEFAULT_THRESHOLD,
     with_graph: bool = True,
     accepted: Iterable[tuple[str, str]] = (),
     rejected: Iterable[tuple[str, str]] = (),
+    learn: bool = True,
 ) -> Resolution:
     """Resolve normalised ``records`` into persons (see module doc).
 
     ``follows``/``mentions`` are record-id pairs; ``accepted``/``rejected`` are reviewed
-    record-id pairs (must-link / cannot-link, and labelled pairs for the EM); ``model``
-    skips fitting (its comparisons must match)."""
+    record-id pairs (must-link / cannot-link, and labels the model is refitted on:
+    :mod:`srm.graph.identity.labels`; ``learn=False`` only forces them); ``model`` skips
+    fitting (its comparisons must match). ``threshold`` None: learned from the labels when
+    there are enough (a loaded model's own when it has one), else
+    :data:`DEFAULT_THRESHOLD`."""
     clock = time.perf_counter()
     seconds: dict[str, float] = {}
+    chosen = threshold
+    if threshold is None:
+        threshold = float((model.notes if model else {}).get("threshold", DEFAULT_THRESHOLD))
     frame = _prepare(records.reset_index(drop=True))
     must, cannot = _pairs_index(frame, accepted), _pairs_index(frame, rejected)
     blocked = block(frame, social_rules())
@@ -439,6 +447,14 @@ def resolve_records(
             labels=np.array([1.0] * len(must) + [0.0] * len(cannot)) if labelled else None,
             total_pairs=all_pairs,
         )
+        model.notes["labels"] = len(labelled)
+        if learn and labelled_gamma is not None:
+            model, learned = learn_from_labels(
+                model, comparisons, frame, (*_ends(labelled), labelled_gamma),
+                np.array([1.0] * len(must) + [0.0] * len(cannot)), gamma=gamma,
+                total_pairs=all_pairs, default_threshold=threshold,
+            )  # fmt: skip
+            threshold = learned if chosen is None else threshold
     scored = score_pairs(model, comparisons, frame, blocked.left, blocked.right, gamma=gamma)
     labels = cluster_pairs(
         len(frame), blocked.left, blocked.right, scored.probability, threshold,
@@ -449,6 +465,13 @@ def resolve_records(
                       seconds)  # fmt: skip
 
 
+def _ends(pairs: list[tuple[int, int]]) -> tuple[np.ndarray, np.ndarray]:
+    return (
+        np.array([a for a, _ in pairs], dtype=np.int64),
+        np.array([b for _, b in pairs], dtype=np.int64),
+    )
+
+
 def _levels(
     comparisons: list[Comparison],
     frame: pd.DataFrame,
@@ -457,8 +480,7 @@ def _levels(
     pairs: list[tuple[int, int]] | None = None,
 ) -> np.ndarray:
     if pairs is not None:
-        left = np.array([a for a, _ in pairs], dtype=np.int64)
-        right = np.array([b for _, b in pairs], dtype=np.int64)
+        left, right = _ends(pairs)
     else:
         assert blocked is not None
         left, right = blocked.left, blocked.right

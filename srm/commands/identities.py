@@ -1,11 +1,12 @@
-"""`srm identities …`: resolve, explain, review, accept/reject, unmerge, link-file, export,
-evaluate (a thin shell over :mod:`srm.graph.identity`)."""
+"""`srm identities …`: resolve, explain, review, accept/reject, unmerge, history, undo,
+link-file, export, evaluate (a thin shell over :mod:`srm.graph.identity`)."""
 
 from __future__ import annotations
 
 import getpass
 import json
 import tempfile
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -14,8 +15,10 @@ import typer
 
 from srm.commands.common import console, fail, open_store, settings
 from srm.errors import SRMError, ValidationError
-from srm.graph.identity import pipeline
+from srm.graph.identity import decisions, pipeline
+from srm.graph.identity.active import check_count
 from srm.graph.identity.evaluate import evaluate_clusters, read_clusters
+from srm.graph.identity.labels import MIN_LABELS
 from srm.graph.identity.linkfile import link_frames, read_settings
 from srm.graph.identity.social import DEFAULT_THRESHOLD
 from srm.ingest.csvio import sniff
@@ -30,11 +33,21 @@ def resolve(
     model: Annotated[Path | None, typer.Option(help="Score with this model JSON.")] = None,
     save_model: Annotated[Path | None, typer.Option(help="Save the fitted model here.")] = None,
     threshold: Annotated[
-        float, typer.Option(help="Merge pairs at this probability.")
-    ] = DEFAULT_THRESHOLD,
+        float | None,
+        typer.Option(
+            help="Merge pairs at this probability (default: chosen on the reviewed labels "
+            f"when there are {MIN_LABELS} or more, else {DEFAULT_THRESHOLD})."
+        ),
+    ] = None,
     no_graph: Annotated[bool, typer.Option(help="Leave out graph evidence.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
 ) -> None:
-    """Run the whole pipeline on the graph and write SAME_AS and PART_OF back."""
+    """Run the whole pipeline on the graph and write SAME_AS and PART_OF back.
+
+    Every accepted or rejected pair is a label: the model's m/u and prior are refitted on
+    them and, with enough of them, the threshold is chosen on them."""
+    if threshold is not None and not 0.0 < threshold < 1.0:
+        raise fail(f"--threshold takes a probability between 0 and 1 (got {threshold}).")
     try:
         with open_store() as driver, console.status("Resolving identities…"):
             summary = pipeline.resolve_graph(
@@ -43,7 +56,10 @@ def resolve(
             )  # fmt: skip
     except SRMError as error:
         raise fail(error) from error
-    console.print(summary.line())
+    if as_json:
+        typer.echo(json.dumps(summary.to_json()))
+    else:
+        console.print(summary.line())
 
 
 @app.command()
@@ -56,12 +72,30 @@ def explain(a: str, b: str) -> None:
         raise fail(error) from error
 
 
+class Format(StrEnum):
+    table = "table"
+    csv = "csv"
+
+
 @app.command()
 def review(
     band: Annotated[str, typer.Option(help="Probability band low-high.")] = "0.5-0.9",
     limit: Annotated[int, typer.Option(help="At most this many pairs.")] = 50,
+    suggest: Annotated[
+        int | None,
+        typer.Option(
+            help="Instead of a band: the N unreviewed pairs whose labels would teach the "
+            "model most (nearest the threshold, varied comparison patterns)."
+        ),
+    ] = None,
+    output: Annotated[
+        Format, typer.Option("--format", help="With --suggest: table, or CSV on stdout.")
+    ] = Format.table,
 ) -> None:
-    """List candidate pairs in a probability band, to accept or reject."""
+    """List candidate pairs in a probability band, or suggested pairs, to accept or reject."""
+    if suggest is not None:
+        _suggest(suggest, output)
+        return
     low, _, high = band.partition("-")
     try:
         bounds = float(low), float(high or 1.0)
@@ -81,37 +115,109 @@ def review(
     console.print(f"{len(rows)} pairs in {band}.")
 
 
+def _suggest(count: int, output: Format) -> None:
+    try:
+        check_count(count)
+        with open_store() as driver:
+            found = decisions.merge_suggestions(driver, count)
+    except SRMError as error:
+        raise fail(error) from error
+    if output is Format.csv:
+        lines = ["record_a,record_b,probability"]
+        lines += [f"{s.record_a},{s.record_b},{s.probability:.6f}" for s in found]
+        typer.echo("\n".join(lines))
+        return
+    for s in found:
+        console.print(f"{s.probability:.3f}  {s.record_a}  {s.record_b}", highlight=False)
+    console.print(f"{len(found)} pairs suggested; label them with 'srm identities accept|reject'.")
+
+
 @app.command()
 def accept(a: str, b: str, by: Reviewer = "") -> None:
-    """Mark two records as one person (kept by every later run)."""
+    """Mark two records as one person: B's person joins A's now, every later run keeps
+    them together and learns from the label ('srm identities undo' reverts it)."""
     try:
         with open_store() as driver:
             pipeline.accept(driver, a, b, by or getpass.getuser())
     except SRMError as error:
         raise fail(error) from error
-    console.print("Accepted; 'srm identities resolve' applies it.")
+    console.print(
+        "Accepted (undo: 'srm identities undo'); 'srm identities resolve' learns from it."
+    )
 
 
 @app.command()
 def reject(a: str, b: str, by: Reviewer = "") -> None:
-    """Mark two records as different people (never merged again)."""
+    """Mark two records as different people: B leaves A's person now, no later run merges
+    them and each learns from the label ('srm identities undo' reverts it)."""
     try:
         with open_store() as driver:
             pipeline.reject(driver, a, b, by or getpass.getuser())
     except SRMError as error:
         raise fail(error) from error
-    console.print("Rejected; 'srm identities resolve' applies it.")
+    console.print(
+        "Rejected (undo: 'srm identities undo'); 'srm identities resolve' learns from it."
+    )
 
 
 @app.command()
 def unmerge(person: str, record: str, by: Reviewer = "") -> None:
-    """Take a record out of a person (now and in later runs)."""
+    """Take a record out of a person (now and in later runs; 'srm identities undo' reverts
+    it)."""
     try:
         with open_store() as driver:
             new_id = pipeline.unmerge(driver, person, record, by or getpass.getuser())
     except SRMError as error:
         raise fail(error) from error
     console.print(f"{record} is now person {new_id}.")
+
+
+@app.command()
+def history(
+    a: Annotated[str | None, typer.Argument(help="A record of the pair.")] = None,
+    b: Annotated[str | None, typer.Argument(help="The other record.")] = None,
+    limit: Annotated[int, typer.Option(help="At most this many decisions.")] = 100,
+) -> None:
+    """Review decisions, newest first: all, or those on one pair (who, when, what, the
+    pair's probability then, persons before → after)."""
+    if limit < 1:
+        raise fail(f"--limit must be at least 1 (got {limit}).")
+    try:
+        with open_store() as driver:
+            rows = decisions.decision_history(driver, a, b, limit)
+    except SRMError as error:
+        raise fail(error) from error
+    for row in rows:
+        probability = row.get("probability")
+        shown = f"{probability:.3f}" if probability is not None else "  -  "
+        undone = row.get("undone_at") and f"  (undone {row['undone_at']} by {row['undone_by']})"
+        console.print(
+            f"{row['decision_id']}  {row['at']}  {row['reviewer']}  {row['decision']}  "
+            f"{row['record_a']} {row.get('record_b') or ''}  p={shown}  "
+            f"{' '.join(row['persons_before'])} → {' '.join(row['persons_after'])}{undone or ''}",
+            highlight=False,
+        )
+    console.print(f"{len(rows)} decisions.")
+
+
+@app.command()
+def undo(
+    decision: Annotated[
+        str | None, typer.Argument(help="Decision id (default: the last one not undone).")
+    ] = None,
+    by: Reviewer = "",
+) -> None:
+    """Revert a review decision: its SAME_AS statuses and its merge or split."""
+    try:
+        with open_store() as driver:
+            found = decisions.undo(driver, by or getpass.getuser(), decision)
+    except SRMError as error:
+        raise fail(error) from error
+    console.print(
+        f"Undid {found['decision_id']} ({found['decision']} {found['record_a']} "
+        f"{found.get('record_b') or ''}).",
+        highlight=False,
+    )
 
 
 def _read_csv(path: Path) -> pd.DataFrame:

@@ -1,0 +1,133 @@
+"""Active learning: which unreviewed pairs a reviewer should label next.
+
+Uncertainty sampling (Lewis & Gale 1994), as record-linkage tools such as dedupe and
+Zingg use it: the pairs whose match probability is nearest the threshold are those whose
+label changes the model most. Taken alone they are often copies of one comparison pattern
+(fifty namesakes in one city), and labelling the fiftieth teaches little once the first
+few are known; so the choice is diversified (Brinker 2003): a pair's closeness to the
+threshold is discounted by :data:`REPEAT_DISCOUNT` for every pair of the same pattern
+already chosen, and the pairs are picked greedily by that discounted score.
+
+Pure functions over pairs (record ids, probability, a hashable pattern); the graph reads
+are in :func:`srm.graph.identity.decisions.merge_suggestions`.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+from collections.abc import Hashable, Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from srm.errors import ValidationError
+from srm.graph.identity.social import Resolution
+
+__all__ = [
+    "MAX_SUGGESTIONS",
+    "REPEAT_DISCOUNT",
+    "Suggestion",
+    "check_count",
+    "resolution_suggestions",
+    "suggest_pairs",
+]
+
+# A pattern's k-th pair counts REPEAT_DISCOUNT**k of its closeness: the fourth namesake pair
+# is worth an eighth of the first.
+REPEAT_DISCOUNT = 0.5
+# Pairs further than this from the threshold, in log2 odds, are left out (p < 0.06 or
+# p > 0.94 at threshold 0.5): the model is sure of them.
+MAX_DISTANCE = 4.0
+MAX_SUGGESTIONS = 10_000
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """A pair to review: its record ids (smaller first), probability and pattern."""
+
+    record_a: str
+    record_b: str
+    probability: float
+    pattern: Hashable
+
+
+def _log_odds(p: float) -> float:
+    p = min(max(p, 1e-12), 1 - 1e-12)
+    return math.log2(p / (1 - p))
+
+
+def check_count(count: int) -> int:
+    """``count`` within 1..:data:`MAX_SUGGESTIONS`, else a :class:`ValidationError`."""
+    if not 1 <= count <= MAX_SUGGESTIONS:
+        raise ValidationError(
+            f"the number of suggestions must be between 1 and {MAX_SUGGESTIONS:,} (got {count})."
+        )
+    return count
+
+
+def suggest_pairs(
+    pairs: Iterable[tuple[str, str, float, Hashable]],
+    *,
+    threshold: float,
+    count: int,
+    exclude: Iterable[tuple[str, str]] = (),
+) -> list[Suggestion]:
+    """The ``count`` pairs (``record_a, record_b, probability, pattern``) most worth
+    labelling (module doc), in the order picked; pairs in ``exclude`` (either order) and
+    pairs without a probability are skipped."""
+    check_count(count)
+    skip = {frozenset(pair) for pair in exclude}
+    centre = _log_odds(threshold)
+    by_pattern: dict[Hashable, list[tuple[float, str, str, float]]] = {}
+    for a, b, probability, pattern in pairs:
+        if probability is None or a == b or frozenset((a, b)) in skip:
+            continue
+        distance = abs(_log_odds(float(probability)) - centre)
+        if distance <= MAX_DISTANCE:
+            first, second = sorted((a, b))
+            by_pattern.setdefault(pattern, []).append((distance, first, second, probability))
+    # one heap entry per pattern: its next pair, keyed by the discounted closeness
+    heap: list[tuple[float, float, str, str, int, Hashable]] = []
+    queues: dict[Hashable, list[tuple[float, str, str, float]]] = {}
+    for number, (pattern, found) in enumerate(by_pattern.items()):
+        found.sort()
+        queues[pattern] = found
+        distance, a, b, _ = found[0]
+        heapq.heappush(heap, (-math.pow(2.0, -distance), distance, a, b, number, pattern))
+    taken: dict[Hashable, int] = {}
+    chosen: list[Suggestion] = []
+    while heap and len(chosen) < count:
+        _, _, _, _, number, pattern = heapq.heappop(heap)
+        used = taken.get(pattern, 0)
+        distance, a, b, probability = queues[pattern][used]
+        chosen.append(Suggestion(a, b, float(probability), pattern))
+        taken[pattern] = used + 1
+        if used + 1 < len(queues[pattern]):
+            following, next_a, next_b, _ = queues[pattern][used + 1]
+            score = math.pow(2.0, -following) * REPEAT_DISCOUNT ** (used + 1)
+            heapq.heappush(heap, (-score, following, next_a, next_b, number, pattern))
+    return chosen
+
+
+def resolution_suggestions(
+    resolution: Resolution, count: int, exclude: Sequence[tuple[str, str]] = ()
+) -> list[Suggestion]:
+    """:func:`suggest_pairs` over every blocked pair of an in-memory resolution, the
+    pattern being the pair's comparison levels."""
+    ids = resolution.frame["record_id"].to_numpy(dtype=object)
+    scored = resolution.scored
+    near = np.flatnonzero(
+        np.abs(
+            np.log2(np.clip(scored.probability, 1e-12, 1 - 1e-12))
+            - np.log2(np.clip(1 - scored.probability, 1e-12, 1))
+            - _log_odds(resolution.threshold)
+        )
+        <= MAX_DISTANCE
+    )
+    pairs = (
+        (ids[scored.left[k]], ids[scored.right[k]], float(scored.probability[k]),
+         scored.gamma[k].tobytes())
+        for k in near
+    )  # fmt: skip
+    return suggest_pairs(pairs, threshold=resolution.threshold, count=count, exclude=exclude)
