@@ -9,12 +9,13 @@ from typing import Annotated
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
-from srm.commands.common import console, fail, open_store
+from srm.commands.common import console, fail, open_store, settings
 from srm.errors import SRMError
 from srm.ingest.formats import ReadOptions, format_names
 from srm.ingest.generate import generate_bundle
 from srm.ingest.pipeline import DEFAULT_MAX_BAD_RATIO, ingest_paths
 from srm.ingest.rows import BrandRow
+from srm.operations.outputs import remember
 
 __all__ = ["generate", "ingest"]
 
@@ -128,6 +129,8 @@ def ingest(
             )
     except SRMError as error:
         raise fail(error) from error
+    if summary.quarantine_path and summary.quarantine_path.exists():
+        remember(settings(), summary.quarantine_path, "quarantine")
     console.print(summary.line(), highlight=False)
 
 
