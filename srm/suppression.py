@@ -1,12 +1,13 @@
 """Suppression: salted hashes of an erased person's keys, so a later ingest skips them.
 
 The graph keeps ``(:Suppression {key_hash})`` nodes only — ``sha256(salt ‖ kind ‖ value)``
-of each normalised key (customer id, email, phone, ``platform:id``, ``platform:handle``) —
+of each normalised key (customer id, email, phone, ``platform:id``, ``platform:handle``, the
+keys of erased posts, person ids, and Mastodon user names for short ``@user`` mentions) —
 never the keys. Without the salt the hashes cannot be tested against guessed emails.
 
 The ingest pipeline asks :meth:`SuppressionList.load` once per run, then
 :meth:`SuppressionList.suppresses` per row (or :meth:`SuppressionList.filter_row`, which
-also strips suppressed mentions from posts).
+also strips suppressed mentions and references to erased posts from posts).
 """
 
 from __future__ import annotations
@@ -64,8 +65,10 @@ def suppression_salt(settings: Settings) -> str:
 
 def _normalise(kind: str, value: str) -> str | None:
     text = value.strip()
-    if kind in ("email", "mastodon_user"):
-        text = text.lower().lstrip("@") if kind == "mastodon_user" else text.lower()
+    if kind == "email":
+        text = text.lower()
+    elif kind == "mastodon_user":
+        text = text.lower().lstrip("@")
     elif kind == "handle":
         platform, _, handle = text.lower().partition(":")
         handle = handle.strip().lstrip("@")
