@@ -25,7 +25,7 @@ from srm.graph.identity.active import resolution_suggestions
 from srm.graph.identity.bundle import BundleInputs, read_bundle
 from srm.graph.identity.evaluate import evaluate_clusters, read_clusters
 from srm.graph.identity.social import resolve_records
-from srm.ingest.generate import generate_bundle
+from srm.synthetic.generate import generate_bundle
 
 __all__ = ["STEPS", "generated_curves", "review_curve"]
 

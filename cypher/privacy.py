@@ -9,6 +9,8 @@ one erasure runs them in one transaction.
 from __future__ import annotations
 
 __all__ = [
+    "ALL_PERSON_IDS",
+    "ALL_RECORD_KEYS",
     "ANONYMISE_MENTIONED",
     "ANONYMISE_MENTIONS",
     "ANONYMISE_POST_REFERENCES",
@@ -20,13 +22,13 @@ __all__ = [
     "DELETE_PROFILES",
     "DELETE_REVIEW_DECISIONS",
     "FIND_CUSTOMER",
+    "FIND_PERSONS",
     "FIND_PERSON_MEMBERS",
     "FIND_PROFILE",
+    "FIND_RECORDS",
     "LIST_SUPPRESSIONS",
     "MERGE_SUPPRESSIONS",
-    "PERSONS_OF_RECORDS",
     "PERSON_PROPERTIES",
-    "POSTS_CONTAINING",
     "REPLACE_PERSON_PROPERTIES",
     "SET_POST_TEXTS",
     "SUPPRESSION_EXISTS",
@@ -51,11 +53,23 @@ RETURN CASE WHEN record:Customer THEN 'Customer' ELSE 'Profile' END AS label,
        properties(record) AS properties
 """
 
-PERSONS_OF_RECORDS = """
-MATCH (record)-[:PART_OF]->(person:Person)
-WHERE record.customer_id IN $customer_ids OR record.profile_key IN $profile_keys
-RETURN DISTINCT person.person_id AS person_id
+# Records by key, and every record of the persons named (a restore replaying erasures).
+FIND_RECORDS = """
+CALL () {
+  MATCH (c:Customer) WHERE c.customer_id IN $customer_ids RETURN c AS record
+  UNION
+  MATCH (p:Profile) WHERE p.profile_key IN $profile_keys RETURN p AS record
+  UNION
+  MATCH (record)-[:PART_OF]->(person:Person)
+  WHERE person.person_id IN $person_ids AND (record:Customer OR record:Profile)
+  RETURN record
+}
+RETURN CASE WHEN record:Customer THEN 'Customer' ELSE 'Profile' END AS label,
+       coalesce(record.customer_id, record.profile_key) AS key,
+       properties(record) AS properties
 """
+
+FIND_PERSONS = "MATCH (p:Person) WHERE p.person_id IN $person_ids RETURN p.person_id AS person_id"
 
 # Mentions of an erased profile become a bare count on the mentioning post.
 ANONYMISE_MENTIONS = """
@@ -83,14 +97,6 @@ WHERE author.profile_key IN $profile_keys
 WITH post, count(*) AS references
 SET post.erased_reference_count = coalesce(post.erased_reference_count, 0) + references
 RETURN count(post) AS posts
-"""
-
-# Texts of other people's posts that name an erased handle (matched case-insensitively).
-POSTS_CONTAINING = """
-UNWIND $needles AS needle
-MATCH (post:Post)
-WHERE post.text IS NOT NULL AND toLower(post.text) CONTAINS needle
-RETURN DISTINCT post.post_key AS post_key, post.text AS text
 """
 
 SET_POST_TEXTS = """
@@ -161,6 +167,19 @@ UNWIND $rows AS row
 MATCH (s:Suppression {key_hash: row.key_hash})
 RETURN s.key_hash AS key_hash
 """
+
+# The keys a suppression hash can name, of every record and person (restore replay).
+ALL_RECORD_KEYS = """
+MATCH (c:Customer)
+RETURN 'Customer' AS label, c.customer_id AS key,
+       {customer_id: c.customer_id, email: c.email, phone: c.phone} AS properties
+UNION ALL
+MATCH (p:Profile)
+RETURN 'Profile' AS label, p.profile_key AS key,
+       {profile_key: p.profile_key, platform: p.platform, handle: p.handle} AS properties
+"""
+
+ALL_PERSON_IDS = "MATCH (p:Person) RETURN p.person_id AS person_id"
 
 LIST_SUPPRESSIONS = "MATCH (s:Suppression) RETURN s.key_hash AS key_hash"
 

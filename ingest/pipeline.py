@@ -65,13 +65,15 @@ def _quiet(_stage: str, _done: int, _total: int | None) -> None:
 class IngestSummary:
     """What a job did. ``loaded``: new nodes/relationships; ``updated``: rows that met
     existing ones; ``quarantined``: rows refused (see ``quarantine_path``); ``suppressed``:
-    rows skipped because the record was erased; ``stubs``: profiles/posts created only
+    rows skipped because the record was erased; ``erased_references``: replies, quotes and
+    reposts of erased posts, which point at nothing; ``stubs``: profiles/posts created only
     because something refers to them; ``unfollowed``: edges removed by ``--snapshot``."""
 
     loaded: int = 0
     updated: int = 0
     quarantined: int = 0
     suppressed: int = 0
+    erased_references: int = 0
     stubs: int = 0
     unfollowed: int = 0
     rows: int = 0
@@ -86,6 +88,8 @@ class IngestSummary:
             f"{self.updated:,} updated, {self.stubs:,} stubs, {self.quarantined:,} quarantined, "
             f"{self.suppressed:,} suppressed"
         )
+        if self.erased_references:
+            text += f", {self.erased_references:,} references to erased posts dropped"
         if self.unfollowed:
             text += f", {self.unfollowed:,} unfollows removed"
         if self.quarantined and self.quarantine_path:
@@ -98,6 +102,7 @@ class IngestSummary:
             "updated": self.updated,
             "quarantined": self.quarantined,
             "suppressed": self.suppressed,
+            "erased_references": self.erased_references,
             "stubs": self.stubs,
             "unfollowed": self.unfollowed,
             "rows": self.rows,
@@ -276,6 +281,7 @@ def ingest_paths(
         stats = writer.close()
     summary.loaded, summary.updated = stats.loaded, stats.updated
     summary.suppressed = suppression.suppressed
+    summary.erased_references = suppression.references_dropped
     summary.stubs = stats.stubs
     summary.unfollowed, summary.rows = stats.unfollowed, stats.rows
     summary.seconds = time.perf_counter() - started

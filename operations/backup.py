@@ -11,8 +11,10 @@
   suppressions, audits, and the exact type of every value ("123" stays a string);
 - ``manifest.json``: counts and the content fingerprint (:func:`srm.db.graph_fingerprint`).
 
-``srm restore --from DIR`` loads ``graph.jsonl`` into an *empty* Neo4j (it refuses another)
-and checks that the restored graph has the manifest's fingerprint.
+``srm restore --from DIR`` loads ``graph.jsonl`` into an *empty* Neo4j (it refuses another),
+checks that the restored graph has the manifest's fingerprint, then replays the suppression
+list (the graph's and the ledger in ``$SRM_HOME``): people erased after the backup was
+taken are erased again (:mod:`srm.operations.replay`).
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from srm.cypher import admin
 from srm.cypher import backup as statements
 from srm.errors import SRMError, ValidationError
 from srm.operations.backup_bundle import write_bundle
+from srm.operations.replay import replay_suppressions
 from srm.operations.suppression import key_hash, suppression_salt
 from srm.settings import Settings
 from srm.store import read, translate_errors, write_batches
@@ -58,12 +61,16 @@ class BackupResult:
     nodes: int
     relationships: int
     fingerprint: str
+    erased_again: int = 0  # records erased after the backup, erased again by the restore
 
     def summary(self, verb: str) -> str:
-        return (
+        text = (
             f"{verb} {self.nodes:,} nodes and {self.relationships:,} relationships "
             f"({self.folder}); fingerprint {self.fingerprint[:16]}…"
         )
+        if self.erased_again:
+            text += f"; {self.erased_again:,} erased record(s) erased again"
+        return text
 
 
 def encode_value(value: Any) -> Any:
@@ -255,4 +262,6 @@ def restore(
             f"The restored graph differs from the backup (fingerprint {fingerprint[:16]}… "
             f"instead of {manifest['fingerprint'][:16]}…). Wipe it and restore again."
         )
-    return BackupResult(source, nodes, relationships, fingerprint), warnings
+    replayed = replay_suppressions(driver, settings, database=database)
+    erased_again = replayed.customers + replayed.profiles if replayed else 0
+    return BackupResult(source, nodes, relationships, fingerprint, erased_again), warnings

@@ -1,48 +1,47 @@
 """Erasure (GDPR art. 17): delete a person's records and everything derived from them.
 
-:func:`erase` runs in one managed transaction (all or nothing):
+:func:`erase` finds the records — a customer, a profile, or every record ``PART_OF`` a
+person — and walks :data:`srm.operations.registry.REGISTRY`, the list of every place a
+record's identifiers can be copied to:
 
-1. find the records — a customer, a profile, or every record ``PART_OF`` a person;
-2. reduce what others said about them to anonymous counts: mentions
-   (``erased_mention_count`` on the mentioning post and on ``MENTIONED`` sources), replies,
-   quotes and reposts of their posts (``erased_reference_count``), and ``@handle`` in other
-   posts' texts replaced by ``@[erased]``;
-3. delete their posts and the records with every relationship (``SAME_AS`` evidence,
-   ``CLAIMS``, ``FOLLOWS``, ``PART_OF``, community membership ``IN``); scores are
-   properties of the records and go with them;
-4. person clusters: a person left without records is deleted; one that keeps records is
-   scrubbed of property values holding an erased key (re-clustering the remaining records
-   is the identity resolution's next run — see :data:`RECLUSTER_NOTE`);
-5. add a :class:`~srm.operations.suppression` hash per key and an ``ErasureAudit {at, by, kind}``.
+1. in one managed transaction (all or nothing), the graph places: what others said about
+   them becomes anonymous counts (mentions, replies/quotes/reposts of their posts,
+   ``@handle`` in others' texts → ``@[erased]``); their posts and the records go with every
+   relationship; person clusters are deleted or scrubbed (re-clustering the remaining
+   records is the identity resolution's next run — see :data:`RECLUSTER_NOTE`); derived
+   data (influence explanations, algorithm-run parameters, community summaries, review
+   decisions) loses their ids; a :mod:`~srm.operations.suppression` hash per key (records, posts,
+   persons) and an ``ErasureAudit {at, by, kind}`` are added;
+2. after commit, the file places (maps, exports, quarantine files) and the suppression
+   ledger on disk, which a restore of an older backup replays.
 """
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 from neo4j import Driver, ManagedTransaction
 
+from srm.cypher import erasure_places as places
 from srm.cypher import privacy
 from srm.errors import NotFoundError, ValidationError
-from srm.operations.suppression import (
-    ERASED_MARK,
-    customer_keys,
-    key_hash,
-    profile_keys,
-    suppression_salt,
-)
+from srm.operations import ledger
+from srm.operations.erased import ErasedIds
+from srm.operations.registry import FILE_PLACES, GRAPH_PLACES
+from srm.operations.suppression import customer_keys, key_hash, profile_keys, suppression_salt
 from srm.settings import Settings
 from srm.store import translate_errors
 
-__all__ = ["RECLUSTER_NOTE", "ErasureResult", "erase", "erased_values"]
+__all__ = ["RECLUSTER_NOTE", "ErasureResult", "erase", "erase_keys"]
 
 Kind = Literal["customer", "profile", "person"]
 RECLUSTER_NOTE = (
     "records that stay in a person cluster keep their PART_OF; run identity resolution "
     "again to re-cluster them without the erased record"
 )
+# Registry places whose counts are reported together as derived data scrubbed.
+DERIVED = ("influence explanations", "algorithm runs", "community summaries", "review decisions")
 
 
 @dataclass(frozen=True)
@@ -58,13 +57,16 @@ class ErasureResult:
     anonymised_mentions: int
     redacted_texts: int
     suppression_keys: int
+    derived: int = 0
+    files: int = 0
 
     def summary(self) -> str:
         return (
             f"Erased {self.customers} customer(s), {self.profiles} profile(s), "
             f"{self.posts} post(s), {self.persons_deleted} person cluster(s); "
             f"{self.anonymised_mentions} mention(s) made anonymous, {self.redacted_texts} "
-            f"text(s) redacted, {self.suppression_keys} key(s) suppressed."
+            f"text(s) redacted, {self.derived} derived record(s) and {self.files} file(s) "
+            f"scrubbed, {self.suppression_keys} key(s) suppressed."
         )
 
 
@@ -77,56 +79,69 @@ def _records(tx: ManagedTransaction, kind: Kind, identifier: str) -> list[dict[s
     return [record.data() for record in tx.run(statement, id=identifier)]
 
 
-def erased_values(records: list[dict[str, Any]]) -> list[str]:
-    """The identifying strings of ``records`` that must vanish from the graph."""
-    values: set[str] = set()
+def _suppression_hashes(salt: str, records: list[dict[str, Any]], erased: ErasedIds) -> set[str]:
+    """Hashes of every key a later ingest or restore must recognise: the records' keys,
+    the erased posts (references to them then resolve to nothing), the erased persons, and
+    a Mastodon user name (so ``@user``, the short form of ``@user@instance``, is redacted)."""
+    keys: list[tuple[str, str]] = []
     for record in records:
-        properties = record["properties"] or {}
-        names = ("customer_id", "email", "phone", "profile_key", "native_id", "handle")
-        values.update(str(properties[name]) for name in names if properties.get(name))
-    return sorted(value for value in values if len(value) >= 3)
+        extract = customer_keys if record["label"] == "Customer" else profile_keys
+        keys += extract(record["properties"])
+    keys += [("post", key) for key in erased.post_keys]
+    keys += [("person", person_id) for person_id in erased.person_ids]
+    keys += [
+        ("mastodon_user", handle.partition("@")[0].lower())
+        for platform, handle in erased.handles
+        if platform == "mastodon" and "@" in handle
+    ]
+    return {digest for kind, value in keys if (digest := key_hash(salt, kind, value))}
 
 
-def _holds(value: Any, needles: list[str]) -> bool:
-    if isinstance(value, str):
-        lowered = value.lower()
-        return any(needle.lower() in lowered for needle in needles)
-    if isinstance(value, list):
-        return any(_holds(item, needles) for item in value)
-    return False
-
-
-def _redact_handles(tx: ManagedTransaction, handles: list[str]) -> int:
-    needles = sorted({"@" + handle.lower().lstrip("@") for handle in handles})
-    if not needles:
-        return 0
-    pattern = re.compile(
-        "|".join(re.escape(needle) + r"(?![\w])" for needle in needles), re.IGNORECASE
+def _erase_in(
+    tx: ManagedTransaction,
+    salt: str,
+    kind: str,
+    records: list[dict[str, Any]],
+    person_ids: list[str],
+    by: str,
+) -> tuple[ErasureResult, ErasedIds, set[str]]:
+    """Walk the graph places of the registry for ``records`` and the persons ``person_ids``."""
+    customer_ids = [r["key"] for r in records if r["label"] == "Customer"]
+    profile_key_list = [r["key"] for r in records if r["label"] == "Profile"]
+    keys = {"customer_ids": customer_ids, "profile_keys": profile_key_list}
+    clusters = []
+    for row in tx.run(places.PERSONS_OF_ERASED, keys):
+        clusters.append(row["person_id"])
+        if row["emptied"]:
+            person_ids = [*person_ids, row["person_id"]]
+    posts = [row["key"] for row in tx.run(places.AUTHORED_POST_KEYS, keys)]
+    erased = ErasedIds.of(records, person_ids, posts, clusters)
+    done = {place.name: place.scrub(tx, erased) for place in GRAPH_PLACES if place.scrub}
+    hashes = _suppression_hashes(salt, records, erased)
+    tx.run(privacy.MERGE_SUPPRESSIONS, rows=[{"key_hash": h} for h in sorted(hashes)]).consume()
+    tx.run(privacy.CREATE_AUDIT, by=by, kind=kind, records=len(records)).consume()
+    result = ErasureResult(
+        kind=kind,
+        customers=len(customer_ids),
+        profiles=len(profile_key_list),
+        posts=done["authored posts"],
+        persons_deleted=done["person clusters"],
+        persons_kept=len(erased.clusters) - done["person clusters"],
+        anonymised_mentions=done["mentions"],
+        redacted_texts=done["handles in others' texts"],
+        suppression_keys=len(hashes),
+        derived=sum(done[name] for name in DERIVED),
     )
-    rows = []
-    for record in tx.run(privacy.POSTS_CONTAINING, needles=needles):
-        redacted = pattern.sub("@" + ERASED_MARK, record["text"])
-        if redacted != record["text"]:
-            rows.append({"post_key": record["post_key"], "text": redacted})
-    if rows:
-        tx.run(privacy.SET_POST_TEXTS, rows=rows).consume()
-    return len(rows)
+    return result, erased, hashes
 
 
-def _scrub_persons(tx: ManagedTransaction, person_ids: list[str], needles: list[str]) -> None:
-    rows = []
-    for record in tx.run(privacy.PERSON_PROPERTIES, person_ids=person_ids):
-        properties = record["properties"]
-        kept = {name: value for name, value in properties.items() if not _holds(value, needles)}
-        if kept != properties:
-            rows.append({"person_id": record["person_id"], "properties": kept})
-    if rows:
-        tx.run(privacy.REPLACE_PERSON_PROPERTIES, rows=rows).consume()
-
-
-def _single(tx: ManagedTransaction, statement: str, **parameters: Any) -> int:
-    record = tx.run(statement, parameters).single()
-    return int(next(iter(record.values()))) if record else 0
+def _after_commit(
+    settings: Settings, result: ErasureResult, erased: ErasedIds, hashes: set[str]
+) -> ErasureResult:
+    """The file places of the registry, and the suppression ledger a restore replays."""
+    ledger.append(settings, hashes)
+    files = sum(place.scrub_files(settings, erased) for place in FILE_PLACES if place.scrub_files)
+    return replace(result, files=files)
 
 
 def erase(
@@ -148,7 +163,7 @@ def erase(
         raise ValidationError(f"Unknown erasure kind '{kind}'; use customer, profile or person.")
     salt = suppression_salt(settings)
 
-    def work(tx: ManagedTransaction) -> ErasureResult:
+    def work(tx: ManagedTransaction) -> tuple[ErasureResult, ErasedIds, set[str]]:
         found = _records(tx, kind, identifier)
         if not found:
             raise NotFoundError(
@@ -156,52 +171,41 @@ def erase(
                 f"{'platform:native_id' if kind == 'profile' else 'the record keys'}) and retry."
             )
         records = [record for record in found if record["key"]]
-        customer_ids = [r["key"] for r in records if r["label"] == "Customer"]
-        profile_key_list = [r["key"] for r in records if r["label"] == "Profile"]
-        keys = {"customer_ids": customer_ids, "profile_keys": profile_key_list}
-        person_ids = [record["person_id"] for record in tx.run(privacy.PERSONS_OF_RECORDS, keys)]
-        if kind == "person":
-            person_ids = sorted({*person_ids, identifier})
-        mentions = _single(tx, privacy.ANONYMISE_MENTIONS, **keys)
-        mentions += _single(tx, privacy.ANONYMISE_MENTIONED, **keys)
-        _single(tx, privacy.ANONYMISE_POST_REFERENCES, **keys)
-        handles = [
-            str(r["properties"]["handle"])
-            for r in records
-            if r["label"] == "Profile" and r["properties"].get("handle")
-        ]
-        redacted = _redact_handles(tx, handles)
-        posts = _single(tx, privacy.DELETE_AUTHORED_POSTS, **keys)
-        customers = _single(tx, privacy.DELETE_CUSTOMERS, **keys)
-        profiles = _single(tx, privacy.DELETE_PROFILES, **keys)
-        record_ids = [f"customer:{c}" for c in customer_ids]
-        record_ids += [f"profile:{p}" for p in profile_key_list]
-        tx.run(privacy.DELETE_REVIEW_DECISIONS, record_ids=record_ids).consume()
-        if kind == "person":
-            persons_deleted = _single(tx, privacy.DELETE_PERSONS, person_ids=person_ids)
-        else:
-            persons_deleted = _single(tx, privacy.DELETE_EMPTY_PERSONS, person_ids=person_ids)
-            _scrub_persons(tx, person_ids, erased_values(records))
-        hashes = set()
-        for record in records:
-            extract = customer_keys if record["label"] == "Customer" else profile_keys
-            for key_kind, value in extract(record["properties"]):
-                digest = key_hash(salt, key_kind, value)
-                if digest:
-                    hashes.add(digest)
-        tx.run(privacy.MERGE_SUPPRESSIONS, rows=[{"key_hash": h} for h in sorted(hashes)]).consume()
-        tx.run(privacy.CREATE_AUDIT, by=by, kind=kind, records=len(records)).consume()
-        return ErasureResult(
-            kind=kind,
-            customers=customers,
-            profiles=profiles,
-            posts=posts,
-            persons_deleted=persons_deleted,
-            persons_kept=len(person_ids) - persons_deleted,
-            anonymised_mentions=mentions,
-            redacted_texts=redacted,
-            suppression_keys=len(hashes),
-        )
+        return _erase_in(tx, salt, kind, records, [identifier] if kind == "person" else [], by)
 
     with translate_errors(), driver.session(database=database) as session:
-        return session.execute_write(work)
+        outcome = session.execute_write(work)
+    return _after_commit(settings, *outcome)
+
+
+def erase_keys(
+    driver: Driver,
+    settings: Settings,
+    *,
+    customer_ids: list[str],
+    profile_keys: list[str],
+    person_ids: list[str],
+    by: str,
+    database: str | None = None,
+) -> ErasureResult | None:
+    """Erase the records with these keys, and these persons with their records, as
+    :func:`erase` does; None when none of them is in the graph. A restore replays the
+    suppression list with it."""
+    salt = suppression_salt(settings)
+
+    def work(tx: ManagedTransaction) -> tuple[ErasureResult, ErasedIds, set[str]] | None:
+        found = tx.run(
+            privacy.FIND_RECORDS,
+            customer_ids=customer_ids,
+            profile_keys=profile_keys,
+            person_ids=person_ids,
+        )
+        records = [record.data() for record in found]
+        persons = [r["person_id"] for r in tx.run(privacy.FIND_PERSONS, person_ids=person_ids)]
+        if not records and not persons:
+            return None
+        return _erase_in(tx, salt, "replay", records, persons, by)
+
+    with translate_errors(), driver.session(database=database) as session:
+        outcome = session.execute_write(work)
+    return _after_commit(settings, *outcome) if outcome else None

@@ -1,12 +1,13 @@
 """Suppression: salted hashes of an erased person's keys, so a later ingest skips them.
 
 The graph keeps ``(:Suppression {key_hash})`` nodes only — ``sha256(salt ‖ kind ‖ value)``
-of each normalised key (customer id, email, phone, ``platform:id``, ``platform:handle``) —
+of each normalised key (customer id, email, phone, ``platform:id``, ``platform:handle``, the
+keys of erased posts, person ids, and Mastodon user names for short ``@user`` mentions) —
 never the keys. Without the salt the hashes cannot be tested against guessed emails.
 
 The ingest pipeline asks :meth:`SuppressionList.load` once per run, then
 :meth:`SuppressionList.suppresses` per row (or :meth:`SuppressionList.filter_row`, which
-also strips suppressed mentions from posts).
+also strips suppressed mentions and references to erased posts from posts).
 """
 
 from __future__ import annotations
@@ -66,6 +67,8 @@ def _normalise(kind: str, value: str) -> str | None:
     text = value.strip()
     if kind == "email":
         text = text.lower()
+    elif kind == "mastodon_user":
+        text = text.lower().lstrip("@")
     elif kind == "handle":
         platform, _, handle = text.lower().partition(":")
         handle = handle.strip().lstrip("@")
@@ -113,7 +116,10 @@ class SuppressionList:
     hashes: frozenset[str]
     suppressed: int = 0
     mentions_dropped: int = 0
+    references_dropped: int = 0
     _cache: dict[tuple[str, str], bool] = field(default_factory=dict, repr=False)
+    # Handles of the Mastodon profiles seen in this ingest, to tell whose short @user it is.
+    _mastodon_handles: dict[str, str] = field(default_factory=dict, repr=False)
 
     @classmethod
     def load(
@@ -153,7 +159,7 @@ class SuppressionList:
                 keys.append(("handle", f"{row.platform}:{row.handle}"))
             return self.matches(keys)
         if kind == "PostRow":
-            return self.matches([("profile", row.author_key)])
+            return self.matches([("profile", row.author_key), ("post", row.post_key)])
         if kind == "FollowRow":
             return self.matches([("profile", row.follower_key), ("profile", row.followed_key)])
         return False
@@ -164,8 +170,10 @@ class SuppressionList:
         A block of follows loses the follows with a suppressed end (each counted).
 
         A post keeps its text but loses mentions of suppressed profiles (counted in
-        ``mentions_dropped``), and ``@handle`` of an erased profile in its text becomes
-        ``@[erased]``, as the erasure did to posts already in the graph.
+        ``mentions_dropped``) and replies/quotes/reposts of erased posts (counted in
+        ``references_dropped``: they resolve to nothing, no stub is made), and ``@handle``
+        of an erased profile in its text becomes ``@[erased]`` — on Mastodon the short
+        ``@user`` too — as the erasure did to posts already in the graph.
         """
         if type(row).__name__ == "FollowBlock":
             if not self.hashes:
@@ -180,21 +188,44 @@ class SuppressionList:
         if self.suppresses(row):
             self.suppressed += 1
             return None
+        if type(row).__name__ == "ProfileRow" and row.platform == "mastodon" and row.handle:
+            self._mastodon_handles[row.profile_key] = str(row.handle).lower()
         if type(row).__name__ != "PostRow" or not self.hashes:
             return row
+        return self._filter_post(row)
+
+    def _filter_post(self, row: Any) -> Any:
         update: dict[str, Any] = {}
         kept = [key for key in row.mentioned_keys if not self.matches([("profile", key)])]
         if len(kept) != len(row.mentioned_keys):
             self.mentions_dropped += len(row.mentioned_keys) - len(kept)
             update["mentioned_keys"] = kept
+        # A reply, quote or repost of an erased post keeps nothing that points at it.
+        for name in ("reply_to_key", "quote_of_key", "repost_of_key"):
+            target = getattr(row, name)
+            if target and self.matches([("post", target)]):
+                update[name] = None
+                self.references_dropped += 1
         if row.text and "@" in row.text:
-            text = _MENTION.sub(lambda found: self._redact(row.platform, found), row.text)
+            text = _MENTION.sub(lambda found: self._redact(row.platform, found, kept), row.text)
             if text != row.text:
                 update["text"] = text
         return row.model_copy(update=update) if update else row
 
-    def _redact(self, platform: str, found: re.Match[str]) -> str:
+    def _mastodon_user_of(self, key: str) -> str:
+        handle = self._mastodon_handles.get(key) or key.partition(":")[2]
+        return handle.lstrip("@").partition("@")[0].lower()
+
+    def _redact(self, platform: str, found: re.Match[str], kept_mentions: list[str]) -> str:
         handle = found.group(1).rstrip(".")
-        if self.matches([("handle", f"{platform}:{handle}")]):
+        erased = self.matches([("handle", f"{platform}:{handle}")])
+        if not erased and platform == "mastodon" and "@" not in handle:
+            # The short form @user of an erased user@instance, unless the post mentions
+            # another account of that user name (then @user is that one).
+            user = handle.lower()
+            erased = self.matches([("mastodon_user", user)]) and not any(
+                self._mastodon_user_of(key) == user for key in kept_mentions
+            )
+        if erased:
             return "@" + ERASED_MARK + found.group(1)[len(handle) :]
         return found.group(0)

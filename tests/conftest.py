@@ -16,6 +16,7 @@ import pytest
 from neo4j import Driver
 
 from srm import db, local_neo4j
+from srm.operations import ledger, outputs
 from srm.settings import Settings, get_settings
 from srm.store import open_driver
 
@@ -38,8 +39,11 @@ def neo4j_uri(srm_home: Path, tmp_path_factory: pytest.TempPathFactory) -> Itera
 
 
 @pytest.fixture(scope="session")
-def settings(neo4j_uri: str) -> Settings:
-    return Settings(NEO4J_URI=neo4j_uri, SRM_BATCH_SIZE=1000)
+def settings(neo4j_uri: str, tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """The test server's settings; ``SRM_HOME`` is a folder of this session (the salt,
+    the suppression ledger and remembered outputs stay out of the real one)."""
+    home = tmp_path_factory.mktemp("srm-home")
+    return Settings(NEO4J_URI=neo4j_uri, SRM_BATCH_SIZE=1000, SRM_HOME=str(home))
 
 
 @pytest.fixture(scope="session")
@@ -53,9 +57,11 @@ def session_driver(settings: Settings) -> Iterator[Driver]:
 
 
 @pytest.fixture()
-def driver(session_driver: Driver) -> Driver:
-    """A driver to an empty graph (schema in place)."""
+def driver(session_driver: Driver, settings: Settings) -> Driver:
+    """A driver to an empty graph (schema in place), with no erasure remembered on disk."""
     db.wipe(session_driver)
+    for name in (ledger.LEDGER_FILE, outputs.LEDGER_FILE):
+        (settings.home / name).unlink(missing_ok=True)
     return session_driver
 
 

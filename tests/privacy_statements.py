@@ -68,3 +68,51 @@ PERSONS_WITHOUT_RECORDS = (
     "MATCH (p:Person) WHERE NOT EXISTS { MATCH ()-[:PART_OF]->(p) } RETURN count(p) AS count"
 )
 PERSON_OF = "MATCH ({profile_key: $key})-[:PART_OF]->(p:Person) RETURN p.person_id AS person_id"
+LINK_PERSON = """
+MERGE (person:Person {person_id: $person_id})
+SET person.name = 'Begoña Muñoz Pérez'
+WITH person
+MATCH (c:Customer {customer_id: $customer_id}), (p:Profile {profile_key: $profile_key})
+MERGE (c)-[:PART_OF]->(person)
+MERGE (p)-[:PART_OF]->(person)
+"""
+POST_TEXT = "MATCH (p:Post {post_key: $key}) RETURN p.text AS text"
+
+# The erasure-everywhere test: a person with a CRM record and an active profile that is
+# one of another profile's top influence contributors.
+PICK_PERSON = """
+MATCH (:Customer)-[:PART_OF]->(person:Person)<-[:PART_OF]-(p:Profile)
+WHERE EXISTS { (p)-[:POSTED]->() } AND EXISTS { (p)<-[:FOLLOWS]-() }
+  AND EXISTS {
+    MATCH (other:Profile)
+    WHERE other.influence_explanation CONTAINS '"' + p.profile_key + '"'
+  }
+WITH person, count(DISTINCT p) AS profiles
+RETURN person.person_id AS person_id ORDER BY profiles DESC, person_id LIMIT 1
+"""
+PERSON_RECORDS = """
+MATCH (r)-[:PART_OF]->(:Person {person_id: $person_id})
+RETURN CASE WHEN r:Customer THEN 'customer:' + r.customer_id ELSE 'profile:' + r.profile_key END
+         AS record_id, properties(r) AS properties,
+       [(r)-[:POSTED]->(post:Post) | post.post_key] AS posts
+"""
+PERSON_PROFILE_KEYS = """
+MATCH (p:Profile)-[:PART_OF]->(:Person {person_id: $person_id}) RETURN p.profile_key AS key
+ORDER BY key
+"""
+CREATE_REVIEW_DECISION = """
+CREATE (:ReviewDecision {record_a: $a, record_b: $b, decision: 'accepted', by: 'dpo',
+                         at: datetime()})
+"""
+OTHER_RECORDS_NAMED = """
+MATCH (r)
+WHERE (r:Customer OR r:Profile)
+  AND NOT EXISTS { (r)-[:PART_OF]->(:Person {person_id: $person_id}) }
+  AND (toLower(trim(coalesce(r.first_name, '') + ' ' + coalesce(r.last_name, ''))) = toLower($name)
+       OR toLower(r.display_name) = toLower($name))
+RETURN count(r) AS count
+"""
+SET_SCORES = """
+MATCH (p:Profile {profile_key: $key})
+SET p.influence_score = 0.42, p.influence_percentile = 99.0, p.reach = 12
+"""

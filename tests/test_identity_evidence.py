@@ -15,8 +15,8 @@ from srm.graph.identity.evaluate import read_clusters
 from srm.graph.identity.names import clean_display_name, organisation_name, related_given_names
 from srm.graph.identity.places import resolve_place
 from srm.graph.identity.references import deobfuscate_emails, text_references, url_keys
-from srm.ingest.generate import generate_bundle
 from srm.ingest.pipeline import ingest_paths
+from srm.synthetic.generate import generate_bundle
 
 _WHEN = "2020-01-01T00:00:00+00:00"
 # (profile_id, platform, handle, display_name, bio, location, url)

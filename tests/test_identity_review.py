@@ -13,7 +13,6 @@ from neo4j import Driver
 from typer.testing import CliRunner
 
 from srm.cli import app
-from srm.erasure import erase
 from srm.errors import NotFoundError, ValidationError
 from srm.graph.identity import decisions, pipeline
 from srm.graph.identity.active import suggest_pairs
@@ -21,9 +20,10 @@ from srm.graph.identity.comparisons import exact_comparison
 from srm.graph.identity.evaluate import read_clusters
 from srm.graph.identity.labels import LabelledPairs, choose_threshold, refit_with_labels
 from srm.graph.identity.model import Model, load_model
-from srm.ingest.generate import generate_bundle
 from srm.ingest.pipeline import ingest_paths
+from srm.operations.erasure import erase
 from srm.settings import Settings
+from srm.synthetic.generate import generate_bundle
 from tests.api_support import client_for, gql, keyed_settings, load_graph
 
 

@@ -92,7 +92,8 @@ def test_erase_person_leaves_no_value_and_keeps_others(
     assert node(graph, "x:200")["erased_mention_count"] == 2  # type: ignore[index]
     assert node(graph, "x:p3")["erased_reference_count"] == 1  # type: ignore[index]
     assert count(graph, "Community") == 1 and count(graph, "AlgorithmRun") == 1
-    assert count(graph, "Suppression") == result.suppression_keys == 5
+    # customer id, email, phone, profile key, handle; the post x:p1; the person P-1
+    assert count(graph, "Suppression") == result.suppression_keys == 7
     audits = read(graph, ALL_NODE_PROPERTIES)
     audit = [row["properties"] for row in audits if row["labels"] == ["ErasureAudit"]]
     assert len(audit) == 1

@@ -10,6 +10,7 @@ from neo4j import Driver
 from srm.db import graph_fingerprint
 from srm.ingest.pipeline import ingest_paths
 from srm.operations.erasure import erase
+from srm.operations.suppression import SuppressionList
 from srm.settings import Settings
 from tests.ingest_helpers import write_bundle
 from tests.test_privacy_erasure import residue
@@ -30,7 +31,8 @@ def test_reingest_after_erasure_is_suppressed_and_changes_nothing(
     assert residue(driver, ERASED) == []
     after_erasure = graph_fingerprint(driver)
 
-    again = ingest_paths(driver, [bundle], batch_size=100)
+    suppression = SuppressionList.load(driver, settings)
+    again = ingest_paths(driver, [bundle], batch_size=100, suppression=suppression)
 
     # customer C1, profile 1, its 3 follows and its 2 posts
     assert again.suppressed == 7

@@ -21,7 +21,11 @@ from tests.privacy_statements import (
     CREATE_PROBE_VALUE,
     CREATE_TYPED_VALUES,
     HAS_RESTORE_LEFTOVERS,
+    NODE_BY_KEY,
 )
+from tests.test_privacy_erasure import residue
+
+ERASED_LATER = ["later@example.org", "+1 555 0199", "C-1", "x:100", "P-1", "Jane E"]
 
 
 def _rich_graph(driver: Driver, settings: Settings) -> None:
@@ -96,3 +100,26 @@ def test_restore_refuses_a_folder_without_backup(
 ) -> None:
     with pytest.raises(BackupError, match="not an SRM backup"):
         restore(driver, settings, tmp_path)
+
+
+def test_restore_of_an_older_backup_erases_again_who_was_erased_since(
+    driver: Driver, settings: Settings, tmp_path: Path
+) -> None:
+    home = settings.model_copy(update={"home": tmp_path / "home"})
+    write(
+        driver, CREATE_PRIVACY_GRAPH, email="later@example.org", phone="+1 555 0199", handle="later"
+    )
+    backup(driver, home, tmp_path / "before")
+    erase(driver, home, "person", "P-1", by="dpo")
+    after_erasure = residue(driver, ERASED_LATER)
+    assert after_erasure == []
+
+    db.wipe(driver)
+    restored, _ = restore(driver, home, tmp_path / "before")
+
+    assert residue(driver, ERASED_LATER) == []
+    assert restored.erased_again == 2  # customer C-1 and profile x:100
+    assert read(driver, NODE_BY_KEY, key="P-1") == []
+    assert read(driver, NODE_BY_KEY, key="C-2")  # the others are back
+    again = erase(driver, home, "customer", "C-2", by="dpo")
+    assert again.customers == 1

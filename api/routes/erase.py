@@ -1,22 +1,37 @@
-"""REST erasure: ``POST /api/v1/erase`` (admin only), for DPO tools and CRM back offices.
+"""REST privacy routes for DPO tools and CRM back offices, admin only:
 
-The same erasure as the GraphQL mutation (:func:`srm.api.services.erasure.erase_as`); error
-statuses: 404 nothing has that id, 422 malformed request, 503 Neo4j not reachable. No
-response and no log line carries the erased id.
+- ``POST /api/v1/erase``: the same erasure as the GraphQL mutation
+  (:func:`srm.api.services.erasure.erase_as`); no response and no log line carries the id;
+- ``POST /api/v1/subject-access``: everything held about a person (GDPR art. 15), personal
+  data included — it is the subject's own, returned to admins only.
+
+Error statuses: 403 not admin, 404 nothing has that id, 422 malformed request, 503 Neo4j
+not reachable.
 """
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from functools import partial
+from typing import Annotated, Any, Literal
 
+from anyio import to_thread
 from fastapi import APIRouter, Depends
 from pydantic import BaseModel, Field
 
 from srm.api.dependencies import DriverDep, SettingsDep, principal_with_roles
 from srm.api.security import Principal
 from srm.api.services.erasure import ERASE_ACTION, erase_as
+from srm.operations.subject_access import subject_access
 
-__all__ = ["ErasureRequest", "ErasureResponse", "router"]
+__all__ = [
+    "ErasureRequest",
+    "ErasureResponse",
+    "SubjectAccessRequest",
+    "SubjectAccessResponse",
+    "router",
+]
+
+SUBJECT_ACCESS_ACTION = "export a person's data"
 
 router = APIRouter(prefix="/api/v1", tags=["privacy"])
 
@@ -76,3 +91,58 @@ async def erase_record(
         principal, driver, settings, request.kind, request.id, recluster=request.recluster
     )
     return ErasureResponse(**outcome.counts())
+
+
+class SubjectAccessRequest(BaseModel):
+    person_id: str = Field(
+        min_length=1, max_length=400, description="The person's id (identity resolution)."
+    )
+
+
+class SubjectAccessResponse(BaseModel):
+    """Everything SRM holds about one person (personal data: admin only)."""
+
+    format: str
+    generated_at: str
+    person: dict[str, Any] = Field(description="The person node: id and properties.")
+    records: list[dict[str, Any]] = Field(
+        description="CRM customers and social profiles of the person: data (e-mail and "
+        "phone included), scores, linked accounts, communities, segments, brands."
+    )
+    posts: list[dict[str, Any]]
+    identity_decisions: list[dict[str, Any]] = Field(
+        description="SAME_AS links of the records: probability, evidence, status, reviewer."
+    )
+    review_decisions: list[dict[str, Any]]
+    algorithm_runs: list[dict[str, Any]] = Field(description="Runs whose parameters name them.")
+
+
+@router.post(
+    "/subject-access",
+    response_model=SubjectAccessResponse,
+    summary="Everything held about a person (GDPR art. 15), as JSON",
+    responses={
+        401: {"description": "Missing or unknown API key."},
+        403: {"description": "The key's role is not admin."},
+        404: {"description": "No person with that id."},
+        422: {"description": "A missing or too long person_id."},
+        429: {"description": "Rate limit exceeded; see Retry-After."},
+        503: {"description": "Neo4j is not reachable."},
+    },
+)
+async def export_person(
+    request: SubjectAccessRequest,
+    principal: Annotated[
+        Principal, Depends(principal_with_roles("admin", action=SUBJECT_ACCESS_ACTION))
+    ],
+    driver: DriverDep,
+    settings: SettingsDep,
+) -> SubjectAccessResponse:
+    """The person, their CRM records and social profiles with every property (e-mail and
+    phone too), scores, linked accounts, communities, segments, posts, identity and review
+    decisions, and the algorithm runs that name them. The id goes in the body, not the
+    URL, so it stays out of access logs."""
+    document = await to_thread.run_sync(
+        partial(subject_access, driver, request.person_id, database=settings.neo4j_database)
+    )
+    return SubjectAccessResponse(**document)

@@ -28,6 +28,7 @@ from srm.errors import SRMError
 from srm.graph.identity import pipeline as identity
 from srm.graph.writeback import brands
 from srm.ingest.pipeline import ingest_paths, sample_bundle
+from srm.operations.outputs import remember
 from srm.settings import Settings
 from srm.viz.build import write_demo_maps
 
@@ -105,7 +106,8 @@ def demo(
             _load(driver, current)
             _resolve(driver)
             _analyse(driver)
-            _maps(driver, maps_dir or current.home / "maps")
+            for path in _maps(driver, maps_dir or current.home / "maps").values():
+                remember(current, path, "demo map")
             console.print(Rule(f"Demo ready in {time.perf_counter() - started:.1f} s"))
             if serve:
                 run_server(current, driver, "127.0.0.1", api_port)

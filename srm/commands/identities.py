@@ -22,6 +22,7 @@ from srm.graph.identity.labels import MIN_LABELS
 from srm.graph.identity.linkfile import link_frames, read_settings
 from srm.graph.identity.social import DEFAULT_THRESHOLD
 from srm.ingest.csvio import sniff
+from srm.operations.outputs import remember
 
 app = typer.Typer(help="Identity resolution: which records are one person.", no_args_is_help=True)
 
@@ -251,6 +252,7 @@ def link_file(
         raise fail(f"{error}") from error
     columns = ["record_id", "cluster_id"] + (["dataset"] if len(files) > 1 else [])
     result.records[columns].to_csv(out, index=False)
+    remember(settings(), out, "link-file clusters")
     clusters = result.records["cluster_id"].nunique()
     console.print(
         f"{len(result.records):,} records, {len(result.scored):,} pairs compared, "
@@ -264,6 +266,7 @@ def export(out: Annotated[Path, typer.Option(help="CSV file to write.")]) -> Non
     try:
         with open_store() as driver:
             rows = pipeline.export_clusters(driver, out)
+        remember(settings(), out, "identity clusters export")
     except SRMError as error:
         raise fail(error) from error
     console.print(f"{rows:,} records → {out}")

@@ -14,6 +14,7 @@ from srm.errors import SRMError
 from srm.ingest.formats import ReadOptions, format_names
 from srm.ingest.pipeline import DEFAULT_MAX_BAD_RATIO, ingest_paths
 from srm.ingest.rows import BrandRow
+from srm.operations.outputs import remember
 from srm.synthetic.generate import generate_bundle
 
 __all__ = ["generate", "ingest"]
@@ -130,6 +131,8 @@ def ingest(
             )
     except SRMError as error:
         raise fail(error) from error
+    if summary.quarantine_path and summary.quarantine_path.exists():
+        remember(settings(), summary.quarantine_path, "quarantine")
     console.print(summary.line(), highlight=False)
 
 

@@ -13,6 +13,7 @@ import typer
 
 from srm.commands.common import console, fail, open_store, settings
 from srm.errors import SRMError, ValidationError
+from srm.operations.outputs import remember
 from srm.viz import build, data, export, render
 from srm.viz.maps import MapSpec
 
@@ -48,6 +49,7 @@ def _write(kind: str, out: Path | None, make: Callable[..., MapSpec], **paramete
         with console.status(f"Building the {kind} map…"), open_store(current) as driver:
             spec = make(driver, database=current.neo4j_database, **parameters)
             render.write_map(spec, target)
+        remember(current, target, f"{kind} map")
     except SRMError as error:
         raise fail(error) from error
     console.print(
@@ -205,6 +207,8 @@ def export_command(
                 driver, community=community, ego=ego_key, database=current.neo4j_database
             )
             written = export.write_export(loaded, format_name.value, out)
+        for path in written:
+            remember(current, path, f"{format_name.value} export")
     except SRMError as error:
         raise fail(error) from error
     console.print(

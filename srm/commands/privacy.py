@@ -1,7 +1,10 @@
-"""`srm erase`, `srm backup`, `srm restore`: privacy and reliability operations."""
+"""`srm erase`, `srm privacy export`, `srm backup`, `srm restore`: privacy and reliability
+operations."""
 
 from __future__ import annotations
 
+import json
+import os
 from pathlib import Path
 from typing import Annotated
 
@@ -14,8 +17,16 @@ from srm.operations.backup import backup as backup_graph
 from srm.operations.backup import restore as restore_graph
 from srm.operations.erasure import RECLUSTER_NOTE, Kind
 from srm.operations.erasure import erase as erase_records
+from srm.operations.outputs import remember
+from srm.operations.subject_access import subject_access
 
-__all__ = ["backup", "erase", "restore"]
+__all__ = ["backup", "erase", "export", "privacy_app", "restore"]
+
+privacy_app = typer.Typer(
+    help="Data-subject requests: export everything held about a person (GDPR art. 15). "
+    "Erasure (art. 17) is 'srm erase'.",
+    no_args_is_help=True,
+)
 
 
 def erase(
@@ -97,3 +108,38 @@ def restore(
     for warning in warnings:
         console.print(f"[yellow]warning:[/] {escape(str(warning))}", markup=True)
     console.print(result.summary("Restored"))
+
+
+@privacy_app.command(name="export")
+def export(
+    person: Annotated[str, typer.Option("--person", help="The person_id to export.")],
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", help="Write the JSON here (mode 0600) instead of to the screen."),
+    ] = None,
+) -> None:
+    """Everything SRM holds about a person, as JSON (GDPR art. 15 subject access).
+
+    Records (CRM data with e-mail and phone, social profiles), linked accounts, scores,
+    communities, segments, posts, identity decisions and the runs that name them. It is
+    the subject's own personal data: hand it to them only. A file written with --out is
+    remembered, so erasing the person later deletes it too.
+    """
+    try:
+        current = settings()
+        with open_store(current) as driver:
+            document = subject_access(driver, person, database=current.neo4j_database)
+    except SRMError as error:
+        raise fail(error) from error
+    text = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+    if out is None:
+        typer.echo(text, nl=False)
+        return
+    descriptor = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+        handle.write(text)
+    remember(current, out, "subject access export")
+    console.print(
+        f"Wrote {len(document['records'])} record(s), {len(document['posts'])} post(s) "
+        f"to {escape(str(out))}."
+    )
