@@ -16,6 +16,7 @@ from srm.api.services.erasure import erase_as
 from srm.api.types.erasure import ErasureKind, ErasureResult
 from srm.api.types.job import AnalysisJob, AnalysisKind
 from srm.api.types.person import Person
+from srm.operations.decisions import audited_decision
 
 __all__ = ["MergeDecision", "Mutation"]
 
@@ -44,13 +45,21 @@ async def _identity(info: Info, name: str, *args: Any) -> Any:
     principal = info.context.principal
     principal.require("analyst", "admin", action="review merges")
     function = getattr(pipeline, name)
+    reviewer = f"api-key:{principal.key_id}"
+    change = partial(
+        function, info.context.driver, *args, reviewer=reviewer, database=info.context.database
+    )
+    # accept/reject decide on a pair (a, b); unmerge takes one record (the second argument).
+    records = list(args) if name != "unmerge" else [args[1]]
     return await to_thread.run_sync(
         partial(
-            function,
+            audited_decision,
             info.context.driver,
-            *args,
-            reviewer=f"api-key:{principal.key_id}",
-            database=info.context.database,
+            info.context.settings,
+            name,
+            reviewer,
+            records,
+            change,
         )
     )
 

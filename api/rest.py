@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from anyio import to_thread
-from fastapi import APIRouter, Depends, HTTPException
+from fastapi import APIRouter, Depends, HTTPException, Request
 from neo4j import Driver
 from pydantic import BaseModel, Field, model_validator
 
@@ -15,6 +15,7 @@ from srm.api.services.enrich import enrich
 from srm.api.types.paging import iso
 from srm.errors import StoreUnavailable
 from srm.settings import Settings
+from srm.suppression import phone_digits
 
 __all__ = ["MAX_BATCH", "router"]
 
@@ -51,7 +52,8 @@ class EnrichKey(BaseModel):
         if self.email:
             return {"index": index, "kind": "email", "value": self.email.strip()}
         if self.phone:
-            return {"index": index, "kind": "phone", "value": self.phone.strip()}
+            value = self.phone.strip()
+            return {"index": index, "kind": "phone", "value": value, "digits": phone_digits(value)}
         return {
             "index": index,
             "kind": "handle",
@@ -106,6 +108,7 @@ class EnrichResponse(BaseModel):
 )
 async def enrich_keys(
     request: EnrichRequest,
+    http: Request,
     principal: Annotated[
         Principal, Depends(principal_with_roles("crm", "admin", action="enrich customer keys"))
     ],
@@ -116,6 +119,8 @@ async def enrich_keys(
     percentile), community, segments and last activity. Keys with no match are listed in
     ``unknown`` by position and kind — never as errors, and their values are not echoed."""
     rows = [key.as_row(index) for index, key in enumerate(request.keys)]
+    # For the audit trail: the classes of personal data looked up and returned, no values.
+    http.state.pii = sorted({row["kind"] for row in rows} & {"email", "phone"} | {"handle"})
     try:
         found = await to_thread.run_sync(enrich, driver, settings.neo4j_database, rows)
     except StoreUnavailable as error:

@@ -9,7 +9,9 @@ __all__ = [
     "REVOKE_API_KEY",
 ]
 
-# One row per input key ({index, kind, value, platform}); rows with no match return nothing.
+# One row per input key ({index, kind, value, platform}, phones also as `digits`: see
+# srm.suppression.phone_digits; a phone matches as written or by its digits); rows with
+# no match return nothing.
 # The record is the customer or profile the key names; its profiles are the profile itself
 # or the customer's claimed profiles, plus every profile resolved to the same person.
 ENRICH = """
@@ -21,6 +23,8 @@ CALL (row) {
   RETURN n
   UNION
   MATCH (n:Customer) WHERE row.kind = 'phone' AND n.phone = row.value RETURN n
+  UNION
+  MATCH (n:Customer) WHERE row.kind = 'phone' AND n.phone_digits = row.digits RETURN n
   UNION
   MATCH (n:Profile {platform: row.platform})
   WHERE row.kind = 'handle' AND n.handle IN [row.value, toLower(row.value)]

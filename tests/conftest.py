@@ -38,8 +38,9 @@ def neo4j_uri(srm_home: Path, tmp_path_factory: pytest.TempPathFactory) -> Itera
 
 
 @pytest.fixture(scope="session")
-def settings(neo4j_uri: str) -> Settings:
-    return Settings(NEO4J_URI=neo4j_uri, SRM_BATCH_SIZE=1000)
+def settings(neo4j_uri: str, tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    audit = tmp_path_factory.mktemp("audit")
+    return Settings(NEO4J_URI=neo4j_uri, SRM_BATCH_SIZE=1000, SRM_AUDIT_DIR=audit)
 
 
 @pytest.fixture(scope="session")

@@ -19,6 +19,7 @@ from srm.graph.identity.evaluate import evaluate_clusters, read_clusters
 from srm.graph.identity.linkfile import link_frames, read_settings
 from srm.graph.identity.social import DEFAULT_THRESHOLD
 from srm.ingest.csvio import sniff
+from srm.operations.decisions import audited_decision
 
 app = typer.Typer(help="Identity resolution: which records are one person.", no_args_is_help=True)
 
@@ -85,8 +86,12 @@ def review(
 def accept(a: str, b: str, by: Reviewer = "") -> None:
     """Mark two records as one person (kept by every later run)."""
     try:
+        reviewer = by or getpass.getuser()
         with open_store() as driver:
-            pipeline.accept(driver, a, b, by or getpass.getuser())
+            audited_decision(
+                driver, settings(), "accept", reviewer, [a, b],
+                lambda: pipeline.accept(driver, a, b, reviewer),
+            )  # fmt: skip
     except SRMError as error:
         raise fail(error) from error
     console.print("Accepted; 'srm identities resolve' applies it.")
@@ -96,8 +101,12 @@ def accept(a: str, b: str, by: Reviewer = "") -> None:
 def reject(a: str, b: str, by: Reviewer = "") -> None:
     """Mark two records as different people (never merged again)."""
     try:
+        reviewer = by or getpass.getuser()
         with open_store() as driver:
-            pipeline.reject(driver, a, b, by or getpass.getuser())
+            audited_decision(
+                driver, settings(), "reject", reviewer, [a, b],
+                lambda: pipeline.reject(driver, a, b, reviewer),
+            )  # fmt: skip
     except SRMError as error:
         raise fail(error) from error
     console.print("Rejected; 'srm identities resolve' applies it.")
@@ -107,8 +116,12 @@ def reject(a: str, b: str, by: Reviewer = "") -> None:
 def unmerge(person: str, record: str, by: Reviewer = "") -> None:
     """Take a record out of a person (now and in later runs)."""
     try:
+        reviewer = by or getpass.getuser()
         with open_store() as driver:
-            new_id = pipeline.unmerge(driver, person, record, by or getpass.getuser())
+            new_id = audited_decision(
+                driver, settings(), "unmerge", reviewer, [record],
+                lambda: pipeline.unmerge(driver, person, record, reviewer),
+            )  # fmt: skip
     except SRMError as error:
         raise fail(error) from error
     console.print(f"{record} is now person {new_id}.")

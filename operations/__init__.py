@@ -1,0 +1,1 @@
+"""Running SRM in production: the audit trail and structured, personal-data-free logs."""
