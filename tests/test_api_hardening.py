@@ -72,9 +72,7 @@ def test_two_operations_need_an_operation_name(driver: Driver, settings: Setting
     status, body = gql(client, document)
     assert status == 400 and "operationName" in body["errors"][0]["message"]
     assert "data" not in body or body["data"] is None
-    response = client.post(
-        "/graphql", json={"query": document, "operationName": "B"}, headers=JSON
-    )
+    response = client.post("/graphql", json={"query": document, "operationName": "B"}, headers=JSON)
     assert response.status_code == 200 and "segments" in response.json()["data"]
 
 
@@ -141,8 +139,11 @@ def test_every_response_carries_security_headers_and_a_request_id(
     answers = {
         "graphql": client.post("/graphql", json={"query": "{ brands { name } }"}, headers=admin),
         "graphql denied": client.post("/graphql", json={"query": "{ brands { name } }"}),
-        "enrich": client.post("/api/v1/enrich", json={"keys": [{"customer_id": "C1"}]},
-                              headers={"X-API-Key": KEYS["crm"]}),  # fmt: skip
+        "enrich": client.post(
+            "/api/v1/enrich",
+            json={"keys": [{"customer_id": "C1"}]},
+            headers={"X-API-Key": KEYS["crm"]},
+        ),
         "maps index": client.get("/maps/", headers=admin),
         "map": client.get("/maps/identity?person=P1", headers=admin),
         "map error": client.get("/maps/identity?person=nobody", headers=admin),
@@ -213,9 +214,7 @@ def test_production_without_keys_refuses_to_start(driver: Driver, settings: Sett
         create_app(production, driver)
 
 
-def test_production_banner_advertises_only_served_urls(
-    driver: Driver, settings: Settings
-) -> None:
+def test_production_banner_advertises_only_served_urls(driver: Driver, settings: Settings) -> None:
     client = client_for(keyed_settings(settings, production=True), driver)
     urls = server_urls("127.0.0.1", 8000, production=True)
     assert not any("GraphiQL" in name or "OpenAPI" in name for name in urls)

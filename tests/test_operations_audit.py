@@ -44,9 +44,7 @@ def test_several_processes_append_whole_lines(tmp_path: Path) -> None:
     for process in writers:
         process.join(120)
         assert process.exitcode == 0
-    lines = [
-        line for path in tmp_path.iterdir() for line in path.read_text().splitlines() if line
-    ]
+    lines = [line for path in tmp_path.iterdir() for line in path.read_text().splitlines() if line]
     assert len(lines) == 4 * 40 * 50
     assert len({json.loads(line)["request_id"] for line in lines}) == len(lines)
 
