@@ -115,7 +115,8 @@ async def _unexpected_error(request: Request, error: Exception) -> JSONResponse:
     reference = uuid.uuid4().hex[:12]
     # Type and frames only: an exception's message may quote a value.
     log.error(
-        "unhandled error",
+        "unhandled error %s",
+        reference,
         extra={
             "fields": {
                 "reference": reference,

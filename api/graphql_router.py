@@ -56,20 +56,21 @@ class SRMGraphQLRouter(GraphQLRouter):
 
     def decode_json(self, data: str | bytes) -> object:
         """The body as a JSON object; 400 for anything else (strawberry would fail on a body
-        that is null, a string, a number, a list or not UTF-8)."""
+        that is null, a string, a number or not UTF-8)."""
         try:
             decoded = json.loads(data)
         except UnicodeDecodeError as error:
             raise HTTPException(400, "The JSON body is not valid UTF-8.") from error
         except RecursionError as error:
             raise HTTPException(400, "The JSON body is nested too deeply.") from error
-        if not isinstance(decoded, dict):
+        # A list is a batch: strawberry refuses it ("Batching is not enabled").
+        if not isinstance(decoded, dict | list):
             raise HTTPException(
                 400,
                 'The body must be a JSON object: {"query": "…", "variables": {…}, '
-                '"operationName": "…"} (batches are not accepted).',
+                '"operationName": "…"}.',
             )
-        name = decoded.get("operationName")
+        name = decoded.get("operationName") if isinstance(decoded, dict) else None
         if name is not None and not isinstance(name, str):
             raise HTTPException(400, "'operationName' must be a string or null.")
         return decoded

@@ -212,7 +212,8 @@ class MaskErrors(SchemaExtension):
                 reference = uuid.uuid4().hex[:12]
                 kinds.append(f"internal:{reference}")
                 log.error(
-                    "graphql internal error",
+                    "graphql internal error %s",
+                    reference,
                     extra={
                         "fields": {
                             "reference": reference,

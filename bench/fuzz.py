@@ -27,6 +27,7 @@ import shutil
 import tempfile
 import time
 from dataclasses import dataclass, field
+from datetime import UTC
 from pathlib import Path
 from typing import Any
 
@@ -34,8 +35,9 @@ import hypothesis_graphql
 import schemathesis
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from hypothesis import HealthCheck, Phase, given, seed, settings
+from hypothesis import HealthCheck, Phase, given, seed, settings, strategies
 from hypothesis.errors import Unsatisfiable
+from hypothesis_graphql import nodes
 from schemathesis import GenerationMode
 
 from srm import db, local_neo4j
@@ -128,13 +130,22 @@ def fuzz_rest(app: FastAPI, cases: int) -> FuzzReport:
     return report
 
 
+# Valid and invalid date-times for DateTime arguments (auditEvents(since:)).
+_SCALARS = {
+    "DateTime": strategies.one_of(
+        strategies.datetimes(timezones=strategies.just(UTC)).map(lambda moment: moment.isoformat()),
+        strategies.text(max_size=30),
+    ).map(nodes.String)
+}
+
+
 def fuzz_graphql(client: TestClient, cases: int) -> FuzzReport:
     """``cases`` hypothesis-generated queries over the committed SDL, posted to /graphql."""
     report = FuzzReport()
 
     @seed(0)
     @settings(max_examples=cases, **_HYPOTHESIS)  # type: ignore[arg-type]
-    @given(hypothesis_graphql.queries(SDL.read_text(encoding="utf-8")))
+    @given(hypothesis_graphql.queries(SDL.read_text(encoding="utf-8"), custom_scalars=_SCALARS))
     def run(query: str) -> None:
         response = client.post("/graphql", json={"query": query})
         report.record("graphql", response.status_code, response.text)
