@@ -1,6 +1,6 @@
-"""The API application: assembles the GraphQL, REST (enrichment, erasure), maps and health
-routers around one injected driver and one Settings (``create_app``); serves the vendored
-GraphiQL files."""
+"""The API application: assembles the GraphQL, REST (enrichment, erasure), maps, health and
+docs routers around one injected driver and one Settings (``create_app``), behind the
+request guard (body limit, headers, access log, audit); serves the vendored browser files."""
 
 from __future__ import annotations
 
@@ -15,17 +15,21 @@ from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from neo4j import Driver
 
+from srm.api import docs
 from srm.api.errors import http_status
 from srm.api.graphiql import STATIC_DIR, STATIC_PATH
 from srm.api.jobs import AnalysisJobs
+from srm.api.middleware import RequestGuard
 from srm.api.routes import erase, health, maps, rest
 from srm.api.routes.graphql import graphql_router
 from srm.api.security import Authenticator, RateLimiter
-from srm.errors import SRMError
+from srm.errors import ConfigurationError, SRMError
+from srm.operations.audit import AuditTrail
+from srm.operations.logs import error_origin
 from srm.settings import Settings
 from srm.store import open_driver
 
-__all__ = ["DEMO_MODE_WARNING", "create_app"]
+__all__ = ["DEMO_MODE_WARNING", "PRODUCTION_WITHOUT_KEYS", "create_app"]
 
 log = logging.getLogger("srm.api")
 
@@ -34,10 +38,19 @@ DEMO_MODE_WARNING = (
     "key is treated as admin. Never expose this server; set SRM_API_KEYS or SRM_PRODUCTION=1."
 )
 
+PRODUCTION_WITHOUT_KEYS = (
+    "SRM_PRODUCTION=1 needs API keys: set SRM_API_KEYS to 'role:sha256hex,…' (keys created "
+    "with 'srm api-key create' then work as well). Refusing to start without them."
+)
+
 
 def create_app(settings: Settings, driver: Driver | None = None) -> FastAPI:
     """The FastAPI app. Uses ``driver`` when given (the caller closes it), else opens one
-    from ``settings`` at start-up and closes it at shutdown."""
+    from ``settings`` at start-up and closes it at shutdown.
+
+    Raises :class:`ConfigurationError` in production without configured API keys."""
+    if settings.production and not settings.api_keys.strip():
+        raise ConfigurationError(PRODUCTION_WITHOUT_KEYS)
     owned = driver is None
     the_driver = driver if driver is not None else open_driver(settings)
 
@@ -45,10 +58,12 @@ def create_app(settings: Settings, driver: Driver | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         if app.state.authenticator.demo_mode:
             log.warning(DEMO_MODE_WARNING)
+        audit.start()
         try:
             yield
         finally:
             app.state.jobs.shutdown()
+            audit.close()
             if owned:
                 the_driver.close()
 
@@ -58,25 +73,34 @@ def create_app(settings: Settings, driver: Driver | None = None) -> FastAPI:
         "analysts, REST enrichment for CRM systems.",
         version="1",
         lifespan=lifespan,
-        docs_url="/docs",
-        openapi_url="/openapi.json",
+        # Swagger UI is served by srm.api.docs from vendored files; off in production.
+        docs_url=None,
+        openapi_url=None if settings.production else "/openapi.json",
         redoc_url=None,
     )
+    audit = AuditTrail(settings.audit_path, settings.audit_retention_days)
     app.state.settings = settings
     app.state.driver = the_driver
     app.state.authenticator = Authenticator(settings, the_driver)
     app.state.rate_limiter = RateLimiter(settings.api_rate_limit_per_minute)
+    app.state.failure_limiter = RateLimiter(
+        settings.api_auth_failures_per_minute, subject="failed API keys from your address"
+    )
+    app.state.audit = audit
     app.state.jobs = AnalysisJobs(the_driver, settings.neo4j_database)
 
     app.include_router(health.router)
     app.include_router(rest.router)
     app.include_router(erase.router)
     app.include_router(maps.router)
+    if not settings.production:
+        app.include_router(docs.router)
     app.include_router(graphql_router(settings), prefix="/graphql", include_in_schema=False)
     app.mount(STATIC_PATH, StaticFiles(directory=STATIC_DIR), name="static")
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(SRMError, _srm_error)
     app.add_exception_handler(Exception, _unexpected_error)
+    app.add_middleware(RequestGuard, max_body_bytes=settings.api_max_body_bytes, audit=audit)
     return app
 
 
@@ -101,5 +125,17 @@ async def _srm_error(request: Request, error: Exception) -> JSONResponse:
 
 async def _unexpected_error(request: Request, error: Exception) -> JSONResponse:
     reference = uuid.uuid4().hex[:12]
-    log.error("Unhandled error %s on %s", reference, request.url.path, exc_info=error)
+    # Type and frames only: an exception's message may quote a value.
+    log.error(
+        "unhandled error %s",
+        reference,
+        extra={
+            "fields": {
+                "reference": reference,
+                "request_id": getattr(request.state, "request_id", None),
+                "error_type": type(error).__name__,
+                "error_origin": error_origin(error),
+            }
+        },
+    )
     return JSONResponse({"detail": f"Internal error (reference {reference})."}, status_code=500)

@@ -54,10 +54,9 @@ async def authenticate(request: Request, roles: tuple[str, ...], action: str) ->
     limiter: RateLimiter = request.app.state.rate_limiter
     try:
         key = presented_key(request)
-        # Only a key that must be looked up in Neo4j costs a hop to a worker thread.
-        principal = authenticator.known(key) or await to_thread.run_sync(
-            authenticator.authenticate, key
-        )
+        principal = authenticator.known(key)
+        if principal is None:
+            principal = await _looked_up(request, authenticator, key)
         if not principal.demo:
             limiter.check(principal.key_id)
         principal.require(*roles, action=action)
@@ -68,6 +67,20 @@ async def authenticate(request: Request, roles: tuple[str, ...], action: str) ->
         raise HTTPException(denied.status, denied.message, headers=headers) from denied
     request.state.principal = principal
     return principal
+
+
+async def _looked_up(request: Request, authenticator: Authenticator, key: str | None) -> Principal:
+    """A key that needs a Neo4j lookup (a hop to a worker thread). Failed lookups are
+    limited per client address, checked before the lookup: guessing keys costs no query."""
+    failures: RateLimiter = request.app.state.failure_limiter
+    address = request.client.host if request.client else "unknown"
+    failures.peek(address)
+    try:
+        return await to_thread.run_sync(authenticator.authenticate, key)
+    except AccessDenied as denied:
+        if denied.status == 401:
+            failures.check(address)
+        raise
 
 
 def principal_with_roles(

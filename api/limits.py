@@ -1,9 +1,10 @@
 """Query limits and error masking for the GraphQL endpoint.
 
-Limits: depth ≤ 10, aliases ≤ 15, tokens ≤ 2,000, ``first``/``limit`` ≤ 100 and a cost
-budget of 50,000 (each field costs the product of the list sizes above it). Batched requests are off
-(strawberry's default). In production, introspection, field suggestions and GraphiQL are
-off. Errors: messages of :class:`ClientError`, :class:`~srm.api.security.AccessDenied` and
+Limits: depth ≤ 10, aliases ≤ 15, tokens ≤ 2,000, ``first``/``limit`` ≤ 100, search texts
+≤ 200 characters and 20 words, and a cost budget of 50,000 (each field costs the product of
+the list sizes above it). Batched requests are off (strawberry's default). In production,
+introspection and GraphiQL are off and validation messages name only what the client sent.
+Errors: messages of :class:`ClientError`, :class:`~srm.api.security.AccessDenied` and
 GraphQL validation reach the client; anything else is logged with a correlation id and the
 client gets only "Internal error (reference …)" — no Neo4j message, Cypher or personal data.
 """
@@ -39,19 +40,24 @@ from strawberry.extensions import (
     ValidationCache,
 )
 
+from srm.api.operation_guard import OperationGuard, redact_validation_message
 from srm.api.security import AccessDenied
 from srm.errors import NotFoundError, StoreUnavailable
 from srm.errors import ValidationError as SRMValidationError
+from srm.operations.logs import error_origin
 
 __all__ = [
     "MAX_ALIASES",
     "MAX_COST",
     "MAX_DEPTH",
     "MAX_FIRST",
+    "MAX_SEARCH_CHARACTERS",
+    "MAX_SEARCH_WORDS",
     "MAX_TOKENS",
     "ClientError",
     "MaskErrors",
     "check_first",
+    "check_search_text",
     "schema_extensions",
 ]
 
@@ -62,6 +68,8 @@ MAX_ALIASES = 15
 MAX_TOKENS = 2_000
 MAX_FIRST = 100
 MAX_COST = 50_000
+MAX_SEARCH_CHARACTERS = 200
+MAX_SEARCH_WORDS = 20
 # What a list field without a size argument is assumed to return, for the cost budget
 # (a profile's customers, a person's accounts: a handful). Connection ``edges`` are bounded
 # by their field's ``first`` and count once.
@@ -71,6 +79,19 @@ _SIZE_ARGUMENTS = ("first", "limit")
 
 class ClientError(Exception):
     """A request the caller can fix (bad argument, unknown cursor); its message is shown."""
+
+
+def check_search_text(text: str) -> str:
+    """``search(text:)`` within MAX_SEARCH_CHARACTERS and MAX_SEARCH_WORDS, else a
+    :class:`ClientError` (longer texts overflow the full-text index's query limits)."""
+    words = len(text.split())
+    if words > MAX_SEARCH_WORDS:
+        raise ClientError(f"'text' may have at most {MAX_SEARCH_WORDS} words (got {words:,}).")
+    if len(text) > MAX_SEARCH_CHARACTERS:
+        raise ClientError(
+            f"'text' may have at most {MAX_SEARCH_CHARACTERS} characters (got {len(text):,})."
+        )
+    return text
 
 
 def check_first(first: int, name: str = "first") -> int:
@@ -151,7 +172,13 @@ _LIST_FIELDS = frozenset({"profiles", "customers", "accounts", "officialProfiles
 
 class MaskErrors(SchemaExtension):
     """Keeps client-fixable messages, replaces the rest with a correlation id, and turns a
-    rejected operation (no data at all) into an HTTP 4xx status."""
+    rejected operation (no data at all) into an HTTP 4xx status. In production, validation
+    messages are redacted (:func:`~srm.api.operation_guard.redact_validation_message`).
+    Internal errors are logged once, one line, with the exception's type and frames only;
+    the error kinds go to the request's access-log line."""
+
+    def __init__(self, production: bool = False) -> None:
+        self.production = production
 
     def on_operation(self) -> Iterator[None]:
         yield
@@ -159,34 +186,56 @@ class MaskErrors(SchemaExtension):
         if result is None or not result.errors:
             return
         status = 0
+        kinds: list[str] = []
         masked: list[GraphQLError] = []
+        request = getattr(self.execution_context.context, "request", None)
         for error in result.errors:
             original = error.original_error
             if isinstance(original, AccessDenied):
                 status = max(status, original.status)
+                kinds.append(f"denied:{original.status}")
                 masked.append(error)
             elif original is None or isinstance(
                 original, ClientError | NotFoundError | SRMValidationError
             ):
                 status = max(status, 400)
+                kinds.append("invalid" if original is None else "client")
+                if original is None and self.production:
+                    text = self.execution_context.query or ""
+                    error = _replace(error, redact_validation_message(error.message, text))
                 masked.append(error)
             elif isinstance(original, StoreUnavailable):
                 status = max(status, 503)
+                kinds.append("unavailable")
                 masked.append(_replace(error, "The graph database is not reachable; try later."))
             else:
                 reference = uuid.uuid4().hex[:12]
+                kinds.append(f"internal:{reference}")
                 log.error(
-                    "GraphQL error %s at %s: %s",
+                    "graphql internal error %s",
                     reference,
-                    error.path,
-                    type(original).__name__,
-                    exc_info=original,
+                    extra={
+                        "fields": {
+                            "reference": reference,
+                            "request_id": getattr(
+                                getattr(request, "state", None), "request_id", None
+                            ),
+                            "path": [str(part) for part in error.path or ()],
+                            "error_type": type(original).__name__,
+                            "error_origin": error_origin(original),
+                        }
+                    },
                 )
                 status = max(status, 500)
                 masked.append(_replace(error, f"Internal error (reference {reference})."))
         result.errors = masked
+        if request is not None:
+            request.state.errors = sorted(set(kinds))
         response = getattr(self.execution_context.context, "response", None)
-        if result.data is None and response is not None and status:
+        # Nothing answered (no data, or every root field null after an error): the request
+        # failed as a whole, and its status says why.
+        failed = result.data is None or all(value is None for value in result.data.values())
+        if failed and response is not None and status:
             response.status_code = status
 
 
@@ -215,5 +264,6 @@ def schema_extensions(production: bool) -> list[Any]:
         partial(ParserCache, maxsize=512),
         partial(AddValidationRules, rules),
         partial(ValidationCache, maxsize=512),
-        MaskErrors,
+        OperationGuard,
+        partial(MaskErrors, production=production),
     ]

@@ -5,6 +5,8 @@ They call :mod:`srm.api.services.jobs` (graph/'s entry points) and
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
+from typing import TypeVar
 
 import strawberry
 from anyio import to_thread
@@ -17,8 +19,11 @@ from srm.api.services.erasure import erase_as
 from srm.api.types.erasure import ErasureKind, ErasureResult
 from srm.api.types.job import AnalysisJob, AnalysisKind
 from srm.api.types.person import Person
+from srm.operations.decisions import audited_decision
 
 __all__ = ["MergeDecision", "Mutation"]
+
+T = TypeVar("T")
 
 
 @strawberry.type(description="The outcome of a merge review.")
@@ -45,13 +50,23 @@ def _reviewer(info: Info) -> str:
     return f"api-key:{principal.key_id}"
 
 
+def _audited(info: Info, decision: str, records: list[str], change: Callable[[], T]) -> T:
+    """Run a review decision and append its audit event (who, records, persons before/after)."""
+    context = info.context
+    return audited_decision(
+        context.driver, context.settings, decision, _reviewer(info), records, change
+    )
+
+
 async def _review(
     info: Info, decide: Callable[[Driver, str, str, str, str], int], candidate_id: str
 ) -> int:
-    """Record a merge decision off the event loop, as the caller."""
+    """Record a merge decision off the event loop, as the caller, audited."""
     left, right = _pair(candidate_id)
     context, reviewer = info.context, _reviewer(info)
-    return await to_thread.run_sync(decide, context.driver, left, right, reviewer, context.database)
+    name = "accept" if decide is jobs.accept_merge else "reject"
+    change = partial(decide, context.driver, left, right, reviewer, context.database)
+    return await to_thread.run_sync(partial(_audited, info, name, [left, right], change))
 
 
 @strawberry.type
@@ -74,8 +89,11 @@ class Mutation:
         self, info: Info, person_id: strawberry.ID, record_id: strawberry.ID
     ) -> Person | None:
         context, reviewer = info.context, _reviewer(info)
-        new_id = await to_thread.run_sync(
+        change = partial(
             jobs.unmerge, context.driver, str(person_id), str(record_id), reviewer, context.database
+        )
+        new_id = await to_thread.run_sync(
+            partial(_audited, info, "unmerge", [str(record_id)], change)
         )
         return Person.of(await info.context.person.load(new_id))
 

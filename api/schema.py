@@ -3,15 +3,19 @@ and the schema factory with limits and masking (``srm.api.limits``)."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from enum import Enum
 
 import strawberry
+from anyio import to_thread
 from strawberry.schema.config import StrawberryConfig
 
 from srm.api.context import Info
-from srm.api.limits import ClientError, check_first, schema_extensions
+from srm.api.limits import ClientError, check_first, check_search_text, schema_extensions
 from srm.api.mutations import Mutation
+from srm.api.operation_guard import QuietSchema
 from srm.api.services import analytics, network, records, review
+from srm.api.types.audit import AuditEvent
 from srm.api.types.brand import AudienceOverlap, Brand
 from srm.api.types.community import Community
 from srm.api.types.customer import Customer, require_contact_access
@@ -29,6 +33,7 @@ from srm.api.types.post import Post
 from srm.api.types.profile import Profile, ProfileConnection, ProfileEdge
 from srm.api.types.run import AlgorithmRun
 from srm.api.types.segment import Segment
+from srm.operations.audit import read_events
 
 __all__ = ["Query", "build_schema", "export_sdl"]
 
@@ -106,9 +111,13 @@ class Query:
     async def post(self, info: Info, id: strawberry.ID) -> Post | None:
         return Post.of(await info.context.post.load(str(id)))
 
-    @strawberry.field(description="Full-text search over names, handles, bios and companies.")
+    @strawberry.field(
+        description="Full-text search over names, handles, bios and companies "
+        "(text: at most 200 characters and 20 words)."
+    )
     async def search(self, info: Info, text: str, first: int = 20) -> list[SearchHit]:
         check_first(first)
+        check_search_text(text)
         hits = await info.context.call(records.search, text, first)
         results = []
         for label, record, score in hits:
@@ -133,6 +142,8 @@ class Query:
 
     @strawberry.field(description="One shortest follow/mention path between two profiles.")
     async def shortest_path(self, info: Info, a: strawberry.ID, b: strawberry.ID) -> Network | None:
+        if str(a) == str(b):
+            raise ClientError("'a' and 'b' are the same profile; give two different profiles.")
         return _network(await info.context.call(network.shortest_path, str(a), str(b)))
 
     @strawberry.field(description="Profiles ranked by influence score, highest first.")
@@ -272,10 +283,20 @@ class Query:
             AlgorithmRun(record=r) for r in await info.context.call(analytics.recent_runs, first)
         ]
 
+    @strawberry.field(description="Audit events from 'since' on, oldest first (admin only).")
+    async def audit_events(self, info: Info, since: datetime, first: int = 100) -> list[AuditEvent]:
+        info.context.principal.require("admin", action="read the audit trail")
+        check_first(first)
+        directory = info.context.settings.audit_path
+        events = await to_thread.run_sync(
+            lambda: list(read_events(directory, since, None, None, first))
+        )
+        return [AuditEvent.of(event) for event in events]
+
 
 def build_schema(production: bool) -> strawberry.Schema:
     """The schema with its limits; introspection and field suggestions off in production."""
-    return strawberry.Schema(
+    return QuietSchema(
         query=Query,
         mutation=Mutation,
         extensions=schema_extensions(production),

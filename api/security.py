@@ -182,16 +182,27 @@ class Authenticator:
 
 
 class RateLimiter:
-    """A token bucket per key: ``per_minute`` requests a minute, bursts up to the same."""
+    """A token bucket per key: ``per_minute`` requests a minute, bursts up to the same.
 
-    def __init__(self, per_minute: int) -> None:
+    ``subject`` names what is limited in the 429 message ("this API key", "your address").
+    """
+
+    def __init__(self, per_minute: int, subject: str = "this API key") -> None:
         self._rate = per_minute / 60.0
         self._capacity = float(per_minute)
+        self._subject = subject
         self._buckets: dict[str, tuple[float, float]] = {}
         self._lock = threading.Lock()
 
     def check(self, key_id: str) -> None:
         """Take one token for ``key_id``; :class:`AccessDenied` (429) when none is left."""
+        self._take(key_id, 1.0)
+
+    def peek(self, key_id: str) -> None:
+        """:class:`AccessDenied` (429) when ``key_id`` has no token left; takes none."""
+        self._take(key_id, 0.0)
+
+    def _take(self, key_id: str, cost: float) -> None:
         now = time.monotonic()
         with self._lock:
             tokens, updated = self._buckets.get(key_id, (self._capacity, now))
@@ -201,7 +212,10 @@ class RateLimiter:
                 retry_after = max(1, int((1.0 - tokens) / self._rate + 0.999))
                 raise AccessDenied(
                     429,
-                    f"Rate limit exceeded for this API key; retry in {retry_after} s.",
+                    f"Rate limit exceeded for {self._subject}; retry in {retry_after} s.",
                     retry_after=retry_after,
                 )
-            self._buckets[key_id] = (tokens - 1.0, now)
+            if len(self._buckets) >= _MAX_CACHED_KEYS and key_id not in self._buckets:
+                # Many addresses must not grow the table without bound.
+                self._buckets.clear()
+            self._buckets[key_id] = (tokens - cost, now)

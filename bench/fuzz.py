@@ -1,15 +1,19 @@
-"""Fuzz the API: schemathesis cases from the REST OpenAPI spec, and hypothesis-generated
-GraphQL queries from the committed SDL, against the app on a real Neo4j.
+"""Fuzz the API: schemathesis cases from the REST OpenAPI spec, hypothesis-generated
+GraphQL queries from the committed SDL, and known hostile bodies, against the app on a
+real Neo4j.
 
-    python -m bench.fuzz [--cases 2000] [--people 300] [--seed 1]
+    python -m bench.fuzz [--cases 2000] [--people 300] [--quick]
 
 Starts its own Neo4j (temporary store), ingests a generated bundle, and runs ``--cases``
 REST cases (valid and invalid inputs, every operation) and ``--cases`` GraphQL queries
-in-process (ASGI), bounded by hypothesis' example counts. A failure is any 5xx answer or an
-unmasked error (a traceback, an exception name, a Neo4j or Cypher message in the body).
-Masked internal errors ("Internal error (reference …)") are counted apart. Prints one JSON
-line last: ``{"rest_cases", "rest_5xx", "rest_unmasked", "rest_internal", "graphql_cases",
-"graphql_5xx", "graphql_unmasked", "graphql_internal", "seconds"}``.
+in-process (ASGI), bounded by hypothesis' example counts, then each of ``HOSTILE_CASES``
+(bodies that are not JSON objects, invalid UTF-8, deep nesting, oversize bodies and
+variables, over-long search texts, two operations, ``shortestPath(a = b)``). A failure is
+any 5xx answer or an unmasked error (a traceback, an exception name, a Neo4j or Cypher
+message in the body). Masked internal errors ("Internal error (reference …)") are counted
+apart. Prints one JSON line last: ``{"rest_cases", "rest_5xx", "rest_unmasked",
+"rest_internal", "graphql_cases", "graphql_5xx", "graphql_unmasked", "graphql_internal",
+"hostile_cases", "hostile_5xx", "hostile_unmasked", "seconds"}``.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ import shutil
 import tempfile
 import time
 from dataclasses import dataclass, field
+from datetime import UTC
 from pathlib import Path
 from typing import Any
 
@@ -30,8 +35,9 @@ import hypothesis_graphql
 import schemathesis
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from hypothesis import HealthCheck, Phase, given, seed, settings
+from hypothesis import HealthCheck, Phase, given, seed, settings, strategies
 from hypothesis.errors import Unsatisfiable
+from hypothesis_graphql import nodes
 from schemathesis import GenerationMode
 
 from srm import db, local_neo4j
@@ -41,7 +47,14 @@ from srm.settings import Settings
 from srm.store import open_driver
 from srm.synthetic.generate import generate_bundle
 
-__all__ = ["FuzzReport", "fuzz_graphql", "fuzz_rest", "leaks_internals"]
+__all__ = [
+    "HOSTILE_CASES",
+    "FuzzReport",
+    "fuzz_graphql",
+    "fuzz_hostile",
+    "fuzz_rest",
+    "leaks_internals",
+]
 
 SDL = Path(__file__).resolve().parent.parent / "api" / "schema.graphql"
 _INTERNALS = re.compile(
@@ -117,13 +130,22 @@ def fuzz_rest(app: FastAPI, cases: int) -> FuzzReport:
     return report
 
 
+# Valid and invalid date-times for DateTime arguments (auditEvents(since:)).
+_SCALARS = {
+    "DateTime": strategies.one_of(
+        strategies.datetimes(timezones=strategies.just(UTC)).map(lambda moment: moment.isoformat()),
+        strategies.text(max_size=30),
+    ).map(nodes.String)
+}
+
+
 def fuzz_graphql(client: TestClient, cases: int) -> FuzzReport:
     """``cases`` hypothesis-generated queries over the committed SDL, posted to /graphql."""
     report = FuzzReport()
 
     @seed(0)
     @settings(max_examples=cases, **_HYPOTHESIS)  # type: ignore[arg-type]
-    @given(hypothesis_graphql.queries(SDL.read_text(encoding="utf-8")))
+    @given(hypothesis_graphql.queries(SDL.read_text(encoding="utf-8"), custom_scalars=_SCALARS))
     def run(query: str) -> None:
         response = client.post("/graphql", json={"query": query})
         report.record("graphql", response.status_code, response.text)
@@ -132,11 +154,74 @@ def fuzz_graphql(client: TestClient, cases: int) -> FuzzReport:
     return report
 
 
+_JSON = {"Content-Type": "application/json"}
+# Bodies and strings found to cause 5xx once: every one must get a 4xx (or a 2xx).
+HOSTILE_CASES: list[tuple[str, str, bytes]] = [
+    ("json null", "/graphql", b"null"),
+    ("json string", "/graphql", b'"{ brands { name } }"'),
+    ("json number", "/graphql", b"42"),
+    ("json boolean", "/graphql", b"true"),
+    ("json list", "/graphql", b"[]"),
+    ("json null (enrich)", "/api/v1/enrich", b"null"),
+    ("json string (enrich)", "/api/v1/enrich", b'"x"'),
+    ("invalid UTF-8", "/graphql", b'{"query": "{ search(text: "caf\xe9") { kind } }"}'),
+    ("invalid UTF-8 (enrich)", "/api/v1/enrich", b'{"keys": [{"email": "\xff@x.test"}]}'),
+    ("deep JSON", "/graphql", b"[" * 100_000 + b"]" * 100_000),
+    (
+        "oversize enrich body",
+        "/api/v1/enrich",
+        json.dumps({"keys": [{"email": "a" * 300 + "@x.test"}] * 20_000}).encode(),
+    ),
+    (
+        "oversize GraphQL variables",
+        "/graphql",
+        json.dumps({"query": "{ brands { name } }", "variables": {"v": "x" * 5_000_000}}).encode(),
+    ),
+    (
+        "search text of 1,001 characters",
+        "/graphql",
+        json.dumps({"query": '{ search(text: "' + "a" * 1001 + '") { kind } }'}).encode(),
+    ),
+    (
+        "search text of 1,100 words",
+        "/graphql",
+        json.dumps({"query": '{ search(text: "' + "w " * 1100 + '") { kind } }'}).encode(),
+    ),
+    (
+        "two operations without operationName",
+        "/graphql",
+        b'{"query": "query A { brands { name } } query B { segments { name } }"}',
+    ),
+    (
+        "operationName not a string",
+        "/graphql",
+        b'{"query": "query A { brands { name } }", "operationName": 5}',
+    ),
+    (
+        "shortestPath(a = b)",
+        "/graphql",
+        b'{"query": "{ shortestPath(a: "x:1", b: "x:1") { nodes { id } } }"}',
+    ),
+]
+
+
+def fuzz_hostile(client: TestClient, headers: dict[str, str] | None = None) -> FuzzReport:
+    """Each of :data:`HOSTILE_CASES` posted once (with ``headers``, e.g. an admin key)."""
+    report = FuzzReport()
+    for name, path, body in HOSTILE_CASES:
+        response = client.post(path, content=body, headers={**_JSON, **(headers or {})})
+        report.record(name, response.status_code, response.text)
+    return report
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cases", type=int, default=2000)
     parser.add_argument("--people", type=int, default=300)
+    parser.add_argument("--quick", action="store_true", help="100 cases, 100 people.")
     arguments = parser.parse_args()
+    if arguments.quick:
+        arguments.cases, arguments.people = 100, 100
     started = time.perf_counter()
     work = Path(tempfile.mkdtemp(prefix="srm-fuzz-"))
     try:
@@ -154,12 +239,13 @@ def main() -> None:
             rest = fuzz_rest(app, arguments.cases)
             with TestClient(app, raise_server_exceptions=False) as client:
                 graphql = fuzz_graphql(client, arguments.cases)
+                hostile = fuzz_hostile(client)
         finally:
             driver.close()
             local_neo4j.stop(data_dir)
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    for name, report in (("rest", rest), ("graphql", graphql)):
+    for name, report in (("rest", rest), ("graphql", graphql), ("hostile", hostile)):
         for example in report.examples:
             print(f"{name} failure: {example}")
     print(
@@ -173,6 +259,9 @@ def main() -> None:
                 "graphql_5xx": graphql.server_errors,
                 "graphql_unmasked": graphql.unmasked,
                 "graphql_internal": graphql.internal,
+                "hostile_cases": hostile.cases,
+                "hostile_5xx": hostile.server_errors,
+                "hostile_unmasked": hostile.unmasked,
                 "seconds": round(time.perf_counter() - started, 1),
             }
         )

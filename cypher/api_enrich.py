@@ -4,7 +4,9 @@ from __future__ import annotations
 
 __all__ = ["ENRICH"]
 
-# One row per input key ({index, kind, value, platform}); rows with no match return nothing.
+# One row per input key ({index, kind, value, platform}, phones also as `digits`: see
+# srm.suppression.phone_digits; a phone matches as written or by its digits); rows with
+# no match return nothing.
 # The record is the customer or profile the key names; its profiles are the profile itself
 # or the customer's claimed profiles, plus every profile resolved to the same person.
 ENRICH = """
@@ -16,6 +18,8 @@ CALL (row) {
   RETURN n
   UNION
   MATCH (n:Customer) WHERE row.kind = 'phone' AND n.phone = row.value RETURN n
+  UNION
+  MATCH (n:Customer) WHERE row.kind = 'phone' AND n.phone_digits = row.digits RETURN n
   UNION
   MATCH (n:Profile {platform: row.platform})
   WHERE row.kind = 'handle' AND n.handle IN [row.value, toLower(row.value)]

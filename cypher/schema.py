@@ -31,6 +31,7 @@ INDEXES: tuple[str, ...] = (
     "CREATE INDEX profile_display_name IF NOT EXISTS FOR (n:Profile) ON (n.display_name)",
     "CREATE INDEX customer_email IF NOT EXISTS FOR (n:Customer) ON (n.email)",
     "CREATE INDEX customer_phone IF NOT EXISTS FOR (n:Customer) ON (n.phone)",
+    "CREATE INDEX customer_phone_digits IF NOT EXISTS FOR (n:Customer) ON (n.phone_digits)",
     "CREATE INDEX customer_last_name IF NOT EXISTS FOR (n:Customer) ON (n.last_name)",
     "CREATE INDEX customer_twitter_handle IF NOT EXISTS FOR (n:Customer) ON (n.twitter_handle)",
     # Handles CRM rows claim on the other platforms (srm.cypher.ingest.CLAIM_PROPERTIES).

@@ -27,6 +27,7 @@ from srm.ingest.batches import BatchRunner, Outcome, Step
 from srm.ingest.readers.bundle import normalise_handle
 from srm.ingest.rows import BrandRow, CustomerRow, FollowBlock, FollowRow, PostRow, ProfileRow
 from srm.store import translate_errors
+from srm.suppression import phone_digits
 
 __all__ = ["GraphWriter", "WriteStats"]
 
@@ -166,6 +167,9 @@ class GraphWriter:
         for row in rows:
             props: dict[str, Any] = {name: getattr(row, name) for name in CUSTOMER_FIELDS}
             props.update(row.extra)
+            if row.phone:
+                # Lookups by phone (REST enrichment) match on this, whatever the spacing.
+                props["phone_digits"] = phone_digits(row.phone) or None
             handles = dict(row.claimed_handles)
             if row.twitter_handle:
                 handles["x"] = row.twitter_handle

@@ -1,2 +1,3 @@
-"""Operations on the whole store: erasure's registry of places, subject access, the
-suppression ledger that restores replay."""
+"""Operations on the whole store: backup and restore, erasure with its registry of places
+and the suppression ledger that restores replay, subject access, the audit trail and
+structured, personal-data-free logs."""

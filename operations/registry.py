@@ -1,8 +1,7 @@
 """Every place a record's identifiers can be copied to, and how an erasure clears it.
 
 :func:`srm.operations.erasure.erase` walks :data:`REGISTRY` in order: the graph places inside
-its one
-transaction, then the file places once it has committed. A new feature that copies ids
+its one transaction, then the file places once it has committed. A new feature that copies ids
 somewhere adds its place here (and the erasure test, which searches every property of
 the graph and every file under ``$SRM_HOME`` after erasing a person who appears in every
 analysis, tells when one is missing).

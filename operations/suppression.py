@@ -33,6 +33,7 @@ __all__ = [
     "SuppressionList",
     "customer_keys",
     "key_hash",
+    "phone_digits",
     "profile_keys",
     "suppression_salt",
 ]
@@ -74,10 +75,17 @@ def _normalise(kind: str, value: str) -> str | None:
         handle = handle.strip().lstrip("@")
         text = f"{platform}:{handle}" if handle else ""
     elif kind == "phone":
-        text = _NOT_PHONE_DIGIT.sub("", text)
-        text = text[2:] if text.startswith("00") else text
-        text = text.lstrip("+")
+        text = phone_digits(text)
     return text or None
+
+
+def phone_digits(value: str) -> str:
+    """A phone number as its digits, international prefix ``00`` or ``+`` dropped:
+    ``+34 673 731 114`` and ``0034673731114`` are both ``34673731114``. Ingest stores it as
+    ``Customer.phone_digits``; lookups by phone use it."""
+    text = _NOT_PHONE_DIGIT.sub("", value.strip())
+    text = text[2:] if text.startswith("00") else text
+    return text.replace("+", "")
 
 
 def key_hash(salt: str, kind: str, value: str) -> str | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from srm.commands import analyze, db, demo, neo4j_server
+from srm.commands import audit as audit_commands
 from srm.commands import identities as identity_commands
 from srm.commands import ingest as ingest_commands
 from srm.commands import maps as map_commands
@@ -30,6 +31,7 @@ app.add_typer(privacy_commands.privacy_app, name="privacy")
 app.command(name="backup")(privacy_commands.backup)
 app.command(name="restore")(privacy_commands.restore)
 app.command(name="serve")(serve_commands.serve)
+app.command(name="audit")(audit_commands.audit)
 app.add_typer(serve_commands.keys_app, name="api-key")
 app.add_typer(map_commands.app, name="map")
 app.command(name="export")(map_commands.export_command)

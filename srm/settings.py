@@ -69,6 +69,31 @@ class Settings(BaseSettings):
         validation_alias="SRM_API_RATE_LIMIT",
         description="Requests per minute and API key before the API answers 429.",
     )
+    api_auth_failures_per_minute: int = Field(
+        default=20,
+        ge=1,
+        validation_alias="SRM_API_AUTH_FAILURES_PER_MINUTE",
+        description="Failed key checks per minute and client address before the API answers "
+        "429 without looking the key up.",
+    )
+    api_max_body_bytes: int = Field(
+        default=1_048_576,
+        ge=1_024,
+        validation_alias="SRM_API_MAX_BODY_BYTES",
+        description="Largest request body the API reads; larger ones get 413.",
+    )
+    audit_dir: Path | None = Field(
+        default=None,
+        validation_alias="SRM_AUDIT_DIR",
+        description="Folder of the audit trail (JSON lines, one file a day); unset means "
+        "$SRM_HOME/audit.",
+    )
+    audit_retention_days: int = Field(
+        default=365,
+        ge=1,
+        validation_alias="SRM_AUDIT_RETENTION_DAYS",
+        description="Days of audit files kept; older days are deleted.",
+    )
     api_key_cache_seconds: float = Field(
         default=10.0,
         ge=0,
@@ -84,6 +109,11 @@ class Settings(BaseSettings):
     def effective_uri(self) -> str:
         """The URI every component connects to: NEO4J_URI if set, else the local server."""
         return self.neo4j_uri or self.local_uri
+
+    @property
+    def audit_path(self) -> Path:
+        """Where the audit trail is written: SRM_AUDIT_DIR, else $SRM_HOME/audit."""
+        return self.audit_dir or self.home / "audit"
 
     @property
     def uses_local_server(self) -> bool:

@@ -41,9 +41,13 @@ def neo4j_uri(srm_home: Path, tmp_path_factory: pytest.TempPathFactory) -> Itera
 @pytest.fixture(scope="session")
 def settings(neo4j_uri: str, tmp_path_factory: pytest.TempPathFactory) -> Settings:
     """The test server's settings; ``SRM_HOME`` is a folder of this session (the salt,
-    the suppression ledger and remembered outputs stay out of the real one)."""
+    the suppression ledger and remembered outputs stay out of the real one), and so is
+    the audit trail."""
     home = tmp_path_factory.mktemp("srm-home")
-    return Settings(NEO4J_URI=neo4j_uri, SRM_BATCH_SIZE=1000, SRM_HOME=str(home))
+    audit = tmp_path_factory.mktemp("audit")
+    return Settings(
+        NEO4J_URI=neo4j_uri, SRM_BATCH_SIZE=1000, SRM_HOME=str(home), SRM_AUDIT_DIR=audit
+    )
 
 
 @pytest.fixture(scope="session")

@@ -60,11 +60,8 @@ def test_graphiql_runs_a_preloaded_query_offline(server_url: str) -> None:
         tabs = page.locator(".graphiql-tab").all_inner_texts()
         assert any("TopInfluencersWhoAreCustomers" in tab for tab in tabs), tabs
         page.locator(".graphiql-execute-button").click()
-        page.wait_for_function(
-            "document.querySelector('.graphiql-response') && "
-            "document.querySelector('.graphiql-response').innerText.includes('alice')",
-            timeout=30_000,
-        )
+        # A locator wait, not wait_for_function: the page's CSP forbids string evaluation.
+        page.locator(".graphiql-response", has_text="alice").wait_for(timeout=30_000)
         result = page.locator(".graphiql-response").inner_text()
         assert '"handle": "alice"' in result and "errors" not in result
         page.locator("[aria-label='Show GraphiQL Explorer']").click()

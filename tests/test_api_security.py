@@ -112,7 +112,9 @@ def test_demo_mode_says_so_and_production_without_keys_refuses(
         assert gql(client, "{ brands { name } }", role=None)[0] == 200
     assert DEMO_MODE_WARNING in caplog.text
     production = settings.model_copy(update={"api_keys": "", "production": True})
-    with client_for(production, driver) as client:
+    with pytest.raises(ConfigurationError, match="SRM_API_KEYS"):
+        client_for(production, driver)
+    with client_for(keyed_settings(settings, production=True), driver) as client:
         assert gql(client, "{ brands { name } }", role=None)[0] == 401
 
 

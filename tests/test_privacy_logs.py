@@ -3,8 +3,10 @@ rows (CLI, debug logging), an erasure and an enrichment, then grep everything wr
 
 from __future__ import annotations
 
+import json
 import logging
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -14,7 +16,9 @@ from typer.testing import CliRunner
 from srm.api.app import create_app
 from srm.cli import app
 from srm.operations.erasure import erase
+from srm.operations.logs import JsonFormatter
 from srm.settings import Settings, get_settings
+from tests.api_support import KEYS, keyed_settings, load_graph
 from tests.ingest_helpers import write_bundle
 
 EMAILS = ["bego@example.test", "paco@example.test", "bad@@example..test", "eve@example.test"]
@@ -82,3 +86,50 @@ def test_no_email_or_phone_in_logs_quarantine_or_output(
     assert _leaks(caplog.text) == []
     for record in caplog.records:  # arguments of lazy log calls are data too
         assert _leaks(repr(record.args)) == []
+
+
+def test_api_log_is_one_json_line_per_request_without_query_texts(
+    driver: Driver, settings: Settings, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Denied, invalid and failing requests carrying e-mails and phones: the log holds
+    request ids, operation names and statuses — no query text, no value, no traceback."""
+    load_graph(driver)
+    app = create_app(keyed_settings(settings, production=True), driver)
+    email, phone = EMAILS[0], PHONES[0]
+    requests: list[tuple[str, dict[str, Any], str]] = [
+        ("marketer", {"query": f'query Lookup {{ customer(email: "{email}") {{ id }} }}'}, "403"),
+        ("admin", {"query": f'{{ customer(email: "{email}") {{ emial }} }}'}, "400"),
+        ("admin", {"query": f'{{ search(text: "{phone} {email}") {{ kind }} }}'}, "200"),
+        (
+            "analyst",
+            {
+                "query": "query($e: String) { customer(email: $e) { id } }",
+                "variables": {"e": email},
+            },
+            "200",
+        ),
+        ("admin", {"query": f'{{ search(text: "{email} {"x" * 300}") {{ kind }} }}'}, "400"),
+    ]
+    caplog.set_level(logging.DEBUG)
+    with TestClient(app, raise_server_exceptions=False) as client:
+        ids = []
+        for role, body, expected in requests:
+            response = client.post("/graphql", json=body, headers={"X-API-Key": KEYS[role]})
+            assert str(response.status_code) == expected, response.text
+            ids.append(response.headers["X-Request-ID"])
+        crm = {"X-API-Key": KEYS["crm"]}
+        client.post("/api/v1/enrich", json={"keys": [{"email": email}, {"phone": phone}]},
+                    headers=crm)  # fmt: skip
+        client.post("/api/v1/enrich", json={"keys": [{"email": email}]},
+                    headers={"X-API-Key": "wrong-" + email})  # fmt: skip
+    lines = [JsonFormatter().format(record) for record in caplog.records]
+    text = "\n".join(lines) + caplog.text
+    assert _leaks(text) == []
+    assert "Traceback" not in text and "customer(" not in text
+    access = [json.loads(line) for line in lines if '"srm.api.access"' in line]
+    assert [entry["request_id"] for entry in access][: len(ids)] == ids
+    assert access[0]["operation"] == "graphql query Lookup [customer]"
+    assert access[0]["status"] == 403 and access[0]["key_id"] and access[0]["role"] == "marketer"
+    # One line per request; nothing else at warning or above for client errors.
+    assert len(access) == len(requests) + 2
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING]

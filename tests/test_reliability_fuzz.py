@@ -1,6 +1,6 @@
-"""Short form of bench/fuzz.py: schemathesis cases from the OpenAPI spec and
-hypothesis-generated GraphQL queries against the app on a real Neo4j — no 5xx, no error
-that shows internals."""
+"""Short form of bench/fuzz.py: schemathesis cases from the OpenAPI spec,
+hypothesis-generated GraphQL queries and the known hostile bodies against the app on a real
+Neo4j — no 5xx, no error that shows internals."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 from neo4j import Driver
 
-from bench.fuzz import fuzz_graphql, fuzz_rest, leaks_internals
+from bench.fuzz import HOSTILE_CASES, fuzz_graphql, fuzz_hostile, fuzz_rest, leaks_internals
 from srm.api.app import create_app
 from srm.ingest.pipeline import ingest_paths
 from srm.settings import Settings
@@ -32,7 +32,10 @@ def test_fuzzed_rest_and_graphql_give_no_5xx_and_no_unmasked_errors(
     rest = fuzz_rest(app, cases=40)
     with TestClient(app, raise_server_exceptions=False) as client:
         graphql = fuzz_graphql(client, cases=40)
+        hostile = fuzz_hostile(client)
 
     assert rest.cases >= 20 and graphql.cases >= 30
     assert (rest.server_errors, rest.unmasked) == (0, 0), rest.examples
     assert (graphql.server_errors, graphql.unmasked) == (0, 0), graphql.examples
+    assert hostile.cases == len(HOSTILE_CASES)
+    assert (hostile.server_errors, hostile.unmasked) == (0, 0), hostile.examples

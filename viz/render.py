@@ -28,7 +28,14 @@ from srm.errors import ConfigurationError
 from srm.viz.maps import MapSpec
 from srm.viz.page import BOOT_SCRIPT, PAGE_CSS, PAGE_TEMPLATE
 
-__all__ = ["PHYSICS_LIMIT", "build_network", "layout_positions", "render_html", "write_map"]
+__all__ = [
+    "PHYSICS_LIMIT",
+    "build_network",
+    "layout_positions",
+    "map_csp",
+    "render_html",
+    "write_map",
+]
 
 PHYSICS_LIMIT = 300
 VIS_VERSION = "9.1.2"
@@ -165,17 +172,25 @@ def _legend_style(colour: str, swatch: str) -> str:
     return f"border-color: {colour}" if swatch == "dashed" else f"background: {colour}"
 
 
-def render_html(spec: MapSpec) -> str:
-    """The map as one HTML page with everything inlined (see srm.viz.page)."""
-    network = build_network(spec)
-    nodes, edges, _, _, _, options = network.get_network_data()
-    vis_js, vis_css = _vis_assets()
-    csp = (
+@lru_cache(maxsize=1)
+def map_csp() -> str:
+    """The Content-Security-Policy of every map page: its two inline scripts by hash,
+    inline styles, data: images, no connections. Servers send it as a header too."""
+    vis_js, _ = _vis_assets()
+    return (
         "default-src 'none'; "
         f"script-src {_script_hash(vis_js)} {_script_hash(BOOT_SCRIPT)}; "
         "style-src 'unsafe-inline'; img-src data:; font-src 'none'; connect-src 'none'; "
         "base-uri 'none'; form-action 'none'; frame-src 'none'; object-src 'none'"
     )
+
+
+def render_html(spec: MapSpec) -> str:
+    """The map as one HTML page with everything inlined (see srm.viz.page)."""
+    network = build_network(spec)
+    nodes, edges, _, _, _, options = network.get_network_data()
+    vis_js, vis_css = _vis_assets()
+    csp = map_csp()
     environment = Environment(autoescape=select_autoescape(default=True, default_for_string=True))
     summary = f"{len(nodes):,} nodes, {len(edges):,} links"
     if not spec.positioned and not network.options["physics"]["enabled"]:

@@ -3,8 +3,10 @@ and self-hosted GraphiQL."""
 
 from __future__ import annotations
 
+import json
 from typing import Annotated
 
+from cross_web import HTTPException
 from fastapi import Depends, Request, Response
 from fastapi.responses import HTMLResponse
 from strawberry.fastapi import GraphQLRouter
@@ -13,7 +15,7 @@ from strawberry.types import ExecutionResult
 
 from srm.api.context import Context
 from srm.api.dependencies import SettingsDep, authenticate, get_driver
-from srm.api.graphiql import graphiql_html
+from srm.api.graphiql import graphiql_html, page_csp
 from srm.api.schema import build_schema
 from srm.api.security import Principal
 from srm.settings import Settings
@@ -49,7 +51,29 @@ class SRMGraphQLRouter(GraphQLRouter):
     """Renders SRM's offline GraphiQL instead of strawberry's CDN-based page."""
 
     async def render_graphql_ide(self, request: Request) -> HTMLResponse:
-        return HTMLResponse(graphiql_html())
+        html = graphiql_html()
+        return HTMLResponse(html, headers={"Content-Security-Policy": page_csp(html)})
+
+    def decode_json(self, data: str | bytes) -> object:
+        """The body as a JSON object; 400 for anything else (strawberry would fail on a body
+        that is null, a string, a number or not UTF-8)."""
+        try:
+            decoded = json.loads(data)
+        except UnicodeDecodeError as error:
+            raise HTTPException(400, "The JSON body is not valid UTF-8.") from error
+        except RecursionError as error:
+            raise HTTPException(400, "The JSON body is nested too deeply.") from error
+        # A list is a batch: strawberry refuses it ("Batching is not enabled").
+        if not isinstance(decoded, dict | list):
+            raise HTTPException(
+                400,
+                'The body must be a JSON object: {"query": "…", "variables": {…}, '
+                '"operationName": "…"}.',
+            )
+        name = decoded.get("operationName") if isinstance(decoded, dict) else None
+        if name is not None and not isinstance(name, str):
+            raise HTTPException(400, "'operationName' must be a string or null.")
+        return decoded
 
     async def process_result(
         self, request: Request, result: ExecutionResult

@@ -110,7 +110,9 @@ def _run(context: MapContext, builder: Callable[..., MapSpec], **parameters: Any
         page = render.render_html(spec)
     except SRMError as error:
         return _error_page(error)
-    return HTMLResponse(page, headers=_HEADERS)
+    # The page's own policy as a header as well (a meta tag cannot say frame-ancestors).
+    headers = {**_HEADERS, "Content-Security-Policy": render.map_csp() + "; frame-ancestors 'none'"}
+    return HTMLResponse(page, headers=headers)
 
 
 @router.get("/ego", response_class=HTMLResponse, summary="Ego network of a profile or person")

@@ -5,13 +5,14 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from anyio import to_thread
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, Field, model_validator
 
 from srm.api.dependencies import DriverDep, SettingsDep, principal_with_roles
 from srm.api.security import Principal
 from srm.api.services.enrich import enrich
 from srm.api.values import iso
+from srm.operations.suppression import phone_digits
 
 __all__ = ["MAX_BATCH", "router"]
 
@@ -48,7 +49,8 @@ class EnrichKey(BaseModel):
         if self.email:
             return {"index": index, "kind": "email", "value": self.email.strip()}
         if self.phone:
-            return {"index": index, "kind": "phone", "value": self.phone.strip()}
+            value = self.phone.strip()
+            return {"index": index, "kind": "phone", "value": value, "digits": phone_digits(value)}
         return {
             "index": index,
             "kind": "handle",
@@ -103,6 +105,7 @@ class EnrichResponse(BaseModel):
 )
 async def enrich_keys(
     request: EnrichRequest,
+    http: Request,
     principal: Annotated[
         Principal, Depends(principal_with_roles("crm", "admin", action="enrich customer keys"))
     ],
@@ -113,6 +116,8 @@ async def enrich_keys(
     percentile), community, segments and last activity. Keys with no match are listed in
     ``unknown`` by position and kind — never as errors, and their values are not echoed."""
     rows = [key.as_row(index) for index, key in enumerate(request.keys)]
+    # For the audit trail: the classes of personal data looked up and returned, no values.
+    http.state.pii = sorted({row["kind"] for row in rows} & {"email", "phone"} | {"handle"})
     found = await to_thread.run_sync(enrich, driver, settings.neo4j_database, rows)
     results = []
     unknown = []

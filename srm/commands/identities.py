@@ -22,6 +22,7 @@ from srm.graph.identity.labels import MIN_LABELS
 from srm.graph.identity.linkfile import link_frames, read_settings
 from srm.graph.identity.social import DEFAULT_THRESHOLD
 from srm.ingest.csvio import sniff
+from srm.operations.decisions import audited_decision
 from srm.operations.outputs import remember
 
 app = typer.Typer(help="Identity resolution: which records are one person.", no_args_is_help=True)
@@ -138,8 +139,12 @@ def accept(a: str, b: str, by: Reviewer = "") -> None:
     """Mark two records as one person: B's person joins A's now, every later run keeps
     them together and learns from the label ('srm identities undo' reverts it)."""
     try:
+        reviewer = by or getpass.getuser()
         with open_store() as driver:
-            pipeline.accept(driver, a, b, by or getpass.getuser())
+            audited_decision(
+                driver, settings(), "accept", reviewer, [a, b],
+                lambda: pipeline.accept(driver, a, b, reviewer),
+            )  # fmt: skip
     except SRMError as error:
         raise fail(error) from error
     console.print(
@@ -152,8 +157,12 @@ def reject(a: str, b: str, by: Reviewer = "") -> None:
     """Mark two records as different people: B leaves A's person now, no later run merges
     them and each learns from the label ('srm identities undo' reverts it)."""
     try:
+        reviewer = by or getpass.getuser()
         with open_store() as driver:
-            pipeline.reject(driver, a, b, by or getpass.getuser())
+            audited_decision(
+                driver, settings(), "reject", reviewer, [a, b],
+                lambda: pipeline.reject(driver, a, b, reviewer),
+            )  # fmt: skip
     except SRMError as error:
         raise fail(error) from error
     console.print(
@@ -166,8 +175,12 @@ def unmerge(person: str, record: str, by: Reviewer = "") -> None:
     """Take a record out of a person (now and in later runs; 'srm identities undo' reverts
     it)."""
     try:
+        reviewer = by or getpass.getuser()
         with open_store() as driver:
-            new_id = pipeline.unmerge(driver, person, record, by or getpass.getuser())
+            new_id = audited_decision(
+                driver, settings(), "unmerge", reviewer, [record],
+                lambda: pipeline.unmerge(driver, person, record, reviewer),
+            )  # fmt: skip
     except SRMError as error:
         raise fail(error) from error
     console.print(f"{record} is now person {new_id}.")

@@ -14,6 +14,7 @@ from srm.api.app import DEMO_MODE_WARNING, create_app
 from srm.api.security import ROLES, create_api_key, hash_key, revoke_api_key
 from srm.commands.common import console, fail, open_store, settings
 from srm.errors import SRMError
+from srm.operations.logs import configure_logging
 from srm.settings import Settings
 
 __all__ = ["keys_app", "run_server", "serve", "server_urls"]
@@ -21,10 +22,18 @@ __all__ = ["keys_app", "run_server", "serve", "server_urls"]
 keys_app = typer.Typer(help="API keys stored hashed in Neo4j (revocable).", no_args_is_help=True)
 
 
-def server_urls(host: str, port: int) -> dict[str, str]:
-    """The URLs to print for a server on ``host:port``."""
+def server_urls(host: str, port: int, production: bool = False) -> dict[str, str]:
+    """The URLs to print for a server on ``host:port``; production serves neither GraphiQL
+    nor the OpenAPI pages, so it lists the GraphQL endpoint and the REST base instead."""
     shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host  # noqa: S104 - display only
     base = f"http://{shown}:{port}"
+    if production:
+        return {
+            "GraphQL endpoint (POST)": f"{base}/graphql",
+            "Network maps": f"{base}/maps/",
+            "REST enrichment": f"{base}/api/v1/enrich",
+            "Health": f"{base}/healthz",
+        }
     return {
         "GraphiQL explorer": f"{base}/graphql",
         "Network maps": f"{base}/maps/",
@@ -37,18 +46,23 @@ def run_server(current: Settings, driver: Driver, host: str, port: int) -> None:
     """Serve the API on ``host:port`` with ``driver`` until Ctrl-C; prints the URLs first and
     a loud warning in local demo mode (no API keys)."""
     app = create_app(current, driver)
-    for name, url in server_urls(host, port).items():
+    for name, url in server_urls(host, port, current.production).items():
         console.print(f"  {name:<27} {url}", highlight=False)
     if app.state.authenticator.demo_mode:
         console.print(Panel(DEMO_MODE_WARNING, title="WARNING", style="bold red"))
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    configure_logging()
+    # SRM logs each request itself (one JSON line, no query strings): no uvicorn access log.
+    uvicorn.run(app, host=host, port=port, log_config=None, access_log=False)
 
 
 def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
 ) -> None:
-    """Serve the API: GraphQL + GraphiQL at /graphql, REST at /api/v1, docs at /docs."""
+    """Serve the API: GraphQL at /graphql (GraphiQL outside production), REST at /api/v1,
+    docs at /docs (outside production), maps at /maps. Logs one JSON line per request on
+    stderr; audits every request under SRM_AUDIT_DIR. SRM_PRODUCTION=1 refuses to start
+    without SRM_API_KEYS."""
     current = settings()
     try:
         with open_store(current) as driver:

@@ -1,0 +1,150 @@
+"""What the GraphQL layer tells the request guard and the client, without personal data.
+
+- :class:`OperationGuard` (a schema extension) refuses a document with several operations
+  and no ``operationName`` (400) instead of running the first, and records on the request
+  the operation's name and root fields and the classes of personal data its fields touch
+  (for the access log and the audit trail — names of fields, never values).
+- :func:`redact_validation_message`: in production, validation messages may name only what
+  the client wrote — no "Did you mean …" suggestions, no type or argument names the client
+  did not send, so errors cannot be used to rebuild the schema without introspection.
+- :class:`QuietSchema`: strawberry logs every error with the whole document and a
+  traceback; here :class:`srm.api.limits.MaskErrors` logs internal errors once, one line.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import strawberry
+from graphql import (
+    DocumentNode,
+    FieldNode,
+    FragmentDefinitionNode,
+    GraphQLError,
+    OperationDefinitionNode,
+    Visitor,
+    visit,
+)
+from strawberry.extensions import SchemaExtension
+from strawberry.types import ExecutionContext
+
+__all__ = [
+    "PII_FIELDS",
+    "OperationGuard",
+    "QuietSchema",
+    "pii_classes",
+    "redact_validation_message",
+]
+
+# Field and argument names whose values are personal data, by class.
+PII_FIELDS = {
+    "email": "email",
+    "phone": "phone",
+    "firstName": "name",
+    "lastName": "name",
+    "name": "name",
+    "displayName": "name",
+    "city": "location",
+    "location": "location",
+    "bio": "free_text",
+    "text": "free_text",
+}
+_SUGGESTION = re.compile(r"\s*Did you mean [^?]*\?")
+_QUOTED = re.compile(r"'([^']*)'")
+
+
+class _FieldNames(Visitor):
+    def __init__(self) -> None:
+        super().__init__()
+        self.names: set[str] = set()
+
+    def enter_field(self, node: FieldNode, *_: Any) -> None:
+        self.names.add(node.name.value)
+        for argument in node.arguments or ():
+            self.names.add(argument.name.value)
+
+
+def pii_classes(document: DocumentNode) -> list[str]:
+    """The classes of personal data (email, phone, name, …) the document's fields or
+    arguments name, sorted."""
+    collector = _FieldNames()
+    visit(document, collector)
+    return sorted({PII_FIELDS[name] for name in collector.names if name in PII_FIELDS})
+
+
+def redact_validation_message(message: str, document_text: str) -> str:
+    """``message`` without suggestions and without quoted names absent from the document."""
+    message = _SUGGESTION.sub("", message)
+    return _QUOTED.sub(
+        lambda match: match.group(0) if match.group(1) in document_text else "(hidden)", message
+    )
+
+
+class OperationGuard(SchemaExtension):
+    """See the module docstring. Runs after the validation cache (it reads its errors)."""
+
+    def on_validate(self) -> Iterator[None]:
+        context = self.execution_context
+        document = context.graphql_document
+        if document is not None:
+            operations = [
+                definition
+                for definition in document.definitions
+                if isinstance(definition, OperationDefinitionNode)
+            ]
+            # The name the client sent (strawberry's public property falls back to the first
+            # operation's name, which is the behaviour refused here).
+            provided = getattr(context, "_provided_operation_name", None)
+            if len(operations) > 1 and provided is None:
+                context.pre_execution_errors = [
+                    *(context.pre_execution_errors or []),
+                    GraphQLError(
+                        "The document holds several operations: say which to run with "
+                        "'operationName'."
+                    ),
+                ]
+            self._describe(context, document, operations)
+        yield
+
+    def _describe(
+        self,
+        context: ExecutionContext,
+        document: DocumentNode,
+        operations: list[OperationDefinitionNode],
+    ) -> None:
+        request = getattr(context.context, "request", None)
+        if request is None:
+            return
+        chosen = next(
+            (
+                operation
+                for operation in operations
+                if operation.name is not None and operation.name.value == context.operation_name
+            ),
+            operations[0] if operations else None,
+        )
+        if chosen is None:
+            return
+        fragments = any(isinstance(d, FragmentDefinitionNode) for d in document.definitions)
+        roots = sorted(
+            selection.name.value
+            for selection in chosen.selection_set.selections
+            if isinstance(selection, FieldNode)
+        )
+        name = chosen.name.value if chosen.name else "anonymous"
+        request.state.operation = (
+            f"graphql {chosen.operation.value} {name} [{','.join(roots)}"
+            f"{',…' if fragments and not roots else ''}]"
+        )
+        request.state.pii = pii_classes(document)
+
+
+class QuietSchema(strawberry.Schema):
+    """A schema that leaves error logging to :class:`srm.api.limits.MaskErrors`."""
+
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
+        return None
