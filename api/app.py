@@ -19,7 +19,8 @@ from srm.api import erase, health, maps, rest
 from srm.api.graphiql import STATIC_DIR, STATIC_PATH
 from srm.api.graphql_router import graphql_router
 from srm.api.jobs import AnalysisJobs
-from srm.api.security import Authenticator, RateLimiter
+from srm.api.ratelimit import rate_limiter
+from srm.api.security import Authenticator
 from srm.settings import Settings
 from srm.store import open_driver
 
@@ -63,7 +64,7 @@ def create_app(settings: Settings, driver: Driver | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.driver = the_driver
     app.state.authenticator = Authenticator(settings, the_driver)
-    app.state.rate_limiter = RateLimiter(settings.api_rate_limit_per_minute)
+    app.state.rate_limiter = rate_limiter(settings)
     app.state.jobs = AnalysisJobs(the_driver, settings.neo4j_database)
 
     app.include_router(health.router)

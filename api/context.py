@@ -37,6 +37,8 @@ class Context(BaseContext):
         self.settings = settings
         self.principal = principal
         self.database = settings.neo4j_database
+        # srm.api.selection's per-request answers, by field node and path.
+        self.selection_cache: dict[tuple[int, tuple[str, ...]], bool] = {}
 
         def keyed(query: str) -> DataLoader[str, dict[str, Any] | None]:
             return DataLoader(load_fn=self._batch(records.keyed_records, query))

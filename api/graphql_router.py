@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
+import orjson
 from fastapi import Depends, Request, Response
 from fastapi.responses import HTMLResponse
 from strawberry.fastapi import GraphQLRouter
@@ -46,7 +47,15 @@ async def graphql_context(
 
 
 class SRMGraphQLRouter(GraphQLRouter):
-    """Renders SRM's offline GraphiQL instead of strawberry's CDN-based page."""
+    """Renders SRM's offline GraphiQL instead of strawberry's CDN-based page; reads and
+    writes JSON with orjson (a page of 100 profiles encodes several times faster)."""
+
+    def decode_json(self, data: str | bytes) -> object:
+        # orjson.JSONDecodeError is a json.JSONDecodeError: strawberry still answers 400.
+        return orjson.loads(data)
+
+    def encode_json(self, data: object) -> bytes:
+        return orjson.dumps(data, option=orjson.OPT_NON_STR_KEYS)
 
     async def render_graphql_ide(self, request: Request) -> HTMLResponse:
         return HTMLResponse(graphiql_html())

@@ -11,6 +11,7 @@ from strawberry.schema.config import StrawberryConfig
 from srm.api.context import Info
 from srm.api.limits import ClientError, check_first, schema_extensions
 from srm.api.mutations import Mutation
+from srm.api.selection import short_score_only
 from srm.api.services import analytics, network, records
 from srm.api.types.brand import AudienceOverlap, Brand
 from srm.api.types.community import Community
@@ -151,6 +152,7 @@ class Query:
             ),
             offset,
             first + 1,
+            full_influence=not short_score_only(info, "edges", "node", "influence"),
         )
         kept = found[:first]
         return ProfileConnection(

@@ -94,6 +94,10 @@ class Profile:
 
         if self.influence_known:
             return InfluenceScore.of(self.known_influence)
+        if "short_score" in self.record:
+            # The statement read the short score (srm.cypher.api_fields); InfluenceScore
+            # reads the rest, batched, only if the query selects it.
+            return InfluenceScore.of(self.record["short_score"])
         # Not async on purpose: a prefetched score (a ranked page of 100) is returned without
         # a coroutine per profile; otherwise GraphQL awaits the batched DataLoader lookup.
         return self._load_influence(info)

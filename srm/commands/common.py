@@ -16,7 +16,14 @@ from srm.errors import SRMError, StoreUnavailable
 from srm.settings import Settings, get_settings
 from srm.store import open_driver
 
-__all__ = ["console", "default_data_dir", "fail", "open_store", "settings"]
+__all__ = [
+    "console",
+    "default_data_dir",
+    "fail",
+    "open_store",
+    "settings",
+    "store_settings",
+]
 
 # User data (names, bios, handles such as "x:..." or "[/]") is printed as typed: no rich
 # markup, emoji codes or highlighting unless a call asks for markup on its own text.
@@ -37,9 +44,9 @@ def fail(error: SRMError | str, code: int = 1) -> typer.Exit:
     return typer.Exit(code)
 
 
-@contextmanager
-def open_store(current: Settings | None = None) -> Iterator[Driver]:
-    """A driver to the configured Neo4j; a clear error when it does not answer."""
+def store_settings(current: Settings | None = None) -> Settings:
+    """``current`` with the URI of the Neo4j to use (the running local server's when
+    NEO4J_URI is unset); a clear error when the local server is not running."""
     current = current or settings()
     if current.uses_local_server:
         state = local_neo4j.status(default_data_dir(current))
@@ -50,7 +57,13 @@ def open_store(current: Settings | None = None) -> Iterator[Driver]:
             )
         uri = f"bolt://127.0.0.1:{state.port}"
         current = current.model_copy(update={"neo4j_uri": uri})
-    driver = open_driver(current)
+    return current
+
+
+@contextmanager
+def open_store(current: Settings | None = None) -> Iterator[Driver]:
+    """A driver to the configured Neo4j; a clear error when it does not answer."""
+    driver = open_driver(store_settings(current))
     try:
         yield driver
     finally:
