@@ -170,29 +170,37 @@ def _post(client: httpx.Client, query: str, variables: dict[str, Any]) -> dict[s
 def _throughput(
     base: str, send: Callable[[httpx.Client], Any], seconds: float
 ) -> tuple[float, int]:
-    """20 client threads sending for ``seconds``: (req/s, errors)."""
+    """20 client threads sending for ``seconds``: (req/s, errors). Clients are built first:
+    building 20 under load takes seconds that must not count."""
     counts = {"ok": 0, "errors": 0}
     lock = threading.Lock()
-    stop_at = time.perf_counter() + seconds
+    clients = [httpx.Client(base_url=base, timeout=60) for _ in range(20)]
+    start = threading.Barrier(len(clients) + 1)
+    stop_at = [0.0]
 
-    def worker() -> None:
-        with httpx.Client(base_url=base, timeout=60) as client:
-            while time.perf_counter() < stop_at:
-                try:
-                    send(client)
-                    outcome = "ok"
-                except (httpx.HTTPError, RuntimeError):
-                    outcome = "errors"
-                with lock:
-                    counts[outcome] += 1
+    def worker(client: httpx.Client) -> None:
+        start.wait()
+        while time.perf_counter() < stop_at[0]:
+            try:
+                send(client)
+                outcome = "ok"
+            except (httpx.HTTPError, RuntimeError):
+                outcome = "errors"
+            with lock:
+                counts[outcome] += 1
 
-    started = time.perf_counter()
-    threads = [threading.Thread(target=worker) for _ in range(20)]
+    threads = [threading.Thread(target=worker, args=(client,)) for client in clients]
     for thread in threads:
         thread.start()
+    started = time.perf_counter()
+    stop_at[0] = started + seconds
+    start.wait()
     for thread in threads:
         thread.join()
-    return counts["ok"] / (time.perf_counter() - started), counts["errors"]
+    elapsed = time.perf_counter() - started
+    for client in clients:
+        client.close()
+    return counts["ok"] / elapsed, counts["errors"]
 
 
 def measure(

@@ -18,6 +18,7 @@ __all__ = [
     "POSTS_BY_KEY",
     "PROFILES_BY_HANDLE",
     "PROFILES_BY_KEY",
+    "PROFILE_CREATED_AT",
     "SEARCH",
 ]
 
@@ -43,6 +44,12 @@ RETURN key, """
     + """ AS record
 """
 )
+
+PROFILE_CREATED_AT = """
+UNWIND $ids AS key
+MATCH (p:Profile {profile_key: key})
+RETURN key, p.created_at AS record
+"""
 
 PROFILES_BY_HANDLE = """
 MATCH (p:Profile {platform: $platform}) WHERE toLower(p.handle) = toLower($handle)

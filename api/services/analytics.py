@@ -10,7 +10,7 @@ from typing import Any
 from neo4j import Driver
 
 from srm.cypher import api_analytics
-from srm.store import read
+from srm.store import read, read_values
 
 __all__ = [
     "InfluencerFilter",
@@ -59,7 +59,7 @@ def influencers(
     """Scored profiles matching ``where``, highest influence first, each with its influence
     (score and explanation) fetched in the same statement, or with its short score only
     (the influence is then None) when ``full_influence`` is false."""
-    rows = read(
+    rows = read_values(
         driver,
         api_analytics.INFLUENCERS_PAGE if full_influence else api_analytics.INFLUENCERS_PAGE_SHORT,
         database,
