@@ -249,7 +249,7 @@ def _peer_ready() -> None:
 
 def run(quick: bool) -> dict[str, Any]:
     """Build the store, measure SRM then the peer; the result dictionary (JSON line)."""
-    people, repeat, seconds = (2_000, 30, 4.0) if quick else (10_000, 100, 10.0)
+    people, repeat, seconds = (2_000, 30, 4.0) if quick else (10_000, 60, 10.0)
     _peer_ready()
     home = Settings().home
     folder = Path(tempfile.mkdtemp(prefix="srm-bench-peer-"))
