@@ -113,3 +113,12 @@ def test_full_influence_in_the_ranking_costs_no_extra_round_trip(
     counting.reset()
     gql(client, "{ influencers(first: 3) { edges { node { FULL } } } }".replace("FULL", FULL))
     assert counting.count == 1
+
+
+def test_followers_bring_their_short_scores(counted: tuple[TestClient, CountingDriver]) -> None:
+    """A profile and its followers' scores: the profile, then one follower page statement."""
+    client, counting = counted
+    counting.reset()
+    status, body = gql(client, FOLLOWER_SCORES)
+    assert status == 200 and "errors" not in body, body
+    assert counting.count == 2, counting.statements
