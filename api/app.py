@@ -20,6 +20,7 @@ from srm.api.errors import http_status
 from srm.api.graphiql import STATIC_DIR, STATIC_PATH
 from srm.api.jobs import AnalysisJobs
 from srm.api.middleware import RequestGuard
+from srm.api.ratelimit import rate_limiter
 from srm.api.routes import erase, health, maps, rest
 from srm.api.routes.graphql import graphql_router
 from srm.api.security import Authenticator, RateLimiter
@@ -82,7 +83,7 @@ def create_app(settings: Settings, driver: Driver | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.driver = the_driver
     app.state.authenticator = Authenticator(settings, the_driver)
-    app.state.rate_limiter = RateLimiter(settings.api_rate_limit_per_minute)
+    app.state.rate_limiter = rate_limiter(settings)
     app.state.failure_limiter = RateLimiter(
         settings.api_auth_failures_per_minute, subject="failed API keys from your address"
     )

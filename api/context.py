@@ -37,6 +37,8 @@ class Context(BaseContext):
         self.settings = settings
         self.principal = principal
         self.database = settings.neo4j_database
+        # srm.api.selection's per-request answers, by field node and path.
+        self.selection_cache: dict[tuple[int, tuple[str, ...]], bool] = {}
 
         def keyed(query: str) -> DataLoader[str, dict[str, Any] | None]:
             return DataLoader(load_fn=self._batch(records.keyed_records, query))
@@ -49,6 +51,7 @@ class Context(BaseContext):
 
         self.customer = keyed(api_records.CUSTOMERS_BY_ID)
         self.profile = keyed(api_records.PROFILES_BY_KEY)
+        self.profile_created_at = keyed(api_records.PROFILE_CREATED_AT)
         self.person = keyed(api_records.PERSONS_BY_ID)
         self.post = keyed(api_records.POSTS_BY_KEY)
         self.brand = keyed(api_records.BRANDS_BY_NAME)

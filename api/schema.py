@@ -14,6 +14,7 @@ from srm.api.context import Info
 from srm.api.limits import ClientError, check_first, check_search_text, schema_extensions
 from srm.api.mutations import Mutation
 from srm.api.operation_guard import QuietSchema
+from srm.api.selection import short_score_only
 from srm.api.services import analytics, network, records, review
 from srm.api.types.audit import AuditEvent
 from srm.api.types.brand import AudienceOverlap, Brand
@@ -167,6 +168,7 @@ class Query:
             ),
             offset,
             first + 1,
+            full_influence=not short_score_only(info, "edges", "node", "influence"),
         )
         kept = found[:first]
         return ProfileConnection(

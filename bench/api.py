@@ -2,6 +2,7 @@
 trips of a nested query, and throughput with 20 concurrent clients on loopback.
 
     python -m bench.api [--quick]
+    python -m bench.api --peer [--quick]   (against the Neo4j GraphQL Library: bench.api_peer)
 
 Starts its own Neo4j (temporary store) and the app under uvicorn on a free port, builds a
 seeded synthetic graph, and prints a JSON last line with graphql_top100_p50_ms,
@@ -28,7 +29,7 @@ from fastapi import FastAPI
 from graphql import FieldNode, OperationDefinitionNode, SelectionSetNode, parse
 from rich.console import Console
 
-from bench import statements
+from bench import api_peer, statements
 from bench.instrument import CountingDriver
 from srm import db, local_neo4j
 from srm.api.app import create_app
@@ -104,7 +105,12 @@ def add_plain_route(app: FastAPI, settings: Settings, driver: Any) -> None:
 
     def top100() -> list[dict[str, Any]]:
         found = analytics.influencers(
-            driver, settings.neo4j_database, analytics.InfluencerFilter(), 0, 100
+            driver,
+            settings.neo4j_database,
+            analytics.InfluencerFilter(),
+            0,
+            100,
+            full_influence=False,
         )
         return [
             {
@@ -168,7 +174,13 @@ def load_test(base: str, clients: int, seconds: float) -> tuple[float, int, int]
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="small graph, short runs")
+    parser.add_argument(
+        "--peer", action="store_true", help="compare with the Neo4j GraphQL Library instead"
+    )
     options = parser.parse_args()
+    if options.peer:
+        print(json.dumps(api_peer.run(options.quick)))
+        return
     profiles, follows, repeat, seconds = (
         (2_000, 5, 30, 5.0) if options.quick else (20_000, 10, 100, 15.0)
     )

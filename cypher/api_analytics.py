@@ -8,6 +8,7 @@ Score properties are the ones graph/ stamps on profiles with their run id
 
 from __future__ import annotations
 
+from srm.cypher.api_fields import PROFILE_RECORD
 from srm.cypher.api_links import INFLUENCE_OF
 
 __all__ = [
@@ -16,6 +17,7 @@ __all__ = [
     "COMMUNITIES_LATEST",
     "COMMUNITY_TOP_MEMBERS",
     "INFLUENCERS_PAGE",
+    "INFLUENCERS_PAGE_SHORT",
     "MERGE_CANDIDATES_PAGE",
     "REACH",
     "RECENT_RUNS",
@@ -27,7 +29,7 @@ __all__ = [
 # never collide. Kept in one fragment so the list and the mutations agree.
 _RECORD_ID = "CASE WHEN {n}:Customer THEN 'customer:' + {n}.customer_id ELSE 'profile:' + {n}.profile_key END"
 
-INFLUENCERS_PAGE = (
+_INFLUENCERS = (
     """
 MATCH (p:Profile)
 WHERE p.influence_score IS NOT NULL
@@ -42,11 +44,14 @@ WHERE p.influence_score IS NOT NULL
 WITH p ORDER BY p.influence_score DESC, p.profile_key
 SKIP $offset
 LIMIT $limit
-RETURN p {.*} AS record, """
-    + INFLUENCE_OF.format(node="p")
-    + """ AS influence
-"""
+RETURN """
+    + PROFILE_RECORD.format(node="p")
+    + """ AS record, """
 )
+# The page with each profile's full influence (inputs, stored explanation) for queries that
+# select more of it than value/percentile/runId, and the page with the short score only.
+INFLUENCERS_PAGE = _INFLUENCERS + INFLUENCE_OF.format(node="p") + " AS influence\n"
+INFLUENCERS_PAGE_SHORT = _INFLUENCERS + "null AS influence\n"
 
 COMMUNITIES_LATEST = """
 CALL () {

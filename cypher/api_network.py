@@ -8,6 +8,8 @@ connections is one round trip; each row returns its ``total`` and the requested 
 
 from __future__ import annotations
 
+from srm.cypher.api_fields import PROFILE_RECORD
+
 __all__ = [
     "AMPLIFICATIONS_PAGES",
     "EGO_NETWORK",
@@ -18,7 +20,8 @@ __all__ = [
     "SHORTEST_PATH",
 ]
 
-FOLLOWERS_PAGES = """
+FOLLOWERS_PAGES = (
+    """
 UNWIND $rows AS row
 MATCH (p:Profile {profile_key: row.key})
 CALL (p, row) {
@@ -27,10 +30,15 @@ CALL (p, row) {
   WITH collect(other) AS others
   RETURN size(others) AS total, others[row.offset..row.offset + row.first + 1] AS page
 }
-RETURN row.key AS key, row.offset AS offset, row.first AS first, total, [n IN page | n {.*}] AS records
+RETURN row.key AS key, row.offset AS offset, row.first AS first, total,
+       [n IN page | """
+    + PROFILE_RECORD.format(node="n")
+    + """] AS records
 """
+)
 
-FOLLOWING_PAGES = """
+FOLLOWING_PAGES = (
+    """
 UNWIND $rows AS row
 MATCH (p:Profile {profile_key: row.key})
 CALL (p, row) {
@@ -39,8 +47,12 @@ CALL (p, row) {
   WITH collect(other) AS others
   RETURN size(others) AS total, others[row.offset..row.offset + row.first + 1] AS page
 }
-RETURN row.key AS key, row.offset AS offset, row.first AS first, total, [n IN page | n {.*}] AS records
+RETURN row.key AS key, row.offset AS offset, row.first AS first, total,
+       [n IN page | """
+    + PROFILE_RECORD.format(node="n")
+    + """] AS records
 """
+)
 
 POSTS_PAGES = """
 UNWIND $rows AS row

@@ -6,6 +6,8 @@ Every batched statement returns one row per input id that exists, keyed by ``key
 
 from __future__ import annotations
 
+from srm.cypher.api_fields import PROFILE_RECORD
+
 __all__ = [
     "BRANDS",
     "BRANDS_BY_NAME",
@@ -16,6 +18,7 @@ __all__ = [
     "POSTS_BY_KEY",
     "PROFILES_BY_HANDLE",
     "PROFILES_BY_KEY",
+    "PROFILE_CREATED_AT",
     "SEARCH",
 ]
 
@@ -32,10 +35,20 @@ ORDER BY c.customer_id
 LIMIT 1
 """
 
-PROFILES_BY_KEY = """
+PROFILES_BY_KEY = (
+    """
 UNWIND $ids AS key
 MATCH (p:Profile {profile_key: key})
-RETURN key, p {.*} AS record
+RETURN key, """
+    + PROFILE_RECORD.format(node="p")
+    + """ AS record
+"""
+)
+
+PROFILE_CREATED_AT = """
+UNWIND $ids AS key
+MATCH (p:Profile {profile_key: key})
+RETURN key, p.created_at AS record
 """
 
 PROFILES_BY_HANDLE = """

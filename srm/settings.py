@@ -94,6 +94,12 @@ class Settings(BaseSettings):
         validation_alias="SRM_AUDIT_RETENTION_DAYS",
         description="Days of audit files kept; older days are deleted.",
     )
+    api_rate_state: Path | None = Field(
+        default=None,
+        validation_alias="SRM_API_RATE_STATE",
+        description="SQLite file where the worker processes of one server share their rate "
+        "limit buckets; 'srm serve --workers N' sets it (N > 1).",
+    )
     api_key_cache_seconds: float = Field(
         default=10.0,
         ge=0,

@@ -28,6 +28,7 @@ __all__ = [
     "batched",
     "open_driver",
     "read",
+    "read_values",
     "translate_errors",
     "write",
     "write_batches",
@@ -104,6 +105,22 @@ def read(
 
     def work(tx: ManagedTransaction) -> list[dict[str, Any]]:
         return [record.data() for record in tx.run(query, parameters)]
+
+    with translate_errors(), driver.session(database=database) as session:
+        return session.execute_read(work)
+
+
+def read_values(
+    driver: Driver, query: str, database: str | None = None, **parameters: Any
+) -> list[dict[str, Any]]:
+    """:func:`read` for statements that return only maps, lists and scalars (no nodes or
+    relationships): rows are taken as the driver decoded them, without ``Record.data()``'s
+    conversion pass over every nested value (the API's pages of profiles)."""
+
+    def work(tx: ManagedTransaction) -> list[dict[str, Any]]:
+        result = tx.run(query, parameters)
+        keys = result.keys()
+        return [dict(zip(keys, record, strict=True)) for record in result]
 
     with translate_errors(), driver.session(database=database) as session:
         return session.execute_read(work)

@@ -9,8 +9,8 @@ import pytest
 from fastapi.testclient import TestClient
 from neo4j import Driver
 
+from bench.instrument import CountingDriver
 from srm.api.app import create_app
-from srm.api.instrument import CountingDriver
 from srm.commands.serve import server_urls
 from srm.errors import ConfigurationError
 from srm.ingest.pipeline import ingest_paths

@@ -10,7 +10,7 @@ from typing import Any
 from neo4j import Driver
 
 from srm.cypher import api_analytics
-from srm.store import read
+from srm.store import read, read_values
 
 __all__ = [
     "InfluencerFilter",
@@ -49,13 +49,19 @@ class Overlap:
 
 
 def influencers(
-    driver: Driver, database: str, where: InfluencerFilter, offset: int, limit: int
+    driver: Driver,
+    database: str,
+    where: InfluencerFilter,
+    offset: int,
+    limit: int,
+    full_influence: bool = True,
 ) -> list[tuple[Record, Record | None]]:
     """Scored profiles matching ``where``, highest influence first, each with its influence
-    (score and explanation) fetched in the same statement."""
-    rows = read(
+    (score and explanation) fetched in the same statement, or with its short score only
+    (the influence is then None) when ``full_influence`` is false."""
+    rows = read_values(
         driver,
-        api_analytics.INFLUENCERS_PAGE,
+        api_analytics.INFLUENCERS_PAGE if full_influence else api_analytics.INFLUENCERS_PAGE_SHORT,
         database,
         platform=where.platform.lower() if where.platform else None,
         community=where.community,
@@ -64,7 +70,9 @@ def influencers(
         offset=offset,
         limit=limit,
     )
-    return [(row["record"], row["influence"]) for row in rows]
+    if full_influence:
+        return [(row["record"], row["influence"]) for row in rows]
+    return [(row["record"], row["record"]["short_score"]) for row in rows]
 
 
 def communities(driver: Driver, database: str, limit: int) -> list[Record]:

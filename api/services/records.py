@@ -10,7 +10,7 @@ from typing import Any
 from neo4j import Driver
 
 from srm.cypher import api_links, api_records
-from srm.store import read
+from srm.store import read, read_values
 
 __all__ = [
     "Page",
@@ -42,7 +42,7 @@ def keyed_records(
     driver: Driver, database: str, query: str, ids: Sequence[str]
 ) -> list[Record | None]:
     """One record (or None) per id, in the order of ``ids``; ``query`` reads ``$ids``."""
-    rows = read(driver, query, database, ids=list(dict.fromkeys(ids)))
+    rows = read_values(driver, query, database, ids=list(dict.fromkeys(ids)))
     found = {row["key"]: row["record"] for row in rows}
     return [found.get(key) for key in ids]
 
@@ -51,7 +51,7 @@ def keyed_lists(
     driver: Driver, database: str, query: str, ids: Sequence[str]
 ) -> list[list[Record]]:
     """A list of records per id (empty when none), in the order of ``ids``."""
-    rows = read(driver, query, database, ids=list(dict.fromkeys(ids)))
+    rows = read_values(driver, query, database, ids=list(dict.fromkeys(ids)))
     found = {row["key"]: row["records"] for row in rows}
     return [found.get(key, []) for key in ids]
 
@@ -64,7 +64,7 @@ def pages(
         {"key": key, "offset": offset, "first": first}
         for key, offset, first in dict.fromkeys(requests)
     ]
-    rows = read(driver, query, database, rows=rows_in)
+    rows = read_values(driver, query, database, rows=rows_in)
     found = {
         (row["key"], row["offset"], row["first"]): Page(total=row["total"], records=row["records"])
         for row in rows
@@ -83,7 +83,7 @@ def links(driver: Driver, database: str, requests: Sequence[tuple[str, str, str]
         {"label": label, "key": key}
         for label, key in dict.fromkeys((label, key) for label, key, _ in requests)
     ]
-    rows = read(driver, api_links.LINKS, database, rows=rows_in, parts=parts)
+    rows = read_values(driver, api_links.LINKS, database, rows=rows_in, parts=parts)
     found = {(row["label"], row["key"]): row for row in rows}
     results: list[Any] = []
     for label, key, part in requests:

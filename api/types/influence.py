@@ -28,19 +28,41 @@ class InfluenceExplanation:
 
 @strawberry.type(description="Influence of a profile (value with its explanation).")
 class InfluenceScore:
+    # The statement's record: the full influence, or the short score (value, percentile,
+    # run id, profile key) when the query selected nothing more; the rest is then read once,
+    # batched per level, by the resolvers below.
+    record: strawberry.Private[dict[str, Any]]
     value: float
     percentile: float | None = strawberry.field(
         description="Share of scored profiles with a lower score (0–100)."
     )
-    algorithm: str | None
-    run_id: str | None
-    pagerank: float | None
-    betweenness: float | None = strawberry.field(description="Sampled betweenness centrality.")
-    explanation: InfluenceExplanation
-    contributions: JSON | None = strawberry.field(
+
+    @strawberry.field
+    def algorithm(self, info: Info) -> str | None:
+        return self._full(info, "algorithm")
+
+    @strawberry.field
+    def run_id(self) -> str | None:
+        return self.record.get("run_id")
+
+    @strawberry.field
+    def pagerank(self, info: Info) -> float | None:
+        return self._full(info, "pagerank")
+
+    @strawberry.field(description="Sampled betweenness centrality.")
+    def betweenness(self, info: Info) -> float | None:
+        return self._full(info, "betweenness")
+
+    @strawberry.field
+    def explanation(self, info: Info) -> InfluenceExplanation:
+        return self._full(info, "explanation")
+
+    @strawberry.field(
         description="The run's own explanation: per component its value, percentile, weight "
         "and contribution to the score, and the in-neighbours that contributed most."
     )
+    def contributions(self, info: Info) -> JSON | None:
+        return self._full(info, "contributions")
 
     @classmethod
     def of(cls, record: dict[str, Any] | None) -> InfluenceScore | None:
@@ -48,20 +70,23 @@ class InfluenceScore:
             return None
         percentile = record.get("percentile")
         return cls(
+            record=record,
             value=float(record["value"]),
             percentile=float(percentile) if percentile is not None else None,
-            algorithm=record.get("algorithm"),
-            run_id=record.get("run_id"),
-            pagerank=record.get("pagerank"),
-            betweenness=record.get("betweenness"),
-            contributions=_parsed(record.get("stored_explanation")),
-            explanation=InfluenceExplanation(
-                followers=record["followers"],
-                mentions_received=record["mentions_received"],
-                amplifications=record["amplifications"],
-                posts=record["posts"],
-            ),
         )
+
+    def _full(self, info: Info, part: str) -> Any:
+        """``part`` of the full influence: directly when the record has it, else awaitable
+        (one batched links statement for the level)."""
+        if "followers" in self.record:
+            return _part(self.record, part)
+        return self._load_full(info, part)
+
+    async def _load_full(self, info: Info, part: str) -> Any:
+        found = await info.context.link("Profile", self.record["profile_key"], "influence")
+        if found is not None:
+            self.record = found
+        return _part(self.record, part)
 
     @strawberry.field(description="The algorithm run that computed the score.")
     async def run(
@@ -69,9 +94,23 @@ class InfluenceScore:
     ) -> Annotated[AlgorithmRun, strawberry.lazy("srm.api.types.run")] | None:
         from srm.api.types.run import AlgorithmRun
 
-        if not self.run_id:
+        run_id = self.record.get("run_id")
+        if not run_id:
             return None
-        return AlgorithmRun.of(await info.context.run_by_id.load(self.run_id))
+        return AlgorithmRun.of(await info.context.run_by_id.load(run_id))
+
+
+def _part(record: dict[str, Any], part: str) -> Any:
+    if part == "explanation":
+        return InfluenceExplanation(
+            followers=record["followers"],
+            mentions_received=record["mentions_received"],
+            amplifications=record["amplifications"],
+            posts=record["posts"],
+        )
+    if part == "contributions":
+        return _parsed(record.get("stored_explanation"))
+    return record.get(part)
 
 
 def _parsed(stored: Any) -> JSON | None:

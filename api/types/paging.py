@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+from functools import lru_cache
 
 import strawberry
 
@@ -21,7 +22,9 @@ class PageInfo:
     end_cursor: str | None
 
 
+@lru_cache(maxsize=4096)
 def encode_cursor(position: int) -> str:
+    # Cached: every edge of every page computes one, and positions repeat across requests.
     return base64.urlsafe_b64encode(f"{_PREFIX}{position}".encode()).decode()
 
 

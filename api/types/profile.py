@@ -41,7 +41,6 @@ class Profile:
     followers_count: int | None = strawberry.field(
         description="Followers as reported by the platform."
     )
-    created_at: str | None
     # The influence when the statement that found the profile already fetched it.
     known_influence: strawberry.Private[dict[str, Any] | None] = None
     influence_known: strawberry.Private[bool] = False
@@ -63,12 +62,21 @@ class Profile:
             location=record.get("location"),
             url=record.get("url"),
             followers_count=record.get("followers_count"),
-            created_at=iso(record.get("created_at")),
         )
 
     @classmethod
     def of(cls, record: dict[str, Any] | None) -> Profile | None:
         return cls.from_record(record) if record is not None else None
+
+    @strawberry.field
+    def created_at(self, info: Info) -> str | None:
+        if "created_at" in self.record or "short_score" not in self.record:
+            return iso(self.record.get("created_at"))
+        # Read apart, batched per level, only when selected (srm.cypher.api_fields).
+        return self._load_created_at(info)  # type: ignore[return-value]
+
+    async def _load_created_at(self, info: Info) -> Any:
+        return iso(await info.context.profile_created_at.load(self.record["profile_key"]))
 
     @strawberry.field(description="The person this account resolves to (identity resolution).")
     async def person(
@@ -95,6 +103,10 @@ class Profile:
 
         if self.influence_known:
             return InfluenceScore.of(self.known_influence)
+        if "short_score" in self.record:
+            # The statement read the short score (srm.cypher.api_fields); InfluenceScore
+            # reads the rest, batched, only if the query selects it.
+            return InfluenceScore.of(self.record["short_score"])
         # Not async on purpose: a prefetched score (a ranked page of 100) is returned without
         # a coroutine per profile; otherwise GraphQL awaits the batched DataLoader lookup.
         return self._load_influence(info)

@@ -33,6 +33,7 @@ __all__ = [
     "open_store",
     "progress_bars",
     "settings",
+    "store_settings",
 ]
 
 # User data (names, bios, handles such as "x:..." or "[/]") is printed as typed: no rich
@@ -54,9 +55,9 @@ def fail(error: SRMError | str, code: int = 1) -> typer.Exit:
     return typer.Exit(code)
 
 
-@contextmanager
-def open_store(current: Settings | None = None) -> Iterator[Driver]:
-    """A driver to the configured Neo4j; a clear error when it does not answer."""
+def store_settings(current: Settings | None = None) -> Settings:
+    """``current`` with the URI of the Neo4j to use (the running local server's when
+    NEO4J_URI is unset); a clear error when the local server is not running."""
     current = current or settings()
     if current.uses_local_server:
         state = local_neo4j.status(default_data_dir(current))
@@ -67,7 +68,13 @@ def open_store(current: Settings | None = None) -> Iterator[Driver]:
             )
         uri = f"bolt://127.0.0.1:{state.port}"
         current = current.model_copy(update={"neo4j_uri": uri})
-    driver = open_driver(current)
+    return current
+
+
+@contextmanager
+def open_store(current: Settings | None = None) -> Iterator[Driver]:
+    """A driver to the configured Neo4j; a clear error when it does not answer."""
+    driver = open_driver(store_settings(current))
     try:
         yield driver
     finally:
