@@ -106,5 +106,5 @@ SET r = row.properties
 
 RESTORE_CLEANUP = """
 MATCH (n:SrmRestore)
-CALL (n) { REMOVE n:SrmRestore REMOVE n.srm_restore_id } IN TRANSACTIONS OF 5000 ROWS
+CALL (n) { REMOVE n:SrmRestore REMOVE n.srm_restore_id } IN TRANSACTIONS OF 1000 ROWS
 """

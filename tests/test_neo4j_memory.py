@@ -32,7 +32,7 @@ def test_a_store_larger_than_the_machine_is_capped_by_half_the_free_memory() -> 
 
 
 def test_heap_never_exceeds_compressed_pointers_limit() -> None:
-    plan = plan_memory(500_000, 1_000_000)
+    plan = plan_memory(500_000, 2_000_000)
     assert plan.heap_mb == 31 * 1024
     assert plan.pagecache_mb == 600_000
 
