@@ -38,6 +38,7 @@ from srm import db
 from srm.cypher import schema
 from srm.errors import IngestError
 from srm.ingest.formats import Format, ReadOptions, detect_format, get_format
+from srm.ingest.import_files import ImportFiles
 from srm.ingest.quarantine import QuarantineWriter, Rejected
 from srm.ingest.rows import BrandRow, FollowBlock
 from srm.ingest.spool import Spool
@@ -246,6 +247,7 @@ def ingest_paths(
     progress: bool = False,
     console: Console | None = None,
     suppression: SuppressionList | None = None,
+    import_files: ImportFiles | None = None,
 ) -> IngestSummary:
     """Load ``paths`` (files or bundle folders) into the graph; return an :class:`IngestSummary`.
 
@@ -254,6 +256,10 @@ def ingest_paths(
     against; loaded from the graph with the process's salt when not given). Raises
     :class:`IngestError` — before writing anything — for unknown formats, missing, empty or
     wrongly headed files, or a file whose bad-row ratio exceeds ``max_bad_ratio``.
+
+    With ``import_files`` the good rows go to the offline importer's CSV files instead of
+    the graph (:mod:`srm.initial_load` runs the import); read, validation and quarantine
+    are the same.
     """
     started = time.perf_counter()
     options = options or ReadOptions()
@@ -269,16 +275,24 @@ def ingest_paths(
     ):
         total = _check(inputs, options, quarantine, max_bad_ratio, bar, spool)
         summary.quarantined = quarantine.total
-        _ensure_schema(driver, database)
         task = bar.add_task("writing", total=total) if bar else None
 
         def advance(rows: int) -> None:
             if bar is not None and task is not None:
                 bar.advance(task, rows)
 
-        writer = GraphWriter(
-            driver, batch_size=batch_size, database=database, snapshot=snapshot, on_rows=advance
-        )
+        writer: GraphWriter | ImportFiles
+        if import_files is not None:
+            writer = import_files
+        else:
+            _ensure_schema(driver, database)
+            writer = GraphWriter(
+                driver,
+                batch_size=batch_size,
+                database=database,
+                snapshot=snapshot,
+                on_rows=advance,
+            )
         # Erased people (srm erase) stay out: their rows are skipped and counted.
         if suppression is None:
             suppression = SuppressionList.load(driver, get_settings(), database=database)

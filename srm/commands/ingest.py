@@ -9,12 +9,13 @@ from typing import Annotated
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
-from srm.commands.common import console, fail, open_store
+from srm.commands.common import console, default_data_dir, fail, open_store, settings
 from srm.errors import SRMError
 from srm.ingest.formats import ReadOptions, format_names
 from srm.ingest.generate import generate_bundle
 from srm.ingest.pipeline import DEFAULT_MAX_BAD_RATIO, ingest_paths
 from srm.ingest.rows import BrandRow
+from srm.initial_load import initial_load
 
 __all__ = ["generate", "ingest"]
 
@@ -87,6 +88,15 @@ def ingest(
         typer.Option(help="JSON-lines file for bad rows (default: srm-quarantine.jsonl)."),
     ] = None,
     verbose: Annotated[bool, typer.Option("--verbose", help="Log each quarantined row.")] = False,
+    initial: Annotated[
+        bool,
+        typer.Option(
+            "--initial",
+            help="First load of an empty local store through Neo4j's offline importer "
+            "(several times faster; stops and restarts the local server). Refused when the "
+            "store holds data or NEO4J_URI names another server.",
+        ),
+    ] = False,
 ) -> None:
     """Load CRM exports, social-platform data or canonical bundles into the graph.
 
@@ -112,6 +122,24 @@ def ingest(
             column_map=_column_map(column_map or []),
             extra={"owner": owner} if owner else {},
         )
+        if initial:
+            if snapshot:
+                raise fail("--snapshot has no meaning for --initial (the store is empty).")
+            current = settings()
+            summary = initial_load(
+                current,
+                default_data_dir(current),
+                paths,
+                format_name=format_name,
+                options=options,
+                brands=brands,
+                max_bad_ratio=max_bad_ratio,
+                quarantine_path=quarantine or Path("srm-quarantine.jsonl"),
+                progress=True,
+                console=console,
+            )
+            console.print(summary.line(), highlight=False)
+            return
         with open_store() as driver:
             summary = ingest_paths(
                 driver,
