@@ -12,7 +12,11 @@ people; full: 10,000 and 100,000 people, the latter about 1M follows), then meas
    through Neo4j's ``LOAD CSV … CALL {…} IN TRANSACTIONS`` (same constraints, same graph),
    alternating for ``ROUNDS`` rounds (every round in ``rounds_profiles_follows_s``), best
    round of each: ``ratio_vs_load_csv``; the follows part gives the follows load time;
-3. follows written one transaction per row (per-row MERGE): ``ratio_vs_per_row``.
+3. follows written one transaction per row (per-row MERGE): ``ratio_vs_per_row``;
+4. the same profiles + follows through ``srm ingest --initial`` (Neo4j's offline importer,
+   including the server's stop and restart and the schema) into the emptied store:
+   ``ratio_initial_vs_bolt`` and ``ratio_initial_vs_load_csv`` (their best rounds over
+   the initial load's time), ``same_graph_initial`` (node and relationship counts).
 
 The embedded server resolves ``file:///`` URLs as absolute paths, so the CSVs are copied
 under ``<data_dir>/import`` and named by their full path. Prints one JSON line last. The
@@ -39,6 +43,7 @@ from rich.console import Console
 from srm import db, local_neo4j
 from srm.cypher import ingest as statements
 from srm.ingest.pipeline import ingest_paths
+from srm.initial_load import initial_load
 from srm.settings import Settings
 from srm.store import open_driver
 from srm.synthetic.generate import generate_bundle
@@ -185,7 +190,18 @@ def run(quick: bool) -> dict[str, Any]:
             console.print(f"per-row MERGE of {PER_ROW_SAMPLE:,} follows…")
             ingest_paths(driver, [bundle / "profiles.csv"])
             per_row = _per_row_follows(driver, bundle / "follows.csv", PER_ROW_SAMPLE)
+            db.wipe(driver)
             driver.close()
+            console.print("initial load through the offline importer…")
+            initial = _timed(
+                lambda: initial_load(
+                    Settings(NEO4J_URI=server.uri),
+                    data_dir,
+                    [bundle / "profiles.csv", bundle / "follows.csv"],
+                )
+            )
+            with open_driver(Settings(NEO4J_URI=server.uri)) as reopened:
+                initial_counts = db.counts(reopened)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
@@ -209,6 +225,10 @@ def run(quick: bool) -> dict[str, Any]:
         "ratio_vs_load_csv": round(ours_rate / csv_rate, 2),
         "ratio_vs_load_csv_follows_only": round(csv_follows / ours_follows, 2),
         "same_graph_as_load_csv": ours_counts == csv_counts,
+        "initial_profiles_follows_s": round(initial, 1),
+        "ratio_initial_vs_bolt": round((ours_profiles + ours_follows) / initial, 2),
+        "ratio_initial_vs_load_csv": round((csv_profiles + csv_follows) / initial, 2),
+        "same_graph_initial": initial_counts == ours_counts,
         "rounds_profiles_follows_s": rounds,
         "peak_rss_mb": {
             str(end_to_end[small]["rows"]): round(rss_small, 1),

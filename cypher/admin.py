@@ -9,13 +9,17 @@ __all__ = [
     "FINGERPRINT_RELATIONSHIPS",
     "PING",
     "WAIT_FOR_INDEXES",
-    "WIPE_ALL",
+    "WIPE_NODES",
+    "WIPE_RELATIONSHIPS",
 ]
 
 PING = "RETURN 1 AS ok"
 
-# Batches keep the transaction state small on large graphs.
-WIPE_ALL = "MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS"
+# Relationships first, then the (by then unconnected) nodes: every transaction holds at most
+# 5,000 deletions. Deleting nodes with DETACH alone puts all relationships of a batch's nodes
+# into one transaction — unbounded on a hub with a million followers.
+WIPE_RELATIONSHIPS = "MATCH ()-[r]->() CALL (r) { DELETE r } IN TRANSACTIONS OF 5000 ROWS"
+WIPE_NODES = "MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 5000 ROWS"
 
 COUNT_BY_LABEL = """
 MATCH (n)

@@ -15,6 +15,7 @@ __all__ = [
     "DUMP_RELATIONSHIPS",
     "EXPORT_BRANDS",
     "EXPORT_CUSTOMERS",
+    "EXPORT_CUSTOMER_EXTRA_KEYS",
     "EXPORT_FOLLOWS",
     "EXPORT_POSTS",
     "EXPORT_PROFILES",
@@ -32,25 +33,41 @@ MATCH (a)-[r]->(b)
 RETURN elementId(a) AS start, type(r) AS type, properties(r) AS properties, elementId(b) AS end
 """
 
-EXPORT_CUSTOMERS = """
+# The exports stream in key order without sorting the whole label: the uniqueness
+# constraint's index hands the rows over ordered (the IS NOT NULL predicate lets the planner
+# use it), so a transaction's memory stays bounded on any graph size.
+EXPORT_CUSTOMER_EXTRA_KEYS = """
 MATCH (c:Customer)
-OPTIONAL MATCH (c)-[:CLAIMS]->(claimed:Profile {platform: 'x'})
-WITH c, min(claimed.handle) AS twitter_handle
-RETURN properties(c) AS properties, twitter_handle
+UNWIND keys(c) AS key
+WITH DISTINCT key WHERE key STARTS WITH 'x_'
+RETURN key ORDER BY key
+"""
+
+EXPORT_CUSTOMERS = """
+MATCH (c:Customer) WHERE c.customer_id IS NOT NULL
+RETURN properties(c) AS properties,
+       [(c)-[:CLAIMS]->(claimed:Profile {platform: 'x'}) | claimed.handle] AS twitter_handles
 ORDER BY c.customer_id
 """
 
-EXPORT_PROFILES = "MATCH (p:Profile) RETURN properties(p) AS properties ORDER BY p.profile_key"
+EXPORT_PROFILES = """
+MATCH (p:Profile) WHERE p.profile_key IS NOT NULL
+RETURN properties(p) AS properties ORDER BY p.profile_key
+"""
 
+# Ordered by the follower's key from the index, then a partial sort per follower (bounded
+# by one profile's out-degree).
 EXPORT_FOLLOWS = """
-MATCH (a:Profile)-[:FOLLOWS]->(b:Profile)
+MATCH (a:Profile) WHERE a.profile_key IS NOT NULL
+WITH a ORDER BY a.profile_key
+MATCH (a)-[:FOLLOWS]->(b:Profile)
 RETURN a.native_id AS follower, a.platform AS follower_platform,
        b.native_id AS followed, b.platform AS followed_platform
 ORDER BY a.profile_key, b.profile_key
 """
 
 EXPORT_POSTS = """
-MATCH (post:Post)
+MATCH (post:Post) WHERE post.post_key IS NOT NULL
 OPTIONAL MATCH (author:Profile)-[:POSTED]->(post)
 RETURN properties(post) AS properties, author.native_id AS author, author.platform AS platform,
        [(post)-[:MENTIONS]->(m:Profile) | m.native_id] AS mentioned,
@@ -89,5 +106,5 @@ SET r = row.properties
 
 RESTORE_CLEANUP = """
 MATCH (n:SrmRestore)
-CALL (n) { REMOVE n:SrmRestore REMOVE n.srm_restore_id } IN TRANSACTIONS OF 10000 ROWS
+CALL (n) { REMOVE n:SrmRestore REMOVE n.srm_restore_id } IN TRANSACTIONS OF 1000 ROWS
 """

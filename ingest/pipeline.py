@@ -29,6 +29,7 @@ from srm import db
 from srm.cypher import schema
 from srm.errors import IngestError
 from srm.ingest.formats import Format, ReadOptions, detect_format, get_format
+from srm.ingest.import_files import ImportFiles
 from srm.ingest.quarantine import QuarantineWriter, Rejected
 from srm.ingest.rows import BrandRow, FollowBlock
 from srm.ingest.spool import Spool
@@ -232,6 +233,7 @@ def ingest_paths(
     database: str | None = None,
     on_progress: OnProgress = _quiet,
     suppression: SuppressionList | None = None,
+    import_files: ImportFiles | None = None,
 ) -> IngestSummary:
     """Load ``paths`` (files or bundle folders) into the graph; return an :class:`IngestSummary`.
 
@@ -241,6 +243,10 @@ def ingest_paths(
     hears how far each file's check and the write have come (see :data:`OnProgress`). Raises
     :class:`IngestError` — before writing anything — for unknown formats, missing, empty or
     wrongly headed files, or a file whose bad-row ratio exceeds ``max_bad_ratio``.
+
+    With ``import_files`` the good rows go to the offline importer's CSV files instead of
+    the graph (:mod:`srm.initial_load` runs the import); read, validation and quarantine
+    are the same.
     """
     started = time.perf_counter()
     options = options or ReadOptions()
@@ -255,7 +261,6 @@ def ingest_paths(
     ):
         total = _check(inputs, options, quarantine, max_bad_ratio, on_progress, spool)
         summary.quarantined = quarantine.total
-        _ensure_schema(driver, database)
         on_progress("writing", 0, total)
         written = 0
         lock = threading.Lock()  # the writer reports from its writer threads
@@ -266,9 +271,18 @@ def ingest_paths(
                 written += rows
                 on_progress("writing", written, total)
 
-        writer = GraphWriter(
-            driver, batch_size=batch_size, database=database, snapshot=snapshot, on_rows=advance
-        )
+        writer: GraphWriter | ImportFiles
+        if import_files is not None:
+            writer = import_files
+        else:
+            _ensure_schema(driver, database)
+            writer = GraphWriter(
+                driver,
+                batch_size=batch_size,
+                database=database,
+                snapshot=snapshot,
+                on_rows=advance,
+            )
         # Erased people (srm erase) stay out: their rows are skipped and counted.
         if suppression is None:
             suppression = SuppressionList.load(driver, get_settings(), database=database)

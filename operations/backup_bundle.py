@@ -58,26 +58,33 @@ def _records(driver: Driver, statement: str, database: str | None) -> Iterator[d
             yield record.data()
 
 
-def _customers(driver: Driver, database: str | None) -> tuple[list[str], list[dict[str, Any]]]:
-    rows, extra = [], set()
-    for record in _records(driver, statements.EXPORT_CUSTOMERS, database):
-        properties = record["properties"]
-        row = {name: properties.get(name) for name in CUSTOMER_HEADER}
-        row["twitter_handle"] = record["twitter_handle"] or row["twitter_handle"]
-        # The reader stores extra columns as x_<column>; other properties (scores, flags
-        # set by SRM) are no CRM data and live in graph.jsonl only.
-        for name, value in properties.items():
-            if name.startswith(EXTRA_PREFIX):
-                row[name.removeprefix(EXTRA_PREFIX)] = value
-                extra.add(name.removeprefix(EXTRA_PREFIX))
-        rows.append(row)
-    return [*CUSTOMER_HEADER, *sorted(extra)], rows
+def _customers(driver: Driver, database: str | None) -> tuple[list[str], Iterator[dict[str, Any]]]:
+    """The customer columns and their rows, streamed (one customer in memory at a time)."""
+    extra = [
+        str(record["key"]).removeprefix(EXTRA_PREFIX)
+        for record in _records(driver, statements.EXPORT_CUSTOMER_EXTRA_KEYS, database)
+    ]
+
+    def rows() -> Iterator[dict[str, Any]]:
+        for record in _records(driver, statements.EXPORT_CUSTOMERS, database):
+            properties = record["properties"]
+            row = {name: properties.get(name) for name in CUSTOMER_HEADER}
+            handles = [handle for handle in record["twitter_handles"] if handle]
+            row["twitter_handle"] = min(handles) if handles else row["twitter_handle"]
+            # The reader stores extra columns as x_<column>; other properties (scores, flags
+            # set by SRM) are no CRM data and live in graph.jsonl only.
+            for name, value in properties.items():
+                if name.startswith(EXTRA_PREFIX):
+                    row[name.removeprefix(EXTRA_PREFIX)] = value
+            yield row
+
+    return [*CUSTOMER_HEADER, *extra], rows()
 
 
 def write_bundle(driver: Driver, out: Path, *, database: str | None = None) -> dict[str, int]:
     """Write the five bundle files into ``out``; return rows written per file."""
     columns, customers = _customers(driver, database)
-    written = {"customers.csv": _write(out / "customers.csv", columns, iter(customers))}
+    written = {"customers.csv": _write(out / "customers.csv", columns, customers)}
     profiles = (
         {**record["properties"], "profile_id": record["properties"].get("native_id")}
         for record in _records(driver, statements.EXPORT_PROFILES, database)

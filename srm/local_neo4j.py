@@ -26,13 +26,23 @@ from neo4j import GraphDatabase
 from neo4j.exceptions import Neo4jError, ServiceUnavailable
 
 from srm.errors import ConfigurationError, StoreUnavailable
+from srm.neo4j_memory import (
+    MemoryPlan,
+    available_memory_mb,
+    plan_memory,
+    read_memory_file,
+    store_size_mb,
+    write_memory_file,
+)
 
 __all__ = [
+    "JAVA_OPTIONS",
     "NEO4J_VERSION",
     "LocalServer",
     "ServerStatus",
     "free_port",
     "install",
+    "java_command",
     "running_server",
     "start",
     "status",
@@ -73,6 +83,19 @@ class ServerStatus:
     port: int | None
     version: str | None
     message: str
+    store_mb: int = 0
+    memory: MemoryPlan | None = None
+
+    def memory_line(self) -> str:
+        """Store size against the page cache the server runs with (and its heap)."""
+        if self.memory is None:
+            return f"store {self.store_mb:,} MiB (memory settings not recorded)"
+        fits = "fits in" if self.store_mb <= self.memory.pagecache_mb else "is larger than"
+        return (
+            f"store {self.store_mb:,} MiB {fits} the page cache of "
+            f"{self.memory.pagecache_mb:,} MiB; heap {self.memory.heap_mb:,} MiB "
+            f"({self.memory.source})"
+        )
 
 
 def _launcher_source() -> tuple[Path, Path]:
@@ -148,6 +171,12 @@ def install(home: Path, *, quiet: bool = True) -> Path:
     return target
 
 
+def java_command(target: Path) -> tuple[str, str]:
+    """The ``java`` binary and the classpath (launcher classes and Neo4j jars) of an install."""
+    java = _tool("java", "Install a Java 17 JDK (Debian: openjdk-17-jdk-headless).")
+    return java, f"{target / 'classes'}{os.pathsep}{target / 'lib' / '*'}"
+
+
 def free_port() -> int:
     """A TCP port on 127.0.0.1 that nothing listens on right now."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
@@ -205,13 +234,17 @@ def start(
     data_dir: Path,
     port: int,
     *,
-    heap_mb: int = 1024,
-    pagecache_mb: int = 512,
+    heap_mb: int | None = None,
+    pagecache_mb: int | None = None,
+    transaction_memory_mb: int | None = None,
     parent_pid: int | None = None,
     timeout_s: float = 180.0,
 ) -> LocalServer:
     """Start a local server on ``127.0.0.1:port`` with its store in ``data_dir``.
 
+    ``heap_mb`` and ``pagecache_mb`` default to :func:`srm.neo4j_memory.plan_memory` of the
+    store's size and the free memory. ``transaction_memory_mb`` caps the memory of any one
+    transaction (Neo4j's ``db.memory.transaction.max``; default: no cap of its own).
     Returns at once if a server started by SRM already runs on that data directory. Raises
     :class:`StoreUnavailable` with the server's log when it cannot start.
     """
@@ -225,23 +258,30 @@ def start(
             f"Port {port} on 127.0.0.1 is already in use. Stop what listens there, or choose "
             "another port (srm neo4j start --port N, or SRM_NEO4J_PORT)."
         )
-    target = install(home)
-    java = _tool("java", "Install a Java 17 JDK (Debian: openjdk-17-jdk-headless).")
+    java, classpath = java_command(install(home))
+    plan = plan_memory(
+        store_size_mb(data_dir),
+        available_memory_mb(),
+        heap_override_mb=heap_mb,
+        pagecache_override_mb=pagecache_mb,
+    )
     command = [
         java,
-        f"-Xmx{heap_mb}m",
-        f"-Xms{min(heap_mb, 256)}m",
+        f"-Xmx{plan.heap_mb}m",
+        f"-Xms{min(plan.heap_mb, 256)}m",
         *JAVA_OPTIONS,
         "-cp",
-        f"{target / 'classes'}{os.pathsep}{target / 'lib' / '*'}",
+        classpath,
         "srm.launcher.Launcher",
         "--home",
         str(data_dir),
         "--port",
         str(port),
         "--pagecache-mb",
-        str(pagecache_mb),
+        str(plan.pagecache_mb),
     ]
+    if transaction_memory_mb:
+        command += ["--transaction-memory-mb", str(transaction_memory_mb)]
     if parent_pid:
         command += ["--parent-pid", str(parent_pid)]
     log_path = data_dir / LOG_FILE
@@ -254,6 +294,7 @@ def start(
             start_new_session=True,
         )
     (data_dir / PID_FILE).write_text(f"{process.pid} {port}\n")
+    write_memory_file(data_dir, plan)
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -340,6 +381,8 @@ def status(data_dir: Path) -> ServerStatus:
         port,
         version,
         f"running: Neo4j {version} at bolt://127.0.0.1:{port} (pid {pid})",
+        store_size_mb(data_dir.resolve()),
+        read_memory_file(data_dir.resolve()),
     )
 
 

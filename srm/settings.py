@@ -45,8 +45,9 @@ class Settings(BaseSettings):
         description="Where SRM keeps the Neo4j jars, the local server's data and run files.",
     )
     local_port: int = Field(default=7687, validation_alias="SRM_NEO4J_PORT")
-    local_heap_mb: int = Field(default=1024, validation_alias="SRM_NEO4J_HEAP_MB")
-    local_pagecache_mb: int = Field(default=512, validation_alias="SRM_NEO4J_PAGECACHE_MB")
+    # Unset: sized from the store and the machine's free memory (srm.neo4j_memory).
+    local_heap_mb: int | None = Field(default=None, validation_alias="SRM_NEO4J_HEAP_MB")
+    local_pagecache_mb: int | None = Field(default=None, validation_alias="SRM_NEO4J_PAGECACHE_MB")
 
     batch_size: int = Field(default=10_000, ge=1, validation_alias="SRM_BATCH_SIZE")
 

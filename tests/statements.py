@@ -156,3 +156,15 @@ CLAIMS_EDGE_COUNT = "MATCH (:Customer)-[r:CLAIMS]->(:Profile) RETURN count(r) AS
 
 PROFILE_CREATED = "MATCH (p:Profile) RETURN p.profile_key AS key, p.created_at AS at"
 POST_CREATED = "MATCH (p:Post) RETURN p.post_key AS key, p.created_at AS at"
+
+# bounded housekeeping (tests/test_housekeeping_bounded.py): profiles, then follows of hubs
+CREATE_PLAIN_PROFILES = """
+UNWIND $rows AS row
+CREATE (:Profile {profile_key: 'x:' + row.id, platform: 'x', native_id: row.id,
+                  handle: 'user' + row.id, bio: row.bio})
+"""
+CREATE_HUB_FOLLOWS = """
+UNWIND $rows AS row
+MATCH (a:Profile {profile_key: row.a}), (b:Profile {profile_key: row.b})
+CREATE (a)-[:FOLLOWS {since: row.since}]->(b)
+"""

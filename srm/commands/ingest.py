@@ -9,11 +9,12 @@ from typing import Annotated
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
-from srm.commands.common import console, fail, open_store, progress_bars, settings
+from srm.commands.common import console, default_data_dir, fail, open_store, progress_bars, settings
 from srm.errors import SRMError
 from srm.ingest.formats import ReadOptions, format_names
 from srm.ingest.pipeline import DEFAULT_MAX_BAD_RATIO, ingest_paths
 from srm.ingest.rows import BrandRow
+from srm.initial_load import initial_load
 from srm.operations.outputs import remember
 from srm.synthetic.generate import generate_bundle
 
@@ -91,6 +92,15 @@ def ingest(
         typer.Option(help="JSON-lines file for bad rows (default: srm-quarantine.jsonl)."),
     ] = None,
     verbose: Annotated[bool, typer.Option("--verbose", help="Log each quarantined row.")] = False,
+    initial: Annotated[
+        bool,
+        typer.Option(
+            "--initial",
+            help="First load of an empty local store through Neo4j's offline importer "
+            "(several times faster; stops and restarts the local server). Refused when the "
+            "store holds data or NEO4J_URI names another server.",
+        ),
+    ] = False,
 ) -> None:
     """Load CRM exports, social-platform data or canonical bundles into the graph.
 
@@ -116,19 +126,36 @@ def ingest(
             column_map=_column_map(column_map or []),
             extra={"owner": owner} if owner else {},
         )
-        with open_store() as driver, progress_bars() as on_progress:
-            summary = ingest_paths(
-                driver,
-                paths,
-                format_name=format_name,
-                options=options,
-                brands=brands,
-                snapshot=snapshot,
-                batch_size=batch_size or settings().batch_size,
-                max_bad_ratio=max_bad_ratio,
-                quarantine_path=quarantine or Path("srm-quarantine.jsonl"),
-                on_progress=on_progress,
-            )
+        if initial:
+            if snapshot:
+                raise fail("--snapshot has no meaning for --initial (the store is empty).")
+            current = settings()
+            with progress_bars() as on_progress:
+                summary = initial_load(
+                    current,
+                    default_data_dir(current),
+                    paths,
+                    format_name=format_name,
+                    options=options,
+                    brands=brands,
+                    max_bad_ratio=max_bad_ratio,
+                    quarantine_path=quarantine or Path("srm-quarantine.jsonl"),
+                    on_progress=on_progress,
+                )
+        else:
+            with open_store() as driver, progress_bars() as on_progress:
+                summary = ingest_paths(
+                    driver,
+                    paths,
+                    format_name=format_name,
+                    options=options,
+                    brands=brands,
+                    snapshot=snapshot,
+                    batch_size=batch_size or settings().batch_size,
+                    max_bad_ratio=max_bad_ratio,
+                    quarantine_path=quarantine or Path("srm-quarantine.jsonl"),
+                    on_progress=on_progress,
+                )
     except SRMError as error:
         raise fail(error) from error
     if summary.quarantine_path and summary.quarantine_path.exists():

@@ -46,7 +46,10 @@ def start(
     ] = None,
     data_dir: DataDir = None,
 ) -> None:
-    """Start the local server in the background and wait until it answers over Bolt."""
+    """Start the local server in the background and wait until it answers over Bolt.
+
+    Heap and page cache are sized from the store and the free memory (see
+    docs/operations.md); SRM_NEO4J_HEAP_MB / SRM_NEO4J_PAGECACHE_MB override them."""
     current = settings()
     folder = data_dir or default_data_dir(current)
     started = time.perf_counter()
@@ -80,9 +83,11 @@ def stop(data_dir: DataDir = None) -> None:
 
 @app.command()
 def status(data_dir: DataDir = None) -> None:
-    """Say whether the local server runs and answers a Bolt query (exit 1 if not)."""
+    """Say whether the local server runs and answers a Bolt query (exit 1 if not), and its
+    store size against its page cache and heap."""
     folder = data_dir or default_data_dir(settings())
     state = local_neo4j.status(folder)
     console.print(state.message)
     if not state.answering:
         raise typer.Exit(1)
+    console.print(state.memory_line())

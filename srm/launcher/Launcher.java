@@ -17,7 +17,9 @@ import org.neo4j.io.ByteUnit;
  * development, the demo and the test suite.
  *
  * <p>Arguments: {@code --home DIR --port N [--host 127.0.0.1] [--pagecache-mb 256]
- * [--parent-pid PID]}. Prints
+ * [--transaction-memory-mb N] [--parent-pid PID]}. {@code --transaction-memory-mb} caps the
+ * memory of any one transaction ({@code db.memory.transaction.max}; default: no cap beyond the
+ * DBMS-wide pool), so tests can prove that housekeeping runs in bounded transactions. Prints
  * {@code SRM-NEO4J READY bolt://host:port} once the default database answers, and shuts down
  * cleanly on SIGTERM/SIGINT (the JVM runs the shutdown hook), so the store is never left in
  * need of recovery by a normal stop. With {@code --parent-pid} it also stops when that process
@@ -32,6 +34,7 @@ public final class Launcher {
     int port = 7687;
     long pagecacheMb = 256;
     long parentPid = -1;
+    long transactionMemoryMb = 0;
     for (int i = 0; i < args.length; i++) {
       String value = i + 1 < args.length ? args[i + 1] : null;
       switch (args[i]) {
@@ -39,6 +42,8 @@ public final class Launcher {
         case "--host" -> host = require(value, "--host");
         case "--port" -> port = Integer.parseInt(require(value, "--port"));
         case "--pagecache-mb" -> pagecacheMb = Long.parseLong(require(value, "--pagecache-mb"));
+        case "--transaction-memory-mb" ->
+            transactionMemoryMb = Long.parseLong(require(value, "--transaction-memory-mb"));
         case "--parent-pid" -> parentPid = Long.parseLong(require(value, "--parent-pid"));
         default -> fail("unknown argument " + args[i]);
       }
@@ -48,7 +53,7 @@ public final class Launcher {
       fail("--home DIR is required");
     }
 
-    DatabaseManagementService dbms =
+    DatabaseManagementServiceBuilder builder =
         new DatabaseManagementServiceBuilder(home)
             .setConfig(BoltConnector.enabled, true)
             .setConfig(BoltConnector.listen_address, new SocketAddress(host, port))
@@ -59,8 +64,12 @@ public final class Launcher {
             .setConfig(GraphDatabaseSettings.transaction_timeout, Duration.ofMinutes(30))
             // A local server has no clients worth waiting for: stop in seconds, not 10+ s.
             .setConfig(BoltConnectorInternalSettings.thread_pool_shutdown_wait_time, Duration.ofSeconds(1))
-            .setConfig(BoltConnectorInternalSettings.connection_shutdown_wait_time, Duration.ofSeconds(1))
-            .build();
+            .setConfig(BoltConnectorInternalSettings.connection_shutdown_wait_time, Duration.ofSeconds(1));
+    if (transactionMemoryMb > 0) {
+      builder.setConfig(
+          GraphDatabaseSettings.memory_transaction_max_size, ByteUnit.mebiBytes(transactionMemoryMb));
+    }
+    DatabaseManagementService dbms = builder.build();
 
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()

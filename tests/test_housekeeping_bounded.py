@@ -1,0 +1,104 @@
+"""Housekeeping in bounded memory: wipe, backup and restore on a server whose transactions
+may hold only 16 MiB (``db.memory.transaction.max``), with a graph whose hubs put far
+more than that into any transaction that deletes or sorts them all at once.
+
+The server is this module's own (the session's has no such cap). The graph is small enough
+to build in seconds, big enough to break a single-transaction implementation."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from neo4j import Driver, GraphDatabase
+
+from srm import db, local_neo4j
+from srm.backup import backup, restore
+from srm.settings import Settings
+from srm.store import write_batches
+from tests.statements import CREATE_HUB_FOLLOWS, CREATE_PLAIN_PROFILES
+
+TRANSACTION_MEMORY_MB = 16
+PROFILES = 6_000
+HUBS = 8
+FOLLOWS_PER_PROFILE = 6
+
+
+@pytest.fixture(scope="module")
+def capped_server(
+    srm_home: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[local_neo4j.LocalServer]:
+    """A local server with a small per-transaction memory cap."""
+    data_dir = tmp_path_factory.mktemp("neo4j-capped")
+    with local_neo4j.running_server(
+        srm_home,
+        data_dir,
+        heap_mb=512,
+        pagecache_mb=128,
+        transaction_memory_mb=TRANSACTION_MEMORY_MB,
+    ) as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def capped_driver(capped_server: local_neo4j.LocalServer) -> Iterator[Driver]:
+    driver = GraphDatabase.driver(capped_server.uri, auth=None)
+    try:
+        db.init_schema(driver)
+        yield driver
+    finally:
+        driver.close()
+
+
+def _build(driver: Driver) -> int:
+    """Hubs first (the lowest node ids, so one early batch holds them all), then profiles
+    that each follow several hubs. Returns the number of follows."""
+    db.wipe(driver)
+    profiles = ({"id": str(n), "bio": f"bio of profile {n:06d}"} for n in range(PROFILES))
+    write_batches(driver, CREATE_PLAIN_PROFILES, profiles, batch_size=1_000)
+    follows = (
+        {"a": f"x:{n}", "b": f"x:{(n + step) % HUBS}", "since": n}
+        for n in range(HUBS, PROFILES)
+        for step in range(FOLLOWS_PER_PROFILE)
+    )
+    return write_batches(driver, CREATE_HUB_FOLLOWS, follows, batch_size=1_000)
+
+
+@pytest.fixture(scope="module")
+def hub_graph(capped_driver: Driver) -> tuple[Driver, int]:
+    """The capped server's driver and the number of follows of its graph, built once (the
+    tests leave it in place or restore it)."""
+    return capped_driver, _build(capped_driver)
+
+
+def _ensure_built(hub_graph: tuple[Driver, int]) -> tuple[Driver, int]:
+    driver, follows = hub_graph
+    if db.counts(driver).get("[FOLLOWS]") != follows:
+        _build(driver)
+    return driver, follows
+
+
+def test_backup_and_restore_stream_under_the_cap(
+    capped_server: local_neo4j.LocalServer, hub_graph: tuple[Driver, int], tmp_path: Path
+) -> None:
+    driver, follows = _ensure_built(hub_graph)
+    settings = Settings(NEO4J_URI=capped_server.uri)
+    written = backup(driver, settings, tmp_path / "backup")
+    assert written.relationships == follows
+    with (tmp_path / "backup" / "follows.csv").open(encoding="utf-8") as lines:
+        assert sum(1 for _ in lines) == follows + 1
+
+    db.wipe(driver)
+    restored, _ = restore(driver, settings, tmp_path / "backup", batch_size=1_000)
+    # restore checks the restored graph against the fingerprint backup took
+    assert restored.fingerprint == written.fingerprint
+
+
+def test_wipe_deletes_hub_heavy_graph_in_bounded_transactions(
+    hub_graph: tuple[Driver, int],
+) -> None:
+    driver, follows = _ensure_built(hub_graph)
+    assert db.counts(driver)["[FOLLOWS]"] == follows
+    db.wipe(driver)
+    assert db.counts(driver) == {}
