@@ -5,7 +5,7 @@ from __future__ import annotations
 __all__ = ["ENRICH"]
 
 # One row per input key ({index, kind, value, platform}, phones also as `digits`: see
-# srm.suppression.phone_digits; a phone matches as written or by its digits); rows with
+# srm.operations.suppression.phone_digits; a phone matches as written or by its digits); rows with
 # no match return nothing.
 # The record is the customer or profile the key names; its profiles are the profile itself
 # or the customer's claimed profiles, plus every profile resolved to the same person.

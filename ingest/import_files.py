@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 
 from srm.cypher.ingest import CLAIM_PROPERTIES, PROFILE_ROW
-from srm.ingest.bundle import normalise_handle
+from srm.ingest.readers.bundle import normalise_handle
 from srm.ingest.rows import BrandRow, CustomerRow, FollowBlock, FollowRow, PostRow, ProfileRow
 from srm.ingest.writer import CASCADES, CUSTOMER_FIELDS, WriteStats
 

@@ -26,8 +26,8 @@ from srm.cypher import ingest as statements
 from srm.ingest.batches import BatchRunner, Outcome, Step
 from srm.ingest.readers.bundle import normalise_handle
 from srm.ingest.rows import BrandRow, CustomerRow, FollowBlock, FollowRow, PostRow, ProfileRow
+from srm.operations.suppression import phone_digits
 from srm.store import translate_errors
-from srm.suppression import phone_digits
 
 __all__ = ["GraphWriter", "WriteStats"]
 

@@ -14,7 +14,7 @@ import pytest
 from neo4j import Driver, GraphDatabase
 
 from srm import db, local_neo4j
-from srm.backup import backup, restore
+from srm.operations.backup import backup, restore
 from srm.settings import Settings
 from srm.store import write_batches
 from tests.statements import CREATE_HUB_FOLLOWS, CREATE_PLAIN_PROFILES
