@@ -4,7 +4,7 @@ records, their persons before and after, and the pair's probability."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from neo4j import Driver
 
@@ -14,7 +14,7 @@ from srm.operations.audit import record_decision
 from srm.settings import Settings
 from srm.store import read
 
-__all__ = ["audited_decision", "record_persons"]
+__all__ = ["audited_decision", "audited_undo", "record_persons"]
 
 T = TypeVar("T")
 
@@ -55,3 +55,15 @@ def audited_decision(
     after = record_persons(driver, records, database)
     record_decision(settings.audit_path, decision, by, records, before, after, probability)
     return outcome
+
+
+def audited_undo(
+    driver: Driver, settings: Settings, by: str, undo: Callable[[], dict[str, Any]]
+) -> dict[str, Any]:
+    """Run ``undo`` (reverting one review decision; it returns that decision) and append an
+    ``undo`` audit event with the decision's records and their persons afterwards."""
+    found = undo()
+    records = [str(found[key]) for key in ("record_a", "record_b") if found.get(key)]
+    after = record_persons(driver, records, settings.neo4j_database)
+    record_decision(settings.audit_path, "undo", by, records, None, after, None)
+    return found

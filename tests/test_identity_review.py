@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import json
+from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
@@ -21,6 +22,7 @@ from srm.graph.identity.evaluate import read_clusters
 from srm.graph.identity.labels import LabelledPairs, choose_threshold, refit_with_labels
 from srm.graph.identity.model import Model, load_model
 from srm.ingest.pipeline import ingest_paths
+from srm.operations.audit import read_events
 from srm.operations.erasure import erase
 from srm.settings import Settings
 from srm.synthetic.generate import generate_bundle
@@ -246,6 +248,12 @@ def test_cli_suggest_history_undo_and_bad_input(cli_store: Driver, tmp_path: Pat
     assert "1 reviewed labels used" in relearned.output
     undone = runner.invoke(app, ["identities", "undo"])
     assert undone.exit_code == 0 and "Undid D1" in undone.output
+    # both the decision and its undo are in the audit trail, with the pair's records
+    audited = list(
+        read_events(tmp_path / "home" / "audit", datetime(2000, 1, 1, tzinfo=UTC), kind="decision")
+    )
+    assert [event["decision"] for event in audited] == ["reject", "undo"]
+    assert audited[1]["records"] == [a, b]
 
     for arguments, message in (
         (["review", "--suggest", "0"], "between 1 and"),

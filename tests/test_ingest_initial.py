@@ -14,9 +14,9 @@ from typer.testing import CliRunner
 
 from srm import db, local_neo4j
 from srm.cli import app
-from srm.synthetic.generate import generate_bundle
 from srm.ingest.pipeline import ingest_paths
 from srm.settings import get_settings
+from srm.synthetic.generate import generate_bundle
 
 
 @pytest.fixture(scope="module")

@@ -22,7 +22,7 @@ from srm.graph.identity.labels import MIN_LABELS
 from srm.graph.identity.linkfile import link_frames, read_settings
 from srm.graph.identity.social import DEFAULT_THRESHOLD
 from srm.ingest.csvio import sniff
-from srm.operations.decisions import audited_decision
+from srm.operations.decisions import audited_decision, audited_undo
 from srm.operations.outputs import remember
 
 app = typer.Typer(help="Identity resolution: which records are one person.", no_args_is_help=True)
@@ -223,8 +223,11 @@ def undo(
 ) -> None:
     """Revert a review decision: its SAME_AS statuses and its merge or split."""
     try:
+        reviewer = by or getpass.getuser()
         with open_store() as driver:
-            found = decisions.undo(driver, by or getpass.getuser(), decision)
+            found = audited_undo(
+                driver, settings(), reviewer, lambda: decisions.undo(driver, reviewer, decision)
+            )
     except SRMError as error:
         raise fail(error) from error
     console.print(
