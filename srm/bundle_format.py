@@ -16,6 +16,7 @@ __all__ = [
     "PROFILE_COLUMNS",
     "PROFILE_HEADER",
     "REQUIRED",
+    "SYNTHETIC_PROFILE_HEADER",
 ]
 
 BUNDLE_FILES = ("brands.csv", "customers.csv", "profiles.csv", "follows.csv", "posts.csv")
@@ -46,6 +47,11 @@ CUSTOMER_HEADER = (
     "twitter_handle",
 )  # fmt: skip
 PROFILE_HEADER = ("profile_id", "platform", *PROFILE_COLUMNS)
+# The profile columns a synthetic bundle fills (the demo generator, the identity corpus).
+SYNTHETIC_PROFILE_HEADER = (
+    "profile_id", "platform", "handle", "display_name", "bio", "location", "url",
+    "followers_count", "created_at",
+)  # fmt: skip
 FOLLOW_HEADER = (
     "follower_profile_id", "followed_profile_id", "follower_platform", "followed_platform"
 )  # fmt: skip

@@ -34,7 +34,12 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from srm.bundle_format import CUSTOMER_HEADER, FOLLOW_HEADER, POST_HEADER
+from srm.bundle_format import (
+    CUSTOMER_HEADER,
+    FOLLOW_HEADER,
+    POST_HEADER,
+    SYNTHETIC_PROFILE_HEADER,
+)
 from srm.synthetic.names import COMPANIES, MAIL_DOMAINS
 from srm.synthetic.people import (
     PLATFORMS,
@@ -368,19 +373,7 @@ def generate_bundle(
             name: csv.writer(handle, lineterminator="\n") for name, handle in handles.items()
         }
         writers["customers"].writerow([*CUSTOMER_HEADER, "segment"])
-        writers["profiles"].writerow(
-            [
-                "profile_id",
-                "platform",
-                "handle",
-                "display_name",
-                "bio",
-                "location",
-                "url",
-                "followers_count",
-                "created_at",
-            ]
-        )
+        writers["profiles"].writerow(SYNTHETIC_PROFILE_HEADER)
         writers["follows"].writerow(FOLLOW_HEADER)
         writers["posts"].writerow(POST_HEADER)
         writers["truth"].writerow(["record_id", "person_id"])

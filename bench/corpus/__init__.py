@@ -32,32 +32,13 @@ from bench.corpus.population import make_world
 from bench.corpus.records import Ids, Record, customer_rows, org_profiles, person_profiles
 from bench.corpus.sources import PLATFORMS
 from bench.corpus.xrefs import add_cross_references
+from srm import bundle_format
 
 __all__ = ["CLASSES", "HELD_OUT_SEED", "generate_corpus"]
 
 HELD_OUT_SEED = 101
-CUSTOMER_HEADER = (
-    "customer_id",
-    "first_name",
-    "last_name",
-    "email",
-    "phone",
-    "city",
-    "company",
-    "twitter_handle",
-    "segment",
-)
-PROFILE_HEADER = (
-    "profile_id",
-    "platform",
-    "handle",
-    "display_name",
-    "bio",
-    "location",
-    "url",
-    "followers_count",
-    "created_at",
-)
+CUSTOMER_HEADER = (*bundle_format.CUSTOMER_HEADER, "segment")
+PROFILE_HEADER = bundle_format.SYNTHETIC_PROFILE_HEADER
 
 
 def _bots(rng: random.Random, ids: Ids, count: int) -> list[Record]:
