@@ -60,6 +60,11 @@ class ErasureResponse(BaseModel):
     anonymised_mentions: int
     redacted_texts: int
     suppression_keys: int = Field(description="Keys suppressed (salted hashes).")
+    derived: int = Field(
+        description="Derived copies cleared of their ids (explanations, run parameters, "
+        "community summaries, review decisions)."
+    )
+    files: int = Field(description="Files SRM wrote that were deleted or cleaned of them.")
     reclustered: bool
     note: str | None = Field(description="What is left to do, if anything.")
 

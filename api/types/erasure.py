@@ -36,6 +36,13 @@ class ErasureResult:
     suppression_keys: int = strawberry.field(
         description="Keys suppressed (salted hashes) so a later ingest skips them."
     )
+    derived: int = strawberry.field(
+        description="Derived copies cleared of their ids: explanations, run parameters, "
+        "community summaries, review decisions."
+    )
+    files: int = strawberry.field(
+        description="Files SRM wrote (maps, exports, quarantine) deleted or cleaned of them."
+    )
     reclustered: bool = strawberry.field(
         description="Identity resolution ran again afterwards (recluster: true)."
     )
