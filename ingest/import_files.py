@@ -29,10 +29,10 @@ from typing import Any
 
 import numpy as np
 
-from srm.cypher.ingest import CLAIM_PROPERTIES, PROFILE_ROW
+from srm.cypher.ingest import PROFILE_ROW
 from srm.ingest.readers.bundle import normalise_handle
 from srm.ingest.rows import BrandRow, CustomerRow, FollowBlock, FollowRow, PostRow, ProfileRow
-from srm.ingest.writer import CASCADES, CUSTOMER_FIELDS, WriteStats
+from srm.ingest.writer import CASCADES, CUSTOMER_FIELDS, WriteStats, customer_properties
 
 __all__ = ["ARRAY_DELIMITER", "ImportFiles", "ImportPlan"]
 
@@ -130,16 +130,9 @@ class ImportFiles:
 
     def _customer(self, row: CustomerRow) -> None:
         self.stats.rows += 1
-        props: dict[str, Any] = {name: getattr(row, name) for name in CUSTOMER_FIELDS}
-        props.update(row.extra)
-        handles = dict(row.claimed_handles)
-        if row.twitter_handle:
-            handles["x"] = row.twitter_handle
-        for platform, handle in handles.items():
-            normalised = normalise_handle(handle)
-            if normalised and platform in CLAIM_PROPERTIES:
-                props[CLAIM_PROPERTIES[platform]] = normalised
-                self._claims.add((row.customer_id, platform, normalised))
+        props, claimed = customer_properties(row)
+        for platform, handle in claimed.items():
+            self._claims.add((row.customer_id, platform, handle))
         stored = self._customers.setdefault(row.customer_id, {})
         stored.update({name: value for name, value in props.items() if value is not None})
 

@@ -59,6 +59,28 @@ def _iso(value: datetime | None) -> str | None:
     return value.isoformat()
 
 
+def customer_properties(row: CustomerRow) -> tuple[dict[str, Any], dict[str, str]]:
+    """A customer row's node properties and its claimed handles (platform → normalised
+    handle), as both the Bolt writer and the importer's files store them."""
+    props: dict[str, Any] = {name: getattr(row, name) for name in CUSTOMER_FIELDS}
+    props.update(row.extra)
+    if row.phone:
+        # Lookups by phone (REST enrichment) match on this, whatever the spacing.
+        props["phone_digits"] = phone_digits(row.phone) or None
+    handles = dict(row.claimed_handles)
+    if row.twitter_handle:
+        handles["x"] = row.twitter_handle
+    # Claimed handles are kept on the customer (indexed per platform) so a profile loaded
+    # later finds its claimant: CLAIMS links in either load order.
+    claimed: dict[str, str] = {}
+    for platform, handle in handles.items():
+        normalised = normalise_handle(handle)
+        if normalised and platform in statements.CLAIM_PROPERTIES:
+            props[statements.CLAIM_PROPERTIES[platform]] = normalised
+            claimed[platform] = normalised
+    return props, claimed
+
+
 class GraphWriter:
     """Buffer rows by kind and write them in batches (see the module docstring).
 
@@ -165,24 +187,10 @@ class GraphWriter:
             return
         customers, claims = [], []
         for row in rows:
-            props: dict[str, Any] = {name: getattr(row, name) for name in CUSTOMER_FIELDS}
-            props.update(row.extra)
-            if row.phone:
-                # Lookups by phone (REST enrichment) match on this, whatever the spacing.
-                props["phone_digits"] = phone_digits(row.phone) or None
-            handles = dict(row.claimed_handles)
-            if row.twitter_handle:
-                handles["x"] = row.twitter_handle
-            # Claimed handles are kept on the customer (indexed per platform) so a profile
-            # loaded later finds its claimant: CLAIMS links in either load order.
-            for platform, handle in handles.items():
-                normalised = normalise_handle(handle)
-                if normalised and platform in statements.CLAIM_PROPERTIES:
-                    props[statements.CLAIM_PROPERTIES[platform]] = normalised
-                    self._claimed_platforms.add(platform)
-                    claims.append(
-                        {"id": row.customer_id, "platform": platform, "handle": normalised}
-                    )
+            props, claimed = customer_properties(row)
+            for platform, handle in claimed.items():
+                self._claimed_platforms.add(platform)
+                claims.append({"id": row.customer_id, "platform": platform, "handle": handle})
             customers.append(
                 {"id": row.customer_id, "props": {k: v for k, v in props.items() if v is not None}}
             )
