@@ -32,7 +32,13 @@ import numpy as np
 from srm.cypher.ingest import PROFILE_ROW
 from srm.ingest.readers.bundle import normalise_handle
 from srm.ingest.rows import BrandRow, CustomerRow, FollowBlock, FollowRow, PostRow, ProfileRow
-from srm.ingest.writer import CASCADES, CUSTOMER_FIELDS, WriteStats, customer_properties
+from srm.ingest.writer import (
+    CASCADES,
+    CUSTOMER_FIELDS,
+    WriteStats,
+    customer_properties,
+    profile_values,
+)
 
 __all__ = ["ARRAY_DELIMITER", "ImportFiles", "ImportPlan"]
 
@@ -138,20 +144,7 @@ class ImportFiles:
 
     def _profile(self, row: ProfileRow) -> None:
         self.stats.rows += 1
-        values = [
-            row.platform,
-            row.native_id,
-            normalise_handle(row.handle),
-            row.display_name,
-            row.bio,
-            row.location,
-            row.url,
-            row.followers_count,
-            row.following_count,
-            row.posts_count,
-            row.truncated_fields or None,
-            row.created_at,
-        ]
+        values = [*profile_values(row, normalise_handle(row.handle)), row.created_at]
         key = row.profile_key
         self._index(key)
         stored = self._profiles.get(key)

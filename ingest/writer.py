@@ -81,6 +81,16 @@ def customer_properties(row: CustomerRow) -> tuple[dict[str, Any], dict[str, str
     return props, claimed
 
 
+def profile_values(row: ProfileRow, handle: str | None) -> list[Any]:
+    """A profile row's columns in ``statements.PROFILE_ROW`` order, between its key and
+    its creation time (each writer writes those two its own way)."""
+    return [
+        row.platform, row.native_id, handle, row.display_name, row.bio, row.location,
+        row.url, row.followers_count, row.following_count, row.posts_count,
+        row.truncated_fields or None,
+    ]  # fmt: skip
+
+
 class GraphWriter:
     """Buffer rows by kind and write them in batches (see the module docstring).
 
@@ -214,23 +224,7 @@ class GraphWriter:
             key = row.profile_key
             handle = normalise_handle(row.handle)
             # statements.PROFILE_ROW order (a test checks each column lands in its property)
-            profiles.append(
-                [
-                    key,
-                    row.platform,
-                    row.native_id,
-                    handle,
-                    row.display_name,
-                    row.bio,
-                    row.location,
-                    row.url,
-                    row.followers_count,
-                    row.following_count,
-                    row.posts_count,
-                    row.truncated_fields or None,
-                    _iso(row.created_at),
-                ]
-            )
+            profiles.append([key, *profile_values(row, handle), _iso(row.created_at)])
             if handle and row.platform in self._claimed_platforms:
                 claims.setdefault(row.platform, []).append({"key": key, "handle": handle})
         self._runner.submit(
