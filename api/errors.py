@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from srm.errors import NotFoundError, SRMError, StoreUnavailable, ValidationError
 
-__all__ = ["HTTP_STATUS", "http_status"]
+__all__ = ["HTTP_STATUS", "http_status", "keyed_route_responses"]
 
 HTTP_STATUS: dict[type[SRMError], int] = {
     NotFoundError: 404,
@@ -19,3 +19,15 @@ def http_status(error: SRMError) -> int:
         if kind in HTTP_STATUS:
             return HTTP_STATUS[kind]
     return 500
+
+
+def keyed_route_responses(specific: dict[int, str]) -> dict[int | str, dict[str, str]]:
+    """OpenAPI ``responses`` of a route behind an API key: the statuses every such route
+    can answer (401, 429, 503) plus the route's own (``specific`` may reword them)."""
+    descriptions = {
+        401: "Missing or unknown API key.",
+        429: "Rate limit exceeded; see Retry-After.",
+        503: "Neo4j is not reachable.",
+        **specific,
+    }
+    return {status: {"description": descriptions[status]} for status in sorted(descriptions)}

@@ -19,6 +19,7 @@ from fastapi import APIRouter, Depends
 from pydantic import BaseModel, Field
 
 from srm.api.dependencies import DriverDep, SettingsDep, principal_with_roles
+from srm.api.errors import keyed_route_responses
 from srm.api.security import Principal
 from srm.api.services.erasure import ERASE_ACTION, erase_as
 from srm.operations.subject_access import subject_access
@@ -73,14 +74,14 @@ class ErasureResponse(BaseModel):
     "/erase",
     response_model=ErasureResponse,
     summary="Erase a customer, profile or person and everything derived from them (GDPR)",
-    responses={
-        401: {"description": "Missing or unknown API key."},
-        403: {"description": "The key's role is not admin."},
-        404: {"description": "Nothing has that id (nothing was changed)."},
-        422: {"description": "Unknown kind, or a missing or too long id."},
-        429: {"description": "Rate limit exceeded; see Retry-After."},
-        503: {"description": "Neo4j is not reachable (nothing was changed)."},
-    },
+    responses=keyed_route_responses(
+        {
+            403: "The key's role is not admin.",
+            404: "Nothing has that id (nothing was changed).",
+            422: "Unknown kind, or a missing or too long id.",
+            503: "Neo4j is not reachable (nothing was changed).",
+        }
+    ),
 )
 async def erase_record(
     request: ErasureRequest,
@@ -126,14 +127,13 @@ class SubjectAccessResponse(BaseModel):
     "/subject-access",
     response_model=SubjectAccessResponse,
     summary="Everything held about a person (GDPR art. 15), as JSON",
-    responses={
-        401: {"description": "Missing or unknown API key."},
-        403: {"description": "The key's role is not admin."},
-        404: {"description": "No person with that id."},
-        422: {"description": "A missing or too long person_id."},
-        429: {"description": "Rate limit exceeded; see Retry-After."},
-        503: {"description": "Neo4j is not reachable."},
-    },
+    responses=keyed_route_responses(
+        {
+            403: "The key's role is not admin.",
+            404: "No person with that id.",
+            422: "A missing or too long person_id.",
+        }
+    ),
 )
 async def export_person(
     request: SubjectAccessRequest,

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, Field, model_validator
 
 from srm.api.dependencies import DriverDep, SettingsDep, principal_with_roles
+from srm.api.errors import keyed_route_responses
 from srm.api.security import Principal
 from srm.api.services.enrich import enrich
 from srm.api.values import iso
@@ -95,13 +96,12 @@ class EnrichResponse(BaseModel):
     "/enrich",
     response_model=EnrichResponse,
     summary="Enrich up to 1,000 customer keys with graph knowledge",
-    responses={
-        401: {"description": "Missing or unknown API key."},
-        403: {"description": "The key's role is not crm or admin."},
-        422: {"description": "A key is malformed or the batch has more than 1,000 keys."},
-        429: {"description": "Rate limit exceeded; see Retry-After."},
-        503: {"description": "Neo4j is not reachable."},
-    },
+    responses=keyed_route_responses(
+        {
+            403: "The key's role is not crm or admin.",
+            422: "A key is malformed or the batch has more than 1,000 keys.",
+        }
+    ),
 )
 async def enrich_keys(
     request: EnrichRequest,
