@@ -68,5 +68,8 @@ def test_round_trips_stay_within_nesting_depth_whatever_the_page_size(
         assert status == 200 and "errors" not in body, body
         assert len(body["data"]["influencers"]["edges"]) == size
         trips[size] = counting.count
-    assert trips[1] == trips[5], "round trips grow with the page size: N+1 somewhere"
+    # The data loaders coalesce loads of one tick, and which loads share a tick depends on
+    # thread timing, so the count may differ by one or two between runs; an N+1 adds at
+    # least one statement per extra item (four here).
+    assert trips[5] - trips[1] < 5 - 1, ("round trips grow with the page size", trips)
     assert 0 < trips[5] <= nesting_depth(NESTED), (trips, nesting_depth(NESTED))
