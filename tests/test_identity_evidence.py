@@ -59,6 +59,19 @@ _PROFILES = [
     ),
     ("9100014", "x", "billthornbury", "Bill Thornbury", "", "Leeds, UK", ""),
 ]
+# 5 a template copied onto a dozen accounts (a spam farm): each matches every other on name,
+# bio and link, and none is the same person as another
+_TEMPLATES = [
+    (f"92000{k:02d}", platform, f"{word}{k}{platform[0]}", "Crypto Gains 💰", "DM for promo 🚀",
+     "", "https://bit.ly/")
+    for k, (platform, word) in enumerate(
+        [(p, w) for p in ("x", "mastodon", "bluesky") for w in ("moon", "lambo", "hodl", "pump")]
+    )
+]  # fmt: skip
+_PROFILES += [
+    (pid, platform, f"{handle}@spam.example" if platform == "mastodon" else handle, *rest)
+    for pid, platform, handle, *rest in _TEMPLATES
+]
 # customer_id, first, last, email, phone, city, company, twitter_handle
 _CUSTOMERS = [
     # 5 same name and city, no contact detail shared (the second row has none) → never one
@@ -121,6 +134,8 @@ def test_each_evidence_class_merges_its_positive_and_keeps_its_negative_apart(
     }
     for case, (a, b) in different_pairs.items():
         assert not same(_profile(a), _profile(b)), case
+    templates = [_profile(row[0]) for row in _TEMPLATES]
+    assert len({resolved[t] for t in templates}) == len(templates), "a spam farm became a person"
     assert not same("customer:C9900001", "customer:C9900002")
     assert same("customer:C9900003", "customer:C9900004")
 

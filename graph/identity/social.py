@@ -55,7 +55,7 @@ from srm.graph.identity.evidence import (
 from srm.graph.identity.labels import learn_from_labels
 from srm.graph.identity.model import Model, estimate_u, fit_sessions
 from srm.graph.identity.names import related_given_names
-from srm.graph.identity.predict import ScoredPairs, score_pairs
+from srm.graph.identity.predict import ScoredPairs, score_pairs, with_rivals
 
 __all__ = [
     "DEFAULT_THRESHOLD",
@@ -316,6 +316,13 @@ def social_conflicts(frame: pd.DataFrame) -> list[ConflictRule]:
     ]
 
 
+def platform_codes(frame: pd.DataFrame) -> np.ndarray:
+    """A small integer per profile's platform, -1 for CRM rows (rivals on one platform:
+    :mod:`srm.graph.identity.competition`)."""
+    codes, _ = pd.factorize(frame["profile_platform"].replace("", None))
+    return codes.astype(np.int64)
+
+
 def _graph_context(
     frame: pd.DataFrame, follows: np.ndarray, mentions: np.ndarray, labels: np.ndarray
 ) -> dict[str, Any]:
@@ -404,6 +411,7 @@ def resolve_records(
     blocked = block(frame, social_rules())
     seconds["blocking"] = time.perf_counter() - clock
     conflicts = social_conflicts(frame)
+    platforms = platform_codes(frame)
     all_pairs = len(frame) * (len(frame) - 1) // 2
     context: dict[str, Any] = {}
     fitting = with_graph or model is None
@@ -413,12 +421,14 @@ def resolve_records(
     base_u = estimate_u(base, frame) if fitting else {}
     if with_graph:
         first = fit_sessions(base, base_gamma, base_u, sessions, total_pairs=all_pairs)
-        first_scored = score_pairs(
-            first, base, frame, blocked.left, blocked.right, gamma=base_gamma
-        )
+        first_scored = with_rivals(
+            score_pairs(first, base, frame, blocked.left, blocked.right, gamma=base_gamma),
+            first, platforms,
+        )  # fmt: skip
         first_labels = cluster_pairs(
             len(frame), blocked.left, blocked.right, first_scored.probability, threshold,
             conflicts=conflicts, accepted=must, rejected=cannot, veto=VETO,
+            veto_probability=first_scored.scored_probability,
         )  # fmt: skip
         context = _graph_context(
             frame,
@@ -455,10 +465,14 @@ def resolve_records(
                 total_pairs=all_pairs, default_threshold=threshold,
             )  # fmt: skip
             threshold = learned if chosen is None else threshold
-    scored = score_pairs(model, comparisons, frame, blocked.left, blocked.right, gamma=gamma)
+    scored = with_rivals(
+        score_pairs(model, comparisons, frame, blocked.left, blocked.right, gamma=gamma),
+        model, platforms,
+    )  # fmt: skip
     labels = cluster_pairs(
         len(frame), blocked.left, blocked.right, scored.probability, threshold,
         conflicts=conflicts, accepted=must, rejected=cannot, veto=VETO,
+        veto_probability=scored.scored_probability,
     )  # fmt: skip
     seconds["total"] = time.perf_counter() - clock
     return Resolution(frame, blocked, comparisons, model, scored, labels, context, threshold,
