@@ -54,7 +54,7 @@ from srm.graph.identity.evidence import (
 )
 from srm.graph.identity.labels import learn_from_labels
 from srm.graph.identity.model import Model, estimate_u, fit_sessions
-from srm.graph.identity.names import related_given_names
+from srm.graph.identity.names import personal_name_marks, related_given_names
 from srm.graph.identity.predict import ScoredPairs, score_pairs, with_rivals
 
 __all__ = [
@@ -97,6 +97,7 @@ def _prepare(frame: pd.DataFrame) -> pd.DataFrame:
     out["link_refs"] = out["account_refs"].where(~is_customer, "")
     # a compound first name is often shortened to its last part (María Jesús → Chus → jesus)
     out["given_last"] = out["given"].str.split().str[-1].fillna("")
+    out["named"] = personal_name_marks(out, is_customer)
     if "community" not in out.columns:
         out["community"] = ""
     return out
@@ -277,8 +278,10 @@ def _mention_comparison() -> Comparison:
 def social_comparisons(*, with_graph: bool = True) -> list[Comparison]:
     """The comparisons for customers and profiles (graph evidence optional)."""
     made = [
-        given_name_comparison("first name", "given", "raw_given", "initial", related_given_names),
-        surname_set_comparison("surname", "surnames", "surname1"),
+        given_name_comparison(
+            "first name", "given", "raw_given", "initial", related_given_names, "named"
+        ),
+        surname_set_comparison("surname", "surnames", "surname1", "named"),
         _handle_comparison(),
         _claim_comparison(),
         exact_comparison("e-mail", "email"),
