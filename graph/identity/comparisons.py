@@ -56,7 +56,10 @@ class Comparison:
     data, and the data outweigh it where it is common. ``u_pseudo`` is the pseudo-count
     each level gets when ``u`` is counted on random pairs: 1 (Laplace) by default; an
     exact account or URL key that no random pair shares deserves far less, as one key
-    points to one record of all."""
+    points to one record of all. ``ordered`` (optional) says its first levels are ordered,
+    each at least the evidence of the next (two accounts that link each other say more
+    than one linking the other): scoring keeps their Bayes factors in that order even
+    where the data fitted the rarer, stronger level lower."""
 
     name: str
     levels: tuple[str, ...]
@@ -66,6 +69,7 @@ class Comparison:
     tf_partial: str | None = None
     m_prior: tuple[float, ...] = ()
     u_pseudo: float = 1.0
+    ordered: int = 0
 
     def __call__(
         self,
