@@ -8,7 +8,7 @@ connections is one round trip; each row returns its ``total`` and the requested 
 
 from __future__ import annotations
 
-from srm.cypher.api_fields import PROFILE_RECORD
+from srm.cypher.api_fields import profile_record
 
 __all__ = [
     "AMPLIFICATIONS_PAGES",
@@ -32,7 +32,7 @@ CALL (p, row) {
 }
 RETURN row.key AS key, row.offset AS offset, row.first AS first, total,
        [n IN page | """
-    + PROFILE_RECORD.format(node="n")
+    + profile_record("n")
     + """] AS records
 """
 )
@@ -49,7 +49,7 @@ CALL (p, row) {
 }
 RETURN row.key AS key, row.offset AS offset, row.first AS first, total,
        [n IN page | """
-    + PROFILE_RECORD.format(node="n")
+    + profile_record("n")
     + """] AS records
 """
 )
