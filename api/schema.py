@@ -18,8 +18,6 @@ from srm.api.selection import short_score_only
 from srm.api.services import analytics, network, records, review
 from srm.api.types.audit import AuditEvent
 from srm.api.types.brand import AudienceOverlap, Brand
-from srm.api.types.community import Community
-from srm.api.types.customer import Customer, require_contact_access
 from srm.api.types.job import AnalysisJob
 from srm.api.types.merge import (
     IdentityDecision,
@@ -29,9 +27,16 @@ from srm.api.types.merge import (
 )
 from srm.api.types.network import Edge, Network, Reach, SearchHit
 from srm.api.types.paging import encode_cursor, page_info, window
-from srm.api.types.person import Person
-from srm.api.types.post import Post
-from srm.api.types.profile import Profile, ProfileConnection, ProfileEdge
+from srm.api.types.records import (
+    Community,
+    Customer,
+    Person,
+    Post,
+    Profile,
+    ProfileConnection,
+    ProfileEdge,
+    require_contact_access,
+)
 from srm.api.types.run import AlgorithmRun
 from srm.api.types.segment import Segment
 from srm.operations.audit import read_events

@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Any
 
 import strawberry
 from strawberry.scalars import JSON
 
 from srm.api.context import Info
+from srm.api.types.run import AlgorithmRun
 from srm.cypher.influence import Influence
-
-if TYPE_CHECKING:
-    from srm.api.types.run import AlgorithmRun
 
 __all__ = ["InfluenceExplanation", "InfluenceScore"]
 
@@ -92,11 +90,7 @@ class InfluenceScore:
         return _part(self.record, part)
 
     @strawberry.field(description="The algorithm run that computed the score.")
-    async def run(
-        self, info: Info
-    ) -> Annotated[AlgorithmRun, strawberry.lazy("srm.api.types.run")] | None:
-        from srm.api.types.run import AlgorithmRun
-
+    async def run(self, info: Info) -> AlgorithmRun | None:
         run_id = self.record.get(Influence.RUN_ID.column)
         if not run_id:
             return None

@@ -7,9 +7,8 @@ from typing import Annotated, Any
 import strawberry
 from strawberry.scalars import JSON
 
-from srm.api.types.customer import Customer
 from srm.api.types.paging import PageInfo, encode_cursor, page_info
-from srm.api.types.profile import Profile
+from srm.api.types.records import Customer, Profile
 from srm.api.values import iso
 
 __all__ = [
