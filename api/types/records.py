@@ -20,7 +20,7 @@ from srm.api.context import Info
 from srm.api.limits import check_first
 from srm.api.services.records import Page
 from srm.api.types.influence import InfluenceScore
-from srm.api.types.paging import PageInfo, encode_cursor, page_info, window
+from srm.api.types.paging import PageInfo, edges_of, window
 from srm.api.values import iso
 
 __all__ = [
@@ -252,15 +252,13 @@ class ProfileConnection:
 
 
 def profile_connection(page: Page, offset: int, first: int) -> ProfileConnection:
-    records = page.records[:first]
-    return ProfileConnection(
-        edges=[
-            ProfileEdge(cursor=encode_cursor(offset + index), node=Profile.from_record(record))
-            for index, record in enumerate(records)
-        ],
-        page_info=page_info(offset, len(records), len(page.records) > first),
-        total_count=page.total,
+    edges, info = edges_of(
+        page.records,
+        offset,
+        first,
+        lambda cursor, record: ProfileEdge(cursor=cursor, node=Profile.from_record(record)),
     )
+    return ProfileConnection(edges=edges, page_info=info, total_count=page.total)
 
 
 @strawberry.type(description="A community of profiles from a community-detection run.")
@@ -365,12 +363,10 @@ class PostConnection:
 
 
 def post_connection(page: Page, offset: int, first: int) -> PostConnection:
-    records = page.records[:first]
-    return PostConnection(
-        edges=[
-            PostEdge(cursor=encode_cursor(offset + index), node=Post.from_record(record))
-            for index, record in enumerate(records)
-        ],
-        page_info=page_info(offset, len(records), len(page.records) > first),
-        total_count=page.total,
+    edges, info = edges_of(
+        page.records,
+        offset,
+        first,
+        lambda cursor, record: PostEdge(cursor=cursor, node=Post.from_record(record)),
     )
+    return PostConnection(edges=edges, page_info=info, total_count=page.total)
