@@ -17,7 +17,7 @@ from pydantic import ValidationError as PydanticValidationError
 from srm.ingest.csvio import has_broken_encoding
 from srm.ingest.quarantine import Rejected
 
-__all__ = ["LONG_TEXT_FIELDS", "build", "kind_of"]
+__all__ = ["LONG_TEXT_FIELDS", "build", "build_found", "kind_of"]
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -106,3 +106,17 @@ def build(
         first = error.errors(include_input=False, include_url=False)[0]
         location = ".".join(str(part) for part in first["loc"]) or None
         return Rejected(source, line, kind, location, first["msg"])
+
+
+def build_found(
+    model: type[M],
+    source: str,
+    line: int | None,
+    fields: dict[str, Any],
+    *,
+    max_text_chars: int = 10_000,
+) -> M | Rejected:
+    """:func:`build` from the fields a reader looked up, where None means the input does not
+    have the field (so it is left out, as if the reader had not listed it)."""
+    present = {name: value for name, value in fields.items() if value is not None}
+    return build(model, source, line, present, max_text_chars=max_text_chars)
