@@ -17,7 +17,7 @@ from pydantic import ValidationError as PydanticValidationError
 from srm.ingest.csvio import has_broken_encoding
 from srm.ingest.quarantine import Rejected
 
-__all__ = ["LONG_TEXT_FIELDS", "build", "build_found", "kind_of"]
+__all__ = ["LONG_TEXT_FIELDS", "build", "kind_of", "present"]
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -108,15 +108,7 @@ def build(
         return Rejected(source, line, kind, location, first["msg"])
 
 
-def build_found(
-    model: type[M],
-    source: str,
-    line: int | None,
-    fields: dict[str, Any],
-    *,
-    max_text_chars: int = 10_000,
-) -> M | Rejected:
-    """:func:`build` from the fields a reader looked up, where None means the input does not
-    have the field (so it is left out, as if the reader had not listed it)."""
-    present = {name: value for name, value in fields.items() if value is not None}
-    return build(model, source, line, present, max_text_chars=max_text_chars)
+def present(fields: dict[str, Any]) -> dict[str, Any]:
+    """The fields a reader looked up that the input has (None: the input does not have it),
+    for :func:`build`."""
+    return {name: value for name, value in fields.items() if value is not None}

@@ -31,7 +31,7 @@ from srm.ingest.formats import Item, ReadOptions
 from srm.ingest.handles import as_text, json_head, load_json_documents, with_pointer
 from srm.ingest.quarantine import Rejected
 from srm.ingest.rows import FollowRow, PostRow, ProfileRow, profile_key
-from srm.ingest.validate import build_found
+from srm.ingest.validate import build, present
 
 __all__ = ["account_address", "detect", "read"]
 
@@ -108,7 +108,7 @@ def _account_row(
         "posts_count": account.get("statuses_count"),
         "created_at": as_text(account.get("created_at")),
     }
-    return build_found(ProfileRow, source, line, fields, max_text_chars=options.max_text_chars)
+    return build(ProfileRow, source, line, present(fields), max_text_chars=options.max_text_chars)
 
 
 def _status_key(status: Mapping[str, Any]) -> str | None:
@@ -191,8 +191,12 @@ class _ApiFile:
             fields["quote_of_key"] = _status_key(quoted)
             yield from self._status(quoted, line)
         yield from self._once(
-            build_found(
-                PostRow, self.source, line, fields, max_text_chars=self.options.max_text_chars
+            build(
+                PostRow,
+                self.source,
+                line,
+                present(fields),
+                max_text_chars=self.options.max_text_chars,
             )
         )
 
@@ -291,7 +295,9 @@ def _actor_row(file: Path, options: ReadOptions) -> Item:
         "url": as_text(actor.get("url")),
         "created_at": as_text(actor.get("published")),
     }
-    return build_found(ProfileRow, str(file), None, fields, max_text_chars=options.max_text_chars)
+    return build(
+        ProfileRow, str(file), None, present(fields), max_text_chars=options.max_text_chars
+    )
 
 
 def _following_csv(file: Path, owner_key: str, options: ReadOptions) -> Iterator[Item]:
@@ -342,7 +348,7 @@ def _outbox(file: Path, options: ReadOptions) -> Iterator[Item]:
             )
         else:
             continue
-        row = build_found(PostRow, source, None, fields, max_text_chars=options.max_text_chars)
+        row = build(PostRow, source, None, present(fields), max_text_chars=options.max_text_chars)
         yield with_pointer(row, f"/orderedItems/{index}")
 
 
