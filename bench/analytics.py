@@ -269,6 +269,7 @@ def main() -> None:
             # written per profile; the target (≤ 3× igraph's compute) is out of reach
             # for any read → compute → write-back job when this is already over it
             "floor_job_s": round(floor_job, 3),
+            "end_to_end_vs_floor_job": round(end_to_end / floor_job, 2),
             "floor_job_vs_igraph_compute": round(floor_job / figures["igraph_pagerank_s"], 2),
         }
     )
