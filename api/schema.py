@@ -18,8 +18,6 @@ from srm.api.selection import short_score_only
 from srm.api.services import analytics, network, records, review
 from srm.api.types.audit import AuditEvent
 from srm.api.types.brand import AudienceOverlap, Brand
-from srm.api.types.community import Community
-from srm.api.types.customer import Customer, require_contact_access
 from srm.api.types.job import AnalysisJob
 from srm.api.types.merge import (
     IdentityDecision,
@@ -28,10 +26,17 @@ from srm.api.types.merge import (
     merge_candidate_connection,
 )
 from srm.api.types.network import Edge, Network, Reach, SearchHit
-from srm.api.types.paging import encode_cursor, page_info, window
-from srm.api.types.person import Person
-from srm.api.types.post import Post
-from srm.api.types.profile import Profile, ProfileConnection, ProfileEdge
+from srm.api.types.paging import edges_of, window
+from srm.api.types.records import (
+    Community,
+    Customer,
+    Person,
+    Post,
+    Profile,
+    ProfileConnection,
+    ProfileEdge,
+    require_contact_access,
+)
 from srm.api.types.run import AlgorithmRun
 from srm.api.types.segment import Segment
 from srm.operations.audit import read_events
@@ -170,18 +175,15 @@ class Query:
             first + 1,
             full_influence=not short_score_only(info, "edges", "node", "influence"),
         )
-        kept = found[:first]
-        return ProfileConnection(
-            edges=[
-                ProfileEdge(
-                    cursor=encode_cursor(offset + index),
-                    node=Profile.from_record(record, influence=influence),
-                )
-                for index, (record, influence) in enumerate(kept)
-            ],
-            page_info=page_info(offset, len(kept), len(found) > first),
-            total_count=None,
+        edges, page = edges_of(
+            found,
+            offset,
+            first,
+            lambda cursor, row: ProfileEdge(
+                cursor=cursor, node=Profile.from_record(row[0], influence=row[1])
+            ),
         )
+        return ProfileConnection(edges=edges, page_info=page, total_count=None)
 
     @strawberry.field(description="Communities of the latest run, largest first.")
     async def communities(self, info: Info, first: int = 20) -> list[Community]:

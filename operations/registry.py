@@ -15,6 +15,7 @@ from typing import Literal
 
 from neo4j import ManagedTransaction
 
+from srm.cypher.influence import Influence
 from srm.operations import places
 from srm.operations.erased import ErasedIds
 from srm.operations.outputs import scrub_files
@@ -81,7 +82,7 @@ REGISTRY: tuple[Place, ...] = (
     ),
     Place(
         "influence explanations", "graph",
-        "Profile.influence_explanation.top_in_neighbours of other profiles",
+        f"Profile.{Influence.EXPLANATION}.top_in_neighbours of other profiles",
         "the erased neighbours are dropped",
         scrub=places.scrub_explanations,
     ),

@@ -58,6 +58,26 @@ _PROFILES = [
         "",
     ),
     ("9100014", "x", "billthornbury", "Bill Thornbury", "", "Leeds, UK", ""),
+    # 3 a pseudonymous display name is no name at all, not a different one: two accounts that
+    # link each other and one personal site are one person whatever they are called
+    (
+        "9100016",
+        "x",
+        "ottavioberni",
+        "Ottavio Berni",
+        "design · instagram.com/velvetkite",
+        "Torino",
+        "https://ottavioberni.github.io",
+    ),
+    (
+        "9100017",
+        "instagram",
+        "velvetkite",
+        "velvet kite",
+        "kites · x.com/ottavioberni",
+        "",
+        "ottavioberni.github.io/kites",
+    ),
 ]
 # 5 a template copied onto a dozen accounts (a spam farm): each matches every other on name,
 # bio and link, and none is the same person as another
@@ -124,6 +144,7 @@ def test_each_evidence_class_merges_its_positive_and_keeps_its_negative_apart(
         "bio 'also on' links the other": ("9100005", "9100006"),
         "Philly ~ Philadelphia": ("9100009", "9100010"),
         "titles, suffix and nickname": ("9100013", "9100014"),
+        "pseudonym linking its owner's account": ("9100016", "9100017"),
     }
     for case, (a, b) in same_pairs.items():
         assert same(_profile(a), _profile(b)), case
@@ -145,6 +166,8 @@ def test_account_references_in_bios_and_urls() -> None:
     assert found.own == ("instagram:ana.gil", "linkedin:ana-gil-perez", "instagram:ana_g")
     assert text_references("@ana@mastodon.social").own == ("mastodon:ana@mastodon.social",)
     assert text_references("https://bsky.app/profile/ana.bsky.social").own == ("bsky:ana",)
+    assert text_references("Opiniones mías · 🦋 @ana.bsky.social").own == ("bsky:ana",)
+    assert "bsky:bob" in text_references("thanks @bob.bsky.social!").credited
     credited = text_references("follow my friend x.com/bob and thanks @pepe")
     assert credited.own == () and "x:bob" in credited.credited
     assert text_references("mail me: ana@gil.com").own == ()

@@ -15,11 +15,12 @@ from typer.testing import CliRunner, Result
 from srm.commands.identities import app
 from srm.graph.identity import normalise as norm
 from srm.graph.identity.cluster import ConflictRule, assign_person_ids, cluster_pairs
+from srm.graph.identity.comparisons import Comparison
 from srm.graph.identity.competition import platform_rivals
 from srm.graph.identity.evaluate import evaluate_clusters
 from srm.graph.identity.explain import evidence, waterfall_text
 from srm.graph.identity.linkfile import LinkSettings, link_frames
-from srm.graph.identity.model import load_model, save_model
+from srm.graph.identity.model import Model, load_model, match_weights, save_model
 
 FEBRL_COLUMNS = {
     "given_name": "first_name", "surname": "surname", "date_of_birth": "date",
@@ -329,3 +330,26 @@ def test_look_alike_rivals_on_one_platform_share_the_evidence() -> None:
     # CRM rows (no platform) have no rivals
     crm = platform_rivals(left, right, weight, np.ones(5), np.array([0, -1, -1, -1, -1, 2]))
     assert crm.left_rivals.tolist() == [1, 1, 1, 1, 1]
+
+
+def test_ordered_levels_keep_their_order_of_strength() -> None:
+    # the data fitted "link each other" (rarer) below "one links the other"
+    model = Model(
+        names=["link"],
+        levels={"link": ["each other", "one way", "none"]},
+        m={"link": [0.05, 0.25, 0.70]},
+        u={"link": [1e-6, 1e-6, 0.999998]},
+        prior=0.001,
+    )
+    gamma = np.array([[1], [2], [3]], dtype=np.int8)
+
+    def compute(*_: object) -> np.ndarray:
+        return gamma[:, 0]
+
+    plain = Comparison("link", ("each other", "one way", "none"), ("", "", ""), compute)
+    ordered = Comparison("link", ("each other", "one way", "none"), ("", "", ""), compute,
+                         ordered=2)  # fmt: skip
+    before = match_weights(model, [plain], gamma)[:, 0]
+    after = match_weights(model, [ordered], gamma)[:, 0]
+    assert before[0] < before[1]
+    assert after[0] == after[1] == before[1] and after[2] == before[2]

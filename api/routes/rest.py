@@ -13,6 +13,7 @@ from srm.api.errors import keyed_route_responses
 from srm.api.security import Principal
 from srm.api.services.enrich import enrich
 from srm.api.values import iso
+from srm.cypher.influence import Influence
 from srm.operations.suppression import phone_digits
 
 __all__ = ["MAX_BATCH", "router"]
@@ -140,8 +141,8 @@ async def enrich_keys(
                     )
                     for profile in match["profiles"]
                 ],
-                influence_score=match["influence_score"],
-                influence_percentile=match["influence_percentile"],
+                influence_score=match[Influence.SCORE.column],
+                influence_percentile=match[Influence.PERCENTILE.column],
                 community_id=str(community) if community is not None else None,
                 segments=match["segments"],
                 last_activity=iso(match["last_activity"]),

@@ -54,7 +54,7 @@ from srm.graph.identity.evidence import (
 )
 from srm.graph.identity.labels import learn_from_labels
 from srm.graph.identity.model import Model, estimate_u, fit_sessions
-from srm.graph.identity.names import related_given_names
+from srm.graph.identity.names import personal_name_marks, related_given_names
 from srm.graph.identity.predict import ScoredPairs, score_pairs, with_rivals
 
 __all__ = [
@@ -97,6 +97,7 @@ def _prepare(frame: pd.DataFrame) -> pd.DataFrame:
     out["link_refs"] = out["account_refs"].where(~is_customer, "")
     # a compound first name is often shortened to its last part (María Jesús → Chus → jesus)
     out["given_last"] = out["given"].str.split().str[-1].fillna("")
+    out["named"] = personal_name_marks(out, is_customer)
     if "community" not in out.columns:
         out["community"] = ""
     return out
@@ -277,8 +278,10 @@ def _mention_comparison() -> Comparison:
 def social_comparisons(*, with_graph: bool = True) -> list[Comparison]:
     """The comparisons for customers and profiles (graph evidence optional)."""
     made = [
-        given_name_comparison("first name", "given", "raw_given", "initial", related_given_names),
-        surname_set_comparison("surname", "surnames", "surname1"),
+        given_name_comparison(
+            "first name", "given", "raw_given", "initial", related_given_names, "named"
+        ),
+        surname_set_comparison("surname", "surnames", "surname1", "named"),
         _handle_comparison(),
         _claim_comparison(),
         exact_comparison("e-mail", "email"),
@@ -447,7 +450,14 @@ def resolve_records(
     if model is None:
         labelled = must + cannot
         labelled_gamma = _levels(comparisons, frame, None, context, labelled) if labelled else None
-        u = base_u | (estimate_u(graph, frame, context=context) if graph else {})
+        # u again on random pairs the first pass did not put in one person: at a few
+        # thousand records one random pair in ~3,000 is a match, and those matches, not
+        # chance, are most of the random pairs that link each other or share a key
+        u = (
+            estimate_u(comparisons, frame, context=context, groups=first_labels)
+            if with_graph
+            else base_u
+        )
         model = fit_sessions(
             comparisons,
             gamma,
