@@ -123,8 +123,8 @@ def run_influence(
             )
         on_step("writing scores")
         with run.timed("write"):
-            writeback.write_influence(
-                driver, result, run.run_id, explain_top=explain_top, database=database
+            run.extra["profiles_written"] = writeback.write_influence(
+                driver, result, run.run_id, explain_top=explain_top, keep=keep, database=database
             )
     best = [influence.explain(result, v, top=3) for v in result.ranking(top)]
     shown = {e["key"] for e in best} | {n["key"] for e in best for n in e["top_in_neighbours"]}
