@@ -10,8 +10,8 @@ also report how far the same comparisons go with the truth known (``supervised_f
 ``supervised_f1_crm_profile``: a classifier trained on the truth, cross-fitted) and the
 share of wrong CRM↔profile decisions whose only evidence is name and city, and the
 2k sets (generated and both corpus seeds) their review curve (``review_curve``: F1 after
-0, 25, 50, 100, 200 labels of a
-simulated reviewer, :func:`bench.review.review_curve`), also on the last line.
+0, 25, 50, 100, 200 labels of a simulated reviewer, :func:`bench.review.review_curve`),
+also on the last line.
 """
 
 from __future__ import annotations
