@@ -33,9 +33,10 @@ from bench.review import review_curve
 from srm.graph.identity.blocking import BlockingResult, blocking_report, true_pair_count
 from srm.graph.identity.bundle import BundleInputs, read_bundle
 from srm.graph.identity.cluster import cluster_pairs
+from srm.graph.identity.conflicts import social_conflicts
 from srm.graph.identity.evaluate import evaluate_clusters, read_clusters
 from srm.graph.identity.linkfile import LinkSettings, link_frames
-from srm.graph.identity.social import VETO, Resolution, resolve_records, social_conflicts
+from srm.graph.identity.social import VETO, Resolution, resolve_records
 from srm.synthetic.generate import generate_bundle
 
 FEBRL_COLUMNS = {

@@ -21,8 +21,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 
-__all__ = ["Rivals", "platform_rivals"]
+__all__ = ["Rivals", "platform_codes", "platform_rivals"]
 
 MARGIN_BITS = 1.0
 FLOOR = 0.05
@@ -85,3 +86,10 @@ def platform_rivals(
         right_rivals[live[toward_a]] = counts[int(toward_b.sum()) :]
     penalty = -(np.log2(left_rivals) + np.log2(right_rivals))
     return Rivals(left_rivals, right_rivals, penalty)
+
+
+def platform_codes(frame: pd.DataFrame) -> np.ndarray:
+    """A small integer per profile's platform, -1 for CRM rows (rivals on one platform:
+    :mod:`srm.graph.identity.competition`)."""
+    codes, _ = pd.factorize(frame["profile_platform"].replace("", None))
+    return codes.astype(np.int64)

@@ -34,7 +34,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import JaroWinkler
 
 from srm.graph.identity.blocking import BlockingResult, BlockingRule, block, on_columns, on_tokens
-from srm.graph.identity.cluster import ConflictRule, cluster_pairs
+from srm.graph.identity.cluster import cluster_pairs
 from srm.graph.identity.comparisons import (
     Comparison,
     comparison_levels,
@@ -45,10 +45,11 @@ from srm.graph.identity.comparisons import (
     surname_set_comparison,
     token_overlap_comparison,
 )
+from srm.graph.identity.competition import platform_codes
+from srm.graph.identity.conflicts import keyed_pairs, social_conflicts
 from srm.graph.identity.evidence import (
     account_link_comparison,
     city_comparison,
-    customer_contact_conflict,
     organisation_comparison,
     personal_url_comparison,
 )
@@ -63,7 +64,6 @@ __all__ = [
     "Resolution",
     "resolve_records",
     "social_comparisons",
-    "social_conflicts",
     "social_rules",
 ]
 
@@ -306,54 +306,6 @@ def social_comparisons(*, with_graph: bool = True) -> list[Comparison]:
             exact_comparison("community", "community", term_frequency=False),
         ]
     return made
-
-
-def social_conflicts(
-    frame: pd.DataFrame, keyed: frozenset[tuple[int, int]] | None = None
-) -> list[ConflictRule]:
-    """Anti-chaining: two customers with different e-mails share a person only when they
-    match each other directly; two profiles on one platform only when they match directly
-    *and* share a key (``keyed``: :func:`keyed_pairs`; a second account of one platform is
-    rare, and a look-alike name and place are no proof of it); two customers sharing no
-    contact detail never do, unless a reviewer accepted them."""
-    return [
-        ConflictRule("customers with different e-mails", list(frame["customer_email"]), "differ"),
-        ConflictRule(
-            "profiles on one platform", list(frame["profile_platform"]), "equal", keyed=keyed
-        ),
-        customer_contact_conflict(frame),
-    ]
-
-
-# Levels that mean the two records share a key, not only a look-alike name or place.
-_KEY_LEVELS = {
-    "e-mail": (1,),
-    "phone": (1,),
-    "claimed handle": (1,),
-    "account link": (1, 2, 3),
-    "personal URL": (1,),
-}
-
-
-def keyed_pairs(
-    comparisons: list[Comparison], gamma: np.ndarray, left: np.ndarray, right: np.ndarray
-) -> frozenset[tuple[int, int]]:
-    """The compared pairs (smaller index first) that share a key (:data:`_KEY_LEVELS`)."""
-    hit = np.zeros(len(left), dtype=bool)
-    for column, comparison in enumerate(comparisons):
-        levels = _KEY_LEVELS.get(comparison.name)
-        if levels:
-            hit |= np.isin(gamma[:, column], levels)
-    rows = np.flatnonzero(hit)
-    low, high = np.minimum(left[rows], right[rows]), np.maximum(left[rows], right[rows])
-    return frozenset(zip(low.tolist(), high.tolist(), strict=True))
-
-
-def platform_codes(frame: pd.DataFrame) -> np.ndarray:
-    """A small integer per profile's platform, -1 for CRM rows (rivals on one platform:
-    :mod:`srm.graph.identity.competition`)."""
-    codes, _ = pd.factorize(frame["profile_platform"].replace("", None))
-    return codes.astype(np.int64)
 
 
 def _graph_context(
