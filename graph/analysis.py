@@ -17,7 +17,7 @@ from typing import Any
 from neo4j import Driver
 
 from srm.errors import NotFoundError, ValidationError
-from srm.graph import communities, influence, reach, segments, writeback
+from srm.graph import communities, influence, person_writeback, persons, reach, segments, writeback
 from srm.graph.projection import Projection, load_projection
 from srm.graph.runs import DEFAULT_KEEP, recorded_run
 
@@ -70,8 +70,11 @@ class InfluenceReport:
     run_id: str
     result: influence.InfluenceResult
     timings: dict[str, float]
+    by_person: persons.PersonInfluenceResult
     top: list[dict[str, Any]] = field(default_factory=list)
+    top_persons: list[dict[str, Any]] = field(default_factory=list)
     handles: dict[str, str] = field(default_factory=dict)
+    names: dict[str, str] = field(default_factory=dict)
 
 
 def run_influence(
@@ -88,9 +91,11 @@ def run_influence(
     database: str | None = None,
     on_step: Step = _quiet,
 ) -> InfluenceReport:
-    """Influence of every profile (see :func:`srm.graph.influence.influence_scores`),
-    written to the profiles; returns the run id, timings and the ``top`` profiles with
-    their explanation."""
+    """Influence of every profile (see :func:`srm.graph.influence.influence_scores`) and of
+    every person over its accounts (:func:`srm.graph.persons.person_influence`), written to
+    the profiles and persons; returns the run id, timings (the person layer as
+    ``persons``), and the ``top`` profiles and units (persons and lone accounts) with their
+    explanation."""
     where = where or ProjectionFilter()
     parameters = {
         **where.__dict__,
@@ -118,14 +123,33 @@ def run_influence(
             writeback.write_influence(
                 driver, result, run.run_id, explain_top=explain_top, database=database
             )
+        on_step("scoring persons")
+        with run.timed("persons"):
+            by_person = persons.person_influence(
+                result, writeback.part_of_pairs(driver, database=database)
+            )
+            person_writeback.write_person_influence(
+                driver, by_person, run.run_id, explain_top=explain_top, database=database
+            )
+        run.extra = {"persons": len(by_person.persons())}
     best = [influence.explain(result, v, top=3) for v in result.ranking(top)]
-    shown = {e["key"] for e in best} | {n["key"] for e in best for n in e["top_in_neighbours"]}
+    best_units = [persons.explain_person(by_person, u, top=3) for u in by_person.ranking(top)]
+    shown = (
+        {e["key"] for e in best}
+        | {n["key"] for e in best for n in e["top_in_neighbours"]}
+        | {a["key"] for e in best_units for a in e["accounts"]}
+    )
     return InfluenceReport(
         run_id=run.run_id,
         result=result,
         timings=run.timings,
+        by_person=by_person,
         top=best,
+        top_persons=best_units,
         handles=writeback.handles(driver, shown, database=database),
+        names=person_writeback.person_names(
+            driver, [e["unit"] for e in best_units if e["is_person"]], database=database
+        ),
     )
 
 

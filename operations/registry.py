@@ -81,8 +81,10 @@ REGISTRY: tuple[Place, ...] = (
     ),
     Place(
         "influence explanations", "graph",
-        "Profile.influence_explanation.top_in_neighbours of other profiles",
-        "the erased neighbours are dropped",
+        "Profile.influence_explanation.top_in_neighbours of other profiles; "
+        "Person.influence_explanation (accounts, top followers)",
+        "the erased neighbours and accounts are dropped; a person that kept other "
+        "accounts is rescored from them after commit",
         scrub=places.scrub_explanations,
     ),
     Place(

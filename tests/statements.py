@@ -168,3 +168,14 @@ UNWIND $rows AS row
 MATCH (a:Profile {profile_key: row.a}), (b:Profile {profile_key: row.b})
 CREATE (a)-[:FOLLOWS {since: row.since}]->(b)
 """
+
+# person layer tests (tests/test_analytics_persons.py)
+PERSON_INFLUENCE = """
+MATCH (p:Person)
+RETURN p.person_id AS person_id, properties(p) AS properties
+ORDER BY person_id
+"""
+PERSONS_UNLINK = """
+MATCH (p:Profile)-[r:PART_OF]->(:Person) WHERE p.profile_key IN $keys
+DELETE r
+"""

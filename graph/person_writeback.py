@@ -1,0 +1,196 @@
+"""Thin reads and writes of the person layer: persons' influence written with the run id,
+persons rescored from the stored account scores (after an erasure), units of profiles.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import numpy as np
+from neo4j import Driver
+
+from srm.cypher import persons as statements
+from srm.graph.influence import COMPONENTS
+from srm.graph.persons import AccountScores, PersonInfluenceResult, explain_person, score_against
+from srm.graph.writeback import WRITE_BATCH, read, write_rows
+from srm.store import batched
+
+__all__ = [
+    "person_names",
+    "rescore_persons",
+    "units_of_keys",
+    "write_person_influence",
+]
+
+READ_BATCH = 5_000
+
+
+def _row(person_id: str, values: Sequence[Any]) -> list[Any]:
+    return [person_id, *(None if value is None else float(value) for value in values)]
+
+
+def write_person_influence(
+    driver: Driver,
+    found: PersonInfluenceResult,
+    run_id: str,
+    *,
+    explain_top: int = 100,
+    database: str | None = None,
+) -> int:
+    """Stamp every person of ``found`` with its score, percentile, components, audience
+    (persons and accounts), account count and ``run_id``; the ``explain_top`` best get
+    ``influence_explanation`` (JSON: components, accounts, top followers). Betweenness is
+    written only when the run computed it (a null removes an older value)."""
+    computed = found.accounts.weights.get("betweenness", 0) > 0
+    columns = {
+        "influence_score": found.score,
+        "influence_percentile": found.percentile,
+        "influence_audience_accounts": found.audience_accounts,
+        "influence_accounts": found.account_count,
+        **{f"influence_{name}": found.components[name] for name in COMPONENTS},
+    }
+    if not computed:
+        columns["influence_betweenness"] = np.full(found.units.count, np.nan)
+    table = np.column_stack([columns[name] for name in statements.PERSON_INFLUENCE_COLUMNS])
+    ids = found.units.ids
+    rows = (
+        _row(ids[unit], [None if np.isnan(v) else v for v in table[unit].tolist()])
+        for unit in found.persons().tolist()
+    )
+    written = write_rows(
+        driver,
+        statements.SET_PERSON_INFLUENCE,
+        rows,
+        batch_size=WRITE_BATCH,
+        database=database,
+        run_id=run_id,
+    )
+    explained = [
+        [ids[unit], json.dumps(explain_person(found, unit), ensure_ascii=False)]
+        for unit in found.ranking(explain_top, persons_only=True)
+    ]
+    write_rows(
+        driver,
+        statements.SET_PERSON_INFLUENCE_EXPLANATION,
+        explained,
+        batch_size=WRITE_BATCH,
+        database=database,
+    )
+    return written
+
+
+def person_names(
+    driver: Driver, person_ids: Iterable[str], *, database: str | None = None
+) -> dict[str, str]:
+    """``person_id → name`` for the persons that have one."""
+    rows = read(driver, statements.PERSON_NAMES, database=database, ids=sorted(set(person_ids)))
+    return {row["person_id"]: row["name"] for row in rows if row["name"]}
+
+
+def units_of_keys(
+    driver: Driver, keys: Iterable[str], *, database: str | None = None
+) -> dict[str, str]:
+    """``profile_key → unit``: the person id, or the key itself for a lone account."""
+    found: dict[str, str] = {}
+    for chunk in batched(sorted(set(keys)), READ_BATCH):
+        for row in read(driver, statements.UNITS_OF_KEYS, database=database, ids=chunk):
+            found[row["key"]] = row["unit"]
+    return found
+
+
+def rescore_persons(
+    driver: Driver, person_ids: Iterable[str], *, database: str | None = None
+) -> int:
+    """Recompute the influence of ``person_ids`` from their remaining accounts' stored
+    scores in the latest influence run (sums, unduplicated audience, best betweenness),
+    placed against that run's accounts as :func:`srm.graph.persons.person_influence`
+    does. Persons left without a scored account lose their influence. Used after an
+    erasure removes an account from a person; the explanation keeps components, accounts
+    and audience (the followers' PageRank shares need a full run). Returns the persons
+    rescored."""
+    wanted = sorted(set(person_ids))
+    runs = read(driver, statements.LATEST_INFLUENCE_RUN, database=database)
+    if not wanted or not runs:
+        return 0
+    run_id = runs[0]["run_id"]
+    parameters = json.loads(runs[0]["parameters"] or "{}")
+    stored = read(driver, statements.ACCOUNT_INFLUENCE_OF_RUN, database=database, run_id=run_id)
+    if not stored or not stored[0]["keys"]:
+        return 0
+    columns = stored[0]
+    weights = dict(parameters.get("weights") or {})
+    total = sum(weights.values()) or 1.0
+    accounts = AccountScores(
+        components={name: np.asarray(columns[name], dtype=float) for name in COMPONENTS},
+        score=np.asarray(columns["score"], dtype=float),
+        weights={name: weights.get(name, 0.0) / total for name in COMPONENTS},
+    )
+    position = {key: index for index, key in enumerate(columns["keys"])}
+    members: dict[str, list[int]] = defaultdict(list)
+    for row in read(
+        driver, statements.PERSON_ACCOUNTS_OF_RUN, database=database, ids=wanted, run_id=run_id
+    ):
+        if row["key"] in position:
+            members[row["person_id"]].append(position[row["key"]])
+    followers: dict[str, set[str]] = defaultdict(set)
+    follower_units: dict[str, set[str]] = defaultdict(set)
+    for row in read(driver, statements.PERSON_FOLLOWS, database=database, ids=wanted):
+        followers[row["person_id"]].add(row["follower"])
+        follower_units[row["person_id"]].add(row["unit"])
+    scored = sorted(members)
+    values = {name: np.zeros(len(scored)) for name in COMPONENTS}
+    for row, person_id in enumerate(scored):
+        vertices = members[person_id]
+        for name in ("pagerank", "followers", "mention_in_degree"):
+            values[name][row] = accounts.components[name][vertices].sum()
+        values["betweenness"][row] = accounts.components["betweenness"][vertices].max()
+        values["in_degree"][row] = len(follower_units[person_id])
+    component_percentiles, score, percentile = score_against(accounts, values)
+    rows = []
+    for row, person_id in enumerate(scored):
+        by_column = {
+            "influence_score": score[row],
+            "influence_percentile": percentile[row],
+            "influence_audience_accounts": len(followers[person_id]),
+            "influence_accounts": len(members[person_id]),
+            **{f"influence_{name}": values[name][row] for name in COMPONENTS},
+        }
+        rows.append(_row(person_id, [by_column[c] for c in statements.PERSON_INFLUENCE_COLUMNS]))
+    write_rows(driver, statements.SET_PERSON_INFLUENCE, rows, database=database, run_id=run_id)
+    explanations = [
+        [
+            person_id,
+            json.dumps(
+                {
+                    "unit": person_id,
+                    "is_person": True,
+                    "score": float(score[row]),
+                    "percentile": float(percentile[row]),
+                    "rescored": "after an erasure, from the accounts' stored scores",
+                    "audience": {
+                        "persons": len(follower_units[person_id]),
+                        "accounts": len(followers[person_id]),
+                    },
+                    "components": {
+                        name: {
+                            "value": float(values[name][row]),
+                            "percentile": float(component_percentiles[name][row]),
+                            "weight": accounts.weights[name],
+                        }
+                        for name in COMPONENTS
+                    },
+                    "accounts": sorted(columns["keys"][v] for v in members[person_id]),
+                },
+                ensure_ascii=False,
+            ),
+        ]
+        for row, person_id in enumerate(scored)
+    ]
+    write_rows(driver, statements.SET_PERSON_INFLUENCE_EXPLANATION, explanations, database=database)
+    emptied = [[person_id] for person_id in wanted if person_id not in members]
+    # a person whose every scored account went has no influence in this run any more
+    write_rows(driver, statements.CLEAR_PERSON_INFLUENCE, emptied, database=database)
+    return len(scored)
