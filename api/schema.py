@@ -15,11 +15,12 @@ from srm.api.limits import ClientError, check_first, check_search_text, schema_e
 from srm.api.mutations import Mutation
 from srm.api.operation_guard import QuietSchema
 from srm.api.selection import short_score_only
-from srm.api.services import analytics, network, records, review
+from srm.api.services import analytics, network, persons, records, review
 from srm.api.types.audit import AuditEvent
 from srm.api.types.brand import AudienceOverlap, Brand
 from srm.api.types.community import Community
 from srm.api.types.customer import Customer, require_contact_access
+from srm.api.types.influencer import InfluencerConnection, InfluencerUnit, influencer_connection
 from srm.api.types.job import AnalysisJob
 from srm.api.types.merge import (
     IdentityDecision,
@@ -28,10 +29,10 @@ from srm.api.types.merge import (
     merge_candidate_connection,
 )
 from srm.api.types.network import Edge, Network, Reach, SearchHit
-from srm.api.types.paging import encode_cursor, page_info, window
-from srm.api.types.person import Person
+from srm.api.types.paging import window
+from srm.api.types.person import Person, PersonConnection, person_connection
 from srm.api.types.post import Post
-from srm.api.types.profile import Profile, ProfileConnection, ProfileEdge
+from srm.api.types.profile import Profile
 from srm.api.types.run import AlgorithmRun
 from srm.api.types.segment import Segment
 from srm.operations.audit import read_events
@@ -44,6 +45,14 @@ MAX_EGO_DEPTH = 3
 @strawberry.enum(description="Orderings of the influencer list.")
 class InfluencerOrder(Enum):
     SCORE = "score"
+
+
+@strawberry.enum(description="Orderings of the person list.")
+class PersonOrder(Enum):
+    INFLUENCE = strawberry.enum_value("influence", description="Person influence score.")
+    AUDIENCE = strawberry.enum_value(
+        "audience", description="Unduplicated audience (follower persons)."
+    )
 
 
 @strawberry.enum(description="Review states of a merge candidate.")
@@ -62,6 +71,25 @@ class InfluencerFilter:
     )
     brand: str | None = strawberry.field(
         default=None, description="Only followers of this brand's official profiles."
+    )
+
+
+@strawberry.input(description="Which persons to rank; every field narrows the list.")
+class PersonFilter:
+    platform: str | None = strawberry.field(
+        default=None, description="Only persons with an account on this platform."
+    )
+    community: str | None = strawberry.field(
+        default=None, description="Only persons with an account in this community."
+    )
+    customers_only: bool = strawberry.field(
+        default=False, description="Only persons with a CRM customer record."
+    )
+    brand: str | None = strawberry.field(
+        default=None, description="Only persons with an account following this brand."
+    )
+    min_accounts: int | None = strawberry.field(
+        default=None, description="Only persons with at least this many scored accounts."
     )
 
 
@@ -147,41 +175,73 @@ class Query:
             raise ClientError("'a' and 'b' are the same profile; give two different profiles.")
         return _network(await info.context.call(network.shortest_path, str(a), str(b)))
 
-    @strawberry.field(description="Profiles ranked by influence score, highest first.")
+    @strawberry.field(
+        description="Influencers ranked by score, highest first. By PERSON (the default) a "
+        "person appears once, ranked by its person score, with its best-scored matching "
+        "account as the node; by ACCOUNT every account is ranked on its own."
+    )
     async def influencers(
         self,
         info: Info,
         filter: InfluencerFilter | None = None,
         order_by: InfluencerOrder = InfluencerOrder.SCORE,
+        unit: InfluencerUnit = InfluencerUnit.PERSON,
         first: int = 20,
         after: str | None = None,
-    ) -> ProfileConnection:
+    ) -> InfluencerConnection:
         offset, first = window(first, after)
         where = filter or InfluencerFilter()
-        found = await info.context.call(
-            analytics.influencers,
-            analytics.InfluencerFilter(
+        chosen = analytics.InfluencerFilter(
+            platform=where.platform,
+            community=where.community,
+            customers_only=where.customers_only,
+            brand=where.brand,
+        )
+        full = not short_score_only(info, "edges", "node", "influence")
+        if unit is InfluencerUnit.PERSON:
+            rows = await info.context.call(
+                persons.influencer_units, chosen, offset, first + 1, full_influence=full
+            )
+        else:
+            found = await info.context.call(
+                analytics.influencers, chosen, offset, first + 1, full_influence=full
+            )
+            rows = [
+                (record, influence, None, float(record["short_score"]["value"]))
+                for record, influence in found
+            ]
+        return influencer_connection(rows, offset, first)
+
+    @strawberry.field(
+        description="Persons ranked by their influence over all their accounts (or by "
+        "unduplicated audience), highest first; only persons an influence run scored."
+    )
+    async def persons(
+        self,
+        info: Info,
+        filter: PersonFilter | None = None,
+        order_by: PersonOrder = PersonOrder.INFLUENCE,
+        first: int = 20,
+        after: str | None = None,
+    ) -> PersonConnection:
+        offset, first = window(first, after)
+        where = filter or PersonFilter()
+        if where.min_accounts is not None and where.min_accounts < 1:
+            raise ClientError("'minAccounts' must be 1 or more.")
+        records = await info.context.call(
+            persons.persons,
+            persons.PersonFilter(
                 platform=where.platform,
                 community=where.community,
                 customers_only=where.customers_only,
                 brand=where.brand,
+                min_accounts=where.min_accounts,
             ),
+            order_by.value,
             offset,
             first + 1,
-            full_influence=not short_score_only(info, "edges", "node", "influence"),
         )
-        kept = found[:first]
-        return ProfileConnection(
-            edges=[
-                ProfileEdge(
-                    cursor=encode_cursor(offset + index),
-                    node=Profile.from_record(record, influence=influence),
-                )
-                for index, (record, influence) in enumerate(kept)
-            ],
-            page_info=page_info(offset, len(kept), len(found) > first),
-            total_count=None,
-        )
+        return person_connection(records, offset, first)
 
     @strawberry.field(description="Communities of the latest run, largest first.")
     async def communities(self, info: Info, first: int = 20) -> list[Community]:

@@ -31,7 +31,6 @@ __all__ = [
     "LINK_COMMUNITY_MEMBERS",
     "LINK_SEGMENT_MEMBERS",
     "MERGE_SEGMENTS",
-    "PART_OF_PAIRS",
     "PERSON_PROFILES",
     "POST_TEXTS_OF_AUTHORS",
     "PROFILE_HANDLES",
@@ -112,11 +111,6 @@ RETURN key, collect(f.profile_key) AS followers
 PERSON_PROFILES = """
 MATCH (p:Profile)-[:PART_OF]->(:Person {person_id: $person_id})
 RETURN p.profile_key AS key ORDER BY key
-"""
-
-PART_OF_PAIRS = """
-MATCH (p:Profile)-[:PART_OF]->(person:Person)
-RETURN p.profile_key AS key, person.person_id AS person_id
 """
 
 PROFILE_HANDLES = """

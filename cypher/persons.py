@@ -14,13 +14,14 @@ __all__ = [
     "CLEAR_PERSON_INFLUENCE",
     "CLEAR_PERSON_INFLUENCE_OF_RUN",
     "LATEST_INFLUENCE_RUN",
-    "PERSONS_OF_PROFILES",
+    "PART_OF_IDS",
     "PERSON_ACCOUNTS_OF_RUN",
     "PERSON_FOLLOWS",
     "PERSON_INFLUENCE_COLUMNS",
     "PERSON_INFLUENCE_PROPERTIES",
     "PERSON_NAMES",
     "SET_PERSON_INFLUENCE",
+    "SET_PERSON_INFLUENCE_BY_ID",
     "SET_PERSON_INFLUENCE_EXPLANATION",
     "UNITS_OF_KEYS",
 ]
@@ -45,6 +46,26 @@ PERSON_INFLUENCE_PROPERTIES = (
     "influence_explanation",
 )
 
+# Every account's person, as three parallel lists in one record (profile node ids, person
+# ids, person node ids): the run matches them to its projection by node id.
+PART_OF_IDS = """
+MATCH (p:Profile)-[:PART_OF]->(person:Person)
+RETURN collect(id(p)) AS profile_ids, collect(person.person_id) AS person_ids,
+       collect(id(person)) AS node_ids
+"""
+
+# row: [person node id, *PERSON_INFLUENCE_COLUMNS, explanation JSON or null], matched by
+# the id read in the same run; one statement for scores and explanations (a person not
+# explained by this run loses an older run's text).
+SET_PERSON_INFLUENCE_BY_ID = f"""
+UNWIND $rows AS row
+MATCH (p:Person) WHERE id(p) = row[0]
+SET p.influence_run_id = $run_id,
+    {", ".join(f"p.{name} = row[{index}]" for index, name in enumerate(PERSON_INFLUENCE_COLUMNS, 1))},
+    p.influence_explanation = row[{len(PERSON_INFLUENCE_COLUMNS) + 1}]
+"""
+
+# row: [person_id, *PERSON_INFLUENCE_COLUMNS] (a rescore, outside a run's reads)
 SET_PERSON_INFLUENCE = f"""
 UNWIND $rows AS row
 MATCH (p:Person {{person_id: row[0]}})
@@ -52,7 +73,7 @@ SET p.influence_run_id = $run_id,
     {", ".join(f"p.{name} = row[{index}]" for index, name in enumerate(PERSON_INFLUENCE_COLUMNS, 1))}
 """
 
-# row: [person_id, explanation JSON]; persons not explained lose an older run's text.
+# row: [person_id, explanation JSON]
 SET_PERSON_INFLUENCE_EXPLANATION = """
 UNWIND $rows AS row
 MATCH (p:Person {person_id: row[0]})
@@ -90,11 +111,6 @@ RETURN collect(p.profile_key) AS keys,
        collect(coalesce(p.followers_count, 0)) AS followers,
        collect(p.influence_mention_in_degree) AS mention_in_degree,
        collect(coalesce(p.influence_betweenness, 0.0)) AS betweenness
-"""
-
-PERSONS_OF_PROFILES = """
-MATCH (p:Person) WHERE p.person_id IN $ids
-RETURN p.person_id AS person_id
 """
 
 # The scored accounts of some persons.

@@ -125,11 +125,15 @@ def run_influence(
             )
         on_step("scoring persons")
         with run.timed("persons"):
-            by_person = persons.person_influence(
-                result, writeback.part_of_pairs(driver, database=database)
-            )
+            links = person_writeback.part_of(driver, projection, database=database)
+            by_person = persons.person_influence(result, links.pairs)
             person_writeback.write_person_influence(
-                driver, by_person, run.run_id, explain_top=explain_top, database=database
+                driver,
+                by_person,
+                run.run_id,
+                links.node_ids,
+                explain_top=explain_top,
+                database=database,
             )
         run.extra = {"persons": len(by_person.persons())}
     best = [influence.explain(result, v, top=3) for v in result.ranking(top)]

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -15,10 +16,13 @@ from neo4j import Driver
 from srm.cypher import persons as statements
 from srm.graph.influence import COMPONENTS
 from srm.graph.persons import AccountScores, PersonInfluenceResult, explain_person, score_against
+from srm.graph.projection import WORKERS, Projection
 from srm.graph.writeback import WRITE_BATCH, read, write_rows
 from srm.store import batched
 
 __all__ = [
+    "PartOf",
+    "part_of",
     "person_names",
     "rescore_persons",
     "units_of_keys",
@@ -28,14 +32,42 @@ __all__ = [
 READ_BATCH = 5_000
 
 
-def _row(person_id: str, values: Sequence[Any]) -> list[Any]:
-    return [person_id, *(None if value is None else float(value) for value in values)]
+def _row(person: str | int, values: Sequence[Any]) -> list[Any]:
+    return [person, *(None if value is None else float(value) for value in values)]
+
+
+@dataclass(frozen=True)
+class PartOf:
+    """The projection's accounts that belong to a person: ``pairs`` of ``(profile_key,
+    person_id)`` and each person's Neo4j internal id (read in the same run)."""
+
+    pairs: list[tuple[str, str]]
+    node_ids: dict[str, int]
+
+
+def part_of(driver: Driver, projection: Projection, *, database: str | None = None) -> PartOf:
+    """Every PART_OF whose account is in ``projection``, read as one record of lists and
+    matched to the projection's vertices by node id."""
+    rows = read(driver, statements.PART_OF_IDS, database=database)
+    if not rows or not rows[0]["profile_ids"] or projection.node_count == 0:
+        return PartOf(pairs=[], node_ids={})
+    profile_ids = np.asarray(rows[0]["profile_ids"], dtype=np.int64)
+    order = np.argsort(projection.node_ids, kind="stable")
+    sorted_ids = projection.node_ids[order]
+    at = np.minimum(np.searchsorted(sorted_ids, profile_ids), len(sorted_ids) - 1)
+    found = sorted_ids[at] == profile_ids
+    keys = projection.keys
+    person_ids = rows[0]["person_ids"]
+    pairs = [(keys[int(order[at[i]])], person_ids[i]) for i in np.flatnonzero(found).tolist()]
+    node_ids = dict(zip(person_ids, rows[0]["node_ids"], strict=True))
+    return PartOf(pairs=pairs, node_ids=node_ids)
 
 
 def write_person_influence(
     driver: Driver,
     found: PersonInfluenceResult,
     run_id: str,
+    node_ids: dict[str, int],
     *,
     explain_top: int = 100,
     database: str | None = None,
@@ -52,32 +84,33 @@ def write_person_influence(
         "influence_accounts": found.account_count,
         **{f"influence_{name}": found.components[name] for name in COMPONENTS},
     }
-    if not computed:
-        columns["influence_betweenness"] = np.full(found.units.count, np.nan)
-    table = np.column_stack([columns[name] for name in statements.PERSON_INFLUENCE_COLUMNS])
+    # Rows follow statements.PERSON_INFLUENCE_COLUMNS; betweenness, last there, is sent as
+    # null when the run did not compute it.
+    names = statements.PERSON_INFLUENCE_COLUMNS
+    persons = found.persons()
+    table = np.column_stack([columns[name][persons] for name in names]).tolist()
+    betweenness = names.index("influence_betweenness")
     ids = found.units.ids
+    explained = {
+        unit: json.dumps(explain_person(found, unit), ensure_ascii=False)
+        for unit in found.ranking(explain_top, persons_only=True)
+    }
     rows = (
-        _row(ids[unit], [None if np.isnan(v) else v for v in table[unit].tolist()])
-        for unit in found.persons().tolist()
+        [
+            node_ids[ids[unit]],
+            *(values if computed else [*values[:betweenness], None, *values[betweenness + 1 :]]),
+            explained.get(unit),
+        ]
+        for unit, values in zip(persons.tolist(), table, strict=True)
     )
     written = write_rows(
         driver,
-        statements.SET_PERSON_INFLUENCE,
+        statements.SET_PERSON_INFLUENCE_BY_ID,
         rows,
         batch_size=WRITE_BATCH,
         database=database,
+        writers=WORKERS,  # each row sets its own person's properties: no shared locks
         run_id=run_id,
-    )
-    explained = [
-        [ids[unit], json.dumps(explain_person(found, unit), ensure_ascii=False)]
-        for unit in found.ranking(explain_top, persons_only=True)
-    ]
-    write_rows(
-        driver,
-        statements.SET_PERSON_INFLUENCE_EXPLANATION,
-        explained,
-        batch_size=WRITE_BATCH,
-        database=database,
     )
     return written
 

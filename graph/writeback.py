@@ -34,7 +34,6 @@ __all__ = [
     "followers_of",
     "handles",
     "influence_of",
-    "part_of_pairs",
     "person_profiles",
     "post_texts",
     "previous_communities",
@@ -283,11 +282,6 @@ def brands(driver: Driver, *, database: str | None = None) -> list[dict[str, Any
 def engaged_by_brand(driver: Driver, *, database: str | None = None) -> dict[str, set[str]]:
     rows = read(driver, statements.BRAND_ENGAGED, database=database)
     return {row["brand"]: set(row["keys"]) for row in rows}
-
-
-def part_of_pairs(driver: Driver, *, database: str | None = None) -> list[tuple[str, str]]:
-    rows = read(driver, statements.PART_OF_PAIRS, database=database)
-    return [(row["key"], row["person_id"]) for row in rows]
 
 
 def person_profiles(driver: Driver, person_id: str, *, database: str | None = None) -> list[str]:

@@ -179,3 +179,7 @@ PERSONS_UNLINK = """
 MATCH (p:Profile)-[r:PART_OF]->(:Person) WHERE p.profile_key IN $keys
 DELETE r
 """
+PERSONS_CUSTOMER_OF_S = """
+MATCH (person:Person {person_id: 'S'})
+CREATE (:Customer {customer_id: 'K-S', email: $email, phone: $phone})-[:PART_OF]->(person)
+"""

@@ -17,51 +17,7 @@ from srm.operations.erasure import erase
 from srm.settings import Settings
 from srm.store import read, write
 from tests import statements
-from tests.analytics_graphs import load
-
-# Person S holds x:s1 and x:s2. Person F holds x:f1 and x:f2, and both follow both of S's
-# accounts (F is one follower person: 4 follows, 2 follower accounts). Lone g follows
-# only x:s2. Person T holds t1, t2, t3, each followed by the six lone n0..n5. S's accounts
-# follow each other (no audience).
-LONE = [f"n{i}" for i in range(6)]
-FOLLOWS = [
-    ("f1", "s1"),
-    ("f1", "s2"),
-    ("f2", "s1"),
-    ("f2", "s2"),
-    ("g", "s2"),
-    ("s1", "s2"),
-    ("s2", "s1"),
-] + [(n, t) for n in LONE for t in ("t1", "t2", "t3")]
-PERSON_GRAPH = {
-    "profiles.csv": "profile_id,platform,handle,followers_count\n"
-    + "".join(
-        f"{key},x,h_{key},{count}\n"
-        for key, count in [("s1", 100), ("s2", 50), ("f1", 1), ("f2", 2), ("g", 3)]
-        + [(t, 10) for t in ("t1", "t2", "t3")]
-        + [(n, 1) for n in LONE]
-    ),
-    "follows.csv": "follower_profile_id,followed_profile_id\n"
-    + "".join(f"{a},{b}\n" for a, b in FOLLOWS),
-}
-PART_OF = [
-    ("x:s1", "S"),
-    ("x:s2", "S"),
-    ("x:f1", "F"),
-    ("x:f2", "F"),
-    ("x:t1", "T"),
-    ("x:t2", "T"),
-    ("x:t3", "T"),
-]
-
-
-def _load(driver: Driver, folder: Path) -> None:
-    load(driver, folder, PERSON_GRAPH)
-    write(
-        driver,
-        statements.VIZ_PART_OF,
-        rows=[{"person": p, "profile": k, "customer": None} for k, p in PART_OF],
-    )
+from tests.analytics_graphs import FOLLOWS, PART_OF, load_persons
 
 
 def _persons(driver: Driver) -> dict[str, dict]:
@@ -95,7 +51,7 @@ def test_units_and_unduplicated_audience_in_memory() -> None:
 
 
 def test_influence_run_writes_persons_and_ranks_each_once(driver: Driver, tmp_path: Path) -> None:
-    _load(driver, tmp_path / "graph")
+    load_persons(driver, tmp_path / "graph")
     report = analysis.run_influence(driver, top=10, betweenness_samples=None)
     stored = _persons(driver)
     assert set(stored) == {"S", "F", "T"}
@@ -124,7 +80,7 @@ def test_influence_run_writes_persons_and_ranks_each_once(driver: Driver, tmp_pa
 def test_erased_account_leaves_the_person_rescored(
     driver: Driver, settings: Settings, tmp_path: Path
 ) -> None:
-    _load(driver, tmp_path / "graph")
+    load_persons(driver, tmp_path / "graph")
     analysis.run_influence(driver, betweenness_samples=None)
     before = _persons(driver)["S"]
     remaining = {row["key"]: row for row in read(driver, statements.ANALYTICS_INFLUENCE)}
@@ -143,7 +99,7 @@ def test_erased_account_leaves_the_person_rescored(
 
 
 def test_old_runs_take_their_person_scores_along(driver: Driver, tmp_path: Path) -> None:
-    _load(driver, tmp_path / "graph")
+    load_persons(driver, tmp_path / "graph")
     first = analysis.run_influence(driver, betweenness_samples=None, keep=1)
     assert _persons(driver)["S"]["influence_run_id"] == first.run_id
     write(driver, statements.PERSONS_UNLINK, keys=["x:s1", "x:s2"])

@@ -13,7 +13,7 @@ from srm.api.context import Info
 if TYPE_CHECKING:
     from srm.api.types.run import AlgorithmRun
 
-__all__ = ["InfluenceExplanation", "InfluenceScore"]
+__all__ = ["InfluenceExplanation", "InfluenceScore", "stored_explanation"]
 
 
 @strawberry.type(description="The inputs the influence score was computed from.")
@@ -109,11 +109,11 @@ def _part(record: dict[str, Any], part: str) -> Any:
             posts=record["posts"],
         )
     if part == "contributions":
-        return _parsed(record.get("stored_explanation"))
+        return stored_explanation(record.get("stored_explanation"))
     return record.get(part)
 
 
-def _parsed(stored: Any) -> JSON | None:
+def stored_explanation(stored: Any) -> JSON | None:
     """The stored explanation (JSON text written by graph/influence.py), as data."""
     if stored is None:
         return None

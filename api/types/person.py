@@ -7,12 +7,14 @@ from typing import TYPE_CHECKING, Annotated, Any
 import strawberry
 
 from srm.api.context import Info
+from srm.api.types.paging import PageInfo, encode_cursor, page_info
+from srm.api.types.person_influence import PersonInfluence
 
 if TYPE_CHECKING:
     from srm.api.types.customer import Customer
     from srm.api.types.profile import Profile
 
-__all__ = ["Person"]
+__all__ = ["Person", "PersonConnection", "PersonEdge", "person_connection"]
 
 
 @strawberry.type(description="A person: what several CRM records and accounts resolve to.")
@@ -33,6 +35,13 @@ class Person:
     def of(cls, record: dict[str, Any] | None) -> Person | None:
         return cls.from_record(record) if record is not None else None
 
+    @strawberry.field(
+        description="Influence over all the person's accounts from the latest influence run "
+        "(null when no run scored it)."
+    )
+    def influence(self) -> PersonInfluence | None:
+        return PersonInfluence.of(self.record)
+
     @strawberry.field(description="All social accounts of this person.")
     async def accounts(
         self, info: Info
@@ -50,3 +59,28 @@ class Person:
 
         found = await info.context.link("Person", self.record["person_id"], "customers")
         return [Customer.from_record(record) for record in found]
+
+
+@strawberry.type(description="A person in a ranked list.")
+class PersonEdge:
+    cursor: str
+    node: Person
+
+
+@strawberry.type(description="A page of persons (Relay connection).")
+class PersonConnection:
+    edges: list[PersonEdge]
+    page_info: PageInfo
+
+
+def person_connection(records: list[dict[str, Any]], offset: int, first: int) -> PersonConnection:
+    """The page of ``first`` persons at ``offset`` from ``records`` (one more than asked
+    for tells whether a next page exists)."""
+    kept = records[:first]
+    return PersonConnection(
+        edges=[
+            PersonEdge(cursor=encode_cursor(offset + index), node=Person.from_record(record))
+            for index, record in enumerate(kept)
+        ],
+        page_info=page_info(offset, len(kept), len(records) > first),
+    )

@@ -1,0 +1,88 @@
+"""Read statements of the query API for the person as the unit: persons ranked by
+influence, and influencers ranked by unit (a person once, a lone account as itself).
+
+A person's score is the one the influence run stamped on the :Person
+(``influence_score``, docs/analytics.md); a person scored by no run yet ranks by its best
+account's score. Filters narrow the *accounts*: a person is listed when one of its scored
+accounts matches, with its person score.
+"""
+
+from __future__ import annotations
+
+from srm.cypher.api_fields import PROFILE_RECORD
+from srm.cypher.api_links import INFLUENCE_OF
+from srm.cypher.persons import PERSON_INFLUENCE_COLUMNS
+
+__all__ = ["INFLUENCER_UNITS_PAGE", "INFLUENCER_UNITS_PAGE_SHORT", "PERSONS_PAGE", "PERSON_RECORD"]
+
+# What a person record of a ranked list carries: its name and scores, never the long
+# ``influence_explanation`` text (read by id when a query selects it).
+PERSON_RECORD = (
+    "{node} {{.person_id, .name, .influence_run_id, "
+    + ", ".join(f".{name}" for name in PERSON_INFLUENCE_COLUMNS)
+    + "}}"
+)
+
+# The account filters of the influencer list, on the profile ``p``.
+_ACCOUNT_MATCHES = """p.influence_score IS NOT NULL
+  AND ($platform IS NULL OR p.platform = $platform)
+  AND ($community IS NULL
+       OR EXISTS { (p)-[:IN]->(c:Community) WHERE toString(c.community_id) = $community })
+  AND (NOT $customers_only
+       OR EXISTS { (p)<-[:CLAIMS]-(:Customer) }
+       OR EXISTS { (p)-[:PART_OF]->(:Person)<-[:PART_OF]-(:Customer) })
+  AND ($brand IS NULL
+       OR EXISTS { (p)-[:FOLLOWS]->(:Profile)-[:OFFICIAL_OF]->(:Brand {name: $brand}) })"""
+
+# Units: lone accounts by their score, persons by theirs (each with its best matching
+# account as ``lead``), the two lists cut at the page's end before they are merged.
+_UNITS = f"""
+CALL () {{
+  MATCH (p:Profile)
+  WHERE {_ACCOUNT_MATCHES}
+    AND NOT EXISTS {{ (p)-[:PART_OF]->(:Person) }}
+  RETURN p.profile_key AS unit, p AS lead, null AS person, p.influence_score AS score
+  ORDER BY score DESC, unit LIMIT $offset + $limit
+  UNION
+  MATCH (p:Profile)-[:PART_OF]->(person:Person)
+  WHERE {_ACCOUNT_MATCHES}
+  WITH person, p ORDER BY p.influence_score DESC, p.profile_key
+  WITH person, collect(p)[0] AS lead
+  WITH person, lead, coalesce(person.influence_score, lead.influence_score) AS score
+  RETURN person.person_id AS unit, lead, person, score
+  ORDER BY score DESC, unit LIMIT $offset + $limit
+}}
+WITH unit, lead, person, score ORDER BY score DESC, unit
+SKIP $offset
+LIMIT $limit
+RETURN {PROFILE_RECORD.format(node="lead")} AS record,
+       CASE WHEN person IS NULL THEN null ELSE {PERSON_RECORD.format(node="person")} END AS person,
+       score,
+"""
+INFLUENCER_UNITS_PAGE = _UNITS + INFLUENCE_OF.format(node="lead") + " AS influence\n"
+INFLUENCER_UNITS_PAGE_SHORT = _UNITS + "null AS influence\n"
+
+# Scored persons, by influence or by unduplicated audience; filters on their accounts.
+PERSONS_PAGE = (
+    """
+MATCH (person:Person)
+WHERE person.influence_score IS NOT NULL
+  AND ($min_accounts IS NULL OR coalesce(person.influence_accounts, 0) >= $min_accounts)
+  AND (NOT $customers_only OR EXISTS { (person)<-[:PART_OF]-(:Customer) })
+  AND ($platform IS NULL OR EXISTS { (person)<-[:PART_OF]-(:Profile {platform: $platform}) })
+  AND ($community IS NULL
+       OR EXISTS { (person)<-[:PART_OF]-(:Profile)-[:IN]->(c:Community)
+                   WHERE toString(c.community_id) = $community })
+  AND ($brand IS NULL
+       OR EXISTS { (person)<-[:PART_OF]-(:Profile)-[:FOLLOWS]->(:Profile)
+                   -[:OFFICIAL_OF]->(:Brand {name: $brand}) })
+WITH person,
+     CASE $order WHEN 'audience' THEN person.influence_in_degree ELSE person.influence_score END
+       AS ranked
+ORDER BY ranked DESC, person.influence_score DESC, person.person_id
+SKIP $offset
+LIMIT $limit
+RETURN """
+    + PERSON_RECORD.format(node="person")
+    + " AS record\n"
+)
