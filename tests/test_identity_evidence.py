@@ -58,6 +58,39 @@ _PROFILES = [
         "",
     ),
     ("9100014", "x", "billthornbury", "Bill Thornbury", "", "Leeds, UK", ""),
+    # 3 a pseudonymous display name is no name at all, not a different one: two accounts that
+    # link each other and one personal site are one person whatever they are called
+    (
+        "9100016",
+        "x",
+        "ottavioberni",
+        "Ottavio Berni",
+        "design · instagram.com/velvetkite",
+        "Torino",
+        "https://ottavioberni.github.io",
+    ),
+    (
+        "9100017",
+        "instagram",
+        "velvetkite",
+        "velvet kite",
+        "kites · x.com/ottavioberni",
+        "",
+        "ottavioberni.github.io/kites",
+    ),
+]
+# 5 a template copied onto a dozen accounts (a spam farm): each matches every other on name,
+# bio and link, and none is the same person as another
+_TEMPLATES = [
+    (f"92000{k:02d}", platform, f"{word}{k}{platform[0]}", "Crypto Gains 💰", "DM for promo 🚀",
+     "", "https://bit.ly/")
+    for k, (platform, word) in enumerate(
+        [(p, w) for p in ("x", "mastodon", "bluesky") for w in ("moon", "lambo", "hodl", "pump")]
+    )
+]  # fmt: skip
+_PROFILES += [
+    (pid, platform, f"{handle}@spam.example" if platform == "mastodon" else handle, *rest)
+    for pid, platform, handle, *rest in _TEMPLATES
 ]
 # customer_id, first, last, email, phone, city, company, twitter_handle
 _CUSTOMERS = [
@@ -111,6 +144,7 @@ def test_each_evidence_class_merges_its_positive_and_keeps_its_negative_apart(
         "bio 'also on' links the other": ("9100005", "9100006"),
         "Philly ~ Philadelphia": ("9100009", "9100010"),
         "titles, suffix and nickname": ("9100013", "9100014"),
+        "pseudonym linking its owner's account": ("9100016", "9100017"),
     }
     for case, (a, b) in same_pairs.items():
         assert same(_profile(a), _profile(b)), case
@@ -121,6 +155,8 @@ def test_each_evidence_class_merges_its_positive_and_keeps_its_negative_apart(
     }
     for case, (a, b) in different_pairs.items():
         assert not same(_profile(a), _profile(b)), case
+    templates = [_profile(row[0]) for row in _TEMPLATES]
+    assert len({resolved[t] for t in templates}) == len(templates), "a spam farm became a person"
     assert not same("customer:C9900001", "customer:C9900002")
     assert same("customer:C9900003", "customer:C9900004")
 

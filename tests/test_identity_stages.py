@@ -15,10 +15,12 @@ from typer.testing import CliRunner, Result
 from srm.commands.identities import app
 from srm.graph.identity import normalise as norm
 from srm.graph.identity.cluster import ConflictRule, assign_person_ids, cluster_pairs
+from srm.graph.identity.comparisons import Comparison
+from srm.graph.identity.competition import platform_rivals
 from srm.graph.identity.evaluate import evaluate_clusters
 from srm.graph.identity.explain import evidence, waterfall_text
 from srm.graph.identity.linkfile import LinkSettings, link_frames
-from srm.graph.identity.model import load_model, save_model
+from srm.graph.identity.model import Model, load_model, match_weights, save_model
 
 FEBRL_COLUMNS = {
     "given_name": "first_name", "surname": "surname", "date_of_birth": "date",
@@ -307,3 +309,47 @@ def test_blocking_keeps_which_rule_found_each_pair() -> None:
         alone = block(frame, [rules[k] for k in numbers]) if numbers else None
         found = set(zip(alone.left.tolist(), alone.right.tolist(), strict=True)) if alone else set()
         assert both.found_by(numbers).tolist() == [pair in found for pair in pairs]
+
+
+def test_look_alike_rivals_on_one_platform_share_the_evidence() -> None:
+    # record 0 (platform 0) against four accounts of platform 1: three tie at 10 bits, one
+    # is 5 bits behind; record 5 (platform 2) has a single clear candidate, record 0.
+    left = np.array([0, 0, 0, 0, 5])
+    right = np.array([1, 2, 3, 4, 0])
+    weight = np.array([10.0, 10.0, 9.5, 5.0, 12.0])
+    platform = np.array([0, 1, 1, 1, 1, 2])
+    rivals = platform_rivals(left, right, weight, np.ones(5), platform)
+    assert rivals.left_rivals.tolist() == [3, 3, 3, 4, 1]
+    # record 0 has one candidate on platform 2 (record 5), each account of platform 1 one
+    # candidate on platform 0 (record 0)
+    assert rivals.right_rivals.tolist() == [1, 1, 1, 1, 1]
+    assert np.allclose(rivals.penalty, [-np.log2(3)] * 3 + [-2.0, 0.0])
+    # a pair below the floor is left as scored
+    low = platform_rivals(left, right, weight, np.array([1, 1, 1, 0.0, 1]), platform)
+    assert low.left_rivals.tolist() == [3, 3, 3, 1, 1]
+    # CRM rows (no platform) have no rivals
+    crm = platform_rivals(left, right, weight, np.ones(5), np.array([0, -1, -1, -1, -1, 2]))
+    assert crm.left_rivals.tolist() == [1, 1, 1, 1, 1]
+
+
+def test_ordered_levels_keep_their_order_of_strength() -> None:
+    # the data fitted "link each other" (rarer) below "one links the other"
+    model = Model(
+        names=["link"],
+        levels={"link": ["each other", "one way", "none"]},
+        m={"link": [0.05, 0.25, 0.70]},
+        u={"link": [1e-6, 1e-6, 0.999998]},
+        prior=0.001,
+    )
+    gamma = np.array([[1], [2], [3]], dtype=np.int8)
+
+    def compute(*_: object) -> np.ndarray:
+        return gamma[:, 0]
+
+    plain = Comparison("link", ("each other", "one way", "none"), ("", "", ""), compute)
+    ordered = Comparison("link", ("each other", "one way", "none"), ("", "", ""), compute,
+                         ordered=2)  # fmt: skip
+    before = match_weights(model, [plain], gamma)[:, 0]
+    after = match_weights(model, [ordered], gamma)[:, 0]
+    assert before[0] < before[1]
+    assert after[0] == after[1] == before[1] and after[2] == before[2]

@@ -90,9 +90,12 @@ def cluster_pairs(
     accepted: Iterable[tuple[int, int]] = (),
     rejected: Iterable[tuple[int, int]] = (),
     veto: float = 0.0,
+    veto_probability: np.ndarray | None = None,
 ) -> np.ndarray:
     """A cluster label (0..k-1, in order of first record) for each of ``n`` records;
-    a compared pair with a probability below ``veto`` is a cannot-link (rule 3)."""
+    a compared pair with a probability below ``veto`` is a cannot-link (rule 3), read from
+    ``veto_probability`` when given (the score before a penalty that only says "unsure",
+    not "different")."""
     groups = _Groups(n)
     direct: set[tuple[int, int]] = set()
     strong = np.flatnonzero(probability >= threshold)
@@ -106,7 +109,8 @@ def cluster_pairs(
     linked[left[strong]] = linked[right[strong]] = True
     for a, b in must:
         linked[a] = linked[b] = True
-    unlikely = np.flatnonzero((probability < veto) & linked[left] & linked[right])
+    said = probability if veto_probability is None else veto_probability
+    unlikely = np.flatnonzero((said < veto) & linked[left] & linked[right])
     # cannot-links as one integer per pair (low * n + high): millions of vetoed pairs are
     # kept without a Python object each, and a merge looks up only its cross pairs
     low, high = (

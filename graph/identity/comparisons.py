@@ -56,7 +56,10 @@ class Comparison:
     data, and the data outweigh it where it is common. ``u_pseudo`` is the pseudo-count
     each level gets when ``u`` is counted on random pairs: 1 (Laplace) by default; an
     exact account or URL key that no random pair shares deserves far less, as one key
-    points to one record of all."""
+    points to one record of all. ``ordered`` (optional) says its first levels are ordered,
+    each at least the evidence of the next (two accounts that link each other say more
+    than one linking the other): scoring keeps their Bayes factors in that order even
+    where the data fitted the rarer, stronger level lower."""
 
     name: str
     levels: tuple[str, ...]
@@ -66,6 +69,7 @@ class Comparison:
     tf_partial: str | None = None
     m_prior: tuple[float, ...] = ()
     u_pseudo: float = 1.0
+    ordered: int = 0
 
     def __call__(
         self,
@@ -195,11 +199,14 @@ def given_name_comparison(
     raw: str,
     initial: str,
     related: Callable[[str, str], bool] | None = None,
+    named: str | None = None,
 ) -> Comparison:
     """Given names with nicknames: same as written / same formal name (Paco ~ Francisco) /
     Jaro–Winkler ≥ 0.9, or one is a part of the other, compound, name (Jesús ~ María
     Jesús) / only an initial, and it agrees / different. ``related`` (optional) tells
-    more forms of one name apart from the canonical ``given`` (Bill ~ William)."""
+    more forms of one name apart from the canonical ``given`` (Bill ~ William). With
+    ``named`` (a column, empty where the record's name does not read as a person's name:
+    a pseudonym), "different" counts only when both sides are names."""
 
     def compute(frame: pd.DataFrame, left: np.ndarray, right: np.ndarray, _: Any) -> np.ndarray:
         ga, gb = _values(frame, given, left), _values(frame, given, right)
@@ -223,6 +230,7 @@ def given_name_comparison(
             level[rest[np.asarray(forms, dtype=bool)]] = 2
         level[(ra == rb) & (ga == gb) & (ga != "")] = 1
         level[(ia == "") | (ib == "")] = 0
+        _unnamed_differ_as_missing(frame, named, left, right, level, 5)
         return level
 
     return Comparison(
@@ -234,6 +242,22 @@ def given_name_comparison(
         given,
         "value",
     )  # fmt: skip
+
+
+def _unnamed_differ_as_missing(
+    frame: pd.DataFrame,
+    named: str | None,
+    left: np.ndarray,
+    right: np.ndarray,
+    level: np.ndarray,
+    different: int,
+) -> None:
+    """Level ``different`` becomes 0 (no evidence) where either side's ``named`` is empty:
+    "Nomad Vinyl" is not a different name from "Alexander Turner", it is no name at all."""
+    if named is None:
+        return
+    values = frame[named].to_numpy(dtype=object)
+    level[(level == different) & ((values[left] == "") | (values[right] == ""))] = 0
 
 
 def _over_token_sets(
@@ -277,11 +301,14 @@ def rarest_shared_token_share(
     )
 
 
-def surname_set_comparison(name: str, column: str, first: str) -> Comparison:
+def surname_set_comparison(
+    name: str, column: str, first: str, named: str | None = None
+) -> Comparison:
     """Surname tokens (Spanish double surnames): all shared / one side's surnames all in
     the other's (a second surname left out: "García" ~ "García López") / one shared but
     another differs ("García López" ~ "García Pérez": siblings and namesakes, rarely one
-    person) / Jaro–Winkler ≥ 0.9 on the first / different."""
+    person) / Jaro–Winkler ≥ 0.9 on the first / different (``named``: as for
+    :func:`given_name_comparison`)."""
 
     def compute(frame: pd.DataFrame, left: np.ndarray, right: np.ndarray, _: Any) -> np.ndarray:
         a, b = _values(frame, column, left), _values(frame, column, right)
@@ -295,6 +322,7 @@ def surname_set_comparison(name: str, column: str, first: str) -> Comparison:
         level[(shared >= 1) & (shared == np.minimum(sizes[left], sizes[right]))] = 2
         level[(shared >= 2) | ((a == b) & (a != ""))] = 1
         level[(a == "") | (b == "")] = 0
+        _unnamed_differ_as_missing(frame, named, left, right, level, 5)
         return level
 
     return Comparison(

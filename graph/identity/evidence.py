@@ -97,6 +97,7 @@ def account_link_comparison() -> Comparison:
         compute,
         m_prior=_ACCOUNT_LINK_PRIOR,
         u_pseudo=_KEY_PSEUDO_COUNT,
+        ordered=2,
     )  # fmt: skip
 
 
@@ -126,6 +127,7 @@ def personal_url_comparison() -> Comparison:
         compute,
         m_prior=_URL_PRIOR,
         u_pseudo=_KEY_PSEUDO_COUNT,
+        ordered=2,
     )  # fmt: skip
 
 

@@ -20,10 +20,16 @@ __all__ = ["evidence", "evidence_json", "waterfall_text"]
 
 
 def evidence(
-    model: Model, comparisons: Sequence[Comparison], gamma: np.ndarray, weights: np.ndarray
+    model: Model,
+    comparisons: Sequence[Comparison],
+    gamma: np.ndarray,
+    weights: np.ndarray,
+    rivals: tuple[int, int] = (1, 1),
 ) -> list[dict[str, Any]]:
     """The steps of one pair: the prior, then each comparison that had a value on both
-    sides (level, phrase, log2 Bayes factor ``weight``)."""
+    sides (level, phrase, log2 Bayes factor ``weight``), then, when either record matched
+    several look-alike accounts of the other's platform (``rivals``, each side's count
+    including this pair: :mod:`srm.graph.identity.competition`), the share it lost."""
     steps: list[dict[str, Any]] = [
         {"comparison": "prior", "level": "", "phrase": "how often two records match at all",
          "weight": round(model.prior_weight, 3)}
@@ -40,13 +46,27 @@ def evidence(
                 "weight": round(float(weights[column]), 3),
             }
         )
+    if max(rivals) > 1:
+        steps.append(
+            {
+                "comparison": "rivals on one platform",
+                "level": f"{rivals[0]} and {rivals[1]} look-alikes",
+                "phrase": "several accounts of one platform match about as well; at most one "
+                "is likely the same person",
+                "weight": round(-float(np.log2(rivals[0]) + np.log2(rivals[1])), 3),
+            }
+        )
     return steps
 
 
 def evidence_json(
-    model: Model, comparisons: Sequence[Comparison], gamma: np.ndarray, weights: np.ndarray
+    model: Model,
+    comparisons: Sequence[Comparison],
+    gamma: np.ndarray,
+    weights: np.ndarray,
+    rivals: tuple[int, int] = (1, 1),
 ) -> str:
-    return json.dumps(evidence(model, comparisons, gamma, weights), ensure_ascii=False)
+    return json.dumps(evidence(model, comparisons, gamma, weights, rivals), ensure_ascii=False)
 
 
 def _strength(weight: float) -> str:

@@ -354,10 +354,13 @@ def match_weights(
     adjusts for how common the shared value is: at the exact level ``u`` becomes the
     value's share of records (splink's term-frequency adjustment); at level 2 the model's
     ``u`` is scaled by the shared value's share over its mean among agreeing random pairs
-    (a nickname of "José" says less than a nickname of "Begoña")."""
+    (a nickname of "José" says less than a nickname of "Begoña"). A comparison's
+    ``ordered`` leading levels keep their order of strength."""
     out = np.zeros(gamma.shape, dtype=np.float64)
     for column, comparison in enumerate(comparisons):
         weights = model.bayes_factors(comparison.name)
+        for level in range(comparison.ordered - 1, 0, -1):
+            weights[level] = max(weights[level], weights[level + 1])
         out[:, column] = weights[gamma[:, column]]
         found = term_u.get(comparison.name) if term_u else None
         if found is None:

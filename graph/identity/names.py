@@ -18,13 +18,20 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+import pandas as pd
 from cleanco import basename, prepare_default_terms
 from nameparser.config import CONSTANTS
 from nicknames import NickNamer
 
 from srm.graph.identity.normalise import NICKNAMES, fold, words
 
-__all__ = ["clean_display_name", "organisation_name", "related_given_names"]
+__all__ = [
+    "clean_display_name",
+    "known_given_names",
+    "organisation_name",
+    "personal_name_marks",
+    "related_given_names",
+]
 
 _SPANISH_TITLES = frozenset({
     "ing", "lic", "licda", "licdo", "prof", "profa", "dr", "dra", "sr", "sra", "srta",
@@ -120,6 +127,37 @@ def organisation_name(text: object) -> str:
 @lru_cache(maxsize=1)
 def _namer() -> NickNamer:
     return NickNamer()
+
+
+@lru_cache(maxsize=1)
+def known_given_names() -> frozenset[str]:
+    """Given names the nickname tables know (English ``nicknames``, the Spanish table)."""
+    namer = _namer()
+    return frozenset(
+        set(namer.nickname_lookup) | set(namer.canonical_lookup) | set(NICKNAMES)
+        | set(NICKNAMES.values())
+    )  # fmt: skip
+
+
+def personal_name_marks(frame: pd.DataFrame, is_customer: pd.Series) -> list[str]:
+    """Per record, ``"1"`` when its name reads as a person's name, ``""`` when it does
+    not (a pseudonym such as "Nomad Vinyl", or no name). A CRM row's name columns are
+    names; a profile's name is one when a token of its given name is a given name the
+    CRM rows or the nickname tables use, or a token of its surnames is a CRM surname. The
+    CRM is the gazetteer: it holds the names this customer's people actually have."""
+    crm = frame[is_customer]
+    givens = set(known_given_names())
+    for column in ("given", "raw_given"):
+        givens.update(token for value in crm[column] for token in str(value).split())
+    surnames = {token for value in crm["surnames"] for token in str(value).split()}
+    marks = []
+    for customer, given, raw, family in zip(
+        is_customer, frame["given"], frame["raw_given"], frame["surnames"], strict=True
+    ):
+        tokens = set(f"{given} {raw}".split())
+        named = customer or bool(tokens & givens) or bool(set(str(family).split()) & surnames)
+        marks.append("1" if named and (given or raw or family) else "")
+    return marks
 
 
 @lru_cache(maxsize=200_000)

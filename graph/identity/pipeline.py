@@ -123,7 +123,7 @@ def resolve_graph(
             store.pair_row(
                 a, b, probability=float(scored.probability[k]),
                 evidence=evidence_json(resolution.model, resolution.comparisons,
-                                       scored.gamma[k], scored.weights[k]),
+                                       scored.gamma[k], scored.weights[k], scored.rivals_of(k)),
                 model_version=resolution.model.version,
             )
         )  # fmt: skip

@@ -19,20 +19,41 @@ from srm.graph.identity.comparisons import (
     comparison_levels,
     rarest_shared_token_share,
 )
+from srm.graph.identity.competition import Rivals, platform_rivals
 from srm.graph.identity.model import Model, match_weights, probability
 
-__all__ = ["ScoredPairs", "TermFrequencies", "score_pairs", "term_u"]
+__all__ = ["ScoredPairs", "TermFrequencies", "score_pairs", "term_u", "with_rivals"]
+
+
+def _logistic(bits: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.power(2.0, -np.clip(bits, -60, 60)))
 
 
 @dataclass
 class ScoredPairs:
-    """Pairs (indices into the frame), their levels γ, weights and probabilities."""
+    """Pairs (indices into the frame), their levels γ, weights and probabilities.
+
+    ``rivals`` (when set: :mod:`srm.graph.identity.competition`) holds the penalty each
+    pair took for look-alike rivals on one platform; ``probability`` includes it and
+    ``scored_probability`` is the probability before it."""
 
     left: np.ndarray
     right: np.ndarray
     gamma: np.ndarray
     weights: np.ndarray
     probability: np.ndarray
+    rivals: Rivals | None = None
+    unpenalised: np.ndarray | None = None
+
+    def rivals_of(self, k: int) -> tuple[int, int]:
+        """Pair ``k``'s look-alike counts (1, 1 when it has none or none were counted)."""
+        if self.rivals is None:
+            return (1, 1)
+        return (int(self.rivals.left_rivals[k]), int(self.rivals.right_rivals[k]))
+
+    @property
+    def scored_probability(self) -> np.ndarray:
+        return self.probability if self.unpenalised is None else self.unpenalised
 
     def __len__(self) -> int:
         return len(self.left)
@@ -111,3 +132,20 @@ def score_pairs(
     frequencies = term_u(comparisons, frame, left, right, gamma)
     weights = match_weights(model, comparisons, gamma, frequencies)
     return ScoredPairs(left, right, gamma, weights, probability(model, weights))
+
+
+def with_rivals(scored: ScoredPairs, model: Model, platform: np.ndarray) -> ScoredPairs:
+    """``scored`` with each pair's penalty for rivals on one platform applied to its
+    probability (:mod:`srm.graph.identity.competition`); ``platform`` is a small integer
+    per record, negative for records without one."""
+    total = model.prior_weight + scored.weights.sum(axis=1)
+    rivals = platform_rivals(scored.left, scored.right, total, scored.probability, platform)
+    return ScoredPairs(
+        scored.left,
+        scored.right,
+        scored.gamma,
+        scored.weights,
+        _logistic(total + rivals.penalty),
+        rivals,
+        scored.probability,
+    )

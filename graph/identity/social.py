@@ -54,8 +54,8 @@ from srm.graph.identity.evidence import (
 )
 from srm.graph.identity.labels import learn_from_labels
 from srm.graph.identity.model import Model, estimate_u, fit_sessions
-from srm.graph.identity.names import related_given_names
-from srm.graph.identity.predict import ScoredPairs, score_pairs
+from srm.graph.identity.names import personal_name_marks, related_given_names
+from srm.graph.identity.predict import ScoredPairs, score_pairs, with_rivals
 
 __all__ = [
     "DEFAULT_THRESHOLD",
@@ -97,6 +97,7 @@ def _prepare(frame: pd.DataFrame) -> pd.DataFrame:
     out["link_refs"] = out["account_refs"].where(~is_customer, "")
     # a compound first name is often shortened to its last part (María Jesús → Chus → jesus)
     out["given_last"] = out["given"].str.split().str[-1].fillna("")
+    out["named"] = personal_name_marks(out, is_customer)
     if "community" not in out.columns:
         out["community"] = ""
     return out
@@ -277,8 +278,10 @@ def _mention_comparison() -> Comparison:
 def social_comparisons(*, with_graph: bool = True) -> list[Comparison]:
     """The comparisons for customers and profiles (graph evidence optional)."""
     made = [
-        given_name_comparison("first name", "given", "raw_given", "initial", related_given_names),
-        surname_set_comparison("surname", "surnames", "surname1"),
+        given_name_comparison(
+            "first name", "given", "raw_given", "initial", related_given_names, "named"
+        ),
+        surname_set_comparison("surname", "surnames", "surname1", "named"),
         _handle_comparison(),
         _claim_comparison(),
         exact_comparison("e-mail", "email"),
@@ -314,6 +317,13 @@ def social_conflicts(frame: pd.DataFrame) -> list[ConflictRule]:
         ConflictRule("profiles on one platform", list(frame["profile_platform"]), "equal"),
         customer_contact_conflict(frame),
     ]
+
+
+def platform_codes(frame: pd.DataFrame) -> np.ndarray:
+    """A small integer per profile's platform, -1 for CRM rows (rivals on one platform:
+    :mod:`srm.graph.identity.competition`)."""
+    codes, _ = pd.factorize(frame["profile_platform"].replace("", None))
+    return codes.astype(np.int64)
 
 
 def _graph_context(
@@ -404,6 +414,7 @@ def resolve_records(
     blocked = block(frame, social_rules())
     seconds["blocking"] = time.perf_counter() - clock
     conflicts = social_conflicts(frame)
+    platforms = platform_codes(frame)
     all_pairs = len(frame) * (len(frame) - 1) // 2
     context: dict[str, Any] = {}
     fitting = with_graph or model is None
@@ -413,12 +424,14 @@ def resolve_records(
     base_u = estimate_u(base, frame) if fitting else {}
     if with_graph:
         first = fit_sessions(base, base_gamma, base_u, sessions, total_pairs=all_pairs)
-        first_scored = score_pairs(
-            first, base, frame, blocked.left, blocked.right, gamma=base_gamma
-        )
+        first_scored = with_rivals(
+            score_pairs(first, base, frame, blocked.left, blocked.right, gamma=base_gamma),
+            first, platforms,
+        )  # fmt: skip
         first_labels = cluster_pairs(
             len(frame), blocked.left, blocked.right, first_scored.probability, threshold,
             conflicts=conflicts, accepted=must, rejected=cannot, veto=VETO,
+            veto_probability=first_scored.scored_probability,
         )  # fmt: skip
         context = _graph_context(
             frame,
@@ -455,10 +468,14 @@ def resolve_records(
                 total_pairs=all_pairs, default_threshold=threshold,
             )  # fmt: skip
             threshold = learned if chosen is None else threshold
-    scored = score_pairs(model, comparisons, frame, blocked.left, blocked.right, gamma=gamma)
+    scored = with_rivals(
+        score_pairs(model, comparisons, frame, blocked.left, blocked.right, gamma=gamma),
+        model, platforms,
+    )  # fmt: skip
     labels = cluster_pairs(
         len(frame), blocked.left, blocked.right, scored.probability, threshold,
         conflicts=conflicts, accepted=must, rejected=cannot, veto=VETO,
+        veto_probability=scored.scored_probability,
     )  # fmt: skip
     seconds["total"] = time.perf_counter() - clock
     return Resolution(frame, blocked, comparisons, model, scored, labels, context, threshold,
