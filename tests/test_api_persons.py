@@ -12,7 +12,7 @@ from neo4j import Driver
 
 from srm.graph import analysis
 from srm.settings import Settings
-from srm.store import write
+from srm.store import read, write
 from tests import statements
 from tests.analytics_graphs import load_persons
 from tests.api_support import KEYS, client_for, gql, keyed_settings
@@ -89,3 +89,30 @@ def test_marketers_see_person_influence_but_no_contact_data(
     person = response.json()["data"]["person"]
     assert person["influence"]["value"] > 0
     assert person["influence"]["run"]["id"].startswith("influence")
+
+
+def test_enrichment_gives_the_person_next_to_its_accounts(
+    client: TestClient, driver: Driver
+) -> None:
+    write(driver, statements.PERSONS_CUSTOMER_OF_S, email=EMAIL, phone=PHONE)
+    response = client.post(
+        "/api/v1/enrich",
+        json={"keys": [{"customer_id": "K-S"}, {"platform": "x", "handle": "h_g"}]},
+        headers={"X-API-Key": KEYS["crm"]},
+    )
+    assert response.status_code == 200, response.text
+    star, lone = response.json()["results"]
+    stored = read(driver, statements.PERSON_INFLUENCE)
+    person = next(row["properties"] for row in stored if row["person_id"] == "S")
+    assert star["person_id"] == "S"
+    assert star["person_influence_score"] == person["influence_score"]
+    assert star["person_influence_run_id"] == person["influence_run_id"]
+    # x:f1 and x:f2 (one person F) and x:g follow S's accounts: 3 accounts, 2 persons
+    assert (star["audience_accounts"], star["audience_persons"]) == (3, 2)
+    accounts = {p["profile_id"]: p for p in star["profiles"]}
+    assert set(accounts) == {"x:s1", "x:s2"}
+    # x:s2 is followed by x:f1, x:f2, x:g and x:s1
+    assert accounts["x:s2"]["followers_in_graph"] == 4
+    assert all(p["influence_score"] is not None for p in accounts.values())
+    assert lone["person_id"] is None and lone["person_influence_score"] is None
+    assert (lone["audience_accounts"], lone["audience_persons"]) == (0, 0)
