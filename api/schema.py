@@ -258,6 +258,9 @@ class Query:
             direct=found["direct"],
             second_degree=found["second_degree"],
             total=found["direct"] + found["second_degree"],
+            direct_persons=found["direct_persons"],
+            second_degree_persons=found["second_degree_persons"],
+            total_persons=found["direct_persons"] + found["second_degree_persons"],
             estimated=found["estimated"],
             run_id=found["run_id"],
         )
@@ -288,6 +291,9 @@ class Query:
             size_b=found.size_b,
             overlap=found.overlap,
             jaccard=found.jaccard,
+            size_a_persons=found.size_a_persons,
+            size_b_persons=found.size_b_persons,
+            overlap_persons=found.overlap_persons,
             sample=[Profile.from_record(record) for record in sample if record is not None],
         )
 

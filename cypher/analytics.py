@@ -252,7 +252,8 @@ UNWIND $rows AS row
 CREATE (c:Community {community_id: row.community_id, run_id: $run_id})
 SET c.size = row.size, c.algorithm = $algorithm, c.label = row.label,
     c.top_words = row.top_words, c.top_hashtags = row.top_hashtags,
-    c.customer_share = row.customer_share, c.previous_overlap = row.previous_overlap
+    c.customer_share = row.customer_share, c.previous_overlap = row.previous_overlap,
+    c.person_count = row.person_count
 """
 
 # row: [node_id, community_id]
@@ -266,14 +267,15 @@ CREATE (p)-[:IN]->(c)
 SET_REACH = """
 UNWIND $rows AS row
 MATCH (p:Profile {profile_key: row.key})
-SET p.reach = row.reach, p.reach_first_hop = row.first_hop, p.reach_run_id = $run_id
+SET p.reach = row.reach, p.reach_first_hop = row.first_hop, p.reach_run_id = $run_id,
+    p.reach_persons = row.persons, p.reach_first_hop_persons = row.first_hop_persons
 """
 
 MERGE_SEGMENTS = """
 UNWIND $rows AS row
 MERGE (s:Segment {segment_id: row.segment_id})
 SET s.brand = row.brand, s.name = row.name, s.description = row.description,
-    s.run_id = $run_id, s.member_count = row.size
+    s.run_id = $run_id, s.member_count = row.size, s.person_count = row.persons
 """
 
 CLEAR_SEGMENT_MEMBERS = """

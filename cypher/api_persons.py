@@ -13,7 +13,13 @@ from srm.cypher.api_fields import PROFILE_RECORD
 from srm.cypher.api_links import INFLUENCE_OF
 from srm.cypher.persons import PERSON_INFLUENCE_COLUMNS
 
-__all__ = ["INFLUENCER_UNITS_PAGE", "INFLUENCER_UNITS_PAGE_SHORT", "PERSONS_PAGE", "PERSON_RECORD"]
+__all__ = [
+    "INFLUENCER_UNITS_PAGE",
+    "INFLUENCER_UNITS_PAGE_SHORT",
+    "PERSONS_PAGE",
+    "PERSON_COMMUNITIES",
+    "PERSON_RECORD",
+]
 
 # What a person record of a ranked list carries: its name and scores, never the long
 # ``influence_explanation`` text (read by id when a query selects it).
@@ -86,3 +92,23 @@ RETURN """
     + PERSON_RECORD.format(node="person")
     + " AS record\n"
 )
+
+# The communities of the latest community run holding each person's accounts, with how
+# many of its accounts are there and their share of its accounts in that run's
+# communities (a person in two or more is a bridge); most accounts first.
+PERSON_COMMUNITIES = """
+CALL () {
+  MATCH (c:Community)
+  WITH DISTINCT c.run_id AS run_id
+  OPTIONAL MATCH (run:AlgorithmRun {run_id: run_id})
+  RETURN run_id ORDER BY coalesce(run.finished_at, run.started_at) DESC, run_id DESC LIMIT 1
+}
+UNWIND $ids AS key
+MATCH (:Person {person_id: key})<-[:PART_OF]-(p:Profile)-[:IN]->(c:Community {run_id: run_id})
+WITH key, c, count(p) AS here
+ORDER BY here DESC, c.community_id
+WITH key, collect({community: c {.*, size: COUNT { (:Profile)-[:IN]->(c) }}, accounts: here})
+       AS places
+WITH key, places, reduce(total = 0, place IN places | total + place.accounts) AS total
+RETURN key, [place IN places | place {.*, share: toFloat(place.accounts) / total}] AS records
+"""

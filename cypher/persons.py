@@ -15,6 +15,7 @@ __all__ = [
     "CLEAR_PERSON_INFLUENCE_OF_RUN",
     "LATEST_INFLUENCE_RUN",
     "PART_OF_IDS",
+    "PART_OF_KEYS",
     "PERSON_ACCOUNTS_OF_RUN",
     "PERSON_FOLLOWS",
     "PERSON_INFLUENCE_COLUMNS",
@@ -23,7 +24,6 @@ __all__ = [
     "SET_PERSON_INFLUENCE",
     "SET_PERSON_INFLUENCE_BY_ID",
     "SET_PERSON_INFLUENCE_EXPLANATION",
-    "UNITS_OF_KEYS",
 ]
 
 # The influence properties a run stores on each person, named once: rows are
@@ -135,12 +135,11 @@ MATCH (p:Person {person_id: person_id})
 RETURN person_id, p.name AS name
 """
 
-# ``profile_key → unit`` (person id, or the key itself for a lone account).
-UNITS_OF_KEYS = """
-UNWIND $ids AS key
-MATCH (p:Profile {profile_key: key})
-OPTIONAL MATCH (p)-[:PART_OF]->(person:Person)
-RETURN key, coalesce(person.person_id, key) AS unit
+# Every account's person by key, as two parallel lists in one record (reach, cascades
+# and segments count their audiences in persons with it).
+PART_OF_KEYS = """
+MATCH (p:Profile)-[:PART_OF]->(person:Person)
+RETURN collect(p.profile_key) AS keys, collect(person.person_id) AS person_ids
 """
 
 # --- bench only: persons over a synthetic graph -------------------------------------------

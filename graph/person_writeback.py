@@ -18,18 +18,15 @@ from srm.graph.influence import COMPONENTS
 from srm.graph.persons import AccountScores, PersonInfluenceResult, explain_person, score_against
 from srm.graph.projection import WORKERS, Projection
 from srm.graph.writeback import WRITE_BATCH, read, write_rows
-from srm.store import batched
 
 __all__ = [
     "PartOf",
     "part_of",
     "person_names",
+    "person_of_profiles",
     "rescore_persons",
-    "units_of_keys",
     "write_person_influence",
 ]
-
-READ_BATCH = 5_000
 
 
 def _row(person: str | int, values: Sequence[Any]) -> list[Any]:
@@ -123,15 +120,13 @@ def person_names(
     return {row["person_id"]: row["name"] for row in rows if row["name"]}
 
 
-def units_of_keys(
-    driver: Driver, keys: Iterable[str], *, database: str | None = None
-) -> dict[str, str]:
-    """``profile_key → unit``: the person id, or the key itself for a lone account."""
-    found: dict[str, str] = {}
-    for chunk in batched(sorted(set(keys)), READ_BATCH):
-        for row in read(driver, statements.UNITS_OF_KEYS, database=database, ids=chunk):
-            found[row["key"]] = row["unit"]
-    return found
+def person_of_profiles(driver: Driver, *, database: str | None = None) -> dict[str, str]:
+    """``profile_key → person_id`` of every account that belongs to a person (an account
+    absent from it is its own unit)."""
+    rows = read(driver, statements.PART_OF_KEYS, database=database)
+    if not rows:
+        return {}
+    return dict(zip(rows[0]["keys"], rows[0]["person_ids"], strict=True))
 
 
 def rescore_persons(

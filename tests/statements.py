@@ -183,3 +183,7 @@ PERSONS_CUSTOMER_OF_S = """
 MATCH (person:Person {person_id: 'S'})
 CREATE (:Customer {customer_id: 'K-S', email: $email, phone: $phone})-[:PART_OF]->(person)
 """
+ANALYTICS_SEGMENT_COUNTS = """
+MATCH (s:Segment {brand: $brand})
+RETURN s.name AS name, s.member_count AS size, s.person_count AS persons
+"""

@@ -53,6 +53,13 @@ class Community:
     def size(self) -> int | None:
         return self.record.get("size")
 
+    @strawberry.field(
+        description="Persons among the members: a person's accounts once, an account "
+        "without a person as itself (null for runs before persons were counted)."
+    )
+    def person_count(self) -> int | None:
+        return self.record.get("person_count")
+
     @strawberry.field(description="Most influential members first.")
     async def top_members(self, info: Info, first: int = 10) -> list[Profile]:
         check_first(first)

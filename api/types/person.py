@@ -11,10 +11,26 @@ from srm.api.types.paging import PageInfo, encode_cursor, page_info
 from srm.api.types.person_influence import PersonInfluence
 
 if TYPE_CHECKING:
+    from srm.api.types.community import Community
     from srm.api.types.customer import Customer
     from srm.api.types.profile import Profile
 
-__all__ = ["Person", "PersonConnection", "PersonEdge", "person_connection"]
+__all__ = ["Person", "PersonCommunity", "PersonConnection", "PersonEdge", "person_connection"]
+
+
+@strawberry.type(description="A community holding some of a person's accounts.")
+class PersonCommunity:
+    record: strawberry.Private[dict[str, Any]]
+    accounts: int = strawberry.field(description="The person's accounts in it.")
+    share: float = strawberry.field(
+        description="Their share of the person's accounts in the run's communities (0–1)."
+    )
+
+    @strawberry.field
+    def community(self) -> Annotated[Community, strawberry.lazy("srm.api.types.community")]:
+        from srm.api.types.community import Community
+
+        return Community(record=self.record)
 
 
 @strawberry.type(description="A person: what several CRM records and accounts resolve to.")
@@ -41,6 +57,23 @@ class Person:
     )
     def influence(self) -> PersonInfluence | None:
         return PersonInfluence.of(self.record)
+
+    @strawberry.field(
+        description="Communities of the latest community run holding the person's accounts, "
+        "most accounts first; two or more make the person a bridge."
+    )
+    async def communities(self, info: Info) -> list[PersonCommunity]:
+        found = await info.context.person_communities.load(self.record["person_id"])
+        return [
+            PersonCommunity(
+                record=place["community"], accounts=place["accounts"], share=place["share"]
+            )
+            for place in found
+        ]
+
+    @strawberry.field(description="True when the person's accounts fall in several communities.")
+    async def bridge(self, info: Info) -> bool:
+        return len(await info.context.person_communities.load(self.record["person_id"])) > 1
 
     @strawberry.field(description="All social accounts of this person.")
     async def accounts(

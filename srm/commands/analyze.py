@@ -17,7 +17,7 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Column, Table
 
 from srm.commands.common import console, fail, open_store
-from srm.commands.person_tables import account_name, print_person_influence
+from srm.commands.person_tables import account_name, print_bridges, print_person_influence
 from srm.errors import SRMError
 from srm.graph import writeback
 from srm.graph.analysis import (
@@ -113,9 +113,11 @@ def print_influence(report: InfluenceReport, out: Console) -> None:
 
 
 def print_communities(report: CommunityReport, out: Console, top: int = 10) -> None:
+    person_counts = report.in_persons.person_counts if report.in_persons else {}
     table = Table(
         "id",
         "size",
+        "persons",
         "customers",
         Column("top members", min_width=22, overflow="fold"),
         "hashtags / words",
@@ -126,6 +128,7 @@ def print_communities(report: CommunityReport, out: Console, top: int = 10) -> N
         table.add_row(
             str(summary.community_id),
             f"{summary.size:,}",
+            f"{person_counts.get(summary.community_id, summary.size):,}",
             f"{summary.customer_share:.0%}",
             ", ".join(account_name(key, report.handles) for key in summary.top_members[:3]),
             ", ".join((summary.top_hashtags + summary.top_words)[:4]) or "—",
@@ -137,12 +140,19 @@ def print_communities(report: CommunityReport, out: Console, top: int = 10) -> N
         f"({_timings(report.timings)}).",
         highlight=False,
     )
+    if report.in_persons is not None:
+        print_bridges(report.in_persons.bridges, out, top=top)
 
 
 def print_reach(found: Audience, out: Console) -> None:
+    table = Table("audience", "accounts", "persons", title=f"Audience of {', '.join(found.seeds)}")
+    table.add_row("followers", f"{found.first_hop:,}", f"{found.first_hop_persons:,}")
+    table.add_row(
+        "within two hops", f"{found.within_two_hops:,}", f"{found.within_two_hops_persons:,}"
+    )
+    out.print(table)
     out.print(
-        f"Audience of {', '.join(found.seeds)}: {found.first_hop:,} followers, "
-        f"{found.within_two_hops:,} within two hops (unique).",
+        "Unique: an account counts once; a person once however many of its accounts follow.",
         highlight=False,
     )
 
@@ -151,7 +161,8 @@ def print_cascade(found: Cascade, out: Console) -> None:
     half = f"{found.seconds_to_half / 3600:.1f} h" if found.seconds_to_half is not None else "—"
     out.print(
         f"Cascade of {found.root}: {found.size} posts {found.by_kind}, depth {found.depth}, "
-        f"breadth {found.breadth}, half reached after {half}, {found.reached:,} profiles reached.",
+        f"breadth {found.breadth}, half reached after {half}, {found.reached:,} profiles "
+        f"({found.reached_persons:,} persons) reached.",
         highlight=False,
     )
     table = Table("amplifier", "posts", "new audience", title="Amplifiers")
@@ -163,14 +174,28 @@ def print_cascade(found: Cascade, out: Console) -> None:
 def print_segments(
     found: BrandSegments, out: Console, handles: dict[str, str] | None = None
 ) -> None:
-    table = Table("segment", "profiles", title=f"Segments of {found.brand}")
+    table = Table(
+        "segment",
+        "profiles",
+        "persons",
+        title=f"Segments of {found.brand}",
+        caption="persons: a person's accounts count once (a customer following from two "
+        "platforms is one customer)",
+    )
+    persons = found.person_sizes()
     for name, size in found.sizes().items():
-        table.add_row(name, f"{size:,}")
+        table.add_row(name, f"{size:,}", f"{persons.get(name, size):,}")
     out.print(table)
-    overlaps = Table("segment", "segment", "shared", "Jaccard", title="Overlaps")
+    overlaps = Table(
+        "segment", "segment", "shared profiles", "shared persons", "Jaccard", title="Overlaps"
+    )
     for overlap in found.overlaps:
         overlaps.add_row(
-            overlap.left, overlap.right, f"{overlap.count:,}", f"{overlap.jaccard:.2f}"
+            overlap.left,
+            overlap.right,
+            f"{overlap.count:,}",
+            f"{overlap.persons:,}",
+            f"{overlap.jaccard:.2f}",
         )
     out.print(overlaps)
     influencers = Table("customer profile", "influence", title="Customer-influencers")

@@ -7,8 +7,9 @@ from rich.console import Console
 from rich.table import Column, Table
 
 from srm.graph.analysis import InfluenceReport
+from srm.graph.person_communities import Bridge
 
-__all__ = ["account_name", "print_person_influence"]
+__all__ = ["account_name", "print_bridges", "print_person_influence"]
 
 
 def account_name(key: str, handles: dict[str, str]) -> str:
@@ -63,3 +64,21 @@ def print_person_influence(report: InfluenceReport, out: Console) -> None:
         f"(person layer {report.timings.get('persons', 0.0):.2f} s).",
         highlight=False,
     )
+
+
+def print_bridges(bridges: list[Bridge], out: Console, *, top: int = 10) -> None:
+    """Persons whose accounts fall in different communities, with the share of their
+    accounts in each."""
+    if not bridges:
+        return
+    table = Table(
+        "person",
+        Column("communities (share of its accounts)", overflow="fold"),
+        title=f"Persons bridging communities ({len(bridges):,})",
+    )
+    for bridge in bridges[:top]:
+        table.add_row(
+            bridge.person_id,
+            ", ".join(f"{community} ({share:.0%})" for community, share in bridge.communities),
+        )
+    out.print(table)
