@@ -18,7 +18,7 @@ from srm.api.services import jobs
 from srm.api.services.erasure import erase_as
 from srm.api.types.erasure import ErasureKind, ErasureResult
 from srm.api.types.job import AnalysisJob, AnalysisKind
-from srm.api.types.person import Person
+from srm.api.types.records import Person
 from srm.operations.decisions import audited_decision
 
 __all__ = ["MergeDecision", "Mutation"]

@@ -18,8 +18,6 @@ from srm.api.selection import short_score_only
 from srm.api.services import analytics, network, persons, records, review
 from srm.api.types.audit import AuditEvent
 from srm.api.types.brand import AudienceOverlap, Brand
-from srm.api.types.community import Community
-from srm.api.types.customer import Customer, require_contact_access
 from srm.api.types.influencer import InfluencerConnection, InfluencerUnit, influencer_connection
 from srm.api.types.job import AnalysisJob
 from srm.api.types.merge import (
@@ -30,11 +28,18 @@ from srm.api.types.merge import (
 )
 from srm.api.types.network import Edge, Network, Reach, SearchHit
 from srm.api.types.paging import window
-from srm.api.types.person import Person, PersonConnection, person_connection
-from srm.api.types.post import Post
-from srm.api.types.profile import Profile
+from srm.api.types.person_ranking import PersonConnection, person_connection
+from srm.api.types.records import (
+    Community,
+    Customer,
+    Person,
+    Post,
+    Profile,
+    require_contact_access,
+)
 from srm.api.types.run import AlgorithmRun
 from srm.api.types.segment import Segment
+from srm.cypher.influence import Influence
 from srm.operations.audit import read_events
 
 __all__ = ["Query", "build_schema", "export_sdl"]
@@ -207,7 +212,7 @@ class Query:
                 analytics.influencers, chosen, offset, first + 1, full_influence=full
             )
             rows = [
-                (record, influence, None, float(record["short_score"]["value"]))
+                (record, influence, None, float(record["short_score"][Influence.SCORE.column]))
                 for record, influence in found
             ]
         return influencer_connection(rows, offset, first)

@@ -11,7 +11,7 @@ from strawberry.types.nodes import FragmentSpread, InlineFragment, SelectedField
 __all__ = ["SHORT_SCORE_FIELDS", "below", "short_score_only"]
 
 # InfluenceScore fields answered from the short score every profile record carries
-# (srm.cypher.api_fields.SCORE_OF); anything else needs the full influence statement.
+# (srm.cypher.api_fields.score_of); anything else needs the full influence statement.
 SHORT_SCORE_FIELDS = frozenset({"value", "percentile", "runId", "run", "__typename"})
 
 

@@ -9,7 +9,8 @@ Prints one JSON line per data set and a JSON last line with all of them. Generat
 also report how far the same comparisons go with the truth known (``supervised_f1``,
 ``supervised_f1_crm_profile``: a classifier trained on the truth, cross-fitted) and the
 share of wrong CRM↔profile decisions whose only evidence is name and city, and the
-2k set its review curve (``review_curve``: F1 after 0, 25, 50, 100, 200 labels of a
+2k sets (generated and both corpus seeds) their review curve (``review_curve``: F1 after
+0, 25, 50, 100, 200 labels of a
 simulated reviewer, :func:`bench.review.review_curve`), also on the last line.
 """
 
@@ -30,7 +31,7 @@ from bench.corpus import HELD_OUT_SEED, generate_corpus
 from bench.corpus.score import class_scores, read_pair_classes
 from bench.review import review_curve
 from srm.graph.identity.blocking import BlockingResult, blocking_report, true_pair_count
-from srm.graph.identity.bundle import read_bundle
+from srm.graph.identity.bundle import BundleInputs, read_bundle
 from srm.graph.identity.cluster import cluster_pairs
 from srm.graph.identity.evaluate import evaluate_clusters, read_clusters
 from srm.graph.identity.linkfile import LinkSettings, link_frames
@@ -279,7 +280,7 @@ def corpus(people: int, seed: int, name: str) -> dict:
     predicted = dict(zip(result.frame["record_id"], map(str, result.labels), strict=True))
     scores = evaluate_clusters(predicted, truth)
     pairwise, crm_crm = scores["pairwise"], scores["crm_crm"]
-    return {
+    out = {
         "dataset": name, "people": people, "seed": seed, "records": len(truth),
         "precision": pairwise["precision"], "recall": pairwise["recall"],
         "f1": pairwise["f1"], "f1_crm_profile": scores["crm_profile"]["f1"],
@@ -289,6 +290,23 @@ def corpus(people: int, seed: int, name: str) -> dict:
         "largest_person": int(np.bincount(result.labels).max()),
         "seconds": round(seconds, 1), "classes": class_scores(predicted, pairs),
     }  # fmt: skip
+    if people <= REVIEW_CURVE_MAX_PEOPLE:
+        out["review_curve"] = _curve(inputs, truth, name)
+    return out
+
+
+def _curve(inputs: BundleInputs, truth: dict[str, str], name: str) -> list[dict]:
+    """The review curve (refitting on the labels) and, as its baseline in the same run, the
+    labels only forced on their own pairs."""
+    learned = review_curve(inputs, truth)
+    forced = review_curve(inputs, truth, learn=False)
+    for label, curve in (("", learned), (" forced only", forced)):
+        print(f"{name} review curve{label} (labels:F1)",
+              " ".join(f"{p['labels']}:{p['f1']:.4f}" for p in curve))  # fmt: skip
+    return [
+        {"labels": p["labels"], "f1": p["f1"], "f1_forced_only": q["f1"]}
+        for p, q in zip(learned, forced, strict=True)
+    ]
 
 
 def corpus_sets(sizes: list[int], dev_seed: int) -> list[dict]:

@@ -9,6 +9,8 @@ named scalars; nothing here is built from user input.
 
 from __future__ import annotations
 
+from srm.cypher.influence import INFLUENCE_COLUMNS, Influence, as_columns
+
 __all__ = [
     "BENCH_CREATE_FOLLOWS",
     "BENCH_CREATE_PROFILES",
@@ -24,9 +26,7 @@ __all__ = [
     "DELETE_RUNS",
     "FINISH_RUN",
     "FOLLOWERS_OF",
-    "INFLUENCE_COLUMNS",
     "INFLUENCE_OF_KEYS",
-    "INFLUENCE_PROPERTIES",
     "LATEST_COMMUNITY_MEMBERS",
     "LINK_COMMUNITY_MEMBERS",
     "LINK_SEGMENT_MEMBERS",
@@ -158,10 +158,10 @@ WHERE NOT EXISTS { (p)-[:OFFICIAL_OF]->(:Brand) }
 RETURN b.name AS brand, collect(DISTINCT p.profile_key) AS keys
 """
 
-INFLUENCE_OF_KEYS = """
+INFLUENCE_OF_KEYS = f"""
 UNWIND $ids AS key
-MATCH (p:Profile {profile_key: key})
-RETURN key, p.influence_score AS score, p.influence_percentile AS percentile
+MATCH (p:Profile {{profile_key: key}})
+RETURN key, {as_columns("p", Influence.SCORE, Influence.PERCENTILE)}
 """
 
 POST_TEXTS_OF_AUTHORS = """
@@ -201,24 +201,10 @@ WITH collect(run.run_id) AS ids
 RETURN ids[$keep..] AS old
 """
 
-# The influence properties a run stores on each profile, named once: the write-back sends
-# a row [node id, *values in this order] (lists, not maps: measurably faster to send), and
-# the statements below are built from the same names. Betweenness stays last: a run that
-# does not compute it sends null there, which removes an older value.
-INFLUENCE_COLUMNS = (
-    "influence_score",
-    "influence_percentile",
-    "influence_pagerank",
-    "influence_in_degree",
-    "influence_mention_in_degree",
-    "influence_betweenness",
-)
-INFLUENCE_PROPERTIES = (*INFLUENCE_COLUMNS, "influence_run_id", "influence_explanation")
-
 CLEAR_INFLUENCE_OF_RUN = f"""
-MATCH (p:Profile) WHERE p.influence_run_id IN $ids
+MATCH (p:Profile) WHERE p.{Influence.RUN_ID} IN $ids
 CALL (p) {{
-  REMOVE {", ".join(f"p.{name}" for name in INFLUENCE_PROPERTIES)}
+  REMOVE {", ".join(f"p.{name}" for name in Influence)}
 }} IN TRANSACTIONS OF 10000 ROWS
 """
 
@@ -234,17 +220,19 @@ DETACH DELETE run
 
 # --- write-back -----------------------------------------------------------------------
 
+# row: [node id, *values in INFLUENCE_COLUMNS order (srm.cypher.influence)]
 SET_INFLUENCE = f"""
 UNWIND $rows AS row
 MATCH (p:Profile) WHERE id(p) = row[0]
-SET p.influence_run_id = $run_id,
+SET p.{Influence.RUN_ID} = $run_id,
     {", ".join(f"p.{name} = row[{index}]" for index, name in enumerate(INFLUENCE_COLUMNS, 1))}
 """
 
-SET_INFLUENCE_EXPLANATION = """
+# row: [node id, explanation JSON]
+SET_INFLUENCE_EXPLANATION = f"""
 UNWIND $rows AS row
 MATCH (p:Profile) WHERE id(p) = row[0]
-SET p.influence_explanation = row[1]
+SET p.{Influence.EXPLANATION} = row[1]
 """
 
 CREATE_COMMUNITIES = """

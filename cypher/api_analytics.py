@@ -2,14 +2,15 @@
 explanations, communities, reach, segments, audience overlap, merge candidates, runs.
 
 Score properties are the ones graph/ stamps on profiles with their run id
-(``influence_score``, ``influence_percentile``, ``influence_run_id``), communities are
+(:class:`srm.cypher.influence.Influence`), communities are
 ``(Profile)-[:IN]->(Community)``, merge candidates are ``SAME_AS`` relationships.
 """
 
 from __future__ import annotations
 
-from srm.cypher.api_fields import PROFILE_RECORD
-from srm.cypher.api_links import INFLUENCE_OF
+from srm.cypher.api_fields import profile_record
+from srm.cypher.api_links import influence_of
+from srm.cypher.influence import Influence
 
 __all__ = [
     "AUDIENCE_OVERLAP_BRANDS",
@@ -30,27 +31,27 @@ __all__ = [
 _RECORD_ID = "CASE WHEN {n}:Customer THEN 'customer:' + {n}.customer_id ELSE 'profile:' + {n}.profile_key END"
 
 _INFLUENCERS = (
-    """
+    f"""
 MATCH (p:Profile)
-WHERE p.influence_score IS NOT NULL
+WHERE p.{Influence.SCORE} IS NOT NULL
   AND ($platform IS NULL OR p.platform = $platform)
   AND ($community IS NULL
-       OR EXISTS { (p)-[:IN]->(c:Community) WHERE toString(c.community_id) = $community })
+       OR EXISTS {{ (p)-[:IN]->(c:Community) WHERE toString(c.community_id) = $community }})
   AND (NOT $customers_only
-       OR EXISTS { (p)<-[:CLAIMS]-(:Customer) }
-       OR EXISTS { (p)-[:PART_OF]->(:Person)<-[:PART_OF]-(:Customer) })
+       OR EXISTS {{ (p)<-[:CLAIMS]-(:Customer) }}
+       OR EXISTS {{ (p)-[:PART_OF]->(:Person)<-[:PART_OF]-(:Customer) }})
   AND ($brand IS NULL
-       OR EXISTS { (p)-[:FOLLOWS]->(:Profile)-[:OFFICIAL_OF]->(:Brand {name: $brand}) })
-WITH p ORDER BY p.influence_score DESC, p.profile_key
+       OR EXISTS {{ (p)-[:FOLLOWS]->(:Profile)-[:OFFICIAL_OF]->(:Brand {{name: $brand}}) }})
+WITH p ORDER BY p.{Influence.SCORE} DESC, p.profile_key
 SKIP $offset
 LIMIT $limit
 RETURN """
-    + PROFILE_RECORD.format(node="p")
+    + profile_record("p")
     + """ AS record, """
 )
 # The page with each profile's full influence (inputs, stored explanation) for queries that
 # select more of it than value/percentile/runId, and the page with the short score only.
-INFLUENCERS_PAGE = _INFLUENCERS + INFLUENCE_OF.format(node="p") + " AS influence\n"
+INFLUENCERS_PAGE = _INFLUENCERS + influence_of("p") + " AS influence\n"
 INFLUENCERS_PAGE_SHORT = _INFLUENCERS + "null AS influence\n"
 
 COMMUNITIES_LATEST = """
@@ -67,11 +68,11 @@ LIMIT $limit
 RETURN c {.*, size: size} AS record
 """
 
-COMMUNITY_TOP_MEMBERS = """
+COMMUNITY_TOP_MEMBERS = f"""
 UNWIND $rows AS row
-MATCH (p:Profile)-[:IN]->(:Community {community_id: row.community_id, run_id: row.run_id})
-WITH row, p ORDER BY coalesce(p.influence_score, 0.0) DESC, p.profile_key
-WITH row, collect(p {.*})[..row.first] AS records
+MATCH (p:Profile)-[:IN]->(:Community {{community_id: row.community_id, run_id: row.run_id}})
+WITH row, p ORDER BY coalesce(p.{Influence.SCORE}, 0.0) DESC, p.profile_key
+WITH row, collect(p {{.*}})[..row.first] AS records
 RETURN row.community_id + '@' + row.run_id AS key, records
 """
 

@@ -1,27 +1,35 @@
 """Static projections of the query API: what a profile record carries when it is read for
-GraphQL (never the long ``influence_explanation`` text), and the short form of its score.
+GraphQL (never the long influence explanation text), and the short form of its score.
 
-A GraphQL ``Profile`` shows the properties in :data:`PROFILE_RECORD` and ``created_at``,
+A GraphQL ``Profile`` shows the properties in :func:`profile_record` and ``created_at``,
 which is read apart (``api_records.PROFILE_CREATED_AT``) and only when selected: turning
 Neo4j datetimes into Python objects was the largest cost of a page of profiles. The score's
-``value``/``percentile``/``runId`` come with every record as ``short_score`` so a query that asks
-for nothing more of the influence needs no second statement. The full influence (inputs and
-stored explanation) is ``srm.cypher.api_links.INFLUENCE_OF``, read only when selected.
+``score``/``percentile``/``run_id`` come with every record as ``short_score`` so a query that
+asks for nothing more of the influence needs no second statement. The full influence (inputs
+and stored explanation) is ``srm.cypher.api_links.influence_of``, read only when selected.
 """
 
 from __future__ import annotations
 
-__all__ = ["PROFILE_RECORD", "SCORE_OF"]
+from srm.cypher.influence import Influence, as_entries
 
-# ``{node}`` names the variable; the doubled braces are literal map braces.
-SCORE_OF = """CASE WHEN {node}.influence_score IS NULL THEN null ELSE {{
-    value: {node}.influence_score,
-    percentile: {node}.influence_percentile,
-    run_id: {node}.influence_run_id,
-    profile_key: {node}.profile_key
-  }} END"""
+__all__ = ["profile_record", "score_of"]
 
-PROFILE_RECORD = (
-    "{node} {{.profile_key, .platform, .handle, .display_name, .bio, .location, .url, "
-    ".followers_count, short_score: " + SCORE_OF + "}}"
-)
+
+def score_of(node: str) -> str:
+    """The short score of the profile bound to ``node``, or null when it was not scored."""
+    entries = as_entries(node, Influence.SCORE, Influence.PERCENTILE, Influence.RUN_ID)
+    return (
+        f"CASE WHEN {node}.{Influence.SCORE} IS NULL THEN null ELSE {{\n"
+        f"    {entries},\n"
+        f"    profile_key: {node}.profile_key\n"
+        "  } END"
+    )
+
+
+def profile_record(node: str) -> str:
+    """The GraphQL record of the profile bound to ``node``, with its short score."""
+    return (
+        f"{node} {{.profile_key, .platform, .handle, .display_name, .bio, .location, .url, "
+        f".followers_count, short_score: {score_of(node)}}}"
+    )

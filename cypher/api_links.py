@@ -9,27 +9,39 @@ customers, profiles, community, influence.
 
 from __future__ import annotations
 
-__all__ = ["INFLUENCE_OF", "LINKS", "PARTS"]
+from srm.cypher.influence import Influence, as_entries
+
+__all__ = ["LINKS", "PARTS", "influence_of"]
+
 
 # A profile's influence score with its inputs (docs/analytics.md: every score is explained one
-# query away), or null when the profile was not scored. ``{node}`` names the variable.
+# query away), or null when the profile was not scored.
 # Counts name no label on the far end so Neo4j answers them from the degree store (FOLLOWS,
 # MENTIONS and POSTED only ever join profiles and posts).
-INFLUENCE_OF = """CASE WHEN {node}.influence_score IS NULL THEN null ELSE {{
-    value: {node}.influence_score,
-    percentile: {node}.influence_percentile,
-    run_id: {node}.influence_run_id,
-    pagerank: {node}.influence_pagerank,
-    betweenness: {node}.influence_betweenness,
-    stored_explanation: {node}.influence_explanation,
+def influence_of(node: str) -> str:
+    """The full influence of the profile bound to ``node``: stored properties under their
+    column names (:class:`srm.cypher.influence.Influence`), the run's algorithm and the
+    counts the score was computed from."""
+    stored = as_entries(
+        node,
+        Influence.SCORE,
+        Influence.PERCENTILE,
+        Influence.RUN_ID,
+        Influence.PAGERANK,
+        Influence.BETWEENNESS,
+        Influence.EXPLANATION,
+    )
+    return f"""CASE WHEN {node}.{Influence.SCORE} IS NULL THEN null ELSE {{
+    {stored},
     algorithm: head(COLLECT {{
-      MATCH (run:AlgorithmRun {{run_id: {node}.influence_run_id}}) RETURN run.algorithm
+      MATCH (run:AlgorithmRun {{run_id: {node}.{Influence.RUN_ID}}}) RETURN run.algorithm
     }}),
     followers: COUNT {{ ()-[:FOLLOWS]->({node}) }},
     mentions_received: COUNT {{ ()-[:MENTIONS]->({node}) }},
     amplifications: COUNT {{ ({node})-[:POSTED]->()<-[:REPLY_TO|QUOTES|REPOSTS]-() }},
     posts: COUNT {{ ({node})-[:POSTED]->() }}
   }} END"""
+
 
 PARTS = ("person", "customers", "profiles", "community", "influence")
 
@@ -68,7 +80,7 @@ RETURN row.label AS label, row.key AS key,
     ORDER BY coalesce(run.finished_at, run.started_at) DESC, c.run_id DESC
   }) END AS community,
   CASE WHEN 'influence' IN $parts THEN """
-    + INFLUENCE_OF.format(node="record")
+    + influence_of("record")
     + """
   END AS influence
 """

@@ -8,7 +8,7 @@ connections is one round trip; each row returns its ``total`` and the requested 
 
 from __future__ import annotations
 
-from srm.cypher.api_fields import PROFILE_RECORD
+from srm.cypher.api_fields import profile_record
 
 __all__ = [
     "AMPLIFICATIONS_PAGES",
@@ -20,39 +20,25 @@ __all__ = [
     "SHORTEST_PATH",
 ]
 
-FOLLOWERS_PAGES = (
-    """
-UNWIND $rows AS row
-MATCH (p:Profile {profile_key: row.key})
-CALL (p, row) {
-  MATCH (other:Profile)-[:FOLLOWS]->(p)
-  WITH other ORDER BY other.profile_key
-  WITH collect(other) AS others
-  RETURN size(others) AS total, others[row.offset..row.offset + row.first + 1] AS page
-}
-RETURN row.key AS key, row.offset AS offset, row.first AS first, total,
-       [n IN page | """
-    + PROFILE_RECORD.format(node="n")
-    + """] AS records
-"""
-)
 
-FOLLOWING_PAGES = (
-    """
+def _neighbour_pages(pattern: str) -> str:
+    """Pages of the profiles ``other`` that ``pattern`` links to ``p``, by profile key."""
+    return f"""
 UNWIND $rows AS row
-MATCH (p:Profile {profile_key: row.key})
-CALL (p, row) {
-  MATCH (p)-[:FOLLOWS]->(other:Profile)
+MATCH (p:Profile {{profile_key: row.key}})
+CALL (p, row) {{
+  MATCH {pattern}
   WITH other ORDER BY other.profile_key
   WITH collect(other) AS others
   RETURN size(others) AS total, others[row.offset..row.offset + row.first + 1] AS page
-}
+}}
 RETURN row.key AS key, row.offset AS offset, row.first AS first, total,
-       [n IN page | """
-    + PROFILE_RECORD.format(node="n")
-    + """] AS records
+       [n IN page | {profile_record("n")}] AS records
 """
-)
+
+
+FOLLOWERS_PAGES = _neighbour_pages("(other:Profile)-[:FOLLOWS]->(p)")
+FOLLOWING_PAGES = _neighbour_pages("(p)-[:FOLLOWS]->(other:Profile)")
 
 POSTS_PAGES = """
 UNWIND $rows AS row

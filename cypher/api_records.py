@@ -6,7 +6,7 @@ Every batched statement returns one row per input id that exists, keyed by ``key
 
 from __future__ import annotations
 
-from srm.cypher.api_fields import PROFILE_RECORD
+from srm.cypher.api_fields import profile_record
 
 __all__ = [
     "BRANDS",
@@ -40,7 +40,7 @@ PROFILES_BY_KEY = (
 UNWIND $ids AS key
 MATCH (p:Profile {profile_key: key})
 RETURN key, """
-    + PROFILE_RECORD.format(node="p")
+    + profile_record("p")
     + """ AS record
 """
 )

@@ -8,6 +8,8 @@ Nodes are written back by ``elementId`` read in the same transaction.
 
 from __future__ import annotations
 
+from srm.cypher.influence import Influence
+
 __all__ = [
     "AUTHORED_POST_KEYS",
     "COMMUNITY_PROPERTIES",
@@ -38,12 +40,12 @@ RETURN post.post_key AS post_key, post.text AS text,
 """
 
 # Profiles and persons (a person's explanation lists its accounts and top followers).
-EXPLAINED_PROFILES = """
+EXPLAINED_PROFILES = f"""
 MATCH (p) WHERE p:Profile OR p:Person
 WITH p
-WHERE p.influence_explanation IS NOT NULL AND NOT coalesce(p.profile_key, '') IN $profile_keys
-  AND any(needle IN $needles WHERE p.influence_explanation CONTAINS needle)
-RETURN elementId(p) AS id, {influence_explanation: p.influence_explanation} AS properties
+WHERE p.{Influence.EXPLANATION} IS NOT NULL AND NOT coalesce(p.profile_key, '') IN $profile_keys
+  AND any(needle IN $needles WHERE p.{Influence.EXPLANATION} CONTAINS needle)
+RETURN elementId(p) AS id, {{{Influence.EXPLANATION}: p.{Influence.EXPLANATION}}} AS properties
 """
 
 RUN_PROPERTIES = (

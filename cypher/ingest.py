@@ -14,6 +14,8 @@ than everything else a profile row needs.
 
 from __future__ import annotations
 
+from srm.bundle_format import PLATFORMS
+
 __all__ = [
     "CASCADE_STATEMENTS",
     "CLAIMANT_PLATFORMS",
@@ -235,18 +237,7 @@ MERGE (c)-[:CLAIMS]->(p)
 # cypher/schema.py): X keeps the CRM's own column name, the others are <platform>_handle.
 CLAIM_PROPERTIES: dict[str, str] = {
     platform: "twitter_handle" if platform == "x" else f"{platform}_handle"
-    for platform in (
-        "x",
-        "mastodon",
-        "bluesky",
-        "linkedin",
-        "instagram",
-        "facebook",
-        "tiktok",
-        "youtube",
-        "threads",
-        "other",
-    )
+    for platform in PLATFORMS
 }
 
 # Which platforms have customers claiming a handle there (read once per job): profiles of

@@ -3,12 +3,14 @@
 Selection statements return keys with the numbers to rank them by (influence score,
 degree, followers), so srm.viz can trim a large selection to its top nodes and say how many
 it left out; detail statements then fetch the chosen records and the links among them.
-Scores are the ones graph/ stamps on profiles (``influence_score``,
-``influence_percentile``); communities are ``(Profile)-[:IN]->(Community {run_id})`` of the
+Scores are the ones graph/ stamps on profiles (:class:`srm.cypher.influence.Influence`,
+read as ``score``); communities are ``(Profile)-[:IN]->(Community {run_id})`` of the
 most recent community run.
 """
 
 from __future__ import annotations
+
+from srm.cypher.influence import Influence, as_columns
 
 __all__ = [
     "BRANDS",
@@ -34,9 +36,9 @@ __all__ = [
 _RECORD_ID = "CASE WHEN {n}:Customer THEN 'customer:' + {n}.customer_id ELSE 'profile:' + {n}.profile_key END"
 
 # The ranking numbers every selection returns, for one profile bound to ``p``.
-_RANKING = """p.profile_key AS key, p.influence_score AS score,
-       coalesce(p.followers_count, COUNT { (:Profile)-[:FOLLOWS]->(p) }) AS followers,
-       COUNT { (p)-[:FOLLOWS|MENTIONED]-(:Profile) } AS degree"""
+_RANKING = f"""p.profile_key AS key, {as_columns("p", Influence.SCORE)},
+       coalesce(p.followers_count, COUNT {{ (:Profile)-[:FOLLOWS]->(p) }}) AS followers,
+       COUNT {{ (p)-[:FOLLOWS|MENTIONED]-(:Profile) }} AS degree"""
 
 LATEST_COMMUNITY_RUN = """
 MATCH (c:Community)
@@ -107,7 +109,7 @@ RETURN c.community_id AS community_id, {_RANKING}
 TOP_PROFILES = f"""
 MATCH (p:Profile)
 WHERE NOT EXISTS {{ (p)-[:OFFICIAL_OF]->(:Brand) }} AND NOT coalesce(p.is_stub, false)
-WITH p, coalesce(p.influence_score, -1.0) AS rank_score,
+WITH p, coalesce(p.{Influence.SCORE}, -1.0) AS rank_score,
      coalesce(p.followers_count, COUNT {{ (:Profile)-[:FOLLOWS]->(p) }}) AS rank_followers
 ORDER BY rank_score DESC, rank_followers DESC, p.profile_key
 LIMIT $limit

@@ -8,6 +8,8 @@ profile ``p`` is ``coalesce(person.person_id, p.profile_key)`` over an optional
 
 from __future__ import annotations
 
+from srm.cypher.influence import PERSON_INFLUENCE_COLUMNS, Influence
+
 __all__ = [
     "ACCOUNT_INFLUENCE_OF_RUN",
     "BENCH_CREATE_PERSONS",
@@ -18,32 +20,17 @@ __all__ = [
     "PART_OF_KEYS",
     "PERSON_ACCOUNTS_OF_RUN",
     "PERSON_FOLLOWS",
-    "PERSON_INFLUENCE_COLUMNS",
-    "PERSON_INFLUENCE_PROPERTIES",
     "PERSON_NAMES",
     "SET_PERSON_INFLUENCE",
     "SET_PERSON_INFLUENCE_BY_ID",
     "SET_PERSON_INFLUENCE_EXPLANATION",
 ]
 
-# The influence properties a run stores on each person, named once: rows are
-# [person_id, *values in this order]. influence_in_degree is the unduplicated audience
-# (follower persons), influence_audience_accounts the distinct follower accounts.
-PERSON_INFLUENCE_COLUMNS = (
-    "influence_score",
-    "influence_percentile",
-    "influence_pagerank",
-    "influence_in_degree",
-    "influence_audience_accounts",
-    "influence_followers",
-    "influence_mention_in_degree",
-    "influence_betweenness",
-    "influence_accounts",
+_SET_COLUMNS = ", ".join(
+    f"p.{name} = row[{index}]" for index, name in enumerate(PERSON_INFLUENCE_COLUMNS, 1)
 )
-PERSON_INFLUENCE_PROPERTIES = (
-    *PERSON_INFLUENCE_COLUMNS,
-    "influence_run_id",
-    "influence_explanation",
+_REMOVE_ALL = ", ".join(
+    f"p.{name}" for name in (*PERSON_INFLUENCE_COLUMNS, Influence.RUN_ID, Influence.EXPLANATION)
 )
 
 # Every account's person, as three parallel lists in one record (profile node ids, person
@@ -60,36 +47,34 @@ RETURN collect(id(p)) AS profile_ids, collect(person.person_id) AS person_ids,
 SET_PERSON_INFLUENCE_BY_ID = f"""
 UNWIND $rows AS row
 MATCH (p:Person) WHERE id(p) = row[0]
-SET p.influence_run_id = $run_id,
-    {", ".join(f"p.{name} = row[{index}]" for index, name in enumerate(PERSON_INFLUENCE_COLUMNS, 1))},
-    p.influence_explanation = row[{len(PERSON_INFLUENCE_COLUMNS) + 1}]
+SET p.{Influence.RUN_ID} = $run_id, {_SET_COLUMNS},
+    p.{Influence.EXPLANATION} = row[{len(PERSON_INFLUENCE_COLUMNS) + 1}]
 """
 
 # row: [person_id, *PERSON_INFLUENCE_COLUMNS] (a rescore, outside a run's reads)
 SET_PERSON_INFLUENCE = f"""
 UNWIND $rows AS row
 MATCH (p:Person {{person_id: row[0]}})
-SET p.influence_run_id = $run_id,
-    {", ".join(f"p.{name} = row[{index}]" for index, name in enumerate(PERSON_INFLUENCE_COLUMNS, 1))}
+SET p.{Influence.RUN_ID} = $run_id, {_SET_COLUMNS}
 """
 
 # row: [person_id, explanation JSON]
-SET_PERSON_INFLUENCE_EXPLANATION = """
+SET_PERSON_INFLUENCE_EXPLANATION = f"""
 UNWIND $rows AS row
-MATCH (p:Person {person_id: row[0]})
-SET p.influence_explanation = row[1]
+MATCH (p:Person {{person_id: row[0]}})
+SET p.{Influence.EXPLANATION} = row[1]
 """
 
 CLEAR_PERSON_INFLUENCE_OF_RUN = f"""
-MATCH (p:Person) WHERE p.influence_run_id IN $ids
-REMOVE {", ".join(f"p.{name}" for name in PERSON_INFLUENCE_PROPERTIES)}
+MATCH (p:Person) WHERE p.{Influence.RUN_ID} IN $ids
+REMOVE {_REMOVE_ALL}
 """
 
 # row: [person_id]
 CLEAR_PERSON_INFLUENCE = f"""
 UNWIND $rows AS row
 MATCH (p:Person {{person_id: row[0]}})
-REMOVE {", ".join(f"p.{name}" for name in PERSON_INFLUENCE_PROPERTIES)}
+REMOVE {_REMOVE_ALL}
 """
 
 # --- recomputing persons from stored account scores (after an erasure) -----------------
@@ -102,21 +87,22 @@ ORDER BY run.finished_at DESC, run.run_id DESC LIMIT 1
 """
 
 # Every account scored by the run, as columns (the distributions persons are placed in).
-ACCOUNT_INFLUENCE_OF_RUN = """
-MATCH (p:Profile {influence_run_id: $run_id})
+# Columns are named as graph.influence names the components (Influence.column).
+ACCOUNT_INFLUENCE_OF_RUN = f"""
+MATCH (p:Profile {{{Influence.RUN_ID}: $run_id}})
 RETURN collect(p.profile_key) AS keys,
-       collect(p.influence_score) AS score,
-       collect(p.influence_pagerank) AS pagerank,
-       collect(p.influence_in_degree) AS in_degree,
+       collect(p.{Influence.SCORE}) AS {Influence.SCORE.column},
+       collect(p.{Influence.PAGERANK}) AS {Influence.PAGERANK.column},
+       collect(p.{Influence.IN_DEGREE}) AS {Influence.IN_DEGREE.column},
        collect(coalesce(p.followers_count, 0)) AS followers,
-       collect(p.influence_mention_in_degree) AS mention_in_degree,
-       collect(coalesce(p.influence_betweenness, 0.0)) AS betweenness
+       collect(p.{Influence.MENTION_IN_DEGREE}) AS {Influence.MENTION_IN_DEGREE.column},
+       collect(coalesce(p.{Influence.BETWEENNESS}, 0.0)) AS {Influence.BETWEENNESS.column}
 """
 
 # The scored accounts of some persons.
-PERSON_ACCOUNTS_OF_RUN = """
+PERSON_ACCOUNTS_OF_RUN = f"""
 UNWIND $ids AS person_id
-MATCH (a:Profile {influence_run_id: $run_id})-[:PART_OF]->(:Person {person_id: person_id})
+MATCH (a:Profile {{{Influence.RUN_ID}: $run_id}})-[:PART_OF]->(:Person {{person_id: person_id}})
 RETURN person_id, a.profile_key AS key
 """
 

@@ -6,6 +6,7 @@ run it first, before any data is written.
 
 from __future__ import annotations
 
+from srm.cypher.influence import Influence
 from srm.cypher.ingest import CLAIM_PROPERTIES
 
 __all__ = ["CONSTRAINTS", "INDEXES", "SCHEMA_STATEMENTS", "SHOW_CONSTRAINTS", "SHOW_INDEXES"]
@@ -43,7 +44,7 @@ INDEXES: tuple[str, ...] = (
     "CREATE INDEX profile_snapshot_job IF NOT EXISTS FOR (n:Profile) ON (n.snapshot_job)",
     "CREATE INDEX post_created_at IF NOT EXISTS FOR (n:Post) ON (n.created_at)",
     "CREATE INDEX community_run IF NOT EXISTS FOR (n:Community) ON (n.run_id)",
-    "CREATE INDEX profile_influence IF NOT EXISTS FOR (n:Profile) ON (n.influence_score)",
+    f"CREATE INDEX profile_influence IF NOT EXISTS FOR (n:Profile) ON (n.{Influence.SCORE})",
     "CREATE FULLTEXT INDEX search_text IF NOT EXISTS FOR (n:Profile|Customer|Person) "
     "ON EACH [n.handle, n.display_name, n.bio, n.first_name, n.last_name, n.company, n.name]",
 )

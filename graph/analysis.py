@@ -28,7 +28,7 @@ from srm.graph import (
     writeback,
 )
 from srm.graph.projection import Projection, load_projection
-from srm.graph.runs import DEFAULT_KEEP, recorded_run
+from srm.graph.runs import DEFAULT_KEEP, Run, recorded_run
 
 __all__ = [
     "CommunityReport",
@@ -74,6 +74,17 @@ class ProjectionFilter:
         )
 
 
+def _read(
+    run: Run, where: ProjectionFilter, driver: Driver, database: str | None, on_step: Step
+) -> Projection:
+    """The graph a run analyses, read as its timed ``read`` step; the run records its size."""
+    on_step("reading the graph")
+    with run.timed("read"):
+        projection = where.load(driver, database)
+    run.graph_size = projection.size()
+    return projection
+
+
 @dataclass
 class InfluenceReport:
     run_id: str
@@ -114,10 +125,7 @@ def run_influence(
         "seed": seed,
     }
     with recorded_run(driver, "influence", parameters, database=database, keep=keep) as run:
-        on_step("reading the graph")
-        with run.timed("read"):
-            projection = where.load(driver, database)
-        run.graph_size = projection.size()
+        projection = _read(run, where, driver, database, on_step)
         on_step(f"scoring {projection.node_count:,} profiles")
         with run.timed("compute"):
             result = influence.influence_scores(
@@ -209,10 +217,7 @@ def run_communities(
     }
     previous_run, previous = writeback.previous_communities(driver, algorithm, database=database)
     with recorded_run(driver, algorithm, parameters, database=database, keep=keep) as run:
-        on_step("reading the graph")
-        with run.timed("read"):
-            projection = where.load(driver, database)
-        run.graph_size = projection.size()
+        projection = _read(run, where, driver, database, on_step)
         on_step(f"finding communities among {projection.node_count:,} profiles")
         with run.timed("compute"):
             graph = communities.to_undirected(projection)

@@ -14,6 +14,7 @@ import numpy as np
 from neo4j import Driver
 
 from srm.cypher import persons as statements
+from srm.cypher.influence import PERSON_INFLUENCE_COLUMNS, Influence
 from srm.graph.influence import COMPONENTS
 from srm.graph.persons import AccountScores, PersonInfluenceResult, explain_person, score_against
 from srm.graph.projection import WORKERS, Projection
@@ -74,19 +75,21 @@ def write_person_influence(
     ``influence_explanation`` (JSON: components, accounts, top followers). Betweenness is
     written only when the run computed it (a null removes an older value)."""
     computed = found.accounts.weights.get("betweenness", 0) > 0
+    # by column name (Influence.column; the components keep graph.influence's names)
     columns = {
-        "influence_score": found.score,
-        "influence_percentile": found.percentile,
-        "influence_audience_accounts": found.audience_accounts,
-        "influence_accounts": found.account_count,
-        **{f"influence_{name}": found.components[name] for name in COMPONENTS},
+        Influence.SCORE.column: found.score,
+        Influence.PERCENTILE.column: found.percentile,
+        Influence.AUDIENCE_ACCOUNTS.column: found.audience_accounts,
+        Influence.ACCOUNTS.column: found.account_count,
+        **found.components,
     }
-    # Rows follow statements.PERSON_INFLUENCE_COLUMNS; betweenness, last there, is sent as
-    # null when the run did not compute it.
-    names = statements.PERSON_INFLUENCE_COLUMNS
+    # Rows follow PERSON_INFLUENCE_COLUMNS; betweenness is sent as null when the run did
+    # not compute it.
     persons = found.persons()
-    table = np.column_stack([columns[name][persons] for name in names]).tolist()
-    betweenness = names.index("influence_betweenness")
+    table = np.column_stack(
+        [columns[name.column][persons] for name in PERSON_INFLUENCE_COLUMNS]
+    ).tolist()
+    betweenness = PERSON_INFLUENCE_COLUMNS.index(Influence.BETWEENNESS)
     ids = found.units.ids
     explained = {
         unit: json.dumps(explain_person(found, unit), ensure_ascii=False)
@@ -153,7 +156,7 @@ def rescore_persons(
     total = sum(weights.values()) or 1.0
     accounts = AccountScores(
         components={name: np.asarray(columns[name], dtype=float) for name in COMPONENTS},
-        score=np.asarray(columns["score"], dtype=float),
+        score=np.asarray(columns[Influence.SCORE.column], dtype=float),
         weights={name: weights.get(name, 0.0) / total for name in COMPONENTS},
     )
     position = {key: index for index, key in enumerate(columns["keys"])}
@@ -180,13 +183,13 @@ def rescore_persons(
     rows = []
     for row, person_id in enumerate(scored):
         by_column = {
-            "influence_score": score[row],
-            "influence_percentile": percentile[row],
-            "influence_audience_accounts": len(followers[person_id]),
-            "influence_accounts": len(members[person_id]),
-            **{f"influence_{name}": values[name][row] for name in COMPONENTS},
+            Influence.SCORE.column: score[row],
+            Influence.PERCENTILE.column: percentile[row],
+            Influence.AUDIENCE_ACCOUNTS.column: len(followers[person_id]),
+            Influence.ACCOUNTS.column: len(members[person_id]),
+            **{name: values[name][row] for name in COMPONENTS},
         }
-        rows.append(_row(person_id, [by_column[c] for c in statements.PERSON_INFLUENCE_COLUMNS]))
+        rows.append(_row(person_id, [by_column[c.column] for c in PERSON_INFLUENCE_COLUMNS]))
     write_rows(driver, statements.SET_PERSON_INFLUENCE, rows, database=database, run_id=run_id)
     explanations = [
         [

@@ -18,6 +18,7 @@ import numpy as np
 from neo4j import Driver, ManagedTransaction
 
 from srm.cypher import analytics as statements
+from srm.cypher.influence import INFLUENCE_COLUMNS, Influence
 from srm.graph.communities import CommunitySummary, StableIds
 from srm.graph.influence import InfluenceResult, explain
 from srm.graph.projection import WORKERS, Projection
@@ -119,14 +120,13 @@ def write_influence(
     fewer on every profile (measured on 200k profiles: 0.35–0.5 s a property)."""
     projection = result.projection
     computed = result.weights.get("betweenness", 0) > 0
-    values = {
-        "influence_score": result.score,
-        "influence_percentile": result.percentile,
-        **{f"influence_{name}": column for name, column in result.components.items()},
-    }
-    # Rows follow statements.INFLUENCE_COLUMNS; betweenness, last there, may be left out.
-    names = statements.INFLUENCE_COLUMNS if computed else statements.INFLUENCE_COLUMNS[:-1]
-    columns = np.column_stack([values[name] for name in names]).tolist()
+    totals = {Influence.SCORE: result.score, Influence.PERCENTILE: result.percentile}
+    # Rows follow INFLUENCE_COLUMNS (statements.SET_INFLUENCE is built from it); betweenness,
+    # last there, may be left out. A component is stored under its own column name.
+    names = INFLUENCE_COLUMNS if computed else INFLUENCE_COLUMNS[:-1]
+    columns = np.column_stack(
+        [totals[name] if name in totals else result.components[name.column] for name in names]
+    ).tolist()
     node_ids = projection.node_ids.tolist()
     rows = (
         [node_ids[v], *columns[v]] if computed else [node_ids[v], *columns[v], None]
@@ -326,7 +326,7 @@ def post_texts(
 def influence_of(
     driver: Driver, keys: Iterable[str], *, database: str | None = None
 ) -> dict[str, float]:
-    found = _by_key(driver, statements.INFLUENCE_OF_KEYS, keys, "score", database)
+    found = _by_key(driver, statements.INFLUENCE_OF_KEYS, keys, Influence.SCORE.column, database)
     return {key: float(score) for key, score in found.items() if score is not None}
 
 

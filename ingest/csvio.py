@@ -26,10 +26,10 @@ import sys
 from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import TracebackType
 from typing import IO, NamedTuple
 
 from srm.errors import IngestError
+from srm.ingest.closing import ClosingFile
 
 __all__ = [
     "EXTRA_CELLS",
@@ -171,7 +171,7 @@ def sniff(
 
 
 @dataclass
-class CsvFile:
+class CsvFile(ClosingFile):
     """An open CSV file: its format, header, and records as :class:`CsvRecord`.
 
     Use through :func:`open_csv`. Iterating yields records in file order with the line
@@ -206,22 +206,6 @@ class CsvFile:
             raise IngestError(f"{self.path}: the file is empty. Export it again with its header.")
         self.header = [cell.strip().lstrip("\ufeff") for cell in header]
         return self
-
-    def close(self) -> None:
-        if self._handle is not None:
-            self._handle.close()
-            self._handle = None
-
-    def __enter__(self) -> CsvFile:
-        return self
-
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.close()
 
     def require(self, columns: Collection[str]) -> None:
         """Raise :class:`IngestError` naming the missing columns, if any are missing."""

@@ -11,8 +11,9 @@ import json
 from collections import Counter
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from types import TracebackType
 from typing import IO
+
+from srm.ingest.closing import ClosingFile
 
 __all__ = ["QuarantineWriter", "Rejected"]
 
@@ -34,7 +35,7 @@ class Rejected:
         return f"{where}: {self.kind}{what}: {self.reason}"
 
 
-class QuarantineWriter:
+class QuarantineWriter(ClosingFile):
     """Write :class:`Rejected` records to a JSON-lines file, one job's worth: the file is
     replaced at the job's first reject (and not created when there is none).
 
@@ -58,19 +59,3 @@ class QuarantineWriter:
     @property
     def total(self) -> int:
         return sum(self.counts.values())
-
-    def close(self) -> None:
-        if self._handle is not None:
-            self._handle.close()
-            self._handle = None
-
-    def __enter__(self) -> QuarantineWriter:
-        return self
-
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.close()

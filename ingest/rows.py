@@ -12,6 +12,8 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
+from srm import bundle_format
+
 __all__ = [
     "PLATFORMS",
     "BrandRow",
@@ -23,21 +25,9 @@ __all__ = [
     "profile_key",
 ]
 
-# Platforms SRM knows; readers map aliases ("twitter" → "x") before validation.
-PLATFORMS = frozenset(
-    {
-        "x",
-        "mastodon",
-        "bluesky",
-        "linkedin",
-        "instagram",
-        "facebook",
-        "tiktok",
-        "youtube",
-        "threads",
-        "other",
-    }
-)
+# Platforms SRM knows (srm.bundle_format); readers map aliases ("twitter" → "x") before
+# validation.
+PLATFORMS = frozenset(bundle_format.PLATFORMS)
 PLATFORM_ALIASES = {
     "twitter": "x",
     "tw": "x",

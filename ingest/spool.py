@@ -13,11 +13,11 @@ from __future__ import annotations
 import pickle
 import tempfile
 from collections.abc import Iterator
-from types import TracebackType
 from typing import IO, Any
 
 from pydantic import BaseModel
 
+from srm.ingest.closing import ClosingFile
 from srm.ingest.rows import FollowBlock
 
 __all__ = ["Spool"]
@@ -38,7 +38,7 @@ def _rebuilt(model: type[BaseModel], values: dict[str, Any]) -> BaseModel:
     return row
 
 
-class Spool:
+class Spool(ClosingFile):
     """An append-then-replay store of validated rows (models of srm.ingest.rows, follow blocks).
 
     :meth:`add` rows, then iterate (once or more) to get equal rows back, in order.
@@ -84,14 +84,3 @@ class Spool:
 
     def close(self) -> None:
         self._file.close()
-
-    def __enter__(self) -> Spool:
-        return self
-
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        trace: TracebackType | None,
-    ) -> None:
-        self.close()

@@ -17,7 +17,7 @@ from pydantic import ValidationError as PydanticValidationError
 from srm.ingest.csvio import has_broken_encoding
 from srm.ingest.quarantine import Rejected
 
-__all__ = ["LONG_TEXT_FIELDS", "build", "kind_of"]
+__all__ = ["LONG_TEXT_FIELDS", "build", "kind_of", "present"]
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -106,3 +106,9 @@ def build(
         first = error.errors(include_input=False, include_url=False)[0]
         location = ".".join(str(part) for part in first["loc"]) or None
         return Rejected(source, line, kind, location, first["msg"])
+
+
+def present(fields: dict[str, Any]) -> dict[str, Any]:
+    """The fields a reader looked up that the input has (None: the input does not have it),
+    for :func:`build`."""
+    return {name: value for name, value in fields.items() if value is not None}

@@ -15,6 +15,7 @@ from typing import Literal
 
 from neo4j import ManagedTransaction
 
+from srm.cypher.influence import Influence
 from srm.operations import places
 from srm.operations.erased import ErasedIds
 from srm.operations.outputs import scrub_files
@@ -81,8 +82,8 @@ REGISTRY: tuple[Place, ...] = (
     ),
     Place(
         "influence explanations", "graph",
-        "Profile.influence_explanation.top_in_neighbours of other profiles; "
-        "Person.influence_explanation (accounts, top followers)",
+        f"Profile.{Influence.EXPLANATION}.top_in_neighbours of other profiles; "
+        f"Person.{Influence.EXPLANATION} (accounts, top followers)",
         "the erased neighbours and accounts are dropped; a person that kept other "
         "accounts is rescored from them after commit",
         scrub=places.scrub_explanations,

@@ -17,6 +17,7 @@ from neo4j import Driver
 
 from srm.cypher import erasure_places
 from srm.cypher import subject_access as statements
+from srm.cypher.influence import INFLUENCE_PREFIX
 from srm.errors import NotFoundError
 from srm.operations.erased import ErasedIds
 from srm.store import read
@@ -24,7 +25,7 @@ from srm.store import read
 __all__ = ["FORMAT", "plain", "subject_access"]
 
 FORMAT = "srm-subject-access/1"
-SCORE_PREFIXES = ("influence_", "reach")
+SCORE_PREFIXES = (INFLUENCE_PREFIX, "reach")
 
 
 def plain(value: Any) -> Any:

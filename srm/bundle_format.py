@@ -12,12 +12,28 @@ __all__ = [
     "CUSTOMER_COLUMNS",
     "CUSTOMER_HEADER",
     "FOLLOW_HEADER",
+    "PLATFORMS",
     "POST_HEADER",
     "PROFILE_COLUMNS",
     "PROFILE_HEADER",
     "REQUIRED",
     "SYNTHETIC_PROFILE_HEADER",
 ]
+
+# Platforms SRM knows (the ``platform`` of profiles.csv; readers map aliases such as
+# "twitter" → "x" before validation), in a fixed order for the statements built per platform.
+PLATFORMS = (
+    "x",
+    "mastodon",
+    "bluesky",
+    "linkedin",
+    "instagram",
+    "facebook",
+    "tiktok",
+    "youtube",
+    "threads",
+    "other",
+)
 
 BUNDLE_FILES = ("brands.csv", "customers.csv", "profiles.csv", "follows.csv", "posts.csv")
 REQUIRED = {

@@ -86,28 +86,30 @@ def translate_errors(uri: str = "") -> Iterator[None]:
         ) from error
 
 
+def _records(tx: ManagedTransaction, query: str, parameters: Any) -> list[dict[str, Any]]:
+    return [record.data() for record in tx.run(query, parameters)]
+
+
+def _maps(tx: ManagedTransaction, query: str, parameters: Any) -> list[dict[str, Any]]:
+    result = tx.run(query, parameters)
+    keys = result.keys()
+    return [dict(zip(keys, record, strict=True)) for record in result]
+
+
 def write(
     driver: Driver, query: str, database: str | None = None, **parameters: Any
 ) -> list[dict[str, Any]]:
     """Run one write statement in a managed (retried) transaction; return its records."""
-
-    def work(tx: ManagedTransaction) -> list[dict[str, Any]]:
-        return [record.data() for record in tx.run(query, parameters)]
-
     with translate_errors(), driver.session(database=database) as session:
-        return session.execute_write(work)
+        return session.execute_write(_records, query, parameters)
 
 
 def read(
     driver: Driver, query: str, database: str | None = None, **parameters: Any
 ) -> list[dict[str, Any]]:
     """Run one read statement in a managed transaction; return its records as dicts."""
-
-    def work(tx: ManagedTransaction) -> list[dict[str, Any]]:
-        return [record.data() for record in tx.run(query, parameters)]
-
     with translate_errors(), driver.session(database=database) as session:
-        return session.execute_read(work)
+        return session.execute_read(_records, query, parameters)
 
 
 def read_values(
@@ -116,14 +118,8 @@ def read_values(
     """:func:`read` for statements that return only maps, lists and scalars (no nodes or
     relationships): rows are taken as the driver decoded them, without ``Record.data()``'s
     conversion pass over every nested value (the API's pages of profiles)."""
-
-    def work(tx: ManagedTransaction) -> list[dict[str, Any]]:
-        result = tx.run(query, parameters)
-        keys = result.keys()
-        return [dict(zip(keys, record, strict=True)) for record in result]
-
     with translate_errors(), driver.session(database=database) as session:
-        return session.execute_read(work)
+        return session.execute_read(_maps, query, parameters)
 
 
 def batched(items: Iterable[T], size: int) -> Iterator[list[T]]:

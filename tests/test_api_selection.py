@@ -29,6 +29,15 @@ def _sent(counting: CountingDriver) -> str:
     return "\n".join(counting.statements)
 
 
+def _answer(counted: tuple[TestClient, CountingDriver], query: str) -> dict:
+    """The data of ``query``, answered without errors; the driver counts only its statements."""
+    client, counting = counted
+    counting.reset()
+    status, body = gql(client, query)
+    assert status == 200 and "errors" not in body, body
+    return body["data"]
+
+
 @pytest.mark.parametrize(
     "query",
     [
@@ -40,10 +49,8 @@ def _sent(counting: CountingDriver) -> str:
 def test_a_query_for_the_value_reads_no_explanation_and_no_counts(
     counted: tuple[TestClient, CountingDriver], query: str
 ) -> None:
-    client, counting = counted
-    counting.reset()
-    status, body = gql(client, query)
-    assert status == 200 and "errors" not in body, body
+    _answer(counted, query)
+    counting = counted[1]
     sent = _sent(counting)
     assert counting.count >= 1
     assert EXPLANATION_PROPERTY not in sent and ".*" not in sent, sent
@@ -96,14 +103,10 @@ EXPECTED_FULL = {
 def test_selected_inputs_and_explanation_are_still_answered(
     counted: tuple[TestClient, CountingDriver], query: str
 ) -> None:
-    client, counting = counted
-    counting.reset()
-    status, body = gql(client, query)
-    assert status == 200 and "errors" not in body, body
-    data = body["data"]
+    data = _answer(counted, query)
     node = data["profile"] if "profile" in data else data["influencers"]["edges"][0]["node"]
     assert node["influence"] == EXPECTED_FULL
-    assert EXPLANATION_PROPERTY in _sent(counting)
+    assert EXPLANATION_PROPERTY in _sent(counted[1])
 
 
 def test_full_influence_in_the_ranking_costs_no_extra_round_trip(
@@ -117,8 +120,6 @@ def test_full_influence_in_the_ranking_costs_no_extra_round_trip(
 
 def test_followers_bring_their_short_scores(counted: tuple[TestClient, CountingDriver]) -> None:
     """A profile and its followers' scores: the profile, then one follower page statement."""
-    client, counting = counted
-    counting.reset()
-    status, body = gql(client, FOLLOWER_SCORES)
-    assert status == 200 and "errors" not in body, body
+    _answer(counted, FOLLOWER_SCORES)
+    counting = counted[1]
     assert counting.count == 2, counting.statements

@@ -166,6 +166,8 @@ def test_account_references_in_bios_and_urls() -> None:
     assert found.own == ("instagram:ana.gil", "linkedin:ana-gil-perez", "instagram:ana_g")
     assert text_references("@ana@mastodon.social").own == ("mastodon:ana@mastodon.social",)
     assert text_references("https://bsky.app/profile/ana.bsky.social").own == ("bsky:ana",)
+    assert text_references("Opiniones mías · 🦋 @ana.bsky.social").own == ("bsky:ana",)
+    assert "bsky:bob" in text_references("thanks @bob.bsky.social!").credited
     credited = text_references("follow my friend x.com/bob and thanks @pepe")
     assert credited.own == () and "x:bob" in credited.credited
     assert text_references("mail me: ana@gil.com").own == ()

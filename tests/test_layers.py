@@ -33,3 +33,14 @@ def test_an_import_from_a_higher_layer_breaks_the_contracts() -> None:
     result = _lint({"srm.cypher.wrong_way": "from srm.api import app\n"})
     assert result.returncode != 0
     assert "srm.cypher.wrong_way -> srm.api.app" in result.stdout
+
+
+def test_graphql_types_that_import_each_other_break_the_contracts() -> None:
+    result = _lint(
+        {
+            "srm.api.types.loop_a": "from srm.api.types import loop_b\n",
+            "srm.api.types.loop_b": "from srm.api.types import loop_a\n",
+        }
+    )
+    assert result.returncode != 0
+    assert ".loop_b -> .loop_a" in result.stdout

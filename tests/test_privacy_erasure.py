@@ -16,9 +16,9 @@ from srm.operations.erasure import erase
 from srm.operations.suppression import SuppressionList, key_hash, suppression_salt
 from srm.settings import Settings
 from srm.store import read, write
+from tests.graph_texts import property_texts
 from tests.privacy_statements import (
     ALL_NODE_PROPERTIES,
-    ALL_RELATIONSHIP_PROPERTIES,
     COUNT_LABEL,
     CREATE_PRIVACY_GRAPH,
     NODE_BY_KEY,
@@ -41,24 +41,14 @@ def graph(driver: Driver) -> Driver:
     return driver
 
 
-def _strings(value: Any) -> list[str]:
-    if isinstance(value, str):
-        return [value]
-    if isinstance(value, list):
-        return [text for item in value for text in _strings(item)]
-    return []
-
-
 def residue(driver: Driver, needles: list[str]) -> list[str]:
     """Every label/type, property name and value in the graph that holds a needle."""
-    found = []
-    rows = read(driver, ALL_NODE_PROPERTIES) + read(driver, ALL_RELATIONSHIP_PROPERTIES)
-    for row in rows:
-        where = row.get("labels") or row.get("type")
-        for name, value in row["properties"].items():
-            for text in [name, *_strings(value)]:
-                found += [f"{where}.{name}" for needle in needles if needle.lower() in text.lower()]
-    return found
+    return [
+        f"{where}.{name}"
+        for where, name, text in property_texts(driver)
+        for needle in needles
+        if needle.lower() in text.lower()
+    ]
 
 
 def count(driver: Driver, label: str) -> int:

@@ -8,7 +8,6 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
-from typing import Any
 
 from neo4j import Driver
 from typer.testing import CliRunner
@@ -16,9 +15,8 @@ from typer.testing import CliRunner
 from srm.cli import app
 from srm.operations.registry import REGISTRY
 from srm.store import read, write
+from tests.graph_texts import property_texts
 from tests.privacy_statements import (
-    ALL_NODE_PROPERTIES,
-    ALL_RELATIONSHIP_PROPERTIES,
     CREATE_REVIEW_DECISION,
     OTHER_RECORDS_NAMED,
     PERSON_PROFILE_KEYS,
@@ -57,24 +55,16 @@ def _pattern(needle: str) -> re.Pattern[str]:
     return re.compile(rf"(?<![\w]){re.escape(needle)}(?![\w])", re.IGNORECASE)
 
 
-def _strings(value: Any) -> list[str]:
-    if isinstance(value, str):
-        return [value]
-    if isinstance(value, list):
-        return [text for item in value for text in _strings(item)]
-    return []
-
-
 def graph_residue(driver: Driver, needles: list[str]) -> list[str]:
     """``label.property: needle`` for every property (name or value) holding a needle."""
     patterns = {needle: _pattern(needle) for needle in needles}
-    found = []
-    for row in read(driver, ALL_NODE_PROPERTIES) + read(driver, ALL_RELATIONSHIP_PROPERTIES):
-        where = row.get("labels") or row.get("type")
-        for name, value in row["properties"].items():
-            for text in [name, *_strings(value)]:
-                found += [f"{where}.{name}: {n}" for n, p in patterns.items() if p.search(text)]
-    return sorted(set(found))
+    found = {
+        f"{where}.{name}: {needle}"
+        for where, name, text in property_texts(driver)
+        for needle, pattern in patterns.items()
+        if pattern.search(text)
+    }
+    return sorted(found)
 
 
 def file_residue(folders: list[Path], needles: list[str]) -> list[str]:

@@ -17,6 +17,7 @@ from typing import Any
 from neo4j import Driver
 
 from srm.cypher import maps as statements
+from srm.cypher.influence import Influence
 from srm.errors import NotFoundError, ValidationError
 from srm.store import batched, read
 
@@ -38,6 +39,8 @@ __all__ = [
 
 EGO_RELATIONSHIPS = ("FOLLOWS", "MENTIONED")
 _CHUNK = 2000
+# The ranking column every selection statement returns the influence score under.
+_SCORE = Influence.SCORE.column
 
 
 @dataclass
@@ -96,7 +99,7 @@ def plain_props(record: Mapping[str, Any] | None) -> dict[str, Any]:
 
 
 def _rank_key(row: Mapping[str, Any]) -> tuple[bool, float, int, int, str]:
-    score = row.get("score")
+    score = row.get(_SCORE)
     return (
         score is None,
         -(score or 0.0),
@@ -114,7 +117,7 @@ def rank(rows: Iterable[Mapping[str, Any]], limit: int) -> tuple[list[str], int,
     """
     ordered = sorted(rows, key=_rank_key)
     kept = [str(row["key"]) for row in ordered[: max(limit, 0)]]
-    scored = any(row.get("score") is not None for row in ordered)
+    scored = any(row.get(_SCORE) is not None for row in ordered)
     return kept, max(len(ordered) - len(kept), 0), "influence score" if scored else "followers"
 
 
@@ -137,7 +140,7 @@ def profiles_by_keys(
                 id=f"profile:{row['key']}",
                 kind="profile",
                 props=plain_props(row["record"]),
-                score=row["score"],
+                score=row[_SCORE],
                 followers=int(row["followers"] or 0),
                 degree=int(row["degree"] or 0),
                 community=None if community is None else str(community),

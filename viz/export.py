@@ -10,6 +10,7 @@ from typing import Any
 
 import networkx as nx
 
+from srm.cypher.influence import Influence
 from srm.errors import ValidationError
 from srm.viz.data import Subgraph
 from srm.viz.style import label_of
@@ -24,9 +25,9 @@ NODE_ATTRIBUTES = (
     "handle",
     "display_name",
     "followers_count",
-    "influence_score",
-    "influence_percentile",
-    "influence_run_id",
+    Influence.SCORE.value,
+    Influence.PERCENTILE.value,
+    Influence.RUN_ID.value,
     "community",
     "person_id",
     "is_customer",
@@ -43,9 +44,10 @@ def _node_attributes(node: Any) -> dict[str, Any]:
         "handle": props.get("handle"),
         "display_name": props.get("display_name"),
         "followers_count": props.get("followers_count"),
-        "influence_score": node.score,
-        "influence_percentile": props.get("influence_percentile"),
-        "influence_run_id": props.get("influence_run_id"),
+        # The stored influence under its property names (the score came as a ranking column).
+        Influence.SCORE.value: node.score,
+        Influence.PERCENTILE.value: props.get(Influence.PERCENTILE),
+        Influence.RUN_ID.value: props.get(Influence.RUN_ID),
         "community": node.community,
         "person_id": node.person_id,
         "is_customer": node.is_customer,

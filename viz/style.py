@@ -11,6 +11,7 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
+from srm.cypher.influence import Influence
 from srm.viz.data import Edge, Node
 
 __all__ = [
@@ -112,7 +113,7 @@ def _score_lines(node: Node) -> list[str]:
     lines = []
     if node.score is not None:
         line = f"influence: {node.score:.4g}"
-        percentile = node.props.get("influence_percentile")
+        percentile = node.props.get(Influence.PERCENTILE)
         if isinstance(percentile, int | float):
             line += f" (percentile {percentile:.0f})"
         lines.append(line)

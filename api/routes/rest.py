@@ -13,6 +13,7 @@ from srm.api.errors import keyed_route_responses
 from srm.api.security import Principal
 from srm.api.services.enrich import enrich
 from srm.api.values import iso
+from srm.cypher.influence import Influence
 from srm.operations.suppression import phone_digits
 
 __all__ = ["MAX_BATCH", "router"]
@@ -156,17 +157,17 @@ async def enrich_keys(
                         profile_id=profile["profile_key"],
                         platform=profile["platform"],
                         handle=profile["handle"],
-                        influence_score=profile["influence_score"],
-                        influence_percentile=profile["influence_percentile"],
+                        influence_score=profile[Influence.SCORE.column],
+                        influence_percentile=profile[Influence.PERCENTILE.column],
                         followers_in_graph=profile["followers_in_graph"],
                     )
                     for profile in match["profiles"]
                 ],
-                influence_score=match["influence_score"],
-                influence_percentile=match["influence_percentile"],
-                person_influence_score=match["person_influence_score"],
-                person_influence_percentile=match["person_influence_percentile"],
-                person_influence_run_id=match["person_influence_run_id"],
+                influence_score=match[Influence.SCORE.column],
+                influence_percentile=match[Influence.PERCENTILE.column],
+                person_influence_score=match["person_score"],
+                person_influence_percentile=match["person_percentile"],
+                person_influence_run_id=match["person_run_id"],
                 audience_accounts=match["audience_accounts"],
                 audience_persons=match["audience_persons"],
                 community_id=str(community) if community is not None else None,

@@ -7,7 +7,7 @@ from typing import Any
 import strawberry
 
 from srm.api.context import Info
-from srm.api.types.profile import Profile
+from srm.api.types.records import Profile
 
 __all__ = ["AudienceOverlap", "Brand"]
 

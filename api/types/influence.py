@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Any
 
 import strawberry
 from strawberry.scalars import JSON
 
 from srm.api.context import Info
-
-if TYPE_CHECKING:
-    from srm.api.types.run import AlgorithmRun
+from srm.api.types.run import AlgorithmRun
+from srm.cypher.influence import Influence
 
 __all__ = ["InfluenceExplanation", "InfluenceScore", "stored_explanation"]
 
@@ -28,9 +27,11 @@ class InfluenceExplanation:
 
 @strawberry.type(description="Influence of a profile (value with its explanation).")
 class InfluenceScore:
-    # The statement's record: the full influence, or the short score (value, percentile,
-    # run id, profile key) when the query selected nothing more; the rest is then read once,
-    # batched per level, by the resolvers below.
+    # The statement's record, stored properties under their Influence column names: the
+    # full influence (srm.cypher.api_links.influence_of), or the short score (score,
+    # percentile, run id, profile key; srm.cypher.api_fields.score_of) when the query
+    # selected nothing more; the rest is then read once, batched per level, by the
+    # resolvers below.
     record: strawberry.Private[dict[str, Any]]
     value: float
     percentile: float | None = strawberry.field(
@@ -43,19 +44,19 @@ class InfluenceScore:
 
     @strawberry.field
     def run_id(self) -> str | None:
-        return self.record.get("run_id")
+        return self.record.get(Influence.RUN_ID.column)
 
     @strawberry.field
     def pagerank(self, info: Info) -> float | None:
-        return self._full(info, "pagerank")
+        return self._full(info, Influence.PAGERANK.column)
 
     @strawberry.field(description="Sampled betweenness centrality.")
     def betweenness(self, info: Info) -> float | None:
-        return self._full(info, "betweenness")
+        return self._full(info, Influence.BETWEENNESS.column)
 
     @strawberry.field
     def explanation(self, info: Info) -> InfluenceExplanation:
-        return self._full(info, "explanation")
+        return self._full(info, "inputs")
 
     @strawberry.field(
         description="The run's own explanation: per component its value, percentile, weight "
@@ -68,10 +69,10 @@ class InfluenceScore:
     def of(cls, record: dict[str, Any] | None) -> InfluenceScore | None:
         if record is None:
             return None
-        percentile = record.get("percentile")
+        percentile = record.get(Influence.PERCENTILE.column)
         return cls(
             record=record,
-            value=float(record["value"]),
+            value=float(record[Influence.SCORE.column]),
             percentile=float(percentile) if percentile is not None else None,
         )
 
@@ -89,19 +90,17 @@ class InfluenceScore:
         return _part(self.record, part)
 
     @strawberry.field(description="The algorithm run that computed the score.")
-    async def run(
-        self, info: Info
-    ) -> Annotated[AlgorithmRun, strawberry.lazy("srm.api.types.run")] | None:
-        from srm.api.types.run import AlgorithmRun
-
-        run_id = self.record.get("run_id")
+    async def run(self, info: Info) -> AlgorithmRun | None:
+        run_id = self.record.get(Influence.RUN_ID.column)
         if not run_id:
             return None
         return AlgorithmRun.of(await info.context.run_by_id.load(run_id))
 
 
 def _part(record: dict[str, Any], part: str) -> Any:
-    if part == "explanation":
+    """A column of the record, or the GraphQL object built from several: ``inputs`` (the
+    counts, GraphQL's ``explanation``) and ``contributions`` (the stored explanation)."""
+    if part == "inputs":
         return InfluenceExplanation(
             followers=record["followers"],
             mentions_received=record["mentions_received"],
@@ -109,7 +108,7 @@ def _part(record: dict[str, Any], part: str) -> Any:
             posts=record["posts"],
         )
     if part == "contributions":
-        return stored_explanation(record.get("stored_explanation"))
+        return stored_explanation(record.get(Influence.EXPLANATION.column))
     return record.get(part)
 
 

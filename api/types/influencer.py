@@ -8,9 +8,8 @@ from typing import Any
 
 import strawberry
 
-from srm.api.types.paging import PageInfo, encode_cursor, page_info
-from srm.api.types.person import Person
-from srm.api.types.profile import Profile
+from srm.api.types.paging import PageInfo, edges_of
+from srm.api.types.records import Person, Profile
 
 __all__ = ["InfluencerConnection", "InfluencerEdge", "InfluencerUnit", "influencer_connection"]
 
@@ -57,17 +56,15 @@ def influencer_connection(
 ) -> InfluencerConnection:
     """A page from ``(account record, its influence, person record, score)`` rows, one
     more than ``first`` when a next page exists."""
-    kept = rows[:first]
-    return InfluencerConnection(
-        edges=[
-            InfluencerEdge(
-                cursor=encode_cursor(offset + index),
-                node=Profile.from_record(record, influence=influence),
-                person=Person.of(person),
-                score=score,
-            )
-            for index, (record, influence, person, score) in enumerate(kept)
-        ],
-        page_info=page_info(offset, len(kept), len(rows) > first),
-        total_count=None,
+    edges, page = edges_of(
+        rows,
+        offset,
+        first,
+        lambda cursor, row: InfluencerEdge(
+            cursor=cursor,
+            node=Profile.from_record(row[0], influence=row[1]),
+            person=Person.of(row[2]),
+            score=row[3],
+        ),
     )
+    return InfluencerConnection(edges=edges, page_info=page, total_count=None)

@@ -7,9 +7,8 @@ from typing import Annotated, Any
 import strawberry
 from strawberry.scalars import JSON
 
-from srm.api.types.customer import Customer
-from srm.api.types.paging import PageInfo, encode_cursor, page_info
-from srm.api.types.profile import Profile
+from srm.api.types.paging import PageInfo, edges_of
+from srm.api.types.records import Customer, Profile
 from srm.api.values import iso
 
 __all__ = [
@@ -88,14 +87,13 @@ class MergeCandidateConnection:
 def merge_candidate_connection(
     rows: list[dict[str, Any]], offset: int, first: int
 ) -> MergeCandidateConnection:
-    kept = rows[:first]
-    return MergeCandidateConnection(
-        edges=[
-            MergeCandidateEdge(cursor=encode_cursor(offset + index), node=MergeCandidate(row=row))
-            for index, row in enumerate(kept)
-        ],
-        page_info=page_info(offset, len(kept), len(rows) > first),
+    edges, info = edges_of(
+        rows,
+        offset,
+        first,
+        lambda cursor, row: MergeCandidateEdge(cursor=cursor, node=MergeCandidate(row=row)),
     )
+    return MergeCandidateConnection(edges=edges, page_info=info)
 
 
 @strawberry.type(description="An unreviewed pair whose label would teach the model most.")

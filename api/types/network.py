@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import strawberry
 
-from srm.api.types.customer import Customer
-from srm.api.types.person import Person
-from srm.api.types.profile import Profile
+from srm.api.types.records import Customer, Person, Profile
 
 __all__ = ["Edge", "Network", "Reach", "SearchHit"]
 

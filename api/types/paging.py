@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import base64
+from collections.abc import Callable, Sequence
 from functools import lru_cache
+from typing import TypeVar
 
 import strawberry
 
 from srm.api.limits import ClientError, check_first
 
-__all__ = ["PageInfo", "decode_cursor", "encode_cursor", "page_info", "window"]
+__all__ = ["PageInfo", "decode_cursor", "edges_of", "encode_cursor", "page_info", "window"]
 
 _PREFIX = "srm:"
+
+Item = TypeVar("Item")
+Edge = TypeVar("Edge")
 
 
 @strawberry.type(description="Relay page information.")
@@ -57,3 +62,14 @@ def page_info(offset: int, count: int, has_next: bool) -> PageInfo:
         start_cursor=encode_cursor(offset) if count else None,
         end_cursor=encode_cursor(offset + count - 1) if count else None,
     )
+
+
+def edges_of(
+    items: Sequence[Item], offset: int, first: int, edge: Callable[[str, Item], Edge]
+) -> tuple[list[Edge], PageInfo]:
+    """The edges of the page starting at ``offset`` (``edge(cursor, item)`` for its first
+    ``first`` items) and its page info. ``items`` holds one item more when a next page exists:
+    statements read ``first + 1``."""
+    kept = items[:first]
+    edges = [edge(encode_cursor(offset + index), item) for index, item in enumerate(kept)]
+    return edges, page_info(offset, len(kept), len(items) > first)

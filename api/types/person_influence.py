@@ -3,16 +3,15 @@ scored it (docs/analytics.md, "Influence of persons")."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Any
 
 import strawberry
 from strawberry.scalars import JSON
 
 from srm.api.context import Info
 from srm.api.types.influence import stored_explanation
-
-if TYPE_CHECKING:
-    from srm.api.types.run import AlgorithmRun
+from srm.api.types.run import AlgorithmRun
+from srm.cypher.influence import Influence
 
 __all__ = ["PersonInfluence"]
 
@@ -49,25 +48,25 @@ class PersonInfluence:
     @classmethod
     def of(cls, record: dict[str, Any]) -> PersonInfluence | None:
         """From a person's properties; None when no run scored it."""
-        if record.get("influence_score") is None:
+        if record.get(Influence.SCORE) is None:
             return None
 
-        def whole(name: str) -> int | None:
+        def whole(name: Influence) -> int | None:
             value = record.get(name)
             return None if value is None else round(value)
 
         return cls(
             record=record,
-            value=float(record["influence_score"]),
-            percentile=record.get("influence_percentile"),
-            run_id=record.get("influence_run_id"),
-            pagerank=record.get("influence_pagerank"),
-            audience=whole("influence_in_degree"),
-            audience_accounts=whole("influence_audience_accounts"),
-            followers=whole("influence_followers"),
-            mentions_received=whole("influence_mention_in_degree"),
-            betweenness=record.get("influence_betweenness"),
-            account_count=whole("influence_accounts"),
+            value=float(record[Influence.SCORE]),
+            percentile=record.get(Influence.PERCENTILE),
+            run_id=record.get(Influence.RUN_ID),
+            pagerank=record.get(Influence.PAGERANK),
+            audience=whole(Influence.IN_DEGREE),
+            audience_accounts=whole(Influence.AUDIENCE_ACCOUNTS),
+            followers=whole(Influence.FOLLOWERS),
+            mentions_received=whole(Influence.MENTION_IN_DEGREE),
+            betweenness=record.get(Influence.BETWEENNESS),
+            account_count=whole(Influence.ACCOUNTS),
         )
 
     @strawberry.field(
@@ -76,18 +75,14 @@ class PersonInfluence:
         "persons that passed it the most PageRank (kept for the run's best persons)."
     )
     async def contributions(self, info: Info) -> JSON | None:
-        if "influence_explanation" not in self.record:
+        if Influence.EXPLANATION not in self.record:
             # ranked lists leave the long text out; read the person once, batched per level
             found = await info.context.person.load(self.record["person_id"])
-            self.record = {"influence_explanation": None, **(found or self.record)}
-        return stored_explanation(self.record.get("influence_explanation"))
+            self.record = {Influence.EXPLANATION.value: None, **(found or self.record)}
+        return stored_explanation(self.record.get(Influence.EXPLANATION))
 
     @strawberry.field(description="The algorithm run that computed the score.")
-    async def run(
-        self, info: Info
-    ) -> Annotated[AlgorithmRun, strawberry.lazy("srm.api.types.run")] | None:
-        from srm.api.types.run import AlgorithmRun
-
+    async def run(self, info: Info) -> AlgorithmRun | None:
         if not self.run_id:
             return None
         return AlgorithmRun.of(await info.context.run_by_id.load(self.run_id))

@@ -217,6 +217,9 @@ def text_references(text: str, url_field: bool = False) -> References:
             )
         elif key := _link_account(host, path):
             add(key, found.start())
+        elif host.lower().endswith(".bsky.social") and path.strip("/") == "":
+            # a Bluesky handle written out ("🦋 @ana.bsky.social") names the account
+            add(account_key("bsky", host), found.start())
         else:
             for key in url_keys(host, path):
                 if key not in urls and not (not url_field and _credited(folded, found.start())):

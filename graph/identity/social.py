@@ -450,7 +450,14 @@ def resolve_records(
     if model is None:
         labelled = must + cannot
         labelled_gamma = _levels(comparisons, frame, None, context, labelled) if labelled else None
-        u = base_u | (estimate_u(graph, frame, context=context) if graph else {})
+        # u again on random pairs the first pass did not put in one person: at a few
+        # thousand records one random pair in ~3,000 is a match, and those matches, not
+        # chance, are most of the random pairs that link each other or share a key
+        u = (
+            estimate_u(comparisons, frame, context=context, groups=first_labels)
+            if with_graph
+            else base_u
+        )
         model = fit_sessions(
             comparisons,
             gamma,

@@ -31,7 +31,7 @@ from srm.ingest.formats import Item, ReadOptions
 from srm.ingest.handles import as_text, json_head, load_json_documents, with_pointer
 from srm.ingest.quarantine import Rejected
 from srm.ingest.rows import FollowRow, PostRow, ProfileRow, profile_key
-from srm.ingest.validate import build
+from srm.ingest.validate import build, present
 
 __all__ = ["detect", "read"]
 
@@ -148,8 +148,7 @@ def _profile_view(
         "posts_count": view.get("postsCount"),
         "created_at": as_text(view.get("createdAt")),
     }
-    present = {name: value for name, value in fields.items() if value is not None}
-    return build(ProfileRow, source, line, present, max_text_chars=options.max_text_chars)
+    return build(ProfileRow, source, line, present(fields), max_text_chars=options.max_text_chars)
 
 
 def _follow_list(
@@ -204,8 +203,9 @@ def _record(
             "display_name": as_text(value.get("displayName")),
             "bio": as_text(value.get("description")),
         }
-        present = {name: item for name, item in fields.items() if item is not None}
-        yield build(ProfileRow, source, line, present, max_text_chars=options.max_text_chars)
+        yield build(
+            ProfileRow, source, line, present(fields), max_text_chars=options.max_text_chars
+        )
     elif record_type == "app.bsky.graph.follow":
         subject = _did(value.get("subject"))
         if subject is None:
@@ -247,5 +247,4 @@ def _post(
     }
     if value.get("$type") == "app.bsky.feed.repost":
         fields["repost_of_key"] = _post_key(_object(value.get("subject")).get("uri"))
-    present = {name: item for name, item in fields.items() if item is not None}
-    return build(PostRow, source, line, present, max_text_chars=options.max_text_chars)
+    return build(PostRow, source, line, present(fields), max_text_chars=options.max_text_chars)

@@ -27,7 +27,7 @@ from srm.ingest.formats import Item, ReadOptions
 from srm.ingest.handles import column_key, linkedin_slug, table_header, x_handle
 from srm.ingest.quarantine import Rejected
 from srm.ingest.rows import PLATFORMS, CustomerRow
-from srm.ingest.validate import build
+from srm.ingest.validate import build, present
 
 __all__ = [
     "detect_csv",
@@ -288,8 +288,7 @@ def _customer(
         for column, name in extra_columns.items()
         if (value := values.get(column, "").strip()) and not _is_personal_value(value)
     }
-    present = {name: value for name, value in fields.items() if value is not None}
-    yield build(CustomerRow, source, line, present, max_text_chars=options.max_text_chars)
+    yield build(CustomerRow, source, line, present(fields), max_text_chars=options.max_text_chars)
     yield from notes
 
 

@@ -31,7 +31,7 @@ from srm.ingest.formats import Item, ReadOptions
 from srm.ingest.handles import as_text, json_head, load_json_documents, with_pointer
 from srm.ingest.quarantine import Rejected
 from srm.ingest.rows import FollowRow, PostRow, ProfileRow, profile_key
-from srm.ingest.validate import build
+from srm.ingest.validate import build, present
 
 __all__ = ["account_address", "detect", "read"]
 
@@ -108,8 +108,7 @@ def _account_row(
         "posts_count": account.get("statuses_count"),
         "created_at": as_text(account.get("created_at")),
     }
-    present = {name: value for name, value in fields.items() if value is not None}
-    return build(ProfileRow, source, line, present, max_text_chars=options.max_text_chars)
+    return build(ProfileRow, source, line, present(fields), max_text_chars=options.max_text_chars)
 
 
 def _status_key(status: Mapping[str, Any]) -> str | None:
@@ -191,9 +190,14 @@ class _ApiFile:
         if isinstance(quoted, dict):
             fields["quote_of_key"] = _status_key(quoted)
             yield from self._status(quoted, line)
-        present = {name: value for name, value in fields.items() if value is not None}
         yield from self._once(
-            build(PostRow, self.source, line, present, max_text_chars=self.options.max_text_chars)
+            build(
+                PostRow,
+                self.source,
+                line,
+                present(fields),
+                max_text_chars=self.options.max_text_chars,
+            )
         )
 
 
@@ -291,8 +295,9 @@ def _actor_row(file: Path, options: ReadOptions) -> Item:
         "url": as_text(actor.get("url")),
         "created_at": as_text(actor.get("published")),
     }
-    present = {name: value for name, value in fields.items() if value is not None}
-    return build(ProfileRow, str(file), None, present, max_text_chars=options.max_text_chars)
+    return build(
+        ProfileRow, str(file), None, present(fields), max_text_chars=options.max_text_chars
+    )
 
 
 def _following_csv(file: Path, owner_key: str, options: ReadOptions) -> Iterator[Item]:
@@ -343,8 +348,7 @@ def _outbox(file: Path, options: ReadOptions) -> Iterator[Item]:
             )
         else:
             continue
-        present = {name: value for name, value in fields.items() if value is not None}
-        row = build(PostRow, source, None, present, max_text_chars=options.max_text_chars)
+        row = build(PostRow, source, None, present(fields), max_text_chars=options.max_text_chars)
         yield with_pointer(row, f"/orderedItems/{index}")
 
 

@@ -37,7 +37,7 @@ from srm.ingest.handles import (
 )
 from srm.ingest.quarantine import Rejected
 from srm.ingest.rows import FollowRow, PostRow, ProfileRow, profile_key
-from srm.ingest.validate import build
+from srm.ingest.validate import build, present
 
 __all__ = ["detect_api", "detect_archive", "read_api", "read_archive"]
 
@@ -101,8 +101,7 @@ def user_row(user: Mapping[str, Any], source: str, line: int | None, options: Re
         "posts_count": metrics.get("tweet_count"),
         "created_at": as_text(user.get("created_at")),
     }
-    present = {name: value for name, value in fields.items() if value is not None}
-    return build(ProfileRow, source, line, present, max_text_chars=options.max_text_chars)
+    return build(ProfileRow, source, line, present(fields), max_text_chars=options.max_text_chars)
 
 
 def tweet_row(
@@ -140,8 +139,7 @@ def tweet_row(
             target = as_text(reference.get("id"))
             if target:
                 fields[_REFERENCE_FIELDS[reference["type"]]] = _key(target)
-    present = {name: value for name, value in fields.items() if value is not None}
-    return build(PostRow, source, line, present, max_text_chars=options.max_text_chars)
+    return build(PostRow, source, line, present(fields), max_text_chars=options.max_text_chars)
 
 
 def _list_subject(
@@ -327,8 +325,7 @@ def _archive_tweet(
         if match:
             fields["quote_of_key"] = _key(match["id"])
             break
-    present = {name: value for name, value in fields.items() if value is not None}
-    return build(PostRow, source, None, present, max_text_chars=options.max_text_chars)
+    return build(PostRow, source, None, present(fields), max_text_chars=options.max_text_chars)
 
 
 def read_archive(path: Path, options: ReadOptions) -> Iterator[Item]:
@@ -382,7 +379,10 @@ def _archive_profile(folder: Path, owner: Mapping[str, Any], options: ReadOption
         "url": as_text(description.get("website")),
         "created_at": as_text(owner.get("createdAt")),
     }
-    present = {name: value for name, value in fields.items() if value is not None}
     return build(
-        ProfileRow, str(folder / "account.js"), None, present, max_text_chars=options.max_text_chars
+        ProfileRow,
+        str(folder / "account.js"),
+        None,
+        present(fields),
+        max_text_chars=options.max_text_chars,
     )

@@ -8,7 +8,7 @@ import json
 import tempfile
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 import pandas as pd
 import typer
@@ -134,40 +134,36 @@ def _suggest(count: int, output: Format) -> None:
     console.print(f"{len(found)} pairs suggested; label them with 'srm identities accept|reject'.")
 
 
-@app.command()
-def accept(a: str, b: str, by: Reviewer = "") -> None:
-    """Mark two records as one person: B's person joins A's now, every later run keeps
-    them together and learns from the label ('srm identities undo' reverts it)."""
+def _label_pair(action: Literal["accept", "reject"], a: str, b: str, by: str) -> None:
+    """Record a reviewer's label on the pair (a, b), audited, and say how to undo it."""
+    decide = pipeline.accept if action == "accept" else pipeline.reject
     try:
         reviewer = by or getpass.getuser()
         with open_store() as driver:
             audited_decision(
-                driver, settings(), "accept", reviewer, [a, b],
-                lambda: pipeline.accept(driver, a, b, reviewer),
+                driver, settings(), action, reviewer, [a, b],
+                lambda: decide(driver, a, b, reviewer),
             )  # fmt: skip
     except SRMError as error:
         raise fail(error) from error
     console.print(
-        "Accepted (undo: 'srm identities undo'); 'srm identities resolve' learns from it."
+        f"{action.capitalize()}ed (undo: 'srm identities undo'); "
+        "'srm identities resolve' learns from it."
     )
+
+
+@app.command()
+def accept(a: str, b: str, by: Reviewer = "") -> None:
+    """Mark two records as one person: B's person joins A's now, every later run keeps
+    them together and learns from the label ('srm identities undo' reverts it)."""
+    _label_pair("accept", a, b, by)
 
 
 @app.command()
 def reject(a: str, b: str, by: Reviewer = "") -> None:
     """Mark two records as different people: B leaves A's person now, no later run merges
     them and each learns from the label ('srm identities undo' reverts it)."""
-    try:
-        reviewer = by or getpass.getuser()
-        with open_store() as driver:
-            audited_decision(
-                driver, settings(), "reject", reviewer, [a, b],
-                lambda: pipeline.reject(driver, a, b, reviewer),
-            )  # fmt: skip
-    except SRMError as error:
-        raise fail(error) from error
-    console.print(
-        "Rejected (undo: 'srm identities undo'); 'srm identities resolve' learns from it."
-    )
+    _label_pair("reject", a, b, by)
 
 
 @app.command()
