@@ -31,6 +31,7 @@ __all__ = [
     "LINK_COMMUNITY_MEMBERS",
     "LINK_SEGMENT_MEMBERS",
     "MERGE_SEGMENTS",
+    "NEWEST_RUNS",
     "PERSON_PROFILES",
     "POST_TEXTS_OF_AUTHORS",
     "PROFILE_HANDLES",
@@ -46,6 +47,7 @@ __all__ = [
     "SET_INFLUENCE_EXPLANATION",
     "SET_REACH",
     "START_RUN",
+    "STORED_INFLUENCE",
 ]
 
 # --- projection (bulk, streamed) -------------------------------------------------------
@@ -218,14 +220,32 @@ MATCH (run:AlgorithmRun) WHERE run.run_id IN $ids
 DETACH DELETE run
 """
 
+# The newest $keep runs of an algorithm (the running one included): those a clean-up after
+# this run keeps, so values stamped with one of them stay.
+NEWEST_RUNS = """
+MATCH (run:AlgorithmRun {algorithm: $algorithm})
+WITH run ORDER BY run.started_at DESC, run.run_id DESC
+RETURN collect(run.run_id)[..$keep] AS ids
+"""
+
 # --- write-back -----------------------------------------------------------------------
 
-# row: [node id, *values in INFLUENCE_COLUMNS order (srm.cypher.influence)]
+# What earlier runs stored on each profile, in pages like PROJECTION_NODES: [node id, run
+# id, digest of the values] (two properties read, not seven: the write-back sends only rows
+# whose digest changed).
+STORED_INFLUENCE = f"""
+MATCH (p:Profile) WHERE p.{Influence.RUN_ID} IS NOT NULL
+WITH collect([id(p), p.{Influence.RUN_ID}, p.{Influence.DIGEST}]) AS rows
+UNWIND range(0, size(rows) - 1, $page) AS start
+RETURN rows[start..start + $page] AS page
+"""
+
+# row: [node id, digest, *values in INFLUENCE_COLUMNS order (srm.cypher.influence)]
 SET_INFLUENCE = f"""
 UNWIND $rows AS row
 MATCH (p:Profile) WHERE id(p) = row[0]
-SET p.{Influence.RUN_ID} = $run_id,
-    {", ".join(f"p.{name} = row[{index}]" for index, name in enumerate(INFLUENCE_COLUMNS, 1))}
+SET p.{Influence.RUN_ID} = $run_id, p.{Influence.DIGEST} = row[1],
+    {", ".join(f"p.{name} = row[{index}]" for index, name in enumerate(INFLUENCE_COLUMNS, 2))}
 """
 
 # row: [node id, explanation JSON]

@@ -17,6 +17,7 @@ __all__ = [
     "EXPORT_CUSTOMERS",
     "EXPORT_CUSTOMER_EXTRA_KEYS",
     "EXPORT_FOLLOWS",
+    "EXPORT_PERSONS",
     "EXPORT_POSTS",
     "EXPORT_PROFILES",
     "RESTORE_CLEANUP",
@@ -33,9 +34,9 @@ MATCH (a)-[r]->(b)
 RETURN elementId(a) AS start, type(r) AS type, properties(r) AS properties, elementId(b) AS end
 """
 
-# The exports stream in key order without sorting the whole label: the uniqueness
-# constraint's index hands the rows over ordered (the IS NOT NULL predicate lets the planner
-# use it), so a transaction's memory stays bounded on any graph size.
+# The exports read pages in key order (srm.store.read_pages: ``$after``, ``$limit``, a
+# ``key`` column): the uniqueness constraint's index seeks past ``$after`` and hands the
+# rows over ordered, so no page sorts a label and each is its own short transaction.
 EXPORT_CUSTOMER_EXTRA_KEYS = """
 MATCH (c:Customer)
 UNWIND keys(c) AS key
@@ -44,37 +45,47 @@ RETURN key ORDER BY key
 """
 
 EXPORT_CUSTOMERS = """
-MATCH (c:Customer) WHERE c.customer_id IS NOT NULL
-RETURN properties(c) AS properties,
+MATCH (c:Customer) WHERE c.customer_id > $after
+WITH c ORDER BY c.customer_id LIMIT $limit
+RETURN c.customer_id AS key, properties(c) AS properties,
        [(c)-[:CLAIMS]->(claimed:Profile {platform: 'x'}) | claimed.handle] AS twitter_handles
-ORDER BY c.customer_id
 """
 
 EXPORT_PROFILES = """
-MATCH (p:Profile) WHERE p.profile_key IS NOT NULL
-RETURN properties(p) AS properties ORDER BY p.profile_key
+MATCH (p:Profile) WHERE p.profile_key > $after
+WITH p ORDER BY p.profile_key LIMIT $limit
+RETURN p.profile_key AS key, properties(p) AS properties
 """
 
-# Ordered by the follower's key from the index, then a partial sort per follower (bounded
-# by one profile's out-degree).
+# A page of followers, each with everything it follows (a page holds $limit profiles'
+# out-degrees; the writer sorts each list by the followed key).
 EXPORT_FOLLOWS = """
-MATCH (a:Profile) WHERE a.profile_key IS NOT NULL
-WITH a ORDER BY a.profile_key
-MATCH (a)-[:FOLLOWS]->(b:Profile)
-RETURN a.native_id AS follower, a.platform AS follower_platform,
-       b.native_id AS followed, b.platform AS followed_platform
-ORDER BY a.profile_key, b.profile_key
+MATCH (a:Profile) WHERE a.profile_key > $after
+WITH a ORDER BY a.profile_key LIMIT $limit
+RETURN a.profile_key AS key, a.native_id AS follower, a.platform AS follower_platform,
+       [(a)-[:FOLLOWS]->(b:Profile) | [b.profile_key, b.native_id, b.platform]] AS followed
 """
 
 EXPORT_POSTS = """
-MATCH (post:Post) WHERE post.post_key IS NOT NULL
+MATCH (post:Post) WHERE post.post_key > $after
+WITH post ORDER BY post.post_key LIMIT $limit
 OPTIONAL MATCH (author:Profile)-[:POSTED]->(post)
-RETURN properties(post) AS properties, author.native_id AS author, author.platform AS platform,
+RETURN post.post_key AS key, properties(post) AS properties, author.native_id AS author,
+       author.platform AS platform,
        [(post)-[:MENTIONS]->(m:Profile) | m.native_id] AS mentioned,
        [(post)-[:REPLY_TO]->(t:Post) | t.native_id][0] AS reply_to,
        [(post)-[:QUOTES]->(t:Post) | t.native_id][0] AS quote_of,
        [(post)-[:REPOSTS]->(t:Post) | t.native_id][0] AS repost_of
-ORDER BY post.post_key
+"""
+
+# Persons and the record ids (customer:<id>, profile:<platform:id>) PART_OF each.
+EXPORT_PERSONS = """
+MATCH (person:Person) WHERE person.person_id > $after
+WITH person ORDER BY person.person_id LIMIT $limit
+RETURN person.person_id AS key,
+       [(record)-[:PART_OF]->(person) WHERE record:Customer OR record:Profile |
+        CASE WHEN record:Customer THEN 'customer:' + record.customer_id
+             ELSE 'profile:' + record.profile_key END] AS records
 """
 
 EXPORT_BRANDS = """

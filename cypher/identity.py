@@ -71,7 +71,12 @@ LOAD_PERSONS = f"""
 MATCH (r)-[:PART_OF]->(p:Person) WHERE r:Customer OR r:Profile
 RETURN {_RECORD_ID.format(n="r")} AS record_id, p.person_id AS person_id
 """
-DELETE_CANDIDATES = "MATCH ()-[s:SAME_AS {status: 'candidate'}]->() DELETE s"
+# Whole-graph deletions run 1,000 a transaction (srm.store.write_in_transactions): a re-run
+# replaces every candidate link, and one transaction would grow with the graph.
+DELETE_CANDIDATES = """
+MATCH ()-[s:SAME_AS {status: 'candidate'}]->()
+CALL (s) { DELETE s } IN TRANSACTIONS OF 1000 ROWS
+"""
 
 WRITE_SAME_AS = {
     kinds: "UNWIND $rows AS row"
@@ -97,7 +102,10 @@ MERGE (record)-[:PART_OF]->(person)
 """
     for kind, (label, key) in _KINDS.items()
 }
-DELETE_EMPTY_PERSONS = "MATCH (p:Person) WHERE NOT ()-[:PART_OF]->(p) DETACH DELETE p"
+DELETE_EMPTY_PERSONS = """
+MATCH (p:Person) WHERE NOT ()-[:PART_OF]->(p)
+CALL (p) { DETACH DELETE p } IN TRANSACTIONS OF 1000 ROWS
+"""
 
 SET_DECISION = {
     kinds: "UNWIND $rows AS row"

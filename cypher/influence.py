@@ -38,6 +38,9 @@ class Influence(StrEnum):
     MENTION_IN_DEGREE = "influence_mention_in_degree"
     BETWEENNESS = "influence_betweenness"
     RUN_ID = "influence_run_id"
+    # A 64-bit digest of the row last written (graph.writeback): a re-run reads it, not the
+    # seven values, to send only the profiles whose values changed.
+    DIGEST = "influence_digest"
     # JSON text, only on the best-ranked profiles of a run (graph.influence.explain) and
     # persons (graph.persons.explain_person).
     EXPLANATION = "influence_explanation"

@@ -11,16 +11,16 @@ from __future__ import annotations
 from srm.cypher.influence import PERSON_INFLUENCE_COLUMNS, Influence
 
 __all__ = [
-    "ACCOUNT_INFLUENCE_OF_RUN",
+    "ACCOUNT_INFLUENCE",
     "BENCH_CREATE_PERSONS",
     "CLEAR_PERSON_INFLUENCE",
     "CLEAR_PERSON_INFLUENCE_OF_RUN",
     "LATEST_INFLUENCE_RUN",
     "PART_OF_IDS",
     "PART_OF_KEYS",
-    "PERSON_ACCOUNTS_OF_RUN",
     "PERSON_FOLLOWS",
     "PERSON_NAMES",
+    "PERSON_SCORED_ACCOUNTS",
     "SET_PERSON_INFLUENCE",
     "SET_PERSON_INFLUENCE_BY_ID",
     "SET_PERSON_INFLUENCE_EXPLANATION",
@@ -87,9 +87,11 @@ ORDER BY run.finished_at DESC, run.run_id DESC LIMIT 1
 """
 
 # Every account scored by the run, as columns (the distributions persons are placed in).
-# Columns are named as graph.influence names the components (Influence.column).
-ACCOUNT_INFLUENCE_OF_RUN = f"""
-MATCH (p:Profile {{{Influence.RUN_ID}: $run_id}})
+# Every scored account, as columns named as graph.influence names the components
+# (Influence.column): the distributions persons are placed in. A re-run leaves unchanged
+# accounts stamped with an earlier surviving run, so this reads them all, not one run's.
+ACCOUNT_INFLUENCE = f"""
+MATCH (p:Profile) WHERE p.{Influence.SCORE} IS NOT NULL
 RETURN collect(p.profile_key) AS keys,
        collect(p.{Influence.SCORE}) AS {Influence.SCORE.column},
        collect(p.{Influence.PAGERANK}) AS {Influence.PAGERANK.column},
@@ -100,9 +102,10 @@ RETURN collect(p.profile_key) AS keys,
 """
 
 # The scored accounts of some persons.
-PERSON_ACCOUNTS_OF_RUN = f"""
+PERSON_SCORED_ACCOUNTS = f"""
 UNWIND $ids AS person_id
-MATCH (a:Profile {{{Influence.RUN_ID}: $run_id}})-[:PART_OF]->(:Person {{person_id: person_id}})
+MATCH (a:Profile)-[:PART_OF]->(:Person {{person_id: person_id}})
+WHERE a.{Influence.SCORE} IS NOT NULL
 RETURN person_id, a.profile_key AS key
 """
 

@@ -18,6 +18,7 @@ __all__ = [
     "DELETE_AUTHORED_POSTS",
     "DELETE_CUSTOMERS",
     "DELETE_EMPTY_PERSONS",
+    "DELETE_FOLLOWS_OF_PROFILES",
     "DELETE_PERSONS",
     "DELETE_PROFILES",
     "DELETE_REVIEW_DECISIONS",
@@ -110,6 +111,15 @@ MATCH (author:Profile)-[:POSTED]->(post:Post)
 WHERE author.profile_key IN $profile_keys
 DETACH DELETE post
 RETURN count(*) AS deleted
+"""
+
+# Before the erasure's transaction, the erased profiles' follows go 1,000 a transaction
+# (auto-commit, srm.store.write_in_transactions): the one relationship of a record whose
+# count has no bound — a hub's millions of followers would not fit one transaction.
+DELETE_FOLLOWS_OF_PROFILES = """
+MATCH (p:Profile) WHERE p.profile_key IN $profile_keys
+MATCH (p)-[follows:FOLLOWS]-()
+CALL (follows) { DELETE follows } IN TRANSACTIONS OF 1000 ROWS
 """
 
 DELETE_CUSTOMERS = """

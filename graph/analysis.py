@@ -137,8 +137,8 @@ def run_influence(
             )
         on_step("writing scores")
         with run.timed("write"):
-            writeback.write_influence(
-                driver, result, run.run_id, explain_top=explain_top, database=database
+            run.extra["profiles_written"] = writeback.write_influence(
+                driver, result, run.run_id, explain_top=explain_top, keep=keep, database=database
             )
         on_step("scoring persons")
         with run.timed("persons"):
@@ -152,7 +152,7 @@ def run_influence(
                 explain_top=explain_top,
                 database=database,
             )
-        run.extra = {"persons": len(by_person.persons())}
+        run.extra["persons"] = len(by_person.persons())
     best = [influence.explain(result, v, top=3) for v in result.ranking(top)]
     best_units = [persons.explain_person(by_person, u, top=3) for u in by_person.ranking(top)]
     shown = (

@@ -136,19 +136,19 @@ def rescore_persons(
     driver: Driver, person_ids: Iterable[str], *, database: str | None = None
 ) -> int:
     """Recompute the influence of ``person_ids`` from their remaining accounts' stored
-    scores in the latest influence run (sums, unduplicated audience, best betweenness),
-    placed against that run's accounts as :func:`srm.graph.persons.person_influence`
-    does. Persons left without a scored account lose their influence. Used after an
-    erasure removes an account from a person; the explanation keeps components, accounts
-    and audience (the followers' PageRank shares need a full run). Returns the persons
-    rescored."""
+    scores (sums, unduplicated audience, best betweenness), placed against every scored
+    account as :func:`srm.graph.persons.person_influence` does, and stamped with the
+    latest influence run's id. Persons left without a scored account lose their
+    influence. Used after an erasure removes an account from a person; the explanation
+    keeps components, accounts and audience (the followers' PageRank shares need a full
+    run). Returns the persons rescored."""
     wanted = sorted(set(person_ids))
     runs = read(driver, statements.LATEST_INFLUENCE_RUN, database=database)
     if not wanted or not runs:
         return 0
     run_id = runs[0]["run_id"]
     parameters = json.loads(runs[0]["parameters"] or "{}")
-    stored = read(driver, statements.ACCOUNT_INFLUENCE_OF_RUN, database=database, run_id=run_id)
+    stored = read(driver, statements.ACCOUNT_INFLUENCE, database=database)
     if not stored or not stored[0]["keys"]:
         return 0
     columns = stored[0]
@@ -161,9 +161,7 @@ def rescore_persons(
     )
     position = {key: index for index, key in enumerate(columns["keys"])}
     members: dict[str, list[int]] = defaultdict(list)
-    for row in read(
-        driver, statements.PERSON_ACCOUNTS_OF_RUN, database=database, ids=wanted, run_id=run_id
-    ):
+    for row in read(driver, statements.PERSON_SCORED_ACCOUNTS, database=database, ids=wanted):
         if row["key"] in position:
             members[row["person_id"]].append(position[row["key"]])
     followers: dict[str, set[str]] = defaultdict(set)

@@ -102,35 +102,95 @@ def write_rows(
         return sum(pool.map(write_chunk, batched(rows, batch_size)))
 
 
+def row_digests(values: np.ndarray) -> np.ndarray:
+    """A 64-bit digest of each row of float ``values`` (NaN for null): the rows' IEEE bits
+    mixed with odd multipliers, so a change of any value in a row changes its digest
+    (barring a 2^-64 coincidence)."""
+    bits = np.ascontiguousarray(values, dtype=np.float64).view(np.uint64)
+    multipliers = 0x9E3779B97F4A7C15 + 2 * np.arange(bits.shape[1], dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        mixed = (bits ^ (bits >> np.uint64(29))) * multipliers
+        digest = np.bitwise_xor.reduce(mixed + np.arange(bits.shape[1], dtype=np.uint64), axis=1)
+    return digest.view(np.int64)
+
+
+def _unchanged(
+    driver: Driver,
+    node_ids: list[int],
+    digests: np.ndarray,
+    survivors: set[str],
+    database: str | None,
+) -> np.ndarray:
+    """Which vertices already hold their row (same digest), stamped by one of the
+    ``survivors`` runs."""
+    index = {node_id: vertex for vertex, node_id in enumerate(node_ids)}
+    vertices, stored = [], []
+    for record in read(driver, statements.STORED_INFLUENCE, database=database, page=READ_BATCH):
+        for node_id, run_id, digest in record["page"]:
+            vertex = index.get(node_id)
+            if vertex is not None and digest is not None and run_id in survivors:
+                vertices.append(vertex)
+                stored.append(digest)
+    same = np.zeros(len(node_ids), dtype=bool)
+    if vertices:
+        same[vertices] = np.asarray(stored, dtype=np.int64) == digests[vertices]
+    return same
+
+
 def write_influence(
     driver: Driver,
     result: InfluenceResult,
     run_id: str,
     *,
     explain_top: int = 100,
+    keep: int | None = None,
     batch_size: int = WRITE_BATCH,
     database: str | None = None,
 ) -> int:
     """Stamp every profile of the projection with its score, percentile, components and
-    ``run_id``; the ``explain_top`` best also get ``influence_explanation`` (JSON).
+    ``run_id``; the ``explain_top`` best also get ``influence_explanation`` (JSON). Returns
+    the profiles written.
+
+    With ``keep`` (the runs of the algorithm a clean-up keeps, this one included), only
+    what changed since the last run is written: a profile whose stored digest
+    (:func:`row_digests`) equals its new row's, stamped by a run the clean-up after this one
+    keeps, is left as it is (its run id names the run that computed these values). Each
+    property set costs 0.35–0.5 s on 200k profiles; the digest lets a re-run read two
+    properties instead of seven. A profile whose stamp is about to be cleaned up is written
+    again, so one run in ``keep`` rewrites an unchanged graph.
 
     Betweenness, the one component only computed when it has a weight, is written only
     then; otherwise it is removed, so a profile never shows a 0 nobody computed (or an
-    older run's value) as this run's betweenness, and the write-back sets one property
-    fewer on every profile (measured on 200k profiles: 0.35–0.5 s a property)."""
+    older run's value) as this run's betweenness."""
     projection = result.projection
     computed = result.weights.get("betweenness", 0) > 0
-    totals = {Influence.SCORE: result.score, Influence.PERCENTILE: result.percentile}
-    # Rows follow INFLUENCE_COLUMNS (statements.SET_INFLUENCE is built from it); betweenness,
-    # last there, may be left out. A component is stored under its own column name.
-    names = INFLUENCE_COLUMNS if computed else INFLUENCE_COLUMNS[:-1]
-    columns = np.column_stack(
-        [totals[name] if name in totals else result.components[name.column] for name in names]
-    ).tolist()
+    found = {
+        Influence.SCORE: result.score,
+        Influence.PERCENTILE: result.percentile,
+        **{name: result.components[name.column] for name in INFLUENCE_COLUMNS[2:]},
+    }
+    if not computed:  # NaN here, sent as null
+        found[Influence.BETWEENNESS] = np.full(projection.node_count, np.nan)
+    # Rows follow INFLUENCE_COLUMNS (statements.SET_INFLUENCE is built from it); betweenness
+    # is last there.
+    values = np.column_stack([found[name] for name in INFLUENCE_COLUMNS]).astype(float)
+    digests = row_digests(values)
     node_ids = projection.node_ids.tolist()
+    changed: Iterable[int] = range(projection.node_count)
+    if keep is not None:
+        newest = read(
+            driver, statements.NEWEST_RUNS, database=database, algorithm="influence", keep=keep
+        )
+        survivors = set(newest[0]["ids"]) if newest else set()
+        changed = np.flatnonzero(
+            ~_unchanged(driver, node_ids, digests, survivors, database)
+        ).tolist()
+    columns, digest_list = values.tolist(), digests.tolist()
     rows = (
-        [node_ids[v], *columns[v]] if computed else [node_ids[v], *columns[v], None]
-        for v in range(projection.node_count)
+        [node_ids[v], digest_list[v], *columns[v]]
+        if computed
+        else [node_ids[v], digest_list[v], *columns[v][:-1], None]
+        for v in changed
     )
     written = write_rows(
         driver,

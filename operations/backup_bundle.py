@@ -1,18 +1,22 @@
-"""The canonical-bundle half of a backup: the graph written back as the CSV files
-:mod:`srm.ingest.readers.bundle` reads, so a backup can be ingested by any SRM (or read by people).
+"""The graph written back as the canonical bundle :mod:`srm.ingest.readers.bundle` reads: the
+half of a backup that any SRM can ingest (or people read), and ``srm export --format bundle``.
 
 Columns follow docs/bundle-format.md; customers' extra properties become extra columns; follows and
-posts carry platform columns so multi-platform bundles stay unambiguous.
+posts carry platform columns so multi-platform bundles stay unambiguous. ``persons.csv``
+(``record_id,person_id``, as ``srm identities export``) holds the identity clusters.
+
+Memory stays bounded at any graph size: every file is read in keyset pages
+(:func:`srm.store.read_pages`, one short transaction a page) and written row by row.
 """
 
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from neo4j import Driver, Query
+from neo4j import Driver
 
 from srm.bundle_format import (
     BRAND_HEADER,
@@ -22,11 +26,18 @@ from srm.bundle_format import (
     PROFILE_HEADER,
 )
 from srm.cypher import backup as statements
-from srm.store import translate_errors
+from srm.errors import ValidationError
+from srm.store import read, read_pages
 
-__all__ = ["write_bundle"]
+__all__ = ["BUNDLE_PARTS", "EXPORT_PARTS", "PAGE_SIZE", "parse_parts", "write_bundle"]
 
 EXTRA_PREFIX = "x_"
+# The parts of the bundle a backup writes, and those an export can choose from.
+BUNDLE_PARTS = ("customers", "profiles", "follows", "posts", "brands")
+EXPORT_PARTS = (*BUNDLE_PARTS, "persons")
+PERSON_HEADER = ("record_id", "person_id")
+PAGE_SIZE = 5_000
+Rows = Iterator[dict[str, Any]]
 
 
 def _cell(value: Any) -> str:
@@ -52,21 +63,30 @@ def _write(path: Path, columns: Iterable[str], rows: Iterator[dict[str, Any]]) -
     return written
 
 
-def _records(driver: Driver, statement: str, database: str | None) -> Iterator[dict[str, Any]]:
-    with translate_errors(), driver.session(database=database) as session:
-        for record in session.run(Query(statement)):
-            yield record.data()
+def parse_parts(text: str) -> tuple[str, ...]:
+    """``"profiles,follows"`` → the parts named, in file order; unknown names are refused."""
+    names = {name.strip().lower() for name in text.split(",") if name.strip()}
+    unknown = sorted(names - set(EXPORT_PARTS))
+    if unknown or not names:
+        raise ValidationError(
+            f"Unknown export part(s) {', '.join(unknown) or '(none given)'}; "
+            f"choose from {', '.join(EXPORT_PARTS)} (comma-separated)."
+        )
+    return tuple(part for part in EXPORT_PARTS if part in names)
 
 
-def _customers(driver: Driver, database: str | None) -> tuple[list[str], Iterator[dict[str, Any]]]:
-    """The customer columns and their rows, streamed (one customer in memory at a time)."""
+def _customers(driver: Driver, page_size: int, database: str | None) -> tuple[list[str], Rows]:
+    """The customer columns and their rows, streamed a page at a time."""
     extra = [
         str(record["key"]).removeprefix(EXTRA_PREFIX)
-        for record in _records(driver, statements.EXPORT_CUSTOMER_EXTRA_KEYS, database)
+        for record in read(driver, statements.EXPORT_CUSTOMER_EXTRA_KEYS, database=database)
     ]
 
-    def rows() -> Iterator[dict[str, Any]]:
-        for record in _records(driver, statements.EXPORT_CUSTOMERS, database):
+    def rows() -> Rows:
+        pages = read_pages(
+            driver, statements.EXPORT_CUSTOMERS, page_size=page_size, database=database
+        )
+        for record in pages:
             properties = record["properties"]
             row = {name: properties.get(name) for name in CUSTOMER_HEADER}
             handles = [handle for handle in record["twitter_handles"] if handle]
@@ -81,49 +101,85 @@ def _customers(driver: Driver, database: str | None) -> tuple[list[str], Iterato
     return [*CUSTOMER_HEADER, *extra], rows()
 
 
-def write_bundle(driver: Driver, out: Path, *, database: str | None = None) -> dict[str, int]:
-    """Write the five bundle files into ``out``; return rows written per file."""
-    columns, customers = _customers(driver, database)
-    written = {"customers.csv": _write(out / "customers.csv", columns, customers)}
-    profiles = (
-        {**record["properties"], "profile_id": record["properties"].get("native_id")}
-        for record in _records(driver, statements.EXPORT_PROFILES, database)
-    )
-    written["profiles.csv"] = _write(out / "profiles.csv", PROFILE_HEADER, profiles)
-    follows = (
-        {
-            "follower_profile_id": record["follower"],
-            "followed_profile_id": record["followed"],
-            "follower_platform": record["follower_platform"],
-            "followed_platform": record["followed_platform"],
-        }
-        for record in _records(driver, statements.EXPORT_FOLLOWS, database)
-    )
-    written["follows.csv"] = _write(out / "follows.csv", FOLLOW_HEADER, follows)
-    posts = (
-        {
-            "post_id": record["properties"].get("native_id")
-            or str(record["properties"]["post_key"]).partition(":")[2],
+def _profiles(records: Rows) -> Rows:
+    for record in records:
+        yield {**record["properties"], "profile_id": record["properties"].get("native_id")}
+
+
+def _follows(records: Rows) -> Rows:
+    for record in records:
+        for _, followed, followed_platform in sorted(record["followed"]):
+            yield {
+                "follower_profile_id": record["follower"],
+                "followed_profile_id": followed,
+                "follower_platform": record["follower_platform"],
+                "followed_platform": followed_platform,
+            }
+
+
+def _posts(records: Rows) -> Rows:
+    for record in records:
+        if record["author"] is None:
+            continue
+        properties = record["properties"]
+        yield {
+            "post_id": properties.get("native_id") or str(properties["post_key"]).partition(":")[2],
             "profile_id": record["author"],
             "platform": record["platform"],
-            "created_at": record["properties"].get("created_at"),
-            "text": record["properties"].get("text"),
+            "created_at": properties.get("created_at"),
+            "text": properties.get("text"),
             "mentioned_profile_ids": record["mentioned"],
             "reply_to_post_id": record["reply_to"],
             "quote_of_post_id": record["quote_of"],
             "repost_of_post_id": record["repost_of"],
         }
-        for record in _records(driver, statements.EXPORT_POSTS, database)
-        if record["author"] is not None
-    )
-    written["posts.csv"] = _write(out / "posts.csv", POST_HEADER, posts)
-    brands = (
-        {
+
+
+def _brands(records: Rows) -> Rows:
+    for record in records:
+        yield {
             "name": record["name"],
             "is_own": record["is_own"],
             "official_profile_ids": record["official"],
         }
-        for record in _records(driver, statements.EXPORT_BRANDS, database)
-    )
-    written["brands.csv"] = _write(out / "brands.csv", BRAND_HEADER, brands)
+
+
+def _persons(records: Rows) -> Rows:
+    for record in records:
+        for record_id in sorted(record["records"]):
+            yield {"record_id": record_id, "person_id": record["key"]}
+
+
+# part → (file, header, statement, rows of its records); customers have their own columns.
+_PAGED: dict[str, tuple[str, Sequence[str], str, Callable[[Rows], Rows]]] = {
+    "profiles": ("profiles.csv", PROFILE_HEADER, statements.EXPORT_PROFILES, _profiles),
+    "follows": ("follows.csv", FOLLOW_HEADER, statements.EXPORT_FOLLOWS, _follows),
+    "posts": ("posts.csv", POST_HEADER, statements.EXPORT_POSTS, _posts),
+    "persons": ("persons.csv", PERSON_HEADER, statements.EXPORT_PERSONS, _persons),
+}
+
+
+def write_bundle(
+    driver: Driver,
+    out: Path,
+    *,
+    parts: Sequence[str] = BUNDLE_PARTS,
+    page_size: int = PAGE_SIZE,
+    database: str | None = None,
+) -> dict[str, int]:
+    """Write the files of ``parts`` (:data:`EXPORT_PARTS`) into ``out``; return rows written
+    per file. ``page_size`` records are read a transaction."""
+    out.mkdir(parents=True, exist_ok=True)
+    written = {}
+    for part in parts:
+        if part == "customers":
+            columns, customers = _customers(driver, page_size, database)
+            written["customers.csv"] = _write(out / "customers.csv", columns, customers)
+        elif part == "brands":
+            brands = _brands(iter(read(driver, statements.EXPORT_BRANDS, database=database)))
+            written["brands.csv"] = _write(out / "brands.csv", BRAND_HEADER, brands)
+        else:
+            name, header, statement, rows = _PAGED[part]
+            records = read_pages(driver, statement, page_size=page_size, database=database)
+            written[name] = _write(out / name, header, rows(records))
     return written

@@ -4,7 +4,10 @@
 person — and walks :data:`srm.operations.registry.REGISTRY`, the list of every place a
 record's identifiers can be copied to:
 
-1. in one managed transaction (all or nothing), the graph places: what others said about
+1. the profiles' ``FOLLOWS`` first, 1,000 a transaction (a hub's millions of followers fit
+   no single transaction; a failure after this step leaves the records without follows,
+   and running the erasure again finishes it);
+2. in one managed transaction (all or nothing), the graph places: what others said about
    them becomes anonymous counts (mentions, replies/quotes/reposts of their posts,
    ``@handle`` in others' texts → ``@[erased]``); their posts and the records go with every
    relationship; person clusters are deleted or scrubbed (re-clustering the remaining
@@ -12,9 +15,9 @@ record's identifiers can be copied to:
    data (influence explanations, algorithm-run parameters, community summaries, review
    decisions) loses their ids; a :mod:`~srm.operations.suppression` hash per key (records, posts,
    persons) and an ``ErasureAudit {at, by, kind}`` are added;
-2. after commit, a person that kept other records is rescored from its remaining accounts
+3. after commit, a person that kept other records is rescored from its remaining accounts
    (:func:`srm.graph.person_writeback.rescore_persons`);
-3. after commit, the file places (maps, exports, quarantine files) and the suppression
+4. after commit, the file places (maps, exports, quarantine files) and the suppression
    ledger on disk, which a restore of an older backup replays.
 """
 
@@ -34,7 +37,7 @@ from srm.operations.erased import ErasedIds
 from srm.operations.registry import FILE_PLACES, GRAPH_PLACES
 from srm.operations.suppression import customer_keys, key_hash, profile_keys, suppression_salt
 from srm.settings import Settings
-from srm.store import translate_errors
+from srm.store import read, translate_errors, write_in_transactions
 
 __all__ = ["RECLUSTER_NOTE", "ErasureResult", "erase", "erase_keys"]
 
@@ -73,13 +76,24 @@ class ErasureResult:
         )
 
 
+_FIND = {
+    "customer": privacy.FIND_CUSTOMER,
+    "profile": privacy.FIND_PROFILE,
+    "person": privacy.FIND_PERSON_MEMBERS,
+}
+
+
 def _records(tx: ManagedTransaction, kind: Kind, identifier: str) -> list[dict[str, Any]]:
-    statement = {
-        "customer": privacy.FIND_CUSTOMER,
-        "profile": privacy.FIND_PROFILE,
-        "person": privacy.FIND_PERSON_MEMBERS,
-    }[kind]
-    return [record.data() for record in tx.run(statement, id=identifier)]
+    return [record.data() for record in tx.run(_FIND[kind], id=identifier)]
+
+
+def _delete_follows(driver: Driver, records: list[dict[str, Any]], database: str | None) -> None:
+    """Step 1 of the module doc: the profiles' follows, in bounded transactions."""
+    profile_keys = [r["key"] for r in records if r["label"] == "Profile" and r["key"]]
+    if profile_keys:
+        write_in_transactions(
+            driver, privacy.DELETE_FOLLOWS_OF_PROFILES, database=database, profile_keys=profile_keys
+        )
 
 
 def _suppression_hashes(salt: str, records: list[dict[str, Any]], erased: ErasedIds) -> set[str]:
@@ -165,14 +179,18 @@ def erase(
     if kind not in ("customer", "profile", "person"):
         raise ValidationError(f"Unknown erasure kind '{kind}'; use customer, profile or person.")
     salt = suppression_salt(settings)
+    found = read(driver, _FIND[kind], database=database, id=identifier)
+    if not found:
+        raise NotFoundError(
+            f"No {kind} with that id. Check the id ({kind} ids are "
+            f"{'platform:native_id' if kind == 'profile' else 'the record keys'}) and retry."
+        )
+    _delete_follows(driver, found, database)
 
     def work(tx: ManagedTransaction) -> tuple[ErasureResult, ErasedIds, set[str]]:
         found = _records(tx, kind, identifier)
         if not found:
-            raise NotFoundError(
-                f"No {kind} with that id. Check the id ({kind} ids are "
-                f"{'platform:native_id' if kind == 'profile' else 'the record keys'}) and retry."
-            )
+            raise NotFoundError(f"The {kind} was erased or changed meanwhile; nothing more to do.")
         records = [record for record in found if record["key"]]
         return _erase_in(tx, salt, kind, records, [identifier] if kind == "person" else [], by)
 
@@ -196,14 +214,11 @@ def erase_keys(
     :func:`erase` does; None when none of them is in the graph. A restore replays the
     suppression list with it."""
     salt = suppression_salt(settings)
+    keys = {"customer_ids": customer_ids, "profile_keys": profile_keys, "person_ids": person_ids}
+    _delete_follows(driver, read(driver, privacy.FIND_RECORDS, database=database, **keys), database)
 
     def work(tx: ManagedTransaction) -> tuple[ErasureResult, ErasedIds, set[str]] | None:
-        found = tx.run(
-            privacy.FIND_RECORDS,
-            customer_ids=customer_ids,
-            profile_keys=profile_keys,
-            person_ids=person_ids,
-        )
+        found = tx.run(privacy.FIND_RECORDS, keys)
         records = [record.data() for record in found]
         persons = [r["person_id"] for r in tx.run(privacy.FIND_PERSONS, person_ids=person_ids)]
         if not records and not persons:

@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from itertools import islice
 from typing import Any, TypeVar
 
-from neo4j import Driver, GraphDatabase, ManagedTransaction
+from neo4j import Driver, GraphDatabase, ManagedTransaction, Query
 from neo4j.exceptions import (
     AuthError,
     ConstraintError,
@@ -28,10 +28,12 @@ __all__ = [
     "batched",
     "open_driver",
     "read",
+    "read_pages",
     "read_values",
     "translate_errors",
     "write",
     "write_batches",
+    "write_in_transactions",
 ]
 
 T = TypeVar("T")
@@ -104,6 +106,16 @@ def write(
         return session.execute_write(_records, query, parameters)
 
 
+def write_in_transactions(
+    driver: Driver, query: str, database: str | None = None, **parameters: Any
+) -> None:
+    """Run a ``CALL { … } IN TRANSACTIONS`` statement: the server commits every batch on its
+    own, so the work is bounded however many rows match. Such statements need an
+    auto-commit transaction (``session.run``), which the driver does not retry."""
+    with translate_errors(), driver.session(database=database) as session:
+        session.run(Query(query), parameters).consume()
+
+
 def read(
     driver: Driver, query: str, database: str | None = None, **parameters: Any
 ) -> list[dict[str, Any]]:
@@ -120,6 +132,31 @@ def read_values(
     conversion pass over every nested value (the API's pages of profiles)."""
     with translate_errors(), driver.session(database=database) as session:
         return session.execute_read(_maps, query, parameters)
+
+
+def read_pages(
+    driver: Driver,
+    query: str,
+    *,
+    page_size: int,
+    database: str | None = None,
+    **parameters: Any,
+) -> Iterator[dict[str, Any]]:
+    """Stream the rows of a keyset-paged read, one short read transaction a page.
+
+    ``query`` reads ``$after`` and ``$limit`` and returns at most ``$limit`` rows ordered by
+    a ``key`` column greater than ``$after`` (unique, non-empty strings: the first page
+    starts after ``''``). Neither side holds more than a page, whatever the graph's size,
+    and no transaction stays open while the caller writes files. Pages are not one
+    snapshot: stop writers for a consistent copy (``srm backup`` checks it).
+    """
+    after = ""
+    while True:
+        page = read(driver, query, database=database, after=after, limit=page_size, **parameters)
+        yield from page
+        if len(page) < page_size:
+            return
+        after = page[-1]["key"]
 
 
 def batched(items: Iterable[T], size: int) -> Iterator[list[T]]:

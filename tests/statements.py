@@ -187,3 +187,20 @@ ANALYTICS_SEGMENT_COUNTS = """
 MATCH (s:Segment {brand: $brand})
 RETURN s.name AS name, s.member_count AS size, s.person_count AS persons
 """
+# A person whose records are the given profiles (the bounded-housekeeping tests).
+CREATE_PERSON_OF_PROFILES = """
+UNWIND $rows AS row
+MATCH (p:Profile {profile_key: row.key})
+MERGE (person:Person {person_id: row.person_id})
+CREATE (p)-[:PART_OF]->(person)
+"""
+CREATE_CANDIDATE_LINKS = """
+UNWIND $rows AS row
+MATCH (a:Profile {profile_key: row.a}), (b:Profile {profile_key: row.b})
+CREATE (a)-[:SAME_AS {status: 'candidate', probability: 0.6, evidence: row.evidence}]->(b)
+"""
+CREATE_EMPTY_PERSONS = "UNWIND $rows AS row CREATE (:Person {person_id: row.id, name: row.name})"
+COUNT_CANDIDATES_OF = """
+MATCH ()-[s:SAME_AS {status: 'candidate'}]->() WHERE s.evidence STARTS WITH $prefix
+RETURN count(s) AS count
+"""

@@ -12,7 +12,7 @@ import pytest
 from neo4j import Driver
 
 from srm.errors import NotFoundError
-from srm.graph import analysis, runs
+from srm.graph import analysis, runs, writeback
 from srm.graph.projection import load_projection
 from srm.store import read, write
 from tests import statements
@@ -215,3 +215,60 @@ def test_projection_of_an_empty_store(driver: Driver) -> None:
         load_projection(driver, since=datetime(2024, 1, 1), slice_size=1),
     ):
         assert projection.node_count == 0 and projection.edge_count == 0
+
+
+def _written(driver: Driver, run_id: str) -> int:
+    (run,) = [row["run"] for row in read(driver, statements.ANALYTICS_RUNS)
+              if row["run"]["run_id"] == run_id]  # fmt: skip
+    return int(run["profiles_written"])
+
+
+def test_influence_reruns_write_only_what_changed(driver: Driver, tmp_path: Path) -> None:
+    load(driver, tmp_path / "brands", BRANDS)
+    first = analysis.run_influence(driver, betweenness_samples=None, keep=2)
+    second = analysis.run_influence(driver, betweenness_samples=None, keep=2)
+    # the same graph gives the same values: nothing is written, the first run's stamp stays
+    assert (_written(driver, first.run_id), _written(driver, second.run_id)) == (7, 0)
+    rows = read(driver, statements.ANALYTICS_INFLUENCE)
+    assert {row["run_id"] for row in rows} == {first.run_id}
+    for row, score in zip(rows, second.result.score[_order(second)], strict=True):
+        assert row["score"] == score
+
+    # the next clean-up drops the first run: its profiles are written again, none left bare
+    third = analysis.run_influence(driver, betweenness_samples=None, keep=2)
+    assert _written(driver, third.run_id) == 7
+    rows = read(driver, statements.ANALYTICS_INFLUENCE)
+    assert {row["run_id"] for row in rows} == {third.run_id}
+
+    # a new follow changes some profiles' values: those are stamped by the new run
+    delta = {
+        "profiles.csv": "profile_id,platform,handle,followers_count\n"
+        "u1,x,fan_one,5\nu3,x,fan_three,7\n",
+        "follows.csv": "follower_profile_id,followed_profile_id\nu3,u1\n",
+    }
+    load(driver, tmp_path / "delta", delta)
+    fourth = analysis.run_influence(driver, betweenness_samples=None, keep=2)
+    rows = read(driver, statements.ANALYTICS_INFLUENCE)
+    rewritten = {row["key"] for row in rows if row["run_id"] == fourth.run_id}
+    assert 0 < len(rewritten) == _written(driver, fourth.run_id)
+    assert {row["run_id"] for row in rows} <= {third.run_id, fourth.run_id}
+    for row, score in zip(rows, fourth.result.score[_order(fourth)], strict=True):
+        assert row["score"] == score
+
+
+def _order(report: analysis.InfluenceReport) -> list[int]:
+    """The report's vertices in the key order of statements.ANALYTICS_INFLUENCE."""
+    keys = report.result.projection.keys
+    return sorted(range(len(keys)), key=lambda vertex: keys[vertex])
+
+
+def test_row_digest_changes_with_any_value() -> None:
+    values = np.random.default_rng(3).random((50, 6))
+    values[:, 5] = np.nan  # betweenness not computed
+    digests = writeback.row_digests(values)
+    assert len(set(digests.tolist())) == 50
+    assert (writeback.row_digests(values.copy()) == digests).all()
+    for column in range(5):
+        changed = values.copy()
+        changed[7, column] = np.nextafter(changed[7, column], 2.0)
+        assert (writeback.row_digests(changed) != digests).tolist() == [r == 7 for r in range(50)]

@@ -191,6 +191,25 @@ def test_anti_chaining_splits_at_the_weakest_link() -> None:
     assert rejected[0] != rejected[1]
 
 
+def test_two_accounts_of_one_platform_need_a_shared_key_as_well_as_a_strong_link() -> None:
+    # 0 and 1 are X accounts matching each other strongly on name and place; 2 is Bluesky
+    left, right = np.array([0, 0, 1]), np.array([1, 2, 2])
+    probability = np.array([0.95, 0.9, 0.9])
+    platforms = ["x", "x", "bsky"]
+    direct = cluster_pairs(3, left, right, probability, 0.5,
+                           conflicts=[ConflictRule("platform", platforms, "equal")])  # fmt: skip
+    assert len(set(direct)) == 1
+    unkeyed = ConflictRule("platform", platforms, "equal", keyed=frozenset())
+    apart = cluster_pairs(3, left, right, probability, 0.5, conflicts=[unkeyed])
+    assert apart[0] != apart[1]
+    keyed = ConflictRule("platform", platforms, "equal", keyed=frozenset({(0, 1)}))
+    together = cluster_pairs(3, left, right, probability, 0.5, conflicts=[keyed])
+    assert len(set(together)) == 1
+    accepted = cluster_pairs(3, left, right, probability, 0.5, conflicts=[unkeyed],
+                             accepted=[(0, 1)])  # fmt: skip
+    assert accepted[0] == accepted[1]
+
+
 def test_person_ids_stay_when_membership_mostly_stays() -> None:
     ids = ["a", "b", "c", "d"]
     first = assign_person_ids(ids, np.array([0, 0, 1, 1]), {})

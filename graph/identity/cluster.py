@@ -39,12 +39,16 @@ class ConflictRule:
     (``when='differ'``: e-mails of customers), are equal (``when='equal'``: the platform
     of two profiles) or, as space-separated token sets, share only their first token
     (``when='share none'``: customers with no contact detail in common). A ``strict``
-    rule is overridden only by an accepted pair, not by a direct link over the threshold."""
+    rule is overridden only by an accepted pair, not by a direct link over the threshold;
+    with ``keyed`` (record index pairs, smaller first) only by an accepted pair or a direct
+    link over the threshold that is also in ``keyed`` (pairs sharing a key: an e-mail, a
+    phone, an account link)."""
 
     name: str
     values: Sequence[str]
     when: str = "differ"
     strict: bool = False
+    keyed: frozenset[tuple[int, int]] | None = None
 
     def clash(self, a: int, b: int) -> bool:
         x, y = self.values[a], self.values[b]
@@ -135,7 +139,12 @@ def cluster_pairs(
             exempt = reviewed if rule.strict else direct
             for x in members_a:
                 for y in members_b:
-                    if rule.clash(x, y) and (min(x, y), max(x, y)) not in exempt:
+                    pair = (min(x, y), max(x, y))
+                    if rule.clash(x, y) and (
+                        pair not in exempt
+                        or (rule.keyed is not None and pair not in rule.keyed
+                            and pair not in reviewed)
+                    ):  # fmt: skip
                         return False
         return True
 

@@ -23,7 +23,7 @@ from srm.graph.identity import store
 from srm.graph.identity.active import Suggestion, suggest_pairs
 from srm.graph.identity.cluster import assign_person_ids
 from srm.graph.identity.social import DEFAULT_THRESHOLD
-from srm.store import read, write
+from srm.store import read, write, write_in_transactions
 
 __all__ = [
     "accept",
@@ -91,7 +91,7 @@ def _move(
         row = {"key": key, "from": source, "to": target, "name": ""}
         result = write(driver, r.MOVE_RECORDS[kind], database=database, rows=[row])
         moved += sum(int(found["moved"]) for found in result)
-    write(driver, q.DELETE_EMPTY_PERSONS, database=database)
+    write_in_transactions(driver, q.DELETE_EMPTY_PERSONS, database=database)
     return moved
 
 

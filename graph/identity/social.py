@@ -308,15 +308,45 @@ def social_comparisons(*, with_graph: bool = True) -> list[Comparison]:
     return made
 
 
-def social_conflicts(frame: pd.DataFrame) -> list[ConflictRule]:
-    """Anti-chaining: two customers with different e-mails, or two profiles on one
-    platform, share a person only when they match each other directly; two customers
-    sharing no contact detail never do, unless a reviewer accepted them."""
+def social_conflicts(
+    frame: pd.DataFrame, keyed: frozenset[tuple[int, int]] | None = None
+) -> list[ConflictRule]:
+    """Anti-chaining: two customers with different e-mails share a person only when they
+    match each other directly; two profiles on one platform only when they match directly
+    *and* share a key (``keyed``: :func:`keyed_pairs`; a second account of one platform is
+    rare, and a look-alike name and place are no proof of it); two customers sharing no
+    contact detail never do, unless a reviewer accepted them."""
     return [
         ConflictRule("customers with different e-mails", list(frame["customer_email"]), "differ"),
-        ConflictRule("profiles on one platform", list(frame["profile_platform"]), "equal"),
+        ConflictRule(
+            "profiles on one platform", list(frame["profile_platform"]), "equal", keyed=keyed
+        ),
         customer_contact_conflict(frame),
     ]
+
+
+# Levels that mean the two records share a key, not only a look-alike name or place.
+_KEY_LEVELS = {
+    "e-mail": (1,),
+    "phone": (1,),
+    "claimed handle": (1,),
+    "account link": (1, 2, 3),
+    "personal URL": (1,),
+}
+
+
+def keyed_pairs(
+    comparisons: list[Comparison], gamma: np.ndarray, left: np.ndarray, right: np.ndarray
+) -> frozenset[tuple[int, int]]:
+    """The compared pairs (smaller index first) that share a key (:data:`_KEY_LEVELS`)."""
+    hit = np.zeros(len(left), dtype=bool)
+    for column, comparison in enumerate(comparisons):
+        levels = _KEY_LEVELS.get(comparison.name)
+        if levels:
+            hit |= np.isin(gamma[:, column], levels)
+    rows = np.flatnonzero(hit)
+    low, high = np.minimum(left[rows], right[rows]), np.maximum(left[rows], right[rows])
+    return frozenset(zip(low.tolist(), high.tolist(), strict=True))
 
 
 def platform_codes(frame: pd.DataFrame) -> np.ndarray:
@@ -413,7 +443,6 @@ def resolve_records(
     must, cannot = _pairs_index(frame, accepted), _pairs_index(frame, rejected)
     blocked = block(frame, social_rules())
     seconds["blocking"] = time.perf_counter() - clock
-    conflicts = social_conflicts(frame)
     platforms = platform_codes(frame)
     all_pairs = len(frame) * (len(frame) - 1) // 2
     context: dict[str, Any] = {}
@@ -421,6 +450,7 @@ def resolve_records(
     sessions = _sessions(blocked) if fitting else []
     base = social_comparisons(with_graph=False)
     base_gamma = _levels(base, frame, blocked)
+    conflicts = social_conflicts(frame, keyed_pairs(base, base_gamma, blocked.left, blocked.right))
     base_u = estimate_u(base, frame) if fitting else {}
     if with_graph:
         first = fit_sessions(base, base_gamma, base_u, sessions, total_pairs=all_pairs)

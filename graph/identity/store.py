@@ -13,7 +13,7 @@ from neo4j import Driver
 
 from srm.cypher import identity as q
 from srm.errors import NotFoundError, ValidationError
-from srm.store import read, write, write_batches
+from srm.store import read, write, write_batches, write_in_transactions
 
 __all__ = [
     "load_decisions",
@@ -97,7 +97,7 @@ def write_same_as(
     driver: Driver, rows: Iterable[dict[str, Any]], *, batch_size: int, database: str | None = None
 ) -> int:
     """Replace the candidate SAME_AS links (reviewed ones keep their status)."""
-    write(driver, q.DELETE_CANDIDATES, database=database)
+    write_in_transactions(driver, q.DELETE_CANDIDATES, database=database)
     written = 0
     for kinds, group in _by_kinds(rows, "a_kind", "b_kind").items():
         written += write_batches(
@@ -115,7 +115,7 @@ def write_part_of(
         written += write_batches(
             driver, q.WRITE_PART_OF[kind], group, batch_size=batch_size, database=database
         )
-    write(driver, q.DELETE_EMPTY_PERSONS, database=database)
+    write_in_transactions(driver, q.DELETE_EMPTY_PERSONS, database=database)
     return written
 
 

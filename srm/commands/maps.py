@@ -13,6 +13,7 @@ import typer
 
 from srm.commands.common import console, fail, open_store, settings
 from srm.errors import SRMError, ValidationError
+from srm.operations.backup_bundle import EXPORT_PARTS, parse_parts, write_bundle
 from srm.operations.outputs import remember
 from srm.viz import build, data, export, render
 from srm.viz.maps import MapSpec
@@ -191,6 +192,7 @@ class ExportFormat(StrEnum):
     gexf = "gexf"
     graphml = "graphml"
     csv = "csv"
+    bundle = "bundle"
 
 
 def _subgraph_option(value: str | None) -> tuple[str | None, str | None]:
@@ -205,17 +207,56 @@ def _subgraph_option(value: str | None) -> tuple[str | None, str | None]:
     return (identifier.strip(), None) if kind == "community" else (None, identifier.strip())
 
 
+def _export_bundle(out: Path, parts_text: str, page_size: int) -> None:
+    """``--format bundle``: the chosen parts streamed to canonical bundle files."""
+    started = time.perf_counter()
+    current = settings()
+    try:
+        parts = parse_parts(parts_text)
+        with console.status("Exporting…"), open_store(current) as driver:
+            written = write_bundle(
+                driver, out, parts=parts, page_size=page_size, database=current.neo4j_database
+            )
+        for name in written:
+            remember(current, out / name, "bundle export")
+    except SRMError as error:
+        raise fail(error) from error
+    counts = ", ".join(f"{rows:,} {name}" for name, rows in written.items())
+    console.print(f"Exported {counts} to {out} in {time.perf_counter() - started:.1f} s")
+
+
 def export_command(
     format_name: Annotated[
-        ExportFormat, typer.Option("--format", "-f", help="gexf, graphml or csv.")
+        ExportFormat, typer.Option("--format", "-f", help="gexf, graphml, csv or bundle.")
     ],
-    out: Annotated[Path, typer.Option("--out", "-o", help="File to write (csv: a folder).")],
+    out: Annotated[
+        Path, typer.Option("--out", "-o", help="File to write (csv, bundle: a folder).")
+    ],
     subgraph: Annotated[
         str | None,
         typer.Option(help="community=ID (latest run) or ego=PROFILE_KEY (default: all)."),
     ] = None,
+    parts: Annotated[
+        str,
+        typer.Option(
+            help=f"bundle only: which files, comma-separated, from {','.join(EXPORT_PARTS)}."
+        ),
+    ] = ",".join(EXPORT_PARTS),
+    page_size: Annotated[
+        int, typer.Option(min=1, help="bundle only: records read per transaction.")
+    ] = 5_000,
 ) -> None:
-    """Export the profile network with scores, communities and person ids (for Gephi)."""
+    """Export the profile network with scores, communities and person ids (for Gephi), or
+    the graph as a canonical bundle that 'srm ingest' reads back (--format bundle).
+
+    gexf, graphml and csv hold the network in memory (as Gephi does); bundle streams any
+    graph size in bounded memory, in pages of --page-size records.
+    """
+    if format_name is ExportFormat.bundle:
+        if subgraph is not None:
+            raise fail("--subgraph is for gexf, graphml and csv; a bundle takes --parts.", 2)
+        _export_bundle(out, parts, page_size)
+        return
     _quiet_missing_property_warnings()
     started = time.perf_counter()
     current = settings()

@@ -73,7 +73,7 @@ def erase(
 
         try:
             with open_store(current) as driver:
-                console.print(resolve_graph(driver).line())
+                console.print(resolve_graph(driver, batch_size=current.batch_size).line())
         except SRMError as error:
             raise fail(error) from error
     elif result.persons_kept:

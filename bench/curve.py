@@ -1,0 +1,256 @@
+"""Cost curves: how every step's cost grows with the graph, from 1M to 20M follows.
+
+    python -m bench.curve [--max-follows N] [--sizes 1000000,5000000,20000000]
+
+For each size (follows; profiles, customers and posts in proportion, as ``srm generate``
+makes them: about 11 follows per generated person) it generates a bundle, starts its own
+Neo4j on a temporary store (heap and page cache by SRM's sizing rule for the expected
+store), and times:
+
+- ``load_bolt_s``: ``srm ingest`` of the whole bundle (the Bolt path);
+- ``wipe_s``: ``srm db wipe`` of that graph (bounded transactions);
+- ``load_initial_s``: ``srm ingest --initial`` of the same bundle into the emptied store
+  (Neo4j's offline importer, server stop and start, schema);
+- ``pagerank_end_to_end_s``: the influence job with PageRank only (read the projection,
+  compute, write every profile back), as ``bench.analytics`` times it;
+- ``leiden_s``: the community job (Leiden, summaries, IN links);
+- ``identity_s``: identity resolution of the bundle's customers and profiles (local
+  engine, SAME_AS and PART_OF written);
+- ``graphql_{top,followers,ego}_p50_ms`` / ``_p99_ms``: three GraphQL queries through the
+  HTTP app (top 100 influencers; a page of 50 followers of the top profile; its ego network
+  of 50), ``REQUESTS`` requests each after a warm-up;
+- ``backup_s`` and ``export_s`` (``srm export --format bundle``, every part).
+
+It prints each series as it goes and, last, one JSON line: ``sizes`` (follows actually
+generated), ``series`` (name → values per size) and ``exponents`` (name → the least-squares
+slope of log(value) over log(follows): 1.0 is linear). At least two sizes are needed for
+exponents. The machine is shared: read absolute numbers as orders of magnitude.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import math
+import shutil
+import statistics
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import httpx
+import numpy as np
+import uvicorn
+from rich.console import Console
+
+from srm import db, local_neo4j
+from srm.api.app import create_app
+from srm.graph.analysis import run_communities, run_influence
+from srm.graph.identity.pipeline import resolve_graph
+from srm.ingest.pipeline import ingest_paths
+from srm.initial_load import initial_load
+from srm.neo4j_memory import available_memory_mb, plan_memory
+from srm.operations.backup import backup
+from srm.operations.backup_bundle import EXPORT_PARTS, write_bundle
+from srm.settings import Settings
+from srm.store import open_driver
+from srm.synthetic.generate import generate_bundle
+
+__all__ = ["growth_exponent", "main"]
+
+console = Console(stderr=True)
+logging.getLogger("neo4j.notifications").setLevel(logging.ERROR)
+
+DEFAULT_SIZES = (1_000_000, 5_000_000, 20_000_000)
+FOLLOWS_PER_PERSON = 11.4  # what srm generate's defaults give (measured: 2k and 5k people)
+STORE_BYTES_PER_FOLLOW = 220  # the store's size per follow with its share of nodes
+REQUESTS = 60
+
+TOP = """{ influencers(first: 100) { edges { node {
+  id handle displayName followersCount influence { value percentile } } } } }"""
+FOLLOWERS = """query($id: ID!) { profile(id: $id) { followers(first: 50) {
+  edges { node { id handle followersCount } } pageInfo { endCursor hasNextPage } } } }"""
+EGO = """query($id: ID!) { egoNetwork(id: $id, depth: 1, limit: 50) {
+  nodes { id handle } edges { source target type } } }"""
+
+
+def growth_exponent(sizes: list[int], values: list[float]) -> float | None:
+    """The least-squares slope of log(value) over log(size): how a cost grows (1.0 is
+    linear, 2.0 quadratic). None with fewer than two positive points."""
+    points = [(math.log(s), math.log(v)) for s, v in zip(sizes, values, strict=True) if v > 0]
+    if len(points) < 2:
+        return None
+    xs, ys = zip(*points, strict=True)
+    return round(float(np.polyfit(xs, ys, 1)[0]), 3)
+
+
+def _timed(action: Callable[[], Any]) -> float:
+    started = time.perf_counter()
+    action()
+    return time.perf_counter() - started
+
+
+def _lines(path: Path) -> int:
+    with path.open("rb") as handle:
+        return sum(1 for _ in handle) - 1
+
+
+@contextmanager
+def _http_app(settings: Settings) -> Iterator[httpx.Client]:
+    """SRM's API on a free port (its own driver), and a client to it."""
+    app = create_app(settings)
+    port = local_neo4j.free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    while not server.started:
+        time.sleep(0.05)
+    try:
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=120) as client:
+            yield client
+    finally:
+        server.should_exit = True
+        thread.join()
+
+
+def _latencies(client: httpx.Client, query: str, variables: dict[str, Any]) -> dict[str, float]:
+    def ask() -> dict[str, Any]:
+        response = client.post("/graphql", json={"query": query, "variables": variables})
+        response.raise_for_status()
+        body: dict[str, Any] = response.json()
+        if body.get("errors"):
+            raise RuntimeError(f"GraphQL errors: {body['errors']}")
+        return body
+
+    for _ in range(5):
+        ask()
+    times = []
+    for _ in range(REQUESTS):
+        started = time.perf_counter()
+        ask()
+        times.append((time.perf_counter() - started) * 1000)
+    times.sort()
+    return {
+        "p50_ms": statistics.median(times),
+        "p99_ms": times[min(len(times) - 1, math.ceil(0.99 * len(times)) - 1)],
+    }
+
+
+def _graphql(settings: Settings) -> dict[str, float]:
+    found: dict[str, float] = {}
+    with _http_app(settings) as client:
+        top = client.post("/graphql", json={"query": TOP}).json()
+        top_id = top["data"]["influencers"]["edges"][0]["node"]["id"]
+        for name, query, variables in (
+            ("top", TOP, {}),
+            ("followers", FOLLOWERS, {"id": top_id}),
+            ("ego", EGO, {"id": top_id}),
+        ):
+            for stat, value in _latencies(client, query, variables).items():
+                found[f"graphql_{name}_{stat}"] = value
+    return found
+
+
+def measure(follows: int, work: Path) -> dict[str, float]:
+    """Every series' value for a graph of about ``follows`` follows (see module doc)."""
+    bundle = work / "bundle"
+    people = max(100, round(follows / FOLLOWS_PER_PERSON))
+    console.print(f"[bold]{follows:,} follows[/]: generating {people:,} people…")
+    generate_bundle(bundle, people=people, seed=1)
+    found: dict[str, float] = {"follows": _lines(bundle / "follows.csv")}
+    found["profiles"] = _lines(bundle / "profiles.csv")
+    records = found["profiles"] + _lines(bundle / "customers.csv")
+    home = Settings().home
+    plan = plan_memory(follows * STORE_BYTES_PER_FOLLOW // 2**20, available_memory_mb())
+    data_dir = work / "neo4j"
+    with local_neo4j.running_server(
+        home, data_dir, heap_mb=plan.heap_mb, pagecache_mb=plan.pagecache_mb
+    ) as server:
+        settings = Settings(NEO4J_URI=server.uri).model_copy(
+            update={"home": work / "home", "api_keys": ""}
+        )
+        driver = open_driver(settings)
+        try:
+            db.init_schema(driver)
+            steps: list[tuple[str, Callable[[], Any]]] = [
+                ("load_bolt_s", lambda: ingest_paths(driver, [bundle])),
+                ("wipe_s", lambda: db.wipe(driver)),
+            ]
+            for name, action in steps:
+                found[name] = _timed(action)
+                console.print(f"  {name} {found[name]:.1f}")
+            driver.close()
+            found["load_initial_s"] = _timed(lambda: initial_load(settings, data_dir, [bundle]))
+            console.print(f"  load_initial_s {found['load_initial_s']:.1f}")
+            driver = open_driver(settings)
+            steps = [
+                (
+                    "pagerank_end_to_end_s",
+                    lambda: run_influence(driver, weights={"pagerank": 1.0}, explain_top=10),
+                ),
+                ("leiden_s", lambda: run_communities(driver, algorithm="leiden")),
+                ("identity_s", lambda: resolve_graph(driver, batch_size=settings.batch_size)),
+            ]
+            for name, action in steps:
+                found[name] = _timed(action)
+                console.print(f"  {name} {found[name]:.1f}")
+            found.update(_graphql(settings))
+            found["backup_s"] = _timed(lambda: backup(driver, settings, work / "backup"))
+            found["export_s"] = _timed(
+                lambda: write_bundle(driver, work / "export", parts=EXPORT_PARTS)
+            )
+            console.print(f"  backup_s {found['backup_s']:.1f}, export_s {found['export_s']:.1f}")
+        finally:
+            driver.close()
+    found["identity_records"] = records
+    return found
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--sizes",
+        default=",".join(str(size) for size in DEFAULT_SIZES),
+        help="follows per graph, comma-separated (default 1M, 5M, 20M)",
+    )
+    parser.add_argument("--max-follows", type=int, help="skip sizes above this many follows")
+    options = parser.parse_args()
+    sizes = sorted(int(size) for size in options.sizes.split(","))
+    if options.max_follows:
+        sizes = [size for size in sizes if size <= options.max_follows]
+    results = []
+    for size in sizes:
+        work = Path(tempfile.mkdtemp(prefix="srm-bench-curve-"))
+        try:
+            results.append(measure(size, work))
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+    actual = [int(result["follows"]) for result in results]
+    names = [name for name in results[0] if name not in ("follows", "profiles")]
+    series = {name: [round(result[name], 3) for result in results] for name in names}
+    exponents = {
+        name: growth_exponent(actual, values)
+        for name, values in series.items()
+        if name != "identity_records"
+    }
+    for name, values in series.items():
+        console.print(f"{name:28} {values}  exponent {exponents.get(name)}")
+    print(
+        json.dumps(
+            {
+                "sizes": actual,
+                "profiles": [int(result["profiles"]) for result in results],
+                "series": series,
+                "exponents": exponents,
+            }
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()
