@@ -16,7 +16,7 @@ from strawberry.types import Info as StrawberryInfo
 from srm.api.jobs import AnalysisJobs
 from srm.api.security import Principal
 from srm.api.services import analytics, records
-from srm.cypher import api_analytics, api_network, api_records
+from srm.cypher import api_analytics, api_network, api_persons, api_records
 from srm.settings import Settings
 
 __all__ = ["Context", "Info"]
@@ -57,6 +57,7 @@ class Context(BaseContext):
         self.brand = keyed(api_records.BRANDS_BY_NAME)
         self.run_by_id = keyed(api_analytics.RUNS_BY_ID)
         self.official_profiles = lists(api_records.OFFICIAL_PROFILES_OF_BRANDS)
+        self.person_communities = lists(api_persons.PERSON_COMMUNITIES)
         self.followers = paged(api_network.FOLLOWERS_PAGES)
         self.following = paged(api_network.FOLLOWING_PAGES)
         self.posts = paged(api_network.POSTS_PAGES)

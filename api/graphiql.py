@@ -36,6 +36,25 @@ query TopInfluencersWhoAreCustomers {
   }
 }
 """,
+    "top persons by influence": """\
+# The most influential persons: each person once, its accounts scored together, its
+# audience counted once per follower person (a fan with two accounts counts once).
+query TopPersonsByInfluence {
+  persons(orderBy: INFLUENCE, filter: {minAccounts: 1}, first: 10) {
+    edges {
+      node {
+        name
+        influence { value percentile audience audienceAccounts followers accountCount }
+        accounts { platform handle influence { value } }
+      }
+    }
+    pageInfo { hasNextPage endCursor }
+  }
+  influencers(unit: PERSON, first: 10) {
+    edges { score person { name } node { platform handle } }
+  }
+}
+""",
     "who amplified this post": """\
 # Who replied to, quoted or reposted a post (replace the id with one of yours).
 query WhoAmplifiedThisPost($post: ID! = "x:1") {

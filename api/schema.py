@@ -15,9 +15,10 @@ from srm.api.limits import ClientError, check_first, check_search_text, schema_e
 from srm.api.mutations import Mutation
 from srm.api.operation_guard import QuietSchema
 from srm.api.selection import short_score_only
-from srm.api.services import analytics, network, records, review
+from srm.api.services import analytics, network, persons, records, review
 from srm.api.types.audit import AuditEvent
 from srm.api.types.brand import AudienceOverlap, Brand
+from srm.api.types.influencer import InfluencerConnection, InfluencerUnit, influencer_connection
 from srm.api.types.job import AnalysisJob
 from srm.api.types.merge import (
     IdentityDecision,
@@ -26,19 +27,19 @@ from srm.api.types.merge import (
     merge_candidate_connection,
 )
 from srm.api.types.network import Edge, Network, Reach, SearchHit
-from srm.api.types.paging import edges_of, window
+from srm.api.types.paging import window
+from srm.api.types.person_ranking import PersonConnection, person_connection
 from srm.api.types.records import (
     Community,
     Customer,
     Person,
     Post,
     Profile,
-    ProfileConnection,
-    ProfileEdge,
     require_contact_access,
 )
 from srm.api.types.run import AlgorithmRun
 from srm.api.types.segment import Segment
+from srm.cypher.influence import Influence
 from srm.operations.audit import read_events
 
 __all__ = ["Query", "build_schema", "export_sdl"]
@@ -49,6 +50,14 @@ MAX_EGO_DEPTH = 3
 @strawberry.enum(description="Orderings of the influencer list.")
 class InfluencerOrder(Enum):
     SCORE = "score"
+
+
+@strawberry.enum(description="Orderings of the person list.")
+class PersonOrder(Enum):
+    INFLUENCE = strawberry.enum_value("influence", description="Person influence score.")
+    AUDIENCE = strawberry.enum_value(
+        "audience", description="Unduplicated audience (follower persons)."
+    )
 
 
 @strawberry.enum(description="Review states of a merge candidate.")
@@ -67,6 +76,25 @@ class InfluencerFilter:
     )
     brand: str | None = strawberry.field(
         default=None, description="Only followers of this brand's official profiles."
+    )
+
+
+@strawberry.input(description="Which persons to rank; every field narrows the list.")
+class PersonFilter:
+    platform: str | None = strawberry.field(
+        default=None, description="Only persons with an account on this platform."
+    )
+    community: str | None = strawberry.field(
+        default=None, description="Only persons with an account in this community."
+    )
+    customers_only: bool = strawberry.field(
+        default=False, description="Only persons with a CRM customer record."
+    )
+    brand: str | None = strawberry.field(
+        default=None, description="Only persons with an account following this brand."
+    )
+    min_accounts: int | None = strawberry.field(
+        default=None, description="Only persons with at least this many scored accounts."
     )
 
 
@@ -152,38 +180,73 @@ class Query:
             raise ClientError("'a' and 'b' are the same profile; give two different profiles.")
         return _network(await info.context.call(network.shortest_path, str(a), str(b)))
 
-    @strawberry.field(description="Profiles ranked by influence score, highest first.")
+    @strawberry.field(
+        description="Influencers ranked by score, highest first. By PERSON (the default) a "
+        "person appears once, ranked by its person score, with its best-scored matching "
+        "account as the node; by ACCOUNT every account is ranked on its own."
+    )
     async def influencers(
         self,
         info: Info,
         filter: InfluencerFilter | None = None,
         order_by: InfluencerOrder = InfluencerOrder.SCORE,
+        unit: InfluencerUnit = InfluencerUnit.PERSON,
         first: int = 20,
         after: str | None = None,
-    ) -> ProfileConnection:
+    ) -> InfluencerConnection:
         offset, first = window(first, after)
         where = filter or InfluencerFilter()
-        found = await info.context.call(
-            analytics.influencers,
-            analytics.InfluencerFilter(
+        chosen = analytics.InfluencerFilter(
+            platform=where.platform,
+            community=where.community,
+            customers_only=where.customers_only,
+            brand=where.brand,
+        )
+        full = not short_score_only(info, "edges", "node", "influence")
+        if unit is InfluencerUnit.PERSON:
+            rows = await info.context.call(
+                persons.influencer_units, chosen, offset, first + 1, full_influence=full
+            )
+        else:
+            found = await info.context.call(
+                analytics.influencers, chosen, offset, first + 1, full_influence=full
+            )
+            rows = [
+                (record, influence, None, float(record["short_score"][Influence.SCORE.column]))
+                for record, influence in found
+            ]
+        return influencer_connection(rows, offset, first)
+
+    @strawberry.field(
+        description="Persons ranked by their influence over all their accounts (or by "
+        "unduplicated audience), highest first; only persons an influence run scored."
+    )
+    async def persons(
+        self,
+        info: Info,
+        filter: PersonFilter | None = None,
+        order_by: PersonOrder = PersonOrder.INFLUENCE,
+        first: int = 20,
+        after: str | None = None,
+    ) -> PersonConnection:
+        offset, first = window(first, after)
+        where = filter or PersonFilter()
+        if where.min_accounts is not None and where.min_accounts < 1:
+            raise ClientError("'minAccounts' must be 1 or more.")
+        records = await info.context.call(
+            persons.persons,
+            persons.PersonFilter(
                 platform=where.platform,
                 community=where.community,
                 customers_only=where.customers_only,
                 brand=where.brand,
+                min_accounts=where.min_accounts,
             ),
+            order_by.value,
             offset,
             first + 1,
-            full_influence=not short_score_only(info, "edges", "node", "influence"),
         )
-        edges, page = edges_of(
-            found,
-            offset,
-            first,
-            lambda cursor, row: ProfileEdge(
-                cursor=cursor, node=Profile.from_record(row[0], influence=row[1])
-            ),
-        )
-        return ProfileConnection(edges=edges, page_info=page, total_count=None)
+        return person_connection(records, offset, first)
 
     @strawberry.field(description="Communities of the latest run, largest first.")
     async def communities(self, info: Info, first: int = 20) -> list[Community]:
@@ -200,6 +263,9 @@ class Query:
             direct=found["direct"],
             second_degree=found["second_degree"],
             total=found["direct"] + found["second_degree"],
+            direct_persons=found["direct_persons"],
+            second_degree_persons=found["second_degree_persons"],
+            total_persons=found["direct_persons"] + found["second_degree_persons"],
             estimated=found["estimated"],
             run_id=found["run_id"],
         )
@@ -230,6 +296,9 @@ class Query:
             size_b=found.size_b,
             overlap=found.overlap,
             jaccard=found.jaccard,
+            size_a_persons=found.size_a_persons,
+            size_b_persons=found.size_b_persons,
+            overlap_persons=found.overlap_persons,
             sample=[Profile.from_record(record) for record in sample if record is not None],
         )
 

@@ -32,7 +32,6 @@ __all__ = [
     "LINK_SEGMENT_MEMBERS",
     "MERGE_SEGMENTS",
     "NEWEST_RUNS",
-    "PART_OF_PAIRS",
     "PERSON_PROFILES",
     "POST_TEXTS_OF_AUTHORS",
     "PROFILE_HANDLES",
@@ -114,11 +113,6 @@ RETURN key, collect(f.profile_key) AS followers
 PERSON_PROFILES = """
 MATCH (p:Profile)-[:PART_OF]->(:Person {person_id: $person_id})
 RETURN p.profile_key AS key ORDER BY key
-"""
-
-PART_OF_PAIRS = """
-MATCH (p:Profile)-[:PART_OF]->(person:Person)
-RETURN p.profile_key AS key, person.person_id AS person_id
 """
 
 PROFILE_HANDLES = """
@@ -266,7 +260,8 @@ UNWIND $rows AS row
 CREATE (c:Community {community_id: row.community_id, run_id: $run_id})
 SET c.size = row.size, c.algorithm = $algorithm, c.label = row.label,
     c.top_words = row.top_words, c.top_hashtags = row.top_hashtags,
-    c.customer_share = row.customer_share, c.previous_overlap = row.previous_overlap
+    c.customer_share = row.customer_share, c.previous_overlap = row.previous_overlap,
+    c.person_count = row.person_count
 """
 
 # row: [node_id, community_id]
@@ -280,14 +275,15 @@ CREATE (p)-[:IN]->(c)
 SET_REACH = """
 UNWIND $rows AS row
 MATCH (p:Profile {profile_key: row.key})
-SET p.reach = row.reach, p.reach_first_hop = row.first_hop, p.reach_run_id = $run_id
+SET p.reach = row.reach, p.reach_first_hop = row.first_hop, p.reach_run_id = $run_id,
+    p.reach_persons = row.persons, p.reach_first_hop_persons = row.first_hop_persons
 """
 
 MERGE_SEGMENTS = """
 UNWIND $rows AS row
 MERGE (s:Segment {segment_id: row.segment_id})
 SET s.brand = row.brand, s.name = row.name, s.description = row.description,
-    s.run_id = $run_id, s.member_count = row.size
+    s.run_id = $run_id, s.member_count = row.size, s.person_count = row.persons
 """
 
 CLEAR_SEGMENT_MEMBERS = """

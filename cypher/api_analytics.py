@@ -77,18 +77,32 @@ RETURN row.community_id + '@' + row.run_id AS key, records
 """
 
 # Audience = profiles that follow one of a brand's official profiles.
+# Counted in accounts and in persons: a follower's unit is its person (or itself without
+# one); the profile's own person is never its audience.
 REACH = """
 MATCH (p:Profile {profile_key: $key})
-CALL (p) {
+OPTIONAL MATCH (p)-[:PART_OF]->(own:Person)
+CALL (p, own) {
   OPTIONAL MATCH (f:Profile)-[:FOLLOWS]->(p)
-  RETURN count(DISTINCT f) AS direct
+  OPTIONAL MATCH (f)-[:PART_OF]->(fp:Person)
+  RETURN count(DISTINCT f) AS direct,
+         collect(DISTINCT CASE WHEN own IS NOT NULL AND fp = own THEN null
+                          ELSE coalesce(fp.person_id, f.profile_key) END) AS direct_units
 }
-CALL (p) {
+CALL (p, own) {
   OPTIONAL MATCH (f2:Profile)-[:FOLLOWS]->(:Profile)-[:FOLLOWS]->(p)
   WHERE f2 <> p AND NOT (f2)-[:FOLLOWS]->(p)
-  RETURN count(DISTINCT f2) AS second_degree
+  OPTIONAL MATCH (f2)-[:PART_OF]->(fp2:Person)
+  RETURN count(DISTINCT f2) AS second_degree,
+         collect(DISTINCT CASE WHEN own IS NOT NULL AND fp2 = own THEN null
+                          ELSE coalesce(fp2.person_id, f2.profile_key) END) AS second_units
+}
+CALL (direct_units, second_units) {
+  UNWIND direct_units + second_units AS unit
+  RETURN count(DISTINCT unit) AS all_units
 }
 RETURN p.profile_key AS key, direct, second_degree,
+       size(direct_units) AS direct_persons, all_units - size(direct_units) AS second_degree_persons,
        p.reach AS estimated, p.reach_run_id AS run_id
 """
 
@@ -99,7 +113,22 @@ RETURN s {.*, size: COUNT { (s)<-[:IN_SEGMENT]-() }} AS record
 ORDER BY s.brand, s.name
 """
 
-AUDIENCE_OVERLAP_BRANDS = """
+# Both audiences as persons (units): a person once however many of its accounts are in.
+_IN_PERSONS = """
+CALL (audience_a) {
+  UNWIND audience_a AS f
+  OPTIONAL MATCH (f)-[:PART_OF]->(fp:Person)
+  RETURN collect(DISTINCT coalesce(fp.person_id, f.profile_key)) AS units_a
+}
+CALL (audience_b) {
+  UNWIND audience_b AS f
+  OPTIONAL MATCH (f)-[:PART_OF]->(fp:Person)
+  RETURN collect(DISTINCT coalesce(fp.person_id, f.profile_key)) AS units_b
+}
+WITH audience_a, audience_b, shared, units_a, units_b"""
+
+AUDIENCE_OVERLAP_BRANDS = (
+    """
 MATCH (a:Brand {name: $brand_a}), (b:Brand {name: $brand_b})
 CALL (a) {
   OPTIONAL MATCH (f:Profile)-[:FOLLOWS]->(:Profile)-[:OFFICIAL_OF]->(a)
@@ -110,12 +139,19 @@ CALL (b) {
   RETURN collect(DISTINCT f) AS audience_b
 }
 WITH audience_a, audience_b, [f IN audience_a WHERE f IN audience_b] AS shared
+"""
+    + _IN_PERSONS
+    + """
 RETURN size(audience_a) AS size_a, size(audience_b) AS size_b, size(shared) AS overlap,
+       size(units_a) AS size_a_persons, size(units_b) AS size_b_persons,
+       size([unit IN units_a WHERE unit IN units_b]) AS overlap_persons,
        [f IN shared | f.profile_key][..$sample] AS sample_keys
 """
+)
 
 # Brand audience against the CRM: profiles linked to a customer (claimed or same person).
-AUDIENCE_OVERLAP_CRM = """
+AUDIENCE_OVERLAP_CRM = (
+    """
 MATCH (a:Brand {name: $brand_a})
 CALL (a) {
   OPTIONAL MATCH (f:Profile)-[:FOLLOWS]->(:Profile)-[:OFFICIAL_OF]->(a)
@@ -128,9 +164,15 @@ CALL () {
   RETURN collect(p) AS audience_b
 }
 WITH audience_a, audience_b, [f IN audience_a WHERE f IN audience_b] AS shared
+"""
+    + _IN_PERSONS
+    + """
 RETURN size(audience_a) AS size_a, size(audience_b) AS size_b, size(shared) AS overlap,
+       size(units_a) AS size_a_persons, size(units_b) AS size_b_persons,
+       size([unit IN units_a WHERE unit IN units_b]) AS overlap_persons,
        [f IN shared | f.profile_key][..$sample] AS sample_keys
 """
+)
 
 MERGE_CANDIDATES_PAGE = f"""
 MATCH (a)-[s:SAME_AS]->(b)

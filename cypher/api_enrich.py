@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from srm.cypher.influence import Influence, as_columns
+from srm.cypher.influence import Influence, as_columns, as_entries
 
 __all__ = ["ENRICH"]
 
@@ -54,12 +54,28 @@ WITH row, n, person, profiles, top, community, last_activity, COLLECT {{
   MATCH (p)-[:IN_SEGMENT]->(segment:Segment)
   RETURN DISTINCT segment.name AS name ORDER BY name
 }} AS segments
+// The unduplicated audience of all the profiles: follower accounts, and follower units (a
+// follower person once however many of its accounts follow; an account without a person
+// as itself); the record's own profiles are no audience.
+CALL (profiles) {{
+  UNWIND profiles AS p
+  MATCH (f:Profile)-[:FOLLOWS]->(p)
+  WHERE NOT f IN profiles
+  OPTIONAL MATCH (f)-[:PART_OF]->(fp:Person)
+  RETURN count(DISTINCT f) AS audience_accounts,
+         count(DISTINCT coalesce(fp.person_id, f.profile_key)) AS audience_persons
+}}
 RETURN row.index AS index,
        CASE WHEN n:Customer THEN n.customer_id ELSE null END AS customer_id,
        person.person_id AS person_id,
-       [p IN profiles | {{profile_key: p.profile_key, platform: p.platform, handle: p.handle}}]
-         AS profiles,
+       [p IN profiles | {{profile_key: p.profile_key, platform: p.platform, handle: p.handle,
+                          {as_entries("p", Influence.SCORE, Influence.PERCENTILE)},
+                          followers_in_graph: COUNT {{ ()-[:FOLLOWS]->(p) }}}}] AS profiles,
        {as_columns("top", Influence.SCORE, Influence.PERCENTILE)},
+       person.{Influence.SCORE} AS person_score,
+       person.{Influence.PERCENTILE} AS person_percentile,
+       person.{Influence.RUN_ID} AS person_run_id,
+       audience_accounts, audience_persons,
        community.community_id AS community_id,
        segments,
        last_activity

@@ -39,9 +39,11 @@ RETURN post.post_key AS post_key, post.text AS text,
        [(post)-[:MENTIONS]->(m:Profile) | {key: m.profile_key, handle: m.handle}] AS mentioned
 """
 
+# Profiles and persons (a person's explanation lists its accounts and top followers).
 EXPLAINED_PROFILES = f"""
-MATCH (p:Profile)
-WHERE p.{Influence.EXPLANATION} IS NOT NULL AND NOT p.profile_key IN $profile_keys
+MATCH (p) WHERE p:Profile OR p:Person
+WITH p
+WHERE p.{Influence.EXPLANATION} IS NOT NULL AND NOT coalesce(p.profile_key, '') IN $profile_keys
   AND any(needle IN $needles WHERE p.{Influence.EXPLANATION} CONTAINS needle)
 RETURN elementId(p) AS id, {{{Influence.EXPLANATION}: p.{Influence.EXPLANATION}}} AS properties
 """

@@ -1,4 +1,4 @@
-"""The influence properties a run stores on each profile, named once.
+"""The influence properties a run stores on each profile and person, named once.
 
 graph/ writes them (``srm.cypher.analytics.SET_INFLUENCE``, built from
 :data:`INFLUENCE_COLUMNS`) and every read — the query API, the REST enrichment, the maps and
@@ -18,6 +18,7 @@ from enum import StrEnum
 __all__ = [
     "INFLUENCE_COLUMNS",
     "INFLUENCE_PREFIX",
+    "PERSON_INFLUENCE_COLUMNS",
     "Influence",
     "as_columns",
     "as_entries",
@@ -27,7 +28,8 @@ INFLUENCE_PREFIX = "influence_"
 
 
 class Influence(StrEnum):
-    """A property an influence run stores on a Profile (the value is the property name)."""
+    """A property an influence run stores on a Profile or Person (the value is the
+    property name)."""
 
     SCORE = "influence_score"
     PERCENTILE = "influence_percentile"
@@ -39,8 +41,15 @@ class Influence(StrEnum):
     # A 64-bit digest of the row last written (graph.writeback): a re-run reads it, not the
     # seven values, to send only the profiles whose values changed.
     DIGEST = "influence_digest"
-    # JSON text, only on the best-ranked profiles of a run (graph.influence.explain).
+    # JSON text, only on the best-ranked profiles of a run (graph.influence.explain) and
+    # persons (graph.persons.explain_person).
     EXPLANATION = "influence_explanation"
+    # On persons only (graph.persons; there IN_DEGREE is the unduplicated audience, in
+    # follower persons): distinct follower accounts, declared followers summed over the
+    # accounts, and the accounts the run scored.
+    AUDIENCE_ACCOUNTS = "influence_audience_accounts"
+    FOLLOWERS = "influence_followers"
+    ACCOUNTS = "influence_accounts"
 
     @property
     def column(self) -> str:
@@ -59,6 +68,21 @@ INFLUENCE_COLUMNS = (
     Influence.IN_DEGREE,
     Influence.MENTION_IN_DEGREE,
     Influence.BETWEENNESS,
+)
+
+
+# What the write-back sends for each person, in its row order ([node id, *values,
+# explanation]); betweenness is null when the run did not compute it.
+PERSON_INFLUENCE_COLUMNS = (
+    Influence.SCORE,
+    Influence.PERCENTILE,
+    Influence.PAGERANK,
+    Influence.IN_DEGREE,
+    Influence.AUDIENCE_ACCOUNTS,
+    Influence.FOLLOWERS,
+    Influence.MENTION_IN_DEGREE,
+    Influence.BETWEENNESS,
+    Influence.ACCOUNTS,
 )
 
 

@@ -17,7 +17,16 @@ from typing import Any
 from neo4j import Driver
 
 from srm.errors import NotFoundError, ValidationError
-from srm.graph import communities, influence, reach, segments, writeback
+from srm.graph import (
+    communities,
+    influence,
+    person_communities,
+    person_writeback,
+    persons,
+    reach,
+    segments,
+    writeback,
+)
 from srm.graph.projection import Projection, load_projection
 from srm.graph.runs import DEFAULT_KEEP, Run, recorded_run
 
@@ -81,8 +90,11 @@ class InfluenceReport:
     run_id: str
     result: influence.InfluenceResult
     timings: dict[str, float]
+    by_person: persons.PersonInfluenceResult
     top: list[dict[str, Any]] = field(default_factory=list)
+    top_persons: list[dict[str, Any]] = field(default_factory=list)
     handles: dict[str, str] = field(default_factory=dict)
+    names: dict[str, str] = field(default_factory=dict)
 
 
 def run_influence(
@@ -99,9 +111,11 @@ def run_influence(
     database: str | None = None,
     on_step: Step = _quiet,
 ) -> InfluenceReport:
-    """Influence of every profile (see :func:`srm.graph.influence.influence_scores`),
-    written to the profiles; returns the run id, timings and the ``top`` profiles with
-    their explanation."""
+    """Influence of every profile (see :func:`srm.graph.influence.influence_scores`) and of
+    every person over its accounts (:func:`srm.graph.persons.person_influence`), written to
+    the profiles and persons; returns the run id, timings (the person layer as
+    ``persons``), and the ``top`` profiles and units (persons and lone accounts) with their
+    explanation."""
     where = where or ProjectionFilter()
     parameters = {
         **where.__dict__,
@@ -126,14 +140,37 @@ def run_influence(
             run.extra["profiles_written"] = writeback.write_influence(
                 driver, result, run.run_id, explain_top=explain_top, keep=keep, database=database
             )
+        on_step("scoring persons")
+        with run.timed("persons"):
+            links = person_writeback.part_of(driver, projection, database=database)
+            by_person = persons.person_influence(result, links.pairs)
+            person_writeback.write_person_influence(
+                driver,
+                by_person,
+                run.run_id,
+                links.node_ids,
+                explain_top=explain_top,
+                database=database,
+            )
+        run.extra["persons"] = len(by_person.persons())
     best = [influence.explain(result, v, top=3) for v in result.ranking(top)]
-    shown = {e["key"] for e in best} | {n["key"] for e in best for n in e["top_in_neighbours"]}
+    best_units = [persons.explain_person(by_person, u, top=3) for u in by_person.ranking(top)]
+    shown = (
+        {e["key"] for e in best}
+        | {n["key"] for e in best for n in e["top_in_neighbours"]}
+        | {a["key"] for e in best_units for a in e["accounts"]}
+    )
     return InfluenceReport(
         run_id=run.run_id,
         result=result,
         timings=run.timings,
+        by_person=by_person,
         top=best,
+        top_persons=best_units,
         handles=writeback.handles(driver, shown, database=database),
+        names=person_writeback.person_names(
+            driver, [e["unit"] for e in best_units if e["is_person"]], database=database
+        ),
     )
 
 
@@ -147,6 +184,7 @@ class CommunityReport:
     previous_run_id: str | None
     timings: dict[str, float]
     handles: dict[str, str] = field(default_factory=dict)
+    in_persons: person_communities.CommunityPersons | None = None
 
 
 def run_communities(
@@ -164,7 +202,9 @@ def run_communities(
 ) -> CommunityReport:
     """Communities by Leiden or Louvain, ids matched to the previous run of the same
     algorithm, summaries (top members by PageRank, top hashtags/words of the first 50
-    members' posts, customer share) and IN links for communities of ``min_size`` or more."""
+    members' posts, customer share), the persons each holds and the persons bridging
+    communities (:mod:`srm.graph.person_communities`), and IN links for communities of
+    ``min_size`` or more."""
     if algorithm not in ("leiden", "louvain"):
         raise ValidationError(f"Unknown community algorithm '{algorithm}'; use leiden or louvain.")
     where = where or ProjectionFilter()
@@ -207,15 +247,31 @@ def run_communities(
                 texts=texts,
                 min_size=min_size,
             )
+        on_step("counting persons")
+        with run.timed("persons"):
+            units = persons.units_of(
+                projection.keys, person_writeback.part_of(driver, projection).pairs
+            )
+            in_persons = person_communities.community_persons(
+                units, stable.membership, kept=[summary.community_id for summary in summaries]
+            )
         on_step("writing communities")
         with run.timed("write"):
             writeback.write_communities(
-                driver, projection, stable, summaries, run.run_id, algorithm, database=database
+                driver,
+                projection,
+                stable,
+                summaries,
+                run.run_id,
+                algorithm,
+                person_counts=in_persons.person_counts,
+                database=database,
             )
         run.extra = {
             "modularity": value,
             "communities": len(summaries),
             "previous_run_id": previous_run,
+            "bridges": len(in_persons.bridges),
         }
     return CommunityReport(
         run_id=run.run_id,
@@ -228,6 +284,7 @@ def run_communities(
         handles=writeback.handles(
             driver, (key for s in summaries[:SHOWN] for key in s.top_members), database=database
         ),
+        in_persons=in_persons,
     )
 
 
@@ -253,11 +310,18 @@ def run_reach(
     first = writeback.followers_of(driver, seeds, database=database)
     first_keys = {key for followers in first.values() for key in followers}
     second = writeback.followers_of(driver, first_keys, database=database)
-    found = reach.audience({**second, **first}, seeds)
+    found = reach.audience(
+        {**second, **first}, seeds, person_writeback.person_of_profiles(driver, database=database)
+    )
     if write:
         parameters = {"profile_key": profile_key, "person_id": person_id}
         with recorded_run(driver, "reach", parameters, database=database) as run:
-            run.extra = {"first_hop": found.first_hop, "within_two_hops": found.within_two_hops}
+            run.extra = {
+                "first_hop": found.first_hop,
+                "within_two_hops": found.within_two_hops,
+                "first_hop_persons": found.first_hop_persons,
+                "within_two_hops_persons": found.within_two_hops_persons,
+            }
             writeback.write_reach(driver, [found], run.run_id, database=database)
     return found
 
@@ -269,7 +333,9 @@ def run_cascade(driver: Driver, post_key: str, *, database: str | None = None) -
         raise NotFoundError(f"No post with key '{post_key}'; keys look like platform:id.")
     authors = {post.author for post in posts if post.author}
     followers = writeback.followers_of(driver, authors, database=database)
-    return reach.cascade(post_key, posts, followers)
+    return reach.cascade(
+        post_key, posts, followers, person_writeback.person_of_profiles(driver, database=database)
+    )
 
 
 def run_segments(
@@ -298,10 +364,14 @@ def run_segments(
         officials=[key for row in known for key in row["officials"]],
         influence=writeback.influence_of(driver, customers, database=database),
         top_influencers=top_influencers,
+        unit_of=person_writeback.person_of_profiles(driver, database=database),
     )
     if not write:
         return None, found
     with recorded_run(driver, "segments", {"brand": brand}, database=database) as run:
-        run.extra = found.sizes()
+        run.extra = {
+            **found.sizes(),
+            **{f"{name}_persons": size for name, size in found.person_sizes().items()},
+        }
         writeback.write_segments(driver, found, run.run_id, database=database)
     return run.run_id, found

@@ -1,4 +1,4 @@
-"""Influence of profiles (and of persons across their accounts), with an explanation.
+"""Influence of profiles, with an explanation (persons: :mod:`srm.graph.persons`).
 
 Components, each computed on a :class:`~srm.graph.projection.Projection`:
 
@@ -20,7 +20,6 @@ lower value (0–100), so ties share a percentile.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
@@ -35,8 +34,6 @@ from srm.graph.projection import Projection, to_igraph
 __all__ = [
     "DEFAULT_WEIGHTS",
     "InfluenceResult",
-    "PersonInfluence",
-    "aggregate_to_persons",
     "explain",
     "influence_scores",
     "pagerank",
@@ -294,69 +291,3 @@ def explain(result: InfluenceResult, vertex: int, *, top: int = 5) -> dict:
         "components": parts,
         "top_in_neighbours": top_contributors(result, vertex, top=top),
     }
-
-
-@dataclass(frozen=True)
-class PersonInfluence:
-    """A person's influence over all their accounts (or a lone account's, keyed by it)."""
-
-    person_id: str
-    accounts: list[str]
-    components: dict[str, float]
-    score: float
-    percentile: float
-
-
-def aggregate_to_persons(
-    result: InfluenceResult, part_of: Iterable[tuple[str, str]]
-) -> list[PersonInfluence]:
-    """Influence per person from ``(profile_key, person_id)`` PART_OF pairs.
-
-    Additive components add up over the accounts (PageRank is a probability mass, so the
-    sum is the person's share of the walk); ``in_degree`` counts distinct followers across
-    accounts (one follower of two accounts counts once); betweenness takes the maximum.
-    Accounts without a person stand alone (id = their key), so percentiles compare like
-    with like. Highest score first.
-    """
-    projection = result.projection
-    index = projection.index()
-    members: dict[str, list[int]] = defaultdict(list)
-    claimed: set[int] = set()
-    for key, person_id in part_of:
-        vertex = index.get(key)
-        if vertex is not None and vertex not in claimed:
-            members[person_id].append(vertex)
-            claimed.add(vertex)
-    for vertex, key in enumerate(projection.keys):
-        if vertex not in claimed:
-            members[key].append(vertex)
-    follows = projection.follows.astype(bool)
-    follower_sets: dict[int, set[int]] = defaultdict(set)
-    for source, target in zip(
-        projection.sources[follows].tolist(), projection.targets[follows].tolist(), strict=True
-    ):
-        follower_sets[target].add(source)
-    people = sorted(members)
-    values: dict[str, np.ndarray] = {name: np.zeros(len(people)) for name in COMPONENTS}
-    for row, person in enumerate(people):
-        vertices = members[person]
-        for name in ("pagerank", "followers", "mention_in_degree"):
-            values[name][row] = result.components[name][vertices].sum()
-        values["betweenness"][row] = result.components["betweenness"][vertices].max()
-        audience: set[int] = set().union(*(follower_sets[v] for v in vertices))
-        values["in_degree"][row] = len(audience - set(vertices))
-    score = np.zeros(len(people))
-    for name in COMPONENTS:
-        score += result.weights[name] * percentiles(values[name]) / 100.0
-    score_percentile = percentiles(score)
-    found = [
-        PersonInfluence(
-            person_id=person,
-            accounts=sorted(projection.keys[v] for v in members[person]),
-            components={name: float(values[name][row]) for name in COMPONENTS},
-            score=float(score[row]),
-            percentile=float(score_percentile[row]),
-        )
-        for row, person in enumerate(people)
-    ]
-    return sorted(found, key=lambda p: (-p.score, p.person_id))

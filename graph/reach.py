@@ -3,6 +3,9 @@
 Audience (who can see what a profile posts) is its followers; the audience within two
 hops adds the followers of those followers. For a person the seeds are all their
 accounts, and each audience member counts once however many accounts they follow.
+Audiences are counted in accounts and, given each account's *unit* (its person id, or
+the account itself when it belongs to no person), in persons: a follower with an X and a
+Bluesky account is one person reached, and the seeds' own person is never audience.
 
 A cascade is the tree of posts that reply to, quote or repost a root post (directly or
 through other posts). Its measures follow Goel, Anderson, Hofman & Watts 2016 ("The
@@ -53,28 +56,50 @@ def followers_map(projection: Projection) -> dict[str, set[str]]:
     return dict(found)
 
 
+UnitOf = Mapping[str, str]
+
+
+def _units(keys: Iterable[str], unit_of: UnitOf | None) -> set[str]:
+    """The units of ``keys`` (a key without a known unit is its own)."""
+    if unit_of is None:
+        return set(keys)
+    return {unit_of.get(key, key) for key in keys}
+
+
 @dataclass(frozen=True)
 class Audience:
     """Unique audience of ``seeds``: ``first_hop`` followers, ``within_two_hops`` followers
-    and their followers (the seeds themselves never count)."""
+    and their followers (the seeds themselves never count), and the same counted in
+    persons (``*_persons``; the seeds' own persons never count)."""
 
     seeds: list[str]
     first_hop: int
     within_two_hops: int
+    first_hop_persons: int
+    within_two_hops_persons: int
 
     @property
     def second_hop_only(self) -> int:
         return self.within_two_hops - self.first_hop
 
 
-def audience(followers_of: FollowersOf, seeds: Iterable[str]) -> Audience:
-    """Unique audience of one profile or of all accounts of a person (``seeds``)."""
+def audience(
+    followers_of: FollowersOf, seeds: Iterable[str], unit_of: UnitOf | None = None
+) -> Audience:
+    """Unique audience of one profile or of all accounts of a person (``seeds``), in
+    accounts and in units (``unit_of``: account key → person id; absent keys stand
+    alone)."""
     lookup = _lookup(followers_of)
     seed_set = set(seeds)
     first = {f for seed in seed_set for f in lookup(seed)} - seed_set
     second = {f for member in first for f in lookup(member)} - seed_set
+    own = _units(seed_set, unit_of)
     return Audience(
-        seeds=sorted(seed_set), first_hop=len(first), within_two_hops=len(first | second)
+        seeds=sorted(seed_set),
+        first_hop=len(first),
+        within_two_hops=len(first | second),
+        first_hop_persons=len(_units(first, unit_of) - own),
+        within_two_hops_persons=len(_units(first | second, unit_of) - own),
     )
 
 
@@ -106,7 +131,8 @@ class Cascade:
     root (0 for a lone post); ``breadth``: most posts at one depth; ``by_kind``: posts per
     relationship; ``seconds_to_half``: from the root until ``ceil(size/2)`` posts had
     appeared (None without times or posts); ``reached``: unique audience of the root's
-    author and every amplifier; ``amplifiers``: by new audience, highest first."""
+    author and every amplifier (accounts), ``reached_persons`` the same in persons (the
+    root author's person left out); ``amplifiers``: by new audience, highest first."""
 
     root: str
     size: int
@@ -116,10 +142,17 @@ class Cascade:
     seconds_to_half: float | None
     reached: int
     amplifiers: list[Amplifier]
+    reached_persons: int
 
 
-def cascade(root: str, posts: Sequence[CascadePost], followers_of: FollowersOf) -> Cascade:
-    """Measure the cascade of ``root`` from its posts (the root included or not).
+def cascade(
+    root: str,
+    posts: Sequence[CascadePost],
+    followers_of: FollowersOf,
+    unit_of: UnitOf | None = None,
+) -> Cascade:
+    """Measure the cascade of ``root`` from its posts (the root included or not); reach in
+    persons from ``unit_of`` (account key → person id; absent keys stand alone).
 
     Posts whose parent chain does not reach the root are ignored; cycles cannot occur
     because each post is placed once, at its first depth, breadth-first.
@@ -186,4 +219,7 @@ def cascade(root: str, posts: Sequence[CascadePost], followers_of: FollowersOf) 
         seconds_to_half=seconds_to_half,
         reached=len(seen - {root_author}) if root_author else len(seen),
         amplifiers=amplifiers,
+        reached_persons=len(
+            _units(seen, unit_of) - (_units([root_author], unit_of) if root_author else set())
+        ),
     )

@@ -1,7 +1,7 @@
 """AlgorithmRun nodes: one per analysis run, with its algorithm, parameters, graph size,
 timings, status and start/finish times; and the clean-up that keeps the last N runs.
 
-Results written by a run carry its ``run_id`` (``influence_run_id`` on profiles,
+Results written by a run carry its ``run_id`` (``influence_run_id`` on profiles and persons,
 ``run_id`` on communities and segments), so cleaning a run removes exactly its results.
 """
 
@@ -19,6 +19,7 @@ from typing import Any
 from neo4j import Driver, Query
 
 from srm.cypher import analytics as statements
+from srm.cypher import persons as person_statements
 from srm.graph.writeback import read
 from srm.store import translate_errors, write
 
@@ -120,5 +121,6 @@ def clean_old_runs(
         # CALL … IN TRANSACTIONS needs an auto-commit transaction
         session.run(Query(statements.CLEAR_INFLUENCE_OF_RUN), ids=old).consume()
         session.run(Query(statements.CLEAR_COMMUNITIES_OF_RUN), ids=old).consume()
+        session.run(Query(person_statements.CLEAR_PERSON_INFLUENCE_OF_RUN), ids=old).consume()
     write(driver, statements.DELETE_RUNS, database=database, ids=old)
     return old

@@ -9,7 +9,7 @@ handful of transactions.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from typing import Any
@@ -35,7 +35,6 @@ __all__ = [
     "followers_of",
     "handles",
     "influence_of",
-    "part_of_pairs",
     "person_profiles",
     "post_texts",
     "previous_communities",
@@ -224,11 +223,13 @@ def write_communities(
     run_id: str,
     algorithm: str,
     *,
+    person_counts: Mapping[int, int] | None = None,
     batch_size: int = WRITE_BATCH,
     database: str | None = None,
 ) -> int:
-    """Create the summarised communities of ``run_id`` and link their members with IN.
-    Members of communities without a summary (too small) get no link."""
+    """Create the summarised communities of ``run_id`` (with ``person_count``, the persons
+    among the members, when given) and link their members with IN. Members of communities
+    without a summary (too small) get no link."""
     rows = [
         {
             "community_id": summary.community_id,
@@ -238,6 +239,7 @@ def write_communities(
             "top_hashtags": summary.top_hashtags,
             "customer_share": summary.customer_share,
             "previous_overlap": summary.previous_overlap,
+            "person_count": (person_counts or {}).get(summary.community_id),
         }
         for summary in summaries
     ]
@@ -280,9 +282,16 @@ def previous_communities(
 def write_reach(
     driver: Driver, found: Iterable[Audience], run_id: str, *, database: str | None = None
 ) -> None:
-    """``reach`` (within two hops) and ``reach_first_hop`` on each seed profile."""
+    """``reach`` (within two hops) and ``reach_first_hop`` on each seed profile, and the
+    same counted in persons (``reach_persons``, ``reach_first_hop_persons``)."""
     rows = [
-        {"key": seed, "reach": audience.within_two_hops, "first_hop": audience.first_hop}
+        {
+            "key": seed,
+            "reach": audience.within_two_hops,
+            "first_hop": audience.first_hop,
+            "persons": audience.within_two_hops_persons,
+            "first_hop_persons": audience.first_hop_persons,
+        }
         for audience in found
         for seed in audience.seeds
     ]
@@ -303,6 +312,7 @@ def write_segments(
             "name": name,
             "description": DESCRIPTIONS[name],
             "size": len(keys),
+            "persons": len(segments.person_members.get(name, ())),
         }
         for name, keys in segments.members.items()
     ]
@@ -343,11 +353,6 @@ def brands(driver: Driver, *, database: str | None = None) -> list[dict[str, Any
 def engaged_by_brand(driver: Driver, *, database: str | None = None) -> dict[str, set[str]]:
     rows = read(driver, statements.BRAND_ENGAGED, database=database)
     return {row["brand"]: set(row["keys"]) for row in rows}
-
-
-def part_of_pairs(driver: Driver, *, database: str | None = None) -> list[tuple[str, str]]:
-    rows = read(driver, statements.PART_OF_PAIRS, database=database)
-    return [(row["key"], row["person_id"]) for row in rows]
 
 
 def person_profiles(driver: Driver, person_id: str, *, database: str | None = None) -> list[str]:

@@ -15,7 +15,9 @@ record's identifiers can be copied to:
    data (influence explanations, algorithm-run parameters, community summaries, review
    decisions) loses their ids; a :mod:`~srm.operations.suppression` hash per key (records, posts,
    persons) and an ``ErasureAudit {at, by, kind}`` are added;
-3. after commit, the file places (maps, exports, quarantine files) and the suppression
+3. after commit, a person that kept other records is rescored from its remaining accounts
+   (:func:`srm.graph.person_writeback.rescore_persons`);
+4. after commit, the file places (maps, exports, quarantine files) and the suppression
    ledger on disk, which a restore of an older backup replays.
 """
 
@@ -29,6 +31,7 @@ from neo4j import Driver, ManagedTransaction
 from srm.cypher import erasure_places as places
 from srm.cypher import privacy
 from srm.errors import NotFoundError, ValidationError
+from srm.graph.person_writeback import rescore_persons
 from srm.operations import ledger
 from srm.operations.erased import ErasedIds
 from srm.operations.registry import FILE_PLACES, GRAPH_PLACES
@@ -193,6 +196,7 @@ def erase(
 
     with translate_errors(), driver.session(database=database) as session:
         outcome = session.execute_write(work)
+    rescore_persons(driver, outcome[1].clusters, database=database)
     return _after_commit(settings, *outcome)
 
 
@@ -223,4 +227,7 @@ def erase_keys(
 
     with translate_errors(), driver.session(database=database) as session:
         outcome = session.execute_write(work)
-    return _after_commit(settings, *outcome) if outcome else None
+    if outcome is None:
+        return None
+    rescore_persons(driver, outcome[1].clusters, database=database)
+    return _after_commit(settings, *outcome)

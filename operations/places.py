@@ -146,7 +146,8 @@ def _scrub_nodes(tx: ManagedTransaction, erased: ErasedIds, statement: str, **pa
 
 
 def scrub_explanations(tx: ManagedTransaction, erased: ErasedIds) -> int:
-    """Other profiles' ``influence_explanation`` loses the erased in-neighbours."""
+    """Other profiles' and persons' ``influence_explanation`` loses the erased
+    in-neighbours, accounts and followers."""
     if not erased.profile_keys:
         return 0
     return _scrub_nodes(

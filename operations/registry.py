@@ -82,8 +82,10 @@ REGISTRY: tuple[Place, ...] = (
     ),
     Place(
         "influence explanations", "graph",
-        f"Profile.{Influence.EXPLANATION}.top_in_neighbours of other profiles",
-        "the erased neighbours are dropped",
+        f"Profile.{Influence.EXPLANATION}.top_in_neighbours of other profiles; "
+        f"Person.{Influence.EXPLANATION} (accounts, top followers)",
+        "the erased neighbours and accounts are dropped; a person that kept other "
+        "accounts is rescored from them after commit",
         scrub=places.scrub_explanations,
     ),
     Place(

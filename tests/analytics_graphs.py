@@ -7,6 +7,8 @@ from pathlib import Path
 from neo4j import Driver
 
 from srm.ingest.pipeline import ingest_paths
+from srm.store import write
+from tests import statements
 
 POSTS_HEADER = (
     "post_id,profile_id,platform,created_at,text,mentioned_profile_ids,"
@@ -62,3 +64,49 @@ def load(driver: Driver, folder: Path, files: dict[str, str]) -> None:
     for name, text in files.items():
         (folder / name).write_text(text, encoding="utf-8")
     ingest_paths(driver, [folder], quarantine_path=folder / "quarantine.jsonl")
+
+
+# Person S holds x:s1 and x:s2. Person F holds x:f1 and x:f2, and both follow both of S's
+# accounts (F is one follower person: 4 follows, 2 follower accounts). Lone g follows
+# only x:s2. Person T holds t1, t2, t3, each followed by the six lone n0..n5. S's accounts
+# follow each other (no audience).
+LONE = [f"n{i}" for i in range(6)]
+FOLLOWS = [
+    ("f1", "s1"),
+    ("f1", "s2"),
+    ("f2", "s1"),
+    ("f2", "s2"),
+    ("g", "s2"),
+    ("s1", "s2"),
+    ("s2", "s1"),
+] + [(n, t) for n in LONE for t in ("t1", "t2", "t3")]
+PERSON_GRAPH = {
+    "profiles.csv": "profile_id,platform,handle,followers_count\n"
+    + "".join(
+        f"{key},x,h_{key},{count}\n"
+        for key, count in [("s1", 100), ("s2", 50), ("f1", 1), ("f2", 2), ("g", 3)]
+        + [(t, 10) for t in ("t1", "t2", "t3")]
+        + [(n, 1) for n in LONE]
+    ),
+    "follows.csv": "follower_profile_id,followed_profile_id\n"
+    + "".join(f"{a},{b}\n" for a, b in FOLLOWS),
+}
+PART_OF = [
+    ("x:s1", "S"),
+    ("x:s2", "S"),
+    ("x:f1", "F"),
+    ("x:f2", "F"),
+    ("x:t1", "T"),
+    ("x:t2", "T"),
+    ("x:t3", "T"),
+]
+
+
+def load_persons(driver: Driver, folder: Path) -> None:
+    """PERSON_GRAPH with its persons (PART_OF)."""
+    load(driver, folder, PERSON_GRAPH)
+    write(
+        driver,
+        statements.VIZ_PART_OF,
+        rows=[{"person": p, "profile": k, "customer": None} for k, p in PART_OF],
+    )

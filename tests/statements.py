@@ -168,6 +168,25 @@ UNWIND $rows AS row
 MATCH (a:Profile {profile_key: row.a}), (b:Profile {profile_key: row.b})
 CREATE (a)-[:FOLLOWS {since: row.since}]->(b)
 """
+
+# person layer tests (tests/test_analytics_persons.py)
+PERSON_INFLUENCE = """
+MATCH (p:Person)
+RETURN p.person_id AS person_id, properties(p) AS properties
+ORDER BY person_id
+"""
+PERSONS_UNLINK = """
+MATCH (p:Profile)-[r:PART_OF]->(:Person) WHERE p.profile_key IN $keys
+DELETE r
+"""
+PERSONS_CUSTOMER_OF_S = """
+MATCH (person:Person {person_id: 'S'})
+CREATE (:Customer {customer_id: 'K-S', email: $email, phone: $phone})-[:PART_OF]->(person)
+"""
+ANALYTICS_SEGMENT_COUNTS = """
+MATCH (s:Segment {brand: $brand})
+RETURN s.name AS name, s.member_count AS size, s.person_count AS persons
+"""
 # A person whose records are the given profiles (the bounded-housekeeping tests).
 CREATE_PERSON_OF_PROFILES = """
 UNWIND $rows AS row

@@ -159,22 +159,6 @@ def test_explanation_adds_up_and_names_top_in_neighbours() -> None:
     assert hub[0]["key"] == "p1" and len(hub) == 3
 
 
-def test_aggregate_to_persons_dedups_followers() -> None:
-    keys = ["x:a", "m:a", "x:b", "x:c", "x:d"]
-    # c follows both accounts of person A; d follows only x:a; b follows x:c
-    projection = build_projection(keys, [(3, 0), (3, 1), (4, 0), (2, 3)])
-    result = influence.influence_scores(projection, betweenness_samples=None)
-    persons = influence.aggregate_to_persons(result, [("x:a", "A"), ("m:a", "A")])
-    by_id = {p.person_id: p for p in persons}
-    assert set(by_id) == {"A", "x:b", "x:c", "x:d"}
-    assert by_id["A"].accounts == ["m:a", "x:a"]
-    assert by_id["A"].components["in_degree"] == 2
-    assert by_id["A"].components["pagerank"] == pytest.approx(
-        result.components["pagerank"][0] + result.components["pagerank"][1]
-    )
-    assert persons[0].person_id == "A"
-
-
 def test_stable_ids_follow_the_previous_run() -> None:
     keys = [f"k{i}" for i in range(10)]
     first = communities.stable_ids(keys, [5, 5, 5, 5, 9, 9, 9, 7, 7, 3])

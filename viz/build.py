@@ -15,6 +15,7 @@ from pathlib import Path
 from neo4j import Driver
 
 from srm.viz import data, data_brands, data_records, maps, maps_records, render
+from srm.viz.persons import collapse_persons
 
 __all__ = [
     "audience",
@@ -27,6 +28,11 @@ __all__ = [
 ]
 
 
+def _view(subgraph: data.Subgraph, by_person: bool) -> data.Subgraph:
+    """The subgraph as drawn: each person's accounts in one node when ``by_person``."""
+    return collapse_persons(subgraph) if by_person else subgraph
+
+
 def ego(
     driver: Driver,
     *,
@@ -35,10 +41,12 @@ def ego(
     hops: int = 1,
     limit: int = 150,
     relationships: Iterable[str] = data.EGO_RELATIONSHIPS,
+    by_person: bool = False,
     show_personal_data: bool = False,
     database: str | None = None,
 ) -> maps.MapSpec:
-    """The ego network of a profile or of a person's accounts (see data.load_ego)."""
+    """The ego network of a profile or of a person's accounts (see data.load_ego);
+    ``by_person`` collapses each person's accounts into one node (srm.viz.persons)."""
     subgraph = data.load_ego(
         driver,
         profile_key=profile_key,
@@ -48,19 +56,21 @@ def ego(
         relationships=relationships,
         database=database,
     )
-    return maps.ego_map(subgraph, show_personal_data=show_personal_data)
+    return maps.ego_map(_view(subgraph, by_person), show_personal_data=show_personal_data)
 
 
 def communities(
     driver: Driver,
     *,
     limit: int = 600,
+    by_person: bool = False,
     show_personal_data: bool = False,
     database: str | None = None,
 ) -> maps.MapSpec:
-    """The latest community run, trimmed to ``limit`` profiles."""
+    """The latest community run, trimmed to ``limit`` profiles (persons collapsed when
+    ``by_person``)."""
     subgraph = data.load_communities(driver, limit=limit, database=database)
-    return maps.communities_map(subgraph, show_personal_data=show_personal_data)
+    return maps.communities_map(_view(subgraph, by_person), show_personal_data=show_personal_data)
 
 
 def influencers(
@@ -68,12 +78,14 @@ def influencers(
     *,
     top: int = 50,
     brand: str | None = None,
+    by_person: bool = False,
     show_personal_data: bool = False,
     database: str | None = None,
 ) -> maps.MapSpec:
-    """The ``top`` influencers and their links to each other and to the brand."""
+    """The ``top`` influencers and their links to each other and to the brand (persons
+    collapsed when ``by_person``)."""
     subgraph = data_brands.load_influencers(driver, top=top, brand=brand, database=database)
-    return maps.influencers_map(subgraph, show_personal_data=show_personal_data)
+    return maps.influencers_map(_view(subgraph, by_person), show_personal_data=show_personal_data)
 
 
 def audience(
@@ -81,12 +93,14 @@ def audience(
     *,
     brand: str | None = None,
     limit: int = 600,
+    by_person: bool = False,
     show_personal_data: bool = False,
     database: str | None = None,
 ) -> maps.MapSpec:
-    """Customers, community and competitors' audience around the brands."""
+    """Customers, community and competitors' audience around the brands (persons
+    collapsed when ``by_person``)."""
     subgraph = data_brands.load_audience(driver, brand=brand, limit=limit, database=database)
-    return maps.audience_map(subgraph, show_personal_data=show_personal_data)
+    return maps.audience_map(_view(subgraph, by_person), show_personal_data=show_personal_data)
 
 
 def identity(

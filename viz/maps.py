@@ -58,6 +58,9 @@ class MapSpec:
     notes: list[str] = field(default_factory=list)
     # Positions already set (x, y on every node): the page draws them as they are.
     positioned: bool = False
+    # Other views of the same map (label, link, whether it is the one shown): the page
+    # offers them as a control, e.g. accounts / one node per person.
+    views: list[tuple[str, str, bool]] = field(default_factory=list)
 
 
 def trim_notes(subgraph: Subgraph) -> list[str]:

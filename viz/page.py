@@ -69,7 +69,9 @@ PAGE_TEMPLATE = """<!DOCTYPE html>
 <body data-map-kind="{{ kind }}">
 <header>
 <h1>{{ title }}</h1>
-<p>{{ summary }}</p>
+<p>{{ summary }}{% if views %} · <span id="views">View:{% for view in views %}
+{% if view.current %}<strong>{{ view.label }}</strong>{% else %}<a
+ href="{{ view.href }}">{{ view.label }}</a>{% endif %}{% endfor %}</span>{% endif %}</p>
 </header>
 <main>
 <div id="map"></div>

@@ -201,6 +201,10 @@ def render_html(spec: MapSpec) -> str:
         kind=spec.kind,
         summary=summary,
         notes=spec.notes,
+        views=[
+            {"label": label, "href": href, "current": current}
+            for label, href, current in spec.views
+        ],
         legend=[
             {
                 "text": entry.text,

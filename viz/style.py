@@ -141,6 +141,10 @@ def tooltip(node: Node, *, show_personal_data: bool = False, extra: list[str] | 
             lines.append("CRM customer: yes")
         if node.brands:
             lines.append("follows brands: " + ", ".join(node.brands))
+        if props.get("accounts"):
+            # a person's accounts collapsed into this node (srm.viz.persons)
+            lines.append(f"one person, {len(props['accounts'])} accounts:")
+            lines.extend(f"  {account}" for account in props["accounts"])
     elif node.kind == "customer":
         lines.append(f"CRM record {props.get('customer_id', '')}")
         where = ", ".join(str(props[key]) for key in ("company", "city") if props.get(key))

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse
 from neo4j import Driver
 
@@ -68,9 +68,9 @@ _INDEX = """<!DOCTYPE html>
 <body><h1>Network maps</h1><ul>{items}</ul></body></html>"""
 
 _MAP_LINKS = (
-    ("communities", "Communities: coloured by community, sized by influence"),
-    ("influencers", "Influencers: the top 50 and their links to the brand"),
-    ("audience", "Brand audience: customers, community, competitors' audience"),
+    ("communities", "Communities: coloured by community, sized by influence (?view=persons)"),
+    ("influencers", "Influencers: the top 50 and their links to the brand (?view=persons)"),
+    ("audience", "Brand audience: customers, community, competitors' audience (?view=persons)"),
     ("identity", "Identity: a person's accounts and CRM records (?person=ID, ?view=collapsed)"),
     ("cascade", "Cascade: a post's replies, quotes and reposts over time (?post=KEY)"),
 )
@@ -98,7 +98,30 @@ def index(principal: Reader) -> HTMLResponse:
     return HTMLResponse(_INDEX.format(items=items), headers=_HEADERS)
 
 
-def _run(context: MapContext, builder: Callable[..., MapSpec], **parameters: Any) -> HTMLResponse:
+# ?view= of the maps that draw accounts: every account, or one node per person.
+AccountView = Literal["accounts", "persons"]
+_ACCOUNT_VIEWS = (("accounts", "every account"), ("persons", "one node per person"))
+_IDENTITY_VIEWS = (("expanded", "every record"), ("collapsed", "one person node"))
+
+
+def _views(
+    request: Request, current: str, options: tuple[tuple[str, str], ...]
+) -> list[tuple[str, str, bool]]:
+    """The page's view control: each view's label, link (this page with ?view= changed,
+    the other parameters kept) and whether it is the one shown."""
+    links = []
+    for value, label in options:
+        url = request.url.include_query_params(view=value)
+        links.append((label, f"{url.path}?{url.query}", value == current))
+    return links
+
+
+def _run(
+    context: MapContext,
+    builder: Callable[..., MapSpec],
+    views: list[tuple[str, str, bool]] | None = None,
+    **parameters: Any,
+) -> HTMLResponse:
     """Build and render a map; SRM errors become a short page with the right status."""
     try:
         spec = builder(
@@ -107,6 +130,7 @@ def _run(context: MapContext, builder: Callable[..., MapSpec], **parameters: Any
             show_personal_data=context.show_personal_data,
             **parameters,
         )
+        spec.views = views or []
         page = render.render_html(spec)
     except SRMError as error:
         return _error_page(error)
@@ -118,15 +142,19 @@ def _run(context: MapContext, builder: Callable[..., MapSpec], **parameters: Any
 @router.get("/ego", response_class=HTMLResponse, summary="Ego network of a profile or person")
 def ego(
     context: Context,
+    request: Request,
     profile: Annotated[str | None, Query(max_length=600)] = None,
     person: Annotated[str | None, Query(max_length=600)] = None,
     hops: Annotated[int, Query(ge=1, le=2)] = 1,
     limit: Annotated[int, Query(ge=1, le=2000)] = 150,
     relationships: Annotated[list[Literal["follows", "mentioned"]] | None, Query()] = None,
+    view: AccountView = "accounts",
 ) -> HTMLResponse:
     return _run(
         context,
         build.ego,
+        views=_views(request, view, _ACCOUNT_VIEWS),
+        by_person=view == "persons",
         profile_key=profile,
         person_id=person,
         hops=hops,
@@ -137,32 +165,60 @@ def ego(
 
 @router.get("/communities", response_class=HTMLResponse, summary="Communities of the latest run")
 def communities(
-    context: Context, limit: Annotated[int, Query(ge=10, le=3000)] = 600
+    context: Context,
+    request: Request,
+    limit: Annotated[int, Query(ge=10, le=3000)] = 600,
+    view: AccountView = "accounts",
 ) -> HTMLResponse:
-    return _run(context, build.communities, limit=limit)
+    return _run(
+        context,
+        build.communities,
+        views=_views(request, view, _ACCOUNT_VIEWS),
+        limit=limit,
+        by_person=view == "persons",
+    )
 
 
 @router.get("/influencers", response_class=HTMLResponse, summary="Top influencers and the brand")
 def influencers(
     context: Context,
+    request: Request,
     top: Annotated[int, Query(ge=1, le=1000)] = 50,
     brand: Annotated[str | None, Query(max_length=512)] = None,
+    view: AccountView = "accounts",
 ) -> HTMLResponse:
-    return _run(context, build.influencers, top=top, brand=brand)
+    return _run(
+        context,
+        build.influencers,
+        views=_views(request, view, _ACCOUNT_VIEWS),
+        top=top,
+        brand=brand,
+        by_person=view == "persons",
+    )
 
 
 @router.get("/audience", response_class=HTMLResponse, summary="Brand audience")
 def audience(
     context: Context,
+    request: Request,
     brand: Annotated[str | None, Query(max_length=512)] = None,
     limit: Annotated[int, Query(ge=10, le=3000)] = 600,
+    view: AccountView = "accounts",
 ) -> HTMLResponse:
-    return _run(context, build.audience, brand=brand, limit=limit)
+    return _run(
+        context,
+        build.audience,
+        views=_views(request, view, _ACCOUNT_VIEWS),
+        brand=brand,
+        limit=limit,
+        by_person=view == "persons",
+    )
 
 
 @router.get("/identity", response_class=HTMLResponse, summary="A person's records")
 def identity(
     context: Context,
+    request: Request,
     person: Annotated[str | None, Query(max_length=600)] = None,
     record: Annotated[str | None, Query(max_length=600)] = None,
     view: Literal["expanded", "collapsed"] = "expanded",
@@ -170,6 +226,7 @@ def identity(
     return _run(
         context,
         build.identity,
+        views=_views(request, view, _IDENTITY_VIEWS),
         person_id=person,
         record_id=record,
         collapsed=view == "collapsed",

@@ -69,6 +69,9 @@ class LinkedProfile(BaseModel):
     profile_id: str
     platform: str | None
     handle: str | None
+    influence_score: float | None = Field(description="The account's own score.")
+    influence_percentile: float | None
+    followers_in_graph: int = Field(description="Profiles in the graph following the account.")
 
 
 class Enrichment(BaseModel):
@@ -78,6 +81,20 @@ class Enrichment(BaseModel):
     profiles: list[LinkedProfile]
     influence_score: float | None = Field(description="Highest score among the profiles.")
     influence_percentile: float | None
+    person_influence_score: float | None = Field(
+        description="The person's score over all its accounts, from the latest influence run "
+        "(summed PageRank, audience counted once per follower person; null without a "
+        "scored person)."
+    )
+    person_influence_percentile: float | None
+    person_influence_run_id: str | None
+    audience_accounts: int = Field(
+        description="Distinct accounts following any of the profiles (counted now)."
+    )
+    audience_persons: int = Field(
+        description="The same audience unduplicated: a follower person counts once however "
+        "many of its accounts follow; an account without a person counts as itself."
+    )
     community_id: str | None
     segments: list[str]
     last_activity: str | None = Field(description="Newest post among the profiles (ISO 8601).")
@@ -113,9 +130,11 @@ async def enrich_keys(
     driver: DriverDep,
     settings: SettingsDep,
 ) -> EnrichResponse:
-    """For each key: the person it resolves to, linked profiles, influence (score and
-    percentile), community, segments and last activity. Keys with no match are listed in
-    ``unknown`` by position and kind — never as errors, and their values are not echoed."""
+    """For each key: the person it resolves to, linked profiles (each with its own score
+    and followers), influence (the best account's and the person's), the unduplicated
+    audience (accounts and persons), community, segments and last activity. Keys with no
+    match are listed in ``unknown`` by position and kind — never as errors, and their
+    values are not echoed."""
     rows = [key.as_row(index) for index, key in enumerate(request.keys)]
     # For the audit trail: the classes of personal data looked up and returned, no values.
     http.state.pii = sorted({row["kind"] for row in rows} & {"email", "phone"} | {"handle"})
@@ -138,11 +157,19 @@ async def enrich_keys(
                         profile_id=profile["profile_key"],
                         platform=profile["platform"],
                         handle=profile["handle"],
+                        influence_score=profile[Influence.SCORE.column],
+                        influence_percentile=profile[Influence.PERCENTILE.column],
+                        followers_in_graph=profile["followers_in_graph"],
                     )
                     for profile in match["profiles"]
                 ],
                 influence_score=match[Influence.SCORE.column],
                 influence_percentile=match[Influence.PERCENTILE.column],
+                person_influence_score=match["person_score"],
+                person_influence_percentile=match["person_percentile"],
+                person_influence_run_id=match["person_run_id"],
+                audience_accounts=match["audience_accounts"],
+                audience_persons=match["audience_persons"],
                 community_id=str(community) if community is not None else None,
                 segments=match["segments"],
                 last_activity=iso(match["last_activity"]),

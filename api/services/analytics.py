@@ -41,6 +41,9 @@ class Overlap:
     size_b: int
     overlap: int
     sample_keys: list[str]
+    size_a_persons: int = 0
+    size_b_persons: int = 0
+    overlap_persons: int = 0
 
     @property
     def jaccard(self) -> float:

@@ -41,4 +41,11 @@ class AudienceOverlap:
     size_b: int
     overlap: int
     jaccard: float
+    size_a_persons: int = strawberry.field(
+        description="Audience A in persons: a person's accounts count once."
+    )
+    size_b_persons: int
+    overlap_persons: int = strawberry.field(
+        description="Persons in both (a person with one account in each counts)."
+    )
     sample: list[Profile] = strawberry.field(description="Up to 10 profiles in both.")

@@ -12,7 +12,7 @@ from srm.api.context import Info
 from srm.api.types.run import AlgorithmRun
 from srm.cypher.influence import Influence
 
-__all__ = ["InfluenceExplanation", "InfluenceScore"]
+__all__ = ["InfluenceExplanation", "InfluenceScore", "stored_explanation"]
 
 
 @strawberry.type(description="The inputs the influence score was computed from.")
@@ -108,11 +108,11 @@ def _part(record: dict[str, Any], part: str) -> Any:
             posts=record["posts"],
         )
     if part == "contributions":
-        return _parsed(record.get(Influence.EXPLANATION.column))
+        return stored_explanation(record.get(Influence.EXPLANATION.column))
     return record.get(part)
 
 
-def _parsed(stored: Any) -> JSON | None:
+def stored_explanation(stored: Any) -> JSON | None:
     """The stored explanation (JSON text written by graph/influence.py), as data."""
     if stored is None:
         return None

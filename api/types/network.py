@@ -30,6 +30,15 @@ class Reach:
         description="Followers of followers who do not follow the profile directly."
     )
     total: int
+    direct_persons: int = strawberry.field(
+        description="Followers counted in persons: a person following from several "
+        "accounts once, an account without a person as itself, the profile's own person "
+        "never."
+    )
+    second_degree_persons: int = strawberry.field(
+        description="Persons reached only through followers (not already direct)."
+    )
+    total_persons: int
     estimated: float | None = strawberry.field(
         description="The reach stored by the latest reach analysis, when one ran."
     )

@@ -21,6 +21,7 @@ from srm.api.limits import check_first
 from srm.api.services.records import Page
 from srm.api.types.influence import InfluenceScore
 from srm.api.types.paging import PageInfo, edges_of, window
+from srm.api.types.person_influence import PersonInfluence
 from srm.api.values import iso
 
 __all__ = [
@@ -28,6 +29,7 @@ __all__ = [
     "Community",
     "Customer",
     "Person",
+    "PersonCommunity",
     "Post",
     "PostConnection",
     "PostEdge",
@@ -106,6 +108,32 @@ class Person:
     @classmethod
     def of(cls, record: dict[str, Any] | None) -> Person | None:
         return cls.from_record(record) if record is not None else None
+
+    @strawberry.field(
+        description="Influence over all the person's accounts from the latest influence run "
+        "(null when no run scored it)."
+    )
+    def influence(self) -> PersonInfluence | None:
+        return PersonInfluence.of(self.record)
+
+    @strawberry.field(
+        description="Communities of the latest community run holding the person's accounts, "
+        "most accounts first; two or more make the person a bridge."
+    )
+    async def communities(self, info: Info) -> list[PersonCommunity]:
+        found = await info.context.person_communities.load(self.record["person_id"])
+        return [
+            PersonCommunity(
+                community=Community(record=place["community"]),
+                accounts=place["accounts"],
+                share=place["share"],
+            )
+            for place in found
+        ]
+
+    @strawberry.field(description="True when the person's accounts fall in several communities.")
+    async def bridge(self, info: Info) -> bool:
+        return len(await info.context.person_communities.load(self.record["person_id"])) > 1
 
     @strawberry.field(description="All social accounts of this person.")
     async def accounts(self, info: Info) -> list[Profile]:
@@ -301,6 +329,13 @@ class Community:
     def size(self) -> int | None:
         return self.record.get("size")
 
+    @strawberry.field(
+        description="Persons among the members: a person's accounts once, an account "
+        "without a person as itself (null for runs before persons were counted)."
+    )
+    def person_count(self) -> int | None:
+        return self.record.get("person_count")
+
     @strawberry.field(description="Most influential members first.")
     async def top_members(self, info: Info, first: int = 10) -> list[Profile]:
         check_first(first)
@@ -308,6 +343,15 @@ class Community:
             (self.record["community_id"], self.record["run_id"], first)
         )
         return [Profile.from_record(record) for record in found]
+
+
+@strawberry.type(description="A community holding some of a person's accounts.")
+class PersonCommunity:
+    community: Community
+    accounts: int = strawberry.field(description="The person's accounts in it.")
+    share: float = strawberry.field(
+        description="Their share of the person's accounts in the run's communities (0–1)."
+    )
 
 
 @strawberry.type(description="A post (key: platform:native_id).")

@@ -33,6 +33,14 @@ class Segment:
     def size(self) -> int | None:
         return self.record.get("size")
 
+    @strawberry.field(
+        description="Members counted in persons: a person's accounts once (a customer "
+        "following from two platforms is one customer); null before a segments run counted "
+        "them."
+    )
+    def person_count(self) -> int | None:
+        return self.record.get("person_count")
+
     @strawberry.field
     def run_id(self) -> str | None:
         return self.record.get("run_id")

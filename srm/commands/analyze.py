@@ -7,6 +7,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
+from enum import StrEnum
 from typing import Annotated
 
 import typer
@@ -16,6 +17,7 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Column, Table
 
 from srm.commands.common import console, fail, open_store
+from srm.commands.person_tables import account_name, print_bridges, print_person_influence
 from srm.errors import SRMError
 from srm.graph import writeback
 from srm.graph.analysis import (
@@ -52,6 +54,11 @@ Keep = Annotated[int, typer.Option(min=1, help="Runs of each algorithm to keep."
 Top = Annotated[int, typer.Option(min=1, help="Rows to show.")]
 
 
+class Unit(StrEnum):
+    person = "person"
+    account = "account"
+
+
 @contextmanager
 def _steps(out: Console) -> Iterator[Callable[[str], None]]:
     with Progress(
@@ -63,12 +70,6 @@ def _steps(out: Console) -> Iterator[Callable[[str], None]]:
 
 def _timings(timings: dict[str, float]) -> str:
     return ", ".join(f"{step} {seconds:.2f} s" for step, seconds in timings.items())
-
-
-def _name(key: str, handles: dict[str, str]) -> str:
-    """``platform:@handle`` when the handle is known, else the key."""
-    handle = handles.get(key)
-    return f"{key.split(':', 1)[0]}:@{handle}" if handle and handle != key else key
 
 
 def print_influence(report: InfluenceReport, out: Console) -> None:
@@ -88,13 +89,13 @@ def print_influence(report: InfluenceReport, out: Console) -> None:
         parts = found["components"]
         neighbours = found["top_in_neighbours"]
         top_in = (
-            f"{_name(neighbours[0]['key'], report.handles)} ({neighbours[0]['share']:.0%})"
+            f"{account_name(neighbours[0]['key'], report.handles)} ({neighbours[0]['share']:.0%})"
             if neighbours
             else "—"
         )
         table.add_row(
             str(rank),
-            f"{_name(found['key'], report.handles)}\n← {top_in}",
+            f"{account_name(found['key'], report.handles)}\n← {top_in}",
             f"{found['score']:.3f}",
             f"{found['percentile']:.0f}",
             f"{parts['pagerank']['value']:.4f}",
@@ -112,9 +113,11 @@ def print_influence(report: InfluenceReport, out: Console) -> None:
 
 
 def print_communities(report: CommunityReport, out: Console, top: int = 10) -> None:
+    person_counts = report.in_persons.person_counts if report.in_persons else {}
     table = Table(
         "id",
         "size",
+        "persons",
         "customers",
         Column("top members", min_width=22, overflow="fold"),
         "hashtags / words",
@@ -125,8 +128,9 @@ def print_communities(report: CommunityReport, out: Console, top: int = 10) -> N
         table.add_row(
             str(summary.community_id),
             f"{summary.size:,}",
+            f"{person_counts.get(summary.community_id, summary.size):,}",
             f"{summary.customer_share:.0%}",
-            ", ".join(_name(key, report.handles) for key in summary.top_members[:3]),
+            ", ".join(account_name(key, report.handles) for key in summary.top_members[:3]),
             ", ".join((summary.top_hashtags + summary.top_words)[:4]) or "—",
             f"{summary.previous_overlap:.0%}" if report.previous_run_id else "new",
         )
@@ -136,12 +140,19 @@ def print_communities(report: CommunityReport, out: Console, top: int = 10) -> N
         f"({_timings(report.timings)}).",
         highlight=False,
     )
+    if report.in_persons is not None:
+        print_bridges(report.in_persons.bridges, out, top=top)
 
 
 def print_reach(found: Audience, out: Console) -> None:
+    table = Table("audience", "accounts", "persons", title=f"Audience of {', '.join(found.seeds)}")
+    table.add_row("followers", f"{found.first_hop:,}", f"{found.first_hop_persons:,}")
+    table.add_row(
+        "within two hops", f"{found.within_two_hops:,}", f"{found.within_two_hops_persons:,}"
+    )
+    out.print(table)
     out.print(
-        f"Audience of {', '.join(found.seeds)}: {found.first_hop:,} followers, "
-        f"{found.within_two_hops:,} within two hops (unique).",
+        "Unique: an account counts once; a person once however many of its accounts follow.",
         highlight=False,
     )
 
@@ -150,7 +161,8 @@ def print_cascade(found: Cascade, out: Console) -> None:
     half = f"{found.seconds_to_half / 3600:.1f} h" if found.seconds_to_half is not None else "—"
     out.print(
         f"Cascade of {found.root}: {found.size} posts {found.by_kind}, depth {found.depth}, "
-        f"breadth {found.breadth}, half reached after {half}, {found.reached:,} profiles reached.",
+        f"breadth {found.breadth}, half reached after {half}, {found.reached:,} profiles "
+        f"({found.reached_persons:,} persons) reached.",
         highlight=False,
     )
     table = Table("amplifier", "posts", "new audience", title="Amplifiers")
@@ -162,19 +174,33 @@ def print_cascade(found: Cascade, out: Console) -> None:
 def print_segments(
     found: BrandSegments, out: Console, handles: dict[str, str] | None = None
 ) -> None:
-    table = Table("segment", "profiles", title=f"Segments of {found.brand}")
+    table = Table(
+        "segment",
+        "profiles",
+        "persons",
+        title=f"Segments of {found.brand}",
+        caption="persons: a person's accounts count once (a customer following from two "
+        "platforms is one customer)",
+    )
+    persons = found.person_sizes()
     for name, size in found.sizes().items():
-        table.add_row(name, f"{size:,}")
+        table.add_row(name, f"{size:,}", f"{persons.get(name, size):,}")
     out.print(table)
-    overlaps = Table("segment", "segment", "shared", "Jaccard", title="Overlaps")
+    overlaps = Table(
+        "segment", "segment", "shared profiles", "shared persons", "Jaccard", title="Overlaps"
+    )
     for overlap in found.overlaps:
         overlaps.add_row(
-            overlap.left, overlap.right, f"{overlap.count:,}", f"{overlap.jaccard:.2f}"
+            overlap.left,
+            overlap.right,
+            f"{overlap.count:,}",
+            f"{overlap.persons:,}",
+            f"{overlap.jaccard:.2f}",
         )
     out.print(overlaps)
     influencers = Table("customer profile", "influence", title="Customer-influencers")
     for key, score in found.customer_influencers[:10]:
-        influencers.add_row(_name(key, handles or {}), f"{score:.3f}")
+        influencers.add_row(account_name(key, handles or {}), f"{score:.3f}")
     out.print(influencers)
 
 
@@ -187,11 +213,12 @@ def show_segments(driver: Driver, brand: str, out: Console, *, top: int = 10) ->
 
 def show_analysis(driver: Driver, out: Console | None = None, *, top: int = 10) -> None:
     """Run influence and Leiden communities on the whole graph and print the top
-    influencers and communities (what `srm demo` shows)."""
+    influencers (by person, then by account) and communities (what `srm demo` shows)."""
     out = out or console
     with _steps(out) as step:
-        influence_report = run_influence(driver, on_step=step)
+        influence_report = run_influence(driver, top=top, on_step=step)
         community_report = run_communities(driver, on_step=step)
+    print_person_influence(influence_report, out)
     print_influence(influence_report, out)
     print_communities(community_report, out, top=top)
 
@@ -221,10 +248,19 @@ def influence(
     seed: Annotated[int, typer.Option(help="Seed of the betweenness sample.")] = 0,
     keep: Keep = 3,
     top: Top = 10,
+    by: Annotated[
+        Unit,
+        typer.Option(
+            help="Rank persons (a person's accounts as one unit, each person once; accounts "
+            "without a person as themselves) or single accounts."
+        ),
+    ] = Unit.person,
 ) -> None:
-    """Influence score of every profile, each score explained.
+    """Influence score of every profile and every person, each score explained.
 
-    PageRank, in-degree, followers, mentions and betweenness, combined by percentile.
+    PageRank, in-degree, followers, mentions and betweenness, combined by percentile. A
+    person's score combines its accounts: summed PageRank and followers, its audience
+    counted once per follower person (see docs/analytics.md).
     """
     try:
         with open_store() as driver, _steps(console) as step:
@@ -239,7 +275,10 @@ def influence(
             )
     except SRMError as error:
         raise fail(error) from error
-    print_influence(report, console)
+    if by is Unit.person:
+        print_person_influence(report, console)
+    else:
+        print_influence(report, console)
 
 
 @app.command()

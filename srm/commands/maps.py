@@ -34,6 +34,11 @@ PersonalData = Annotated[
     ),
 ]
 
+ByPerson = Annotated[
+    bool,
+    typer.Option("--by-person", help="One node per person (its accounts merged, links summed)."),
+]
+
 
 def _quiet_missing_property_warnings() -> None:
     """Before analytics or identity runs, Neo4j warns that score/PART_OF names do not exist
@@ -73,6 +78,7 @@ def ego(
     ] = None,
     out: Out = None,
     personal_data: PersonalData = False,
+    by_person: ByPerson = False,
 ) -> None:
     """Ego network of a profile or a person: who follows and mentions whom around them."""
     _write(
@@ -84,6 +90,7 @@ def ego(
         hops=hops,
         limit=limit,
         relationships=relationship or data.EGO_RELATIONSHIPS,
+        by_person=by_person,
         show_personal_data=personal_data,
     )
 
@@ -93,9 +100,17 @@ def communities(
     limit: Annotated[int, typer.Option(min=10, help="Most profiles to draw.")] = 600,
     out: Out = None,
     personal_data: PersonalData = False,
+    by_person: ByPerson = False,
 ) -> None:
     """Communities of the latest run: colour by community, size by influence, legend."""
-    _write("communities", out, build.communities, limit=limit, show_personal_data=personal_data)
+    _write(
+        "communities",
+        out,
+        build.communities,
+        limit=limit,
+        by_person=by_person,
+        show_personal_data=personal_data,
+    )
 
 
 @app.command()
@@ -104,6 +119,7 @@ def influencers(
     brand: Annotated[str | None, typer.Option(help="Brand name (default: own brands).")] = None,
     out: Out = None,
     personal_data: PersonalData = False,
+    by_person: ByPerson = False,
 ) -> None:
     """The top influencers, the links among them and to the brand."""
     _write(
@@ -112,6 +128,7 @@ def influencers(
         build.influencers,
         top=top,
         brand=brand,
+        by_person=by_person,
         show_personal_data=personal_data,
     )
 
@@ -122,6 +139,7 @@ def audience(
     limit: Annotated[int, typer.Option(min=10, help="Most profiles to draw.")] = 600,
     out: Out = None,
     personal_data: PersonalData = False,
+    by_person: ByPerson = False,
 ) -> None:
     """Customers vs our community vs competitors' audience, in distinct colours."""
     _write(
@@ -130,6 +148,7 @@ def audience(
         build.audience,
         brand=brand,
         limit=limit,
+        by_person=by_person,
         show_personal_data=personal_data,
     )
 

@@ -1,0 +1,101 @@
+"""Person-layer benchmark: what scoring persons adds to an influence run.
+
+    python -m bench.persons [--profiles 200000] [--follows 1000000] [--grouped 0.3]
+
+Starts its own Neo4j (temporary store), writes the seeded synthetic follow graph of
+``bench.analytics`` into it, groups a share of the profiles (``--grouped``, default 30 %)
+into persons of 2 or 3 accounts with PART_OF, then runs the influence job (PageRank only:
+the cheapest run, so the person layer's share is the largest it gets) once to warm up and
+three times more. Every run records its steps; the person layer (``persons``: reading the
+PART_OF pairs, scoring units with the unduplicated audience, writing persons and the
+explanations of the 100 best) is compared with the rest of the same run (read, compute,
+write of the accounts). The JSON last line holds the sizes, the best run's figures and
+``person_layer_ratio`` = persons_s / (read_s + compute_s + write_s); the target is ≤ 0.20.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from neo4j import Driver
+from rich.console import Console
+
+from bench.analytics import synthetic_follows, write_graph
+from srm import db, local_neo4j
+from srm.cypher import persons as statements
+from srm.graph.analysis import run_influence
+from srm.graph.writeback import write_rows
+from srm.settings import Settings
+from srm.store import open_driver
+
+console = Console(stderr=True)
+logging.getLogger("neo4j.notifications").setLevel(logging.ERROR)
+
+
+def write_persons(driver: Driver, node_ids: np.ndarray, share: float, seed: int = 11) -> int:
+    """Group ``share`` of the profiles, drawn at random, into persons of 2 or 3 accounts."""
+    rng = np.random.default_rng(seed)
+    chosen = rng.permutation(len(node_ids))[: int(len(node_ids) * share)]
+    rows: list[list[Any]] = []
+    start = 0
+    while start + 1 < len(chosen):
+        size = int(rng.integers(2, 4))
+        accounts = chosen[start : start + size]
+        rows.append([f"bench-person-{len(rows)}", node_ids[accounts].tolist()])
+        start += size
+    write_rows(driver, statements.BENCH_CREATE_PERSONS, rows, batch_size=5_000)
+    return len(rows)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--profiles", type=int, default=200_000)
+    parser.add_argument("--follows", type=int, default=1_000_000)
+    parser.add_argument("--grouped", type=float, default=0.3, help="share of profiles in persons")
+    arguments = parser.parse_args()
+    profiles, follows = arguments.profiles, arguments.follows
+    sources, targets = synthetic_follows(profiles, follows, groups=max(profiles // 1000, 1))
+    figures: dict[str, Any] = {"profiles": profiles, "follows": len(sources)}
+    runs = []
+    with (
+        tempfile.TemporaryDirectory() as folder,
+        local_neo4j.running_server(
+            Settings().home, Path(folder), heap_mb=2048, pagecache_mb=1024
+        ) as server,
+    ):
+        driver = open_driver(Settings(NEO4J_URI=server.uri))
+        try:
+            db.init_schema(driver)
+            node_ids = write_graph(driver, sources, targets, profiles)
+            figures["persons"] = write_persons(driver, node_ids, arguments.grouped)
+            run_influence(driver, weights={"pagerank": 1.0}, explain_top=100)
+            for _ in range(3):
+                report = run_influence(driver, weights={"pagerank": 1.0}, explain_top=100)
+                runs.append(report.timings)
+                console.print(report.timings)
+        finally:
+            driver.close()
+
+    def accounts_s(timings: dict[str, float]) -> float:
+        return timings["read"] + timings["compute"] + timings["write"]
+
+    best = min(runs, key=lambda t: accounts_s(t) + t["persons"])
+    figures.update(
+        {
+            "accounts_s": round(accounts_s(best), 3),
+            "persons_s": round(best["persons"], 3),
+            "person_layer_ratio": round(best["persons"] / accounts_s(best), 3),
+            "person_layer_ratios": [round(t["persons"] / accounts_s(t), 3) for t in runs],
+        }
+    )
+    print(json.dumps(figures))
+
+
+if __name__ == "__main__":
+    main()

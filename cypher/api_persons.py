@@ -1,0 +1,113 @@
+"""Read statements of the query API for the person as the unit: persons ranked by
+influence, and influencers ranked by unit (a person once, a lone account as itself).
+
+A person's score is the one the influence run stamped on the :Person
+(``Influence.SCORE``, docs/analytics.md); a person scored by no run yet ranks by its best
+account's score. Filters narrow the *accounts*: a person is listed when one of its scored
+accounts matches, with its person score.
+"""
+
+from __future__ import annotations
+
+from srm.cypher.api_fields import profile_record
+from srm.cypher.api_links import influence_of
+from srm.cypher.influence import PERSON_INFLUENCE_COLUMNS, Influence
+
+__all__ = [
+    "INFLUENCER_UNITS_PAGE",
+    "INFLUENCER_UNITS_PAGE_SHORT",
+    "PERSONS_PAGE",
+    "PERSON_COMMUNITIES",
+    "PERSON_RECORD",
+]
+
+# What a person record of a ranked list carries: its name and scores under their property
+# names (as a whole person record has them), never the long explanation text (read by id
+# when a query selects it).
+PERSON_RECORD = (
+    "{node} {{.person_id, .name, "
+    + ", ".join(f".{name}" for name in (Influence.RUN_ID, *PERSON_INFLUENCE_COLUMNS))
+    + "}}"
+)
+_SCORE = Influence.SCORE
+
+# The account filters of the influencer list, on the profile ``p``.
+_ACCOUNT_MATCHES = f"""p.{_SCORE} IS NOT NULL
+  AND ($platform IS NULL OR p.platform = $platform)
+  AND ($community IS NULL
+       OR EXISTS {{ (p)-[:IN]->(c:Community) WHERE toString(c.community_id) = $community }})
+  AND (NOT $customers_only
+       OR EXISTS {{ (p)<-[:CLAIMS]-(:Customer) }}
+       OR EXISTS {{ (p)-[:PART_OF]->(:Person)<-[:PART_OF]-(:Customer) }})
+  AND ($brand IS NULL
+       OR EXISTS {{ (p)-[:FOLLOWS]->(:Profile)-[:OFFICIAL_OF]->(:Brand {{name: $brand}}) }})"""
+
+# Units: lone accounts by their score, persons by theirs (each with its best matching
+# account as ``lead``), the two lists cut at the page's end before they are merged.
+_UNITS = f"""
+CALL () {{
+  MATCH (p:Profile)
+  WHERE {_ACCOUNT_MATCHES}
+    AND NOT EXISTS {{ (p)-[:PART_OF]->(:Person) }}
+  RETURN p.profile_key AS unit, p AS lead, null AS person, p.{_SCORE} AS score
+  ORDER BY score DESC, unit LIMIT $offset + $limit
+  UNION
+  MATCH (p:Profile)-[:PART_OF]->(person:Person)
+  WHERE {_ACCOUNT_MATCHES}
+  WITH person, p ORDER BY p.{_SCORE} DESC, p.profile_key
+  WITH person, collect(p)[0] AS lead
+  WITH person, lead, coalesce(person.{_SCORE}, lead.{_SCORE}) AS score
+  RETURN person.person_id AS unit, lead, person, score
+  ORDER BY score DESC, unit LIMIT $offset + $limit
+}}
+WITH unit, lead, person, score ORDER BY score DESC, unit
+SKIP $offset
+LIMIT $limit
+RETURN {profile_record("lead")} AS record,
+       CASE WHEN person IS NULL THEN null ELSE {PERSON_RECORD.format(node="person")} END AS person,
+       score,
+"""
+INFLUENCER_UNITS_PAGE = _UNITS + influence_of("lead") + " AS influence\n"
+INFLUENCER_UNITS_PAGE_SHORT = _UNITS + "null AS influence\n"
+
+# Scored persons, by influence or by unduplicated audience; filters on their accounts.
+PERSONS_PAGE = f"""
+MATCH (person:Person)
+WHERE person.{_SCORE} IS NOT NULL
+  AND ($min_accounts IS NULL OR coalesce(person.{Influence.ACCOUNTS}, 0) >= $min_accounts)
+  AND (NOT $customers_only OR EXISTS {{ (person)<-[:PART_OF]-(:Customer) }})
+  AND ($platform IS NULL OR EXISTS {{ (person)<-[:PART_OF]-(:Profile {{platform: $platform}}) }})
+  AND ($community IS NULL
+       OR EXISTS {{ (person)<-[:PART_OF]-(:Profile)-[:IN]->(c:Community)
+                    WHERE toString(c.community_id) = $community }})
+  AND ($brand IS NULL
+       OR EXISTS {{ (person)<-[:PART_OF]-(:Profile)-[:FOLLOWS]->(:Profile)
+                    -[:OFFICIAL_OF]->(:Brand {{name: $brand}}) }})
+WITH person,
+     CASE $order WHEN 'audience' THEN person.{Influence.IN_DEGREE} ELSE person.{_SCORE} END
+       AS ranked
+ORDER BY ranked DESC, person.{_SCORE} DESC, person.person_id
+SKIP $offset
+LIMIT $limit
+RETURN {PERSON_RECORD.format(node="person")} AS record
+"""
+
+# The communities of the latest community run holding each person's accounts, with how
+# many of its accounts are there and their share of its accounts in that run's
+# communities (a person in two or more is a bridge); most accounts first.
+PERSON_COMMUNITIES = """
+CALL () {
+  MATCH (c:Community)
+  WITH DISTINCT c.run_id AS run_id
+  OPTIONAL MATCH (run:AlgorithmRun {run_id: run_id})
+  RETURN run_id ORDER BY coalesce(run.finished_at, run.started_at) DESC, run_id DESC LIMIT 1
+}
+UNWIND $ids AS key
+MATCH (:Person {person_id: key})<-[:PART_OF]-(p:Profile)-[:IN]->(c:Community {run_id: run_id})
+WITH key, c, count(p) AS here
+ORDER BY here DESC, c.community_id
+WITH key, collect({community: c {.*, size: COUNT { (:Profile)-[:IN]->(c) }}, accounts: here})
+       AS places
+WITH key, places, reduce(total = 0, place IN places | total + place.accounts) AS total
+RETURN key, [place IN places | place {.*, share: toFloat(place.accounts) / total}] AS records
+"""

@@ -1,0 +1,111 @@
+"""The person layer on a real Neo4j: influence per person written with the run id, the
+audience counted once per follower person, rankings by person and by account, and a
+person rescored after one of its accounts is erased. Hand-built graphs, answers by hand."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from neo4j import Driver
+
+from srm.graph import analysis, influence, persons
+from srm.graph.projection import build_projection
+from srm.operations.erasure import erase
+from srm.settings import Settings
+from srm.store import read, write
+from tests import statements
+from tests.analytics_graphs import FOLLOWS, PART_OF, load_persons
+
+
+def _persons(driver: Driver) -> dict[str, dict]:
+    return {
+        row["person_id"]: row["properties"] for row in read(driver, statements.PERSON_INFLUENCE)
+    }
+
+
+def test_units_and_unduplicated_audience_in_memory() -> None:
+    keys = sorted({f"x:{key}" for pair in FOLLOWS for key in pair})
+    index = {key: i for i, key in enumerate(keys)}
+    projection = build_projection(keys, [(index[f"x:{a}"], index[f"x:{b}"]) for a, b in FOLLOWS])
+    result = influence.influence_scores(projection, betweenness_samples=None)
+    found = persons.person_influence(result, PART_OF)
+    unit = {key: i for i, key in enumerate(found.units.ids)}
+    # S: follower persons F and g (F once for its 4 follows); accounts x:f1, x:f2, x:g
+    assert found.components["in_degree"][unit["S"]] == 2
+    assert found.audience_accounts[unit["S"]] == 3
+    assert found.components["pagerank"][unit["S"]] == pytest.approx(
+        result.components["pagerank"][[index["x:s1"], index["x:s2"]]].sum()
+    )
+    assert found.components["in_degree"][unit["T"]] == 6
+    # a lone account is its own unit and keeps its account score
+    assert found.score[unit["x:n0"]] == result.score[index["x:n0"]]
+    explained = persons.explain_person(found, unit["S"])
+    assert [f["unit"] for f in explained["top_followers"]][:1] == ["F"]
+    assert explained["top_followers"][0]["accounts"] == ["x:f1", "x:f2"]
+    assert {a["key"] for a in explained["accounts"]} == {"x:s1", "x:s2"}
+    total = sum(part["contribution"] for part in explained["components"].values())
+    assert total == pytest.approx(explained["score"])
+
+
+def test_influence_run_writes_persons_and_ranks_each_once(driver: Driver, tmp_path: Path) -> None:
+    load_persons(driver, tmp_path / "graph")
+    report = analysis.run_influence(driver, top=10, betweenness_samples=None)
+    stored = _persons(driver)
+    assert set(stored) == {"S", "F", "T"}
+    star = stored["S"]
+    assert star["influence_run_id"] == report.run_id
+    assert star["influence_in_degree"] == 2  # F counted once, g once
+    assert star["influence_audience_accounts"] == 3
+    assert star["influence_accounts"] == 2
+    accounts = {row["key"]: row for row in read(driver, statements.ANALYTICS_INFLUENCE)}
+    assert star["influence_pagerank"] == pytest.approx(
+        accounts["x:s1"]["pagerank"] + accounts["x:s2"]["pagerank"]
+    )
+    explanation = json.loads(star["influence_explanation"])
+    assert explanation["top_followers"][0]["unit"] == "F"
+    assert {a["key"] for a in explanation["accounts"]} == {"x:s1", "x:s2"}
+
+    by_account = [entry["key"] for entry in report.top]
+    assert sum(key in {"x:t1", "x:t2", "x:t3"} for key in by_account) == 3
+    by_person = [entry["unit"] for entry in report.top_persons]
+    assert by_person.count("T") == 1
+    assert not {"x:t1", "x:t2", "x:t3"} & set(by_person)
+    assert len(by_person) == len(set(by_person))
+    assert report.timings["persons"] >= 0
+
+
+def test_erased_account_leaves_the_person_rescored(
+    driver: Driver, settings: Settings, tmp_path: Path
+) -> None:
+    load_persons(driver, tmp_path / "graph")
+    analysis.run_influence(driver, betweenness_samples=None)
+    before = _persons(driver)["S"]
+    remaining = {row["key"]: row for row in read(driver, statements.ANALYTICS_INFLUENCE)}
+
+    erase(driver, settings.model_copy(update={"home": tmp_path / "home"}), "profile", "x:s2")
+
+    after = _persons(driver)["S"]
+    assert before["influence_accounts"] == 2 and after["influence_accounts"] == 1
+    # g followed only the erased account: the audience is F alone, through 2 accounts
+    assert (before["influence_in_degree"], after["influence_in_degree"]) == (2, 1)
+    assert after["influence_audience_accounts"] == 2
+    assert after["influence_pagerank"] == pytest.approx(remaining["x:s1"]["pagerank"])
+    assert after["influence_score"] < before["influence_score"]
+    explanation = after["influence_explanation"]
+    assert "x:s2" not in explanation and json.loads(explanation)["accounts"] == ["x:s1"]
+
+
+def test_old_runs_take_their_person_scores_along(driver: Driver, tmp_path: Path) -> None:
+    load_persons(driver, tmp_path / "graph")
+    first = analysis.run_influence(driver, betweenness_samples=None, keep=1)
+    assert _persons(driver)["S"]["influence_run_id"] == first.run_id
+    write(driver, statements.PERSONS_UNLINK, keys=["x:s1", "x:s2"])
+    second = analysis.run_influence(driver, betweenness_samples=None, keep=1)
+    stored = _persons(driver)
+    assert stored["T"]["influence_run_id"] == second.run_id
+    # S no longer has accounts: its first-run scores went with that run
+    assert "influence_score" not in stored["S"]
+    assert not np.isnan(stored["T"]["influence_score"])
