@@ -18,21 +18,16 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-import tempfile
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 from neo4j import Driver
 from rich.console import Console
 
-from bench.analytics import synthetic_follows, write_graph
-from srm import db, local_neo4j
+from bench.analytics import stored_graph, synthetic_follows
 from srm.cypher import persons as statements
 from srm.graph.analysis import run_influence
 from srm.graph.writeback import write_rows
-from srm.settings import Settings
-from srm.store import open_driver
 
 console = Console(stderr=True)
 logging.getLogger("neo4j.notifications").setLevel(logging.ERROR)
@@ -63,24 +58,13 @@ def main() -> None:
     sources, targets = synthetic_follows(profiles, follows, groups=max(profiles // 1000, 1))
     figures: dict[str, Any] = {"profiles": profiles, "follows": len(sources)}
     runs = []
-    with (
-        tempfile.TemporaryDirectory() as folder,
-        local_neo4j.running_server(
-            Settings().home, Path(folder), heap_mb=2048, pagecache_mb=1024
-        ) as server,
-    ):
-        driver = open_driver(Settings(NEO4J_URI=server.uri))
-        try:
-            db.init_schema(driver)
-            node_ids = write_graph(driver, sources, targets, profiles)
-            figures["persons"] = write_persons(driver, node_ids, arguments.grouped)
-            run_influence(driver, weights={"pagerank": 1.0}, explain_top=100)
-            for _ in range(3):
-                report = run_influence(driver, weights={"pagerank": 1.0}, explain_top=100)
-                runs.append(report.timings)
-                console.print(report.timings)
-        finally:
-            driver.close()
+    with stored_graph(sources, targets, profiles) as (driver, node_ids):
+        figures["persons"] = write_persons(driver, node_ids, arguments.grouped)
+        run_influence(driver, weights={"pagerank": 1.0}, explain_top=100)
+        for _ in range(3):
+            report = run_influence(driver, weights={"pagerank": 1.0}, explain_top=100)
+            runs.append(report.timings)
+            console.print(report.timings)
 
     def accounts_s(timings: dict[str, float]) -> float:
         return timings["read"] + timings["compute"] + timings["write"]

@@ -19,6 +19,7 @@ __all__ = [
     "COMMUNITY_TOP_MEMBERS",
     "INFLUENCERS_PAGE",
     "INFLUENCERS_PAGE_SHORT",
+    "INFLUENCER_MATCHES",
     "MERGE_CANDIDATES_PAGE",
     "REACH",
     "RECENT_RUNS",
@@ -30,10 +31,9 @@ __all__ = [
 # never collide. Kept in one fragment so the list and the mutations agree.
 _RECORD_ID = "CASE WHEN {n}:Customer THEN 'customer:' + {n}.customer_id ELSE 'profile:' + {n}.profile_key END"
 
-_INFLUENCERS = (
-    f"""
-MATCH (p:Profile)
-WHERE p.{Influence.SCORE} IS NOT NULL
+# The influencer list's filters on the profile ``p`` (by account, and by person's lead
+# accounts in :mod:`srm.cypher.api_persons`).
+INFLUENCER_MATCHES = f"""p.{Influence.SCORE} IS NOT NULL
   AND ($platform IS NULL OR p.platform = $platform)
   AND ($community IS NULL
        OR EXISTS {{ (p)-[:IN]->(c:Community) WHERE toString(c.community_id) = $community }})
@@ -41,7 +41,12 @@ WHERE p.{Influence.SCORE} IS NOT NULL
        OR EXISTS {{ (p)<-[:CLAIMS]-(:Customer) }}
        OR EXISTS {{ (p)-[:PART_OF]->(:Person)<-[:PART_OF]-(:Customer) }})
   AND ($brand IS NULL
-       OR EXISTS {{ (p)-[:FOLLOWS]->(:Profile)-[:OFFICIAL_OF]->(:Brand {{name: $brand}}) }})
+       OR EXISTS {{ (p)-[:FOLLOWS]->(:Profile)-[:OFFICIAL_OF]->(:Brand {{name: $brand}}) }})"""
+
+_INFLUENCERS = (
+    f"""
+MATCH (p:Profile)
+WHERE {INFLUENCER_MATCHES}
 WITH p ORDER BY p.{Influence.SCORE} DESC, p.profile_key
 SKIP $offset
 LIMIT $limit

@@ -9,6 +9,7 @@ accounts matches, with its person score.
 
 from __future__ import annotations
 
+from srm.cypher.api_analytics import INFLUENCER_MATCHES
 from srm.cypher.api_fields import profile_record
 from srm.cypher.api_links import influence_of
 from srm.cypher.influence import PERSON_INFLUENCE_COLUMNS, Influence
@@ -31,29 +32,18 @@ PERSON_RECORD = (
 )
 _SCORE = Influence.SCORE
 
-# The account filters of the influencer list, on the profile ``p``.
-_ACCOUNT_MATCHES = f"""p.{_SCORE} IS NOT NULL
-  AND ($platform IS NULL OR p.platform = $platform)
-  AND ($community IS NULL
-       OR EXISTS {{ (p)-[:IN]->(c:Community) WHERE toString(c.community_id) = $community }})
-  AND (NOT $customers_only
-       OR EXISTS {{ (p)<-[:CLAIMS]-(:Customer) }}
-       OR EXISTS {{ (p)-[:PART_OF]->(:Person)<-[:PART_OF]-(:Customer) }})
-  AND ($brand IS NULL
-       OR EXISTS {{ (p)-[:FOLLOWS]->(:Profile)-[:OFFICIAL_OF]->(:Brand {{name: $brand}}) }})"""
-
 # Units: lone accounts by their score, persons by theirs (each with its best matching
 # account as ``lead``), the two lists cut at the page's end before they are merged.
 _UNITS = f"""
 CALL () {{
   MATCH (p:Profile)
-  WHERE {_ACCOUNT_MATCHES}
+  WHERE {INFLUENCER_MATCHES}
     AND NOT EXISTS {{ (p)-[:PART_OF]->(:Person) }}
   RETURN p.profile_key AS unit, p AS lead, null AS person, p.{_SCORE} AS score
   ORDER BY score DESC, unit LIMIT $offset + $limit
   UNION
   MATCH (p:Profile)-[:PART_OF]->(person:Person)
-  WHERE {_ACCOUNT_MATCHES}
+  WHERE {INFLUENCER_MATCHES}
   WITH person, p ORDER BY p.{_SCORE} DESC, p.profile_key
   WITH person, collect(p)[0] AS lead
   WITH person, lead, coalesce(person.{_SCORE}, lead.{_SCORE}) AS score

@@ -139,6 +139,19 @@ def _run(
     return HTMLResponse(page, headers=headers)
 
 
+def _run_accounts(
+    context: MapContext,
+    request: Request,
+    view: str,
+    builder: Callable[..., MapSpec],
+    **parameters: Any,
+) -> HTMLResponse:
+    """:func:`_run` for a map that draws accounts, with its view control: every account,
+    or one node per person."""
+    views = _views(request, view, _ACCOUNT_VIEWS)
+    return _run(context, builder, views, by_person=view == "persons", **parameters)
+
+
 @router.get("/ego", response_class=HTMLResponse, summary="Ego network of a profile or person")
 def ego(
     context: Context,
@@ -150,11 +163,11 @@ def ego(
     relationships: Annotated[list[Literal["follows", "mentioned"]] | None, Query()] = None,
     view: AccountView = "accounts",
 ) -> HTMLResponse:
-    return _run(
+    return _run_accounts(
         context,
+        request,
+        view,
         build.ego,
-        views=_views(request, view, _ACCOUNT_VIEWS),
-        by_person=view == "persons",
         profile_key=profile,
         person_id=person,
         hops=hops,
@@ -170,13 +183,7 @@ def communities(
     limit: Annotated[int, Query(ge=10, le=3000)] = 600,
     view: AccountView = "accounts",
 ) -> HTMLResponse:
-    return _run(
-        context,
-        build.communities,
-        views=_views(request, view, _ACCOUNT_VIEWS),
-        limit=limit,
-        by_person=view == "persons",
-    )
+    return _run_accounts(context, request, view, build.communities, limit=limit)
 
 
 @router.get("/influencers", response_class=HTMLResponse, summary="Top influencers and the brand")
@@ -187,14 +194,7 @@ def influencers(
     brand: Annotated[str | None, Query(max_length=512)] = None,
     view: AccountView = "accounts",
 ) -> HTMLResponse:
-    return _run(
-        context,
-        build.influencers,
-        views=_views(request, view, _ACCOUNT_VIEWS),
-        top=top,
-        brand=brand,
-        by_person=view == "persons",
-    )
+    return _run_accounts(context, request, view, build.influencers, top=top, brand=brand)
 
 
 @router.get("/audience", response_class=HTMLResponse, summary="Brand audience")
@@ -205,14 +205,7 @@ def audience(
     limit: Annotated[int, Query(ge=10, le=3000)] = 600,
     view: AccountView = "accounts",
 ) -> HTMLResponse:
-    return _run(
-        context,
-        build.audience,
-        views=_views(request, view, _ACCOUNT_VIEWS),
-        brand=brand,
-        limit=limit,
-        by_person=view == "persons",
-    )
+    return _run_accounts(context, request, view, build.audience, brand=brand, limit=limit)
 
 
 @router.get("/identity", response_class=HTMLResponse, summary="A person's records")

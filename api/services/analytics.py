@@ -34,6 +34,15 @@ class InfluencerFilter:
     customers_only: bool = False
     brand: str | None = None
 
+    def parameters(self) -> dict[str, Any]:
+        """The influencer statements' filter parameters."""
+        return {
+            "platform": self.platform.lower() if self.platform else None,
+            "community": self.community,
+            "customers_only": self.customers_only,
+            "brand": self.brand,
+        }
+
 
 @dataclass(frozen=True)
 class Overlap:
@@ -66,10 +75,7 @@ def influencers(
         driver,
         api_analytics.INFLUENCERS_PAGE if full_influence else api_analytics.INFLUENCERS_PAGE_SHORT,
         database,
-        platform=where.platform.lower() if where.platform else None,
-        community=where.community,
-        customers_only=where.customers_only,
-        brand=where.brand,
+        **where.parameters(),
         offset=offset,
         limit=limit,
     )

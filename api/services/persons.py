@@ -18,11 +18,9 @@ Record = dict[str, Any]
 
 
 @dataclass(frozen=True)
-class PersonFilter:
-    platform: str | None = None
-    community: str | None = None
-    customers_only: bool = False
-    brand: str | None = None
+class PersonFilter(InfluencerFilter):
+    """The influencers' filter, and the fewest accounts a person must hold."""
+
     min_accounts: int | None = None
 
 
@@ -43,10 +41,7 @@ def influencer_units(
         if full_influence
         else api_persons.INFLUENCER_UNITS_PAGE_SHORT,
         database,
-        platform=where.platform.lower() if where.platform else None,
-        community=where.community,
-        customers_only=where.customers_only,
-        brand=where.brand,
+        **where.parameters(),
         offset=offset,
         limit=limit,
     )
@@ -69,10 +64,7 @@ def persons(
         driver,
         api_persons.PERSONS_PAGE,
         database,
-        platform=where.platform.lower() if where.platform else None,
-        community=where.community,
-        customers_only=where.customers_only,
-        brand=where.brand,
+        **where.parameters(),
         min_accounts=where.min_accounts,
         order=order,
         offset=offset,
