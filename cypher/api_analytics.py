@@ -132,6 +132,21 @@ CALL (audience_b) {
 }
 WITH audience_a, audience_b, shared, units_a, units_b"""
 
+# The two audiences' sizes and overlap, in accounts and in persons, and a sample of the
+# shared accounts (after ``audience_a`` and ``audience_b`` are collected).
+_OVERLAP_OF_AUDIENCES = (
+    """
+WITH audience_a, audience_b, [f IN audience_a WHERE f IN audience_b] AS shared
+"""
+    + _IN_PERSONS
+    + """
+RETURN size(audience_a) AS size_a, size(audience_b) AS size_b, size(shared) AS overlap,
+       size(units_a) AS size_a_persons, size(units_b) AS size_b_persons,
+       size([unit IN units_a WHERE unit IN units_b]) AS overlap_persons,
+       [f IN shared | f.profile_key][..$sample] AS sample_keys
+"""
+)
+
 AUDIENCE_OVERLAP_BRANDS = (
     """
 MATCH (a:Brand {name: $brand_a}), (b:Brand {name: $brand_b})
@@ -143,15 +158,8 @@ CALL (b) {
   OPTIONAL MATCH (f:Profile)-[:FOLLOWS]->(:Profile)-[:OFFICIAL_OF]->(b)
   RETURN collect(DISTINCT f) AS audience_b
 }
-WITH audience_a, audience_b, [f IN audience_a WHERE f IN audience_b] AS shared
 """
-    + _IN_PERSONS
-    + """
-RETURN size(audience_a) AS size_a, size(audience_b) AS size_b, size(shared) AS overlap,
-       size(units_a) AS size_a_persons, size(units_b) AS size_b_persons,
-       size([unit IN units_a WHERE unit IN units_b]) AS overlap_persons,
-       [f IN shared | f.profile_key][..$sample] AS sample_keys
-"""
+    + _OVERLAP_OF_AUDIENCES
 )
 
 # Brand audience against the CRM: profiles linked to a customer (claimed or same person).
@@ -168,15 +176,8 @@ CALL () {
      OR EXISTS { (p)-[:PART_OF]->(:Person)<-[:PART_OF]-(:Customer) }
   RETURN collect(p) AS audience_b
 }
-WITH audience_a, audience_b, [f IN audience_a WHERE f IN audience_b] AS shared
 """
-    + _IN_PERSONS
-    + """
-RETURN size(audience_a) AS size_a, size(audience_b) AS size_b, size(shared) AS overlap,
-       size(units_a) AS size_a_persons, size(units_b) AS size_b_persons,
-       size([unit IN units_a WHERE unit IN units_b]) AS overlap_persons,
-       [f IN shared | f.profile_key][..$sample] AS sample_keys
-"""
+    + _OVERLAP_OF_AUDIENCES
 )
 
 MERGE_CANDIDATES_PAGE = f"""
