@@ -24,6 +24,7 @@ __all__ = [
     "SET_PERSON_INFLUENCE",
     "SET_PERSON_INFLUENCE_BY_ID",
     "SET_PERSON_INFLUENCE_EXPLANATION",
+    "STORED_PERSON_INFLUENCE",
 ]
 
 _SET_COLUMNS = ", ".join(
@@ -48,14 +49,23 @@ SET_PERSON_INFLUENCE_BY_ID = f"""
 UNWIND $rows AS row
 MATCH (p:Person) WHERE id(p) = row[0]
 SET p.{Influence.RUN_ID} = $run_id, {_SET_COLUMNS},
-    p.{Influence.EXPLANATION} = row[{len(PERSON_INFLUENCE_COLUMNS) + 1}]
+    p.{Influence.EXPLANATION} = row[{len(PERSON_INFLUENCE_COLUMNS) + 1}],
+    p.{Influence.DIGEST} = row[{len(PERSON_INFLUENCE_COLUMNS) + 2}]
+"""
+
+# The persons' stored run id and digest (a re-run skips the unchanged), in pages of $page.
+STORED_PERSON_INFLUENCE = f"""
+MATCH (p:Person) WHERE p.{Influence.RUN_ID} IS NOT NULL
+WITH collect([id(p), p.{Influence.RUN_ID}, p.{Influence.DIGEST}]) AS rows
+UNWIND range(0, size(rows) - 1, $page) AS start
+RETURN rows[start..start + $page] AS page
 """
 
 # row: [person_id, *PERSON_INFLUENCE_COLUMNS] (a rescore, outside a run's reads)
 SET_PERSON_INFLUENCE = f"""
 UNWIND $rows AS row
 MATCH (p:Person {{person_id: row[0]}})
-SET p.{Influence.RUN_ID} = $run_id, {_SET_COLUMNS}
+SET p.{Influence.RUN_ID} = $run_id, {_SET_COLUMNS}, p.{Influence.DIGEST} = null
 """
 
 # row: [person_id, explanation JSON]

@@ -144,12 +144,13 @@ def run_influence(
         with run.timed("persons"):
             links = person_writeback.part_of(driver, projection, database=database)
             by_person = persons.person_influence(result, links.pairs)
-            person_writeback.write_person_influence(
+            run.extra["persons_written"] = person_writeback.write_person_influence(
                 driver,
                 by_person,
                 run.run_id,
                 links.node_ids,
                 explain_top=explain_top,
+                keep=keep,
                 database=database,
             )
         run.extra["persons"] = len(by_person.persons())

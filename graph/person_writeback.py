@@ -18,7 +18,14 @@ from srm.cypher.influence import PERSON_INFLUENCE_COLUMNS, Influence
 from srm.graph.influence import COMPONENTS
 from srm.graph.persons import AccountScores, PersonInfluenceResult, explain_person, score_against
 from srm.graph.projection import WORKERS, Projection
-from srm.graph.writeback import WRITE_BATCH, read, write_rows
+from srm.graph.writeback import (
+    WRITE_BATCH,
+    read,
+    row_digests,
+    surviving_runs,
+    unchanged,
+    write_rows,
+)
 
 __all__ = [
     "PartOf",
@@ -68,12 +75,16 @@ def write_person_influence(
     node_ids: dict[str, int],
     *,
     explain_top: int = 100,
+    keep: int | None = None,
     database: str | None = None,
 ) -> int:
     """Stamp every person of ``found`` with its score, percentile, components, audience
     (persons and accounts), account count and ``run_id``; the ``explain_top`` best get
     ``influence_explanation`` (JSON: components, accounts, top followers). Betweenness is
-    written only when the run computed it (a null removes an older value)."""
+    written only when the run computed it (a null removes an older value). With ``keep``,
+    as for the accounts (:func:`srm.graph.writeback.write_influence`), a person whose
+    stored digest equals its new row's, stamped by a run the clean-up keeps, and not among
+    the explained best, is left as it is. Returns the persons written."""
     computed = found.accounts.weights.get("betweenness", 0) > 0
     # by column name (Influence.column; the components keep graph.influence's names)
     columns = {
@@ -95,13 +106,23 @@ def write_person_influence(
         unit: json.dumps(explain_person(found, unit), ensure_ascii=False)
         for unit in found.ranking(explain_top, persons_only=True)
     }
+    if not computed:
+        table = [[*values[:betweenness], None, *values[betweenness + 1 :]] for values in table]
+    person_nodes = [node_ids[ids[unit]] for unit in persons.tolist()]
+    digests = row_digests(
+        np.asarray(table, dtype=float).reshape(len(person_nodes), len(PERSON_INFLUENCE_COLUMNS))
+    )
+    fresh = np.ones(len(person_nodes), dtype=bool)
+    if keep is not None and person_nodes:
+        survivors = surviving_runs(driver, keep, database)
+        fresh = ~unchanged(
+            driver, person_nodes, digests, survivors, database, statements.STORED_PERSON_INFLUENCE
+        )
+    digest_list = digests.tolist()
     rows = (
-        [
-            node_ids[ids[unit]],
-            *(values if computed else [*values[:betweenness], None, *values[betweenness + 1 :]]),
-            explained.get(unit),
-        ]
-        for unit, values in zip(persons.tolist(), table, strict=True)
+        [person_nodes[k], *table[k], explained.get(unit), digest_list[k]]
+        for k, unit in enumerate(persons.tolist())
+        if fresh[k] or unit in explained
     )
     written = write_rows(
         driver,

@@ -39,6 +39,9 @@ __all__ = [
     "post_texts",
     "previous_communities",
     "read",
+    "row_digests",
+    "surviving_runs",
+    "unchanged",
     "write_communities",
     "write_influence",
     "write_reach",
@@ -114,18 +117,28 @@ def row_digests(values: np.ndarray) -> np.ndarray:
     return digest.view(np.int64)
 
 
-def _unchanged(
+def surviving_runs(driver: Driver, keep: int, database: str | None) -> set[str]:
+    """The influence runs the clean-up after this one keeps (this one included)."""
+    newest = read(
+        driver, statements.NEWEST_RUNS, database=database, algorithm="influence", keep=keep
+    )
+    return set(newest[0]["ids"]) if newest else set()
+
+
+def unchanged(
     driver: Driver,
     node_ids: list[int],
     digests: np.ndarray,
     survivors: set[str],
     database: str | None,
+    stored_statement: str = statements.STORED_INFLUENCE,
 ) -> np.ndarray:
-    """Which vertices already hold their row (same digest), stamped by one of the
-    ``survivors`` runs."""
+    """Which rows already hold their values (same digest), stamped by one of the
+    ``survivors`` runs; ``stored_statement`` pages ``[node id, run id, digest]`` (profiles
+    by default)."""
     index = {node_id: vertex for vertex, node_id in enumerate(node_ids)}
     vertices, stored = [], []
-    for record in read(driver, statements.STORED_INFLUENCE, database=database, page=READ_BATCH):
+    for record in read(driver, stored_statement, database=database, page=READ_BATCH):
         for node_id, run_id, digest in record["page"]:
             vertex = index.get(node_id)
             if vertex is not None and digest is not None and run_id in survivors:
@@ -178,12 +191,9 @@ def write_influence(
     node_ids = projection.node_ids.tolist()
     changed: Iterable[int] = range(projection.node_count)
     if keep is not None:
-        newest = read(
-            driver, statements.NEWEST_RUNS, database=database, algorithm="influence", keep=keep
-        )
-        survivors = set(newest[0]["ids"]) if newest else set()
+        survivors = surviving_runs(driver, keep, database)
         changed = np.flatnonzero(
-            ~_unchanged(driver, node_ids, digests, survivors, database)
+            ~unchanged(driver, node_ids, digests, survivors, database)
         ).tolist()
     columns, digest_list = values.tolist(), digests.tolist()
     rows = (

@@ -109,3 +109,25 @@ def test_old_runs_take_their_person_scores_along(driver: Driver, tmp_path: Path)
     # S no longer has accounts: its first-run scores went with that run
     assert "influence_score" not in stored["S"]
     assert not np.isnan(stored["T"]["influence_score"])
+
+
+def _persons_written(driver: Driver, run_id: str) -> int:
+    (run,) = [row["run"] for row in read(driver, statements.ANALYTICS_RUNS)
+              if row["run"]["run_id"] == run_id]  # fmt: skip
+    return int(run["persons_written"])
+
+
+def test_person_reruns_write_only_what_changed(driver: Driver, tmp_path: Path) -> None:
+    load_persons(driver, tmp_path / "graph")
+    runs, written = [], []
+    for _ in range(3):  # read each run's count before a later clean-up removes the run
+        runs.append(analysis.run_influence(driver, betweenness_samples=None, keep=2,
+                                           explain_top=0))  # fmt: skip
+        written.append(_persons_written(driver, runs[-1].run_id))
+    # the same graph gives the same persons: the second run writes none and the first run's
+    # stamp stays; the third run's clean-up drops the first run, so all three are rewritten
+    assert written == [3, 0, 3]
+    assert {p["influence_run_id"] for p in _persons(driver).values()} == {runs[2].run_id}
+    # the explained best are always written (their explanation is this run's)
+    explained = analysis.run_influence(driver, betweenness_samples=None, keep=2, explain_top=1)
+    assert _persons_written(driver, explained.run_id) == 1
