@@ -9,7 +9,7 @@ named scalars; nothing here is built from user input.
 
 from __future__ import annotations
 
-from srm.cypher.influence import INFLUENCE_COLUMNS, Influence, as_columns
+from srm.cypher.influence import INFLUENCE_COLUMNS, Influence, as_columns, stored_digests
 
 __all__ = [
     "BENCH_CREATE_FOLLOWS",
@@ -233,12 +233,7 @@ RETURN collect(run.run_id)[..$keep] AS ids
 # What earlier runs stored on each profile, in pages like PROJECTION_NODES: [node id, run
 # id, digest of the values] (two properties read, not seven: the write-back sends only rows
 # whose digest changed).
-STORED_INFLUENCE = f"""
-MATCH (p:Profile) WHERE p.{Influence.RUN_ID} IS NOT NULL
-WITH collect([id(p), p.{Influence.RUN_ID}, p.{Influence.DIGEST}]) AS rows
-UNWIND range(0, size(rows) - 1, $page) AS start
-RETURN rows[start..start + $page] AS page
-"""
+STORED_INFLUENCE = stored_digests("Profile")
 
 # row: [node id, digest, *values in INFLUENCE_COLUMNS order (srm.cypher.influence)]
 SET_INFLUENCE = f"""

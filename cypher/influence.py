@@ -22,6 +22,7 @@ __all__ = [
     "Influence",
     "as_columns",
     "as_entries",
+    "stored_digests",
 ]
 
 INFLUENCE_PREFIX = "influence_"
@@ -94,3 +95,14 @@ def as_columns(node: str, *properties: Influence) -> str:
 def as_entries(node: str, *properties: Influence) -> str:
     """``score: node.influence_score, …``: entries of a Cypher map."""
     return ", ".join(f"{name.column}: {node}.{name}" for name in properties)
+
+
+def stored_digests(label: str) -> str:
+    """The statement paging ``[node id, run id, digest]`` of every ``label`` node an
+    influence run stamped, ``$page`` rows a record (re-runs skip the unchanged)."""
+    return f"""
+MATCH (n:{label}) WHERE n.{Influence.RUN_ID} IS NOT NULL
+WITH collect([id(n), n.{Influence.RUN_ID}, n.{Influence.DIGEST}]) AS rows
+UNWIND range(0, size(rows) - 1, $page) AS start
+RETURN rows[start..start + $page] AS page
+"""

@@ -8,7 +8,7 @@ profile ``p`` is ``coalesce(person.person_id, p.profile_key)`` over an optional
 
 from __future__ import annotations
 
-from srm.cypher.influence import PERSON_INFLUENCE_COLUMNS, Influence
+from srm.cypher.influence import PERSON_INFLUENCE_COLUMNS, Influence, stored_digests
 
 __all__ = [
     "ACCOUNT_INFLUENCE",
@@ -54,12 +54,7 @@ SET p.{Influence.RUN_ID} = $run_id, {_SET_COLUMNS},
 """
 
 # The persons' stored run id and digest (a re-run skips the unchanged), in pages of $page.
-STORED_PERSON_INFLUENCE = f"""
-MATCH (p:Person) WHERE p.{Influence.RUN_ID} IS NOT NULL
-WITH collect([id(p), p.{Influence.RUN_ID}, p.{Influence.DIGEST}]) AS rows
-UNWIND range(0, size(rows) - 1, $page) AS start
-RETURN rows[start..start + $page] AS page
-"""
+STORED_PERSON_INFLUENCE = stored_digests("Person")
 
 # row: [person_id, *PERSON_INFLUENCE_COLUMNS] (a rescore, outside a run's reads)
 SET_PERSON_INFLUENCE = f"""
