@@ -44,6 +44,7 @@ __all__ = [
     "load_model",
     "match_weights",
     "probability",
+    "probability_of_weight",
     "save_model",
 ]
 
@@ -379,5 +380,9 @@ def match_weights(
 
 def probability(model: Model, weights: np.ndarray) -> np.ndarray:
     """Match probability from the per-comparison weights (rows = pairs)."""
-    total = model.prior_weight + weights.sum(axis=1)
+    return probability_of_weight(model.prior_weight + weights.sum(axis=1))
+
+
+def probability_of_weight(total: np.ndarray) -> np.ndarray:
+    """Match probability of a total match weight (log2 odds)."""
     return 1.0 / (1.0 + np.power(2.0, -np.clip(total, -60, 60)))

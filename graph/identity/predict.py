@@ -20,13 +20,9 @@ from srm.graph.identity.comparisons import (
     rarest_shared_token_share,
 )
 from srm.graph.identity.competition import Rivals, platform_rivals
-from srm.graph.identity.model import Model, match_weights, probability
+from srm.graph.identity.model import Model, match_weights, probability, probability_of_weight
 
 __all__ = ["ScoredPairs", "TermFrequencies", "score_pairs", "term_u", "with_rivals"]
-
-
-def _logistic(bits: np.ndarray) -> np.ndarray:
-    return 1.0 / (1.0 + np.power(2.0, -np.clip(bits, -60, 60)))
 
 
 @dataclass
@@ -145,7 +141,7 @@ def with_rivals(scored: ScoredPairs, model: Model, platform: np.ndarray) -> Scor
         scored.right,
         scored.gamma,
         scored.weights,
-        _logistic(total + rivals.penalty),
+        probability_of_weight(total + rivals.penalty),
         rivals,
         scored.probability,
     )
