@@ -12,9 +12,9 @@ lint:
 types:
 	.venv/bin/mypy
 
-# The import-linter layer contracts of pyproject.toml (lint-imports on the assembled package).
+# The import-linter layer contracts of pyproject.toml.
 layers:
-	.venv/bin/python scripts/lint_imports.py
+	.venv/bin/lint-imports
 
 # What CI runs, plus lint, types and layers.
 check: lint types layers test

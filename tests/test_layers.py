@@ -1,26 +1,47 @@
 """The layer contracts of pyproject.toml ([tool.importlinter]) hold, and break on a
-wrong-way import, so CI fails when a module imports from a layer above its own."""
+wrong-way import, so CI fails when a module imports from a layer above its own.
+
+They run as `lint-imports` does from the repository's root: import-linter walks the ``srm``
+folder it finds there, in which a link stands for each top-level folder pyproject.toml maps
+onto ``srm.*`` (``srm/api`` → ``../api``, …)."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
-SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "lint_imports.py"
+ROOT = Path(__file__).resolve().parent.parent
+LINT_IMPORTS = Path(sys.executable).parent / "lint-imports"
 
 
-def _lint(extra_modules: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    # A fresh process: the contracts run on an assembled srm tree, which an interpreter
-    # that has imported srm already would not look at.
-    program = (
-        "import runpy, sys\n"
-        f"checker = runpy.run_path({str(SCRIPT)!r})\n"
-        f"sys.exit(checker['check']({extra_modules!r}))\n"
-    )
+def _lint(folder: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    """``lint-imports`` run in ``folder`` (it finds ``srm`` there) with this repo's contracts."""
     return subprocess.run(
-        [sys.executable, "-c", program], capture_output=True, text=True, timeout=300
+        [str(LINT_IMPORTS), "--config", str(ROOT / "pyproject.toml"), "--no-cache"],
+        cwd=folder,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
+
+
+def _srm_with(target: Path, modules: dict[str, str]) -> Path:
+    """The srm package laid out again under ``target`` (a link per module) with ``modules``
+    ({dotted name: source}) added, to run the contracts on a tree that breaks them."""
+    package = ROOT / "srm"
+    for folder, _subfolders, files in os.walk(package, followlinks=True):
+        for name in files:
+            if name.endswith(".py"):
+                module = Path(folder) / name
+                link = target / "srm" / module.relative_to(package)
+                link.parent.mkdir(parents=True, exist_ok=True)
+                link.symlink_to(module)
+    for name, text in modules.items():
+        target.joinpath(*name.split(".")).with_suffix(".py").write_text(text)
+    return target
 
 
 def test_every_layer_contract_is_kept() -> None:
@@ -29,18 +50,27 @@ def test_every_layer_contract_is_kept() -> None:
     assert "0 broken" in result.stdout
 
 
-def test_an_import_from_a_higher_layer_breaks_the_contracts() -> None:
-    result = _lint({"srm.cypher.wrong_way": "from srm.api import app\n"})
+def test_srm_links_every_folder_that_pyproject_maps_onto_it() -> None:
+    setuptools = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]
+    for package, folder in setuptools["package-dir"].items():
+        seen_as = ROOT.joinpath(*package.split("."))
+        assert seen_as.resolve() == (ROOT / folder).resolve(), (
+            f"{package} maps to {folder}/, but {seen_as.relative_to(ROOT)} is not a link to it"
+        )
+
+
+def test_an_import_from_a_higher_layer_breaks_the_contracts(tmp_path: Path) -> None:
+    tree = _srm_with(tmp_path, {"srm.cypher.wrong_way": "from srm.api import app\n"})
+    result = _lint(tree)
     assert result.returncode != 0
     assert "srm.cypher.wrong_way -> srm.api.app" in result.stdout
 
 
-def test_graphql_types_that_import_each_other_break_the_contracts() -> None:
-    result = _lint(
-        {
-            "srm.api.types.loop_a": "from srm.api.types import loop_b\n",
-            "srm.api.types.loop_b": "from srm.api.types import loop_a\n",
-        }
-    )
+def test_graphql_types_that_import_each_other_break_the_contracts(tmp_path: Path) -> None:
+    loop = {
+        "srm.api.types.loop_a": "from srm.api.types import loop_b\n",
+        "srm.api.types.loop_b": "from srm.api.types import loop_a\n",
+    }
+    result = _lint(_srm_with(tmp_path, loop))
     assert result.returncode != 0
     assert ".loop_b -> .loop_a" in result.stdout
