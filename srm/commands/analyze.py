@@ -16,9 +16,8 @@ from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Column, Table
 
-from srm.commands.common import console, fail, open_store
+from srm.commands.common import console, exit_on_error, fail, open_store
 from srm.commands.person_tables import account_name, print_bridges, print_person_influence
-from srm.errors import SRMError
 from srm.graph import writeback
 from srm.graph.analysis import (
     CommunityReport,
@@ -262,19 +261,16 @@ def influence(
     person's score combines its accounts: summed PageRank and followers, its audience
     counted once per follower person (see docs/analytics.md).
     """
-    try:
-        with open_store() as driver, _steps(console) as step:
-            report = run_influence(
-                driver,
-                where=_filter(platform, brand, since, until, mention_weight),
-                betweenness_samples=samples,
-                seed=seed,
-                keep=keep,
-                top=top,
-                on_step=step,
-            )
-    except SRMError as error:
-        raise fail(error) from error
+    with exit_on_error(), open_store() as driver, _steps(console) as step:
+        report = run_influence(
+            driver,
+            where=_filter(platform, brand, since, until, mention_weight),
+            betweenness_samples=samples,
+            seed=seed,
+            keep=keep,
+            top=top,
+            on_step=step,
+        )
     if by is Unit.person:
         print_person_influence(report, console)
     else:
@@ -296,20 +292,17 @@ def communities(
     top: Top = 10,
 ) -> None:
     """Communities (Leiden or Louvain) with ids kept stable across runs, and a summary."""
-    try:
-        with open_store() as driver, _steps(console) as step:
-            report = run_communities(
-                driver,
-                algorithm=algorithm,
-                where=_filter(platform, brand, since, until, mention_weight),
-                resolution=resolution,
-                seed=seed,
-                min_size=min_size,
-                keep=keep,
-                on_step=step,
-            )
-    except SRMError as error:
-        raise fail(error) from error
+    with exit_on_error(), open_store() as driver, _steps(console) as step:
+        report = run_communities(
+            driver,
+            algorithm=algorithm,
+            where=_filter(platform, brand, since, until, mention_weight),
+            resolution=resolution,
+            seed=seed,
+            min_size=min_size,
+            keep=keep,
+            on_step=step,
+        )
     print_communities(report, console, top=top)
 
 
@@ -322,14 +315,11 @@ def reach(
     """Unique audience within 1 and 2 hops of a profile or person; a post's cascade."""
     if profile is None and person is None and post is None:
         raise fail("Give --profile KEY, --person ID or --post KEY.")
-    try:
-        with open_store() as driver:
-            if profile is not None or person is not None:
-                print_reach(run_reach(driver, profile_key=profile, person_id=person), console)
-            if post is not None:
-                print_cascade(run_cascade(driver, post), console)
-    except SRMError as error:
-        raise fail(error) from error
+    with exit_on_error(), open_store() as driver:
+        if profile is not None or person is not None:
+            print_reach(run_reach(driver, profile_key=profile, person_id=person), console)
+        if post is not None:
+            print_cascade(run_cascade(driver, post), console)
 
 
 @app.command()
@@ -342,11 +332,8 @@ def segments(
     Customer-influencers are ranked by the stored influence scores: run 'srm analyze
     influence' first.
     """
-    try:
-        with open_store() as driver:
-            show_segments(driver, brand, console, top=top)
-    except SRMError as error:
-        raise fail(error) from error
+    with exit_on_error(), open_store() as driver:
+        show_segments(driver, brand, console, top=top)
 
 
 @app.command(name="all")
@@ -358,15 +345,12 @@ def analyze_all(
 ) -> None:
     """Influence, communities and the segments of the own brand (or --brand)."""
     started = time.perf_counter()
-    try:
-        with open_store() as driver:
-            show_analysis(driver, console, top=top)
-            own = [row["name"] for row in writeback.brands(driver) if row["is_own"]]
-            chosen = brand or (own[0] if own else None)
-            if chosen:
-                show_segments(driver, chosen, console, top=top)
-            else:
-                console.print("No own brand loaded: segments skipped (use --brand NAME).")
-    except SRMError as error:
-        raise fail(error) from error
+    with exit_on_error(), open_store() as driver:
+        show_analysis(driver, console, top=top)
+        own = [row["name"] for row in writeback.brands(driver) if row["is_own"]]
+        chosen = brand or (own[0] if own else None)
+        if chosen:
+            show_segments(driver, chosen, console, top=top)
+        else:
+            console.print("No own brand loaded: segments skipped (use --brand NAME).")
     console.print(f"Analysis done in {time.perf_counter() - started:.1f} s.")

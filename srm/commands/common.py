@@ -29,6 +29,7 @@ from srm.store import open_driver
 __all__ = [
     "console",
     "default_data_dir",
+    "exit_on_error",
     "fail",
     "open_store",
     "progress_bars",
@@ -53,6 +54,15 @@ def fail(error: SRMError | str, code: int = 1) -> typer.Exit:
     """Print a one-line (or short) error in red and give the exit to raise."""
     console.print(f"[bold red]error:[/] {escape(str(error))}", markup=True, soft_wrap=True)
     return typer.Exit(code)
+
+
+@contextmanager
+def exit_on_error() -> Iterator[None]:
+    """End the command with :func:`fail`'s one-line error when SRM raises one inside."""
+    try:
+        yield
+    except SRMError as error:
+        raise fail(error) from error
 
 
 def store_settings(current: Settings | None = None) -> Settings:

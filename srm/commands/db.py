@@ -8,8 +8,7 @@ import typer
 from rich.table import Table
 
 from srm import db
-from srm.commands.common import console, fail, open_store
-from srm.errors import SRMError
+from srm.commands.common import console, exit_on_error, fail, open_store
 
 app = typer.Typer(help="Schema and housekeeping on the configured Neo4j.", no_args_is_help=True)
 
@@ -17,22 +16,16 @@ app = typer.Typer(help="Schema and housekeeping on the configured Neo4j.", no_ar
 @app.command()
 def init() -> None:
     """Create every constraint and index (idempotent; ingest runs it too)."""
-    try:
-        with open_store() as driver:
-            applied = db.init_schema(driver)
-    except SRMError as error:
-        raise fail(error) from error
+    with exit_on_error(), open_store() as driver:
+        applied = db.init_schema(driver)
     console.print(f"Schema ready: {applied} constraints and indexes in place.")
 
 
 @app.command()
 def stats() -> None:
     """Count nodes per label and relationships per type."""
-    try:
-        with open_store() as driver:
-            found = db.counts(driver)
-    except SRMError as error:
-        raise fail(error) from error
+    with exit_on_error(), open_store() as driver:
+        found = db.counts(driver)
     table = Table("what", "count")
     for name, count in found.items():
         table.add_row(name, f"{count:,}")
@@ -46,9 +39,6 @@ def wipe(
     """Delete every node and relationship (the schema stays)."""
     if not yes:
         raise fail("This deletes all data in the graph. Run again with --yes to confirm.", 2)
-    try:
-        with open_store() as driver:
-            db.wipe(driver)
-    except SRMError as error:
-        raise fail(error) from error
+    with exit_on_error(), open_store() as driver:
+        db.wipe(driver)
     console.print("Graph wiped.")

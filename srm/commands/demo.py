@@ -18,13 +18,12 @@ from srm.commands.analyze import show_analysis, show_segments
 from srm.commands.common import (
     console,
     default_data_dir,
-    fail,
+    exit_on_error,
     open_store,
     progress_bars,
     settings,
 )
 from srm.commands.serve import run_server, server_urls
-from srm.errors import SRMError
 from srm.graph.identity import pipeline as identity
 from srm.graph.writeback import brands
 from srm.ingest.pipeline import ingest_paths, sample_bundle
@@ -99,7 +98,7 @@ def demo(
     """
     current = settings()
     started = time.perf_counter()
-    try:
+    with exit_on_error():
         if current.uses_local_server:
             _start_local(current, port)
         with open_store(current) as driver:
@@ -114,5 +113,3 @@ def demo(
             else:
                 for name, url in server_urls("127.0.0.1", api_port).items():
                     console.print(f"  {name:<27} {url} (after 'srm serve')", highlight=False)
-    except SRMError as error:
-        raise fail(error) from error

@@ -13,7 +13,7 @@ from typing import Annotated, Literal
 import pandas as pd
 import typer
 
-from srm.commands.common import console, fail, open_store, settings
+from srm.commands.common import console, exit_on_error, fail, open_store, settings
 from srm.errors import SRMError, ValidationError
 from srm.graph.identity import decisions, pipeline
 from srm.graph.identity.active import check_count
@@ -50,14 +50,11 @@ def resolve(
     them and, with enough of them, the threshold is chosen on them."""
     if threshold is not None and not 0.0 < threshold < 1.0:
         raise fail(f"--threshold takes a probability between 0 and 1 (got {threshold}).")
-    try:
-        with open_store() as driver, console.status("Resolving identities…"):
-            summary = pipeline.resolve_graph(
-                driver, model_path=model, save_model_path=save_model, threshold=threshold,
-                with_graph=not no_graph, batch_size=settings().batch_size,
-            )  # fmt: skip
-    except SRMError as error:
-        raise fail(error) from error
+    with exit_on_error(), open_store() as driver, console.status("Resolving identities…"):
+        summary = pipeline.resolve_graph(
+            driver, model_path=model, save_model_path=save_model, threshold=threshold,
+            with_graph=not no_graph, batch_size=settings().batch_size,
+        )  # fmt: skip
     if as_json:
         typer.echo(json.dumps(summary.to_json()))
     else:
@@ -67,11 +64,8 @@ def resolve(
 @app.command()
 def explain(a: str, b: str) -> None:
     """Why two records are (not) the same person: the waterfall in words."""
-    try:
-        with open_store() as driver:
-            console.print(pipeline.explain_pair(driver, a, b), highlight=False)
-    except SRMError as error:
-        raise fail(error) from error
+    with exit_on_error(), open_store() as driver:
+        console.print(pipeline.explain_pair(driver, a, b), highlight=False)
 
 
 class Format(StrEnum):
@@ -107,23 +101,18 @@ def review(
         raise fail(
             f"--band takes LOW-HIGH probabilities from 0 to 1, such as 0.5-0.9 (got {band!r})."
         )
-    try:
-        with open_store() as driver:
-            rows = pipeline.review_queue(driver, bounds[0], bounds[1], limit)
-    except SRMError as error:
-        raise fail(f"{error}") from error
+    with exit_on_error(), open_store() as driver:
+        rows = pipeline.review_queue(driver, bounds[0], bounds[1], limit)
     for row in rows:
         console.print(f"{row['probability']:.3f}  {row['a']}  {row['b']}", highlight=False)
     console.print(f"{len(rows)} pairs in {band}.")
 
 
 def _suggest(count: int, output: Format) -> None:
-    try:
+    with exit_on_error():
         check_count(count)
         with open_store() as driver:
             found = decisions.merge_suggestions(driver, count)
-    except SRMError as error:
-        raise fail(error) from error
     if output is Format.csv:
         lines = ["record_a,record_b,probability"]
         lines += [f"{s.record_a},{s.record_b},{s.probability:.6f}" for s in found]
@@ -137,15 +126,13 @@ def _suggest(count: int, output: Format) -> None:
 def _label_pair(action: Literal["accept", "reject"], a: str, b: str, by: str) -> None:
     """Record a reviewer's label on the pair (a, b), audited, and say how to undo it."""
     decide = pipeline.accept if action == "accept" else pipeline.reject
-    try:
+    with exit_on_error():
         reviewer = by or getpass.getuser()
         with open_store() as driver:
             audited_decision(
                 driver, settings(), action, reviewer, [a, b],
                 lambda: decide(driver, a, b, reviewer),
             )  # fmt: skip
-    except SRMError as error:
-        raise fail(error) from error
     console.print(
         f"{action.capitalize()}ed (undo: 'srm identities undo'); "
         "'srm identities resolve' learns from it."
@@ -170,15 +157,13 @@ def reject(a: str, b: str, by: Reviewer = "") -> None:
 def unmerge(person: str, record: str, by: Reviewer = "") -> None:
     """Take a record out of a person (now and in later runs; 'srm identities undo' reverts
     it)."""
-    try:
+    with exit_on_error():
         reviewer = by or getpass.getuser()
         with open_store() as driver:
             new_id = audited_decision(
                 driver, settings(), "unmerge", reviewer, [record],
                 lambda: pipeline.unmerge(driver, person, record, reviewer),
             )  # fmt: skip
-    except SRMError as error:
-        raise fail(error) from error
     console.print(f"{record} is now person {new_id}.")
 
 
@@ -192,11 +177,8 @@ def history(
     pair's probability then, persons before → after)."""
     if limit < 1:
         raise fail(f"--limit must be at least 1 (got {limit}).")
-    try:
-        with open_store() as driver:
-            rows = decisions.decision_history(driver, a, b, limit)
-    except SRMError as error:
-        raise fail(error) from error
+    with exit_on_error(), open_store() as driver:
+        rows = decisions.decision_history(driver, a, b, limit)
     for row in rows:
         probability = row.get("probability")
         shown = f"{probability:.3f}" if probability is not None else "  -  "
@@ -218,14 +200,12 @@ def undo(
     by: Reviewer = "",
 ) -> None:
     """Revert a review decision: its SAME_AS statuses and its merge or split."""
-    try:
+    with exit_on_error():
         reviewer = by or getpass.getuser()
         with open_store() as driver:
             found = audited_undo(
                 driver, settings(), reviewer, lambda: decisions.undo(driver, reviewer, decision)
             )
-    except SRMError as error:
-        raise fail(error) from error
     console.print(
         f"Undid {found['decision_id']} ({found['decision']} {found['record_a']} "
         f"{found.get('record_b') or ''}).",
@@ -275,12 +255,10 @@ def link_file(
 @app.command()
 def export(out: Annotated[Path, typer.Option(help="CSV file to write.")]) -> None:
     """Every customer and profile with its person id (record_id,person_id)."""
-    try:
+    with exit_on_error():
         with open_store() as driver:
             rows = pipeline.export_clusters(driver, out)
         remember(settings(), out, "identity clusters export")
-    except SRMError as error:
-        raise fail(error) from error
     console.print(f"{rows:,} records → {out}")
 
 
@@ -290,7 +268,7 @@ def evaluate(
     pred: Annotated[Path | None, typer.Option(help="Clusters CSV (default: the graph).")] = None,
 ) -> None:
     """Pairwise and B-cubed scores against a ground truth, split by record kinds."""
-    try:
+    with exit_on_error():
         expected = read_clusters(truth)  # a bad truth file fails before the store is opened
         if pred is None:
             # the graph's persons, through a temporary export (nothing left beside the truth)
@@ -301,6 +279,4 @@ def evaluate(
         else:
             predicted = read_clusters(pred)
         scores = evaluate_clusters(predicted, expected)
-    except SRMError as error:
-        raise fail(error) from error
     typer.echo(json.dumps(scores, indent=2))

@@ -9,8 +9,15 @@ from typing import Annotated
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
-from srm.commands.common import console, default_data_dir, fail, open_store, progress_bars, settings
-from srm.errors import SRMError
+from srm.commands.common import (
+    console,
+    default_data_dir,
+    exit_on_error,
+    fail,
+    open_store,
+    progress_bars,
+    settings,
+)
 from srm.ingest.formats import ReadOptions, format_names
 from srm.ingest.pipeline import DEFAULT_MAX_BAD_RATIO, ingest_paths
 from srm.ingest.rows import BrandRow
@@ -120,7 +127,7 @@ def ingest(
     if brand:
         handles = [h if ":" in h else f"{platform or 'x'}:{h}" for h in official or []]
         brands.append(BrandRow(name=brand, is_own=not competitor, official_handles=handles))
-    try:
+    with exit_on_error():
         options = ReadOptions(
             platform=platform,
             column_map=_column_map(column_map or []),
@@ -156,8 +163,6 @@ def ingest(
                     quarantine_path=quarantine or Path("srm-quarantine.jsonl"),
                     on_progress=on_progress,
                 )
-    except SRMError as error:
-        raise fail(error) from error
     if summary.quarantine_path and summary.quarantine_path.exists():
         remember(settings(), summary.quarantine_path, "quarantine")
     console.print(summary.line(), highlight=False)

@@ -11,8 +11,8 @@ from typing import Annotated
 
 import typer
 
-from srm.commands.common import console, fail, open_store, settings
-from srm.errors import SRMError, ValidationError
+from srm.commands.common import console, exit_on_error, fail, open_store, settings
+from srm.errors import ValidationError
 from srm.operations.backup_bundle import EXPORT_PARTS, parse_parts, write_bundle
 from srm.operations.outputs import remember
 from srm.viz import build, data, export, render
@@ -51,13 +51,11 @@ def _write(kind: str, out: Path | None, make: Callable[..., MapSpec], **paramete
     started = time.perf_counter()
     current = settings()
     target = out or Path("maps") / f"{kind}.html"
-    try:
+    with exit_on_error():
         with console.status(f"Building the {kind} map…"), open_store(current) as driver:
             spec = make(driver, database=current.neo4j_database, **parameters)
             render.write_map(spec, target)
         remember(current, target, f"{kind} map")
-    except SRMError as error:
-        raise fail(error) from error
     console.print(
         f"Wrote {target} ({len(spec.nodes):,} nodes, {len(spec.edges):,} links, "
         f"{target.stat().st_size / 1e6:.1f} MB) in {time.perf_counter() - started:.1f} s"
@@ -211,7 +209,7 @@ def _export_bundle(out: Path, parts_text: str, page_size: int) -> None:
     """``--format bundle``: the chosen parts streamed to canonical bundle files."""
     started = time.perf_counter()
     current = settings()
-    try:
+    with exit_on_error():
         parts = parse_parts(parts_text)
         with console.status("Exporting…"), open_store(current) as driver:
             written = write_bundle(
@@ -219,8 +217,6 @@ def _export_bundle(out: Path, parts_text: str, page_size: int) -> None:
             )
         for name in written:
             remember(current, out / name, "bundle export")
-    except SRMError as error:
-        raise fail(error) from error
     counts = ", ".join(f"{rows:,} {name}" for name, rows in written.items())
     console.print(f"Exported {counts} to {out} in {time.perf_counter() - started:.1f} s")
 
@@ -260,7 +256,7 @@ def export_command(
     _quiet_missing_property_warnings()
     started = time.perf_counter()
     current = settings()
-    try:
+    with exit_on_error():
         community, ego_key = _subgraph_option(subgraph)
         with console.status("Exporting…"), open_store(current) as driver:
             loaded = data.load_export(
@@ -269,8 +265,6 @@ def export_command(
             written = export.write_export(loaded, format_name.value, out)
         for path in written:
             remember(current, path, f"{format_name.value} export")
-    except SRMError as error:
-        raise fail(error) from error
     console.print(
         f"Exported {len(loaded.nodes):,} profiles and {len(loaded.edges):,} links to "
         f"{', '.join(str(path) for path in written)} in {time.perf_counter() - started:.1f} s"

@@ -9,8 +9,7 @@ from typing import Annotated
 import typer
 
 from srm import local_neo4j
-from srm.commands.common import console, default_data_dir, fail, settings
-from srm.errors import SRMError
+from srm.commands.common import console, default_data_dir, exit_on_error, settings
 
 app = typer.Typer(
     help="Run SRM's local Neo4j Community 5.26 (embedded, Bolt on 127.0.0.1).", no_args_is_help=True
@@ -26,13 +25,11 @@ def install() -> None:
     """Fetch the Neo4j jars with Maven (once) and compile the launcher."""
     current = settings()
     started = time.perf_counter()
-    try:
-        with console.status(
-            f"Fetching Neo4j {local_neo4j.NEO4J_VERSION} and compiling the launcher…"
-        ):
-            target = local_neo4j.install(current.home)
-    except SRMError as error:
-        raise fail(error) from error
+    with (
+        exit_on_error(),
+        console.status(f"Fetching Neo4j {local_neo4j.NEO4J_VERSION} and compiling the launcher…"),
+    ):
+        target = local_neo4j.install(current.home)
     console.print(
         f"Neo4j {local_neo4j.NEO4J_VERSION} ready in {target} "
         f"({time.perf_counter() - started:.1f} s)"
@@ -53,17 +50,14 @@ def start(
     current = settings()
     folder = data_dir or default_data_dir(current)
     started = time.perf_counter()
-    try:
-        with console.status("Starting the local Neo4j…"):
-            server = local_neo4j.start(
-                current.home,
-                folder,
-                port or current.local_port,
-                heap_mb=current.local_heap_mb,
-                pagecache_mb=current.local_pagecache_mb,
-            )
-    except SRMError as error:
-        raise fail(error) from error
+    with exit_on_error(), console.status("Starting the local Neo4j…"):
+        server = local_neo4j.start(
+            current.home,
+            folder,
+            port or current.local_port,
+            heap_mb=current.local_heap_mb,
+            pagecache_mb=current.local_pagecache_mb,
+        )
     console.print(
         f"Neo4j running at [bold]{server.uri}[/] (pid {server.pid}, data {server.data_dir}, "
         f"{time.perf_counter() - started:.1f} s)",

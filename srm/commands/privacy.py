@@ -11,8 +11,7 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from srm.commands.common import console, fail, open_store, settings
-from srm.errors import SRMError
+from srm.commands.common import console, exit_on_error, fail, open_store, settings
 from srm.operations.backup import backup as backup_graph
 from srm.operations.backup import restore as restore_graph
 from srm.operations.erasure import RECLUSTER_NOTE, Kind
@@ -60,22 +59,17 @@ def erase(
     if not yes:
         raise fail("Erasure cannot be undone. Run again with --yes to confirm.", 2)
     kind, identifier = chosen[0]
-    try:
+    with exit_on_error():
         current = settings()
         with open_store(current) as driver:
             result = erase_records(driver, current, kind, identifier, by=by)
-    except SRMError as error:
-        raise fail(error) from error
     console.print(result.summary())
     if result.persons_kept and recluster:
         # Imported here: identity resolution loads pandas and its models.
         from srm.graph.identity.pipeline import resolve_graph
 
-        try:
-            with open_store(current) as driver:
-                console.print(resolve_graph(driver, batch_size=current.batch_size).line())
-        except SRMError as error:
-            raise fail(error) from error
+        with exit_on_error(), open_store(current) as driver:
+            console.print(resolve_graph(driver, batch_size=current.batch_size).line())
     elif result.persons_kept:
         console.print(
             f"[yellow]note:[/] {escape(RECLUSTER_NOTE)} (or pass --recluster).", markup=True
@@ -86,12 +80,10 @@ def backup(
     out: Annotated[Path, typer.Option("--out", help="An empty folder to write the backup to.")],
 ) -> None:
     """Back up the whole graph: the canonical bundle plus graph.jsonl and manifest.json."""
-    try:
+    with exit_on_error():
         current = settings()
         with open_store(current) as driver:
             result = backup_graph(driver, current, out)
-    except SRMError as error:
-        raise fail(error) from error
     console.print(result.summary("Backed up"))
 
 
@@ -99,12 +91,10 @@ def restore(
     source: Annotated[Path, typer.Option("--from", help="A folder written by 'srm backup'.")],
 ) -> None:
     """Restore a backup into an EMPTY Neo4j (a non-empty one is refused)."""
-    try:
+    with exit_on_error():
         current = settings()
         with open_store(current) as driver:
             result, warnings = restore_graph(driver, current, source)
-    except SRMError as error:
-        raise fail(error) from error
     for warning in warnings:
         console.print(f"[yellow]warning:[/] {escape(str(warning))}", markup=True)
     console.print(result.summary("Restored"))
@@ -125,12 +115,10 @@ def export(
     the subject's own personal data: hand it to them only. A file written with --out is
     remembered, so erasing the person later deletes it too.
     """
-    try:
+    with exit_on_error():
         current = settings()
         with open_store(current) as driver:
             document = subject_access(driver, person, database=current.neo4j_database)
-    except SRMError as error:
-        raise fail(error) from error
     text = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
     if out is None:
         typer.echo(text, nl=False)

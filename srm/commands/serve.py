@@ -19,8 +19,7 @@ from rich.panel import Panel
 from srm.api.app import DEMO_MODE_WARNING, create_app
 from srm.api.security import ROLES, create_api_key, hash_key, revoke_api_key
 from srm.api.workers import WORKER_APP
-from srm.commands.common import console, fail, open_store, settings, store_settings
-from srm.errors import SRMError
+from srm.commands.common import console, exit_on_error, fail, open_store, settings, store_settings
 from srm.operations.logs import configure_logging
 from srm.settings import Settings
 
@@ -113,15 +112,13 @@ def serve(
     stderr; audits every request under SRM_AUDIT_DIR. SRM_PRODUCTION=1 refuses to start
     without SRM_API_KEYS."""
     count = workers or os.cpu_count() or 1
-    try:
+    with exit_on_error():
         current = store_settings(settings())
         if count == 1:
             with open_store(current) as driver:
                 run_server(current, driver, host, port)
         else:
             run_workers(current, host, port, count)
-    except SRMError as error:
-        raise fail(error) from error
 
 
 @keys_app.command("create")
@@ -130,11 +127,8 @@ def create_key(
     name: Annotated[str, typer.Option(help="Who or what the key is for.")] = "",
 ) -> None:
     """Create a key; it is printed once (only its SHA-256 is stored)."""
-    try:
-        with open_store() as driver:
-            key = create_api_key(driver, role, name or role)
-    except SRMError as error:
-        raise fail(error) from error
+    with exit_on_error(), open_store() as driver:
+        key = create_api_key(driver, role, name or role)
     console.print(
         f"New {role} key, id {hash_key(key)[:12]} (the key is shown once; store it safely):"
     )
@@ -146,11 +140,8 @@ def revoke_key(
     key_id: Annotated[str, typer.Argument(help="The key id (first 12 hex of its SHA-256).")],
 ) -> None:
     """Revoke a key stored in Neo4j (servers notice within SRM_API_KEY_CACHE_SECONDS)."""
-    try:
-        with open_store() as driver:
-            found = revoke_api_key(driver, key_id)
-    except SRMError as error:
-        raise fail(error) from error
+    with exit_on_error(), open_store() as driver:
+        found = revoke_api_key(driver, key_id)
     if not found:
         raise fail(f"No API key with id {key_id}; use the id 'srm api-key create' printed.")
     console.print(f"Key {key_id} revoked.")
