@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 CUSTOMERS = """customer_id,first_name,last_name,email,phone,city,company,twitter_handle,segment
@@ -37,18 +39,33 @@ Rival,false,x:5
 """
 
 
+SMALL_BUNDLE = {
+    "customers": CUSTOMERS,
+    "profiles": PROFILES,
+    "follows": FOLLOWS,
+    "posts": POSTS,
+    "brands": BRANDS,
+}
+
+
 def write_bundle(folder: Path, **overrides: str | None) -> Path:
     """Write the small bundle into ``folder``; ``overrides`` replace or (None) drop files."""
+    return write_files(folder, **(SMALL_BUNDLE | overrides))
+
+
+def write_files(folder: Path, **files: str | None) -> Path:
+    """Write only ``files`` ({name: CSV text}; None writes none) as bundle files into
+    ``folder``: a partial bundle, every other file absent."""
     folder.mkdir(parents=True, exist_ok=True)
-    files = {
-        "customers": CUSTOMERS,
-        "profiles": PROFILES,
-        "follows": FOLLOWS,
-        "posts": POSTS,
-        "brands": BRANDS,
-    }
-    files.update(overrides)
     for name, text in files.items():
         if text is not None:
             (folder / f"{name}.csv").write_text(text, encoding="utf-8")
     return folder
+
+
+def write_csv(path: Path, header: Sequence[str], rows: Iterable[Sequence[object]]) -> None:
+    """One bundle file: ``header``, then ``rows``, as CSV in UTF-8."""
+    with path.open("w", encoding="utf-8", newline="") as out:
+        writer = csv.writer(out)
+        writer.writerow(header)
+        writer.writerows(rows)

@@ -10,7 +10,7 @@ from srm import db
 from srm.ingest.pipeline import ingest_paths
 from srm.store import read
 from tests import statements as q
-from tests.ingest_helpers import write_bundle
+from tests.ingest_helpers import write_bundle, write_files
 
 
 def test_bundle_loads_nodes_relationships_and_aggregates(driver: Driver, tmp_path: Path) -> None:
@@ -53,11 +53,8 @@ def test_bundle_loads_nodes_relationships_and_aggregates(driver: Driver, tmp_pat
 def test_single_platform_bundle_takes_platform_option(driver: Driver, tmp_path: Path) -> None:
     from srm.ingest.formats import ReadOptions
 
-    bundle = write_bundle(
+    bundle = write_files(
         tmp_path / "b",
-        customers=None,
-        brands=None,
-        posts=None,
         profiles="profile_id,handle\n10,uno\n11,dos\n",
         follows="follower_profile_id,followed_profile_id\n10,11\n11,12\n",
     )
@@ -88,23 +85,15 @@ def test_cascades_and_stub_posts(driver: Driver, tmp_path: Path) -> None:
 
 
 def test_stub_profile_is_completed_by_a_later_row(driver: Driver, tmp_path: Path) -> None:
-    first = write_bundle(
+    first = write_files(
         tmp_path / "a",
-        customers=None,
-        brands=None,
-        posts=None,
         profiles="profile_id,platform,handle\n1,x,uno\n",
         follows="follower_profile_id,followed_profile_id,followed_platform\n1,2,x\n",
     )
     ingest_paths(driver, [first])
     assert read(driver, q.PROFILE_BY_KEY, key="x:2")[0]["p"]["is_stub"] is True
-    later = write_bundle(
-        tmp_path / "b",
-        customers=None,
-        brands=None,
-        posts=None,
-        follows=None,
-        profiles="profile_id,platform,handle,display_name\n2,x,dos,Dos\n",
+    later = write_files(
+        tmp_path / "b", profiles="profile_id,platform,handle,display_name\n2,x,dos,Dos\n"
     )
     ingest_paths(driver, [later])
     profile = read(driver, q.PROFILE_BY_KEY, key="x:2")[0]["p"]

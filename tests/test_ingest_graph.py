@@ -14,7 +14,7 @@ from srm.ingest.rows import BrandRow, FollowRow, ProfileRow
 from srm.ingest.writer import GraphWriter
 from srm.store import read
 from tests import statements as q
-from tests.ingest_helpers import write_bundle
+from tests.ingest_helpers import write_bundle, write_files
 
 SAMPLE = sample_bundle()
 
@@ -38,16 +38,7 @@ def test_fingerprint_sees_a_changed_property(driver: Driver, tmp_path: Path) -> 
     changed = "profile_id,platform,handle,display_name\n1,x,begomunoz,Begoña M.\n"
     ingest_paths(
         driver,
-        [
-            write_bundle(
-                tmp_path / "d",
-                profiles=changed,
-                customers=None,
-                follows=None,
-                posts=None,
-                brands=None,
-            )
-        ],
+        [write_files(tmp_path / "d", profiles=changed)],
     )
     assert db.graph_fingerprint(driver) != before
 
@@ -56,10 +47,8 @@ def test_delta_updates_in_place_without_reloading(driver: Driver, tmp_path: Path
     ingest_paths(driver, [write_bundle(tmp_path / "full")])
     before = db.counts(driver)
     bego = read(driver, q.PROFILE_BY_KEY, key="x:1")[0]["p"]
-    delta = write_bundle(
+    delta = write_files(
         tmp_path / "delta",
-        customers=None,
-        brands=None,
         profiles="profile_id,platform,handle,display_name,followers_count\n"
         "1,x,begomunoz,Begoña Muñoz,130\n",
         follows="follower_profile_id,followed_profile_id\n3,1\n5,3\n1,3\n",
@@ -85,12 +74,8 @@ def test_snapshot_removes_absent_follows_of_its_followers_only(
     driver: Driver, tmp_path: Path
 ) -> None:
     ingest_paths(driver, [write_bundle(tmp_path / "full")])
-    snapshot = write_bundle(
+    snapshot = write_files(
         tmp_path / "snap",
-        customers=None,
-        brands=None,
-        posts=None,
-        profiles=None,
         follows="follower_profile_id,followed_profile_id,follower_platform,followed_platform\n"
         "1,3,x,x\n1,2,x,x\n",
     )
@@ -157,16 +142,7 @@ def test_timestamps_are_datetimes_and_an_update_without_one_keeps_it(
     update = "profile_id,platform,handle,display_name,created_at\n1,x,a,Ana,\n"
     ingest_paths(
         driver,
-        [
-            write_bundle(
-                tmp_path / "d",
-                profiles=update,
-                customers=None,
-                follows=None,
-                posts=None,
-                brands=None,
-            )
-        ],
+        [write_files(tmp_path / "d", profiles=update)],
     )
     kept = read(driver, q.PROFILE_BY_KEY, key="x:1")[0]["p"]
     assert kept["display_name"] == "Ana"
