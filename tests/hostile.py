@@ -15,6 +15,7 @@ from typing import Any
 from neo4j import Driver
 
 from srm.store import read
+from tests.ingest_helpers import write_csv
 from tests.privacy_statements import ALL_NODE_PROPERTIES, ALL_RELATIONSHIP_PROPERTIES
 
 CORPUS = json.loads(
@@ -43,13 +44,6 @@ CUSTOMER_TEXT = ("first_name", "last_name", "email", "phone", "city", "company")
 PROFILE_TEXT = ("display_name", "bio", "location", "url")
 
 
-def _write_csv(path: Path, header: list[str], rows: list[list[str]]) -> None:
-    with path.open("w", encoding="utf-8", newline="") as out:
-        writer = csv.writer(out)
-        writer.writerow(header)
-        writer.writerows(rows)
-
-
 def hostile_bundle(folder: Path) -> Path:
     """A canonical bundle with a payload in every text field, key and extra column.
 
@@ -65,18 +59,18 @@ def hostile_bundle(folder: Path) -> Path:
         for i, p in enumerate(PAYLOADS)
     ]
     rows += [[p, *[""] * (len(header) - 1)] for p in PAYLOADS]
-    _write_csv(folder / "customers.csv", header, rows)
+    write_csv(folder / "customers.csv", header, rows)
     header = ["profile_id", "platform", "handle", *PROFILE_TEXT, "followers_count"]
     rows = [[f"h{i}", "x", p, *[p] * len(PROFILE_TEXT), ""] for i, p in enumerate(PAYLOADS)]
     rows += [[f"n{j}", "x", "", "", "", "", "", v] for j, v in enumerate(COUNT_VALUES)]
     rows.append(["huge", "x", "huge", HUGE[:1000], HUGE, "", "", ""])
-    _write_csv(folder / "profiles.csv", header, rows)
-    _write_csv(
+    write_csv(folder / "profiles.csv", header, rows)
+    write_csv(
         folder / "follows.csv",
         ["follower_profile_id", "followed_profile_id"],
         [[f"h{i}", f"h{(i + 1) % size}"] for i in range(size)],
     )
-    _write_csv(
+    write_csv(
         folder / "posts.csv",
         ["post_id", "profile_id", "created_at", "text", "mentioned_profile_ids"],
         [[f"q{i}", f"h{i}", "", p, f"h{(i + 1) % size}"] for i, p in enumerate(PAYLOADS)],
@@ -89,7 +83,7 @@ def nul_bundle(folder: Path) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     rows = [[f"z{i}", "x", f"user{i}", "", "fine", "", ""] for i in range(40)]
     rows[5][4] = NUL_PAYLOAD
-    _write_csv(folder / "profiles.csv", ["profile_id", "platform", "handle", *PROFILE_TEXT], rows)
+    write_csv(folder / "profiles.csv", ["profile_id", "platform", "handle", *PROFILE_TEXT], rows)
     return folder
 
 

@@ -9,17 +9,17 @@ payloads, so every map kind has hostile text in it.
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
 import pytest
 from neo4j import Driver
 
 from srm import db
-from srm.bundle_format import CUSTOMER_HEADER
+from srm.bundle_format import CUSTOMER_HEADER, PROFILE_HEADER
 from srm.ingest.pipeline import ingest_paths
 from srm.store import write
 from tests import statements
+from tests.ingest_helpers import write_csv
 
 PAYLOAD_SCRIPT = "<script>alert('name')</script>"
 PAYLOAD_IMG = '<img src=x onerror="alert(\'bio\')" id="injected-img">'
@@ -32,13 +32,6 @@ ALICE_EMAIL = "alice.secret@example.com"
 ALICE_PHONE = "+15550001234"
 
 COMMUNITIES = {0: range(1, 5), 1: range(5, 9), 2: range(9, 14)}
-
-
-def _write(path: Path, header: list[str], rows: list[list[object]]) -> None:
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(header)
-        writer.writerows(rows)
 
 
 def write_bundle(folder: Path) -> Path:
@@ -65,20 +58,9 @@ def write_bundle(folder: Path) -> Path:
         ["21", "x", "rival", "Rival", "official", "", "", 4000],
         ["m1", "mastodon", "user1@social.example", "User One", "", "", "", 3],
     ]
-    _write(
-        folder / "profiles.csv",
-        [
-            "profile_id",
-            "platform",
-            "handle",
-            "display_name",
-            "bio",
-            "location",
-            "url",
-            "followers_count",
-        ],
-        profiles,
-    )
+    # the canonical columns up to followers_count (no other counts, no creation times)
+    written = PROFILE_HEADER[: PROFILE_HEADER.index("followers_count") + 1]
+    write_csv(folder / "profiles.csv", written, profiles)
     follows = []
     for members in COMMUNITIES.values():
         ids = list(members)
@@ -86,7 +68,7 @@ def write_bundle(folder: Path) -> Path:
     follows += [["4", "5"], ["8", "9"], ["12", "1"], ["13", "1"]]
     follows += [[str(n), "20"] for n in (1, 2, 3, 5, 6, 9, 13)]
     follows += [[str(n), "21"] for n in (6, 7, 8, 10, 11)]
-    _write(folder / "follows.csv", ["follower_profile_id", "followed_profile_id"], follows)
+    write_csv(folder / "follows.csv", ["follower_profile_id", "followed_profile_id"], follows)
     posts = [
         ["p1", "1", "2026-01-01T10:00:00Z", "launch day", "2|3", "", "", ""],
         ["p2", "2", "2026-01-01T11:00:00Z", "congrats", "1", "p1", "", ""],
@@ -95,7 +77,7 @@ def write_bundle(folder: Path) -> Path:
         ["p5", "5", "2026-01-02T09:00:00Z", "agreed", "", "p2", "", ""],
         ["p6", "1", "2026-01-03T09:00:00Z", "thanks @user2 again", "2", "", "", ""],
     ]
-    _write(
+    write_csv(
         folder / "posts.csv",
         [
             "post_id",
@@ -109,7 +91,7 @@ def write_bundle(folder: Path) -> Path:
         ],
         posts,
     )
-    _write(
+    write_csv(
         folder / "customers.csv",
         list(CUSTOMER_HEADER),
         [
@@ -126,7 +108,7 @@ def write_bundle(folder: Path) -> Path:
             ],
         ],
     )
-    _write(
+    write_csv(
         folder / "brands.csv",
         ["name", "is_own", "official_profile_ids"],
         [["Acme", "yes", "20"], [RIVAL, "no", "21"]],
