@@ -404,17 +404,25 @@ def resolve_records(
     base_gamma = _levels(base, frame, blocked)
     conflicts = social_conflicts(frame, keyed_pairs(base, base_gamma, blocked.left, blocked.right))
     base_u = estimate_u(base, frame) if fitting else {}
+
+    def scored_and_clustered(
+        fitted: Model, compared: list[Comparison], levels: np.ndarray, cut: float
+    ) -> tuple[ScoredPairs, np.ndarray]:
+        """The blocked pairs scored by ``fitted`` (with their rivals) and the persons that
+        clustering them at ``cut`` gives."""
+        scored = with_rivals(
+            score_pairs(fitted, compared, frame, blocked.left, blocked.right, gamma=levels),
+            fitted, platforms,
+        )  # fmt: skip
+        return scored, cluster_pairs(
+            len(frame), blocked.left, blocked.right, scored.probability, cut,
+            conflicts=conflicts, accepted=must, rejected=cannot, veto=VETO,
+            veto_probability=scored.scored_probability,
+        )  # fmt: skip
+
     if with_graph:
         first = fit_sessions(base, base_gamma, base_u, sessions, total_pairs=all_pairs)
-        first_scored = with_rivals(
-            score_pairs(first, base, frame, blocked.left, blocked.right, gamma=base_gamma),
-            first, platforms,
-        )  # fmt: skip
-        first_labels = cluster_pairs(
-            len(frame), blocked.left, blocked.right, first_scored.probability, threshold,
-            conflicts=conflicts, accepted=must, rejected=cannot, veto=VETO,
-            veto_probability=first_scored.scored_probability,
-        )  # fmt: skip
+        _, first_labels = scored_and_clustered(first, base, base_gamma, threshold)
         context = _graph_context(
             frame,
             np.array(_pairs_index(frame, follows), dtype=np.int64).reshape(-1, 2),
@@ -431,6 +439,7 @@ def resolve_records(
     )
     if model is None:
         labelled = must + cannot
+        outcomes = np.array([1.0] * len(must) + [0.0] * len(cannot))  # accepted 1, rejected 0
         labelled_gamma = _levels(comparisons, frame, None, context, labelled) if labelled else None
         # u again on random pairs the first pass did not put in one person: at a few
         # thousand records one random pair in ~3,000 is a match, and those matches, not
@@ -446,26 +455,18 @@ def resolve_records(
             u,
             sessions,
             labelled_gamma=labelled_gamma,
-            labels=np.array([1.0] * len(must) + [0.0] * len(cannot)) if labelled else None,
+            labels=outcomes if labelled else None,
             total_pairs=all_pairs,
         )
         model.notes["labels"] = len(labelled)
         if learn and labelled_gamma is not None:
             model, learned = learn_from_labels(
                 model, comparisons, frame, (*_ends(labelled), labelled_gamma),
-                np.array([1.0] * len(must) + [0.0] * len(cannot)), gamma=gamma,
+                outcomes, gamma=gamma,
                 total_pairs=all_pairs, default_threshold=threshold,
             )  # fmt: skip
             threshold = learned if chosen is None else threshold
-    scored = with_rivals(
-        score_pairs(model, comparisons, frame, blocked.left, blocked.right, gamma=gamma),
-        model, platforms,
-    )  # fmt: skip
-    labels = cluster_pairs(
-        len(frame), blocked.left, blocked.right, scored.probability, threshold,
-        conflicts=conflicts, accepted=must, rejected=cannot, veto=VETO,
-        veto_probability=scored.scored_probability,
-    )  # fmt: skip
+    scored, labels = scored_and_clustered(model, comparisons, gamma, threshold)
     seconds["total"] = time.perf_counter() - clock
     return Resolution(frame, blocked, comparisons, model, scored, labels, context, threshold,
                       seconds)  # fmt: skip
