@@ -12,7 +12,7 @@ from neo4j import Driver
 
 from srm.errors import IngestError, SRMError
 from srm.ingest.formats import ReadOptions
-from srm.ingest.pipeline import ingest_paths
+from srm.ingest.pipeline import IngestSummary, ingest_paths
 from srm.ingest.readers.bundle import normalise_handle
 from tests.hostile import (
     ALLOWED_LABELS,
@@ -48,6 +48,13 @@ def _expected(value: str) -> str | None:
     return stripped or None
 
 
+def _ingest_quarantining(
+    driver: Driver, bundle: Path, quarantine: Path, **options: Any
+) -> IngestSummary:
+    """Ingest ``bundle`` with no limit on bad rows, each one written to ``quarantine``."""
+    return ingest_paths(driver, [bundle], max_bad_ratio=1.0, quarantine_path=quarantine, **options)
+
+
 def _by_key(nodes: list[dict[str, Any]], label: str, key: str) -> dict[str, dict[str, Any]]:
     return {row["properties"][key]: row["properties"] for row in nodes if label in row["labels"]}
 
@@ -56,9 +63,7 @@ def test_hostile_bundle_is_stored_verbatim_or_quarantined(driver: Driver, tmp_pa
     bundle = hostile_bundle(tmp_path / "hostile")
     quarantine_file = tmp_path / "quarantine.jsonl"
 
-    summary = ingest_paths(
-        driver, [bundle], batch_size=17, max_bad_ratio=1.0, quarantine_path=quarantine_file
-    )
+    summary = _ingest_quarantining(driver, bundle, quarantine_file, batch_size=17)
 
     quarantined = _quarantined(quarantine_file)
     shape = graph_shape(driver)
@@ -109,12 +114,7 @@ def test_hostile_bundle_is_stored_verbatim_or_quarantined(driver: Driver, tmp_pa
 def test_invalid_utf8_row_is_quarantined_not_mangled(driver: Driver, tmp_path: Path) -> None:
     quarantine_file = tmp_path / "quarantine.jsonl"
     try:
-        ingest_paths(
-            driver,
-            [broken_encoding_bundle(tmp_path / "broken")],
-            max_bad_ratio=1.0,
-            quarantine_path=quarantine_file,
-        )
+        _ingest_quarantining(driver, broken_encoding_bundle(tmp_path / "broken"), quarantine_file)
     except IngestError as error:  # refusing the file with a clear message is fine too
         assert "customers.csv" in str(error)
         return
@@ -131,12 +131,7 @@ def test_invalid_utf8_row_is_quarantined_not_mangled(driver: Driver, tmp_path: P
 def test_nul_inside_a_cell_is_refused_or_quarantined(driver: Driver, tmp_path: Path) -> None:
     quarantine_file = tmp_path / "quarantine.jsonl"
     try:
-        ingest_paths(
-            driver,
-            [nul_bundle(tmp_path / "nul")],
-            max_bad_ratio=1.0,
-            quarantine_path=quarantine_file,
-        )
+        _ingest_quarantining(driver, nul_bundle(tmp_path / "nul"), quarantine_file)
     except IngestError as error:
         assert "profiles.csv" in str(error) and "\x00" not in str(error)
         assert graph_shape(driver)["nodes"] == []
