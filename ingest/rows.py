@@ -77,11 +77,21 @@ class CustomerRow(_Row):
     extra: dict[str, str] = Field(default_factory=dict)
 
 
-class ProfileRow(_Row):
-    """A social account."""
+class _OnPlatform(_Row):
+    """A row of something on one platform (a profile, a post), known there by ``native_id``:
+    its key in the graph is ``platform:native_id``."""
 
     platform: str
     native_id: Key
+
+    _normalise_platform = field_validator("platform", mode="before")(
+        lambda value: normalise_platform(str(value))
+    )
+
+
+class ProfileRow(_OnPlatform):
+    """A social account."""
+
     handle: ShortText | None = None
     display_name: ShortText | None = None
     bio: str | None = None
@@ -95,10 +105,6 @@ class ProfileRow(_Row):
     truncated_fields: list[str] = Field(default_factory=list)
     # A profile known only because something refers to it (a follow, a mention).
     is_stub: bool = False
-
-    _normalise_platform = field_validator("platform", mode="before")(
-        lambda value: normalise_platform(str(value))
-    )
 
     @property
     def profile_key(self) -> str:
@@ -133,11 +139,9 @@ class FollowBlock:
         return f"FollowBlock({len(self.pairs)} follows)"
 
 
-class PostRow(_Row):
+class PostRow(_OnPlatform):
     """A post with what it mentions and what it replies to, quotes or reposts."""
 
-    platform: str
-    native_id: Key
     author_key: Key
     created_at: datetime | None = None
     text: str | None = None
@@ -146,10 +150,6 @@ class PostRow(_Row):
     quote_of_key: str | None = None
     repost_of_key: str | None = None
     truncated_fields: list[str] = Field(default_factory=list)
-
-    _normalise_platform = field_validator("platform", mode="before")(
-        lambda value: normalise_platform(str(value))
-    )
 
     @property
     def post_key(self) -> str:
