@@ -22,19 +22,8 @@ from bench.corpus.xrefs import Pair
 
 __all__ = ["CLASSES", "label_pairs"]
 
-NAME_TAGS = frozenset(
-    {
-        "name_typo",
-        "name_nickname",
-        "name_initial",
-        "name_title",
-        "name_in_handle",
-        "name_pseudonym",
-        "name_accents",
-    }
-)
-CLASSES = (
-    "plain",
+# The tags of a record's name variations, each also the class of a true pair carrying it.
+NAME_TAGS = (
     "name_typo",
     "name_nickname",
     "name_initial",
@@ -42,6 +31,10 @@ CLASSES = (
     "name_in_handle",
     "name_pseudonym",
     "name_accents",
+)
+CLASSES = (
+    "plain",
+    *NAME_TAGS,
     "name_married",
     "name_partial_surname",
     "place_variant",
@@ -70,7 +63,7 @@ def _where(record: Record) -> str:
 
 
 def _true_classes(a: Record, b: Record) -> set[str]:
-    classes = (a.tags | b.tags) & NAME_TAGS
+    classes = (a.tags | b.tags) & set(NAME_TAGS)
     forms = {a.surname_form, b.surname_form}
     if forms >= {"married", "maiden"} or (forms & {"married", "maiden"} and "both" in forms):
         classes.add("name_married")

@@ -195,19 +195,27 @@ def person_profiles(rng: random.Random, world: World, ids: Ids, entity: int) -> 
             surname_form=form,
             place=place or how,
         )
-        record.row = {
-            "profile_id": native,
-            "platform": platform,
-            "handle": handle,
-            "display_name": display,
-            "bio": "",
-            "location": location,
-            "url": "",
-            "followers_count": "",
-            "created_at": _created(rng),
-        }
+        record.row = _profile_row(record, display, location, "", _created(rng))
         records.append(record)
     return records
+
+
+def _profile_row(
+    record: Record, display: str, location: str, url: str, created_at: str
+) -> dict[str, str]:
+    """The profiles.csv row of a profile ``record``: no bio, and a follower count filled in
+    once the follows are drawn."""
+    return {
+        "profile_id": record.native_id,
+        "platform": record.platform or "",
+        "handle": record.handle,
+        "display_name": display,
+        "bio": "",
+        "location": location,
+        "url": url,
+        "followers_count": "",
+        "created_at": created_at,
+    }
 
 
 def timestamp(rng: random.Random, first_year: int, last_year: int) -> str:
@@ -244,17 +252,8 @@ def org_profiles(rng: random.Random, org: Org, ids: Ids) -> list[Record]:
             tags={"org"},
             place=how,
         )
-        record.row = {
-            "profile_id": native,
-            "platform": platform,
-            "handle": handle,
-            "display_name": display,
-            "bio": "",
-            "location": location,
-            "url": f"https://www.{org.site}",
-            "followers_count": "",
-            "created_at": _created(rng),
-        }
+        site = f"https://www.{org.site}"
+        record.row = _profile_row(record, display, location, site, _created(rng))
         records.append(record)
     return records
 
