@@ -37,19 +37,10 @@ def _wait_for(condition: Callable[[], bool], timeout_s: float = 90) -> None:
 
 @pytest.fixture()
 def own_server(srm_home: Path, tmp_path: Path) -> Iterator[local_neo4j.LocalServer]:
-    data_dir = tmp_path / "store"
-    server = local_neo4j.start(
-        srm_home,
-        data_dir,
-        local_neo4j.free_port(),
-        heap_mb=512,
-        pagecache_mb=64,
-        parent_pid=os.getpid(),
-    )
-    try:
+    with local_neo4j.running_server(
+        srm_home, tmp_path / "store", heap_mb=512, pagecache_mb=64
+    ) as server:
         yield server
-    finally:
-        local_neo4j.stop(data_dir)
 
 
 def test_api_answers_503_while_neo4j_is_down_and_recovers(
