@@ -59,10 +59,9 @@ def erase(
     if not yes:
         raise fail("Erasure cannot be undone. Run again with --yes to confirm.", 2)
     kind, identifier = chosen[0]
-    with exit_on_error():
-        current = settings()
-        with open_store(current) as driver:
-            result = erase_records(driver, current, kind, identifier, by=by)
+    current = settings()
+    with exit_on_error(), open_store(current) as driver:
+        result = erase_records(driver, current, kind, identifier, by=by)
     console.print(result.summary())
     if result.persons_kept and recluster:
         # Imported here: identity resolution loads pandas and its models.
@@ -80,10 +79,9 @@ def backup(
     out: Annotated[Path, typer.Option("--out", help="An empty folder to write the backup to.")],
 ) -> None:
     """Back up the whole graph: the canonical bundle plus graph.jsonl and manifest.json."""
-    with exit_on_error():
-        current = settings()
-        with open_store(current) as driver:
-            result = backup_graph(driver, current, out)
+    current = settings()
+    with exit_on_error(), open_store(current) as driver:
+        result = backup_graph(driver, current, out)
     console.print(result.summary("Backed up"))
 
 
@@ -91,10 +89,9 @@ def restore(
     source: Annotated[Path, typer.Option("--from", help="A folder written by 'srm backup'.")],
 ) -> None:
     """Restore a backup into an EMPTY Neo4j (a non-empty one is refused)."""
-    with exit_on_error():
-        current = settings()
-        with open_store(current) as driver:
-            result, warnings = restore_graph(driver, current, source)
+    current = settings()
+    with exit_on_error(), open_store(current) as driver:
+        result, warnings = restore_graph(driver, current, source)
     for warning in warnings:
         console.print(f"[yellow]warning:[/] {escape(str(warning))}", markup=True)
     console.print(result.summary("Restored"))
@@ -115,10 +112,9 @@ def export(
     the subject's own personal data: hand it to them only. A file written with --out is
     remembered, so erasing the person later deletes it too.
     """
-    with exit_on_error():
-        current = settings()
-        with open_store(current) as driver:
-            document = subject_access(driver, person, database=current.neo4j_database)
+    current = settings()
+    with exit_on_error(), open_store(current) as driver:
+        document = subject_access(driver, person, database=current.neo4j_database)
     text = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
     if out is None:
         typer.echo(text, nl=False)
