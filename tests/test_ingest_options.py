@@ -27,14 +27,16 @@ from srm.ingest.rows import PLATFORMS, FollowBlock
 from srm.ingest.spool import Spool
 from srm.store import read
 from tests import statements
+from tests.fixture_files import (
+    BLUESKY_FOLLOWERS,
+    FIXTURES,
+    GENERIC,
+    LINKEDIN,
+    MASTODON_ACCOUNTS,
+    X_FOLLOWERS,
+)
 from tests.ingest_helpers import write_bundle
 
-FIXTURES = Path(__file__).parent / "fixtures"
-LINKEDIN = FIXTURES / "linkedin" / "Connections.csv"
-MASTODON_ACCOUNTS = FIXTURES / "mastodon" / "accounts.json"
-BLUESKY_FOLLOWERS = FIXTURES / "bluesky" / "followers.json"
-X_FOLLOWERS = FIXTURES / "x-api" / "followers_1500000000000000003.json"
-GENERIC = FIXTURES / "crm" / "clientes.csv"
 GENERIC_MAP = ["customer_id=Código", "first_name=Nombre", "last_name=Apellidos"]
 GENERIC_OPTIONS = [
     *(arg for pair in GENERIC_MAP for arg in ("--map", pair)),

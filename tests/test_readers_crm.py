@@ -20,14 +20,15 @@ from srm.ingest.readers import crm, linkedin
 from srm.ingest.rows import CustomerRow, FollowRow, ProfileRow
 from srm.store import read
 from tests import statements
+from tests.fixture_files import (
+    GENERIC,
+    GENERIC_1252,
+    HUBSPOT,
+    LINKEDIN,
+    SALESFORCE,
+    SALESFORCE_REPORT,
+)
 
-FIXTURES = Path(__file__).parent / "fixtures"
-SALESFORCE = FIXTURES / "salesforce" / "Contact.csv"
-SALESFORCE_REPORT = FIXTURES / "salesforce" / "report_contacts.csv"
-HUBSPOT = FIXTURES / "hubspot" / "hubspot-crm-exports-all-contacts-2024-03-05.csv"
-LINKEDIN = FIXTURES / "linkedin" / "Connections.csv"
-GENERIC = FIXTURES / "crm" / "clientes.csv"
-GENERIC_1252 = FIXTURES / "crm" / "clientes_windows1252.csv"
 GENERIC_MAP = {
     "customer_id": "Código",
     "first_name": "Nombre",

@@ -10,8 +10,8 @@ import pytest
 
 from srm.errors import IngestError
 from srm.ingest.formats import detect_format, get_format
+from tests.fixture_files import FIXTURES
 
-FIXTURES = Path(__file__).parent / "fixtures"
 EXPECTED = {
     "salesforce/Contact.csv": "salesforce",
     "salesforce/report_contacts.csv": "salesforce",
