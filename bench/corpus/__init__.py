@@ -21,6 +21,7 @@ Seed 101 is held out: report on it, never tune on it.
 
 from __future__ import annotations
 
+import argparse
 import csv
 import random
 from pathlib import Path
@@ -34,11 +35,23 @@ from bench.corpus.sources import PLATFORMS
 from bench.corpus.xrefs import add_cross_references
 from srm import bundle_format
 
-__all__ = ["CLASSES", "HELD_OUT_SEED", "generate_corpus"]
+__all__ = ["CLASSES", "DEVELOPMENT_SEED", "HELD_OUT_SEED", "add_seed_option", "generate_corpus"]
 
-HELD_OUT_SEED = 101
+DEVELOPMENT_SEED = 7  # the corpus the model is tuned on
+HELD_OUT_SEED = 101  # the corpus it is reported on, never tuned on
 CUSTOMER_HEADER = (*bundle_format.CUSTOMER_HEADER, "segment")
 PROFILE_HEADER = bundle_format.SYNTHETIC_PROFILE_HEADER
+
+
+def add_seed_option(parser: argparse.ArgumentParser, flag: str) -> None:
+    """The corpus's seed as option ``flag``, the development seed by default."""
+    parser.add_argument(
+        flag,
+        type=int,
+        default=DEVELOPMENT_SEED,
+        help=f"the corpus's seed (default {DEVELOPMENT_SEED}, the development one); "
+        f"{HELD_OUT_SEED} is held out for reporting, never tuning",
+    )
 
 
 def _bots(rng: random.Random, ids: Ids, count: int) -> list[Record]:

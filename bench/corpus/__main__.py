@@ -7,7 +7,7 @@ import json
 import time
 from pathlib import Path
 
-from bench.corpus import HELD_OUT_SEED, generate_corpus
+from bench.corpus import add_seed_option, generate_corpus
 
 
 def main() -> None:
@@ -18,12 +18,7 @@ def main() -> None:
     )
     parser.add_argument("--out", type=Path, required=True, help="folder to write into")
     parser.add_argument("--people", type=int, default=2000, help="persons (default 2000)")
-    parser.add_argument(
-        "--seed",
-        type=int,
-        default=7,
-        help=f"random seed (default 7); {HELD_OUT_SEED} is held out for reporting, never tuning",
-    )
+    add_seed_option(parser, "--seed")
     args = parser.parse_args()
     if args.people < 10:
         parser.error("--people must be at least 10")
