@@ -56,14 +56,13 @@ def _settings(uri: str) -> Settings:
     )
 
 
+SERVER_MEMORY = {"heap_mb": 512, "pagecache_mb": 128}
+
+
 def _start(home: Path, data_dir: Path) -> local_neo4j.LocalServer:
+    """A server this bench kills and starts again (so not in a ``with`` block)."""
     return local_neo4j.start(
-        home,
-        data_dir,
-        local_neo4j.free_port(),
-        heap_mb=512,
-        pagecache_mb=128,
-        parent_pid=os.getpid(),
+        home, data_dir, local_neo4j.free_port(), parent_pid=os.getpid(), **SERVER_MEMORY
     )
 
 
@@ -115,11 +114,8 @@ def crash_once(
         job.join(timeout=120)
     finally:
         driver.close()
-    server = _start(home, data_dir)
-    try:
+    with local_neo4j.running_server(home, data_dir, **SERVER_MEMORY) as server:
         fingerprint, _, _ = ingest_fingerprint(server.uri, bundle)
-    finally:
-        local_neo4j.stop(data_dir)
     return CrashOutcome(
         converged=fingerprint == clean,
         killed_mid_ingest=killed_mid_ingest,
@@ -141,11 +137,8 @@ def main() -> None:
         bundle = work / "bundle"
         generate_bundle(bundle, people=arguments.people, seed=arguments.seed)
         clean_dir = work / "clean"
-        server = _start(home, clean_dir)
-        try:
+        with local_neo4j.running_server(home, clean_dir, **SERVER_MEMORY) as server:
             clean, clean_s, nodes = ingest_fingerprint(server.uri, bundle)
-        finally:
-            local_neo4j.stop(clean_dir)
         console.print(f"clean ingest: {nodes:,} nodes in {clean_s:.1f} s")
         chooser = random.Random(arguments.seed)
         outcomes = []
