@@ -14,7 +14,7 @@ than everything else a profile row needs.
 
 from __future__ import annotations
 
-from srm.bundle_format import PLATFORMS
+from srm.bundle_format import PLATFORMS, PROFILE_COLUMNS
 
 __all__ = [
     "CASCADE_STATEMENTS",
@@ -53,21 +53,16 @@ ON MATCH SET c += row.props
 """
 
 # Profile rows are plain lists in PROFILE_ROW order (no maps: about 15 % less server
-# time than ``p += row.props`` for new profiles). A column that is null leaves the stored
-# value alone on a later load (a delta with fewer fields keeps the rest), except
-# truncated_fields, which says what *this* load cut.
+# time than ``p += row.props`` for new profiles): the key, the platform and native id, the
+# bundle's profile columns (handle … posts_count), then truncated_fields and created_at,
+# which the statement sets its own way. A column that is null leaves the stored value alone
+# on a later load (a delta with fewer fields keeps the rest), except truncated_fields,
+# which says what *this* load cut.
 PROFILE_ROW = (
     "profile_key",
     "platform",
     "native_id",
-    "handle",
-    "display_name",
-    "bio",
-    "location",
-    "url",
-    "followers_count",
-    "following_count",
-    "posts_count",
+    *(name for name in PROFILE_COLUMNS if name != "created_at"),
     "truncated_fields",
     "created_at",
 )
