@@ -53,6 +53,8 @@ PII_FIELDS = {
 }
 _SUGGESTION = re.compile(r"\s*Did you mean [^?]*\?")
 _QUOTED = re.compile(r"'([^']*)'")
+# The request body's own keys: naming them reveals nothing about the schema.
+_PROTOCOL_WORDS = frozenset({"query", "variables", "operationName"})
 
 
 class _FieldNames(Visitor):
@@ -75,10 +77,16 @@ def pii_classes(document: DocumentNode) -> list[str]:
 
 
 def redact_validation_message(message: str, document_text: str) -> str:
-    """``message`` without suggestions and without quoted names absent from the document."""
+    """``message`` without suggestions and without quoted names absent from the document
+    (the request body's own keys stay: they name nothing in the schema)."""
     message = _SUGGESTION.sub("", message)
     return _QUOTED.sub(
-        lambda match: match.group(0) if match.group(1) in document_text else "(hidden)", message
+        lambda match: (
+            match.group(0)
+            if match.group(1) in _PROTOCOL_WORDS or match.group(1) in document_text
+            else "(hidden)"
+        ),
+        message,
     )
 
 

@@ -120,14 +120,18 @@ def _properties(properties: dict[str, Any]) -> dict[str, Any]:
     return {name: encode_value(value) for name, value in properties.items()}
 
 
-def _dump(driver: Driver, path: Path, database: str | None) -> tuple[int, int]:
+def _dump(driver: Driver, path: Path, database: str | None) -> tuple[int, int, str]:
+    """Write ``graph.jsonl``; return its node and relationship counts and the fingerprint of
+    what was written (hashed from the same records, so the graph is read once)."""
     nodes = relationships = 0
+    fingerprint = db.Fingerprint()
     with (
         translate_errors(),
         driver.session(database=database) as session,
         path.open("w", encoding="utf-8") as out,
     ):
         for record in session.run(Query(statements.DUMP_NODES)):
+            fingerprint.add_node(record["id"], record["labels"], record["properties"])
             line = {
                 "node": record["id"],
                 "labels": sorted(record["labels"]),
@@ -136,6 +140,9 @@ def _dump(driver: Driver, path: Path, database: str | None) -> tuple[int, int]:
             out.write(json.dumps(line, ensure_ascii=False, sort_keys=True) + "\n")
             nodes += 1
         for record in session.run(Query(statements.DUMP_RELATIONSHIPS)):
+            fingerprint.add_relationship(
+                record["start"], record["type"], record["properties"], record["end"]
+            )
             line = {
                 "start": record["start"],
                 "type": record["type"],
@@ -144,7 +151,7 @@ def _dump(driver: Driver, path: Path, database: str | None) -> tuple[int, int]:
             }
             out.write(json.dumps(line, ensure_ascii=False, sort_keys=True) + "\n")
             relationships += 1
-    return nodes, relationships
+    return nodes, relationships, fingerprint.hexdigest()
 
 
 def _salt_check(settings: Settings) -> str:
@@ -162,11 +169,12 @@ def backup(
     out.mkdir(parents=True, exist_ok=True)
     if (out / MANIFEST_FILE).exists():
         raise BackupError(f"{out} already holds a backup; choose an empty folder.")
-    before = db.graph_fingerprint(driver, database=database)
+    # The graph is read twice (bundle, graph.jsonl); a commit in between would make the two
+    # disagree, so the last commit's marker must be the same before and after.
+    before = db.last_commit(driver, database=database)
     write_bundle(driver, out, database=database)
-    nodes, relationships = _dump(driver, out / GRAPH_FILE, database)
-    after = db.graph_fingerprint(driver, database=database)
-    if before != after:
+    nodes, relationships, fingerprint = _dump(driver, out / GRAPH_FILE, database)
+    if db.last_commit(driver, database=database) != before:
         raise BackupError(
             "The graph changed while it was backed up (an ingest or an erasure ran). "
             "Stop writers and run the backup again into an empty folder."
@@ -177,11 +185,11 @@ def backup(
         "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "nodes": nodes,
         "relationships": relationships,
-        "fingerprint": after,
+        "fingerprint": fingerprint,
         "salt_check": _salt_check(settings),
     }
     (out / MANIFEST_FILE).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
-    return BackupResult(out, nodes, relationships, after)
+    return BackupResult(out, nodes, relationships, fingerprint)
 
 
 def _lines(path: Path, want: str) -> Iterator[dict[str, Any]]:

@@ -11,7 +11,15 @@ from neo4j import Driver, Query
 from srm.cypher import admin, schema
 from srm.store import read, translate_errors
 
-__all__ = ["counts", "graph_fingerprint", "init_schema", "ping", "wipe"]
+__all__ = [
+    "Fingerprint",
+    "counts",
+    "graph_fingerprint",
+    "init_schema",
+    "last_commit",
+    "ping",
+    "wipe",
+]
 
 
 def init_schema(driver: Driver, *, database: str | None = None, timeout_s: int = 300) -> int:
@@ -56,6 +64,35 @@ def _canonical(value: Any) -> str:
     return json.dumps(value, sort_keys=True, ensure_ascii=False, default=str)
 
 
+class Fingerprint:
+    """A content hash of a graph, fed one element at a time (see :func:`graph_fingerprint`).
+
+    Feed every node before any relationship: a relationship is hashed with both ends'
+    digests. Memory holds one short digest per node.
+    """
+
+    _MODULUS = 1 << 256
+
+    def __init__(self) -> None:
+        self._total = 0
+        self._node_digest: dict[str, bytes] = {}
+
+    def add_node(self, element_id: str, labels: list[str], properties: dict[str, Any]) -> None:
+        digest = hashlib.sha256(_canonical([sorted(labels), properties]).encode()).digest()
+        self._node_digest[element_id] = digest
+        self._total = (self._total + int.from_bytes(digest)) % self._MODULUS
+
+    def add_relationship(self, start: str, kind: str, properties: dict[str, Any], end: str) -> None:
+        content = _canonical(
+            [self._node_digest[start].hex(), kind, properties, self._node_digest[end].hex()]
+        )
+        digest = hashlib.sha256(content.encode()).digest()
+        self._total = (self._total + int.from_bytes(digest)) % self._MODULUS
+
+    def hexdigest(self) -> str:
+        return f"{self._total:064x}"
+
+
 def graph_fingerprint(driver: Driver, *, database: str | None = None) -> str:
     """A content hash of the whole graph: every node (labels, properties) and relationship
     (type, properties, both ends' content), independent of internal ids and order.
@@ -65,23 +102,21 @@ def graph_fingerprint(driver: Driver, *, database: str | None = None) -> str:
     (SHA-256) and the hashes are added modulo 2^256 — a multiset hash, so the nodes are
     streamed, never sorted; memory holds one short digest per node to hash relationships.
     """
-    modulus = 1 << 256
-    total = 0
-    node_digest: dict[str, bytes] = {}
+    fingerprint = Fingerprint()
     with translate_errors(), driver.session(database=database) as session:
         for record in session.run(Query(admin.FINGERPRINT_NODES)):
-            content = _canonical([sorted(record["labels"]), record["properties"]])
-            digest = hashlib.sha256(content.encode()).digest()
-            node_digest[record["id"]] = digest
-            total = (total + int.from_bytes(digest)) % modulus
+            fingerprint.add_node(record["id"], record["labels"], record["properties"])
         for record in session.run(Query(admin.FINGERPRINT_RELATIONSHIPS)):
-            content = _canonical(
-                [
-                    node_digest[record["start"]].hex(),
-                    record["type"],
-                    record["properties"],
-                    node_digest[record["end"]].hex(),
-                ]
+            fingerprint.add_relationship(
+                record["start"], record["type"], record["properties"], record["end"]
             )
-            total = (total + int.from_bytes(hashlib.sha256(content.encode()).digest())) % modulus
-    return f"{total:064x}"
+    return fingerprint.hexdigest()
+
+
+def last_commit(driver: Driver, *, database: str | None = None) -> frozenset[str]:
+    """A marker of the last transaction committed to the database: the bookmark of an empty
+    read. It changes with every commit, so equal markers before and after a long read mean
+    nothing was written in between (cheaper than hashing the graph twice)."""
+    with translate_errors(), driver.session(database=database) as session:
+        session.execute_read(lambda tx: tx.run(admin.PING).consume())
+        return frozenset(session.last_bookmarks().raw_values)

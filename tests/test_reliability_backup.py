@@ -11,6 +11,7 @@ from neo4j import Driver
 
 from srm import db
 from srm.ingest.pipeline import ingest_paths
+from srm.operations import backup as backup_module
 from srm.operations.backup import BackupError, backup, restore
 from srm.operations.erasure import erase
 from srm.settings import Settings
@@ -71,6 +72,26 @@ def test_restore_into_empty_graph_is_identical(
     assert db.counts(driver) == original_counts
     assert (loaded.nodes, loaded.relationships) == (written.nodes, written.relationships)
     assert read(driver, HAS_RESTORE_LEFTOVERS)[0]["count"] == 0
+
+
+def test_a_write_during_the_backup_refuses_it(
+    driver: Driver, settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The bundle and graph.jsonl are two reads; a commit between them is caught."""
+    _rich_graph(driver, settings)
+    real_write_bundle = backup_module.write_bundle
+
+    def bundle_then_a_writer(*args: object, **kwargs: object) -> None:
+        real_write_bundle(*args, **kwargs)  # type: ignore[arg-type]
+        write(driver, CREATE_PROBE_VALUE, n="written meanwhile")
+
+    monkeypatch.setattr(backup_module, "write_bundle", bundle_then_a_writer)
+    with pytest.raises(BackupError, match="changed while it was backed up"):
+        backup(driver, settings, tmp_path / "backup")
+    monkeypatch.undo()
+    # Without a writer the same graph backs up, and reads alone do not count as changes.
+    read(driver, HAS_RESTORE_LEFTOVERS)
+    assert backup(driver, settings, tmp_path / "again").fingerprint == db.graph_fingerprint(driver)
 
 
 def test_changed_value_type_changes_the_fingerprint(driver: Driver, settings: Settings) -> None:
