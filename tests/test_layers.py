@@ -12,6 +12,7 @@ import subprocess
 import sys
 import tomllib
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 LINT_IMPORTS = Path(sys.executable).parent / "lint-imports"
@@ -26,6 +27,10 @@ def _lint(folder: Path = ROOT) -> subprocess.CompletedProcess[str]:
         text=True,
         timeout=300,
     )
+
+
+def _setuptools() -> dict[str, Any]:
+    return tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]
 
 
 def _srm_with(target: Path, modules: dict[str, str]) -> Path:
@@ -51,12 +56,23 @@ def test_every_layer_contract_is_kept() -> None:
 
 
 def test_srm_links_every_folder_that_pyproject_maps_onto_it() -> None:
-    setuptools = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]
-    for package, folder in setuptools["package-dir"].items():
+    for package, folder in _setuptools()["package-dir"].items():
         seen_as = ROOT.joinpath(*package.split("."))
         assert seen_as.resolve() == (ROOT / folder).resolve(), (
             f"{package} maps to {folder}/, but {seen_as.relative_to(ROOT)} is not a link to it"
         )
+
+
+def test_pyproject_lists_every_package_the_wheel_must_ship() -> None:
+    # setuptools installs only the listed packages: an unlisted one (srm.commands was) works
+    # here through the links and is missing from `pip install .`
+    listed = set(_setuptools()["packages"])
+    found = {
+        ".".join(Path(folder).relative_to(ROOT).parts)
+        for folder, _subfolders, files in os.walk(ROOT / "srm", followlinks=True)
+        if "__init__.py" in files
+    }
+    assert found <= listed, f"add to [tool.setuptools] packages: {sorted(found - listed)}"
 
 
 def test_an_import_from_a_higher_layer_breaks_the_contracts(tmp_path: Path) -> None:
