@@ -34,7 +34,6 @@ from rapidfuzz import process
 from rapidfuzz.distance import JaroWinkler
 
 from srm.graph.identity.blocking import BlockingResult, BlockingRule, block, on_columns, on_tokens
-from srm.graph.identity.cluster import cluster_pairs
 from srm.graph.identity.comparisons import (
     Comparison,
     comparison_levels,
@@ -53,10 +52,10 @@ from srm.graph.identity.evidence import (
     organisation_comparison,
     personal_url_comparison,
 )
-from srm.graph.identity.labels import learn_from_labels
+from srm.graph.identity.labels import labels_to_teach, learn_from_labels
 from srm.graph.identity.model import Model, estimate_u, fit_sessions
 from srm.graph.identity.names import personal_name_marks, related_given_names
-from srm.graph.identity.predict import ScoredPairs, score_pairs, with_rivals
+from srm.graph.identity.predict import ScoredPairs, score_pairs, scored_persons
 
 __all__ = [
     "DEFAULT_THRESHOLD",
@@ -406,15 +405,8 @@ def resolve_records(
     base_u = estimate_u(base, frame) if fitting else {}
     if with_graph:
         first = fit_sessions(base, base_gamma, base_u, sessions, total_pairs=all_pairs)
-        first_scored = with_rivals(
-            score_pairs(first, base, frame, blocked.left, blocked.right, gamma=base_gamma),
-            first, platforms,
-        )  # fmt: skip
-        first_labels = cluster_pairs(
-            len(frame), blocked.left, blocked.right, first_scored.probability, threshold,
-            conflicts=conflicts, accepted=must, rejected=cannot, veto=VETO,
-            veto_probability=first_scored.scored_probability,
-        )  # fmt: skip
+        _, first_labels = scored_persons(first, base, frame, blocked.left, blocked.right,
+            base_gamma, platforms, conflicts, threshold, VETO, must, cannot)  # fmt: skip
         context = _graph_context(
             frame,
             np.array(_pairs_index(frame, follows), dtype=np.int64).reshape(-1, 2),
@@ -451,21 +443,21 @@ def resolve_records(
         )
         model.notes["labels"] = len(labelled)
         if learn and labelled_gamma is not None:
+            _, alone = scored_persons(model, comparisons, frame, blocked.left, blocked.right,
+                gamma, platforms, conflicts, threshold, VETO)  # fmt: skip
+            before = score_pairs(model, comparisons, frame, *_ends(labelled), gamma=labelled_gamma)
+            teach = labels_to_teach(
+                before.probability, np.array([1] * len(must) + [0] * len(cannot)),
+                np.array([alone[a] == alone[b] for a, b in labelled], dtype=bool), threshold,
+            )  # fmt: skip
             model, learned = learn_from_labels(
                 model, comparisons, frame, (*_ends(labelled), labelled_gamma),
                 np.array([1.0] * len(must) + [0.0] * len(cannot)), gamma=gamma,
-                total_pairs=all_pairs, default_threshold=threshold,
+                total_pairs=all_pairs, default_threshold=threshold, teach=teach,
             )  # fmt: skip
             threshold = learned if chosen is None else threshold
-    scored = with_rivals(
-        score_pairs(model, comparisons, frame, blocked.left, blocked.right, gamma=gamma),
-        model, platforms,
-    )  # fmt: skip
-    labels = cluster_pairs(
-        len(frame), blocked.left, blocked.right, scored.probability, threshold,
-        conflicts=conflicts, accepted=must, rejected=cannot, veto=VETO,
-        veto_probability=scored.scored_probability,
-    )  # fmt: skip
+    scored, labels = scored_persons(model, comparisons, frame, blocked.left, blocked.right,
+        gamma, platforms, conflicts, threshold, VETO, must, cannot)  # fmt: skip
     seconds["total"] = time.perf_counter() - clock
     return Resolution(frame, blocked, comparisons, model, scored, labels, context, threshold,
                       seconds)  # fmt: skip
