@@ -120,29 +120,32 @@ def build_store(uri: str, people: int, folder: Path) -> None:
 
 @contextmanager
 def _server(command: list[str], env: dict[str, str], base: str, cwd: Path) -> Iterator[int]:
-    """Start a server process, wait until it answers GraphQL; yield its pid."""
-    process = subprocess.Popen(
-        command, env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
-    )
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            if process.poll() is not None:
-                raise RuntimeError(f"{command[0]} exited: {process.stderr.read().decode()[-2000:]}")  # type: ignore[union-attr]
-            try:
-                httpx.post(f"{base}/graphql", json={"query": "{ __typename }"}, timeout=2)
-                break
-            except httpx.HTTPError:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.2)
-        yield process.pid
-    finally:
-        process.terminate()
+    """Start a server process, wait until it answers GraphQL; yield its pid.
+
+    Its output goes to a file, not a pipe: SRM logs a line per request, and a pipe nobody
+    reads fills up and blocks the workers mid-request."""
+    with tempfile.TemporaryFile() as output:
+        process = subprocess.Popen(command, env=env, cwd=cwd, stdout=output, stderr=output)
         try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
+            deadline = time.monotonic() + 120
+            while True:
+                if process.poll() is not None:
+                    output.seek(0)
+                    raise RuntimeError(f"{command[0]} exited: {output.read().decode()[-2000:]}")
+                try:
+                    httpx.post(f"{base}/graphql", json={"query": "{ __typename }"}, timeout=2)
+                    break
+                except httpx.HTTPError:
+                    if time.monotonic() > deadline:
+                        raise
+                    time.sleep(0.2)
+            yield process.pid
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
 
 
 def _cpu_seconds(pid: int) -> float:
