@@ -41,7 +41,7 @@ console = Console(stderr=True)
 # Neo4j's planner notes (unknown labels on a fresh graph) are noise here.
 logging.getLogger("neo4j.notifications").setLevel(logging.ERROR)
 
-TOP100 = """{ influencers(first: 100) { edges { node {
+TOP100 = """{ influencers(first: 100, unit: ACCOUNT) { edges { node {
   id handle displayName followersCount influence { value percentile } } } } }"""
 
 NESTED = """{ influencers(first: 20) { edges { node { handle

@@ -43,17 +43,17 @@ PEER_DIR = Path(__file__).parent / "peer"
 
 # Each query as SRM and the peer spell it, and how to read its items from either answer.
 # Nested lists select their sort key (id) on both sides: the peer ignores a nested sort on
-# an aliased field that is not selected.
-SRM_Q1 = (
-    """{ influencers(first: 100) { edges { node { handle platform influence { value } } } } }"""
-)
+# an aliased field that is not selected. SRM ranks by ACCOUNT, as the peer does (its default
+# unit, PERSON, lists a person's accounts once and so returns other items).
+SRM_Q1 = """{ influencers(first: 100, unit: ACCOUNT) {
+  edges { node { handle platform influence { value } } } } }"""
 PEER_Q1 = """{ profiles(where: {influenceScore: {gte: 0}}, limit: 100,
   sort: [{influenceScore: DESC}, {id: ASC}]) { handle platform influenceScore } }"""
 SRM_Q2 = """query One($id: ID!) { profile(id: $id) { handle
   followers(first: 20) { edges { node { id handle influence { value } } } } } }"""
 PEER_Q2 = """query One($id: ID!) { profiles(where: {id: {eq: $id}}) { handle
   followers(limit: 20, sort: [{id: ASC}]) { id handle influenceScore } } }"""
-SRM_Q3 = """{ influencers(first: 10) { edges { node { id handle influence { value }
+SRM_Q3 = """{ influencers(first: 10, unit: ACCOUNT) { edges { node { id handle influence { value }
   followers(first: 10) { edges { node { id handle influence { value }
     followers(first: 5) { edges { node { id handle influence { value } } } } } } } } } } }"""
 PEER_Q3 = """{ profiles(where: {influenceScore: {gte: 0}}, limit: 10,
