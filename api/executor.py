@@ -171,7 +171,7 @@ def _lean(definition: Any, resolver: Any, info_class: Any) -> Callable[..., Any]
     info_name = resolver.info_parameter.name if resolver.info_parameter is not None else None
 
     def resolve(source: Any, info: GraphQLResolveInfo) -> Any:
-        keywords = dict.fromkeys(named, source)
+        keywords = {name: source for name in named}
         if info_name is not None:
             keywords[info_name] = info_class(_raw_info=info, _field=definition)
         return function(source, **keywords) if with_self else function(**keywords)

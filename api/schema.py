@@ -212,8 +212,9 @@ class Query:
             found = await info.context.call(
                 analytics.influencers, chosen, offset, first + 1, full_influence=full
             )
+            score = Influence.SCORE.column
             rows = [
-                (record, influence, None, float(record["short_score"][Influence.SCORE.column]))
+                (record, influence, None, float(record["short_score"][score]))
                 for record, influence in found
             ]
         return influencer_connection(rows, offset, first)

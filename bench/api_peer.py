@@ -22,8 +22,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -32,7 +31,7 @@ import httpx
 import psutil
 from rich.console import Console
 
-from bench.load import percentile
+from bench.load import percentile, serving
 from srm import local_neo4j
 from srm.settings import Settings
 
@@ -116,36 +115,6 @@ def build_store(uri: str, people: int, folder: Path) -> None:
         started = time.perf_counter()
         subprocess.run(_srm_command() + step, env=env, check=True, capture_output=True)
         console.print(f"srm {step[0]} {step[1]}: {time.perf_counter() - started:.1f} s")
-
-
-@contextmanager
-def _server(command: list[str], env: dict[str, str], base: str, cwd: Path) -> Iterator[int]:
-    """Start a server process, wait until it answers GraphQL; yield its pid.
-
-    Its output goes to a file, not a pipe: SRM logs a line per request, and a pipe nobody
-    reads fills up and blocks the workers mid-request."""
-    with tempfile.TemporaryFile() as output:
-        process = subprocess.Popen(command, env=env, cwd=cwd, stdout=output, stderr=output)
-        try:
-            deadline = time.monotonic() + 120
-            while True:
-                if process.poll() is not None:
-                    output.seek(0)
-                    raise RuntimeError(f"{command[0]} exited: {output.read().decode()[-2000:]}")
-                try:
-                    httpx.post(f"{base}/graphql", json={"query": "{ __typename }"}, timeout=2)
-                    break
-                except httpx.HTTPError:
-                    if time.monotonic() > deadline:
-                        raise
-                    time.sleep(0.2)
-            yield process.pid
-        finally:
-            process.terminate()
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
 
 
 def _cpu_seconds(pid: int) -> float:
@@ -265,14 +234,14 @@ def run(quick: bool) -> dict[str, Any]:
             port = local_neo4j.free_port()
             base = f"http://127.0.0.1:{port}"
             serve = [*_srm_command(), "serve", "--port", str(port)]
-            with _server(serve, env, base, folder) as pid:
+            with serving(serve, env, base, folder) as pid:
                 with httpx.Client(base_url=base, timeout=60) as client:
                     top = _post(client, "{ influencers(first: 1) { edges { node { id } } } }", {})
                 variables = {"id": top["influencers"]["edges"][0]["node"]["id"]}
                 console.print(f"SRM ({os.cpu_count()} workers):")
                 srm, srm_items = measure(base, pid, 0, variables, repeat, seconds)
             node = ["node", str(PEER_DIR / "server.mjs"), str(port), server.uri, "neo4j"]
-            with _server(node, env, base, PEER_DIR) as pid:
+            with serving(node, env, base, PEER_DIR) as pid:
                 console.print("Neo4j GraphQL Library:")
                 peer, peer_items = measure(base, pid, 1, variables, repeat, seconds)
     finally:
