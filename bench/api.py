@@ -34,6 +34,7 @@ from bench.instrument import CountingDriver
 from srm import db, local_neo4j
 from srm.api.app import create_app
 from srm.api.services import analytics
+from srm.cypher.influence import Influence
 from srm.settings import Settings
 from srm.store import open_driver, write_batches
 
@@ -118,7 +119,10 @@ def add_plain_route(app: FastAPI, settings: Settings, driver: Any) -> None:
                 "handle": record.get("handle"),
                 "displayName": record.get("display_name"),
                 "followersCount": record.get("followers_count"),
-                "influence": {"value": score["value"], "percentile": score["percentile"]}
+                "influence": {
+                    "value": score[Influence.SCORE.column],
+                    "percentile": score[Influence.PERCENTILE.column],
+                }
                 if score
                 else None,
             }
