@@ -34,7 +34,10 @@ from srm.errors import ValidationError
 from srm.graph.identity.social import Resolution
 
 __all__ = [
+    "JOINED",
+    "KEPT_APART",
     "MAX_SUGGESTIONS",
+    "NEAR",
     "REPEAT_DISCOUNT",
     "Suggestion",
     "check_count",
@@ -45,6 +48,9 @@ __all__ = [
 # A pattern's k-th pair counts REPEAT_DISCOUNT**k of its closeness: the fourth namesake pair
 # is worth an eighth of the first.
 REPEAT_DISCOUNT = 0.5
+NEAR = "near the threshold"
+KEPT_APART = "scored as one person, kept apart by a rule"
+JOINED = "one person through others, scored apart"
 # Pairs further than this from the threshold, in log2 odds, are left out (p < 0.06 or
 # p > 0.94 at threshold 0.5): the model is sure of them.
 MAX_DISTANCE = 4.0
@@ -56,12 +62,14 @@ _Item = tuple[float, str, str, Hashable]
 
 @dataclass(frozen=True)
 class Suggestion:
-    """A pair to review: its record ids (smaller first), probability and pattern."""
+    """A pair to review: its record ids (smaller first), probability, pattern and why it is
+    asked (:data:`NEAR`, :data:`KEPT_APART` or :data:`JOINED`)."""
 
     record_a: str
     record_b: str
     probability: float
     pattern: Hashable
+    reason: str = NEAR
 
 
 def _log_odds(p: float) -> float:
@@ -125,7 +133,10 @@ def suggest_pairs(
         heapq.heappush(heap, (-math.pow(2.0, -distance), distance, a, b, number, pattern))
     taken: dict[Hashable, int] = {}
     split = sorted(apart.values(), key=lambda item: -item[0]), sorted(together)
-    chosen = [Suggestion(a, b, p, pattern) for p, a, b, pattern in _in_turns(*split)][:count]
+    chosen = [
+        Suggestion(a, b, p, pattern, KEPT_APART if p >= threshold else JOINED)
+        for p, a, b, pattern in _in_turns(*split)
+    ][:count]
     while heap and len(chosen) < count:
         _, _, _, _, number, pattern = heapq.heappop(heap)
         used = taken.get(pattern, 0)
