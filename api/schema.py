@@ -11,6 +11,7 @@ from anyio import to_thread
 from strawberry.schema.config import StrawberryConfig
 
 from srm.api.context import Info
+from srm.api.executor import PlainFieldExecutor, lean_resolvers
 from srm.api.limits import ClientError, check_first, check_search_text, schema_extensions
 from srm.api.mutations import Mutation
 from srm.api.operation_guard import QuietSchema
@@ -211,8 +212,9 @@ class Query:
             found = await info.context.call(
                 analytics.influencers, chosen, offset, first + 1, full_influence=full
             )
+            score = Influence.SCORE.column
             rows = [
-                (record, influence, None, float(record["short_score"][Influence.SCORE.column]))
+                (record, influence, None, float(record["short_score"][score]))
                 for record, influence in found
             ]
         return influencer_connection(rows, offset, first)
@@ -368,13 +370,17 @@ class Query:
 
 
 def build_schema(production: bool) -> strawberry.Schema:
-    """The schema with its limits; introspection and field suggestions off in production."""
-    return QuietSchema(
+    """The schema with its limits; introspection and field suggestions off in production;
+    plain leaf fields and argument-free resolvers on a short path (:mod:`srm.api.executor`)."""
+    schema = QuietSchema(
         query=Query,
         mutation=Mutation,
         extensions=schema_extensions(production),
         config=StrawberryConfig(disable_field_suggestions=production),
+        execution_context_class=PlainFieldExecutor,
     )
+    lean_resolvers(schema)
+    return schema
 
 
 def export_sdl() -> str:

@@ -34,6 +34,7 @@ from bench.instrument import CountingDriver
 from srm import db, local_neo4j
 from srm.api.app import create_app
 from srm.api.services import analytics
+from srm.cypher.influence import Influence
 from srm.settings import Settings
 from srm.store import open_driver, write_batches
 
@@ -41,7 +42,7 @@ console = Console(stderr=True)
 # Neo4j's planner notes (unknown labels on a fresh graph) are noise here.
 logging.getLogger("neo4j.notifications").setLevel(logging.ERROR)
 
-TOP100 = """{ influencers(first: 100) { edges { node {
+TOP100 = """{ influencers(first: 100, unit: ACCOUNT) { edges { node {
   id handle displayName followersCount influence { value percentile } } } } }"""
 
 NESTED = """{ influencers(first: 20) { edges { node { handle
@@ -118,7 +119,10 @@ def add_plain_route(app: FastAPI, settings: Settings, driver: Any) -> None:
                 "handle": record.get("handle"),
                 "displayName": record.get("display_name"),
                 "followersCount": record.get("followers_count"),
-                "influence": {"value": score["value"], "percentile": score["percentile"]}
+                "influence": {
+                    "value": score[Influence.SCORE.column],
+                    "percentile": score[Influence.PERCENTILE.column],
+                }
                 if score
                 else None,
             }

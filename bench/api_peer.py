@@ -22,8 +22,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -32,7 +31,7 @@ import httpx
 import psutil
 from rich.console import Console
 
-from bench.load import percentile
+from bench.load import percentile, serving
 from srm import local_neo4j
 from srm.settings import Settings
 
@@ -43,17 +42,17 @@ PEER_DIR = Path(__file__).parent / "peer"
 
 # Each query as SRM and the peer spell it, and how to read its items from either answer.
 # Nested lists select their sort key (id) on both sides: the peer ignores a nested sort on
-# an aliased field that is not selected.
-SRM_Q1 = (
-    """{ influencers(first: 100) { edges { node { handle platform influence { value } } } } }"""
-)
+# an aliased field that is not selected. SRM ranks by ACCOUNT, as the peer does (its default
+# unit, PERSON, lists a person's accounts once and so returns other items).
+SRM_Q1 = """{ influencers(first: 100, unit: ACCOUNT) {
+  edges { node { handle platform influence { value } } } } }"""
 PEER_Q1 = """{ profiles(where: {influenceScore: {gte: 0}}, limit: 100,
   sort: [{influenceScore: DESC}, {id: ASC}]) { handle platform influenceScore } }"""
 SRM_Q2 = """query One($id: ID!) { profile(id: $id) { handle
   followers(first: 20) { edges { node { id handle influence { value } } } } } }"""
 PEER_Q2 = """query One($id: ID!) { profiles(where: {id: {eq: $id}}) { handle
   followers(limit: 20, sort: [{id: ASC}]) { id handle influenceScore } } }"""
-SRM_Q3 = """{ influencers(first: 10) { edges { node { id handle influence { value }
+SRM_Q3 = """{ influencers(first: 10, unit: ACCOUNT) { edges { node { id handle influence { value }
   followers(first: 10) { edges { node { id handle influence { value }
     followers(first: 5) { edges { node { id handle influence { value } } } } } } } } } } }"""
 PEER_Q3 = """{ profiles(where: {influenceScore: {gte: 0}}, limit: 10,
@@ -116,33 +115,6 @@ def build_store(uri: str, people: int, folder: Path) -> None:
         started = time.perf_counter()
         subprocess.run(_srm_command() + step, env=env, check=True, capture_output=True)
         console.print(f"srm {step[0]} {step[1]}: {time.perf_counter() - started:.1f} s")
-
-
-@contextmanager
-def _server(command: list[str], env: dict[str, str], base: str, cwd: Path) -> Iterator[int]:
-    """Start a server process, wait until it answers GraphQL; yield its pid."""
-    process = subprocess.Popen(
-        command, env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
-    )
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            if process.poll() is not None:
-                raise RuntimeError(f"{command[0]} exited: {process.stderr.read().decode()[-2000:]}")  # type: ignore[union-attr]
-            try:
-                httpx.post(f"{base}/graphql", json={"query": "{ __typename }"}, timeout=2)
-                break
-            except httpx.HTTPError:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.2)
-        yield process.pid
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
 
 
 def _cpu_seconds(pid: int) -> float:
@@ -262,14 +234,14 @@ def run(quick: bool) -> dict[str, Any]:
             port = local_neo4j.free_port()
             base = f"http://127.0.0.1:{port}"
             serve = [*_srm_command(), "serve", "--port", str(port)]
-            with _server(serve, env, base, folder) as pid:
+            with serving(serve, env, base, folder) as pid:
                 with httpx.Client(base_url=base, timeout=60) as client:
                     top = _post(client, "{ influencers(first: 1) { edges { node { id } } } }", {})
                 variables = {"id": top["influencers"]["edges"][0]["node"]["id"]}
                 console.print(f"SRM ({os.cpu_count()} workers):")
                 srm, srm_items = measure(base, pid, 0, variables, repeat, seconds)
             node = ["node", str(PEER_DIR / "server.mjs"), str(port), server.uri, "neo4j"]
-            with _server(node, env, base, PEER_DIR) as pid:
+            with serving(node, env, base, PEER_DIR) as pid:
                 console.print("Neo4j GraphQL Library:")
                 peer, peer_items = measure(base, pid, 1, variables, repeat, seconds)
     finally:

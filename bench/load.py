@@ -1,10 +1,12 @@
 """Load test on loopback: concurrent clients mixing GraphQL reads and enrichment batches
 while an ingest runs, for a bounded time.
 
-    python -m bench.load [--clients 50] [--seconds 300] [--people 2000]
+    python -m bench.load [--clients 50] [--seconds 300] [--people 2000] [--workers N]
 
-Starts its own Neo4j (temporary store) and the API under uvicorn on 127.0.0.1 (a free
-port), ingests a generated bundle, then runs ``--clients`` threads for ``--seconds``: two
+Starts its own Neo4j (temporary store) and the API with ``srm serve --workers N`` on
+127.0.0.1 (a free port; N defaults to the machine's cores, as ``srm serve`` does), in its
+own processes so the clients' threads do not share the server's interpreter, ingests a
+generated bundle, then runs ``--clients`` threads for ``--seconds``: two
 in three requests are GraphQL reads (influencers, a profile with its person, search,
 brands), one in three an enrichment batch of 20 keys; meanwhile one thread ingests further
 generated bundles in a loop. Counts every non-2xx answer or failed request as an error.
@@ -21,6 +23,8 @@ import os
 import random
 import shutil
 import statistics
+import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -35,13 +39,12 @@ from fastapi import FastAPI
 from rich.console import Console
 
 from srm import db, local_neo4j
-from srm.api.app import create_app
 from srm.ingest.pipeline import ingest_paths
 from srm.settings import Settings
 from srm.store import open_driver
 from srm.synthetic.generate import generate_bundle
 
-__all__ = ["GRAPHQL_READS", "percentile", "running_api"]
+__all__ = ["GRAPHQL_READS", "percentile", "running_api", "serving"]
 
 GRAPHQL_READS = (
     "{ influencers(first: 20) { edges { node { id handle followersCount } } } }",
@@ -49,6 +52,36 @@ GRAPHQL_READS = (
     '{ search(text: "maria", first: 10) { __typename } }',
     "{ brands { name } }",
 )
+
+
+@contextmanager
+def serving(command: list[str], env: dict[str, str], base: str, cwd: Path) -> Iterator[int]:
+    """Start a server process, wait until it answers GraphQL; yield its pid.
+
+    Its output goes to a file, not a pipe: SRM logs a line per request, and a pipe nobody
+    reads fills up and blocks the workers mid-request."""
+    with tempfile.TemporaryFile() as output:
+        process = subprocess.Popen(command, env=env, cwd=cwd, stdout=output, stderr=output)
+        try:
+            deadline = time.monotonic() + 120
+            while True:
+                if process.poll() is not None:
+                    output.seek(0)
+                    raise RuntimeError(f"{command[0]} exited: {output.read().decode()[-2000:]}")
+                try:
+                    httpx.post(f"{base}/graphql", json={"query": "{ __typename }"}, timeout=2)
+                    break
+                except httpx.HTTPError:
+                    if time.monotonic() > deadline:
+                        raise
+                    time.sleep(0.2)
+            yield process.pid
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
 
 
 @contextmanager
@@ -124,6 +157,12 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=300)
     parser.add_argument("--people", type=int, default=2000)
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=os.cpu_count() or 1,
+        help="API worker processes (srm serve --workers; default: the machine's cores)",
+    )
     arguments = parser.parse_args()
     console = Console(stderr=True)
     settings_home = Settings().home
@@ -163,7 +202,19 @@ def main() -> None:
                         ingests["errors"] += 1
                     shutil.rmtree(extra, ignore_errors=True)
 
-            with running_api(create_app(settings, driver)) as base:
+            port = local_neo4j.free_port()
+            base = f"http://127.0.0.1:{port}"
+            serve = [str(Path(sys.executable).parent / "srm"), "serve", "--port", str(port)]
+            serve += ["--workers", str(arguments.workers)]
+            env = {
+                **os.environ,
+                "NEO4J_URI": server.uri,
+                "SRM_API_KEYS": "",
+                "SRM_PRODUCTION": "0",
+                "SRM_API_RATE_LIMIT": str(settings.api_rate_limit_per_minute),
+                "NEO4J_MAX_POOL_SIZE": "100",
+            }
+            with serving(serve, env, base, work):
                 threads = [threading.Thread(target=ingest_loop, daemon=True)] + [
                     threading.Thread(
                         target=_client_loop, args=(base, keys, stop, i, results[i]), daemon=True

@@ -102,8 +102,11 @@ RETURN count(d) AS marked
 SUGGESTION_PAIRS = f"""
 MATCH (a)-[s:SAME_AS {{status: 'candidate'}}]->(b)
 WHERE s.probability IS NOT NULL
+OPTIONAL MATCH (a)-[:PART_OF]->(person_a:Person)
+OPTIONAL MATCH (b)-[:PART_OF]->(person_b:Person)
 RETURN {_RECORD_ID.format(n="a")} AS a, {_RECORD_ID.format(n="b")} AS b,
-       s.probability AS probability, s.evidence AS evidence
+       s.probability AS probability, s.evidence AS evidence,
+       person_a.person_id AS person_a, person_b.person_id AS person_b
 """
 WRITE_MODEL_INFO = """
 MERGE (m:IdentityModel {name: 'current'})

@@ -13,12 +13,13 @@ from contextlib import contextmanager
 from itertools import islice
 from typing import Any, TypeVar
 
-from neo4j import Driver, GraphDatabase, ManagedTransaction, Query
+from neo4j import READ_ACCESS, Driver, GraphDatabase, ManagedTransaction, Query
 from neo4j.exceptions import (
     AuthError,
     ConstraintError,
     ServiceUnavailable,
     SessionExpired,
+    TransientError,
 )
 
 from srm.errors import StoreUnavailable, UniquenessViolation
@@ -129,9 +130,26 @@ def read_values(
 ) -> list[dict[str, Any]]:
     """:func:`read` for statements that return only maps, lists and scalars (no nodes or
     relationships): rows are taken as the driver decoded them, without ``Record.data()``'s
-    conversion pass over every nested value (the API's pages of profiles)."""
-    with translate_errors(), driver.session(database=database) as session:
-        return session.execute_read(_maps, query, parameters)
+    conversion pass over every nested value (the API's pages of profiles).
+
+    One auto-commit read: the statement and its records in one round trip, where a managed
+    transaction waits for a COMMIT answer too (a third of the driver's time on a page of
+    100 profiles). Retried once after a transient error or a lost connection, as a managed
+    read would be."""
+    with translate_errors():
+        try:
+            return _auto_commit_maps(driver, query, database, parameters)
+        except (TransientError, SessionExpired, ServiceUnavailable):
+            return _auto_commit_maps(driver, query, database, parameters)
+
+
+def _auto_commit_maps(
+    driver: Driver, query: str, database: str | None, parameters: Any
+) -> list[dict[str, Any]]:
+    with driver.session(database=database, default_access_mode=READ_ACCESS) as session:
+        result = session.run(Query(query), parameters)
+        keys = result.keys()
+        return [dict(zip(keys, record, strict=True)) for record in result]
 
 
 def read_pages(

@@ -3,6 +3,7 @@ the shared limiter keeps one bucket per key across processes."""
 
 from __future__ import annotations
 
+import gc
 import os
 import subprocess
 import sys
@@ -16,6 +17,7 @@ import pytest
 from srm import local_neo4j
 from srm.api.ratelimit import SharedRateLimiter
 from srm.api.security import AccessDenied
+from srm.api.workers import settle_heap
 from tests.api_support import CONFIGURED_KEYS, KEYS
 
 LIMIT = 20
@@ -92,3 +94,15 @@ def test_two_workers_admit_the_configured_limit_in_total(neo4j_uri: str, tmp_pat
     # The bucket refills at LIMIT per minute while the requests run.
     assert LIMIT <= admitted <= LIMIT + 1 + int(elapsed * LIMIT / 60), (admitted, elapsed)
     assert statuses.count(429) == len(statuses) - admitted > 0
+
+
+def test_a_server_process_takes_its_start_up_heap_out_of_collection() -> None:
+    leftover = [object()]
+    leftover.append(leftover)  # a cycle: collected before the freeze, not frozen with it
+    del leftover
+    try:
+        settle_heap()
+        assert gc.get_freeze_count() > 0
+        assert gc.collect() == 0
+    finally:
+        gc.unfreeze()

@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 from srm.cli import app
 from srm.errors import NotFoundError, ValidationError
 from srm.graph.identity import decisions, pipeline
-from srm.graph.identity.active import suggest_pairs
+from srm.graph.identity.active import JOINED, KEPT_APART, NEAR, suggest_pairs
 from srm.graph.identity.comparisons import exact_comparison
 from srm.graph.identity.evaluate import read_clusters
 from srm.graph.identity.labels import LabelledPairs, choose_threshold, refit_with_labels
@@ -43,6 +43,30 @@ def test_suggestions_are_near_the_threshold_and_varied() -> None:
     for wrong in (0, -3):
         with pytest.raises(ValidationError, match="between 1 and"):
             suggest_pairs(same, threshold=0.5, count=wrong)
+
+
+def test_suggestions_start_where_persons_and_scores_disagree() -> None:
+    persons = {"customer:A": "P1", "profile:x:1": "P2", "profile:x:2": "P2",
+               "customer:B": "P3", "profile:x:3": "P3", "customer:C": "P4"}  # fmt: skip
+    pairs = [
+        ("customer:A", "profile:x:1", 0.97, "names"),  # kept apart at 0.97 (a rule did it)
+        ("customer:A", "profile:x:2", 0.99, "names"),  # same two persons: only the highest
+        ("customer:B", "profile:x:3", 0.05, "chain"),  # one person, scored apart
+        ("customer:C", "profile:x:9", 0.48, "names"),  # near the threshold
+    ]
+    persons["profile:x:9"] = "P9"
+    found = suggest_pairs(pairs[:4], threshold=0.5, count=4, persons=persons)
+    assert [(s.record_a, s.record_b, s.reason) for s in found] == [
+        ("customer:A", "profile:x:2", KEPT_APART),
+        ("customer:B", "profile:x:3", JOINED),
+        ("customer:C", "profile:x:9", NEAR),
+    ]
+    # without persons only the threshold speaks, as before
+    assert [s.record_b for s in suggest_pairs(pairs[:4], threshold=0.5, count=4)] == ["profile:x:9"]
+    # reviewed pairs are never suggested again, whatever their kind
+    again = suggest_pairs(pairs[:4], threshold=0.5, count=4, persons=persons,
+                          exclude=[("profile:x:2", "customer:A")])  # fmt: skip
+    assert [s.record_b for s in again][:1] == ["profile:x:1"]
 
 
 def test_threshold_from_labels_only_when_there_are_enough() -> None:

@@ -210,6 +210,27 @@ def test_two_accounts_of_one_platform_need_a_shared_key_as_well_as_a_strong_link
     assert accepted[0] == accepted[1]
 
 
+def test_a_reviewers_accepts_are_transitive_over_conflicts_and_vetoes() -> None:
+    # A reviewer accepted Mastodon 0 ~ X 1 and Mastodon 0 ~ X 2: one person with two X
+    # accounts, by the reviewer's word, though 1 and 2 share no key and look different.
+    left, right = np.array([0, 0, 1]), np.array([1, 2, 2])
+    probability = np.array([0.3, 0.3, 0.0005])
+    platforms = ["mastodon", "x", "x"]
+    unkeyed = ConflictRule("platform", platforms, "equal", keyed=frozenset())
+    for accepted in ([(0, 1), (0, 2)], [(0, 2), (1, 0)]):
+        labels = cluster_pairs(3, left, right, probability, 0.5, conflicts=[unkeyed],
+                               accepted=accepted, veto=0.001)  # fmt: skip
+        assert len(set(labels.tolist())) == 1, accepted
+    # without the second accept the rule still keeps the X accounts apart
+    one = cluster_pairs(3, left, right, np.array([0.3, 0.9, 0.9]), 0.5, conflicts=[unkeyed],
+                        accepted=[(0, 1)])  # fmt: skip
+    assert one[0] == one[1] != one[2]
+    # a rejection still wins over a chain of accepts (the reviewer contradicts themself)
+    torn = cluster_pairs(3, left, right, probability, 0.5, accepted=[(0, 1), (0, 2)],
+                         rejected=[(1, 2)])  # fmt: skip
+    assert torn[1] != torn[2]
+
+
 def test_person_ids_stay_when_membership_mostly_stays() -> None:
     ids = ["a", "b", "c", "d"]
     first = assign_person_ids(ids, np.array([0, 0, 1, 1]), {})

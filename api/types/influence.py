@@ -14,6 +14,10 @@ from srm.cypher.influence import Influence
 
 __all__ = ["InfluenceExplanation", "InfluenceScore", "stored_explanation"]
 
+# The columns read for every score of a page, named once (an enum property is a call each).
+_SCORE = Influence.SCORE.column
+_PERCENTILE = Influence.PERCENTILE.column
+
 
 @strawberry.type(description="The inputs the influence score was computed from.")
 class InfluenceExplanation:
@@ -69,10 +73,10 @@ class InfluenceScore:
     def of(cls, record: dict[str, Any] | None) -> InfluenceScore | None:
         if record is None:
             return None
-        percentile = record.get(Influence.PERCENTILE.column)
+        percentile = record.get(_PERCENTILE)
         return cls(
             record=record,
-            value=float(record[Influence.SCORE.column]),
+            value=float(record[_SCORE]),
             percentile=float(percentile) if percentile is not None else None,
         )
 

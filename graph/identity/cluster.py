@@ -4,7 +4,9 @@ Plain connected components chain: A~B and B~C put A and C together even when A a
 clearly different people (two namesakes linked through a vague third record). The rule
 used here is explicit and splink-independent:
 
-1. reviewed *accepted* pairs are merged first; reviewed *rejected* pairs are cannot-links;
+1. reviewed *accepted* pairs are merged first, and they are transitive: records joined by a
+   chain of accepts are one person on the reviewer's word, which no veto or conflict rule
+   below parts; reviewed *rejected* pairs are cannot-links (they win over such a chain);
 2. the remaining pairs at or above ``threshold`` are merged strongest first (Kruskal's
    order, so a person is a maximum spanning forest of its links);
 3. a merge of two groups is **refused** when it would put in one person a rejected pair,
@@ -113,6 +115,14 @@ def cluster_pairs(
     linked[left[strong]] = linked[right[strong]] = True
     for a, b in must:
         linked[a] = linked[b] = True
+    # A reviewer's accepts are transitive: records joined by a chain of accepts are one
+    # person on their word, so neither a veto nor a conflict rule parts two of them.
+    vouched = _Groups(n)
+    for a, b in must:
+        root_a, root_b = vouched.find(a), vouched.find(b)
+        if root_a != root_b:
+            vouched.union(root_a, root_b)
+    vouched_root = np.array([vouched.find(x) for x in range(n)]) if must else np.arange(n)
     said = probability if veto_probability is None else veto_probability
     unlikely = np.flatnonzero((said < veto) & linked[left] & linked[right])
     # cannot-links as one integer per pair (low * n + high): millions of vetoed pairs are
@@ -122,8 +132,7 @@ def cluster_pairs(
         np.maximum(left[unlikely], right[unlikely]),
     )
     vetoed = low.astype(np.int64) * n + high
-    kept = np.array([min(a, b) * n + max(a, b) for a, b in must], dtype=np.int64)
-    vetoed = vetoed[~np.isin(vetoed, kept)]  # an accepted pair is never vetoed
+    vetoed = vetoed[vouched_root[low] != vouched_root[high]]  # nor vetoed
     cannot = set(vetoed.tolist()) | {min(a, b) * n + max(a, b) for a, b in rejected}
     reviewed = {(min(a, b), max(a, b)) for a, b in must}
     direct |= reviewed
@@ -140,7 +149,7 @@ def cluster_pairs(
             for x in members_a:
                 for y in members_b:
                     pair = (min(x, y), max(x, y))
-                    if rule.clash(x, y) and (
+                    if rule.clash(x, y) and vouched_root[x] != vouched_root[y] and (
                         pair not in exempt
                         or (rule.keyed is not None and pair not in rule.keyed
                             and pair not in reviewed)

@@ -272,9 +272,13 @@ def _pattern(evidence: str | None) -> tuple[tuple[str, str], ...]:
 
 def merge_suggestions(driver: Driver, count: int, database: str | None = None) -> list[Suggestion]:
     """The ``count`` unreviewed candidate pairs most worth labelling
-    (:func:`srm.graph.identity.active.suggest_pairs`), around the last resolution's
-    threshold, the pattern being the comparison levels of the stored evidence."""
+    (:func:`srm.graph.identity.active.suggest_pairs`): where the stored persons disagree
+    with the scores, then around the last resolution's threshold, the pattern being the
+    comparison levels of the stored evidence."""
     threshold = float(model_info(driver, database)["threshold"])
     rows = read(driver, r.SUGGESTION_PAIRS, database=database)
-    pairs = ((row["a"], row["b"], row["probability"], _pattern(row["evidence"])) for row in rows)
-    return suggest_pairs(pairs, threshold=threshold, count=count)
+    pairs = [(row["a"], row["b"], row["probability"], _pattern(row["evidence"])) for row in rows]
+    persons = {
+        row[end]: row[f"person_{end}"] for row in rows for end in "ab" if row[f"person_{end}"]
+    }
+    return suggest_pairs(pairs, threshold=threshold, count=count, persons=persons)

@@ -34,6 +34,7 @@ __all__ = [
     "STRENGTH",
     "LabelledPairs",
     "choose_threshold",
+    "labels_to_teach",
     "learn_from_labels",
     "refit_with_labels",
 ]
@@ -42,6 +43,10 @@ __all__ = [
 # that the model gets wholly wrong.
 STRENGTH = 1.0
 MIN_LABELS = 30
+# A label the model's persons already honour, on a pair the model scores this many bits
+# (log2 odds) beyond the threshold the other way, was decided by a rule (a rival, a conflict,
+# a veto), not by m/u: refitting on it would bend the Bayes factors of every pair alike.
+RULED_BITS = 4.0
 MIN_EACH = 5
 # Searched thresholds: pairs below 0.3 are not kept as candidates, so none can be suggested
 # for review; above 0.9 a merge needs near-certainty.
@@ -157,6 +162,20 @@ def choose_threshold(
     return float(THRESHOLDS[best]), "labels"
 
 
+def labels_to_teach(
+    probability: np.ndarray, labels: np.ndarray, together: np.ndarray, threshold: float
+) -> np.ndarray:
+    """Which labelled pairs the refit learns from (a boolean mask): all but those whose
+    answer the model's own persons already give (``together``: the pair is in one person
+    without any label) while its ``probability`` says the opposite by more than
+    :data:`RULED_BITS` — a rule outside m/u decided them, and every label still forces its
+    pair in the clustering."""
+    p = np.clip(probability, 1e-12, 1 - 1e-12)
+    odds = np.log2(p / (1 - p)) - np.log2(threshold / (1 - threshold))
+    sure_otherwise = np.where(labels == 1, odds < -RULED_BITS, odds > RULED_BITS)
+    return ~((together == (labels == 1)) & sure_otherwise)
+
+
 def learn_from_labels(
     model: Model,
     comparisons: Sequence[Comparison],
@@ -167,6 +186,7 @@ def learn_from_labels(
     gamma: np.ndarray,
     total_pairs: int,
     default_threshold: float,
+    teach: np.ndarray | None = None,
 ) -> tuple[Model, float]:
     """The EM ``model`` refitted on reviewed pairs and its threshold: ``labelled`` holds
     the pairs' left and right row numbers in ``frame`` and their levels; ``m``/``u`` are
@@ -188,14 +208,15 @@ def learn_from_labels(
     offsets = np.where(
         m_only, before.weights - log_m, np.where(adjusted, before.weights - plain, 0.0)
     )
-    pairs = LabelledPairs(labelled_gamma, labels, offsets, m_only)
+    kept = np.ones(len(labels), dtype=bool) if teach is None else teach
+    pairs = LabelledPairs(labelled_gamma[kept], labels[kept], offsets[kept], m_only[kept])
     refitted = refit_with_labels(model, comparisons, pairs)
     with_prior = fit(
         comparisons, gamma, refitted.u, prior=refitted.prior, fit_m=False, start=refitted,
-        total_pairs=total_pairs, labelled_gamma=labelled_gamma, labels=labels,
+        total_pairs=total_pairs, labelled_gamma=labelled_gamma[kept], labels=labels[kept],
     )  # fmt: skip
     with_prior.notes = refitted.notes | {"pairs": with_prior.notes.get("pairs", 0)}
     after = score_pairs(with_prior, comparisons, frame, left, right, gamma=labelled_gamma)
-    threshold, source = choose_threshold(after.probability, labels, default_threshold)
+    threshold, source = choose_threshold(after.probability[kept], labels[kept], default_threshold)
     with_prior.notes |= {"threshold": threshold, "threshold_from": source}
     return with_prior, threshold

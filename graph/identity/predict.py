@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from srm.graph.identity.cluster import ConflictRule, cluster_pairs
 from srm.graph.identity.comparisons import (
     Comparison,
     comparison_levels,
@@ -22,7 +23,14 @@ from srm.graph.identity.comparisons import (
 from srm.graph.identity.competition import Rivals, platform_rivals
 from srm.graph.identity.model import Model, match_weights, probability, probability_of_weight
 
-__all__ = ["ScoredPairs", "TermFrequencies", "score_pairs", "term_u", "with_rivals"]
+__all__ = [
+    "ScoredPairs",
+    "TermFrequencies",
+    "score_pairs",
+    "scored_persons",
+    "term_u",
+    "with_rivals",
+]
 
 
 @dataclass
@@ -145,3 +153,38 @@ def with_rivals(scored: ScoredPairs, model: Model, platform: np.ndarray) -> Scor
         rivals,
         scored.probability,
     )
+
+
+def scored_persons(
+    model: Model,
+    comparisons: Sequence[Comparison],
+    frame: pd.DataFrame,
+    left: np.ndarray,
+    right: np.ndarray,
+    gamma: np.ndarray,
+    platform: np.ndarray,
+    conflicts: Sequence[ConflictRule],
+    threshold: float,
+    veto: float,
+    accepted: Sequence[tuple[int, int]] = (),
+    rejected: Sequence[tuple[int, int]] = (),
+) -> tuple[ScoredPairs, np.ndarray]:
+    """The pairs scored with rivals (:func:`with_rivals`) and clustered into persons
+    (:func:`srm.graph.identity.cluster.cluster_pairs`, vetoes read before the rivals'
+    penalty): the scored pairs and a person label per record."""
+    scored = with_rivals(
+        score_pairs(model, comparisons, frame, left, right, gamma=gamma), model, platform
+    )
+    labels = cluster_pairs(
+        len(frame),
+        left,
+        right,
+        scored.probability,
+        threshold,
+        conflicts=conflicts,
+        accepted=accepted,
+        rejected=rejected,
+        veto=veto,
+        veto_probability=scored.scored_probability,
+    )
+    return scored, labels

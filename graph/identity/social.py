@@ -34,7 +34,6 @@ from rapidfuzz import process
 from rapidfuzz.distance import JaroWinkler
 
 from srm.graph.identity.blocking import BlockingResult, BlockingRule, block, on_columns, on_tokens
-from srm.graph.identity.cluster import cluster_pairs
 from srm.graph.identity.comparisons import (
     Comparison,
     comparison_levels,
@@ -53,10 +52,10 @@ from srm.graph.identity.evidence import (
     organisation_comparison,
     personal_url_comparison,
 )
-from srm.graph.identity.labels import learn_from_labels
+from srm.graph.identity.labels import labels_to_teach, learn_from_labels
 from srm.graph.identity.model import Model, estimate_u, fit_sessions
 from srm.graph.identity.names import personal_name_marks, related_given_names
-from srm.graph.identity.predict import ScoredPairs, score_pairs, with_rivals
+from srm.graph.identity.predict import ScoredPairs, score_pairs, scored_persons
 
 __all__ = [
     "DEFAULT_THRESHOLD",
@@ -404,25 +403,10 @@ def resolve_records(
     base_gamma = _levels(base, frame, blocked)
     conflicts = social_conflicts(frame, keyed_pairs(base, base_gamma, blocked.left, blocked.right))
     base_u = estimate_u(base, frame) if fitting else {}
-
-    def scored_and_clustered(
-        fitted: Model, compared: list[Comparison], levels: np.ndarray, cut: float
-    ) -> tuple[ScoredPairs, np.ndarray]:
-        """The blocked pairs scored by ``fitted`` (with their rivals) and the persons that
-        clustering them at ``cut`` gives."""
-        scored = with_rivals(
-            score_pairs(fitted, compared, frame, blocked.left, blocked.right, gamma=levels),
-            fitted, platforms,
-        )  # fmt: skip
-        return scored, cluster_pairs(
-            len(frame), blocked.left, blocked.right, scored.probability, cut,
-            conflicts=conflicts, accepted=must, rejected=cannot, veto=VETO,
-            veto_probability=scored.scored_probability,
-        )  # fmt: skip
-
     if with_graph:
         first = fit_sessions(base, base_gamma, base_u, sessions, total_pairs=all_pairs)
-        _, first_labels = scored_and_clustered(first, base, base_gamma, threshold)
+        _, first_labels = scored_persons(first, base, frame, blocked.left, blocked.right,
+            base_gamma, platforms, conflicts, threshold, VETO, must, cannot)  # fmt: skip
         context = _graph_context(
             frame,
             np.array(_pairs_index(frame, follows), dtype=np.int64).reshape(-1, 2),
@@ -439,7 +423,6 @@ def resolve_records(
     )
     if model is None:
         labelled = must + cannot
-        outcomes = np.array([1.0] * len(must) + [0.0] * len(cannot))  # accepted 1, rejected 0
         labelled_gamma = _levels(comparisons, frame, None, context, labelled) if labelled else None
         # u again on random pairs the first pass did not put in one person: at a few
         # thousand records one random pair in ~3,000 is a match, and those matches, not
@@ -455,18 +438,26 @@ def resolve_records(
             u,
             sessions,
             labelled_gamma=labelled_gamma,
-            labels=outcomes if labelled else None,
+            labels=np.array([1.0] * len(must) + [0.0] * len(cannot)) if labelled else None,
             total_pairs=all_pairs,
         )
         model.notes["labels"] = len(labelled)
         if learn and labelled_gamma is not None:
+            _, alone = scored_persons(model, comparisons, frame, blocked.left, blocked.right,
+                gamma, platforms, conflicts, threshold, VETO)  # fmt: skip
+            before = score_pairs(model, comparisons, frame, *_ends(labelled), gamma=labelled_gamma)
+            teach = labels_to_teach(
+                before.probability, np.array([1] * len(must) + [0] * len(cannot)),
+                np.array([alone[a] == alone[b] for a, b in labelled], dtype=bool), threshold,
+            )  # fmt: skip
             model, learned = learn_from_labels(
                 model, comparisons, frame, (*_ends(labelled), labelled_gamma),
-                outcomes, gamma=gamma,
-                total_pairs=all_pairs, default_threshold=threshold,
+                np.array([1.0] * len(must) + [0.0] * len(cannot)), gamma=gamma,
+                total_pairs=all_pairs, default_threshold=threshold, teach=teach,
             )  # fmt: skip
             threshold = learned if chosen is None else threshold
-    scored, labels = scored_and_clustered(model, comparisons, gamma, threshold)
+    scored, labels = scored_persons(model, comparisons, frame, blocked.left, blocked.right,
+        gamma, platforms, conflicts, threshold, VETO, must, cannot)  # fmt: skip
     seconds["total"] = time.perf_counter() - clock
     return Resolution(frame, blocked, comparisons, model, scored, labels, context, threshold,
                       seconds)  # fmt: skip

@@ -119,7 +119,9 @@ def _suggest(count: int, output: Format) -> None:
         typer.echo("\n".join(lines))
         return
     for s in found:
-        console.print(f"{s.probability:.3f}  {s.record_a}  {s.record_b}", highlight=False)
+        console.print(
+            f"{s.probability:.3f}  {s.record_a}  {s.record_b}  ({s.reason})", highlight=False
+        )
     console.print(f"{len(found)} pairs suggested; label them with 'srm identities accept|reject'.")
 
 

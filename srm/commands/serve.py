@@ -18,7 +18,7 @@ from rich.panel import Panel
 
 from srm.api.app import DEMO_MODE_WARNING, create_app
 from srm.api.security import ROLES, create_api_key, hash_key, revoke_api_key
-from srm.api.workers import WORKER_APP
+from srm.api.workers import WORKER_APP, settle_heap
 from srm.commands.common import console, exit_on_error, fail, open_store, settings, store_settings
 from srm.operations.logs import configure_logging
 from srm.settings import Settings
@@ -57,6 +57,7 @@ def run_server(current: Settings, driver: Driver, host: str, port: int) -> None:
     if app.state.authenticator.demo_mode:
         console.print(Panel(DEMO_MODE_WARNING, title="WARNING", style="bold red"))
     configure_logging()
+    settle_heap()
     # SRM logs each request itself (one JSON line, no query strings): no uvicorn access log.
     uvicorn.run(app, host=host, port=port, log_config=None, access_log=False)
 

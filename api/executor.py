@@ -1,0 +1,179 @@
+"""GraphQL execution with a short path for plain leaf fields.
+
+A page of 100 profiles asks for hundreds of fields such as ``handle`` or ``value``: plain
+attributes of the object the parent resolver built, of a scalar or enum type, without a
+resolver, arguments or field extensions. graphql-core runs the full machinery for each —
+a resolve-info object, strawberry's resolver wrapper, the completion dispatch — which was
+most of a ranked page's CPU. :class:`PlainFieldExecutor` reads such a field directly
+(the attribute, coerced by the field's own type exactly as graphql-core coerces it) and
+hands every other field, and any plain field whose value is not a simple non-null answer
+(null on a non-null field, an error, a failing coercion), to graphql-core unchanged, so
+errors, nullability and role checks (which live in resolvers) behave as before.
+
+The short path is off when any schema extension wraps field resolution (a ``resolve``
+hook): it would be bypassed.
+
+:func:`lean_resolvers` does the same for fields with a resolver but no arguments and no
+field extensions (``Profile.influence``, a page's ``node`` links): strawberry's wrapper
+converts arguments, chains field extensions and looks for exception handlers on every call;
+the lean resolver calls the method with its source and ``info`` directly. graphql-core still
+runs it, completes its value and reports its errors, so role checks inside resolvers and
+error masking are unchanged.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import strawberry
+from graphql import (
+    GraphQLEnumType,
+    GraphQLField,
+    GraphQLNonNull,
+    GraphQLObjectType,
+    GraphQLResolveInfo,
+    GraphQLScalarType,
+)
+from graphql.pyutils import Path, Undefined
+from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
+
+__all__ = ["PlainFieldExecutor", "lean_resolvers", "plain_leaf"]
+
+# How strawberry marks a field resolved by reading the attribute (no resolver, no field
+# extensions; strawberry.schema.schema_converter) and where it keeps the field's definition.
+_DEFAULT_MARK = "_is_default"
+_DEFINITION = "strawberry-definition"
+
+
+class PlainLeaf:
+    """How to answer one plain leaf field: read ``python_name`` with strawberry's default
+    resolver, coerce with the field type's ``coerce_output_value``."""
+
+    __slots__ = ("coerce", "non_null", "python_name", "read")
+
+    def __init__(
+        self,
+        read: Callable[[Any, str], Any],
+        python_name: str,
+        coerce: Callable[[Any], Any],
+        non_null: bool,
+    ) -> None:
+        self.read = read
+        self.python_name = python_name
+        self.coerce = coerce
+        self.non_null = non_null
+
+
+def plain_leaf(field: GraphQLField) -> PlainLeaf | None:
+    """The short path of ``field``, or None when graphql-core must resolve it (a resolver,
+    arguments, field extensions, or a non-leaf type)."""
+    if field.args or not getattr(field.resolve, _DEFAULT_MARK, False):
+        return None
+    definition = (field.extensions or {}).get(_DEFINITION)
+    if definition is None or definition.base_resolver is not None or definition.extensions:
+        return None
+    field_type: Any = field.type
+    non_null = isinstance(field_type, GraphQLNonNull)
+    if non_null:
+        field_type = field_type.of_type
+    if not isinstance(field_type, GraphQLScalarType | GraphQLEnumType):
+        return None
+    coerce = field_type.coerce_output_value
+    return PlainLeaf(definition.default_resolver, definition.python_name, coerce, non_null)
+
+
+_NOT_PLAIN = object()
+# Where each object type keeps its fields' short paths (PlainLeaf or _NOT_PLAIN, by field
+# name), filled on first use: in the type's own extensions, so they live and go with the
+# schema.
+_PLANS = "srm-plain-leaves"
+
+
+def _plan(parent_type: GraphQLObjectType, name: str) -> PlainLeaf | None:
+    fields = parent_type.extensions.get(_PLANS)
+    if fields is None:
+        fields = parent_type.extensions[_PLANS] = {}
+    found = fields.get(name)
+    if found is None:
+        field = parent_type.fields.get(name)
+        found = fields[name] = (plain_leaf(field) if field is not None else None) or _NOT_PLAIN
+    return found if isinstance(found, PlainLeaf) else None
+
+
+class PlainFieldExecutor(StrawberryGraphQLCoreExecutionContext):
+    """Strawberry's executor, answering plain leaf fields without the per-field machinery
+    (see the module docstring)."""
+
+    def execute_field(
+        self,
+        parent_type: GraphQLObjectType,
+        source: Any,
+        field_details_list: Any,
+        path: Path,
+        position_context: Any,
+    ) -> Any:
+        manager = self.middleware_manager
+        if manager is None or not manager.middlewares:
+            leaf = _plan(parent_type, field_details_list[0].node.name.value)
+            if leaf is not None:
+                value = _answer(leaf, source)
+                if value is not Undefined:
+                    return value
+        return super().execute_field(
+            parent_type, source, field_details_list, path, position_context
+        )
+
+
+def _answer(leaf: PlainLeaf, source: Any) -> Any:
+    """The completed value, or Undefined when graphql-core must answer (and report)."""
+    try:
+        value = leaf.read(source, leaf.python_name)
+        if value is None:
+            return Undefined if leaf.non_null else None
+        if isinstance(value, Exception):
+            return Undefined
+        coerced = leaf.coerce(value)
+    except Exception:
+        return Undefined
+    return Undefined if coerced is None or coerced is Undefined else coerced
+
+
+def lean_resolvers(schema: strawberry.Schema) -> int:
+    """Give every eligible field of ``schema`` (a resolver, no arguments, no field
+    extensions; none when the schema has exception handlers) a lean resolve function, as
+    the module docstring says. Returns how many fields changed."""
+    if schema.exception_handlers:
+        return 0
+    info_class = schema.config.info_class
+    changed = 0
+    for graphql_type in schema._schema.type_map.values():
+        if not isinstance(graphql_type, GraphQLObjectType):
+            continue
+        for field in graphql_type.fields.values():
+            definition: Any = (field.extensions or {}).get(_DEFINITION)
+            resolver = getattr(definition, "base_resolver", None)
+            if field.args or resolver is None or definition.extensions or resolver.arguments:
+                continue
+            field.resolve = _lean(definition, resolver, info_class)
+            changed += 1
+    return changed
+
+
+def _lean(definition: Any, resolver: Any, info_class: Any) -> Callable[..., Any]:
+    function = resolver.wrapped_func
+    with_self = resolver.self_parameter is not None
+    named = [
+        parameter.name
+        for parameter in (resolver.parent_parameter, resolver.root_parameter)
+        if parameter is not None
+    ]
+    info_name = resolver.info_parameter.name if resolver.info_parameter is not None else None
+
+    def resolve(source: Any, info: GraphQLResolveInfo) -> Any:
+        keywords = {name: source for name in named}
+        if info_name is not None:
+            keywords[info_name] = info_class(_raw_info=info, _field=definition)
+        return function(source, **keywords) if with_self else function(**keywords)
+
+    return resolve
