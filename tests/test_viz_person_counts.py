@@ -33,14 +33,14 @@ KEY = "key-marketer"
 # The cascade: ann posts r; bob reposts it from two X accounts (x:bob, x:bob2: one
 # person, P-bob); cy replies to bob's first repost and quotes r (two posts, one account);
 # eve (a hostile display name, no person) replies to cy. Posts r, rb1, rb2, c1, c2, e1.
-CASCADE_PROFILES = [
+CASCADE_PROFILES: list[list[object]] = [
     ["ann", "x", "ann", "Ann", "", "", "", 50],
     ["bob", "x", "bob", "Bob" + PAYLOAD_SCRIPT, "", "", "", 20],
     ["bob2", "x", "bob_two", "Bob again", "", "", "", 5],
     ["cy", "x", "cy", "Cy", "", "", "", 7],
     ["eve", "x", "eve", PAYLOAD_SCRIPT + PAYLOAD_IMG, "", "", "", 1],
 ]
-CASCADE_POSTS = [
+CASCADE_POSTS: list[list[object]] = [
     ["r", "ann", "2026-02-01T10:00:00Z", "the launch", "", "", "", ""],
     ["rb1", "bob", "2026-02-01T10:05:00Z", "", "", "", "", "r"],
     ["rb2", "bob2", "2026-02-01T11:00:00Z", "", "", "", "", "r"],
