@@ -97,12 +97,16 @@ def as_entries(node: str, *properties: Influence) -> str:
     return ", ".join(f"{name.column}: {node}.{name}" for name in properties)
 
 
-def stored_digests(label: str) -> str:
-    """The statement paging ``[node id, run id, digest]`` of every ``label`` node an
-    influence run stamped, ``$page`` rows a record (re-runs skip the unchanged)."""
+def stored_digests(label: str, *, explained: bool = False) -> str:
+    """The statement paging the node ids and digests of the ``label`` nodes stamped by one
+    of the ``$survivors`` runs, ``$page`` nodes a record, as parallel lists (re-runs skip
+    the unchanged); with ``explained``, a third list says which hold an explanation."""
+    has = f", collect(n.{Influence.EXPLANATION} IS NOT NULL) AS has" if explained else ""
+    page = ", has[start..start + $page] AS explained" if explained else ""
     return f"""
-MATCH (n:{label}) WHERE n.{Influence.RUN_ID} IS NOT NULL
-WITH collect([id(n), n.{Influence.RUN_ID}, n.{Influence.DIGEST}]) AS rows
-UNWIND range(0, size(rows) - 1, $page) AS start
-RETURN rows[start..start + $page] AS page
+MATCH (n:{label})
+WHERE n.{Influence.RUN_ID} IN $survivors AND n.{Influence.DIGEST} IS NOT NULL
+WITH collect(id(n)) AS ids, collect(n.{Influence.DIGEST}) AS digests{has}
+UNWIND range(0, size(ids) - 1, $page) AS start
+RETURN ids[start..start + $page] AS ids, digests[start..start + $page] AS digests{page}
 """

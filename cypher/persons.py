@@ -54,7 +54,7 @@ SET p.{Influence.RUN_ID} = $run_id, {_SET_COLUMNS},
 """
 
 # The persons' stored run id and digest (a re-run skips the unchanged), in pages of $page.
-STORED_PERSON_INFLUENCE = stored_digests("Person")
+STORED_PERSON_INFLUENCE = stored_digests("Person", explained=True)
 
 # row: [person_id, *PERSON_INFLUENCE_COLUMNS] (a rescore, outside a run's reads)
 SET_PERSON_INFLUENCE = f"""

@@ -143,7 +143,7 @@ def run_influence(
         on_step("scoring persons")
         with run.timed("persons"):
             links = person_writeback.part_of(driver, projection, database=database)
-            by_person = persons.person_influence(result, links.pairs)
+            by_person = persons.person_influence(result, links.units())
             run.extra["persons_written"] = person_writeback.write_person_influence(
                 driver,
                 by_person,
@@ -250,9 +250,7 @@ def run_communities(
             )
         on_step("counting persons")
         with run.timed("persons"):
-            units = persons.units_of(
-                projection.keys, person_writeback.part_of(driver, projection).pairs
-            )
+            units = person_writeback.part_of(driver, projection).units()
             in_persons = person_communities.community_persons(
                 units, stable.membership, kept=[summary.community_id for summary in summaries]
             )

@@ -43,6 +43,7 @@ __all__ = [
     "person_influence",
     "score_against",
     "units_of",
+    "units_of_vertices",
 ]
 
 
@@ -66,19 +67,28 @@ def units_of(keys: list[str], part_of: Iterable[tuple[str, str]]) -> Units:
     its first person. Persons come first, sorted by id, then lone accounts in vertex order.
     """
     index = {key: vertex for vertex, key in enumerate(keys)}
-    person_of: dict[int, str] = {}
+    vertices, person_ids = [], []
     for key, person_id in part_of:
         vertex = index.get(key)
         if vertex is not None:
-            person_of.setdefault(vertex, person_id)
-    persons = sorted(set(person_of.values()))
-    unit_of_person = {person_id: unit for unit, person_id in enumerate(persons)}
+            vertices.append(vertex)
+            person_ids.append(person_id)
+    return units_of_vertices(keys, np.asarray(vertices, dtype=np.int64), person_ids)
+
+
+def units_of_vertices(keys: list[str], vertices: np.ndarray, person_ids: list[str]) -> Units:
+    """:func:`units_of` from the accounts' vertex indices (``vertices[i]`` belongs to
+    ``person_ids[i]``), in numpy: what a run uses, the vertices matched by node id."""
+    first = np.unique(vertices, return_index=True)[1] if len(vertices) else np.zeros(0, int)
+    kept = vertices[first]
+    persons, person_unit = np.unique(
+        np.asarray(person_ids, dtype=object)[first], return_inverse=True
+    )
     of_vertex = np.full(len(keys), -1, dtype=np.int64)
-    for vertex, person_id in person_of.items():
-        of_vertex[vertex] = unit_of_person[person_id]
+    of_vertex[kept] = person_unit
     lone = np.flatnonzero(of_vertex < 0)
     of_vertex[lone] = len(persons) + np.arange(len(lone))
-    ids = persons + [keys[vertex] for vertex in lone.tolist()]
+    ids = [str(person) for person in persons.tolist()] + [keys[v] for v in lone.tolist()]
     is_person = np.zeros(len(ids), dtype=bool)
     is_person[: len(persons)] = True
     return Units(ids=ids, is_person=is_person, of_vertex=of_vertex)
@@ -180,18 +190,24 @@ class PersonInfluenceResult:
         """Units by score, highest first, ties by id (lone accounts rank by their account
         score, which is theirs as a unit); ``persons_only`` leaves lone accounts out."""
         candidates = self.persons() if persons_only else np.arange(self.units.count)
-        ids = self.units.ids
-        order = sorted(candidates.tolist(), key=lambda u: (-self.score[u], ids[u]))
+        scores = self.score[candidates]
+        if top is not None and top < len(candidates):
+            # only the units scoring at least the top-th score (ties included) are sorted
+            threshold = np.partition(scores, len(scores) - max(top, 1))[len(scores) - max(top, 1)]
+            candidates = candidates[scores >= threshold]
+        ids, score = self.units.ids, self.score.tolist()
+        order = sorted(candidates.tolist(), key=lambda u: (-score[u], ids[u]))
         return order if top is None else order[:top]
 
 
 def person_influence(
-    result: InfluenceResult, part_of: Iterable[tuple[str, str]]
+    result: InfluenceResult, part_of: Iterable[tuple[str, str]] | Units
 ) -> PersonInfluenceResult:
     """Influence of every unit of ``result``'s projection from the PART_OF pairs
-    ``(profile_key, person_id)``; a lone account's unit keeps its account score."""
+    ``(profile_key, person_id)`` (or the units already made of them); a lone account's
+    unit keeps its account score."""
     projection = result.projection
-    units = units_of(projection.keys, part_of)
+    units = part_of if isinstance(part_of, Units) else units_of(projection.keys, part_of)
     of_vertex = units.of_vertex
     n_units = units.count
     follows = projection.follows.astype(bool)

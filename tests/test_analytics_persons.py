@@ -131,3 +131,23 @@ def test_person_reruns_write_only_what_changed(driver: Driver, tmp_path: Path) -
     # the explained best are always written (their explanation is this run's)
     explained = analysis.run_influence(driver, betweenness_samples=None, keep=2, explain_top=1)
     assert _persons_written(driver, explained.run_id) == 1
+
+
+def test_a_person_out_of_the_explained_best_loses_its_explanation(
+    driver: Driver, tmp_path: Path
+) -> None:
+    load_persons(driver, tmp_path / "graph")
+
+    def explained(top: int) -> tuple[int, set[str]]:
+        run = analysis.run_influence(driver, betweenness_samples=None, keep=10, explain_top=top)
+        holding = {p for p, props in _persons(driver).items() if "influence_explanation" in props}
+        return _persons_written(driver, run.run_id), holding
+
+    written, holding = explained(2)
+    assert written == 3 and len(holding) == 2
+    # same graph, one explanation: the best is written, and so is the unchanged second,
+    # whose explanation goes; the third (never explained, unchanged) is skipped
+    written, holding_now = explained(1)
+    assert written == 2 and len(holding_now) == 1 and holding_now < holding
+    written, holding_after = explained(1)
+    assert written == 1 and holding_after == holding_now
