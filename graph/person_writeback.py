@@ -5,6 +5,7 @@ persons rescored from the stored account scores (after an erasure), units of pro
 from __future__ import annotations
 
 import json
+import time
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -27,19 +28,22 @@ from srm.graph.persons import (
 from srm.graph.projection import WORKERS, Projection
 from srm.graph.writeback import (
     WRITE_BATCH,
+    StoredDigests,
     read,
     read_lists,
+    read_stored,
     row_digests,
-    stored_digests,
     surviving_runs,
     write_rows,
 )
 
 __all__ = [
     "PartOf",
+    "PersonReads",
     "part_of",
     "person_names",
     "person_of_profiles",
+    "read_person_layer",
     "rescore_persons",
     "write_person_influence",
 ]
@@ -71,24 +75,55 @@ class PartOf:
         return units_of_vertices(self.keys, self.vertices, self.person_ids)
 
 
-def part_of(driver: Driver, projection: Projection, *, database: str | None = None) -> PartOf:
-    """Every PART_OF whose account is in ``projection``, read as one record of lists and
-    matched to the projection's vertices by node id, in numpy."""
+@dataclass(frozen=True)
+class PersonReads:
+    """What the person layer reads from the store: every PART_OF (one record of lists)
+    and, on a run that skips the unchanged, the persons' stored digests. Neither depends
+    on the projection, so a run reads them beside it (:func:`read_person_layer`)."""
+
+    part_of: dict[str, Any]
+    stored: StoredDigests | None
+    seconds: float = 0.0  # how long the reads took (beside the projection's read)
+
+
+def read_person_layer(
+    driver: Driver, *, keep: int | None = None, database: str | None = None
+) -> PersonReads:
+    """The person layer's reads (:class:`PersonReads`); the stored digests only with
+    ``keep`` (the runs the clean-up keeps, as for :func:`write_person_influence`)."""
+    started = time.perf_counter()
     rows = read_lists(driver, statements.PART_OF_IDS, database=database)
-    empty = PartOf(projection.keys, np.zeros(0, dtype=np.int64), [], {})
-    if not rows or not rows[0]["profile_ids"] or projection.node_count == 0:
-        return empty
-    profile_ids = np.asarray(rows[0]["profile_ids"], dtype=np.int64)
+    stored = None
+    if keep is not None:
+        survivors = surviving_runs(driver, keep, database)
+        stored = read_stored(driver, survivors, database, statements.STORED_PERSON_INFLUENCE)
+    return PersonReads(rows[0] if rows else {}, stored, time.perf_counter() - started)
+
+
+def part_of(
+    driver: Driver,
+    projection: Projection,
+    *,
+    database: str | None = None,
+    reads: PersonReads | None = None,
+) -> PartOf:
+    """Every PART_OF whose account is in ``projection`` (from ``reads`` when the run read
+    it already, else read as one record of lists), matched to the projection's vertices
+    by node id, in numpy."""
+    row = (reads or read_person_layer(driver, database=database)).part_of
+    if not row.get("profile_ids") or projection.node_count == 0:
+        return PartOf(projection.keys, np.zeros(0, dtype=np.int64), [], {})
+    profile_ids = np.asarray(row["profile_ids"], dtype=np.int64)
     order = np.argsort(projection.node_ids, kind="stable")
     sorted_ids = projection.node_ids[order]
     at = np.minimum(np.searchsorted(sorted_ids, profile_ids), len(sorted_ids) - 1)
     found = np.flatnonzero(sorted_ids[at] == profile_ids)
-    person_ids = rows[0]["person_ids"]
+    person_ids = row["person_ids"]
     return PartOf(
         keys=projection.keys,
         vertices=order[at[found]],
         person_ids=[person_ids[i] for i in found.tolist()],
-        node_ids=dict(zip(person_ids, rows[0]["node_ids"], strict=True)),
+        node_ids=dict(zip(person_ids, row["node_ids"], strict=True)),
     )
 
 
@@ -100,6 +135,7 @@ def write_person_influence(
     *,
     explain_top: int = 100,
     keep: int | None = None,
+    stored: StoredDigests | None = None,
     database: str | None = None,
 ) -> int:
     """Stamp every person of ``found`` with its score, percentile, components, audience
@@ -109,7 +145,8 @@ def write_person_influence(
     as for the accounts (:func:`srm.graph.writeback.write_influence`), a person whose
     stored digest equals its new row's, stamped by a run the clean-up keeps, is left as it
     is unless it is among the explained best or still holds an explanation it no longer
-    earns (written again, its explanation removed). Returns the persons written."""
+    earns (written again, its explanation removed). ``stored``: the persons' digests when
+    the run read them already (:func:`read_person_layer`). Returns the persons written."""
     computed = found.accounts.weights.get("betweenness", 0) > 0
     # by column name (Influence.column; the components keep graph.influence's names)
     columns = {
@@ -137,11 +174,12 @@ def write_person_influence(
     best[explained_units] = True
     write = np.ones(len(persons), dtype=bool)
     if keep is not None and len(persons):
-        survivors = surviving_runs(driver, keep, database)
-        stamped, stored, holds_explanation = stored_digests(
-            driver, person_nodes, survivors, database, statements.STORED_PERSON_INFLUENCE
-        )
-        write = ~(stamped & (stored == digests)) | best[persons] | holds_explanation
+        if stored is None:
+            survivors = surviving_runs(driver, keep, database)
+            stored = read_stored(driver, survivors, database, statements.STORED_PERSON_INFLUENCE)
+        stamped, held, holds_explanation = stored.match(person_nodes)
+        write = ~(stamped & (held == digests)) | best[persons] | holds_explanation
+    found.prepare_incoming(explained_units)
     explained = {
         unit: json.dumps(explain_person(found, unit), ensure_ascii=False)
         for unit in explained_units

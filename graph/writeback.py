@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -28,6 +29,7 @@ from srm.store import batched, translate_errors, write
 
 __all__ = [
     "WRITE_BATCH",
+    "StoredDigests",
     "brands",
     "cascade_posts",
     "customer_profiles",
@@ -40,8 +42,8 @@ __all__ = [
     "previous_communities",
     "read",
     "read_lists",
+    "read_stored",
     "row_digests",
-    "stored_digests",
     "surviving_runs",
     "unchanged",
     "write_communities",
@@ -146,35 +148,60 @@ def surviving_runs(driver: Driver, keep: int, database: str | None) -> set[str]:
     return set(newest[0]["ids"]) if newest else set()
 
 
-def stored_digests(
+@dataclass(frozen=True)
+class StoredDigests:
+    """The digests the store holds (:func:`read_stored`): node ``ids[i]`` holds
+    ``digests[i]`` and, when the statement says, ``explained[i]`` (it has an explanation)."""
+
+    ids: np.ndarray
+    digests: np.ndarray
+    explained: np.ndarray
+
+    def match(self, node_ids: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Per node of ``node_ids``: whether a digest is stored, the digest, and whether
+        it holds an explanation; matched in numpy (a sort and a binary search)."""
+        stamped = np.zeros(len(node_ids), dtype=bool)
+        digests = np.zeros(len(node_ids), dtype=np.int64)
+        explained = np.zeros(len(node_ids), dtype=bool)
+        if len(node_ids) == 0 or len(self.ids) == 0:
+            return stamped, digests, explained
+        order = np.argsort(node_ids, kind="stable")
+        sorted_ids = node_ids[order]
+        slot = np.minimum(np.searchsorted(sorted_ids, self.ids), len(sorted_ids) - 1)
+        found = sorted_ids[slot] == self.ids
+        at = order[slot[found]]
+        stamped[at] = True
+        digests[at] = self.digests[found]
+        explained[at] = self.explained[found]
+        return stamped, digests, explained
+
+
+def read_stored(
     driver: Driver,
-    node_ids: np.ndarray,
     survivors: set[str],
     database: str | None,
     stored_statement: str = statements.STORED_INFLUENCE,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Per node of ``node_ids``: whether one of the ``survivors`` runs stamped it with a
-    digest, that digest, and whether it holds an explanation (when ``stored_statement``
-    says; see :func:`srm.cypher.influence.stored_digests`). Matched in numpy."""
-    stamped = np.zeros(len(node_ids), dtype=bool)
-    digests = np.zeros(len(node_ids), dtype=np.int64)
-    explained = np.zeros(len(node_ids), dtype=bool)
-    if len(node_ids) == 0 or not survivors:
-        return stamped, digests, explained
-    order = np.argsort(node_ids, kind="stable")
-    sorted_ids = node_ids[order]
-    for record in read_lists(
-        driver, stored_statement, database=database, page=READ_BATCH, survivors=sorted(survivors)
-    ):
-        ids = np.asarray(record["ids"], dtype=np.int64)
-        slot = np.minimum(np.searchsorted(sorted_ids, ids), len(sorted_ids) - 1)
-        found = sorted_ids[slot] == ids
-        at = order[slot[found]]
-        stamped[at] = True
-        digests[at] = np.asarray(record["digests"], dtype=np.int64)[found]
-        if "explained" in record:
-            explained[at] = np.asarray(record["explained"], dtype=bool)[found]
-    return stamped, digests, explained
+) -> StoredDigests:
+    """The digests of the nodes stamped by one of the ``survivors`` runs (see
+    :func:`srm.cypher.influence.stored_digests`; profiles by default)."""
+    ids: list[np.ndarray] = [np.zeros(0, dtype=np.int64)]
+    digests: list[np.ndarray] = [np.zeros(0, dtype=np.int64)]
+    explained: list[np.ndarray] = [np.zeros(0, dtype=bool)]
+    if survivors:
+        for record in read_lists(
+            driver,
+            stored_statement,
+            database=database,
+            page=READ_BATCH,
+            survivors=sorted(survivors),
+        ):
+            ids.append(np.asarray(record["ids"], dtype=np.int64))
+            digests.append(np.asarray(record["digests"], dtype=np.int64))
+            has = record.get("explained")
+            explained.append(
+                np.asarray(has, dtype=bool) if has is not None else np.zeros(len(ids[-1]), bool)
+            )
+    return StoredDigests(np.concatenate(ids), np.concatenate(digests), np.concatenate(explained))
 
 
 def unchanged(
@@ -186,11 +213,10 @@ def unchanged(
     stored_statement: str = statements.STORED_INFLUENCE,
 ) -> np.ndarray:
     """Which rows already hold their values (same digest), stamped by one of the
-    ``survivors`` runs (:func:`stored_digests`; profiles by default)."""
-    stamped, stored, _ = stored_digests(
-        driver, np.asarray(node_ids, dtype=np.int64), survivors, database, stored_statement
-    )
-    return stamped & (stored == digests)
+    ``survivors`` runs (:func:`read_stored`; profiles by default)."""
+    stored = read_stored(driver, survivors, database, stored_statement)
+    stamped, held, _ = stored.match(np.asarray(node_ids, dtype=np.int64))
+    return stamped & (held == digests)
 
 
 def write_influence(

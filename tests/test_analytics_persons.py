@@ -48,6 +48,13 @@ def test_units_and_unduplicated_audience_in_memory() -> None:
     assert {a["key"] for a in explained["accounts"]} == {"x:s1", "x:s2"}
     total = sum(part["contribution"] for part in explained["components"].values())
     assert total == pytest.approx(explained["score"])
+    # edges into the explained units found in one pass explain them the same
+    again = persons.person_influence(result, PART_OF)
+    again.prepare_incoming([unit["S"], unit["T"], unit["x:n0"]])
+    for name in ("S", "T", "x:n0"):
+        assert persons.explain_person(again, unit[name]) == persons.explain_person(
+            found, unit[name]
+        )
 
 
 def test_influence_run_writes_persons_and_ranks_each_once(driver: Driver, tmp_path: Path) -> None:
@@ -151,3 +158,23 @@ def test_a_person_out_of_the_explained_best_loses_its_explanation(
     assert written == 2 and len(holding_now) == 1 and holding_now < holding
     written, holding_after = explained(1)
     assert written == 1 and holding_after == holding_now
+
+
+def test_audience_matches_counting_sets_on_a_random_graph() -> None:
+    rng = np.random.default_rng(5)
+    n = 300
+    pairs = {(int(a), int(b)) for a, b in rng.integers(0, n, size=(3000, 2)) if a != b}
+    keys = [f"x:{v}" for v in range(n)]
+    projection = build_projection(keys, sorted(pairs))
+    part_of = [(f"x:{v}", f"P{v // 3}") for v in range(0, 120)]  # 40 persons of 3 accounts
+    units = persons.units_of(keys, part_of)
+    found_persons, found_accounts = persons.audience(projection.sources, projection.targets, units)
+    follower_units: list[set[int]] = [set() for _ in range(units.count)]
+    follower_accounts: list[set[int]] = [set() for _ in range(units.count)]
+    for a, b in pairs:
+        source, target = units.of_vertex[a], units.of_vertex[b]
+        if source != target:
+            follower_units[target].add(source)
+            follower_accounts[target].add(a)
+    assert found_persons.tolist() == [len(found) for found in follower_units]
+    assert found_accounts.tolist() == [len(found) for found in follower_accounts]

@@ -11,12 +11,14 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 from neo4j import Driver
+from typer.testing import CliRunner
 
 from srm.api.app import create_app
 from srm.api.security import hash_key
+from srm.cli import app
 from srm.errors import ValidationError
 from srm.ingest.pipeline import ingest_paths
-from srm.settings import Settings
+from srm.settings import Settings, get_settings
 from srm.store import write
 from srm.viz import build, render
 from srm.viz.maps import MapSpec
@@ -179,6 +181,26 @@ def test_the_cascade_view_switches_by_query_parameter_and_control(client: TestCl
     assert "profile:x:bob2" in page("&view=accounts")
     bad = client.get("/maps/cascade?post=x:r&view=nope", headers={"X-API-Key": KEY})
     assert bad.status_code == 422
+
+
+def test_the_cascade_command_takes_the_views(
+    counted_graph: Driver, neo4j_uri: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("NEO4J_URI", neo4j_uri)
+    get_settings.cache_clear()
+    try:
+        runner = CliRunner()
+        for flag, shown in (("--by-person", "person:P-bob"), ("--by-account", "profile:x:bob2")):
+            page = tmp_path / f"{flag}.html"
+            result = runner.invoke(
+                app, ["map", "cascade", "--post", "x:r", flag, "--out", str(page)]
+            )
+            assert result.exit_code == 0, result.output
+            assert shown in page.read_text(encoding="utf-8")
+        both = ["map", "cascade", "--by-person", "--by-account", "--out", str(tmp_path / "no.html")]
+        assert runner.invoke(app, both).exit_code == 2
+    finally:
+        get_settings.cache_clear()
 
 
 def _legend(spec: MapSpec) -> set[str]:
