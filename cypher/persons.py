@@ -16,9 +16,9 @@ __all__ = [
     "CLEAR_PERSON_INFLUENCE",
     "CLEAR_PERSON_INFLUENCE_OF_RUN",
     "LATEST_INFLUENCE_RUN",
-    "PART_OF_IDS",
     "PART_OF_KEYS",
     "PERSON_FOLLOWS",
+    "PERSON_LAYER",
     "PERSON_NAMES",
     "PERSON_SCORED_ACCOUNTS",
     "SET_PERSON_INFLUENCE",
@@ -34,12 +34,17 @@ _REMOVE_ALL = ", ".join(
     f"p.{name}" for name in (*PERSON_INFLUENCE_COLUMNS, Influence.RUN_ID, Influence.EXPLANATION)
 )
 
-# Every account's person, as three parallel lists in one record (profile node ids, person
-# ids, person node ids): the run matches them to its projection by node id.
-PART_OF_IDS = """
+# Every person with accounts, as one record of parallel lists: person ids, person node
+# ids, each person's profile node ids, and what an influence run stamped on it
+# ([run id, digest, whether it holds an explanation]). A run reads it once, beside its
+# projection, for both the persons' units and the skipping of the unchanged.
+PERSON_LAYER = f"""
 MATCH (p:Profile)-[:PART_OF]->(person:Person)
-RETURN collect(id(p)) AS profile_ids, collect(person.person_id) AS person_ids,
-       collect(id(person)) AS node_ids
+WITH person, collect(id(p)) AS accounts
+RETURN collect(person.person_id) AS person_ids, collect(id(person)) AS node_ids,
+       collect(accounts) AS accounts,
+       collect([person.{Influence.RUN_ID}, person.{Influence.DIGEST},
+                person.{Influence.EXPLANATION} IS NOT NULL]) AS stamps
 """
 
 # row: [person node id, *PERSON_INFLUENCE_COLUMNS, explanation JSON or null], matched by

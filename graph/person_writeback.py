@@ -9,6 +9,7 @@ import time
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from itertools import chain
 from typing import Any
 
 import numpy as np
@@ -77,13 +78,29 @@ class PartOf:
 
 @dataclass(frozen=True)
 class PersonReads:
-    """What the person layer reads from the store: every PART_OF (one record of lists)
-    and, on a run that skips the unchanged, the persons' stored digests. Neither depends
-    on the projection, so a run reads them beside it (:func:`read_person_layer`)."""
+    """What the person layer reads from the store, in one statement
+    (:data:`srm.cypher.persons.PERSON_LAYER`): every person with its accounts and, on a
+    run that skips the unchanged, what runs the clean-up keeps stamped on it. It does not
+    depend on the projection, so a run reads it beside it (:func:`read_person_layer`)."""
 
-    part_of: dict[str, Any]
+    persons: dict[str, Any]
     stored: StoredDigests | None
     seconds: float = 0.0  # how long the reads took (beside the projection's read)
+
+
+def _stamped(row: dict[str, Any], survivors: set[str]) -> StoredDigests:
+    """The persons of ``row`` stamped with a digest by one of the ``survivors`` runs."""
+    stamps = row.get("stamps") or []
+    kept = [
+        k
+        for k, (run_id, digest, _) in enumerate(stamps)
+        if digest is not None and run_id in survivors
+    ]
+    return StoredDigests(
+        ids=np.asarray([row["node_ids"][k] for k in kept], dtype=np.int64),
+        digests=np.asarray([stamps[k][1] for k in kept], dtype=np.int64),
+        explained=np.asarray([bool(stamps[k][2]) for k in kept], dtype=bool),
+    )
 
 
 def read_person_layer(
@@ -92,12 +109,12 @@ def read_person_layer(
     """The person layer's reads (:class:`PersonReads`); the stored digests only with
     ``keep`` (the runs the clean-up keeps, as for :func:`write_person_influence`)."""
     started = time.perf_counter()
-    rows = read_lists(driver, statements.PART_OF_IDS, database=database)
+    rows = read_lists(driver, statements.PERSON_LAYER, database=database)
+    row = rows[0] if rows else {}
     stored = None
     if keep is not None:
-        survivors = surviving_runs(driver, keep, database)
-        stored = read_stored(driver, survivors, database, statements.STORED_PERSON_INFLUENCE)
-    return PersonReads(rows[0] if rows else {}, stored, time.perf_counter() - started)
+        stored = _stamped(row, surviving_runs(driver, keep, database))
+    return PersonReads(row, stored, time.perf_counter() - started)
 
 
 def part_of(
@@ -108,21 +125,26 @@ def part_of(
     reads: PersonReads | None = None,
 ) -> PartOf:
     """Every PART_OF whose account is in ``projection`` (from ``reads`` when the run read
-    it already, else read as one record of lists), matched to the projection's vertices
-    by node id, in numpy."""
-    row = (reads or read_person_layer(driver, database=database)).part_of
-    if not row.get("profile_ids") or projection.node_count == 0:
+    it already, else read now), matched to the projection's vertices by node id, in
+    numpy."""
+    row = (reads or read_person_layer(driver, database=database)).persons
+    person_ids = row.get("person_ids") or []
+    if not person_ids or projection.node_count == 0:
         return PartOf(projection.keys, np.zeros(0, dtype=np.int64), [], {})
-    profile_ids = np.asarray(row["profile_ids"], dtype=np.int64)
+    accounts = row["accounts"]
+    lengths = np.fromiter((len(a) for a in accounts), dtype=np.int64, count=len(accounts))
+    profile_ids = np.fromiter(
+        chain.from_iterable(accounts), dtype=np.int64, count=int(lengths.sum())
+    )
+    owners = np.repeat(np.arange(len(person_ids)), lengths)
     order = np.argsort(projection.node_ids, kind="stable")
     sorted_ids = projection.node_ids[order]
     at = np.minimum(np.searchsorted(sorted_ids, profile_ids), len(sorted_ids) - 1)
     found = np.flatnonzero(sorted_ids[at] == profile_ids)
-    person_ids = row["person_ids"]
     return PartOf(
         keys=projection.keys,
         vertices=order[at[found]],
-        person_ids=[person_ids[i] for i in found.tolist()],
+        person_ids=[person_ids[owner] for owner in owners[found].tolist()],
         node_ids=dict(zip(person_ids, row["node_ids"], strict=True)),
     )
 
