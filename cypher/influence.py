@@ -97,16 +97,14 @@ def as_entries(node: str, *properties: Influence) -> str:
     return ", ".join(f"{name.column}: {node}.{name}" for name in properties)
 
 
-def stored_digests(label: str, *, explained: bool = False) -> str:
+def stored_digests(label: str) -> str:
     """The statement paging the node ids and digests of the ``label`` nodes stamped by one
     of the ``$survivors`` runs, ``$page`` nodes a record, as parallel lists (re-runs skip
-    the unchanged); with ``explained``, a third list says which hold an explanation."""
-    has = f", collect(n.{Influence.EXPLANATION} IS NOT NULL) AS has" if explained else ""
-    page = ", has[start..start + $page] AS explained" if explained else ""
+    the unchanged)."""
     return f"""
 MATCH (n:{label})
 WHERE n.{Influence.RUN_ID} IN $survivors AND n.{Influence.DIGEST} IS NOT NULL
-WITH collect(id(n)) AS ids, collect(n.{Influence.DIGEST}) AS digests{has}
+WITH collect(id(n)) AS ids, collect(n.{Influence.DIGEST}) AS digests
 UNWIND range(0, size(ids) - 1, $page) AS start
-RETURN ids[start..start + $page] AS ids, digests[start..start + $page] AS digests{page}
+RETURN ids[start..start + $page] AS ids, digests[start..start + $page] AS digests
 """

@@ -8,7 +8,7 @@ profile ``p`` is ``coalesce(person.person_id, p.profile_key)`` over an optional
 
 from __future__ import annotations
 
-from srm.cypher.influence import PERSON_INFLUENCE_COLUMNS, Influence, stored_digests
+from srm.cypher.influence import PERSON_INFLUENCE_COLUMNS, Influence
 
 __all__ = [
     "ACCOUNT_INFLUENCE",
@@ -24,7 +24,6 @@ __all__ = [
     "SET_PERSON_INFLUENCE",
     "SET_PERSON_INFLUENCE_BY_ID",
     "SET_PERSON_INFLUENCE_EXPLANATION",
-    "STORED_PERSON_INFLUENCE",
 ]
 
 _SET_COLUMNS = ", ".join(
@@ -57,9 +56,6 @@ SET p.{Influence.RUN_ID} = $run_id, {_SET_COLUMNS},
     p.{Influence.EXPLANATION} = row[{len(PERSON_INFLUENCE_COLUMNS) + 1}],
     p.{Influence.DIGEST} = row[{len(PERSON_INFLUENCE_COLUMNS) + 2}]
 """
-
-# The persons' stored run id and digest (a re-run skips the unchanged), in pages of $page.
-STORED_PERSON_INFLUENCE = stored_digests("Person", explained=True)
 
 # row: [person_id, *PERSON_INFLUENCE_COLUMNS] (a rescore, outside a run's reads)
 SET_PERSON_INFLUENCE = f"""

@@ -32,7 +32,6 @@ from srm.graph.writeback import (
     StoredDigests,
     read,
     read_lists,
-    read_stored,
     row_digests,
     surviving_runs,
     write_rows,
@@ -64,12 +63,6 @@ class PartOf:
     vertices: np.ndarray
     person_ids: list[str]
     node_ids: dict[str, int]
-
-    @property
-    def pairs(self) -> list[tuple[str, str]]:
-        """``(profile_key, person_id)`` of each account."""
-        keys = self.keys
-        return [(keys[v], p) for v, p in zip(self.vertices.tolist(), self.person_ids, strict=True)]
 
     def units(self) -> Units:
         """The projection's vertices grouped into persons and lone accounts."""
@@ -197,8 +190,8 @@ def write_person_influence(
     write = np.ones(len(persons), dtype=bool)
     if keep is not None and len(persons):
         if stored is None:
-            survivors = surviving_runs(driver, keep, database)
-            stored = read_stored(driver, survivors, database, statements.STORED_PERSON_INFLUENCE)
+            stored = read_person_layer(driver, keep=keep, database=database).stored
+        assert stored is not None  # read with ``keep``
         stamped, held, holds_explanation = stored.match(person_nodes)
         write = ~(stamped & (held == digests)) | best[persons] | holds_explanation
     found.prepare_incoming(explained_units)

@@ -197,10 +197,7 @@ def read_stored(
         ):
             ids.append(np.asarray(record["ids"], dtype=np.int64))
             digests.append(np.asarray(record["digests"], dtype=np.int64))
-            has = record.get("explained")
-            explained.append(
-                np.asarray(has, dtype=bool) if has is not None else np.zeros(len(ids[-1]), bool)
-            )
+            explained.append(np.zeros(len(ids[-1]), dtype=bool))  # not read for profiles
     return StoredDigests(np.concatenate(ids), np.concatenate(digests), np.concatenate(explained))
 
 
