@@ -6,11 +6,16 @@ Starts its own Neo4j (temporary store), writes the seeded synthetic follow graph
 ``bench.analytics`` into it, groups a share of the profiles (``--grouped``, default 30 %)
 into persons of 2 or 3 accounts with PART_OF, then runs the influence job (PageRank only:
 the cheapest run, so the person layer's share is the largest it gets) once to warm up and
-three times more. Every run records its steps; the person layer (``persons``: reading the
-PART_OF pairs, scoring units with the unduplicated audience, writing persons and the
-explanations of the 100 best) is compared with the rest of the same run (read, compute,
-write of the accounts). The JSON last line holds the sizes, the best run's figures and
-``person_layer_ratio`` = persons_s / (read_s + compute_s + write_s); the target is ≤ 0.20.
+three times more. Every run records its steps; the person layer (``persons``: matching
+the persons' accounts, scoring units with the unduplicated audience, writing persons and
+the explanations of the 100 best) is compared with the rest of the same run (read,
+compute, write of the accounts). The JSON last line holds the sizes, the best run's figures and
+``person_layer_ratio`` (below); the target is ≤ 0.20, re-runs included.
+The person layer's reads (every person with its accounts and stored digest, one
+statement) run beside the projection's read; their wall time (``person_reads_s``) is
+counted in full, as if they ran alone: ``person_layer_ratio`` = (persons_s +
+person_reads_s) / (read_s + compute_s + write_s), an upper bound of what the layer adds.
+``after_accounts_ratios`` leave the overlapped reads out (persons_s alone), the lower one.
 """
 
 from __future__ import annotations
@@ -63,19 +68,24 @@ def main() -> None:
         run_influence(driver, weights={"pagerank": 1.0}, explain_top=100)
         for _ in range(3):
             report = run_influence(driver, weights={"pagerank": 1.0}, explain_top=100)
-            runs.append(report.timings)
-            console.print(report.timings)
+            runs.append({**report.timings, "person_reads": report.person_reads_s})
+            console.print(runs[-1])
 
     def accounts_s(timings: dict[str, float]) -> float:
         return timings["read"] + timings["compute"] + timings["write"]
 
-    best = min(runs, key=lambda t: accounts_s(t) + t["persons"])
+    def ratio(timings: dict[str, float]) -> float:
+        return (timings["persons"] + timings["person_reads"]) / accounts_s(timings)
+
+    best = min(runs, key=lambda t: accounts_s(t) + t["persons"] + t["person_reads"])
     figures.update(
         {
             "accounts_s": round(accounts_s(best), 3),
             "persons_s": round(best["persons"], 3),
-            "person_layer_ratio": round(best["persons"] / accounts_s(best), 3),
-            "person_layer_ratios": [round(t["persons"] / accounts_s(t), 3) for t in runs],
+            "person_reads_s": round(best["person_reads"], 3),
+            "person_layer_ratio": round(ratio(best), 3),
+            "person_layer_ratios": [round(ratio(t), 3) for t in runs],
+            "after_accounts_ratios": [round(t["persons"] / accounts_s(t), 3) for t in runs],
         }
     )
     print(json.dumps(figures))

@@ -98,11 +98,13 @@ def as_entries(node: str, *properties: Influence) -> str:
 
 
 def stored_digests(label: str) -> str:
-    """The statement paging ``[node id, run id, digest]`` of every ``label`` node an
-    influence run stamped, ``$page`` rows a record (re-runs skip the unchanged)."""
+    """The statement paging the node ids and digests of the ``label`` nodes stamped by one
+    of the ``$survivors`` runs, ``$page`` nodes a record, as parallel lists (re-runs skip
+    the unchanged)."""
     return f"""
-MATCH (n:{label}) WHERE n.{Influence.RUN_ID} IS NOT NULL
-WITH collect([id(n), n.{Influence.RUN_ID}, n.{Influence.DIGEST}]) AS rows
-UNWIND range(0, size(rows) - 1, $page) AS start
-RETURN rows[start..start + $page] AS page
+MATCH (n:{label})
+WHERE n.{Influence.RUN_ID} IN $survivors AND n.{Influence.DIGEST} IS NOT NULL
+WITH collect(id(n)) AS ids, collect(n.{Influence.DIGEST}) AS digests
+UNWIND range(0, size(ids) - 1, $page) AS start
+RETURN ids[start..start + $page] AS ids, digests[start..start + $page] AS digests
 """

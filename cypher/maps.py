@@ -199,8 +199,9 @@ LIMIT 1
 """
 
 # A post, the posts that reply to, quote or repost it (transitively, up to 20 generations),
-# their authors and the direct links between them. Cascades are trees, so the
-# variable-length match lists each post once per path and stays small.
+# their authors (with the person each belongs to, if any) and the direct links between
+# them. Cascades are trees, so the variable-length match lists each post once per path
+# and stays small.
 CASCADE = """
 MATCH (root:Post {post_key: $key})
 OPTIONAL MATCH path = (child:Post)-[:REPLY_TO|QUOTES|REPOSTS*1..20]->(root)
@@ -210,7 +211,9 @@ WITH [{post: root, depth: 0}] + spread AS posts
 UNWIND posts AS entry
 WITH entry.post AS post, entry.depth AS depth, [e IN posts | e.post] AS members
 OPTIONAL MATCH (author:Profile)-[:POSTED]->(post)
-RETURN post {.*} AS record, depth, author {.*} AS author,
+OPTIONAL MATCH (author)-[:PART_OF]->(person:Person)
+WITH post, depth, members, author, min(person.person_id) AS person_id
+RETURN post {.*} AS record, depth, author {.*} AS author, person_id,
        [(post)-[r:REPLY_TO|QUOTES|REPOSTS]->(parent:Post) WHERE parent IN members
         | {target: parent.post_key, type: type(r)}] AS links
 """

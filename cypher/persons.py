@@ -8,7 +8,7 @@ profile ``p`` is ``coalesce(person.person_id, p.profile_key)`` over an optional
 
 from __future__ import annotations
 
-from srm.cypher.influence import PERSON_INFLUENCE_COLUMNS, Influence, stored_digests
+from srm.cypher.influence import PERSON_INFLUENCE_COLUMNS, Influence
 
 __all__ = [
     "ACCOUNT_INFLUENCE",
@@ -16,15 +16,14 @@ __all__ = [
     "CLEAR_PERSON_INFLUENCE",
     "CLEAR_PERSON_INFLUENCE_OF_RUN",
     "LATEST_INFLUENCE_RUN",
-    "PART_OF_IDS",
     "PART_OF_KEYS",
     "PERSON_FOLLOWS",
+    "PERSON_LAYER",
     "PERSON_NAMES",
     "PERSON_SCORED_ACCOUNTS",
     "SET_PERSON_INFLUENCE",
     "SET_PERSON_INFLUENCE_BY_ID",
     "SET_PERSON_INFLUENCE_EXPLANATION",
-    "STORED_PERSON_INFLUENCE",
 ]
 
 _SET_COLUMNS = ", ".join(
@@ -34,12 +33,17 @@ _REMOVE_ALL = ", ".join(
     f"p.{name}" for name in (*PERSON_INFLUENCE_COLUMNS, Influence.RUN_ID, Influence.EXPLANATION)
 )
 
-# Every account's person, as three parallel lists in one record (profile node ids, person
-# ids, person node ids): the run matches them to its projection by node id.
-PART_OF_IDS = """
+# Every person with accounts, as one record of parallel lists: person ids, person node
+# ids, each person's profile node ids, and what an influence run stamped on it
+# ([run id, digest, whether it holds an explanation]). A run reads it once, beside its
+# projection, for both the persons' units and the skipping of the unchanged.
+PERSON_LAYER = f"""
 MATCH (p:Profile)-[:PART_OF]->(person:Person)
-RETURN collect(id(p)) AS profile_ids, collect(person.person_id) AS person_ids,
-       collect(id(person)) AS node_ids
+WITH person, collect(id(p)) AS accounts
+RETURN collect(person.person_id) AS person_ids, collect(id(person)) AS node_ids,
+       collect(accounts) AS accounts,
+       collect([person.{Influence.RUN_ID}, person.{Influence.DIGEST},
+                person.{Influence.EXPLANATION} IS NOT NULL]) AS stamps
 """
 
 # row: [person node id, *PERSON_INFLUENCE_COLUMNS, explanation JSON or null], matched by
@@ -52,9 +56,6 @@ SET p.{Influence.RUN_ID} = $run_id, {_SET_COLUMNS},
     p.{Influence.EXPLANATION} = row[{len(PERSON_INFLUENCE_COLUMNS) + 1}],
     p.{Influence.DIGEST} = row[{len(PERSON_INFLUENCE_COLUMNS) + 2}]
 """
-
-# The persons' stored run id and digest (a re-run skips the unchanged), in pages of $page.
-STORED_PERSON_INFLUENCE = stored_digests("Person")
 
 # row: [person_id, *PERSON_INFLUENCE_COLUMNS] (a rescore, outside a run's reads)
 SET_PERSON_INFLUENCE = f"""

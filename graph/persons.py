@@ -43,6 +43,7 @@ __all__ = [
     "person_influence",
     "score_against",
     "units_of",
+    "units_of_vertices",
 ]
 
 
@@ -66,19 +67,30 @@ def units_of(keys: list[str], part_of: Iterable[tuple[str, str]]) -> Units:
     its first person. Persons come first, sorted by id, then lone accounts in vertex order.
     """
     index = {key: vertex for vertex, key in enumerate(keys)}
-    person_of: dict[int, str] = {}
+    vertices, person_ids = [], []
     for key, person_id in part_of:
         vertex = index.get(key)
         if vertex is not None:
-            person_of.setdefault(vertex, person_id)
-    persons = sorted(set(person_of.values()))
+            vertices.append(vertex)
+            person_ids.append(person_id)
+    return units_of_vertices(keys, np.asarray(vertices, dtype=np.int64), person_ids)
+
+
+def units_of_vertices(keys: list[str], vertices: np.ndarray, person_ids: list[str]) -> Units:
+    """:func:`units_of` from the accounts' vertex indices (``vertices[i]`` belongs to
+    ``person_ids[i]``), in numpy: what a run uses, the vertices matched by node id."""
+    first = np.unique(vertices, return_index=True)[1] if len(vertices) else np.zeros(0, int)
+    kept_ids = [person_ids[i] for i in first.tolist()]
+    # sorted in Python: numpy sorts an object array of strings several times slower
+    persons = sorted(set(kept_ids))
     unit_of_person = {person_id: unit for unit, person_id in enumerate(persons)}
     of_vertex = np.full(len(keys), -1, dtype=np.int64)
-    for vertex, person_id in person_of.items():
-        of_vertex[vertex] = unit_of_person[person_id]
+    of_vertex[vertices[first]] = np.fromiter(
+        (unit_of_person[person_id] for person_id in kept_ids), dtype=np.int64, count=len(kept_ids)
+    )
     lone = np.flatnonzero(of_vertex < 0)
     of_vertex[lone] = len(persons) + np.arange(len(lone))
-    ids = persons + [keys[vertex] for vertex in lone.tolist()]
+    ids = persons + [keys[v] for v in lone.tolist()]
     is_person = np.zeros(len(ids), dtype=bool)
     is_person[: len(persons)] = True
     return Units(ids=ids, is_person=is_person, of_vertex=of_vertex)
@@ -88,20 +100,34 @@ def audience(
     sources: np.ndarray, targets: np.ndarray, units: Units
 ) -> tuple[np.ndarray, np.ndarray]:
     """Per unit: the distinct follower units and the distinct follower accounts of its
-    accounts, from follow edges ``sources[j] → targets[j]`` (vertex indices). Follows
-    inside a unit are no audience. O(edges log edges): two sorts of packed pairs."""
+    accounts, from follow edges ``sources[j] → targets[j]`` (vertex indices), each
+    ordered pair of accounts at most once (as a projection's edges are). Follows inside a
+    unit are no audience. O(edges log edges) for the follows that touch a person, the
+    only ones that can repeat a pair of units; the rest are counted directly."""
     n_units = units.count
     if n_units == 0:
         return np.zeros(0), np.zeros(0)
     source_units = units.of_vertex[sources]
     target_units = units.of_vertex[targets]
     outside = source_units != target_units
-    target_units = target_units[outside]
+    sources, source_units, target_units = (
+        sources[outside],
+        source_units[outside],
+        target_units[outside],
+    )
+    into_person = units.is_person[target_units]
+    touches = into_person | units.is_person[source_units]
     # pairs packed as one integer (follower × units + followed unit), deduplicated by a sort
-    by_unit = _distinct(source_units[outside] * n_units + target_units)
-    by_account = _distinct(sources[outside].astype(np.int64) * n_units + target_units)
-    persons = np.bincount(by_unit % n_units, minlength=n_units)
-    accounts = np.bincount(by_account % n_units, minlength=n_units)
+    by_unit = _distinct(source_units[touches] * n_units + target_units[touches])
+    by_account = _distinct(
+        sources[into_person].astype(np.int64) * n_units + target_units[into_person]
+    )
+    persons = np.bincount(target_units[~touches], minlength=n_units) + np.bincount(
+        by_unit % n_units, minlength=n_units
+    )
+    accounts = np.bincount(target_units[~into_person], minlength=n_units) + np.bincount(
+        by_account % n_units, minlength=n_units
+    )
     return persons.astype(float), accounts.astype(float)
 
 
@@ -159,8 +185,12 @@ class PersonInfluenceResult:
         return _grouped(self.units.of_vertex, self.units.count)
 
     @cached_property
-    def _incoming(self) -> tuple[np.ndarray, np.ndarray]:
-        return _grouped(self.units.of_vertex[self.accounts.projection.targets], self.units.count)
+    def _target_units(self) -> np.ndarray:
+        return self.units.of_vertex[self.accounts.projection.targets]
+
+    @cached_property
+    def _incoming_of(self) -> dict[int, np.ndarray]:
+        return {}
 
     def members(self, unit: int) -> np.ndarray:
         """Vertices of ``unit``, in vertex order."""
@@ -168,9 +198,25 @@ class PersonInfluenceResult:
         return order[starts[unit] : starts[unit + 1]]
 
     def incoming(self, unit: int) -> np.ndarray:
-        """Edges into the accounts of ``unit``."""
-        order, starts = self._incoming
-        return order[starts[unit] : starts[unit + 1]]
+        """Edges into the accounts of ``unit``, in edge order."""
+        found = self._incoming_of.get(unit)
+        return np.flatnonzero(self._target_units == unit) if found is None else found
+
+    def prepare_incoming(self, units: Iterable[int]) -> None:
+        """Find the edges into each of ``units`` in one pass (what explaining them needs),
+        instead of one pass per unit or a sort of every edge."""
+        wanted = np.zeros(self.units.count, dtype=bool)
+        wanted[list(units)] = True
+        edges = np.flatnonzero(wanted[self._target_units])
+        grouped = np.argsort(self._target_units[edges], kind="stable")
+        edges = edges[grouped]
+        owners = self._target_units[edges]
+        cuts = np.flatnonzero(owners[1:] != owners[:-1]) + 1
+        for part in np.split(edges, cuts):
+            if len(part):
+                self._incoming_of[int(self._target_units[part[0]])] = part
+        for unit in np.flatnonzero(wanted).tolist():
+            self._incoming_of.setdefault(unit, np.zeros(0, dtype=np.int64))
 
     def persons(self) -> np.ndarray:
         """Unit indices of the persons (not the lone accounts)."""
@@ -180,18 +226,24 @@ class PersonInfluenceResult:
         """Units by score, highest first, ties by id (lone accounts rank by their account
         score, which is theirs as a unit); ``persons_only`` leaves lone accounts out."""
         candidates = self.persons() if persons_only else np.arange(self.units.count)
-        ids = self.units.ids
-        order = sorted(candidates.tolist(), key=lambda u: (-self.score[u], ids[u]))
+        scores = self.score[candidates]
+        if top is not None and top < len(candidates):
+            # only the units scoring at least the top-th score (ties included) are sorted
+            threshold = np.partition(scores, len(scores) - max(top, 1))[len(scores) - max(top, 1)]
+            candidates = candidates[scores >= threshold]
+        ids, score = self.units.ids, self.score.tolist()
+        order = sorted(candidates.tolist(), key=lambda u: (-score[u], ids[u]))
         return order if top is None else order[:top]
 
 
 def person_influence(
-    result: InfluenceResult, part_of: Iterable[tuple[str, str]]
+    result: InfluenceResult, part_of: Iterable[tuple[str, str]] | Units
 ) -> PersonInfluenceResult:
     """Influence of every unit of ``result``'s projection from the PART_OF pairs
-    ``(profile_key, person_id)``; a lone account's unit keeps its account score."""
+    ``(profile_key, person_id)`` (or the units already made of them); a lone account's
+    unit keeps its account score."""
     projection = result.projection
-    units = units_of(projection.keys, part_of)
+    units = part_of if isinstance(part_of, Units) else units_of(projection.keys, part_of)
     of_vertex = units.of_vertex
     n_units = units.count
     follows = projection.follows.astype(bool)
@@ -315,9 +367,14 @@ def _top_followers(found: PersonInfluenceResult, unit: int, top: int) -> list[di
     unique_units, inverse = np.unique(sender_units, return_inverse=True)
     given_by_unit = np.bincount(inverse, weights=given)
     inflow = given_by_unit.sum()
-    order = sorted(
-        range(len(unique_units)), key=lambda i: (-given_by_unit[i], units.ids[unique_units[i]])
-    )[:top]
+    candidates = np.arange(len(unique_units))
+    if 0 < top < len(candidates):
+        # only the senders giving at least the top-th inflow (ties included) are sorted
+        threshold = np.partition(given_by_unit, len(candidates) - top)[len(candidates) - top]
+        candidates = candidates[given_by_unit >= threshold]
+    given_list, sender_list = given_by_unit.tolist(), unique_units.tolist()
+    ranked = sorted(candidates.tolist(), key=lambda i: (-given_list[i], units.ids[sender_list[i]]))
+    order = ranked[:top]
     return [
         {
             "unit": units.ids[int(unique_units[i])],

@@ -48,6 +48,13 @@ def test_units_and_unduplicated_audience_in_memory() -> None:
     assert {a["key"] for a in explained["accounts"]} == {"x:s1", "x:s2"}
     total = sum(part["contribution"] for part in explained["components"].values())
     assert total == pytest.approx(explained["score"])
+    # edges into the explained units found in one pass explain them the same
+    again = persons.person_influence(result, PART_OF)
+    again.prepare_incoming([unit["S"], unit["T"], unit["x:n0"]])
+    for name in ("S", "T", "x:n0"):
+        assert persons.explain_person(again, unit[name]) == persons.explain_person(
+            found, unit[name]
+        )
 
 
 def test_influence_run_writes_persons_and_ranks_each_once(driver: Driver, tmp_path: Path) -> None:
@@ -131,3 +138,43 @@ def test_person_reruns_write_only_what_changed(driver: Driver, tmp_path: Path) -
     # the explained best are always written (their explanation is this run's)
     explained = analysis.run_influence(driver, betweenness_samples=None, keep=2, explain_top=1)
     assert _persons_written(driver, explained.run_id) == 1
+
+
+def test_a_person_out_of_the_explained_best_loses_its_explanation(
+    driver: Driver, tmp_path: Path
+) -> None:
+    load_persons(driver, tmp_path / "graph")
+
+    def explained(top: int) -> tuple[int, set[str]]:
+        run = analysis.run_influence(driver, betweenness_samples=None, keep=10, explain_top=top)
+        holding = {p for p, props in _persons(driver).items() if "influence_explanation" in props}
+        return _persons_written(driver, run.run_id), holding
+
+    written, holding = explained(2)
+    assert written == 3 and len(holding) == 2
+    # same graph, one explanation: the best is written, and so is the unchanged second,
+    # whose explanation goes; the third (never explained, unchanged) is skipped
+    written, holding_now = explained(1)
+    assert written == 2 and len(holding_now) == 1 and holding_now < holding
+    written, holding_after = explained(1)
+    assert written == 1 and holding_after == holding_now
+
+
+def test_audience_matches_counting_sets_on_a_random_graph() -> None:
+    rng = np.random.default_rng(5)
+    n = 300
+    pairs = {(int(a), int(b)) for a, b in rng.integers(0, n, size=(3000, 2)) if a != b}
+    keys = [f"x:{v}" for v in range(n)]
+    projection = build_projection(keys, sorted(pairs))
+    part_of = [(f"x:{v}", f"P{v // 3}") for v in range(0, 120)]  # 40 persons of 3 accounts
+    units = persons.units_of(keys, part_of)
+    found_persons, found_accounts = persons.audience(projection.sources, projection.targets, units)
+    follower_units: list[set[int]] = [set() for _ in range(units.count)]
+    follower_accounts: list[set[int]] = [set() for _ in range(units.count)]
+    for a, b in pairs:
+        source, target = units.of_vertex[a], units.of_vertex[b]
+        if source != target:
+            follower_units[target].add(source)
+            follower_accounts[target].add(a)
+    assert found_persons.tolist() == [len(found) for found in follower_units]
+    assert found_accounts.tolist() == [len(found) for found in follower_accounts]

@@ -14,10 +14,12 @@ from pathlib import Path
 
 from neo4j import Driver
 
+from srm.errors import ValidationError
 from srm.viz import data, data_brands, data_records, maps, maps_records, render
-from srm.viz.persons import collapse_persons
+from srm.viz.persons import cascade_by_account, collapse_persons
 
 __all__ = [
+    "CASCADE_UNITS",
     "audience",
     "cascade",
     "communities",
@@ -122,17 +124,31 @@ def identity(
     )
 
 
+CASCADE_UNITS = ("post", "account", "person")
+
+
 def cascade(
     driver: Driver,
     *,
     post_key: str | None = None,
     limit: int = 800,
+    unit: str = "post",
+    by_person: bool = False,
     show_personal_data: bool = False,
     database: str | None = None,
 ) -> maps.MapSpec:
-    """A post's replies, quotes and reposts over time."""
+    """A post's replies, quotes and reposts over time, one node per ``unit``: ``post``,
+    ``account`` (the accounts that spread it, srm.viz.persons.cascade_by_account) or
+    ``person`` (those accounts collapsed into their persons); ``by_person`` is
+    ``unit="person"``, as on the other maps."""
+    if by_person:
+        unit = "person"
+    if unit not in CASCADE_UNITS:
+        raise ValidationError(f"Unknown cascade unit {unit!r}; use post, account or person.")
     subgraph = data_records.load_cascade(driver, post_key=post_key, limit=limit, database=database)
-    return maps_records.cascade_map(subgraph, show_personal_data=show_personal_data)
+    if unit != "post":
+        subgraph = _view(cascade_by_account(subgraph), unit == "person")
+    return maps_records.cascade_map(subgraph, unit=unit, show_personal_data=show_personal_data)
 
 
 def write_demo_maps(

@@ -59,6 +59,9 @@ class Node:
     is_customer: bool = False
     brands: list[str] = field(default_factory=list)
     depth: int = 0
+    # The accounts this node stands for when it merges several (srm.viz.persons); empty
+    # for a node that is one record.
+    members: list[Node] = field(default_factory=list)
 
 
 @dataclass

@@ -111,7 +111,8 @@ def load_identity(
 def load_cascade(
     driver: Driver, *, post_key: str | None = None, limit: int = 800, database: str | None = None
 ) -> Subgraph:
-    """A post and its replies, quotes and reposts (transitively) with their authors.
+    """A post and its replies, quotes and reposts (transitively) with their authors (the
+    author's person, if any, as the post node's ``person_id``).
 
     Without ``post_key``: the post with the largest spread. Beyond ``limit`` posts the
     earliest generations are kept (lowest depth, then earliest).
@@ -139,6 +140,7 @@ def load_cascade(
             kind="post",
             props={**plain_props(row["record"]), "author": plain_props(row["author"])},
             depth=int(row["depth"]),
+            person_id=row["person_id"],
         )
         subgraph.nodes[node.id] = node
     for row in kept:

@@ -6,6 +6,7 @@ into a page. Pure functions: no database, no HTML.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,9 +25,13 @@ from srm.viz.style import (
 
 __all__ = [
     "MAP_KINDS",
+    "PERSONS_NOTE",
     "MapSpec",
+    "accounts_of",
     "audience_map",
     "communities_map",
+    "counted",
+    "drawn_accounts",
     "ego_map",
     "influencers_map",
 ]
@@ -63,8 +68,43 @@ class MapSpec:
     views: list[tuple[str, str, bool]] = field(default_factory=list)
 
 
+def accounts_of(node: Node) -> list[Node]:
+    """The accounts a drawn node stands for: its merged accounts, or itself."""
+    return node.members or [node]
+
+
+def drawn_accounts(nodes: Iterable[Node]) -> list[Node]:
+    """Every account behind the drawn profile nodes (a person's merged accounts one by
+    one), so a count is the same in the expanded and the collapsed view."""
+    return [account for node in nodes if node.kind == "profile" for account in accounts_of(node)]
+
+
+def _unit(account: Node) -> str:
+    return f"person:{account.person_id}" if account.person_id else account.id
+
+
+def side_by_side(accounts: int, persons: int) -> str:
+    """The text "N accounts, M persons"."""
+    return (
+        f"{accounts:,} account{'s' if accounts != 1 else ''}, "
+        f"{persons:,} person{'s' if persons != 1 else ''}"
+    )
+
+
+def counted(accounts: Iterable[Node]) -> str:
+    """The text "N accounts, M persons" of ``accounts``: persons are distinct, and an
+    account that belongs to no person counts as one person."""
+    listed = list({account.id: account for account in accounts}.values())
+    return side_by_side(len(listed), len({_unit(account) for account in listed}))
+
+
+PERSONS_NOTE = "Counted in accounts and in persons; an account without a person counts as one."
+
+
 def trim_notes(subgraph: Subgraph) -> list[str]:
-    shown = Counter(node.kind for node in subgraph.nodes.values())
+    shown = Counter(
+        node.kind for node in subgraph.nodes.values() for _ in range(len(accounts_of(node)))
+    )
     notes = []
     for what, count in subgraph.omitted.items():
         kind = {"profiles": "profile", "posts": "post", "neighbours": "profile"}.get(what, what)
@@ -170,6 +210,7 @@ def ego_map(subgraph: Subgraph, *, show_personal_data: bool = False) -> MapSpec:
     spec.legend += link_legend({edge.type for edge in subgraph.edges})
     spec.notes = [
         *trim_notes(subgraph),
+        f"Shown: {counted(drawn_accounts(nodes))}. {PERSONS_NOTE}",
         "Mention links are wider the more often one mentioned the other.",
     ]
     return spec
@@ -205,6 +246,11 @@ def communities_map(
         )
     # Here the structure matters, not who mentions whom how often: thin links only.
     spec.edges = edge_dicts(subgraph.edges, set(subgraph.nodes), max_width=1.5)
+    # Counted by each account's own community: a person with accounts in two communities
+    # counts as a person in both (the collapsed view draws it in its best account's).
+    accounts_in: dict[str, list[Node]] = {}
+    for account in drawn_accounts(nodes):
+        accounts_in.setdefault(account.community or "", []).append(account)
     for community, colour in colours.items():
         if colour == OTHER_COLOUR:
             continue
@@ -213,13 +259,17 @@ def communities_map(
         spec.legend.append(
             LegendEntry(
                 colour,
-                f"community {community}{named}: {len(members[community]):,} shown, "
-                f"top: {label_of(top)}",
+                f"community {community}{named}: {counted(accounts_in.get(community, []))} "
+                f"shown, top: {label_of(top)}",
             )
         )
     if OTHER_COLOUR in colours.values() or "" in members:
         spec.legend.append(LegendEntry(OTHER_COLOUR, "other / no community"))
-    spec.notes = [*trim_notes(subgraph), f"Node size: {subgraph.ranked_by}."]
+    spec.notes = [
+        *trim_notes(subgraph),
+        f"Shown: {counted(drawn_accounts(nodes))}. {PERSONS_NOTE}",
+        f"Node size: {subgraph.ranked_by}.",
+    ]
     return spec
 
 
@@ -229,8 +279,7 @@ def influencers_map(subgraph: Subgraph, *, show_personal_data: bool = False) -> 
     sizes = size_values([node for node in nodes if node.kind == "profile"])
     colours = community_colours(nodes)
     top_value = max(sizes.values(), default=1.0)
-    profiles = sum(node.kind == "profile" for node in nodes)
-    spec = MapSpec(kind="influencers", title=f"Top {profiles} influencers")
+    spec = MapSpec(kind="influencers", title=f"Top influencers: {counted(drawn_accounts(nodes))}")
     for node in nodes:
         spec.nodes.append(
             node_dict(
@@ -248,7 +297,7 @@ def influencers_map(subgraph: Subgraph, *, show_personal_data: bool = False) -> 
         if colour != OTHER_COLOUR
     ]
     spec.legend += link_legend({edge.type for edge in subgraph.edges})
-    spec.notes = [f"Ranked and sized by {subgraph.ranked_by}."]
+    spec.notes = [f"Ranked and sized by {subgraph.ranked_by}.", PERSONS_NOTE]
     return spec
 
 
@@ -262,6 +311,30 @@ def audience_class(node: Node, own: set[str]) -> str:
     return "competitor"
 
 
+def audience_counts(nodes: list[Node], own: set[str]) -> tuple[Counter[str], Counter[str]]:
+    """Per audience class, the drawn accounts (each by its own follows) and the persons
+    (each by all its accounts together, as the collapsed view draws it); an account
+    without a person is one person. The same in both views."""
+    accounts = drawn_accounts(nodes)
+    by_account: Counter[str] = Counter(audience_class(account, own) for account in accounts)
+    grouped: dict[str, list[Node]] = {}
+    for account in {account.id: account for account in accounts}.values():
+        grouped.setdefault(_unit(account), []).append(account)
+    by_person: Counter[str] = Counter(
+        audience_class(
+            Node(
+                id=unit,
+                kind="profile",
+                is_customer=any(a.is_customer for a in members),
+                brands=sorted({brand for a in members for brand in a.brands}),
+            ),
+            own,
+        )
+        for unit, members in grouped.items()
+    )
+    return by_account, by_person
+
+
 def audience_map(subgraph: Subgraph, *, show_personal_data: bool = False) -> MapSpec:
     """Customers, our community, the shared and the competitors' audience in distinct
     colours around the brands they follow."""
@@ -273,7 +346,6 @@ def audience_map(subgraph: Subgraph, *, show_personal_data: bool = False) -> Map
     }
     sizes = size_values([node for node in nodes if node.kind == "profile"])
     top_value = max(sizes.values(), default=1.0)
-    counts: Counter[str] = Counter()
     spec = MapSpec(kind="audience", title="Audience of " + ", ".join(sorted(own)))
     for node in nodes:
         if node.kind == "brand":
@@ -287,7 +359,6 @@ def audience_map(subgraph: Subgraph, *, show_personal_data: bool = False) -> Map
             )
             continue
         group = audience_class(node, own)
-        counts[group] += 1
         spec.nodes.append(
             node_dict(
                 node,
@@ -303,9 +374,15 @@ def audience_map(subgraph: Subgraph, *, show_personal_data: bool = False) -> Map
         LegendEntry(OWN_BRAND_COLOUR, "our brand"),
         LegendEntry(COMPETITOR_BRAND_COLOUR, "competitor"),
     ]
+    accounts, persons = audience_counts(nodes, own)
     spec.legend += [
-        LegendEntry(colour, f"{text}: {counts[group]:,}")
+        LegendEntry(colour, f"{text}: {side_by_side(accounts[group], persons[group])}")
         for group, (colour, text) in AUDIENCE_COLOURS.items()
     ]
-    spec.notes = trim_notes(subgraph)
+    spec.notes = [
+        *trim_notes(subgraph),
+        f"Shown: {counted(drawn_accounts(nodes))}. {PERSONS_NOTE} A person is placed by "
+        "all its accounts together: a customer if any account is one, shared audience if "
+        "one account follows us and another a competitor.",
+    ]
     return spec

@@ -8,13 +8,16 @@ from collections import Counter
 from datetime import UTC, datetime
 from typing import Any
 
-from srm.viz.data import Edge, Subgraph
+from srm.viz.data import Edge, Node, Subgraph
 from srm.viz.maps import (
     CENTRE_COLOUR,
     CUSTOMER_COLOUR,
     PERSON_COLOUR,
+    PERSONS_NOTE,
     MapSpec,
     community_colours,
+    counted,
+    drawn_accounts,
     edge_dicts,
     link_legend,
     node_dict,
@@ -108,46 +111,95 @@ def _timestamp(value: Any) -> float | None:
         return None
 
 
+def _first_time(node: Node) -> float | None:
+    """When ``node`` first took part: a post's time, an account's earliest post (the
+    earliest of its accounts' for a person)."""
+    if node.kind == "post":
+        return _timestamp(node.props.get("created_at"))
+    times = [_timestamp(account.props.get("first_at")) for account in node.members or [node]]
+    known = [time for time in times if time is not None]
+    return min(known) if known else None
+
+
+def _posts_of(node: Node) -> int:
+    return (
+        1
+        if node.kind == "post"
+        else sum(int(a.props.get("posts") or 0) for a in node.members or [node])
+    )
+
+
+def spreaders_note(subgraph: Subgraph) -> str:
+    """Who spread the post (its author included), counted in accounts and in persons: the
+    posts' authors, or the drawn accounts (a person's merged accounts one by one)."""
+    accounts: list[Node] = drawn_accounts(subgraph.nodes.values())
+    for node in subgraph.nodes.values():
+        key = (node.props.get("author") or {}).get("profile_key") if node.kind == "post" else None
+        if key:
+            accounts.append(Node(id=f"profile:{key}", kind="profile", person_id=node.person_id))
+    return f"Spread by {counted(accounts)}, its author included. {PERSONS_NOTE}"
+
+
 def cascade_map(
-    subgraph: Subgraph, *, width: int = 1600, show_personal_data: bool = False
+    subgraph: Subgraph, *, unit: str = "post", width: int = 1600, show_personal_data: bool = False
 ) -> MapSpec:
     """A post's spread over time: time runs left to right, each generation of replies,
-    quotes and reposts one band lower; links coloured by kind."""
-    posts = sorted(
-        subgraph.nodes.values(),
-        key=lambda node: (_timestamp(node.props.get("created_at")) or 0, node.id),
-    )
-    times = [_timestamp(node.props.get("created_at")) for node in posts]
+    quotes and reposts one band lower; links coloured by kind. ``unit`` says what a node
+    is: ``post`` (every post), ``account`` (the accounts that spread it,
+    srm.viz.persons.cascade_by_account) or ``person`` (those accounts collapsed into
+    their persons); an account or person sits at its first post and its links carry
+    counts. The notes count the spreaders in accounts and in persons, in every view."""
+    drawn = sorted(subgraph.nodes.values(), key=lambda node: (_first_time(node) or 0, node.id))
+    times = [_first_time(node) for node in drawn]
     known = [time for time in times if time is not None]
     start, end = (min(known), max(known)) if known else (0.0, 0.0)
     span = end - start
     root = subgraph.centre_ids[0]
-    spec = MapSpec(kind="cascade", title="Spread of a post", positioned=True)
+    title = "Spread of a post" + {"account": " by account", "person": " by person"}.get(unit, "")
+    spec = MapSpec(kind="cascade", title=title, positioned=True)
     per_generation: Counter[int] = Counter()
-    for index, (node, time) in enumerate(zip(posts, times, strict=True)):
+    for index, (node, time) in enumerate(zip(drawn, times, strict=True)):
         # Cascades are bursty (most of the spread comes early), so time is on a log scale.
         fraction = (
             math.log1p(time - start) / math.log1p(span)
             if time is not None and span
-            else index / max(len(posts), 1)
+            else index / max(len(drawn), 1)
         )
         band = per_generation[node.depth]
         per_generation[node.depth] += 1
+        posts = _posts_of(node)
+        extra = None
+        if node.kind != "post":
+            first = node.props.get("first_at") if not node.members else None
+            extra = [
+                f"{posts:,} post{'s' if posts != 1 else ''} in this cascade, from generation "
+                f"{node.depth}" + (f", first at {first}" if first else "")
+            ]
         spec.nodes.append(
             node_dict(
                 node,
                 colour=CENTRE_COLOUR if node.id == root else PALETTE[node.depth % len(PALETTE)],
-                value=3 if node.id == root else 1,
+                value=3 if node.id == root else min(posts, 3),
                 show_personal_data=show_personal_data,
-                label=node.id == root or len(posts) <= 60,
+                label=node.id == root or len(drawn) <= 60,
+                extra=extra,
                 x=round(fraction * width, 1),
                 y=node.depth * 180 + (band % 6) * 26,
             )
         )
     spec.edges = edge_dicts(subgraph.edges, set(subgraph.nodes))
-    spec.legend = [LegendEntry(CENTRE_COLOUR, "the original post")]
+    spec.legend = [
+        LegendEntry(CENTRE_COLOUR, "the original post" if unit == "post" else "its author")
+    ]
     spec.legend += link_legend({edge.type for edge in subgraph.edges})
-    spec.notes = trim_notes(subgraph)
+    spec.notes = [spreaders_note(subgraph)]
+    omitted = subgraph.omitted.get("posts", 0)
+    if omitted:
+        shown = sum(_posts_of(node) for node in drawn)
+        spec.notes.append(
+            f"Trimmed: showing {shown:,} posts (the top by {subgraph.ranked_by}); "
+            f"{omitted:,} more posts were left out."
+        )
     if known:
         first = datetime.fromtimestamp(start, tz=UTC).isoformat(timespec="minutes")
         last = datetime.fromtimestamp(end, tz=UTC).isoformat(timespec="minutes")

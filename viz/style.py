@@ -220,4 +220,8 @@ def edge_options(edge: Edge) -> dict[str, Any]:
         options["title"] = f"mentioned {edge.count:,} time{'s' if edge.count != 1 else ''}"
     elif edge.type == "PART_OF":
         options["width"] = 2
+    elif edge.count > 1:
+        # links merged when a person's accounts (or an account's posts) became one node
+        options["title"] = f"{style['label']} ×{edge.count:,}"
+        options["width"] = round(min(1 + 2 * math.log2(edge.count), 12), 2)
     return options

@@ -72,7 +72,11 @@ _MAP_LINKS = (
     ("influencers", "Influencers: the top 50 and their links to the brand (?view=persons)"),
     ("audience", "Brand audience: customers, community, competitors' audience (?view=persons)"),
     ("identity", "Identity: a person's accounts and CRM records (?person=ID, ?view=collapsed)"),
-    ("cascade", "Cascade: a post's replies, quotes and reposts over time (?post=KEY)"),
+    (
+        "cascade",
+        "Cascade: a post's replies, quotes and reposts over time "
+        "(?post=KEY, ?view=accounts or ?view=persons)",
+    ),
 )
 _EGO_HINT = "Ego network: /maps/ego?profile=KEY (or ?person=ID), optional &hops=2&limit=300"
 
@@ -102,6 +106,8 @@ def index(principal: Reader) -> HTMLResponse:
 AccountView = Literal["accounts", "persons"]
 _ACCOUNT_VIEWS = (("accounts", "every account"), ("persons", "one node per person"))
 _IDENTITY_VIEWS = (("expanded", "every record"), ("collapsed", "one person node"))
+# The cascade draws posts by default; its accounts and persons are the other two views.
+_CASCADE_VIEWS = (("posts", "every post"), *_ACCOUNT_VIEWS)
 
 
 def _views(
@@ -229,7 +235,16 @@ def identity(
 @router.get("/cascade", response_class=HTMLResponse, summary="A post's spread over time")
 def cascade(
     context: Context,
+    request: Request,
     post: Annotated[str | None, Query(max_length=600)] = None,
     limit: Annotated[int, Query(ge=1, le=3000)] = 800,
+    view: Literal["posts", "accounts", "persons"] = "posts",
 ) -> HTMLResponse:
-    return _run(context, build.cascade, post_key=post, limit=limit)
+    return _run(
+        context,
+        build.cascade,
+        views=_views(request, view, _CASCADE_VIEWS),
+        post_key=post,
+        limit=limit,
+        unit=view.removesuffix("s"),
+    )

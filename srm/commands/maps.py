@@ -179,10 +179,26 @@ def cascade(
     limit: Annotated[int, typer.Option(min=1, help="Most posts to draw.")] = 800,
     out: Out = None,
     personal_data: PersonalData = False,
+    by_account: Annotated[
+        bool,
+        typer.Option(
+            "--by-account", help="One node per account that spread it (its posts counted)."
+        ),
+    ] = False,
+    by_person: ByPerson = False,
 ) -> None:
-    """A post's replies, quotes and reposts over time."""
+    """A post's replies, quotes and reposts over time: every post, or the accounts that
+    spread it (--by-account), or their persons (--by-person)."""
+    if by_account and by_person:
+        raise fail("Choose one of --by-account and --by-person.", 2)
     _write(
-        "cascade", out, build.cascade, post_key=post, limit=limit, show_personal_data=personal_data
+        "cascade",
+        out,
+        build.cascade,
+        post_key=post,
+        limit=limit,
+        unit="account" if by_account else "person" if by_person else "post",
+        show_personal_data=personal_data,
     )
 
 
