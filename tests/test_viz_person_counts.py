@@ -4,7 +4,6 @@ worked out below (real Neo4j, real ingest)."""
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,6 +14,7 @@ from typer.testing import CliRunner
 
 from srm.api.app import create_app
 from srm.api.security import hash_key
+from srm.bundle_format import PROFILE_HEADER
 from srm.cli import app
 from srm.errors import ValidationError
 from srm.ingest.pipeline import ingest_paths
@@ -23,10 +23,12 @@ from srm.store import write
 from srm.viz import build, render
 from srm.viz.maps import MapSpec
 from tests import statements
+from tests.ingest_helpers import write_csv
 from tests.viz_graph import (  # noqa: F401 - graph_fixture provides `graph`
     PAYLOAD_CLOSE,
     PAYLOAD_IMG,
     PAYLOAD_SCRIPT,
+    POSTS_HEADER,
     graph_fixture,
 )
 
@@ -52,45 +54,20 @@ CASCADE_POSTS: list[list[object]] = [
 ]
 
 
-def _csv(path: Path, header: list[str], rows: list[list[object]]) -> None:
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(header)
-        writer.writerows(rows)
-
-
 @pytest.fixture(scope="module")
 def counted_graph(graph: Driver, tmp_path_factory: pytest.TempPathFactory) -> Driver:
     """The maps' test graph (tests/viz_graph.py) plus two persons over its accounts
     (P-split: x:5 follows Acme, x:7 follows the rival; P-rival: x:10 and x:11, both follow
     the rival) and the cascade above."""
     folder = tmp_path_factory.mktemp("cascade")
-    _csv(
+    write_csv(
         folder / "profiles.csv",
-        [
-            "profile_id",
-            "platform",
-            "handle",
-            "display_name",
-            "bio",
-            "location",
-            "url",
-            "followers_count",
-        ],
+        PROFILE_HEADER[: PROFILE_HEADER.index("followers_count") + 1],
         CASCADE_PROFILES,
     )
-    _csv(
+    write_csv(
         folder / "posts.csv",
-        [
-            "post_id",
-            "profile_id",
-            "created_at",
-            "text",
-            "mentioned_profile_ids",
-            "reply_to_post_id",
-            "quote_of_post_id",
-            "repost_of_post_id",
-        ],
+        POSTS_HEADER,
         CASCADE_POSTS,
     )
     ingest_paths(graph, [folder], batch_size=100)

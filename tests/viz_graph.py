@@ -15,11 +15,14 @@ import pytest
 from neo4j import Driver
 
 from srm import db
-from srm.bundle_format import CUSTOMER_HEADER, PROFILE_HEADER
+from srm.bundle_format import CUSTOMER_HEADER, POST_HEADER, PROFILE_HEADER
 from srm.ingest.pipeline import ingest_paths
 from srm.store import write
 from tests import statements
 from tests.ingest_helpers import write_csv
+
+# The maps' posts files carry no platform column (every profile id is an X id here).
+POSTS_HEADER = tuple(column for column in POST_HEADER if column != "platform")
 
 PAYLOAD_SCRIPT = "<script>alert('name')</script>"
 PAYLOAD_IMG = '<img src=x onerror="alert(\'bio\')" id="injected-img">'
@@ -79,16 +82,7 @@ def write_bundle(folder: Path) -> Path:
     ]
     write_csv(
         folder / "posts.csv",
-        [
-            "post_id",
-            "profile_id",
-            "created_at",
-            "text",
-            "mentioned_profile_ids",
-            "reply_to_post_id",
-            "quote_of_post_id",
-            "repost_of_post_id",
-        ],
+        POSTS_HEADER,
         posts,
     )
     write_csv(
