@@ -16,6 +16,10 @@ statement) run beside the projection's read; their wall time (``person_reads_s``
 counted in full, as if they ran alone: ``person_layer_ratio`` = (persons_s +
 person_reads_s) / (read_s + compute_s + write_s), an upper bound of what the layer adds.
 ``after_accounts_ratios`` leave the overlapped reads out (persons_s alone), the lower one.
+Each timed run is preceded by the same re-run without the person layer
+(``run_influence(with_persons=False)``): ``added_to_run`` is the best whole run with the
+layer over the best without it, minus 1 — the wall time the layer adds, overlap and
+contention included.
 """
 
 from __future__ import annotations
@@ -23,6 +27,8 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import time
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -31,7 +37,7 @@ from rich.console import Console
 
 from bench.analytics import stored_graph, synthetic_follows
 from srm.cypher import persons as statements
-from srm.graph.analysis import run_influence
+from srm.graph.analysis import InfluenceReport, run_influence
 from srm.graph.writeback import write_rows
 
 console = Console(stderr=True)
@@ -53,6 +59,16 @@ def write_persons(driver: Driver, node_ids: np.ndarray, share: float, seed: int 
     return len(rows)
 
 
+def _timed_report(job: Callable[[], InfluenceReport]) -> tuple[float, InfluenceReport]:
+    started = time.perf_counter()
+    report = job()
+    return time.perf_counter() - started, report
+
+
+def _timed(job: Callable[[], InfluenceReport]) -> float:
+    return _timed_report(job)[0]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--profiles", type=int, default=200_000)
@@ -67,8 +83,14 @@ def main() -> None:
         figures["persons"] = write_persons(driver, node_ids, arguments.grouped)
         run_influence(driver, weights={"pagerank": 1.0}, explain_top=100)
         for _ in range(3):
-            report = run_influence(driver, weights={"pagerank": 1.0}, explain_top=100)
-            runs.append({**report.timings, "person_reads": report.person_reads_s})
+            # the same re-run without the person layer, then with it, in turns
+            alone = _timed(lambda: run_influence(driver, weights={"pagerank": 1.0},
+                                                 explain_top=100, with_persons=False))  # fmt: skip
+            seconds, report = _timed_report(
+                lambda: run_influence(driver, weights={"pagerank": 1.0}, explain_top=100)
+            )
+            runs.append({**report.timings, "person_reads": report.person_reads_s,
+                         "run_s": seconds, "run_without_s": alone})  # fmt: skip
             console.print(runs[-1])
 
     def accounts_s(timings: dict[str, float]) -> float:
@@ -86,6 +108,11 @@ def main() -> None:
             "person_layer_ratio": round(ratio(best), 3),
             "person_layer_ratios": [round(ratio(t), 3) for t in runs],
             "after_accounts_ratios": [round(t["persons"] / accounts_s(t), 3) for t in runs],
+            # the wall time the layer adds to a whole run: with it over without it, - 1
+            "added_to_run": round(
+                min(t["run_s"] for t in runs) / min(t["run_without_s"] for t in runs) - 1, 3
+            ),
+            "added_to_run_each": [round(t["run_s"] / t["run_without_s"] - 1, 3) for t in runs],
         }
     )
     print(json.dumps(figures))

@@ -91,7 +91,7 @@ class InfluenceReport:
     run_id: str
     result: influence.InfluenceResult
     timings: dict[str, float]
-    by_person: persons.PersonInfluenceResult
+    by_person: persons.PersonInfluenceResult | None  # None: run without the person layer
     top: list[dict[str, Any]] = field(default_factory=list)
     top_persons: list[dict[str, Any]] = field(default_factory=list)
     handles: dict[str, str] = field(default_factory=dict)
@@ -113,12 +113,14 @@ def run_influence(
     keep: int = DEFAULT_KEEP,
     database: str | None = None,
     on_step: Step = _quiet,
+    with_persons: bool = True,
 ) -> InfluenceReport:
     """Influence of every profile (see :func:`srm.graph.influence.influence_scores`) and of
     every person over its accounts (:func:`srm.graph.persons.person_influence`), written to
     the profiles and persons; returns the run id, timings (the person layer as
     ``persons``), and the ``top`` profiles and units (persons and lone accounts) with their
-    explanation."""
+    explanation. ``with_persons=False`` leaves the person layer out (accounts only, no
+    units): ``bench.persons`` times runs without it to measure what it adds."""
     where = where or ProjectionFilter()
     parameters = {
         **where.__dict__,
@@ -133,8 +135,10 @@ def run_influence(
     ):
         # The person layer's reads (PART_OF, the persons' stored digests) do not depend on
         # the projection: they run beside its read instead of after the accounts' write.
-        person_reads = beside.submit(
-            person_writeback.read_person_layer, driver, keep=keep, database=database
+        person_reads = (
+            beside.submit(person_writeback.read_person_layer, driver, keep=keep, database=database)
+            if with_persons
+            else None
         )
         projection = _read(run, where, driver, database, on_step)
         on_step(f"scoring {projection.node_count:,} profiles")
@@ -151,6 +155,8 @@ def run_influence(
             run.extra["profiles_written"] = writeback.write_influence(
                 driver, result, run.run_id, explain_top=explain_top, keep=keep, database=database
             )
+        if person_reads is None:
+            return _report(driver, run.run_id, result, run.timings, None, top, database)
         on_step("scoring persons")
         with run.timed("persons"):
             reads = person_reads.result()
@@ -168,19 +174,36 @@ def run_influence(
                 database=database,
             )
         run.extra["persons"] = len(by_person.persons())
+    report = _report(driver, run.run_id, result, run.timings, by_person, top, database)
+    report.person_reads_s = run.extra["person_reads_s"]
+    return report
+
+
+def _report(
+    driver: Driver,
+    run_id: str,
+    result: influence.InfluenceResult,
+    timings: dict[str, float],
+    by_person: persons.PersonInfluenceResult | None,
+    top: int,
+    database: str | None,
+) -> InfluenceReport:
+    """The run's report: the ``top`` profiles and units explained, with handles and names."""
     best = [influence.explain(result, v, top=3) for v in result.ranking(top)]
-    ranked_units = by_person.ranking(top)
-    by_person.prepare_incoming(ranked_units)
-    best_units = [persons.explain_person(by_person, u, top=3) for u in ranked_units]
+    best_units = []
+    if by_person is not None:
+        ranked_units = by_person.ranking(top)
+        by_person.prepare_incoming(ranked_units)
+        best_units = [persons.explain_person(by_person, u, top=3) for u in ranked_units]
     shown = (
         {e["key"] for e in best}
         | {n["key"] for e in best for n in e["top_in_neighbours"]}
         | {a["key"] for e in best_units for a in e["accounts"]}
     )
     return InfluenceReport(
-        run_id=run.run_id,
+        run_id=run_id,
         result=result,
-        timings=run.timings,
+        timings=timings,
         by_person=by_person,
         top=best,
         top_persons=best_units,
@@ -188,7 +211,6 @@ def run_influence(
         names=person_writeback.person_names(
             driver, [e["unit"] for e in best_units if e["is_person"]], database=database
         ),
-        person_reads_s=run.extra["person_reads_s"],
     )
 
 

@@ -84,6 +84,19 @@ def test_influence_run_writes_persons_and_ranks_each_once(driver: Driver, tmp_pa
     assert report.timings["persons"] >= 0
 
 
+def test_a_run_without_the_person_layer_scores_accounts_only(
+    driver: Driver, tmp_path: Path
+) -> None:
+    """What bench.persons times as the baseline: the same run, persons left as they were."""
+    load_persons(driver, tmp_path / "graph")
+    report = analysis.run_influence(driver, top=10, betweenness_samples=None, with_persons=False)
+    assert report.by_person is None and report.top_persons == [] and report.top
+    assert "persons" not in report.timings
+    assert all(row.get("influence_run_id") is None for row in _persons(driver).values())
+    accounts = {row["key"] for row in read(driver, statements.ANALYTICS_INFLUENCE)}
+    assert {"x:s1", "x:s2", "x:t1"} <= accounts
+
+
 def test_erased_account_leaves_the_person_rescored(
     driver: Driver, settings: Settings, tmp_path: Path
 ) -> None:

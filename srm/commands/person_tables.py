@@ -58,7 +58,7 @@ def print_person_influence(report: InfluenceReport, out: Console) -> None:
             f"{parts['followers']['value']:,.0f}",
         )
     out.print(table)
-    persons = len(report.by_person.persons())
+    persons = len(report.by_person.persons()) if report.by_person else 0
     out.print(
         f"{persons:,} persons scored over their accounts "
         f"(person layer {report.timings.get('persons', 0.0):.2f} s).",
