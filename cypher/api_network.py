@@ -17,12 +17,15 @@ __all__ = [
     "FOLLOWING_PAGES",
     "MENTIONS_PAGES",
     "POSTS_PAGES",
+    "PROFILES_WITH_FOLLOWERS_PAGES",
     "SHORTEST_PATH",
 ]
 
 
-def _neighbour_pages(pattern: str) -> str:
-    """Pages of the profiles ``other`` that ``pattern`` links to ``p``, by profile key."""
+def _neighbour_pages(pattern: str, with_profile: bool = False) -> str:
+    """Pages of the profiles ``other`` that ``pattern`` links to ``p``, by profile key; with
+    ``with_profile`` each row also carries ``p``'s own record (as ``record``)."""
+    own = f"{profile_record('p')} AS record, " if with_profile else ""
     return f"""
 UNWIND $rows AS row
 MATCH (p:Profile {{profile_key: row.key}})
@@ -32,13 +35,18 @@ CALL (p, row) {{
   WITH collect(other) AS others
   RETURN size(others) AS total, others[row.offset..row.offset + row.first + 1] AS page
 }}
-RETURN row.key AS key, row.offset AS offset, row.first AS first, total,
+RETURN row.key AS key, row.offset AS offset, row.first AS first, {own}total,
        [n IN page | {profile_record("n")}] AS records
 """
 
 
 FOLLOWERS_PAGES = _neighbour_pages("(other:Profile)-[:FOLLOWS]->(p)")
 FOLLOWING_PAGES = _neighbour_pages("(p)-[:FOLLOWS]->(other:Profile)")
+# A profile looked up by key together with a page of its followers (the same page as
+# FOLLOWERS_PAGES): one round trip where the two statements took two.
+PROFILES_WITH_FOLLOWERS_PAGES = _neighbour_pages(
+    "(other:Profile)-[:FOLLOWS]->(p)", with_profile=True
+)
 
 POSTS_PAGES = """
 UNWIND $rows AS row
@@ -49,7 +57,7 @@ CALL (p, row) {
   WITH collect(post) AS posts
   RETURN size(posts) AS total, posts[row.offset..row.offset + row.first + 1] AS page
 }
-RETURN row.key AS key, row.offset AS offset, row.first AS first, total,
+RETURN row.key AS key, row.offset AS offset, row.first AS first, {own}total,
        [n IN page | n {.*, author_key: p.profile_key}] AS records
 """
 
@@ -64,7 +72,7 @@ CALL (p, row) {
   WITH collect(post {.*, author_key: author.profile_key}) AS posts
   RETURN size(posts) AS total, posts[row.offset..row.offset + row.first + 1] AS page
 }
-RETURN row.key AS key, row.offset AS offset, row.first AS first, total, page AS records
+RETURN row.key AS key, row.offset AS offset, row.first AS first, {own}total, page AS records
 """
 
 # Replies, quotes and reposts of a post: who amplified it, oldest first.
@@ -78,7 +86,7 @@ CALL (post, row) {
   WITH collect(other {.*, author_key: author.profile_key, kind: type(r)}) AS posts
   RETURN size(posts) AS total, posts[row.offset..row.offset + row.first + 1] AS page
 }
-RETURN row.key AS key, row.offset AS offset, row.first AS first, total, page AS records
+RETURN row.key AS key, row.offset AS offset, row.first AS first, {own}total, page AS records
 """
 
 # Profiles within $depth FOLLOWS/MENTIONED hops of the centre (either direction) and the
