@@ -43,7 +43,7 @@ RETURN row.key AS key, row.offset AS offset, row.first AS first, {own}total,
 FOLLOWERS_PAGES = _neighbour_pages("(other:Profile)-[:FOLLOWS]->(p)")
 FOLLOWING_PAGES = _neighbour_pages("(p)-[:FOLLOWS]->(other:Profile)")
 # A profile looked up by key together with a page of its followers (the same page as
-# FOLLOWERS_PAGES): one round trip where the two statements took two.
+# FOLLOWERS_PAGES): one round trip instead of PROFILES_BY_KEY, then FOLLOWERS_PAGES.
 PROFILES_WITH_FOLLOWERS_PAGES = _neighbour_pages(
     "(other:Profile)-[:FOLLOWS]->(p)", with_profile=True
 )
@@ -57,7 +57,7 @@ CALL (p, row) {
   WITH collect(post) AS posts
   RETURN size(posts) AS total, posts[row.offset..row.offset + row.first + 1] AS page
 }
-RETURN row.key AS key, row.offset AS offset, row.first AS first, {own}total,
+RETURN row.key AS key, row.offset AS offset, row.first AS first, total,
        [n IN page | n {.*, author_key: p.profile_key}] AS records
 """
 
@@ -72,7 +72,7 @@ CALL (p, row) {
   WITH collect(post {.*, author_key: author.profile_key}) AS posts
   RETURN size(posts) AS total, posts[row.offset..row.offset + row.first + 1] AS page
 }
-RETURN row.key AS key, row.offset AS offset, row.first AS first, {own}total, page AS records
+RETURN row.key AS key, row.offset AS offset, row.first AS first, total, page AS records
 """
 
 # Replies, quotes and reposts of a post: who amplified it, oldest first.
@@ -86,7 +86,7 @@ CALL (post, row) {
   WITH collect(other {.*, author_key: author.profile_key, kind: type(r)}) AS posts
   RETURN size(posts) AS total, posts[row.offset..row.offset + row.first + 1] AS page
 }
-RETURN row.key AS key, row.offset AS offset, row.first AS first, {own}total, page AS records
+RETURN row.key AS key, row.offset AS offset, row.first AS first, total, page AS records
 """
 
 # Profiles within $depth FOLLOWS/MENTIONED hops of the centre (either direction) and the
