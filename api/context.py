@@ -59,6 +59,14 @@ class Context(BaseContext):
         self.official_profiles = lists(api_records.OFFICIAL_PROFILES_OF_BRANDS)
         self.person_communities = lists(api_persons.PERSON_COMMUNITIES)
         self.followers = paged(api_network.FOLLOWERS_PAGES)
+        # A profile by key with its first page of followers, when a query selects both
+        # (Query.profile primes self.profile and self.followers with the answer).
+        self.profile_followers: DataLoader[PageKey, tuple[dict[str, Any] | None, records.Page]]
+        self.profile_followers = DataLoader(
+            load_fn=self._batch(
+                records.records_with_pages, api_network.PROFILES_WITH_FOLLOWERS_PAGES
+            )
+        )
         self.following = paged(api_network.FOLLOWING_PAGES)
         self.posts = paged(api_network.POSTS_PAGES)
         self.mentions = paged(api_network.MENTIONS_PAGES)

@@ -15,7 +15,7 @@ from srm.api.executor import PlainFieldExecutor, lean_resolvers
 from srm.api.limits import ClientError, check_first, check_search_text, schema_extensions
 from srm.api.mutations import Mutation
 from srm.api.operation_guard import QuietSchema
-from srm.api.selection import short_score_only
+from srm.api.selection import only_arguments, short_score_only
 from srm.api.services import analytics, network, persons, records, review
 from srm.api.types.audit import AuditEvent
 from srm.api.types.brand import AudienceOverlap, Brand
@@ -111,6 +111,34 @@ def _network(found: tuple[list, list] | None) -> Network | None:
     )
 
 
+def _followers_window(info: Info) -> tuple[int, int] | None:
+    """``(offset, first)`` of the one followers page the query selects on this profile, or
+    None (no followers, pages with different arguments, or arguments the followers resolver
+    will reject with its own error)."""
+    arguments = only_arguments(info, "followers")
+    if arguments is None:
+        return None
+    try:
+        return window(arguments["first"], arguments.get("after"))
+    except (ClientError, KeyError, TypeError):
+        return None
+
+
+async def _profile_by_key(info: Info, key: str) -> dict | None:
+    """The profile record of ``key``; when the query also selects a page of its followers,
+    read with that page in one statement, and the page handed to ``Profile.followers``
+    through its loader (the same page, cursors and total as its own statement reads)."""
+    page = _followers_window(info)
+    if page is None:
+        return await info.context.profile.load(key)
+    offset, first = page
+    record, followers = await info.context.profile_followers.load((key, offset, first))
+    if record is not None:
+        info.context.followers.prime((key, offset, first), followers)
+        info.context.profile.prime(key, record)
+    return record
+
+
 @strawberry.type
 class Query:
     @strawberry.field(description="A CRM customer by id, or by email (analyst and admin only).")
@@ -133,7 +161,7 @@ class Query:
         handle: str | None = None,
     ) -> Profile | None:
         if id is not None:
-            return Profile.of(await info.context.profile.load(str(id)))
+            return Profile.of(await _profile_by_key(info, str(id)))
         if platform is None or handle is None:
             raise ClientError("Give 'id', or both 'platform' and 'handle'.")
         return Profile.of(await info.context.call(records.profile_by_handle, platform, handle))

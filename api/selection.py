@@ -6,9 +6,18 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+from graphql import (
+    FieldNode,
+    FragmentSpreadNode,
+    GraphQLError,
+    GraphQLObjectType,
+    InlineFragmentNode,
+    get_named_type,
+)
+from graphql.execution.values import VariableValues, get_argument_values
 from strawberry.types.nodes import FragmentSpread, InlineFragment, SelectedField, Selection
 
-__all__ = ["SHORT_SCORE_FIELDS", "below", "short_score_only"]
+__all__ = ["SHORT_SCORE_FIELDS", "below", "only_arguments", "short_score_only"]
 
 # InfluenceScore fields answered from the short score every profile record carries
 # (srm.cypher.api_fields.score_of); anything else needs the full influence statement.
@@ -50,3 +59,46 @@ def short_score_only(info: Any, *path: str) -> bool:
         found = all(field.name in SHORT_SCORE_FIELDS for field in below(roots, *path))
         cache[key] = found
     return found
+
+
+def _ast_fields(selections: Iterable[Any], fragments: dict[str, Any]) -> Iterator[FieldNode]:
+    """The field nodes of a selection set, fragments (named or inline) flattened."""
+    for selection in selections:
+        if isinstance(selection, FieldNode):
+            yield selection
+        elif isinstance(selection, InlineFragmentNode):
+            yield from _ast_fields(selection.selection_set.selections, fragments)
+        elif isinstance(selection, FragmentSpreadNode):
+            fragment = fragments.get(selection.name.value)
+            if fragment is not None:
+                yield from _ast_fields(fragment.selection_set.selections, fragments)
+
+
+def only_arguments(info: Any, name: str) -> dict[str, Any] | None:
+    """The arguments of the field ``name`` selected directly below the current field, as its
+    resolver will get them (variables filled in, defaults applied, GraphQL names), when it is
+    selected and every selection of it (aliases, fragments) has the same arguments; None
+    otherwise, and when graphql-core rejects them (the resolver reports that itself)."""
+    raw = info._raw_info
+    parent = get_named_type(raw.return_type)
+    field = parent.fields.get(name) if isinstance(parent, GraphQLObjectType) else None
+    if field is None:
+        return None
+    nodes = [
+        node
+        for field_node in raw.field_nodes
+        if field_node.selection_set is not None
+        for node in _ast_fields(field_node.selection_set.selections, raw.fragments)
+        if node.name.value == name
+    ]
+    variables = raw.variable_values
+    if not isinstance(variables, VariableValues):
+        # The resolve info carries the coerced values only; argument coercion reads those.
+        variables = VariableValues(sources={}, coerced=dict(variables or {}))
+    try:
+        found = [get_argument_values(field, node, variables) for node in nodes]
+    except GraphQLError:
+        return None
+    if not found or any(arguments != found[0] for arguments in found[1:]):
+        return None
+    return found[0]

@@ -17,12 +17,15 @@ __all__ = [
     "FOLLOWING_PAGES",
     "MENTIONS_PAGES",
     "POSTS_PAGES",
+    "PROFILES_WITH_FOLLOWERS_PAGES",
     "SHORTEST_PATH",
 ]
 
 
-def _neighbour_pages(pattern: str) -> str:
-    """Pages of the profiles ``other`` that ``pattern`` links to ``p``, by profile key."""
+def _neighbour_pages(pattern: str, with_profile: bool = False) -> str:
+    """Pages of the profiles ``other`` that ``pattern`` links to ``p``, by profile key; with
+    ``with_profile`` each row also carries ``p``'s own record (as ``record``)."""
+    own = f"{profile_record('p')} AS record, " if with_profile else ""
     return f"""
 UNWIND $rows AS row
 MATCH (p:Profile {{profile_key: row.key}})
@@ -32,13 +35,18 @@ CALL (p, row) {{
   WITH collect(other) AS others
   RETURN size(others) AS total, others[row.offset..row.offset + row.first + 1] AS page
 }}
-RETURN row.key AS key, row.offset AS offset, row.first AS first, total,
+RETURN row.key AS key, row.offset AS offset, row.first AS first, {own}total,
        [n IN page | {profile_record("n")}] AS records
 """
 
 
 FOLLOWERS_PAGES = _neighbour_pages("(other:Profile)-[:FOLLOWS]->(p)")
 FOLLOWING_PAGES = _neighbour_pages("(p)-[:FOLLOWS]->(other:Profile)")
+# A profile looked up by key together with a page of its followers (the same page as
+# FOLLOWERS_PAGES): one round trip instead of PROFILES_BY_KEY, then FOLLOWERS_PAGES.
+PROFILES_WITH_FOLLOWERS_PAGES = _neighbour_pages(
+    "(other:Profile)-[:FOLLOWS]->(p)", with_profile=True
+)
 
 POSTS_PAGES = """
 UNWIND $rows AS row

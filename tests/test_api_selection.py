@@ -119,7 +119,71 @@ def test_full_influence_in_the_ranking_costs_no_extra_round_trip(
 
 
 def test_followers_bring_their_short_scores(counted: tuple[TestClient, CountingDriver]) -> None:
-    """A profile and its followers' scores: the profile, then one follower page statement."""
+    """A profile by id and its followers' scores: one statement reads both."""
     _answer(counted, FOLLOWER_SCORES)
     counting = counted[1]
-    assert counting.count == 2, counting.statements
+    assert counting.count == 1, counting.statements
+
+
+FOLLOWER_PAGE = """query Page($first: Int!, $after: String) { profile(LOOKUP) { handle
+  followers(first: $first, after: $after) { totalCount
+    pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
+    edges { cursor node { id handle influence { value } } } } } }"""
+BY_KEY = FOLLOWER_PAGE.replace("LOOKUP", 'id: "x:1"')
+# The same profile found by handle: its record first, then the follower page statement.
+BY_HANDLE = FOLLOWER_PAGE.replace("LOOKUP", 'platform: "x", handle: "alice"')
+
+
+def _counted_answer(
+    counted: tuple[TestClient, CountingDriver], query: str, **variables: object
+) -> tuple[dict, int]:
+    client, counting = counted
+    counting.reset()
+    status, body = gql(client, query, **variables)
+    assert status == 200 and "errors" not in body, body
+    return body["data"], counting.count
+
+
+def test_a_profile_and_its_follower_pages_cost_one_round_trip(
+    counted: tuple[TestClient, CountingDriver],
+) -> None:
+    """Every page (first, next, past the end) read with the profile in one statement is what
+    the two-statement path answers: the same items, cursors, page info and total."""
+    pages = 0
+    after = None
+    while True:
+        one, one_trips = _counted_answer(counted, BY_KEY, first=3, after=after)
+        two, two_trips = _counted_answer(counted, BY_HANDLE, first=3, after=after)
+        assert (one_trips, two_trips) == (1, 2)
+        assert one == two
+        followers = one["profile"]["followers"]
+        assert followers["totalCount"] == 4 and followers["edges"], one
+        pages += 1
+        if not followers["pageInfo"]["hasNextPage"]:
+            break
+        after = followers["pageInfo"]["endCursor"]
+    assert pages == 2
+    end = followers["pageInfo"]["endCursor"]
+    past, trips = _counted_answer(counted, BY_KEY, first=3, after=end)
+    assert trips == 1 and past == _counted_answer(counted, BY_HANDLE, first=3, after=end)[0]
+    assert past["profile"]["followers"]["edges"] == []
+
+
+def test_unknown_profile_with_followers_is_null_in_one_round_trip(
+    counted: tuple[TestClient, CountingDriver],
+) -> None:
+    query = BY_KEY.replace('"x:1"', '"x:404"')
+    data, trips = _counted_answer(counted, query, first=3)
+    assert data == {"profile": None} and trips == 1
+
+
+def test_different_follower_pages_on_one_profile_fall_back_to_the_page_loader(
+    counted: tuple[TestClient, CountingDriver],
+) -> None:
+    """Two aliased pages with different arguments: each page is still its own answer."""
+    query = """{ profile(id: "x:1") { a: followers(first: 1) { edges { node { id } } }
+      b: followers(first: 4) { edges { node { id } } } } }"""
+    data, _ = _counted_answer(counted, query)
+    ids = [edge["node"]["id"] for edge in data["profile"]["b"]["edges"]]
+    assert ids == sorted(ids) and len(ids) == 4
+    assert [edge["node"]["id"] for edge in data["profile"]["a"]["edges"]] == ids[:1]

@@ -21,6 +21,7 @@ __all__ = [
     "links",
     "pages",
     "profile_by_handle",
+    "records_with_pages",
     "search",
 ]
 
@@ -70,6 +71,27 @@ def pages(
         for row in rows
     }
     return [found.get(request) or Page(total=0, records=[]) for request in requests]
+
+
+def records_with_pages(
+    driver: Driver, database: str, query: str, requests: Sequence[tuple[str, int, int]]
+) -> list[tuple[Record | None, Page]]:
+    """For ``(key, offset, first)`` requests: the record of ``key`` (None when there is none)
+    and a page of its list, in one statement reading ``$rows`` and returning what
+    :func:`pages` reads plus the record."""
+    rows_in = [
+        {"key": key, "offset": offset, "first": first}
+        for key, offset, first in dict.fromkeys(requests)
+    ]
+    rows = read_values(driver, query, database, rows=rows_in)
+    found = {
+        (row["key"], row["offset"], row["first"]): (
+            row["record"],
+            Page(total=row["total"], records=row["records"]),
+        )
+        for row in rows
+    }
+    return [found.get(request) or (None, Page(total=0, records=[])) for request in requests]
 
 
 _SORT_KEYS = {"customers": "customer_id", "profiles": "profile_key"}
