@@ -19,6 +19,7 @@ __all__ = [
     "BRAND_ENGAGED",
     "CASCADE_POSTS",
     "CLEAR_COMMUNITIES_OF_RUN",
+    "CLEAR_INFLUENCE_EXPLANATIONS",
     "CLEAR_INFLUENCE_OF_RUN",
     "CLEAR_SEGMENT_MEMBERS",
     "CREATE_COMMUNITIES",
@@ -248,6 +249,13 @@ SET_INFLUENCE_EXPLANATION = f"""
 UNWIND $rows AS row
 MATCH (p:Profile) WHERE id(p) = row[0]
 SET p.{Influence.EXPLANATION} = row[1]
+"""
+
+# Only a run's explained best keep an explanation ($kept: their node ids); others would
+# keep an older run's, naming its neighbours, as long as their values did not change.
+CLEAR_INFLUENCE_EXPLANATIONS = f"""
+MATCH (p:Profile) WHERE p.{Influence.EXPLANATION} IS NOT NULL AND NOT id(p) IN $kept
+REMOVE p.{Influence.EXPLANATION}
 """
 
 CREATE_COMMUNITIES = """

@@ -227,8 +227,8 @@ def write_influence(
     database: str | None = None,
 ) -> int:
     """Stamp every profile of the projection with its score, percentile, components and
-    ``run_id``; the ``explain_top`` best also get ``influence_explanation`` (JSON). Returns
-    the profiles written.
+    ``run_id``; the ``explain_top`` best also get ``influence_explanation`` (JSON), and no
+    other profile keeps one. Returns the profiles written.
 
     With ``keep`` (the runs of the algorithm a clean-up keeps, this one included), only
     what changed since the last run is written: a profile whose stored digest
@@ -288,6 +288,8 @@ def write_influence(
         batch_size=batch_size,
         database=database,
     )
+    kept = [row[0] for row in explanations]
+    write(driver, statements.CLEAR_INFLUENCE_EXPLANATIONS, database=database, kept=kept)
     return written
 
 

@@ -173,6 +173,25 @@ def test_a_person_out_of_the_explained_best_loses_its_explanation(
     assert written == 1 and holding_after == holding_now
 
 
+def test_an_account_out_of_the_explained_best_loses_its_explanation(
+    driver: Driver, tmp_path: Path
+) -> None:
+    """Accounts as persons: only this run's explained best hold an explanation, whether or
+    not their values changed (an old one would name an older run's neighbours)."""
+    load_persons(driver, tmp_path / "graph")
+
+    def explained(top: int, keep: int) -> set[str]:
+        analysis.run_influence(driver, betweenness_samples=None, keep=keep, explain_top=top)
+        rows = read(driver, statements.ANALYTICS_INFLUENCE)
+        return {row["key"] for row in rows if row["explanation"] is not None}
+
+    for keep in (10, 1):  # re-runs that skip the unchanged; keep=1 rewrites every profile
+        assert len(explained(3, keep)) == 3
+        best = explained(1, keep)
+        assert len(best) == 1
+        assert explained(1, keep) == best
+
+
 def test_audience_matches_counting_sets_on_a_random_graph() -> None:
     rng = np.random.default_rng(5)
     n = 300
