@@ -48,6 +48,7 @@ import numpy as np
 import uvicorn
 from rich.console import Console
 
+from bench.timing import seconds
 from srm import db, local_neo4j
 from srm.api.app import create_app
 from srm.graph.analysis import run_communities, run_influence
@@ -87,12 +88,6 @@ def growth_exponent(sizes: list[int], values: list[float]) -> float | None:
         return None
     xs, ys = zip(*points, strict=True)
     return round(float(np.polyfit(xs, ys, 1)[0]), 3)
-
-
-def _timed(action: Callable[[], Any]) -> float:
-    started = time.perf_counter()
-    action()
-    return time.perf_counter() - started
 
 
 def _lines(path: Path) -> int:
@@ -182,10 +177,10 @@ def measure(follows: int, work: Path) -> dict[str, float]:
                 ("wipe_s", lambda: db.wipe(driver)),
             ]
             for name, action in steps:
-                found[name] = _timed(action)
+                found[name] = seconds(action)
                 console.print(f"  {name} {found[name]:.1f}")
             driver.close()
-            found["load_initial_s"] = _timed(lambda: initial_load(settings, data_dir, [bundle]))
+            found["load_initial_s"] = seconds(lambda: initial_load(settings, data_dir, [bundle]))
             console.print(f"  load_initial_s {found['load_initial_s']:.1f}")
             driver = open_driver(settings)
             steps = [
@@ -197,11 +192,11 @@ def measure(follows: int, work: Path) -> dict[str, float]:
                 ("identity_s", lambda: resolve_graph(driver, batch_size=settings.batch_size)),
             ]
             for name, action in steps:
-                found[name] = _timed(action)
+                found[name] = seconds(action)
                 console.print(f"  {name} {found[name]:.1f}")
             found.update(_graphql(settings))
-            found["backup_s"] = _timed(lambda: backup(driver, settings, work / "backup"))
-            found["export_s"] = _timed(
+            found["backup_s"] = seconds(lambda: backup(driver, settings, work / "backup"))
+            found["export_s"] = seconds(
                 lambda: write_bundle(driver, work / "export", parts=EXPORT_PARTS)
             )
             console.print(f"  backup_s {found['backup_s']:.1f}, export_s {found['export_s']:.1f}")

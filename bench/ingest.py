@@ -40,6 +40,7 @@ from typing import Any
 from neo4j import Driver
 from rich.console import Console
 
+from bench.timing import seconds
 from srm import db, local_neo4j
 from srm.cypher import ingest as statements
 from srm.ingest.pipeline import ingest_paths
@@ -78,12 +79,6 @@ def _pipeline_in_child(bundle: Path, uri: str, batch_size: int) -> dict[str, Any
         check=True,
     )
     return dict(json.loads(done.stdout.strip().splitlines()[-1]))
-
-
-def _timed(action: Any) -> float:
-    started = time.perf_counter()
-    action()
-    return time.perf_counter() - started
 
 
 def _load_csv(driver: Driver, statement: str, path: Path) -> None:
@@ -153,18 +148,18 @@ def run(quick: bool) -> dict[str, Any]:
 
             def ours() -> tuple[float, float, dict[str, int]]:
                 db.wipe(driver)
-                profiles = _timed(lambda: ingest_paths(driver, [bundle / "profiles.csv"]))
-                follows = _timed(lambda: ingest_paths(driver, [bundle / "follows.csv"]))
+                profiles = seconds(lambda: ingest_paths(driver, [bundle / "profiles.csv"]))
+                follows = seconds(lambda: ingest_paths(driver, [bundle / "follows.csv"]))
                 return profiles, follows, db.counts(driver)
 
             def load_csv() -> tuple[float, float, dict[str, int]]:
                 db.wipe(driver)
-                profiles = _timed(
+                profiles = seconds(
                     lambda: _load_csv(
                         driver, statements.LOAD_CSV_PROFILES, imported / "profiles.csv"
                     )
                 )
-                follows = _timed(
+                follows = seconds(
                     lambda: _load_csv(driver, statements.LOAD_CSV_FOLLOWS, imported / "follows.csv")
                 )
                 return profiles, follows, db.counts(driver)
@@ -193,7 +188,7 @@ def run(quick: bool) -> dict[str, Any]:
             db.wipe(driver)
             driver.close()
             console.print("initial load through the offline importer…")
-            initial = _timed(
+            initial = seconds(
                 lambda: initial_load(
                     Settings(NEO4J_URI=server.uri),
                     data_dir,
@@ -255,9 +250,9 @@ def follows_only(people: int) -> dict[str, Any]:
             bundle = work / "bundle"
             generate_bundle(bundle, people=people, seed=1)
             console.print("profiles…")
-            profiles = _timed(lambda: ingest_paths(driver, [bundle / "profiles.csv"]))
+            profiles = seconds(lambda: ingest_paths(driver, [bundle / "profiles.csv"]))
             console.print("follows…")
-            follows = _timed(lambda: ingest_paths(driver, [bundle / "follows.csv"]))
+            follows = seconds(lambda: ingest_paths(driver, [bundle / "follows.csv"]))
             edges = db.counts(driver)["[FOLLOWS]"]
             driver.close()
     finally:

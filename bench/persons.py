@@ -28,8 +28,6 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-import time
-from collections.abc import Callable
 from functools import partial
 from typing import Any
 
@@ -38,8 +36,9 @@ from neo4j import Driver
 from rich.console import Console
 
 from bench.analytics import stored_graph, synthetic_follows
+from bench.timing import seconds, timed_call
 from srm.cypher import persons as statements
-from srm.graph.analysis import InfluenceReport, run_influence
+from srm.graph.analysis import run_influence
 from srm.graph.writeback import write_rows
 
 console = Console(stderr=True)
@@ -61,16 +60,6 @@ def write_persons(driver: Driver, node_ids: np.ndarray, share: float, seed: int 
     return len(rows)
 
 
-def _timed_report(job: Callable[[], InfluenceReport]) -> tuple[float, InfluenceReport]:
-    started = time.perf_counter()
-    report = job()
-    return time.perf_counter() - started, report
-
-
-def _timed(job: Callable[[], InfluenceReport]) -> float:
-    return _timed_report(job)[0]
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--profiles", type=int, default=200_000)
@@ -89,10 +78,10 @@ def main() -> None:
         job()
         for _ in range(arguments.rounds):
             # the same re-run without the person layer, then with it, in turns
-            alone = _timed(partial(job, with_persons=False))
-            seconds, report = _timed_report(job)
+            alone = seconds(partial(job, with_persons=False))
+            took, report = timed_call(job)
             runs.append({**report.timings, "person_reads": report.person_reads_s,
-                         "run_s": seconds, "run_without_s": alone})  # fmt: skip
+                         "run_s": took, "run_without_s": alone})  # fmt: skip
             console.print(runs[-1])
 
     def accounts_s(timings: dict[str, float]) -> float:
