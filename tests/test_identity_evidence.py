@@ -14,6 +14,7 @@ from srm.graph.identity import pipeline
 from srm.graph.identity.evaluate import read_clusters
 from srm.graph.identity.names import clean_display_name, organisation_name, related_given_names
 from srm.graph.identity.places import resolve_place
+from srm.graph.identity.records import social_records
 from srm.graph.identity.references import deobfuscate_emails, text_references, url_keys
 from srm.ingest.pipeline import ingest_paths
 from srm.synthetic.generate import generate_bundle
@@ -196,6 +197,15 @@ def test_display_names_and_organisations() -> None:
     assert clean_display_name("Lic. Ana Gil | Arquitecta") == "Ana Gil"
     assert clean_display_name("Laura Martín — Founder") == "Laura Martín"
     assert clean_display_name("John Smith, MBA") == "John Smith"
+    assert clean_display_name("Pr Vincent Garnier") == "Vincent Garnier"
+    assert clean_display_name("Miss Saigon") == "Miss Saigon"
+    # a CRM row's first-name column with its title: the title is not the given name
+    rows = social_records(
+        [{"customer_id": "C1", "first_name": "Dr. Joshua", "last_name": "Dickson"},
+         {"customer_id": "C2", "first_name": "Prof. Rafa", "last_name": "Bolaños"}], []
+    )  # fmt: skip
+    assert list(rows["given"]) == ["joshua", "rafael"]
+    assert list(rows["surnames"]) == ["dickson", "bolanos"]
     assert organisation_name("María García López") == ""
     assert organisation_name("Acme S.A.U.") == "acme"
     assert organisation_name("Zara Official") == "zara"

@@ -33,10 +33,13 @@ __all__ = [
     "related_given_names",
 ]
 
-_SPANISH_TITLES = frozenset({
+# titles written without a dot as often as with one (Spanish, English, French, German,
+# Italian), none of them a given name on its own
+_BARE_TITLES = frozenset({
     "ing", "lic", "licda", "licdo", "prof", "profa", "dr", "dra", "sr", "sra", "srta",
     "don", "dona", "arq", "abog", "mtro", "mtra", "mr", "mrs", "ms", "mx", "miss", "sir",
     "dame", "rev", "ingeniero", "ingeniera", "licenciado", "licenciada", "doctor", "doctora",
+    "pr", "mme", "mlle", "dott", "dssa", "dipl", "herr", "frau",
 })  # fmt: skip
 _POST_NOMINALS = frozenset({"mba", "phd", "msc", "md", "jr", "sr", "cpa", "pmp", "bsc", "ma",
                             "ba", "dds", "esq", "ii", "iii", "llm", "rn"})  # fmt: skip
@@ -73,7 +76,7 @@ def _legal_term_endings() -> frozenset[str]:
 
 @lru_cache(maxsize=1)
 def _titles() -> frozenset[str]:
-    return frozenset(fold(t) for t in CONSTANTS.titles) | _SPANISH_TITLES
+    return frozenset(fold(t) for t in CONSTANTS.titles) | _BARE_TITLES
 
 
 @lru_cache(maxsize=1)
@@ -82,9 +85,11 @@ def _suffixes() -> frozenset[str]:
     return frozenset(fold(s).replace(".", "") for s in found) | _POST_NOMINALS
 
 
-def clean_display_name(text: object) -> str:
+def clean_display_name(text: object, *, part: bool = False) -> str:
     """The name part of a display name (see module doc); the text itself when cleaning
-    would leave nothing."""
+    would leave nothing. ``part``: the text is one column of a name (a CRM row's first
+    name, ``Dr. Joshua``), so a title goes even when one word is left; a whole display name
+    keeps two words (``Miss Saigon`` is not a person with a title)."""
     raw = str(text or "").strip()
     head = _JOB_SEPARATOR.split(raw, maxsplit=1)[0] if raw else ""
     tokens = head.replace(".", ". ").split()
@@ -93,9 +98,9 @@ def clean_display_name(text: object) -> str:
     def is_title(token: str) -> bool:
         # nameparser's long list (Dean, Major…) holds given names: only with a dot
         word = fold(token).strip(".,")
-        return word in _SPANISH_TITLES or (token.endswith(".") and len(word) > 1 and word in titles)
+        return word in _BARE_TITLES or (token.endswith(".") and len(word) > 1 and word in titles)
 
-    while len(tokens) > 2 and is_title(tokens[0]):
+    while len(tokens) > (1 if part else 2) and is_title(tokens[0]):
         tokens = tokens[1:]
     while tokens and fold(tokens[-1]).strip(".,").replace(".", "") in suffixes and len(tokens) > 1:
         tokens = tokens[:-1]

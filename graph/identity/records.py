@@ -55,8 +55,8 @@ def _customer(row: Mapping[str, Any], region: str) -> dict[str, Any]:
         norm.PersonName()
         if organisation
         else norm.parse_name(
-            clean_display_name(_text(row, "first_name")),
-            clean_display_name(_text(row, "last_name")),
+            clean_display_name(_text(row, "first_name"), part=True),
+            clean_display_name(_text(row, "last_name"), part=True),
         )
     )
     email = norm.parse_email(row.get("email"))
