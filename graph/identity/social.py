@@ -119,6 +119,8 @@ def social_rules() -> list[BlockingRule]:
         on_tokens("account_refs", max_block=50),
         on_tokens("url_keys", max_block=50),
         on_columns("organisation", max_block=50),
+        on_columns("surname1", "initial", max_block=50),
+        on_columns("given", "surname1", prefix=3, max_block=300),
     ]
 
 
