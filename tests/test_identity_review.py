@@ -101,7 +101,7 @@ def test_rejected_pattern_lowers_its_factors_for_every_pair() -> None:
     assert after < few.bayes_factors("name")[1] + few.bayes_factors("city")[1] < before
 
 
-NAMESAKES = 12
+NAMESAKES = 20
 
 
 def _bundle_with_namesakes(folder: Path) -> list[tuple[str, str]]:
@@ -110,7 +110,8 @@ def _bundle_with_namesakes(folder: Path) -> list[tuple[str, str]]:
     generate_bundle(folder, people=80, seed=11)
     surnames = ["Arrizabalaga", "Txurruka", "Olaizola", "Goikoetxea", "Zubizarreta",
                 "Etxeberria", "Urrutikoetxea", "Aranburu", "Elizondo", "Igartua",
-                "Lasarte", "Murgoitio"]  # fmt: skip
+                "Lasarte", "Murgoitio", "Agirrezabala", "Berasategi", "Errazkin",
+                "Garmendia", "Intxausti", "Larrañaga", "Oiartzabal", "Sarasola"]  # fmt: skip
     pairs = []
     with (
         (folder / "profiles.csv").open("a", encoding="utf-8", newline="") as profiles,
@@ -146,14 +147,15 @@ def test_labels_refit_the_model_and_generalise(driver: Driver, tmp_path: Path) -
     assert plain.labels == 0 and plain.threshold == 0.5
     first = _persons(driver, tmp_path)
     wrongly_merged = [(a, b) for a, b in namesakes if first[a] == first[b]]
-    assert len(wrongly_merged) >= 10, "the namesakes should start merged"
+    assert len(wrongly_merged) >= 16, "the namesakes should start merged"
 
     # suggestions exclude nothing reviewed yet and are record ids as export has them
     suggested = decisions.merge_suggestions(driver, 20)
     assert 0 < len(suggested) <= 20
     assert all(s.record_a in first and s.record_b in first for s in suggested)
 
-    taught, held_out = wrongly_merged[:8], wrongly_merged[8:]
+    # the prior holds against a handful of labels (labels.STRENGTH): teach a dozen or more
+    taught, held_out = wrongly_merged[:-4], wrongly_merged[-4:]
     for a, b in taught:
         pipeline.reject(driver, a, b, reviewer="tester")
     truth = read_clusters(folder / "truth.csv")
