@@ -12,6 +12,7 @@ from neo4j import Driver
 
 from srm.graph.identity import pipeline
 from srm.graph.identity.evaluate import read_clusters
+from srm.graph.identity.evidence import customer_contact_conflict
 from srm.graph.identity.names import clean_display_name, organisation_name, related_given_names
 from srm.graph.identity.places import resolve_place
 from srm.graph.identity.records import social_records
@@ -59,6 +60,7 @@ _PROFILES = [
         "",
     ),
     ("9100014", "x", "billthornbury", "Bill Thornbury", "", "Leeds, UK", ""),
+    ("9100018", "x", "anselmo_urquiza", "Anselmo Urquiza", "", "Getxo", ""),
     # 3 a pseudonymous display name is no name at all, not a different one: two accounts that
     # link each other and one personal site are one person whatever they are called
     (
@@ -104,6 +106,12 @@ _CUSTOMERS = [
     ("C9900003", "Leocadia", "Ibargüengoitia", "leocadia.i@correo.example", "+34 633 000 333",
      "Vitoria", "", ""),
     ("C9900004", "Leocadia", "Ibargüengoitia", "", "633 000 333", "Vitoria-Gasteiz", "", ""),
+    # two customers claim one twitter handle (a column copied onto the wrong row): the handle
+    # is a shared contact only between rows whose names share a word
+    ("C9900005", "Anselmo", "Urquiza Belaustegi", "anselmo.u@correo.example", "+34 644 000 444",
+     "Getxo", "", "@anselmo_urquiza"),
+    ("C9900006", "Begoña", "Txabarri", "", "+34 655 000 555",
+     "Bilbao", "", "anselmo_urquiza"),
 ]  # fmt: skip
 _CUSTOMER_PROFILE = ("9100015", "x", "ximenaoyarzabal", "Ximena Oyarzábal", "", "Bilbao", "")
 
@@ -160,6 +168,8 @@ def test_each_evidence_class_merges_its_positive_and_keeps_its_negative_apart(
     assert len({resolved[t] for t in templates}) == len(templates), "a spam farm became a person"
     assert not same("customer:C9900001", "customer:C9900002")
     assert same("customer:C9900003", "customer:C9900004")
+    assert same("customer:C9900005", _profile("9100018"))
+    assert not same("customer:C9900005", "customer:C9900006"), "one copied handle made one"
 
 
 def test_account_references_in_bios_and_urls() -> None:
@@ -212,3 +222,18 @@ def test_display_names_and_organisations() -> None:
     assert organisation_name("Hospital La Paz") != organisation_name("Hospital La Princesa")
     assert related_given_names("bill", "william") and related_given_names("paco", "francisco")
     assert not related_given_names("john", "james")
+
+
+def test_a_claimed_handle_joins_only_customers_whose_names_share_a_word() -> None:
+    rows = social_records(
+        [{"customer_id": "C1", "first_name": "Anselmo", "last_name": "Urquiza",
+          "twitter_handle": "@anselmo_urquiza"},
+         {"customer_id": "C2", "first_name": "Begoña", "last_name": "Txabarri",
+          "twitter_handle": "anselmo_urquiza"},
+         {"customer_id": "C3", "first_name": "A.", "last_name": "Urquiza Belaustegi",
+          "twitter_handle": "anselmo_urquiza"}],
+        [],
+    )  # fmt: skip
+    rule = customer_contact_conflict(rows)
+    assert rule.clash(0, 1) and rule.clash(1, 2), "a copied handle is no shared contact"
+    assert not rule.clash(0, 2)

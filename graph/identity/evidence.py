@@ -182,17 +182,45 @@ def organisation_comparison() -> Comparison:
     )  # fmt: skip
 
 
+def _claim_owners(frame: pd.DataFrame) -> list[str]:
+    """Per record, its claimed handle as a contact key (``""`` for none). CRM rows that
+    claim one handle but share neither a given name nor a surname get keys of their own:
+    a twitter column copied onto the wrong row, or left from an earlier customer, must not
+    make two different customers one (``@jose_delgado_molina`` on the rows of José Ángel
+    Delgado and of Duncan Woodward)."""
+    keys = [""] * len(frame)
+    holders: dict[str, list[int]] = {}
+    for k, (source, claimed) in enumerate(zip(frame["source"], frame["claimed"], strict=True)):
+        if source == "customer" and claimed:
+            holders.setdefault(claimed, []).append(k)
+    given, surnames = (
+        frame["given"].to_numpy(dtype=object),
+        frame["surnames"].to_numpy(dtype=object),
+    )
+    for claimed, rows in holders.items():
+        names = [set(str(given[k]).split()) | set(str(surnames[k]).split()) for k in rows]
+        owner = list(range(len(rows)))
+        for i in range(len(rows)):
+            for j in range(i):
+                if names[i] & names[j] or not names[i] or not names[j]:
+                    owner[i] = owner[j]
+                    break
+        for i, k in enumerate(rows):
+            keys[k] = f"h:{claimed}" + (f"#{owner[i]}" if owner[i] else "")
+    return keys
+
+
 def customer_contact_conflict(frame: pd.DataFrame) -> ConflictRule:
     """Two CRM customers conflict unless they share an e-mail, a phone or a claimed handle
-    (see module doc); only a reviewer's accept overrides it, not a strong score."""
+    (see module doc; a handle only between rows whose names share a word,
+    :func:`_claim_owners`); only a reviewer's accept overrides it, not a strong score."""
     values = []
-    for source, email, phone, claimed in zip(
-        frame["source"], frame["email"], frame["phone"], frame["claimed"], strict=True
+    for source, email, phone, claim in zip(
+        frame["source"], frame["email"], frame["phone"], _claim_owners(frame), strict=True
     ):
         if source != "customer":
             values.append("")
             continue
-        contacts = [f"e:{email}" if email else "", f"p:{phone}" if phone else "",
-                    f"h:{claimed}" if claimed else ""]  # fmt: skip
+        contacts = [f"e:{email}" if email else "", f"p:{phone}" if phone else "", claim]
         values.append(" ".join(["customer", *(c for c in contacts if c)]))
     return ConflictRule("customers sharing no contact detail", values, "share none", strict=True)
