@@ -200,6 +200,10 @@ def test_places_from_a_gazetteer() -> None:
     assert resolve_place("Big Apple").key == resolve_place("NYC").key
     assert resolve_place("Chitown").name == "chicago"
     assert resolve_place("Valencia").country == "ES"
+    # an airport code in capitals names its city; a country's code does not
+    assert resolve_place("NUE").key == resolve_place("Nürnberg").key != ""
+    assert resolve_place("LAX").name == "los angeles"
+    assert resolve_place("USA").country == ""
     assert resolve_place("Madrid").key != resolve_place("Barcelona").key
 
 

