@@ -13,7 +13,12 @@ from neo4j import Driver
 from srm.graph.identity import pipeline
 from srm.graph.identity.evaluate import read_clusters
 from srm.graph.identity.evidence import customer_contact_conflict
-from srm.graph.identity.names import clean_display_name, organisation_name, related_given_names
+from srm.graph.identity.names import (
+    clean_display_name,
+    organisation_name,
+    related_given_names,
+    spelled_as_in_email,
+)
 from srm.graph.identity.places import resolve_place
 from srm.graph.identity.records import social_records
 from srm.graph.identity.references import deobfuscate_emails, text_references, url_keys
@@ -219,6 +224,16 @@ def test_display_names_and_organisations() -> None:
          {"customer_id": "C2", "first_name": "Prof. Rafa", "last_name": "Bolaños"}], []
     )  # fmt: skip
     assert list(rows["given"]) == ["joshua", "rafael"]
+    # a CRM typo is spelled as the row's own e-mail writes it; another name is not a typo
+    assert spelled_as_in_email("Gsry", "washington.gary") == "gary"
+    assert spelled_as_in_email("Fuuentes", "cfuentes") == "fuentes"
+    assert spelled_as_in_email("Mario", "maria.lopez") == "mario"
+    assert spelled_as_in_email("Daniel", "daniela.r") == "daniel"
+    typo = social_records(
+        [{"customer_id": "C3", "first_name": "Gsry", "last_name": "Washinhton",
+          "email": "washington.gary@correo.example"}], []
+    )  # fmt: skip
+    assert (typo["given"][0], typo["surnames"][0]) == ("gary", "washington")
     assert list(rows["surnames"]) == ["dickson", "bolanos"]
     assert organisation_name("María García López") == ""
     assert organisation_name("Acme S.A.U.") == "acme"

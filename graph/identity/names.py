@@ -9,6 +9,10 @@
   (hospital, ayuntamiento, council, official, team…) — and returns their name without the
   legal form, folded; ``""`` for a person. Organisations are compared by that whole name,
   never by shared words, so two hospitals or two shops of one chain stay apart.
+* :func:`spelled_as_in_email`: a CRM row's name word one typo away from a part of the
+  row's own e-mail user name is written as the e-mail writes it (``Gsry Washington``,
+  ``washington.gary@…`` → ``gary``): an address is typed by its owner and proven by the
+  mail it receives, a name column by whoever keyed the row in.
 * :func:`related_given_names`: English nickname relations from the ``nicknames`` package
   (Carlton Northern's curated table), beside the Spanish table in ``normalise``.
 """
@@ -22,6 +26,7 @@ import pandas as pd
 from cleanco import basename, prepare_default_terms
 from nameparser.config import CONSTANTS
 from nicknames import NickNamer
+from rapidfuzz.distance import Levenshtein
 
 from srm.graph.identity.normalise import NICKNAMES, fold, words
 
@@ -31,6 +36,7 @@ __all__ = [
     "organisation_name",
     "personal_name_marks",
     "related_given_names",
+    "spelled_as_in_email",
 ]
 
 # titles written without a dot as often as with one (Spanish, English, French, German,
@@ -178,3 +184,46 @@ def related_given_names(a: str, b: str) -> bool:
     forms_a = namer.nicknames_of(a) | namer.canonicals_of(a) | {a}
     forms_b = namer.nicknames_of(b) | namer.canonicals_of(b) | {b}
     return b in forms_a or a in forms_b or bool(namer.canonicals_of(a) & namer.canonicals_of(b))
+
+
+# shorter words are initials or fragments; a typo in them is as likely a different name
+_MIN_CORRECTED = 4
+_LETTERS = re.compile(r"[^a-z]")
+
+
+def _differ_at_end(a: str, b: str) -> bool:
+    """Whether ``a`` and ``b`` differ only in their last letter (Mario/Maria) or by one
+    added at the end (Daniel/Daniela): another name as often as a typo."""
+    shorter = min(len(a), len(b))
+    return a[: shorter - 1] == b[: shorter - 1]
+
+
+def spelled_as_in_email(text: str, email_local: str) -> str:
+    """``text`` (a name column) with each word that is one edit from a run of letters of
+    ``email_local`` replaced by that run (see module doc). Known given names stay as they
+    are, as do words the address already contains and words it writes with another end
+    (``Mario`` with ``maria.lopez@…``: the row may give someone else's address); the
+    result is folded."""
+    letters = _LETTERS.sub("", fold(email_local))
+    tokens = words(text)
+    if len(letters) < _MIN_CORRECTED or not tokens:
+        return text
+    known = known_given_names()
+    out = []
+    for token in tokens:
+        if len(token) < _MIN_CORRECTED or token in letters or token in known:
+            out.append(token)
+            continue
+        # one edit away, the same length first (a letter typed for another)
+        for size in (len(token), len(token) - 1, len(token) + 1):
+            runs = {letters[start : start + size] for start in range(len(letters) - size + 1)}
+            found = [
+                r
+                for r in runs
+                if not _differ_at_end(token, r)
+                and Levenshtein.distance(token, r, score_cutoff=1) <= 1
+            ]
+            if found:
+                break
+        out.append(found[0] if len(found) == 1 else token)
+    return " ".join(out)

@@ -17,7 +17,7 @@ from typing import Any
 import pandas as pd
 
 from srm.graph.identity import normalise as norm
-from srm.graph.identity.names import clean_display_name, organisation_name
+from srm.graph.identity.names import clean_display_name, organisation_name, spelled_as_in_email
 from srm.graph.identity.places import Place, resolve_place
 from srm.graph.identity.references import account_key, deobfuscate_emails, text_references
 
@@ -51,15 +51,19 @@ def _text(row: Mapping[str, Any], key: str) -> str:
 def _customer(row: Mapping[str, Any], region: str) -> dict[str, Any]:
     full = f"{_text(row, 'first_name')} {_text(row, 'last_name')}".strip()
     organisation = organisation_name(full)
+    email = norm.parse_email(row.get("email"))
     name = (
         norm.PersonName()
         if organisation
         else norm.parse_name(
-            clean_display_name(_text(row, "first_name"), part=True),
-            clean_display_name(_text(row, "last_name"), part=True),
+            spelled_as_in_email(
+                clean_display_name(_text(row, "first_name"), part=True), email.local
+            ),
+            spelled_as_in_email(
+                clean_display_name(_text(row, "last_name"), part=True), email.local
+            ),
         )
     )
-    email = norm.parse_email(row.get("email"))
     claimed = norm.handle_stem(row.get("twitter_handle"))
     return {
         "account_self": [],
