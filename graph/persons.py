@@ -32,6 +32,7 @@ from functools import cached_property
 import numpy as np
 
 from srm.graph.influence import COMPONENTS, InfluenceResult
+from srm.graph.projection import PartOf, part_of_vertices
 
 __all__ = [
     "AccountScores",
@@ -43,7 +44,7 @@ __all__ = [
     "person_influence",
     "score_against",
     "units_of",
-    "units_of_vertices",
+    "units_of_part_of",
 ]
 
 
@@ -67,32 +68,27 @@ def units_of(keys: list[str], part_of: Iterable[tuple[str, str]]) -> Units:
     its first person. Persons come first, sorted by id, then lone accounts in vertex order.
     """
     index = {key: vertex for vertex, key in enumerate(keys)}
-    vertices, person_ids = [], []
+    code: dict[str, int] = {}
+    vertices, persons, person_ids = [], [], []
     for key, person_id in part_of:
-        vertex = index.get(key)
-        if vertex is not None:
-            vertices.append(vertex)
-            person_ids.append(person_id)
-    return units_of_vertices(keys, np.asarray(vertices, dtype=np.int64), person_ids)
-
-
-def units_of_vertices(keys: list[str], vertices: np.ndarray, person_ids: list[str]) -> Units:
-    """:func:`units_of` from the accounts' vertex indices (``vertices[i]`` belongs to
-    ``person_ids[i]``), in numpy: what a run uses, the vertices matched by node id."""
-    first = np.unique(vertices, return_index=True)[1] if len(vertices) else np.zeros(0, int)
-    kept_ids = [person_ids[i] for i in first.tolist()]
-    # sorted in Python: numpy sorts an object array of strings several times slower
-    persons = sorted(set(kept_ids))
-    unit_of_person = {person_id: unit for unit, person_id in enumerate(persons)}
-    of_vertex = np.full(len(keys), -1, dtype=np.int64)
-    of_vertex[vertices[first]] = np.fromiter(
-        (unit_of_person[person_id] for person_id in kept_ids), dtype=np.int64, count=len(kept_ids)
+        vertices.append(index.get(key, -1))
+        persons.append(code.setdefault(person_id, len(code)))
+        person_ids.append(person_id)
+    return units_of_part_of(
+        keys, part_of_vertices(len(keys), np.asarray(vertices), np.asarray(persons), person_ids)
     )
+
+
+def units_of_part_of(keys: list[str], part_of: PartOf) -> Units:
+    """Units of the vertices named ``keys`` from their persons (as a projection read with
+    its persons holds them, :attr:`~srm.graph.projection.Projection.part_of`): unit ``i``
+    is ``part_of``'s person ``i``, then lone accounts follow in vertex order."""
+    of_vertex = part_of.of_vertex.copy()
     lone = np.flatnonzero(of_vertex < 0)
-    of_vertex[lone] = len(persons) + np.arange(len(lone))
-    ids = persons + [keys[v] for v in lone.tolist()]
+    of_vertex[lone] = part_of.person_count + np.arange(len(lone))
+    ids = [*part_of.person_ids, *(keys[v] for v in lone.tolist())]
     is_person = np.zeros(len(ids), dtype=bool)
-    is_person[: len(persons)] = True
+    is_person[: part_of.person_count] = True
     return Units(ids=ids, is_person=is_person, of_vertex=of_vertex)
 
 
@@ -256,11 +252,7 @@ def person_influence(
     }
     components["in_degree"] = persons_audience
     components["betweenness"] = _largest(of_vertex, result.components["betweenness"], n_units)
-    component_percentiles, score, percentile = score_against(result, components)
-    lone = ~units.is_person
-    lone_vertices = np.flatnonzero(lone[of_vertex])
-    score[of_vertex[lone_vertices]] = result.score[lone_vertices]
-    percentile[of_vertex[lone_vertices]] = result.percentile[lone_vertices]
+    component_percentiles, score, percentile = _placed(result, units, components)
     return PersonInfluenceResult(
         accounts=result,
         units=units,
@@ -271,6 +263,37 @@ def person_influence(
         audience_accounts=accounts_audience,
         account_count=np.bincount(of_vertex, minlength=n_units).astype(float),
     )
+
+
+def _placed(
+    result: InfluenceResult, units: Units, components: dict[str, np.ndarray]
+) -> tuple[dict[str, np.ndarray], np.ndarray, np.ndarray]:
+    """:func:`score_against` for every unit, placing only the persons: a lone account's
+    components are its account's (a sum or maximum over one account), so its percentiles
+    are its account's and it keeps its account score. Its audience is the exception: in
+    follower units it is lower than in follower accounts when a person follows it from
+    several accounts, and those few are placed against the accounts."""
+    persons = np.flatnonzero(units.is_person)
+    lone_vertices = np.flatnonzero(~units.is_person[units.of_vertex])
+    lone = units.of_vertex[lone_vertices]
+    placed, person_score, person_percentile = score_against(
+        result, {name: values[persons] for name, values in components.items()}
+    )
+    component_percentiles = {}
+    for name in COMPONENTS:
+        found = np.empty(units.count)
+        found[persons] = placed[name]
+        found[lone] = result.component_percentiles[name][lone_vertices]
+        component_percentiles[name] = found
+    audience = components["in_degree"]
+    fewer = lone[audience[lone] != result.components["in_degree"][lone_vertices]]
+    component_percentiles["in_degree"][fewer] = percentiles_against(
+        result.components["in_degree"], audience[fewer]
+    )
+    score, percentile = np.empty(units.count), np.empty(units.count)
+    score[persons], percentile[persons] = person_score, person_percentile
+    score[lone], percentile[lone] = result.score[lone_vertices], result.percentile[lone_vertices]
+    return component_percentiles, score, percentile
 
 
 def score_against(
