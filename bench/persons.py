@@ -8,7 +8,8 @@ Starts its own Neo4j (temporary store), writes the seeded synthetic follow graph
 into persons of 2 or 3 accounts with PART_OF, then runs the influence job (PageRank only:
 the cheapest run, so the person layer's share is the largest it gets) once to warm up,
 then ``--rounds`` pairs of re-runs: the same run without the person layer
-(``run_influence(with_persons=False)``: no PART_OF read, no person step), then with it.
+(``run_influence(with_persons=False)``: no PART_OF read, no person step) and with it,
+which of the two goes first alternating from pair to pair.
 ``added_to_run`` is the median over the pairs of (run with the layer / run without it −
 1): the wall time the layer adds to a whole re-run — the PART_OF scan beside the follows'
 read, the person step (units, scores, digests, the persons' write and the explanations of
@@ -72,10 +73,15 @@ def main() -> None:
         # keep: no run ages out another's stamps here, so every timed run is a like re-run
         job = partial(run_influence, driver, weights={"pagerank": 1.0}, explain_top=100, keep=100)
         job()
-        for _ in range(arguments.rounds):
-            # the same re-run without the person layer, then with it, in turns
-            alone, without = timed_call(partial(job, with_persons=False))
-            took, report = timed_call(job)
+        for round_ in range(arguments.rounds):
+            # the same re-run without the person layer and with it, the first of the pair
+            # alternating (a drift of the machine's load favours neither)
+            if round_ % 2 == 0:
+                alone, without = timed_call(partial(job, with_persons=False))
+                took, report = timed_call(job)
+            else:
+                took, report = timed_call(job)
+                alone, without = timed_call(partial(job, with_persons=False))
             runs.append({**report.timings, "part_of_read": report.part_of_read_s,
                          "run_s": took, "run_without_s": alone,
                          "without": without.timings})  # fmt: skip

@@ -103,8 +103,14 @@ def audience(
     n_units = units.count
     if n_units == 0:
         return np.zeros(0), np.zeros(0)
-    source_units = units.of_vertex[sources]
-    target_units = units.of_vertex[targets]
+    of_vertex = units.of_vertex
+    in_person = units.is_person[of_vertex]
+    # into a lone account every follow is another follower account, and every follow
+    # from a lone account another follower unit: counted from the in-degree, no sort
+    follows_in = np.bincount(targets, minlength=len(of_vertex))
+    touching = np.flatnonzero(in_person[sources] | in_person[targets])
+    sources, targets = sources[touching], targets[touching]
+    source_units, target_units = of_vertex[sources], of_vertex[targets]
     outside = source_units != target_units
     sources, source_units, target_units = (
         sources[outside],
@@ -112,18 +118,18 @@ def audience(
         target_units[outside],
     )
     into_person = units.is_person[target_units]
-    touches = into_person | units.is_person[source_units]
     # pairs packed as one integer (follower × units + followed unit), deduplicated by a sort
-    by_unit = _distinct(source_units[touches] * n_units + target_units[touches])
+    by_unit = _distinct(source_units * n_units + target_units)
     by_account = _distinct(
         sources[into_person].astype(np.int64) * n_units + target_units[into_person]
     )
-    persons = np.bincount(target_units[~touches], minlength=n_units) + np.bincount(
-        by_unit % n_units, minlength=n_units
-    )
-    accounts = np.bincount(target_units[~into_person], minlength=n_units) + np.bincount(
-        by_account % n_units, minlength=n_units
-    )
+    persons = np.bincount(by_unit % n_units, minlength=n_units)
+    accounts = np.bincount(by_account % n_units, minlength=n_units)
+    lone = np.flatnonzero(~in_person)
+    from_persons = np.bincount(target_units[~into_person], minlength=n_units)
+    # a lone account's follows from other lone accounts: its in-degree less those from persons
+    persons[of_vertex[lone]] += follows_in[lone] - from_persons[of_vertex[lone]]
+    accounts[of_vertex[lone]] += follows_in[lone]
     return persons.astype(float), accounts.astype(float)
 
 
