@@ -10,6 +10,7 @@ These are what ``srm analyze`` and the demo call. Each job reads in bulk
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -161,7 +162,11 @@ def run_influence(
         if projection.part_of is None:
             return _report(driver, run.run_id, result, run.timings, None, top, database)
         on_step("scoring persons")
-        with run.timed("persons"):
+        with run.timed("persons"), ThreadPoolExecutor(max_workers=1) as beside:
+            # what earlier runs stamped on the persons is read while they are scored
+            stored = beside.submit(
+                person_writeback.stored_person_digests, driver, keep, database=database
+            )
             units = persons.units_of_part_of(projection.keys, projection.part_of)
             by_person = persons.person_influence(result, units)
             run.extra["persons_written"] = person_writeback.write_person_influence(
@@ -171,6 +176,7 @@ def run_influence(
                 projection.part_of.node_ids,
                 explain_top=explain_top,
                 keep=keep,
+                stored=stored.result(),
                 database=database,
             )
         run.extra["persons"] = len(by_person.persons())

@@ -25,6 +25,7 @@ from srm.graph.persons import (
 from srm.graph.projection import WORKERS
 from srm.graph.writeback import (
     WRITE_BATCH,
+    StoredDigests,
     read,
     read_stored,
     row_digests,
@@ -36,12 +37,23 @@ __all__ = [
     "person_names",
     "person_of_profiles",
     "rescore_persons",
+    "stored_person_digests",
     "write_person_influence",
 ]
 
 
 def _row(person: str | int, values: Sequence[Any]) -> list[Any]:
     return [person, *(None if value is None else float(value) for value in values)]
+
+
+def stored_person_digests(
+    driver: Driver, keep: int, *, database: str | None = None
+) -> StoredDigests:
+    """The digests of the persons stamped by a run the clean-up after this one keeps
+    (``keep`` runs), with whether each holds an explanation: what a re-run compares."""
+    return read_stored(
+        driver, surviving_runs(driver, keep, database), database, statements.STORED_PERSON_INFLUENCE
+    )
 
 
 def write_person_influence(
@@ -52,6 +64,7 @@ def write_person_influence(
     *,
     explain_top: int = 100,
     keep: int | None = None,
+    stored: StoredDigests | None = None,
     database: str | None = None,
 ) -> int:
     """Stamp every person of ``found`` with its score, percentile, components, audience
@@ -64,7 +77,9 @@ def write_person_influence(
     new row's, stamped by a run the clean-up keeps, is left as it is unless it is among
     the explained best or still holds an explanation it no longer earns (written again,
     its explanation removed); the digests are compared in numpy, and only the persons
-    written become rows. Returns the persons written."""
+    written become rows. ``stored``: the persons' stored digests when the caller read them
+    already (:func:`stored_person_digests`, e.g. while scoring). Returns the persons
+    written."""
     computed = found.accounts.weights.get("betweenness", 0) > 0
     # by column name (Influence.column; the components keep graph.influence's names)
     columns = {
@@ -91,12 +106,8 @@ def write_person_influence(
     best[explained_units] = True
     write = np.ones(len(persons), dtype=bool)
     if keep is not None and len(persons):
-        stored = read_stored(
-            driver,
-            surviving_runs(driver, keep, database),
-            database,
-            statements.STORED_PERSON_INFLUENCE,
-        )
+        if stored is None:
+            stored = stored_person_digests(driver, keep, database=database)
         stamped, held, holds_explanation = stored.match(person_nodes)
         write = ~(stamped & (held == digests)) | best[persons] | holds_explanation
     found.prepare_incoming(explained_units)
