@@ -207,8 +207,11 @@ class PersonInfluenceResult:
     def prepare_incoming(self, units: Iterable[int]) -> None:
         """Find the edges into each of ``units`` in one pass (what explaining them needs),
         instead of one pass per unit or a sort of every edge."""
+        missing = [unit for unit in units if unit not in self._incoming_of]
+        if not missing:  # e.g. the report's best, explained already by the write-back
+            return
         wanted = np.zeros(self.units.count, dtype=bool)
-        wanted[list(units)] = True
+        wanted[missing] = True
         edges = np.flatnonzero(wanted[self._target_units])
         grouped = np.argsort(self._target_units[edges], kind="stable")
         edges = edges[grouped]
