@@ -158,11 +158,14 @@ def _grouped(labels: np.ndarray, groups: int) -> tuple[np.ndarray, np.ndarray]:
     return order, np.searchsorted(labels[order], np.arange(groups + 1))
 
 
-def percentiles_against(reference: np.ndarray, values: np.ndarray) -> np.ndarray:
-    """Share (0–100) of ``reference`` entries strictly lower than each of ``values``."""
+def percentiles_against(
+    reference: np.ndarray, values: np.ndarray, *, ordered: np.ndarray | None = None
+) -> np.ndarray:
+    """Share (0–100) of ``reference`` entries strictly lower than each of ``values``;
+    ``ordered``: ``reference`` sorted, when the caller has it."""
     if len(reference) == 0:
         return np.zeros(len(values))
-    lower = np.searchsorted(np.sort(reference), values, side="left")
+    lower = np.searchsorted(np.sort(reference) if ordered is None else ordered, values, side="left")
     return 100.0 * lower / len(reference)
 
 
@@ -297,7 +300,7 @@ def _placed(
     audience = components["in_degree"]
     fewer = lone[audience[lone] != result.components["in_degree"][lone_vertices]]
     component_percentiles["in_degree"][fewer] = percentiles_against(
-        result.components["in_degree"], audience[fewer]
+        result.components["in_degree"], audience[fewer], ordered=result.sorted_values("in_degree")
     )
     score, percentile = np.empty(units.count), np.empty(units.count)
     score[persons], percentile[persons] = person_score, person_percentile
@@ -310,14 +313,25 @@ def score_against(
 ) -> tuple[dict[str, np.ndarray], np.ndarray, np.ndarray]:
     """Per component the percentile of ``components`` against the accounts' values, the
     weighted score (0–1) and its percentile against the accounts' scores (0–100)."""
+
+    def ordered(name: str) -> np.ndarray | None:
+        # a run's accounts were sorted when their percentiles were taken
+        return accounts.sorted_values(name) if isinstance(accounts, InfluenceResult) else None
+
     component_percentiles = {
-        name: percentiles_against(accounts.components[name], components[name])
+        name: percentiles_against(
+            accounts.components[name], components[name], ordered=ordered(name)
+        )
         for name in COMPONENTS
     }
     score = np.zeros(len(components["pagerank"]))
     for name in COMPONENTS:
         score += accounts.weights[name] * component_percentiles[name] / 100.0
-    return component_percentiles, score, percentiles_against(accounts.score, score)
+    return (
+        component_percentiles,
+        score,
+        percentiles_against(accounts.score, score, ordered=ordered("score")),
+    )
 
 
 @dataclass(frozen=True)
