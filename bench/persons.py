@@ -14,7 +14,8 @@ which of the two goes first alternating from pair to pair.
 1): the wall time the layer adds to a whole re-run — the PART_OF scan beside the follows'
 read, the person step (units, scores, digests, the persons' write and the explanations of
 the 100 best) and the report's person ranking — contention included
-(``added_to_run_each`` per pair). The target is ≤ 0.20. Also printed: the person step
+(``added_to_run_each`` per pair; ``added_by_medians``: the median run with the layer over
+the median run without it, − 1). The target is ≤ 0.20. Also printed: the person step
 over the rest of the same run (``person_step_ratios``: persons_s / (read + compute +
 write)), and the medians of each step with and without the layer. Every run keeps 100
 runs' stamps, so none rewrites all profiles by ageing out another's. JSON on the last line.
@@ -98,6 +99,13 @@ def main() -> None:
         {
             "added_to_run": median(added),
             "added_to_run_each": [round(value, 3) for value in added],
+            # the same from the medians of each kind of run (pairs not kept together)
+            "added_by_medians": round(
+                float(np.median([t["run_s"] for t in runs]))
+                / float(np.median([t["run_without_s"] for t in runs]))
+                - 1,
+                3,
+            ),
             "run_with_s": [round(t["run_s"], 3) for t in runs],
             "run_without_s": [round(t["run_without_s"], 3) for t in runs],
             "person_step_ratios": [round(t["persons"] / accounts_s(t), 3) for t in runs],
