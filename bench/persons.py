@@ -1,26 +1,24 @@
 """Person-layer benchmark: what scoring persons adds to an influence run.
 
     python -m bench.persons [--profiles 200000] [--follows 1000000] [--grouped 0.3]
+                            [--rounds 5]
 
 Starts its own Neo4j (temporary store), writes the seeded synthetic follow graph of
 ``bench.analytics`` into it, groups a share of the profiles (``--grouped``, default 30 %)
 into persons of 2 or 3 accounts with PART_OF, then runs the influence job (PageRank only:
-the cheapest run, so the person layer's share is the largest it gets) once to warm up and
-three times more. Every run records its steps; the person layer (``persons``: matching
-the persons' accounts, scoring units with the unduplicated audience, writing persons and
-the explanations of the 100 best) is compared with the rest of the same run (read,
-compute, write of the accounts). The JSON last line holds the sizes, the best run's figures and
-``person_layer_ratio`` (below); the target is ≤ 0.20, re-runs included.
-The person layer's reads (every person with its accounts and stored digest, one
-statement) run beside the projection's read; their wall time (``person_reads_s``) is
-counted in full, as if they ran alone: ``person_layer_ratio`` = (persons_s +
-person_reads_s) / (read_s + compute_s + write_s), an upper bound of what the layer adds.
-``after_accounts_ratios`` leave the overlapped reads out (persons_s alone), the lower one.
-Each timed run is preceded by the same re-run without the person layer
-(``run_influence(with_persons=False)``), ``--rounds`` pairs (5): ``added_to_run`` is the
-median over the pairs of (run with the layer / run without it − 1) — the wall time the layer
-adds to a whole re-run, overlap and contention included (``added_to_run_each`` per pair).
-Every run keeps 100 runs' stamps, so none rewrites all profiles by ageing out another's.
+the cheapest run, so the person layer's share is the largest it gets) once to warm up,
+then ``--rounds`` pairs of re-runs: the same run without the person layer
+(``run_influence(with_persons=False)``: no PART_OF read, no person step) and with it,
+which of the two goes first alternating from pair to pair.
+``added_to_run`` is the median over the pairs of (run with the layer / run without it −
+1): the wall time the layer adds to a whole re-run — the PART_OF scan beside the follows'
+read, the person step (units, scores, digests, the persons' write and the explanations of
+the 100 best) and the report's person ranking — contention included
+(``added_to_run_each`` per pair; ``added_by_medians``: the median run with the layer over
+the median run without it, − 1). The target is ≤ 0.20. Also printed: the person step
+over the rest of the same run (``person_step_ratios``: persons_s / (read + compute +
+write)), and the medians of each step with and without the layer. Every run keeps 100
+runs' stamps, so none rewrites all profiles by ageing out another's. JSON on the last line.
 """
 
 from __future__ import annotations
@@ -36,7 +34,7 @@ from neo4j import Driver
 from rich.console import Console
 
 from bench.analytics import stored_graph, synthetic_follows
-from bench.timing import seconds, timed_call
+from bench.timing import timed_call
 from srm.cypher import persons as statements
 from srm.graph.analysis import run_influence
 from srm.graph.writeback import write_rows
@@ -76,34 +74,50 @@ def main() -> None:
         # keep: no run ages out another's stamps here, so every timed run is a like re-run
         job = partial(run_influence, driver, weights={"pagerank": 1.0}, explain_top=100, keep=100)
         job()
-        for _ in range(arguments.rounds):
-            # the same re-run without the person layer, then with it, in turns
-            alone = seconds(partial(job, with_persons=False))
-            took, report = timed_call(job)
-            runs.append({**report.timings, "person_reads": report.person_reads_s,
-                         "run_s": took, "run_without_s": alone})  # fmt: skip
-            console.print(runs[-1])
+        for round_ in range(arguments.rounds):
+            # the same re-run without the person layer and with it, the first of the pair
+            # alternating (a drift of the machine's load favours neither)
+            if round_ % 2 == 0:
+                alone, without = timed_call(partial(job, with_persons=False))
+                took, report = timed_call(job)
+            else:
+                took, report = timed_call(job)
+                alone, without = timed_call(partial(job, with_persons=False))
+            runs.append({**report.timings, "part_of_read": report.part_of_read_s,
+                         "run_s": took, "run_without_s": alone,
+                         "without": without.timings})  # fmt: skip
+            console.print({key: value for key, value in runs[-1].items() if key != "without"})
 
     def accounts_s(timings: dict[str, float]) -> float:
         return timings["read"] + timings["compute"] + timings["write"]
 
-    def ratio(timings: dict[str, float]) -> float:
-        return (timings["persons"] + timings["person_reads"]) / accounts_s(timings)
+    def median(values: list[float]) -> float:
+        return round(float(np.median(values)), 3)
 
-    best = min(runs, key=lambda t: accounts_s(t) + t["persons"] + t["person_reads"])
+    added = [t["run_s"] / t["run_without_s"] - 1 for t in runs]
     figures.update(
         {
-            "accounts_s": round(accounts_s(best), 3),
-            "persons_s": round(best["persons"], 3),
-            "person_reads_s": round(best["person_reads"], 3),
-            "person_layer_ratio": round(ratio(best), 3),
-            "person_layer_ratios": [round(ratio(t), 3) for t in runs],
-            "after_accounts_ratios": [round(t["persons"] / accounts_s(t), 3) for t in runs],
-            # the wall time the layer adds to a whole run: with it over without it, - 1
-            "added_to_run": round(
-                float(np.median([t["run_s"] / t["run_without_s"] - 1 for t in runs])), 3
+            "added_to_run": median(added),
+            "added_to_run_each": [round(value, 3) for value in added],
+            # the same from the medians of each kind of run (pairs not kept together)
+            "added_by_medians": round(
+                float(np.median([t["run_s"] for t in runs]))
+                / float(np.median([t["run_without_s"] for t in runs]))
+                - 1,
+                3,
             ),
-            "added_to_run_each": [round(t["run_s"] / t["run_without_s"] - 1, 3) for t in runs],
+            "run_with_s": [round(t["run_s"], 3) for t in runs],
+            "run_without_s": [round(t["run_without_s"], 3) for t in runs],
+            "person_step_ratios": [round(t["persons"] / accounts_s(t), 3) for t in runs],
+            "persons_s": median([t["persons"] for t in runs]),
+            "part_of_read_s": median([t["part_of_read"] for t in runs]),
+            **{
+                f"{step}_s": {
+                    "with": median([t[step] for t in runs]),
+                    "without": median([t["without"][step] for t in runs]),
+                }
+                for step in ("read", "compute", "write")
+            },
         }
     )
     print(json.dumps(figures))

@@ -42,6 +42,7 @@ __all__ = [
     "PROJECTION_MENTIONS_IN_WINDOW",
     "PROJECTION_MENTION_COUNT",
     "PROJECTION_NODES",
+    "PROJECTION_PART_OF",
     "PROJECTION_POST_MENTION_COUNT",
     "RUNS_BEYOND_KEEP",
     "SET_INFLUENCE",
@@ -90,6 +91,16 @@ MATCH (a)-[r:MENTIONED]->(b)
 WHERE id(r) % $parts = $part
 RETURN collect(id(a)) AS sources, collect(id(b)) AS targets,
        collect(coalesce(r.count, 1)) AS counts
+"""
+
+# Which person each account belongs to, for the person layer: a scan of PART_OF (60k
+# links in about 0.04 s on the bench store, against 1.8 s for an expansion of each
+# profile in PROJECTION_NODES), read beside the follows. Customers' links come too and
+# are dropped by the reader, as edges whose ends are outside the projection are.
+PROJECTION_PART_OF = """
+MATCH (account)-[:PART_OF]->(person:Person)
+RETURN collect(id(account)) AS accounts, collect(id(person)) AS persons,
+       collect(person.person_id) AS person_ids
 """
 
 # Mentions counted from the posts created in [$since, $until): one per mentioning post.

@@ -97,14 +97,17 @@ def as_entries(node: str, *properties: Influence) -> str:
     return ", ".join(f"{name.column}: {node}.{name}" for name in properties)
 
 
-def stored_digests(label: str) -> str:
+def stored_digests(label: str, *, explained: bool = False) -> str:
     """The statement paging the node ids and digests of the ``label`` nodes stamped by one
     of the ``$survivors`` runs, ``$page`` nodes a record, as parallel lists (re-runs skip
-    the unchanged)."""
+    the unchanged); with ``explained``, also whether each holds an explanation."""
+    holds = f"n.{Influence.EXPLANATION} IS NOT NULL" if explained else "false"
     return f"""
 MATCH (n:{label})
 WHERE n.{Influence.RUN_ID} IN $survivors AND n.{Influence.DIGEST} IS NOT NULL
-WITH collect(id(n)) AS ids, collect(n.{Influence.DIGEST}) AS digests
+WITH collect(id(n)) AS ids, collect(n.{Influence.DIGEST}) AS digests,
+     collect({holds}) AS explained
 UNWIND range(0, size(ids) - 1, $page) AS start
-RETURN ids[start..start + $page] AS ids, digests[start..start + $page] AS digests
+RETURN ids[start..start + $page] AS ids, digests[start..start + $page] AS digests,
+       explained[start..start + $page] AS explained
 """

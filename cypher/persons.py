@@ -8,7 +8,7 @@ profile ``p`` is ``coalesce(person.person_id, p.profile_key)`` over an optional
 
 from __future__ import annotations
 
-from srm.cypher.influence import PERSON_INFLUENCE_COLUMNS, Influence
+from srm.cypher.influence import PERSON_INFLUENCE_COLUMNS, Influence, stored_digests
 
 __all__ = [
     "ACCOUNT_INFLUENCE",
@@ -18,12 +18,12 @@ __all__ = [
     "LATEST_INFLUENCE_RUN",
     "PART_OF_KEYS",
     "PERSON_FOLLOWS",
-    "PERSON_LAYER",
     "PERSON_NAMES",
     "PERSON_SCORED_ACCOUNTS",
     "SET_PERSON_INFLUENCE",
     "SET_PERSON_INFLUENCE_BY_ID",
     "SET_PERSON_INFLUENCE_EXPLANATION",
+    "STORED_PERSON_INFLUENCE",
 ]
 
 _SET_COLUMNS = ", ".join(
@@ -33,18 +33,11 @@ _REMOVE_ALL = ", ".join(
     f"p.{name}" for name in (*PERSON_INFLUENCE_COLUMNS, Influence.RUN_ID, Influence.EXPLANATION)
 )
 
-# Every person with accounts, as one record of parallel lists: person ids, person node
-# ids, each person's profile node ids, and what an influence run stamped on it
-# ([run id, digest, whether it holds an explanation]). A run reads it once, beside its
-# projection, for both the persons' units and the skipping of the unchanged.
-PERSON_LAYER = f"""
-MATCH (p:Profile)-[:PART_OF]->(person:Person)
-WITH person, collect(id(p)) AS accounts
-RETURN collect(person.person_id) AS person_ids, collect(id(person)) AS node_ids,
-       collect(accounts) AS accounts,
-       collect([person.{Influence.RUN_ID}, person.{Influence.DIGEST},
-                person.{Influence.EXPLANATION} IS NOT NULL]) AS stamps
-"""
+# What earlier runs stamped on each person: node id, digest and whether it holds an
+# explanation (a re-run writes only the persons whose values changed, the explained best,
+# and those whose old explanation must go). The persons' accounts come with the
+# projection (srm.cypher.analytics.PROJECTION_PART_OF).
+STORED_PERSON_INFLUENCE = stored_digests("Person", explained=True)
 
 # row: [person node id, *PERSON_INFLUENCE_COLUMNS, explanation JSON or null], matched by
 # the id read in the same run; one statement for scores and explanations (a person not

@@ -62,10 +62,11 @@ class ProjectionFilter:
     follow_weight: float = 1.0
     mention_weight: float = 1.0
 
-    def load(self, driver: Driver, database: str | None) -> Projection:
+    def load(self, driver: Driver, database: str | None, *, persons: bool = False) -> Projection:
         return load_projection(
             driver,
             database=database,
+            persons=persons,
             platforms=self.platforms,
             brand=self.brand,
             since=self.since,
@@ -76,13 +77,23 @@ class ProjectionFilter:
 
 
 def _read(
-    run: Run, where: ProjectionFilter, driver: Driver, database: str | None, on_step: Step
+    run: Run,
+    where: ProjectionFilter,
+    driver: Driver,
+    database: str | None,
+    on_step: Step,
+    *,
+    persons: bool = False,
 ) -> Projection:
-    """The graph a run analyses, read as its timed ``read`` step; the run records its size."""
+    """The graph a run analyses, read as its timed ``read`` step (with its accounts'
+    persons when asked; the run records that read's own time as ``part_of_read_s``); the
+    run records its size."""
     on_step("reading the graph")
     with run.timed("read"):
-        projection = where.load(driver, database)
+        projection = where.load(driver, database, persons=persons)
     run.graph_size = projection.size()
+    if projection.part_of is not None:
+        run.extra["part_of_read_s"] = round(projection.part_of.read_s, 4)
     return projection
 
 
@@ -96,8 +107,8 @@ class InfluenceReport:
     top_persons: list[dict[str, Any]] = field(default_factory=list)
     handles: dict[str, str] = field(default_factory=dict)
     names: dict[str, str] = field(default_factory=dict)
-    # the person layer's reads, made beside the projection's read (not in ``timings``)
-    person_reads_s: float = 0.0
+    # the PART_OF read's own time, inside the ``read`` step (beside the follows' read)
+    part_of_read_s: float = 0.0
 
 
 def run_influence(
@@ -120,7 +131,8 @@ def run_influence(
     the profiles and persons; returns the run id, timings (the person layer as
     ``persons``), and the ``top`` profiles and units (persons and lone accounts) with their
     explanation. ``with_persons=False`` leaves the person layer out (accounts only, no
-    units): ``bench.persons`` times runs without it to measure what it adds."""
+    units, no PART_OF read): ``bench.persons`` times runs without it to measure what it
+    adds."""
     where = where or ProjectionFilter()
     parameters = {
         **where.__dict__,
@@ -129,18 +141,10 @@ def run_influence(
         "betweenness_samples": betweenness_samples,
         "seed": seed,
     }
-    with (
-        recorded_run(driver, "influence", parameters, database=database, keep=keep) as run,
-        ThreadPoolExecutor(max_workers=1) as beside,
-    ):
-        # The person layer's reads (PART_OF, the persons' stored digests) do not depend on
-        # the projection: they run beside its read instead of after the accounts' write.
-        person_reads = (
-            beside.submit(person_writeback.read_person_layer, driver, keep=keep, database=database)
-            if with_persons
-            else None
-        )
-        projection = _read(run, where, driver, database, on_step)
+    with recorded_run(driver, "influence", parameters, database=database, keep=keep) as run:
+        # the accounts' persons come with the projection (a scan of PART_OF beside the
+        # follows'), so the person layer makes no read of its own before writing
+        projection = _read(run, where, driver, database, on_step, persons=with_persons)
         on_step(f"scoring {projection.node_count:,} profiles")
         with run.timed("compute"):
             result = influence.influence_scores(
@@ -155,27 +159,29 @@ def run_influence(
             run.extra["profiles_written"] = writeback.write_influence(
                 driver, result, run.run_id, explain_top=explain_top, keep=keep, database=database
             )
-        if person_reads is None:
+        if projection.part_of is None:
             return _report(driver, run.run_id, result, run.timings, None, top, database)
         on_step("scoring persons")
-        with run.timed("persons"):
-            reads = person_reads.result()
-            run.extra["person_reads_s"] = round(reads.seconds, 4)
-            links = person_writeback.part_of(driver, projection, reads=reads)
-            by_person = persons.person_influence(result, links.units())
+        with run.timed("persons"), ThreadPoolExecutor(max_workers=1) as beside:
+            # what earlier runs stamped on the persons is read while they are scored
+            stored = beside.submit(
+                person_writeback.stored_person_digests, driver, keep, database=database
+            )
+            units = persons.units_of_part_of(projection.keys, projection.part_of)
+            by_person = persons.person_influence(result, units)
             run.extra["persons_written"] = person_writeback.write_person_influence(
                 driver,
                 by_person,
                 run.run_id,
-                links.node_ids,
+                projection.part_of.node_ids,
                 explain_top=explain_top,
                 keep=keep,
-                stored=reads.stored,
+                stored=stored.result(),
                 database=database,
             )
         run.extra["persons"] = len(by_person.persons())
     report = _report(driver, run.run_id, result, run.timings, by_person, top, database)
-    report.person_reads_s = run.extra["person_reads_s"]
+    report.part_of_read_s = projection.part_of.read_s
     return report
 
 
@@ -257,7 +263,7 @@ def run_communities(
     }
     previous_run, previous = writeback.previous_communities(driver, algorithm, database=database)
     with recorded_run(driver, algorithm, parameters, database=database, keep=keep) as run:
-        projection = _read(run, where, driver, database, on_step)
+        projection = _read(run, where, driver, database, on_step, persons=True)
         on_step(f"finding communities among {projection.node_count:,} profiles")
         with run.timed("compute"):
             graph = communities.to_undirected(projection)
@@ -289,7 +295,8 @@ def run_communities(
             )
         on_step("counting persons")
         with run.timed("persons"):
-            units = person_writeback.part_of(driver, projection).units()
+            assert projection.part_of is not None  # read with its persons
+            units = persons.units_of_part_of(projection.keys, projection.part_of)
             in_persons = person_communities.community_persons(
                 units, stable.membership, kept=[summary.community_id for summary in summaries]
             )

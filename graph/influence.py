@@ -21,7 +21,7 @@ lower value (0–100), so ties share a percentile.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
 import igraph as ig
@@ -53,12 +53,13 @@ DEFAULT_WEIGHTS: dict[str, float] = {
 COMPONENTS = tuple(DEFAULT_WEIGHTS)
 
 
-def percentiles(values: np.ndarray) -> np.ndarray:
-    """Share (0–100) of entries strictly lower than each entry; empty in, empty out."""
+def percentiles(values: np.ndarray, ordered: np.ndarray | None = None) -> np.ndarray:
+    """Share (0–100) of entries strictly lower than each entry; empty in, empty out.
+    ``ordered``: ``values`` sorted, when the caller has them."""
     values = np.asarray(values, dtype=float)
     if len(values) == 0:
         return np.zeros(0)
-    lower = np.searchsorted(np.sort(values), values, side="left")
+    lower = np.searchsorted(np.sort(values) if ordered is None else ordered, values, side="left")
     return 100.0 * lower / len(values)
 
 
@@ -155,7 +156,9 @@ def sampled_betweenness(graph: ig.Graph, *, samples: int | None = 256, seed: int
 @dataclass(frozen=True)
 class InfluenceResult:
     """Scores by vertex of ``projection``: raw ``components``, their ``component_percentiles``,
-    the ``weights`` used, ``score`` (0–1) and ``percentile`` (0–100)."""
+    the ``weights`` used, ``score`` (0–1) and ``percentile`` (0–100). ``ordered`` keeps
+    each component's values and the scores (``"score"``) sorted, as the percentiles were
+    taken: persons are placed in them (:mod:`srm.graph.persons`) without sorting again."""
 
     projection: Projection
     components: dict[str, np.ndarray]
@@ -164,6 +167,13 @@ class InfluenceResult:
     score: np.ndarray
     percentile: np.ndarray
     damping: float
+    ordered: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
+
+    def sorted_values(self, name: str) -> np.ndarray:
+        """Component ``name``'s values (or, for ``"score"``, the scores), sorted."""
+        if name not in self.ordered:
+            self.ordered[name] = np.sort(self.score if name == "score" else self.components[name])
+        return self.ordered[name]
 
     @cached_property
     def out_strength(self) -> np.ndarray:
@@ -227,18 +237,23 @@ def influence_scores(
             else np.zeros(n)
         ),
     }
-    component_percentiles = {name: percentiles(values) for name, values in components.items()}
+    ordered = {name: np.sort(values) for name, values in components.items()}
+    component_percentiles = {
+        name: percentiles(values, ordered[name]) for name, values in components.items()
+    }
     score = np.zeros(n)
     for name, weight in normalised.items():
         score += weight * component_percentiles[name] / 100.0
+    ordered["score"] = np.sort(score)
     return InfluenceResult(
         projection=projection,
         components=components,
         component_percentiles=component_percentiles,
         weights=normalised,
         score=score,
-        percentile=percentiles(score),
+        percentile=percentiles(score, ordered["score"]),
         damping=damping,
+        ordered=ordered,
     )
 
 

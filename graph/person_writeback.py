@@ -1,15 +1,13 @@
 """Thin reads and writes of the person layer: persons' influence written with the run id,
 persons rescored from the stored account scores (after an erasure), units of profiles.
+A run's persons come with its projection (:attr:`srm.graph.projection.Projection.part_of`).
 """
 
 from __future__ import annotations
 
 import json
-import time
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from itertools import chain
 from typing import Any
 
 import numpy as np
@@ -21,30 +19,25 @@ from srm.graph.influence import COMPONENTS
 from srm.graph.persons import (
     AccountScores,
     PersonInfluenceResult,
-    Units,
     explain_person,
     score_against,
-    units_of_vertices,
 )
-from srm.graph.projection import WORKERS, Projection
+from srm.graph.projection import WORKERS
 from srm.graph.writeback import (
     WRITE_BATCH,
     StoredDigests,
     read,
-    read_lists,
+    read_stored,
     row_digests,
     surviving_runs,
     write_rows,
 )
 
 __all__ = [
-    "PartOf",
-    "PersonReads",
-    "part_of",
     "person_names",
     "person_of_profiles",
-    "read_person_layer",
     "rescore_persons",
+    "stored_person_digests",
     "write_person_influence",
 ]
 
@@ -53,92 +46,13 @@ def _row(person: str | int, values: Sequence[Any]) -> list[Any]:
     return [person, *(None if value is None else float(value) for value in values)]
 
 
-@dataclass(frozen=True)
-class PartOf:
-    """The projection's accounts that belong to a person: ``vertices[i]`` (a vertex of the
-    projection) belongs to ``person_ids[i]``; ``node_ids`` holds each person's Neo4j
-    internal id (read in the same run)."""
-
-    keys: list[str]
-    vertices: np.ndarray
-    person_ids: list[str]
-    node_ids: dict[str, int]
-
-    def units(self) -> Units:
-        """The projection's vertices grouped into persons and lone accounts."""
-        return units_of_vertices(self.keys, self.vertices, self.person_ids)
-
-
-@dataclass(frozen=True)
-class PersonReads:
-    """What the person layer reads from the store, in one statement
-    (:data:`srm.cypher.persons.PERSON_LAYER`): every person with its accounts and, on a
-    run that skips the unchanged, what runs the clean-up keeps stamped on it. It does not
-    depend on the projection, so a run reads it beside it (:func:`read_person_layer`)."""
-
-    persons: dict[str, Any]
-    stored: StoredDigests | None
-    seconds: float = 0.0  # how long the reads took (beside the projection's read)
-
-
-def _stamped(row: dict[str, Any], survivors: set[str]) -> StoredDigests:
-    """The persons of ``row`` stamped with a digest by one of the ``survivors`` runs."""
-    stamps = row.get("stamps") or []
-    kept = [
-        k
-        for k, (run_id, digest, _) in enumerate(stamps)
-        if digest is not None and run_id in survivors
-    ]
-    return StoredDigests(
-        ids=np.asarray([row["node_ids"][k] for k in kept], dtype=np.int64),
-        digests=np.asarray([stamps[k][1] for k in kept], dtype=np.int64),
-        explained=np.asarray([bool(stamps[k][2]) for k in kept], dtype=bool),
-    )
-
-
-def read_person_layer(
-    driver: Driver, *, keep: int | None = None, database: str | None = None
-) -> PersonReads:
-    """The person layer's reads (:class:`PersonReads`); the stored digests only with
-    ``keep`` (the runs the clean-up keeps, as for :func:`write_person_influence`)."""
-    started = time.perf_counter()
-    rows = read_lists(driver, statements.PERSON_LAYER, database=database)
-    row = rows[0] if rows else {}
-    stored = None
-    if keep is not None:
-        stored = _stamped(row, surviving_runs(driver, keep, database))
-    return PersonReads(row, stored, time.perf_counter() - started)
-
-
-def part_of(
-    driver: Driver,
-    projection: Projection,
-    *,
-    database: str | None = None,
-    reads: PersonReads | None = None,
-) -> PartOf:
-    """Every PART_OF whose account is in ``projection`` (from ``reads`` when the run read
-    it already, else read now), matched to the projection's vertices by node id, in
-    numpy."""
-    row = (reads or read_person_layer(driver, database=database)).persons
-    person_ids = row.get("person_ids") or []
-    if not person_ids or projection.node_count == 0:
-        return PartOf(projection.keys, np.zeros(0, dtype=np.int64), [], {})
-    accounts = row["accounts"]
-    lengths = np.fromiter((len(a) for a in accounts), dtype=np.int64, count=len(accounts))
-    profile_ids = np.fromiter(
-        chain.from_iterable(accounts), dtype=np.int64, count=int(lengths.sum())
-    )
-    owners = np.repeat(np.arange(len(person_ids)), lengths)
-    order = np.argsort(projection.node_ids, kind="stable")
-    sorted_ids = projection.node_ids[order]
-    at = np.minimum(np.searchsorted(sorted_ids, profile_ids), len(sorted_ids) - 1)
-    found = np.flatnonzero(sorted_ids[at] == profile_ids)
-    return PartOf(
-        keys=projection.keys,
-        vertices=order[at[found]],
-        person_ids=[person_ids[owner] for owner in owners[found].tolist()],
-        node_ids=dict(zip(person_ids, row["node_ids"], strict=True)),
+def stored_person_digests(
+    driver: Driver, keep: int, *, database: str | None = None
+) -> StoredDigests:
+    """The digests of the persons stamped by a run the clean-up after this one keeps
+    (``keep`` runs), with whether each holds an explanation: what a re-run compares."""
+    return read_stored(
+        driver, surviving_runs(driver, keep, database), database, statements.STORED_PERSON_INFLUENCE
     )
 
 
@@ -146,7 +60,7 @@ def write_person_influence(
     driver: Driver,
     found: PersonInfluenceResult,
     run_id: str,
-    node_ids: dict[str, int],
+    person_nodes: np.ndarray,
     *,
     explain_top: int = 100,
     keep: int | None = None,
@@ -155,13 +69,17 @@ def write_person_influence(
 ) -> int:
     """Stamp every person of ``found`` with its score, percentile, components, audience
     (persons and accounts), account count and ``run_id``; the ``explain_top`` best get
-    ``influence_explanation`` (JSON: components, accounts, top followers). Betweenness is
-    written only when the run computed it (a null removes an older value). With ``keep``,
-    as for the accounts (:func:`srm.graph.writeback.write_influence`), a person whose
-    stored digest equals its new row's, stamped by a run the clean-up keeps, is left as it
-    is unless it is among the explained best or still holds an explanation it no longer
-    earns (written again, its explanation removed). ``stored``: the persons' digests when
-    the run read them already (:func:`read_person_layer`). Returns the persons written."""
+    ``influence_explanation`` (JSON: components, accounts, top followers). Persons are
+    matched by ``person_nodes`` (person ``i``'s node id, as the projection read it: the
+    persons are the first units). Betweenness is written only when the run computed it (a
+    null removes an older value). With ``keep``, as for the accounts
+    (:func:`srm.graph.writeback.write_influence`), a person whose stored digest equals its
+    new row's, stamped by a run the clean-up keeps, is left as it is unless it is among
+    the explained best or still holds an explanation it no longer earns (written again,
+    its explanation removed); the digests are compared in numpy, and only the persons
+    written become rows. ``stored``: the persons' stored digests when the caller read them
+    already (:func:`stored_person_digests`, e.g. while scoring). Returns the persons
+    written."""
     computed = found.accounts.weights.get("betweenness", 0) > 0
     # by column name (Influence.column; the components keep graph.influence's names)
     columns = {
@@ -182,16 +100,14 @@ def write_person_influence(
         values[:, betweenness] = np.nan
     values = values.reshape(len(persons), len(PERSON_INFLUENCE_COLUMNS))
     digests = row_digests(values)
-    ids = found.units.ids
-    person_nodes = np.asarray([node_ids[ids[unit]] for unit in persons.tolist()], dtype=np.int64)
+    person_nodes = np.asarray(person_nodes, dtype=np.int64)[persons]
     explained_units = found.ranking(explain_top, persons_only=True)
     best = np.zeros(found.units.count, dtype=bool)
     best[explained_units] = True
     write = np.ones(len(persons), dtype=bool)
     if keep is not None and len(persons):
         if stored is None:
-            stored = read_person_layer(driver, keep=keep, database=database).stored
-        assert stored is not None  # read with ``keep``
+            stored = stored_person_digests(driver, keep, database=database)
         stamped, held, holds_explanation = stored.match(person_nodes)
         write = ~(stamped & (held == digests)) | best[persons] | holds_explanation
     found.prepare_incoming(explained_units)

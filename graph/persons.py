@@ -32,6 +32,7 @@ from functools import cached_property
 import numpy as np
 
 from srm.graph.influence import COMPONENTS, InfluenceResult
+from srm.graph.projection import PartOf, part_of_vertices
 
 __all__ = [
     "AccountScores",
@@ -43,7 +44,7 @@ __all__ = [
     "person_influence",
     "score_against",
     "units_of",
-    "units_of_vertices",
+    "units_of_part_of",
 ]
 
 
@@ -67,32 +68,27 @@ def units_of(keys: list[str], part_of: Iterable[tuple[str, str]]) -> Units:
     its first person. Persons come first, sorted by id, then lone accounts in vertex order.
     """
     index = {key: vertex for vertex, key in enumerate(keys)}
-    vertices, person_ids = [], []
+    code: dict[str, int] = {}
+    vertices, persons, person_ids = [], [], []
     for key, person_id in part_of:
-        vertex = index.get(key)
-        if vertex is not None:
-            vertices.append(vertex)
-            person_ids.append(person_id)
-    return units_of_vertices(keys, np.asarray(vertices, dtype=np.int64), person_ids)
-
-
-def units_of_vertices(keys: list[str], vertices: np.ndarray, person_ids: list[str]) -> Units:
-    """:func:`units_of` from the accounts' vertex indices (``vertices[i]`` belongs to
-    ``person_ids[i]``), in numpy: what a run uses, the vertices matched by node id."""
-    first = np.unique(vertices, return_index=True)[1] if len(vertices) else np.zeros(0, int)
-    kept_ids = [person_ids[i] for i in first.tolist()]
-    # sorted in Python: numpy sorts an object array of strings several times slower
-    persons = sorted(set(kept_ids))
-    unit_of_person = {person_id: unit for unit, person_id in enumerate(persons)}
-    of_vertex = np.full(len(keys), -1, dtype=np.int64)
-    of_vertex[vertices[first]] = np.fromiter(
-        (unit_of_person[person_id] for person_id in kept_ids), dtype=np.int64, count=len(kept_ids)
+        vertices.append(index.get(key, -1))
+        persons.append(code.setdefault(person_id, len(code)))
+        person_ids.append(person_id)
+    return units_of_part_of(
+        keys, part_of_vertices(len(keys), np.asarray(vertices), np.asarray(persons), person_ids)
     )
+
+
+def units_of_part_of(keys: list[str], part_of: PartOf) -> Units:
+    """Units of the vertices named ``keys`` from their persons (as a projection read with
+    its persons holds them, :attr:`~srm.graph.projection.Projection.part_of`): unit ``i``
+    is ``part_of``'s person ``i``, then lone accounts follow in vertex order."""
+    of_vertex = part_of.of_vertex.copy()
     lone = np.flatnonzero(of_vertex < 0)
-    of_vertex[lone] = len(persons) + np.arange(len(lone))
-    ids = persons + [keys[v] for v in lone.tolist()]
+    of_vertex[lone] = part_of.person_count + np.arange(len(lone))
+    ids = [*part_of.person_ids, *(keys[v] for v in lone.tolist())]
     is_person = np.zeros(len(ids), dtype=bool)
-    is_person[: len(persons)] = True
+    is_person[: part_of.person_count] = True
     return Units(ids=ids, is_person=is_person, of_vertex=of_vertex)
 
 
@@ -107,8 +103,14 @@ def audience(
     n_units = units.count
     if n_units == 0:
         return np.zeros(0), np.zeros(0)
-    source_units = units.of_vertex[sources]
-    target_units = units.of_vertex[targets]
+    of_vertex = units.of_vertex
+    in_person = units.is_person[of_vertex]
+    # into a lone account every follow is another follower account, and every follow
+    # from a lone account another follower unit: counted from the in-degree, no sort
+    follows_in = np.bincount(targets, minlength=len(of_vertex))
+    touching = np.flatnonzero(in_person[sources] | in_person[targets])
+    sources, targets = sources[touching], targets[touching]
+    source_units, target_units = of_vertex[sources], of_vertex[targets]
     outside = source_units != target_units
     sources, source_units, target_units = (
         sources[outside],
@@ -116,18 +118,18 @@ def audience(
         target_units[outside],
     )
     into_person = units.is_person[target_units]
-    touches = into_person | units.is_person[source_units]
     # pairs packed as one integer (follower × units + followed unit), deduplicated by a sort
-    by_unit = _distinct(source_units[touches] * n_units + target_units[touches])
+    by_unit = _distinct(source_units * n_units + target_units)
     by_account = _distinct(
         sources[into_person].astype(np.int64) * n_units + target_units[into_person]
     )
-    persons = np.bincount(target_units[~touches], minlength=n_units) + np.bincount(
-        by_unit % n_units, minlength=n_units
-    )
-    accounts = np.bincount(target_units[~into_person], minlength=n_units) + np.bincount(
-        by_account % n_units, minlength=n_units
-    )
+    persons = np.bincount(by_unit % n_units, minlength=n_units)
+    accounts = np.bincount(by_account % n_units, minlength=n_units)
+    lone = np.flatnonzero(~in_person)
+    from_persons = np.bincount(target_units[~into_person], minlength=n_units)
+    # a lone account's follows from other lone accounts: its in-degree less those from persons
+    persons[of_vertex[lone]] += follows_in[lone] - from_persons[of_vertex[lone]]
+    accounts[of_vertex[lone]] += follows_in[lone]
     return persons.astype(float), accounts.astype(float)
 
 
@@ -156,11 +158,14 @@ def _grouped(labels: np.ndarray, groups: int) -> tuple[np.ndarray, np.ndarray]:
     return order, np.searchsorted(labels[order], np.arange(groups + 1))
 
 
-def percentiles_against(reference: np.ndarray, values: np.ndarray) -> np.ndarray:
-    """Share (0–100) of ``reference`` entries strictly lower than each of ``values``."""
+def percentiles_against(
+    reference: np.ndarray, values: np.ndarray, *, ordered: np.ndarray | None = None
+) -> np.ndarray:
+    """Share (0–100) of ``reference`` entries strictly lower than each of ``values``;
+    ``ordered``: ``reference`` sorted, when the caller has it."""
     if len(reference) == 0:
         return np.zeros(len(values))
-    lower = np.searchsorted(np.sort(reference), values, side="left")
+    lower = np.searchsorted(np.sort(reference) if ordered is None else ordered, values, side="left")
     return 100.0 * lower / len(reference)
 
 
@@ -205,8 +210,11 @@ class PersonInfluenceResult:
     def prepare_incoming(self, units: Iterable[int]) -> None:
         """Find the edges into each of ``units`` in one pass (what explaining them needs),
         instead of one pass per unit or a sort of every edge."""
+        missing = [unit for unit in units if unit not in self._incoming_of]
+        if not missing:  # e.g. the report's best, explained already by the write-back
+            return
         wanted = np.zeros(self.units.count, dtype=bool)
-        wanted[list(units)] = True
+        wanted[missing] = True
         edges = np.flatnonzero(wanted[self._target_units])
         grouped = np.argsort(self._target_units[edges], kind="stable")
         edges = edges[grouped]
@@ -256,11 +264,7 @@ def person_influence(
     }
     components["in_degree"] = persons_audience
     components["betweenness"] = _largest(of_vertex, result.components["betweenness"], n_units)
-    component_percentiles, score, percentile = score_against(result, components)
-    lone = ~units.is_person
-    lone_vertices = np.flatnonzero(lone[of_vertex])
-    score[of_vertex[lone_vertices]] = result.score[lone_vertices]
-    percentile[of_vertex[lone_vertices]] = result.percentile[lone_vertices]
+    component_percentiles, score, percentile = _placed(result, units, components)
     return PersonInfluenceResult(
         accounts=result,
         units=units,
@@ -273,19 +277,61 @@ def person_influence(
     )
 
 
+def _placed(
+    result: InfluenceResult, units: Units, components: dict[str, np.ndarray]
+) -> tuple[dict[str, np.ndarray], np.ndarray, np.ndarray]:
+    """:func:`score_against` for every unit, placing only the persons: a lone account's
+    components are its account's (a sum or maximum over one account), so its percentiles
+    are its account's and it keeps its account score. Its audience is the exception: in
+    follower units it is lower than in follower accounts when a person follows it from
+    several accounts, and those few are placed against the accounts."""
+    persons = np.flatnonzero(units.is_person)
+    lone_vertices = np.flatnonzero(~units.is_person[units.of_vertex])
+    lone = units.of_vertex[lone_vertices]
+    placed, person_score, person_percentile = score_against(
+        result, {name: values[persons] for name, values in components.items()}
+    )
+    component_percentiles = {}
+    for name in COMPONENTS:
+        found = np.empty(units.count)
+        found[persons] = placed[name]
+        found[lone] = result.component_percentiles[name][lone_vertices]
+        component_percentiles[name] = found
+    audience = components["in_degree"]
+    fewer = lone[audience[lone] != result.components["in_degree"][lone_vertices]]
+    component_percentiles["in_degree"][fewer] = percentiles_against(
+        result.components["in_degree"], audience[fewer], ordered=result.sorted_values("in_degree")
+    )
+    score, percentile = np.empty(units.count), np.empty(units.count)
+    score[persons], percentile[persons] = person_score, person_percentile
+    score[lone], percentile[lone] = result.score[lone_vertices], result.percentile[lone_vertices]
+    return component_percentiles, score, percentile
+
+
 def score_against(
     accounts: InfluenceResult | AccountScores, components: dict[str, np.ndarray]
 ) -> tuple[dict[str, np.ndarray], np.ndarray, np.ndarray]:
     """Per component the percentile of ``components`` against the accounts' values, the
     weighted score (0–1) and its percentile against the accounts' scores (0–100)."""
+
+    def ordered(name: str) -> np.ndarray | None:
+        # a run's accounts were sorted when their percentiles were taken
+        return accounts.sorted_values(name) if isinstance(accounts, InfluenceResult) else None
+
     component_percentiles = {
-        name: percentiles_against(accounts.components[name], components[name])
+        name: percentiles_against(
+            accounts.components[name], components[name], ordered=ordered(name)
+        )
         for name in COMPONENTS
     }
     score = np.zeros(len(components["pagerank"]))
     for name in COMPONENTS:
         score += accounts.weights[name] * component_percentiles[name] / 100.0
-    return component_percentiles, score, percentiles_against(accounts.score, score)
+    return (
+        component_percentiles,
+        score,
+        percentiles_against(accounts.score, score, ordered=ordered("score")),
+    )
 
 
 @dataclass(frozen=True)

@@ -183,7 +183,8 @@ def read_stored(
     stored_statement: str = statements.STORED_INFLUENCE,
 ) -> StoredDigests:
     """The digests of the nodes stamped by one of the ``survivors`` runs (see
-    :func:`srm.cypher.influence.stored_digests`; profiles by default)."""
+    :func:`srm.cypher.influence.stored_digests`; profiles by default, whose statement
+    does not look at explanations: ``explained`` is then all false)."""
     ids: list[np.ndarray] = [np.zeros(0, dtype=np.int64)]
     digests: list[np.ndarray] = [np.zeros(0, dtype=np.int64)]
     explained: list[np.ndarray] = [np.zeros(0, dtype=bool)]
@@ -197,7 +198,7 @@ def read_stored(
         ):
             ids.append(np.asarray(record["ids"], dtype=np.int64))
             digests.append(np.asarray(record["digests"], dtype=np.int64))
-            explained.append(np.zeros(len(ids[-1]), dtype=bool))  # not read for profiles
+            explained.append(np.asarray(record["explained"], dtype=bool))
     return StoredDigests(np.concatenate(ids), np.concatenate(digests), np.concatenate(explained))
 
 

@@ -183,6 +183,10 @@ PERSONS_CUSTOMER_OF_S = """
 MATCH (person:Person {person_id: 'S'})
 CREATE (:Customer {customer_id: 'K-S', email: $email, phone: $phone})-[:PART_OF]->(person)
 """
+PERSON_OF_A_CUSTOMER_ONLY = """
+CREATE (:Customer {customer_id: $customer_id})-[:PART_OF]->(:Person {person_id: $person_id})
+"""
+PERSON_NODE_IDS = "MATCH (p:Person) RETURN p.person_id AS person_id, id(p) AS node_id"
 ANALYTICS_SEGMENT_COUNTS = """
 MATCH (s:Segment {brand: $brand})
 RETURN s.name AS name, s.member_count AS size, s.person_count AS persons

@@ -12,7 +12,7 @@ import pytest
 from neo4j import Driver
 
 from srm.graph import analysis, influence, persons
-from srm.graph.projection import build_projection
+from srm.graph.projection import build_projection, load_projection
 from srm.operations.erasure import erase
 from srm.settings import Settings
 from srm.store import read, write
@@ -55,6 +55,53 @@ def test_units_and_unduplicated_audience_in_memory() -> None:
         assert persons.explain_person(again, unit[name]) == persons.explain_person(
             found, unit[name]
         )
+
+
+def test_the_projection_reads_each_accounts_person(driver: Driver, tmp_path: Path) -> None:
+    """The person layer's only read: PART_OF scanned with the projection. Customers' links
+    and persons without an account in the graph are left out."""
+    load_persons(driver, tmp_path / "graph")
+    write(driver, statements.PERSONS_CUSTOMER_OF_S, email="s@example.org", phone=None)
+    write(driver, statements.PERSON_OF_A_CUSTOMER_ONLY, customer_id="K-C", person_id="C")
+    assert load_projection(driver).part_of is None  # read only when asked
+    projection = load_projection(driver, persons=True)
+    part_of = projection.part_of
+    assert part_of is not None and part_of.person_ids == ["F", "S", "T"]
+    found = {
+        key: part_of.person_ids[person]
+        for key, person in zip(projection.keys, part_of.of_vertex.tolist(), strict=True)
+        if person >= 0
+    }
+    assert found == dict(PART_OF)
+    rows = read(driver, statements.PERSON_NODE_IDS)
+    node_ids = {row["person_id"]: row["node_id"] for row in rows}
+    assert part_of.node_ids.tolist() == [node_ids[p] for p in part_of.person_ids]
+    empty = load_projection(driver, platforms=["mastodon"], persons=True).part_of
+    assert empty is not None and empty.person_count == 0
+
+
+def test_lone_accounts_keep_their_account_percentiles_but_for_their_audience() -> None:
+    """Only persons are placed against the accounts; a lone account takes its account's
+    percentiles, which is what placing it gives, except for an audience counted in
+    follower persons (a person following it from several accounts)."""
+    rng = np.random.default_rng(9)
+    n = 300
+    pairs = sorted({(int(a), int(b)) for a, b in rng.integers(0, n, size=(3000, 2)) if a != b})
+    keys = [f"x:{v}" for v in range(n)]
+    projection = build_projection(keys, pairs, followers=rng.integers(0, 500, n))
+    result = influence.influence_scores(projection, betweenness_samples=None)
+    units = persons.units_of(keys, [(f"x:{v}", f"P{v // 3}") for v in range(120)])
+    found = persons.person_influence(result, units)
+    placed, score, percentile = persons.score_against(result, found.components)
+    lone_vertices = np.flatnonzero(~units.is_person[units.of_vertex])
+    lone = units.of_vertex[lone_vertices]
+    score[lone], percentile[lone] = result.score[lone_vertices], result.percentile[lone_vertices]
+    for name in placed:
+        assert found.component_percentiles[name].tolist() == placed[name].tolist(), name
+    assert found.score.tolist() == score.tolist()
+    assert found.percentile.tolist() == percentile.tolist()
+    fewer = found.components["in_degree"][lone] < result.components["in_degree"][lone_vertices]
+    assert fewer.any()  # the exception is exercised
 
 
 def test_influence_run_writes_persons_and_ranks_each_once(driver: Driver, tmp_path: Path) -> None:
