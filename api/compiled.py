@@ -33,6 +33,7 @@ from __future__ import annotations
 import asyncio
 from collections import OrderedDict
 from collections.abc import Iterable
+from types import CoroutineType, GeneratorType
 from typing import Any
 
 from graphql import (
@@ -56,10 +57,14 @@ from graphql.execution.values import get_argument_values
 from graphql.pyutils import Path, Undefined
 from graphql.type import is_leaf_type
 
-from srm.api.executor import PlainFieldExecutor, PlainLeaf, plain_leaf
+from srm.api.executor import PlainFieldExecutor, PlainLeaf, plain_attribute, plain_leaf
 
 __all__ = ["MAX_PLANS", "CompiledExecutor", "plan_of"]
 
+# Classes none of whose objects is awaitable (is_awaitable said no, and the class has no
+# __await__); generators and coroutines are decided object by object.
+_NEVER_AWAITABLE: set[type] = set()
+_PER_OBJECT = (GeneratorType, CoroutineType)
 # Operations whose plans are kept (the parse and validation caches keep 512 documents).
 MAX_PLANS = 512
 _PLANS = "srm-compiled-plans"
@@ -86,6 +91,7 @@ class _FieldPlan:
     """One response key of an object: a plain leaf, ``__typename``, or a resolved field."""
 
     __slots__ = (
+        "attribute",
         "definition",
         "has_arguments",
         "key",
@@ -99,6 +105,8 @@ class _FieldPlan:
     def __init__(self, key: str) -> None:
         self.key = key
         self.leaf: PlainLeaf | None = None
+        # An object or list field that is a plain attribute: (strawberry's read, name).
+        self.attribute: tuple[Any, str] | None = None
         self.typename: str | None = None
         self.definition: GraphQLField | None = None
         self.nodes: list[FieldNode] = []
@@ -196,6 +204,8 @@ def _object_plan(
             if leaf is not None and not details[0].node.arguments:
                 field.leaf = leaf
             else:
+                if not details[0].node.arguments:
+                    field.attribute = plain_attribute(definition)
                 field.definition = definition
                 field.nodes = [detail.node for detail in details]
                 field.has_arguments = bool(definition.args or details[0].node.arguments)
@@ -295,6 +305,15 @@ class CompiledExecutor(PlainFieldExecutor):
                 data[field.key] = coerced
             elif field.typename is not None:
                 data[field.key] = field.typename
+            elif field.attribute is not None:
+                read, name = field.attribute
+                value = read(source, name)
+                field_path = Path(path, field.key, plan.type_name)
+                if self._awaitable(value):
+                    data[field.key] = None
+                    self._waiting.append((data, field.key, field.shape, value, field_path))  # type: ignore[arg-type]
+                else:
+                    data[field.key] = self._complete(field.shape, value, field_path)  # type: ignore[arg-type]
             else:
                 field_path = Path(path, field.key, plan.type_name)
                 info = self.build_resolve_info(
@@ -305,7 +324,7 @@ class CompiledExecutor(PlainFieldExecutor):
                 )
                 arguments = self._arguments_of(field) if field.has_arguments else {}
                 value = field.resolve(source, info, **arguments)
-                if self.is_awaitable(value):
+                if self._awaitable(value):
                     data[field.key] = None
                     self._waiting.append((data, field.key, field.shape, value, field_path))  # type: ignore[arg-type]
                 else:
@@ -334,12 +353,24 @@ class CompiledExecutor(PlainFieldExecutor):
         completed: list[Any] = []
         for index, value in enumerate(values):
             item_path = Path(path, index, None)
-            if self.is_awaitable(value):
+            if self._awaitable(value):
                 completed.append(None)
                 self._waiting.append((completed, index, item, value, item_path))
             else:
                 completed.append(self._complete(item, value, item_path))
         return completed
+
+    def _awaitable(self, value: Any) -> bool:
+        """``self.is_awaitable(value)``, remembering the classes whose objects never are
+        (a page's hundred profiles are then one set look-up each)."""
+        kind = type(value)
+        if kind in _NEVER_AWAITABLE:
+            return False
+        if self.is_awaitable(value):
+            return True
+        if kind not in _PER_OBJECT and not hasattr(kind, "__await__"):
+            _NEVER_AWAITABLE.add(kind)
+        return False
 
     def _arguments_of(self, field: _FieldPlan) -> dict[str, Any]:
         """The field's arguments, coerced by graphql-core once per request (they depend on

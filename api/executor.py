@@ -39,7 +39,7 @@ from graphql.pyutils import Path, Undefined
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.types.base import StrawberryMaybe, StrawberryOptional
 
-__all__ = ["PlainFieldExecutor", "lean_resolvers", "plain_leaf"]
+__all__ = ["PlainFieldExecutor", "lean_resolvers", "plain_attribute", "plain_leaf"]
 
 # How strawberry marks a field resolved by reading the attribute (no resolver, no field
 # extensions; strawberry.schema.schema_converter) and where it keeps the field's definition.
@@ -66,13 +66,22 @@ class PlainLeaf:
         self.non_null = non_null
 
 
-def plain_leaf(field: GraphQLField) -> PlainLeaf | None:
-    """The short path of ``field``, or None when graphql-core must resolve it (a resolver,
-    arguments, field extensions, or a non-leaf type)."""
+def plain_attribute(field: GraphQLField) -> tuple[Callable[[Any, str], Any], str] | None:
+    """How strawberry reads ``field`` (its default resolver and the attribute's name) when
+    it is a plain attribute: no resolver, arguments or field extensions; else None."""
     if field.args or not getattr(field.resolve, _DEFAULT_MARK, False):
         return None
     definition = (field.extensions or {}).get(_DEFINITION)
     if definition is None or definition.base_resolver is not None or definition.extensions:
+        return None
+    return definition.default_resolver, definition.python_name
+
+
+def plain_leaf(field: GraphQLField) -> PlainLeaf | None:
+    """The short path of ``field``, or None when graphql-core must resolve it (a resolver,
+    arguments, field extensions, or a non-leaf type)."""
+    attribute = plain_attribute(field)
+    if attribute is None:
         return None
     field_type: Any = field.type
     non_null = isinstance(field_type, GraphQLNonNull)
@@ -81,7 +90,7 @@ def plain_leaf(field: GraphQLField) -> PlainLeaf | None:
     if not isinstance(field_type, GraphQLScalarType | GraphQLEnumType):
         return None
     coerce = field_type.coerce_output_value
-    return PlainLeaf(definition.default_resolver, definition.python_name, coerce, non_null)
+    return PlainLeaf(attribute[0], attribute[1], coerce, non_null)
 
 
 _NOT_PLAIN = object()
