@@ -18,8 +18,10 @@ from neo4j import Driver
 from strawberry.dataloader import DataLoader
 
 import srm.api.schema
+import srm.api.services.analytics
 from srm.api.compiled import CompiledExecutor
 from srm.api.executor import PlainFieldExecutor, lean_resolvers
+from srm.errors import StoreUnavailable
 from srm.settings import Settings
 from tests.api_support import KEYS, client_for, keyed_settings, load_graph
 
@@ -307,3 +309,25 @@ def test_srm_answers_are_the_same_bytes_on_both_paths(
         # The comparison covers answers, refusals and client errors.
         assert b'"handle":"alice"' in texts and b"between 1 and 100" in texts
         assert (b"personal data" in texts) == (role == "marketer")
+
+
+def test_a_store_outage_is_waited_for_once_per_request(
+    driver: Driver, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls: list[int] = []
+
+    def unavailable(*_: Any, **__: Any) -> None:
+        calls.append(1)
+        raise StoreUnavailable("Neo4j is not reachable at bolt://test.")
+
+    monkeypatch.setattr(srm.api.services.analytics, "influencers", unavailable)
+    client = client_for(keyed_settings(settings), driver)
+    response = client.post(
+        "/graphql",
+        json={"query": SRM_DOCUMENTS[0]},
+        headers={"X-API-Key": KEYS["marketer"]},
+    )
+    assert response.status_code == 503 and b"not reachable" in response.content
+    # The compiled walk met the outage; graphql-core, answering the request after it, got
+    # the same error at once instead of calling the store again.
+    assert calls == [1]
