@@ -6,9 +6,11 @@ return type's kind, the path and the completion dispatch. For a query document t
 not change between requests (the parse and validation caches hand back the same document
 object), those decisions are the same each time. :class:`CompiledExecutor` makes them once
 per operation — a *plan*: per object type the response keys in order, and for each one
-a plain leaf (:func:`srm.api.executor.plain_leaf`), ``__typename``, or a field with a
-resolver and the shape of its return type — and then answers a request by walking the
-resolved objects with that plan and building the response dict directly.
+a plain leaf (:func:`srm.api.executor.plain_leaf`), ``__typename``, a plain object or list
+attribute (:func:`srm.api.executor.plain_attribute`: a connection's ``edges``, an edge's
+``node``), or a field with a resolver, each with the shape of its type — and then answers
+a request by walking the resolved objects with that plan and building the response dict
+directly.
 
 Everything that decides *what* the answer is stays where it was: every resolver runs as
 under graphql-core, with the same resolve info (so role checks, DataLoader batching, the
@@ -32,7 +34,6 @@ from __future__ import annotations
 
 import asyncio
 from collections import OrderedDict
-from collections.abc import Iterable
 from types import CoroutineType, GeneratorType
 from typing import Any
 
@@ -54,7 +55,7 @@ from graphql.execution.collect_fields import (
     collect_subfields,
 )
 from graphql.execution.values import get_argument_values
-from graphql.pyutils import Path, Undefined
+from graphql.pyutils import Path, Undefined, is_iterable
 from graphql.type import is_leaf_type
 
 from srm.api.executor import PlainFieldExecutor, PlainLeaf, plain_attribute, plain_leaf
@@ -348,7 +349,7 @@ class CompiledExecutor(PlainFieldExecutor):
         return self._list(shape.item, value, path)  # type: ignore[arg-type]
 
     def _list(self, item: _Shape, values: Any, path: Path) -> list[Any]:
-        if isinstance(values, str | bytes | dict) or not isinstance(values, Iterable):
+        if self.is_async_iterable(values) or not is_iterable(values):
             raise _Fallback
         completed: list[Any] = []
         for index, value in enumerate(values):

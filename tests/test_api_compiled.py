@@ -126,6 +126,10 @@ class Query:
         return [CLEAN[0], Other(code=7)]
 
     @strawberry.field
+    def squares(self, upto: int) -> list[int]:
+        return (number * number for number in range(upto))  # type: ignore[return-value]
+
+    @strawberry.field
     def waiting(self) -> list[int]:
         async def value(number: int) -> int:
             return number
@@ -145,7 +149,7 @@ DOCUMENTS = [
     '{ item(name: "b") { name later } missing: item(name: "z") { name } }',
     "{ grid(size: 3) }",
     "{ things { ... on Item { name } ... on Other { code } } }",
-    "{ waiting }",
+    "{ waiting squares(upto: 4) }",
     "{ clean { name friends { name friends { name } } } }",
 ]
 
