@@ -17,6 +17,7 @@ from srm.api.jobs import AnalysisJobs
 from srm.api.security import Principal
 from srm.api.services import analytics, records
 from srm.cypher import api_analytics, api_network, api_persons, api_records
+from srm.errors import StoreUnavailable
 from srm.settings import Settings
 
 __all__ = ["Context", "Info"]
@@ -37,6 +38,7 @@ class Context(BaseContext):
         self.settings = settings
         self.principal = principal
         self.database = settings.neo4j_database
+        self.store_unavailable: StoreUnavailable | None = None
         # srm.api.selection's per-request answers, by field node and path.
         self.selection_cache: dict[tuple[int, tuple[str, ...]], bool] = {}
 
@@ -84,10 +86,21 @@ class Context(BaseContext):
         return await self.links.load((label, key, part))
 
     async def call(self, function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-        """Run a blocking service function (``function(driver, database, …)``) off the loop."""
-        return await to_thread.run_sync(
-            partial(function, self.driver, self.database, *args, **kwargs)
-        )
+        """Run a blocking service function (``function(driver, database, …)``) off the loop.
+
+        Once a call of this request found the store unavailable, later calls of the same
+        request fail at once with that error instead of waiting out the timeouts again (a
+        query that graphql-core executes again after the compiled walk failed,
+        srm.api.compiled, would otherwise wait twice)."""
+        if self.store_unavailable is not None:
+            raise self.store_unavailable
+        try:
+            return await to_thread.run_sync(
+                partial(function, self.driver, self.database, *args, **kwargs)
+            )
+        except StoreUnavailable as error:
+            self.store_unavailable = error
+            raise
 
     def _batch(
         self, function: Callable[..., list[Any]], query: str

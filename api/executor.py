@@ -37,8 +37,9 @@ from graphql import (
 )
 from graphql.pyutils import Path, Undefined
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
+from strawberry.types.base import StrawberryMaybe, StrawberryOptional
 
-__all__ = ["PlainFieldExecutor", "lean_resolvers", "plain_leaf"]
+__all__ = ["PlainFieldExecutor", "lean_resolvers", "plain_attribute", "plain_leaf"]
 
 # How strawberry marks a field resolved by reading the attribute (no resolver, no field
 # extensions; strawberry.schema.schema_converter) and where it keeps the field's definition.
@@ -65,13 +66,22 @@ class PlainLeaf:
         self.non_null = non_null
 
 
-def plain_leaf(field: GraphQLField) -> PlainLeaf | None:
-    """The short path of ``field``, or None when graphql-core must resolve it (a resolver,
-    arguments, field extensions, or a non-leaf type)."""
+def plain_attribute(field: GraphQLField) -> tuple[Callable[[Any, str], Any], str] | None:
+    """How strawberry reads ``field`` (its default resolver and the attribute's name) when
+    it is a plain attribute: no resolver, arguments or field extensions; else None."""
     if field.args or not getattr(field.resolve, _DEFAULT_MARK, False):
         return None
     definition = (field.extensions or {}).get(_DEFINITION)
     if definition is None or definition.base_resolver is not None or definition.extensions:
+        return None
+    return definition.default_resolver, definition.python_name
+
+
+def plain_leaf(field: GraphQLField) -> PlainLeaf | None:
+    """The short path of ``field``, or None when graphql-core must resolve it (a resolver,
+    arguments, field extensions, or a non-leaf type)."""
+    attribute = plain_attribute(field)
+    if attribute is None:
         return None
     field_type: Any = field.type
     non_null = isinstance(field_type, GraphQLNonNull)
@@ -80,7 +90,7 @@ def plain_leaf(field: GraphQLField) -> PlainLeaf | None:
     if not isinstance(field_type, GraphQLScalarType | GraphQLEnumType):
         return None
     coerce = field_type.coerce_output_value
-    return PlainLeaf(definition.default_resolver, definition.python_name, coerce, non_null)
+    return PlainLeaf(attribute[0], attribute[1], coerce, non_null)
 
 
 _NOT_PLAIN = object()
@@ -153,14 +163,40 @@ def lean_resolvers(schema: strawberry.Schema) -> int:
         for field in graphql_type.fields.values():
             definition: Any = (field.extensions or {}).get(_DEFINITION)
             resolver = getattr(definition, "base_resolver", None)
-            if field.args or resolver is None or definition.extensions or resolver.arguments:
+            if resolver is None or definition.extensions:
                 continue
-            field.resolve = _lean(definition, resolver, info_class)
+            names = _scalar_arguments(definition, schema)
+            if names is None:
+                continue
+            field.resolve = _lean(definition, resolver, info_class, names)
             changed += 1
     return changed
 
 
-def _lean(definition: Any, resolver: Any, info_class: Any) -> Callable[..., Any]:
+# Argument types strawberry hands to the resolver exactly as graphql-core coerced them
+# (strawberry.types.arguments.convert_argument returns such a leaf value unchanged).
+_PASSED_AS_IS = (int, float, str, bool, strawberry.ID)
+
+
+def _scalar_arguments(definition: Any, schema: strawberry.Schema) -> dict[str, str] | None:
+    """The field's arguments by GraphQL name → Python name when every one is a built-in
+    scalar (or an optional one); None when strawberry must convert some of them."""
+    names = {}
+    for argument in definition.arguments:
+        argument_type = argument.type
+        if isinstance(argument_type, StrawberryOptional) and not isinstance(
+            argument_type, StrawberryMaybe
+        ):
+            argument_type = argument_type.of_type
+        if argument_type not in _PASSED_AS_IS:
+            return None
+        names[schema.config.name_converter.from_argument(argument)] = argument.python_name
+    return names
+
+
+def _lean(
+    definition: Any, resolver: Any, info_class: Any, argument_names: dict[str, str]
+) -> Callable[..., Any]:
     function = resolver.wrapped_func
     with_self = resolver.self_parameter is not None
     named = [
@@ -170,8 +206,10 @@ def _lean(definition: Any, resolver: Any, info_class: Any) -> Callable[..., Any]
     ]
     info_name = resolver.info_parameter.name if resolver.info_parameter is not None else None
 
-    def resolve(source: Any, info: GraphQLResolveInfo) -> Any:
-        keywords = {name: source for name in named}
+    def resolve(source: Any, info: GraphQLResolveInfo, **arguments: Any) -> Any:
+        keywords = {argument_names[name]: value for name, value in arguments.items()}
+        for name in named:
+            keywords[name] = source
         if info_name is not None:
             keywords[info_name] = info_class(_raw_info=info, _field=definition)
         return function(source, **keywords) if with_self else function(**keywords)

@@ -55,6 +55,10 @@ _SUGGESTION = re.compile(r"\s*Did you mean [^?]*\?")
 _QUOTED = re.compile(r"'([^']*)'")
 # The request body's own keys: naming them reveals nothing about the schema.
 _PROTOCOL_WORDS = frozenset({"query", "variables", "operationName"})
+# Access-log descriptions of recent documents, by document and operation name (as many as
+# the parse cache keeps documents).
+_MAX_DESCRIPTIONS = 512
+_DESCRIPTIONS: dict[tuple[int, str | None], tuple[DocumentNode, str | None, list[str]]] = {}
 
 
 class _FieldNames(Visitor):
@@ -125,28 +129,48 @@ class OperationGuard(SchemaExtension):
         request = getattr(context.context, "request", None)
         if request is None:
             return
-        chosen = next(
-            (
-                operation
-                for operation in operations
-                if operation.name is not None and operation.name.value == context.operation_name
-            ),
-            operations[0] if operations else None,
-        )
-        if chosen is None:
-            return
-        fragments = any(isinstance(d, FragmentDefinitionNode) for d in document.definitions)
-        roots = sorted(
-            selection.name.value
-            for selection in chosen.selection_set.selections
-            if isinstance(selection, FieldNode)
-        )
-        name = chosen.name.value if chosen.name else "anonymous"
-        request.state.operation = (
-            f"graphql {chosen.operation.value} {name} [{','.join(roots)}"
-            f"{',…' if fragments and not roots else ''}]"
-        )
-        request.state.pii = pii_classes(document)
+        # The description depends on the document and the operation's name only: cached
+        # beside the parsed document (the entry holds it, so its id is not reused).
+        key = (id(document), context.operation_name)
+        found = _DESCRIPTIONS.get(key)
+        if found is None or found[0] is not document:
+            found = (document, *_description(document, operations, context.operation_name))
+            _DESCRIPTIONS[key] = found
+            while len(_DESCRIPTIONS) > _MAX_DESCRIPTIONS:
+                _DESCRIPTIONS.pop(next(iter(_DESCRIPTIONS)))
+        _, operation, pii = found
+        if operation is not None:
+            request.state.operation = operation
+            request.state.pii = list(pii)
+
+
+def _description(
+    document: DocumentNode, operations: list[OperationDefinitionNode], name: str | None
+) -> tuple[str | None, list[str]]:
+    """What the access log says of the operation called ``name`` (or the first), and the
+    classes of personal data the document names; (None, []) when it has no operation."""
+    chosen = next(
+        (
+            operation
+            for operation in operations
+            if operation.name is not None and operation.name.value == name
+        ),
+        operations[0] if operations else None,
+    )
+    if chosen is None:
+        return None, []
+    fragments = any(isinstance(d, FragmentDefinitionNode) for d in document.definitions)
+    roots = sorted(
+        selection.name.value
+        for selection in chosen.selection_set.selections
+        if isinstance(selection, FieldNode)
+    )
+    shown = chosen.name.value if chosen.name else "anonymous"
+    operation = (
+        f"graphql {chosen.operation.value} {shown} [{','.join(roots)}"
+        f"{',…' if fragments and not roots else ''}]"
+    )
+    return operation, pii_classes(document)
 
 
 class QuietSchema(strawberry.Schema):

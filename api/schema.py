@@ -10,8 +10,9 @@ import strawberry
 from anyio import to_thread
 from strawberry.schema.config import StrawberryConfig
 
+from srm.api.compiled import CompiledExecutor
 from srm.api.context import Info
-from srm.api.executor import PlainFieldExecutor, lean_resolvers
+from srm.api.executor import lean_resolvers
 from srm.api.limits import ClientError, check_first, check_search_text, schema_extensions
 from srm.api.mutations import Mutation
 from srm.api.operation_guard import QuietSchema
@@ -405,7 +406,7 @@ def build_schema(production: bool) -> strawberry.Schema:
         mutation=Mutation,
         extensions=schema_extensions(production),
         config=StrawberryConfig(disable_field_suggestions=production),
-        execution_context_class=PlainFieldExecutor,
+        execution_context_class=CompiledExecutor,
     )
     lean_resolvers(schema)
     return schema

@@ -43,21 +43,20 @@ INFLUENCER_MATCHES = f"""p.{Influence.SCORE} IS NOT NULL
   AND ($brand IS NULL
        OR EXISTS {{ (p)-[:FOLLOWS]->(:Profile)-[:OFFICIAL_OF]->(:Brand {{name: $brand}}) }})"""
 
-_INFLUENCERS = (
-    f"""
+_INFLUENCERS = f"""
 MATCH (p:Profile)
 WHERE {INFLUENCER_MATCHES}
 WITH p ORDER BY p.{Influence.SCORE} DESC, p.profile_key
 SKIP $offset
 LIMIT $limit
-RETURN """
-    + profile_record("p")
-    + """ AS record, """
-)
+"""
+# The page's rows collected in one list (srm.store.read_collected: one Bolt message for the
+# page); collect keeps the order of the rows it gets.
+_COLLECTED = "RETURN collect({record: " + profile_record("p") + ", influence: influence}) AS rows\n"
 # The page with each profile's full influence (inputs, stored explanation) for queries that
 # select more of it than value/percentile/runId, and the page with the short score only.
-INFLUENCERS_PAGE = _INFLUENCERS + influence_of("p") + " AS influence\n"
-INFLUENCERS_PAGE_SHORT = _INFLUENCERS + "null AS influence\n"
+INFLUENCERS_PAGE = _INFLUENCERS + "WITH p, " + influence_of("p") + " AS influence\n" + _COLLECTED
+INFLUENCERS_PAGE_SHORT = _INFLUENCERS + "WITH p, null AS influence\n" + _COLLECTED
 
 COMMUNITIES_LATEST = """
 CALL () {

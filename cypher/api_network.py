@@ -24,8 +24,9 @@ __all__ = [
 
 def _neighbour_pages(pattern: str, with_profile: bool = False) -> str:
     """Pages of the profiles ``other`` that ``pattern`` links to ``p``, by profile key; with
-    ``with_profile`` each row also carries ``p``'s own record (as ``record``)."""
-    own = f"{profile_record('p')} AS record, " if with_profile else ""
+    ``with_profile`` each row also carries ``p``'s own record (as ``record``). The rows come
+    collected in one list (``rows``; srm.store.read_collected), as from every ``*_PAGES``."""
+    own = f"record: {profile_record('p')}, " if with_profile else ""
     return f"""
 UNWIND $rows AS row
 MATCH (p:Profile {{profile_key: row.key}})
@@ -35,8 +36,8 @@ CALL (p, row) {{
   WITH collect(other) AS others
   RETURN size(others) AS total, others[row.offset..row.offset + row.first + 1] AS page
 }}
-RETURN row.key AS key, row.offset AS offset, row.first AS first, {own}total,
-       [n IN page | {profile_record("n")}] AS records
+RETURN collect({{key: row.key, offset: row.offset, first: row.first, {own}total: total,
+       records: [n IN page | {profile_record("n")}]}}) AS rows
 """
 
 
@@ -57,8 +58,8 @@ CALL (p, row) {
   WITH collect(post) AS posts
   RETURN size(posts) AS total, posts[row.offset..row.offset + row.first + 1] AS page
 }
-RETURN row.key AS key, row.offset AS offset, row.first AS first, total,
-       [n IN page | n {.*, author_key: p.profile_key}] AS records
+RETURN collect({key: row.key, offset: row.offset, first: row.first, total: total,
+       records: [n IN page | n {.*, author_key: p.profile_key}]}) AS rows
 """
 
 # Posts that mention the profile, newest first.
@@ -72,7 +73,8 @@ CALL (p, row) {
   WITH collect(post {.*, author_key: author.profile_key}) AS posts
   RETURN size(posts) AS total, posts[row.offset..row.offset + row.first + 1] AS page
 }
-RETURN row.key AS key, row.offset AS offset, row.first AS first, total, page AS records
+RETURN collect({key: row.key, offset: row.offset, first: row.first, total: total,
+       records: page}) AS rows
 """
 
 # Replies, quotes and reposts of a post: who amplified it, oldest first.
@@ -86,7 +88,8 @@ CALL (post, row) {
   WITH collect(other {.*, author_key: author.profile_key, kind: type(r)}) AS posts
   RETURN size(posts) AS total, posts[row.offset..row.offset + row.first + 1] AS page
 }
-RETURN row.key AS key, row.offset AS offset, row.first AS first, total, page AS records
+RETURN collect({key: row.key, offset: row.offset, first: row.first, total: total,
+       records: page}) AS rows
 """
 
 # Profiles within $depth FOLLOWS/MENTIONED hops of the centre (either direction) and the

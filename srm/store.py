@@ -29,6 +29,7 @@ __all__ = [
     "batched",
     "open_driver",
     "read",
+    "read_collected",
     "read_pages",
     "read_values",
     "translate_errors",
@@ -141,6 +142,17 @@ def read_values(
             return _auto_commit_maps(driver, query, database, parameters)
         except (TransientError, SessionExpired, ServiceUnavailable):
             return _auto_commit_maps(driver, query, database, parameters)
+
+
+def read_collected(
+    driver: Driver, query: str, database: str | None = None, **parameters: Any
+) -> list[Any]:
+    """The rows of a statement that returns them collected in one list (one record, column
+    ``rows``), read as :func:`read_values` reads. The driver's work is per record (a Bolt
+    message, its socket reads, a record object): a page of 100 profiles as one list costs
+    about a third of the CPU of 100 records."""
+    found = read_values(driver, query, database, **parameters)
+    return found[0]["rows"] if found else []
 
 
 def _auto_commit_maps(

@@ -14,6 +14,7 @@ from fastapi.testclient import TestClient
 from neo4j import Driver
 from strawberry.extensions import SchemaExtension
 
+from srm.api.compiled import CompiledExecutor
 from srm.api.executor import PlainFieldExecutor, lean_resolvers
 from srm.api.schema import build_schema
 from srm.settings import Settings
@@ -123,7 +124,8 @@ def test_a_resolve_hook_turns_the_short_path_off() -> None:
 
 def test_the_schema_uses_the_short_paths() -> None:
     schema = build_schema(production=True)
-    assert schema.execution_context_class is PlainFieldExecutor
+    assert schema.execution_context_class is CompiledExecutor
+    assert issubclass(CompiledExecutor, PlainFieldExecutor)
     # Role-gated fields keep their resolvers (the check runs inside them).
     email = schema._schema.type_map["Customer"].fields["email"]  # type: ignore[union-attr]
     assert email.resolve is not None and not getattr(email.resolve, "_is_default", False)

@@ -133,3 +133,24 @@ def test_api_log_is_one_json_line_per_request_without_query_texts(
     # One line per request; nothing else at warning or above for client errors.
     assert len(access) == len(requests) + 2
     assert not [r for r in caplog.records if r.levelno >= logging.WARNING]
+
+
+def test_each_operation_of_a_cached_document_is_logged_under_its_own_name(
+    driver: Driver, settings: Settings, caplog: pytest.LogCaptureFixture
+) -> None:
+    load_graph(driver)
+    app = create_app(keyed_settings(settings), driver)
+    document = 'query Brands { brands { name } } query People { customer(id: "C1") { email } }'
+    caplog.set_level(logging.INFO)
+    with TestClient(app) as client:
+        for name in ("Brands", "People", "Brands"):
+            body = {"query": document, "operationName": name}
+            response = client.post("/graphql", json=body, headers={"X-API-Key": KEYS["admin"]})
+            assert response.status_code == 200, response.text
+    lines = [json.loads(JsonFormatter().format(record)) for record in caplog.records]
+    access = [line for line in lines if line.get("logger") == "srm.api.access"]
+    assert [entry["operation"] for entry in access] == [
+        "graphql query Brands [brands]",
+        "graphql query People [customer]",
+        "graphql query Brands [brands]",
+    ]

@@ -10,7 +10,7 @@ from typing import Any
 from neo4j import Driver
 
 from srm.cypher import api_analytics
-from srm.store import read, read_values
+from srm.store import read, read_collected
 
 __all__ = [
     "InfluencerFilter",
@@ -71,7 +71,7 @@ def influencers(
     """Scored profiles matching ``where``, highest influence first, each with its influence
     (score and explanation) fetched in the same statement, or with its short score only
     (the influence is then None) when ``full_influence`` is false."""
-    rows = read_values(
+    rows = read_collected(
         driver,
         api_analytics.INFLUENCERS_PAGE if full_influence else api_analytics.INFLUENCERS_PAGE_SHORT,
         database,

@@ -10,7 +10,7 @@ from typing import Any
 from neo4j import Driver
 
 from srm.cypher import api_links, api_records
-from srm.store import read, read_values
+from srm.store import read, read_collected, read_values
 
 __all__ = [
     "Page",
@@ -65,7 +65,7 @@ def pages(
         {"key": key, "offset": offset, "first": first}
         for key, offset, first in dict.fromkeys(requests)
     ]
-    rows = read_values(driver, query, database, rows=rows_in)
+    rows = read_collected(driver, query, database, rows=rows_in)
     found = {
         (row["key"], row["offset"], row["first"]): Page(total=row["total"], records=row["records"])
         for row in rows
@@ -83,7 +83,7 @@ def records_with_pages(
         {"key": key, "offset": offset, "first": first}
         for key, offset, first in dict.fromkeys(requests)
     ]
-    rows = read_values(driver, query, database, rows=rows_in)
+    rows = read_collected(driver, query, database, rows=rows_in)
     found = {
         (row["key"], row["offset"], row["first"]): (
             row["record"],
