@@ -58,12 +58,19 @@ def import_command(
         "full",
         "neo4j",  # before the options: --nodes/--relationships take any number of files
         "--overwrite-destination=true",
-        "--multiline-fields=true",
+        "--id-type=integer",
         f"--array-delimiter=U+{ord(ARRAY_DELIMITER):04X}",
         "--bad-tolerance=0",
         f"--max-off-heap-memory={offheap_mb}m",
         f"--report-file={report}",
     ]
+    if plan.multiline:
+        # Only these files are read as multi-line CSV, which the importer reads on one
+        # thread; the others (the follows) are split between its threads.
+        command += [
+            "--multiline-fields-format=v2",
+            "--multiline-fields=" + ",".join(str(path) for path in plan.multiline),
+        ]
     command += [f"--nodes={label}={path}" for label, path in plan.nodes]
     command += [f"--relationships={kind}={path}" for kind, path in plan.relationships]
     return command
