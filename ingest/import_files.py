@@ -66,6 +66,8 @@ class ImportPlan:
 
 
 def _cell(value: Any) -> str:
+    if type(value) is str:  # most cells: tested first
+        return '"' + value.replace('"', '""') + '"'
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -155,8 +157,7 @@ class ImportFiles:
     def add(self, row: Any) -> None:
         """Take one validated row (the types :class:`GraphWriter` takes)."""
         if type(row) is FollowBlock:
-            for follower, followed in row.pairs:
-                self._follow(follower, followed)
+            self._follow_block(row.pairs)
         elif isinstance(row, FollowRow):
             self._follow(row.follower_key, row.followed_key)
         elif isinstance(row, ProfileRow):
@@ -172,6 +173,21 @@ class ImportFiles:
 
     def _index(self, key: str) -> int:
         return self._profile_index.setdefault(key, len(self._profile_index))
+
+    def _follow_block(self, pairs: list[tuple[str, str]]) -> None:
+        """:meth:`_follow` of every pair, inlined: this loop runs once per follow."""
+        index = self._profile_index
+        packed = []
+        for follower, followed in pairs:
+            start = index.get(follower)
+            if start is None:
+                start = index[follower] = len(index)
+            end = index.get(followed)
+            if end is None:
+                end = index[followed] = len(index)
+            packed.append((start << 32) | end)
+        self._follows.extend(packed)
+        self.stats.rows += len(pairs)
 
     def _follow(self, follower: str, followed: str) -> None:
         self.stats.rows += 1
