@@ -1,9 +1,10 @@
 """Ingest speed and memory on generated bundles, against per-row MERGE and LOAD CSV.
 
-    python -m bench.ingest [--quick]
+    python -m bench.ingest [--quick] [--people N] [--rounds N]
 
 Starts its own Neo4j (temporary store), generates two bundles (quick: 1,500 and 15,000
-people; full: 10,000 and 100,000 people, the latter about 1M follows), then measures:
+people; full: 10,000 and 100,000 people, the latter about 1M follows; ``--people N``: N
+and a tenth of N, 435,000 ≈ 5M follows), then measures:
 
 1. the whole pipeline (check pass + write) on each bundle, each in a child process, for
    ``rows_per_s`` and ``peak_rss_mb`` (memory must stay flat: 10× the rows, ≤ 1.2× RSS),
@@ -16,7 +17,8 @@ people; full: 10,000 and 100,000 people, the latter about 1M follows), then meas
 4. the same profiles + follows through ``srm ingest --initial`` (Neo4j's offline importer,
    including the server's stop and restart and the schema) into the emptied store:
    ``ratio_initial_vs_bolt`` and ``ratio_initial_vs_load_csv`` (their best rounds over
-   the initial load's time), ``same_graph_initial`` (node and relationship counts).
+   the initial load's time), ``same_graph_initial`` (node and relationship counts), and
+   ``initial_phases_s``, the time of each step (files, stop, import, start, schema).
 
 The embedded server resolves ``file:///`` URLs as absolute paths, so the CSVs are copied
 under ``<data_dir>/import`` and named by their full path. Prints one JSON line last. The
@@ -112,8 +114,10 @@ def _lines(path: Path) -> int:
         return sum(1 for _ in handle) - 1
 
 
-def run(quick: bool) -> dict[str, Any]:
+def run(quick: bool, people: int | None = None, round_count: int = ROUNDS) -> dict[str, Any]:
     small, large = (1_500, 15_000) if quick else (10_000, 100_000)
+    if people:
+        small, large = people // 10, people
     # Memory is bounded by the batches in flight, so both sizes must fill whole batches of
     # every kind for the comparison to say anything about growth with input size.
     rss_batch = 1_000 if quick else 5_000
@@ -167,7 +171,7 @@ def run(quick: bool) -> dict[str, Any]:
             # The machine is shared: the two loads alternate (order swapped each round) and
             # each keeps its best round, so a burst of other work does not decide the ratio.
             runs: dict[str, list[tuple[float, float, dict[str, int]]]] = {"ours": [], "csv": []}
-            for round_number in range(ROUNDS):
+            for round_number in range(round_count):
                 order = [("ours", ours), ("csv", load_csv)]
                 for name, action in order if round_number % 2 == 0 else reversed(order):
                     console.print(f"round {round_number + 1}: profiles + follows, {name}…")
@@ -188,13 +192,12 @@ def run(quick: bool) -> dict[str, Any]:
             db.wipe(driver)
             driver.close()
             console.print("initial load through the offline importer…")
-            initial = seconds(
-                lambda: initial_load(
-                    Settings(NEO4J_URI=server.uri),
-                    data_dir,
-                    [bundle / "profiles.csv", bundle / "follows.csv"],
-                )
+            initial_summary = initial_load(
+                Settings(NEO4J_URI=server.uri),
+                data_dir,
+                [bundle / "profiles.csv", bundle / "follows.csv"],
             )
+            initial = initial_summary.seconds
             with open_driver(Settings(NEO4J_URI=server.uri)) as reopened:
                 initial_counts = db.counts(reopened)
     finally:
@@ -221,6 +224,7 @@ def run(quick: bool) -> dict[str, Any]:
         "ratio_vs_load_csv_follows_only": round(csv_follows / ours_follows, 2),
         "same_graph_as_load_csv": ours_counts == csv_counts,
         "initial_profiles_follows_s": round(initial, 1),
+        "initial_phases_s": initial_summary.phase_seconds,
         "ratio_initial_vs_bolt": round((ours_profiles + ours_follows) / initial, 2),
         "ratio_initial_vs_load_csv": round((csv_profiles + csv_follows) / initial, 2),
         "same_graph_initial": initial_counts == ours_counts,
@@ -270,10 +274,20 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="1.5k and 15k people, not 10k/100k.")
     parser.add_argument(
+        "--people",
+        type=int,
+        metavar="N",
+        help="People of the timed (large) set, the small one a tenth (about 11.5 follows "
+        "a person: 435000 ≈ 5M follows).",
+    )
+    parser.add_argument(
         "--follows-only",
         type=int,
         metavar="PEOPLE",
         help="Only time the follows load of a PEOPLE-person bundle (95000 ≈ 1M follows).",
+    )
+    parser.add_argument(
+        "--rounds", type=int, default=ROUNDS, help=f"Rounds of each load (default {ROUNDS})."
     )
     parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--uri", help=argparse.SUPPRESS)
@@ -285,7 +299,7 @@ def main() -> None:
     if args.follows_only:
         print(json.dumps(follows_only(args.follows_only)))
         return
-    print(json.dumps(run(args.quick)))
+    print(json.dumps(run(args.quick, args.people, args.rounds)))
 
 
 if __name__ == "__main__":

@@ -16,6 +16,13 @@ relationship files in the importer's CSV dialect (typed headers, ``:ID``/``:STAR
 
 Memory holds one tuple per node and one 64-bit integer per follow (de-duplicated with
 numpy at the end), not a row object per follow.
+
+What makes the importer fast on these files: nodes are identified by integers (their
+position in their file, ``--id-type=integer``; the key is an ordinary property), so the
+importer maps numbers instead of encoding and sorting strings, and the follows file is
+written by numpy as fixed-width digits (no Python per follow); only the files that hold a
+line break inside a value are read as multi-line CSV (:attr:`ImportPlan.multiline`),
+which the importer cannot split between its threads.
 """
 
 from __future__ import annotations
@@ -42,6 +49,7 @@ from srm.ingest.writer import (
 
 __all__ = ["ARRAY_DELIMITER", "ImportFiles", "ImportPlan"]
 
+FOLLOWS_CHUNK = 1_000_000  # follows turned into text at a time (about 22 MB)
 ARRAY_DELIMITER = "\x1f"  # unit separator: never inside a field name
 _KEPT = PROFILE_ROW[1:-2]  # platform … posts_count: a null keeps the stored value
 _INTEGERS = {"followers_count", "following_count", "posts_count"}
@@ -49,13 +57,17 @@ _INTEGERS = {"followers_count", "following_count", "posts_count"}
 
 @dataclass
 class ImportPlan:
-    """The files written: (label, path) for nodes, (type, path) for relationships."""
+    """The files written: (label, path) for nodes, (type, path) for relationships, and
+    those of them with a line break inside some value."""
 
     nodes: list[tuple[str, Path]] = field(default_factory=list)
     relationships: list[tuple[str, Path]] = field(default_factory=list)
+    multiline: list[Path] = field(default_factory=list)
 
 
 def _cell(value: Any) -> str:
+    if type(value) is str:  # most cells: tested first
+        return '"' + value.replace('"', '""') + '"'
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -74,12 +86,45 @@ def _iso(value: datetime) -> str:
     return (value if value.tzinfo else value.replace(tzinfo=UTC)).isoformat()
 
 
-def _write(path: Path, header: list[str], rows: Iterable[Iterable[Any]]) -> Path:
+def _write(path: Path, header: list[str], rows: Iterable[Iterable[Any]]) -> bool:
+    """Write a CSV file; True when some value holds a line break."""
+    multiline = False
     with path.open("w", encoding="utf-8", newline="") as out:
         out.write(",".join(header) + "\n")
         for row in rows:
-            out.write(",".join(_cell(value) for value in row) + "\n")
-    return path
+            line = ",".join(_cell(value) for value in row)
+            if not multiline and ("\n" in line or "\r" in line):
+                multiline = True
+            out.write(line + "\n")
+    return multiline
+
+
+def _digits(values: np.ndarray[Any, np.dtype[np.int64]], width: int) -> np.ndarray[Any, Any]:
+    """Each value as ``width`` ASCII digits, zero-padded (one row per value)."""
+    digits = np.empty((len(values), width), dtype=np.uint8)
+    rest = values.copy()
+    for column in range(width - 1, -1, -1):
+        digits[:, column] = rest % 10 + ord("0")
+        rest //= 10
+    return digits
+
+
+def _write_pairs(
+    path: Path, header: list[str], pairs: np.ndarray[Any, np.dtype[np.int64]], chunk: int
+) -> None:
+    """``start,end`` lines of the pairs packed as ``start << 32 | end`` (numpy, by chunks)."""
+    largest = max(int(pairs.max() >> 32), int((pairs & 0xFFFFFFFF).max())) if len(pairs) else 0
+    width = len(str(largest))
+    with path.open("wb") as out:
+        out.write((",".join(header) + "\n").encode())
+        for begin in range(0, len(pairs), chunk):
+            block = pairs[begin : begin + chunk]
+            line = np.empty((len(block), 2 * width + 2), dtype=np.uint8)
+            line[:, :width] = _digits(block >> 32, width)
+            line[:, width] = ord(",")
+            line[:, width + 1 : -1] = _digits(block & 0xFFFFFFFF, width)
+            line[:, -1] = ord("\n")
+            out.write(line.tobytes())
 
 
 def _stub(key: str) -> list[Any]:
@@ -112,8 +157,7 @@ class ImportFiles:
     def add(self, row: Any) -> None:
         """Take one validated row (the types :class:`GraphWriter` takes)."""
         if type(row) is FollowBlock:
-            for follower, followed in row.pairs:
-                self._follow(follower, followed)
+            self._follow_block(row.pairs)
         elif isinstance(row, FollowRow):
             self._follow(row.follower_key, row.followed_key)
         elif isinstance(row, ProfileRow):
@@ -129,6 +173,21 @@ class ImportFiles:
 
     def _index(self, key: str) -> int:
         return self._profile_index.setdefault(key, len(self._profile_index))
+
+    def _follow_block(self, pairs: list[tuple[str, str]]) -> None:
+        """:meth:`_follow` of every pair, inlined: this loop runs once per follow."""
+        index = self._profile_index
+        packed = []
+        for follower, followed in pairs:
+            start = index.get(follower)
+            if start is None:
+                start = index[follower] = len(index)
+            end = index.get(followed)
+            if end is None:
+                end = index[followed] = len(index)
+            packed.append((start << 32) | end)
+        self._follows.extend(packed)
+        self.stats.rows += len(pairs)
 
     def _follow(self, follower: str, followed: str) -> None:
         self.stats.rows += 1
@@ -204,8 +263,8 @@ class ImportFiles:
             + len(self._brands)
             + len(follows)
         )
-        self._write_nodes(keys)
-        self._write_relationships(keys, follows)
+        ids = self._write_nodes(keys)
+        self._write_relationships(follows, ids)
         self.stats.loaded = loaded
         self.stats.updated = max(0, self.stats.rows - loaded)
         return self.stats
@@ -218,27 +277,35 @@ class ImportFiles:
         return pairs
 
     def _node_file(self, label: str, header: list[str], rows: Iterable[Iterable[Any]]) -> None:
-        self.plan.nodes.append((label, _write(self.folder / f"{label}.csv", header, rows)))
+        path = self.folder / f"{label}.csv"
+        if _write(path, header, rows):
+            self.plan.multiline.append(path)
+        self.plan.nodes.append((label, path))
 
     def _relationship_file(self, kind: str, header: list[str], rows: Iterable[Any]) -> None:
-        path = _write(self.folder / f"{kind}.csv", header, rows)
+        path = self.folder / f"{kind}.csv"
+        if _write(path, header, rows):
+            self.plan.multiline.append(path)
         self.plan.relationships.append((kind, path))
 
-    def _write_nodes(self, keys: list[str]) -> None:
+    def _write_nodes(self, keys: list[str]) -> dict[str, dict[str, int]]:
+        """Write the node files; return each label's key → importer id (profiles: ``keys``)."""
         extra = sorted(
             {name for props in self._customers.values() for name in props} - set(CUSTOMER_FIELDS)
         )
         columns = [*CUSTOMER_FIELDS, *extra]
+        customer_ids = {key: number for number, key in enumerate(self._customers)}
         self._node_file(
             "Customer",
-            ["customer_id:ID(Customer)", *columns],
+            [":ID(Customer)", "customer_id", *columns],
             (
-                [key, *(props.get(name) for name in columns)]
+                [customer_ids[key], key, *(props.get(name) for name in columns)]
                 for key, props in self._customers.items()
             ),
         )
         profile_header = [
-            "profile_key:ID(Profile)",
+            ":ID(Profile)",
+            "profile_key",
             *(f"{name}:long" if name in _INTEGERS else name for name in _KEPT),
             "truncated_fields:string[]",
             "created_at:datetime",
@@ -252,17 +319,21 @@ class ImportFiles:
             profile_header,
             self._profile_rows(keys, width),
         )
-        post_stubs = {
-            target
-            for links in self._cascades.values()
-            for _, target in links
-            if target not in self._posts
-        }
+        post_stubs = sorted(
+            {
+                target
+                for links in self._cascades.values()
+                for _, target in links
+                if target not in self._posts
+            }
+        )
         self.stats.stubs += len(post_stubs)
+        post_ids = {key: number for number, key in enumerate([*self._posts, *post_stubs])}
         self._node_file(
             "Post",
             [
-                "post_key:ID(Post)",
+                ":ID(Post)",
+                "post_key",
                 "platform",
                 "native_id",
                 "text",
@@ -273,6 +344,7 @@ class ImportFiles:
             [
                 *(
                     [
+                        post_ids[key],
                         key,
                         props.get("platform"),
                         props.get("native_id"),
@@ -283,61 +355,73 @@ class ImportFiles:
                     ]
                     for key, props in self._posts.items()
                 ),
-                *([key, *_stub(key), None, None, None, True] for key in sorted(post_stubs)),
+                *([post_ids[key], key, *_stub(key), None, None, None, True] for key in post_stubs),
             ],
         )
+        brand_ids = {name: number for number, name in enumerate(self._brands)}
         self._node_file(
             "Brand",
-            ["name:ID(Brand)", "is_own:boolean"],
-            ([name, is_own] for name, is_own in self._brands.items()),
+            [":ID(Brand)", "name", "is_own:boolean"],
+            ([brand_ids[name], name, is_own] for name, is_own in self._brands.items()),
         )
+        return {"Customer": customer_ids, "Post": post_ids, "Brand": brand_ids}
 
     def _profile_rows(self, keys: list[str], width: int) -> Iterator[list[Any]]:
-        for key in keys:
+        for number, key in enumerate(keys):
             values = self._profiles.get(key)
             if values is None:
-                yield [key, *_stub(key), *([None] * (width - 2)), True]
+                yield [number, key, *_stub(key), *([None] * (width - 2)), True]
             else:
-                yield [key, *values, False]
+                yield [number, key, *values, False]
 
     def _write_relationships(
-        self, keys: list[str], follows: np.ndarray[Any, np.dtype[np.int64]]
+        self,
+        follows: np.ndarray[Any, np.dtype[np.int64]],
+        ids: dict[str, dict[str, int]],
     ) -> None:
+        profile = self._profile_index
+        customer, post, brand = ids["Customer"], ids["Post"], ids["Brand"]
         profile_ends = [":START_ID(Profile)", ":END_ID(Profile)"]
-        self._relationship_file(
-            "FOLLOWS",
-            profile_ends,
-            ([keys[int(pair) >> 32], keys[int(pair) & 0xFFFFFFFF]] for pair in follows),
-        )
+        path = self.folder / "FOLLOWS.csv"
+        _write_pairs(path, profile_ends, follows, FOLLOWS_CHUNK)
+        self.plan.relationships.append(("FOLLOWS", path))
         by_handle: dict[tuple[str, str], list[str]] = {}
         for key, values in self._profiles.items():
             if values[2] is not None:
                 by_handle.setdefault((values[0], values[2]), []).append(key)
         claims = {
-            (customer, key)
-            for customer, platform, handle in self._claims
+            (customer[customer_id], profile[key])
+            for customer_id, platform, handle in self._claims
             for key in by_handle.get((platform, handle), [])
         }
         self._relationship_file(
             "CLAIMS", [":START_ID(Customer)", ":END_ID(Profile)"], sorted(claims)
         )
         self._relationship_file(
-            "POSTED", [":START_ID(Profile)", ":END_ID(Post)"], sorted(self._posted)
+            "POSTED",
+            [":START_ID(Profile)", ":END_ID(Post)"],
+            sorted((profile[author], post[key]) for author, key in self._posted),
         )
         self._relationship_file(
-            "MENTIONS", [":START_ID(Post)", ":END_ID(Profile)"], sorted(self._mentions)
+            "MENTIONS",
+            [":START_ID(Post)", ":END_ID(Profile)"],
+            sorted((post[key], profile[mentioned]) for key, mentioned in self._mentions),
         )
         for kind, links in self._cascades.items():
-            self._relationship_file(kind, [":START_ID(Post)", ":END_ID(Post)"], sorted(links))
+            self._relationship_file(
+                kind,
+                [":START_ID(Post)", ":END_ID(Post)"],
+                sorted((post[source], post[target]) for source, target in links),
+            )
         self._relationship_file(
             "MENTIONED",
             [*profile_ends, "count:long", "first_at:datetime", "last_at:datetime"],
             self._mentioned(),
         )
-        official = {(key, brand) for brand, key in self._official}
+        official = {(profile[key], brand[name]) for name, key in self._official}
         official |= {
-            (key, brand)
-            for brand, platform, handle in self._official_handles
+            (profile[key], brand[name])
+            for name, platform, handle in self._official_handles
             for key in by_handle.get((platform, handle), [])
         }
         self._relationship_file(
@@ -358,8 +442,9 @@ class ImportFiles:
                 if moment is not None:
                     entry[1] = moment if entry[1] is None else min(entry[1], moment)
                     entry[2] = moment if entry[2] is None else max(entry[2], moment)
+        profile = self._profile_index
         for (author, mentioned), (count, first, last) in sorted(pairs.items()):
-            yield [author, mentioned, count, first, last]
+            yield [profile[author], profile[mentioned], count, first, last]
 
 
 def _aware(value: datetime) -> datetime:

@@ -81,6 +81,7 @@ class IngestSummary:
     seconds: float = 0.0
     formats: dict[str, str] = field(default_factory=dict)
     quarantine_path: Path | None = None
+    phase_seconds: dict[str, float] = field(default_factory=dict)
 
     def line(self) -> str:
         """The one-line summary printed at the end of a job."""

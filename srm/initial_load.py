@@ -64,11 +64,20 @@ def initial_load(
     """Load ``paths`` into the empty local store on ``data_dir`` with the offline importer.
 
     ``ingest_options`` are :func:`~srm.ingest.pipeline.ingest_paths`'s (format, options,
-    brands, max_bad_ratio, quarantine_path, on_progress). Raises
+    brands, max_bad_ratio, quarantine_path, on_progress). The summary's ``phase_seconds``
+    times each step: ``files`` (read, check, write the importer's files), ``stop``,
+    ``import``, ``start`` and ``schema`` (constraints and indexes, populated). Raises
     :class:`IngestError` for another server or a store that is not empty, and what
     ``ingest_paths`` raises for bad input (before the server is stopped).
     """
     started = time.perf_counter()
+    phases: dict[str, float] = {}
+
+    def lap(name: str, since: float) -> float:
+        now = time.perf_counter()
+        phases[name] = round(now - since, 2)
+        return now
+
     port = local_port_for_import(settings, data_dir)
     uri = f"bolt://127.0.0.1:{port}"
     local = settings.model_copy(update={"neo4j_uri": uri})
@@ -81,8 +90,11 @@ def initial_load(
                     "'srm ingest' (no --initial), or wipe it first (srm db wipe --yes)."
                 )
             summary = ingest_paths(driver, paths, import_files=files, **ingest_options)
+        moment = lap("files", started)
         local_neo4j.stop(data_dir)
+        moment = lap("stop", moment)
         run_import(settings.home, data_dir, files.plan)
+        moment = lap("import", moment)
     local_neo4j.start(
         settings.home,
         data_dir,
@@ -90,7 +102,10 @@ def initial_load(
         heap_mb=settings.local_heap_mb,
         pagecache_mb=settings.local_pagecache_mb,
     )
+    moment = lap("start", moment)
     with open_driver(local) as driver:
         db.init_schema(driver)
+    lap("schema", moment)
     summary.seconds = time.perf_counter() - started
+    summary.phase_seconds = phases
     return summary

@@ -16,6 +16,7 @@ import signal
 import socket
 import subprocess
 import time
+import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -25,6 +26,7 @@ from pathlib import Path
 from neo4j import GraphDatabase
 from neo4j.exceptions import Neo4jError, ServiceUnavailable
 
+from srm.class_archive import Sharing, adopt, sharing
 from srm.errors import ConfigurationError, StoreUnavailable
 from srm.neo4j_memory import (
     MemoryPlan,
@@ -40,6 +42,7 @@ __all__ = [
     "NEO4J_VERSION",
     "LocalServer",
     "ServerStatus",
+    "class_sharing",
     "free_port",
     "install",
     "java_command",
@@ -53,6 +56,8 @@ NEO4J_VERSION = "5.26.30"
 READY_MARK = "SRM-NEO4J READY"
 PID_FILE = "srm-neo4j.pid"
 LOG_FILE = "srm-neo4j.log"
+RECORDING_FILE = "srm-neo4j.cds"
+LAUNCHER_JAR = "launcher.jar"
 JAVA_OPTIONS = (
     "-XX:+UseG1GC",
     "-XX:+ExitOnOutOfMemoryError",
@@ -141,6 +146,7 @@ def install(home: Path, *, quiet: bool = True) -> Path:
     for folder in (lib, classes):
         shutil.rmtree(folder, ignore_errors=True)
         folder.mkdir(parents=True)
+    (target / LAUNCHER_JAR).unlink(missing_ok=True)
     command = [
         mvn,
         "-B",
@@ -171,10 +177,29 @@ def install(home: Path, *, quiet: bool = True) -> Path:
     return target
 
 
+def _launcher_jar(target: Path) -> Path:
+    """The compiled launcher as a jar: class-data sharing refuses a class directory."""
+    jar = target / LAUNCHER_JAR
+    if not jar.exists():
+        classes = target / "classes"
+        partial = target / f"{LAUNCHER_JAR}.{os.getpid()}.partial"
+        with zipfile.ZipFile(partial, "w") as archive:
+            for path in sorted(classes.rglob("*.class")):
+                archive.write(path, path.relative_to(classes).as_posix())
+        os.replace(partial, jar)
+    return jar
+
+
 def java_command(target: Path) -> tuple[str, str]:
-    """The ``java`` binary and the classpath (launcher classes and Neo4j jars) of an install."""
+    """The ``java`` binary and the classpath (launcher jar and Neo4j jars) of an install."""
     java = _tool("java", "Install a Java 17 JDK (Debian: openjdk-17-jdk-headless).")
-    return java, f"{target / 'classes'}{os.pathsep}{target / 'lib' / '*'}"
+    return java, f"{_launcher_jar(target)}{os.pathsep}{target / 'lib' / '*'}"
+
+
+def class_sharing(target: Path, name: str) -> Sharing:
+    """Class-data sharing options for a JVM of this install (:mod:`srm.class_archive`)."""
+    built = max((target / file).stat().st_mtime for file in (LAUNCHER_JAR, "installed.sha256"))
+    return sharing(target / "class-archives", name, class_path_built=built)
 
 
 def free_port() -> int:
@@ -258,7 +283,9 @@ def start(
             f"Port {port} on 127.0.0.1 is already in use. Stop what listens there, or choose "
             "another port (srm neo4j start --port N, or SRM_NEO4J_PORT)."
         )
-    java, classpath = java_command(install(home))
+    target = install(home)
+    java, classpath = java_command(target)
+    shared = class_sharing(target, "server")
     plan = plan_memory(
         store_size_mb(data_dir),
         available_memory_mb(),
@@ -270,6 +297,7 @@ def start(
         f"-Xmx{plan.heap_mb}m",
         f"-Xms{min(plan.heap_mb, 256)}m",
         *JAVA_OPTIONS,
+        *shared.options,
         "-cp",
         classpath,
         "srm.launcher.Launcher",
@@ -294,11 +322,14 @@ def start(
             start_new_session=True,
         )
     (data_dir / PID_FILE).write_text(f"{process.pid} {port}\n")
+    if shared.recording:
+        (data_dir / RECORDING_FILE).write_text(str(shared.recording))
     write_memory_file(data_dir, plan)
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         if process.poll() is not None:
             (data_dir / PID_FILE).unlink(missing_ok=True)
+            _adopt_archive(data_dir)
             raise StoreUnavailable(
                 f"The local Neo4j exited with code {process.returncode} while starting. "
                 f"Its log ({log_path}) ends with:\n{_log_tail(data_dir)}"
@@ -310,10 +341,22 @@ def start(
         time.sleep(0.2)
     _terminate(process.pid, grace_s=10)
     (data_dir / PID_FILE).unlink(missing_ok=True)
+    _adopt_archive(data_dir)
     raise StoreUnavailable(
         f"The local Neo4j did not become ready within {timeout_s:.0f} s. "
         f"Its log ({log_path}) ends with:\n{_log_tail(data_dir)}"
     )
+
+
+def _adopt_archive(data_dir: Path) -> None:
+    """Once the server on ``data_dir`` has exited: keep the class archive it recorded."""
+    recording_file = data_dir / RECORDING_FILE
+    try:
+        recording = Path(recording_file.read_text().strip())
+    except FileNotFoundError:
+        return
+    adopt(recording)
+    recording_file.unlink(missing_ok=True)
 
 
 def _terminate(pid: int, grace_s: float) -> None:
@@ -348,6 +391,7 @@ def stop(data_dir: Path, *, grace_s: float = 60.0) -> bool:
     if was_running:
         _terminate(pid, grace_s)
     (data_dir / PID_FILE).unlink(missing_ok=True)
+    _adopt_archive(data_dir)
     return was_running
 
 
@@ -358,6 +402,7 @@ def kill(data_dir: Path) -> None:
         os.kill(known[0], signal.SIGKILL)
         while _alive(known[0]):
             time.sleep(0.05)
+    _adopt_archive(data_dir.resolve())
 
 
 def status(data_dir: Path) -> ServerStatus:

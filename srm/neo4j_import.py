@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import os
 import subprocess
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from srm.class_archive import adopt
 from srm.errors import IngestError
 from srm.ingest.import_files import ARRAY_DELIMITER, ImportPlan
-from srm.local_neo4j import JAVA_OPTIONS, install, java_command
+from srm.local_neo4j import JAVA_OPTIONS, class_sharing, install, java_command
 from srm.neo4j_memory import available_memory_mb
 
 __all__ = ["ImportRun", "import_command", "run_import"]
@@ -33,13 +35,21 @@ class ImportRun:
 
 
 def import_command(
-    classpath: str, java: str, plan: ImportPlan, report: Path, *, heap_mb: int, offheap_mb: int
+    classpath: str,
+    java: str,
+    plan: ImportPlan,
+    report: Path,
+    *,
+    heap_mb: int,
+    offheap_mb: int,
+    jvm_options: Sequence[str] = (),
 ) -> list[str]:
     """The importer's command line for ``plan`` (pure: tests read it)."""
     command = [
         java,
         f"-Xmx{heap_mb}m",
         *JAVA_OPTIONS,
+        *jvm_options,
         "-cp",
         classpath,
         IMPORTER_MAIN,
@@ -48,12 +58,19 @@ def import_command(
         "full",
         "neo4j",  # before the options: --nodes/--relationships take any number of files
         "--overwrite-destination=true",
-        "--multiline-fields=true",
+        "--id-type=integer",
         f"--array-delimiter=U+{ord(ARRAY_DELIMITER):04X}",
         "--bad-tolerance=0",
         f"--max-off-heap-memory={offheap_mb}m",
         f"--report-file={report}",
     ]
+    if plan.multiline:
+        # Only these files are read as multi-line CSV, which the importer reads on one
+        # thread; the others (the follows) are split between its threads.
+        command += [
+            "--multiline-fields-format=v2",
+            "--multiline-fields=" + ",".join(str(path) for path in plan.multiline),
+        ]
     command += [f"--nodes={label}={path}" for label, path in plan.nodes]
     command += [f"--relationships={kind}={path}" for kind, path in plan.relationships]
     return command
@@ -67,13 +84,25 @@ def run_import(home: Path, data_dir: Path, plan: ImportPlan) -> ImportRun:
     """
     target = install(home)
     java, classpath = java_command(target)
+    shared = class_sharing(target, "importer")
     budget = max(available_memory_mb() // 4, 256)
     report = data_dir / REPORT_FILE
     command = import_command(
-        classpath, java, plan, report, heap_mb=min(budget, 2048), offheap_mb=budget
+        classpath,
+        java,
+        plan,
+        report,
+        heap_mb=min(budget, 2048),
+        offheap_mb=budget,
+        jvm_options=shared.options,
     )
     environment = {**os.environ, "NEO4J_HOME": str(data_dir), "NEO4J_CONF": str(data_dir)}
-    finished = subprocess.run(command, capture_output=True, text=True, env=environment, check=False)
+    try:
+        finished = subprocess.run(
+            command, capture_output=True, text=True, env=environment, check=False
+        )
+    finally:
+        adopt(shared.recording)
     lines = (finished.stdout + finished.stderr).strip().splitlines()
     tail = "\n".join([line for line in lines if not line.lstrip().startswith("at ")][-15:])
     if finished.returncode != 0:

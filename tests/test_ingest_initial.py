@@ -27,6 +27,11 @@ def bundle(tmp_path_factory: pytest.TempPathFactory) -> Path:
     with (folder / "profiles.csv").open(encoding="utf-8") as source:
         header = next(csv.reader(source))
     with (folder / "profiles.csv").open("a", encoding="utf-8", newline="") as out:
+        # A value with line breaks and quotes: its file must be read as multi-line CSV.
+        good = dict.fromkeys(header, "")
+        good.update(profile_id="multi-1", platform="x", handle="two_lines")
+        good.update(bio='first line\nsecond "quoted" line\r\nthird', followers_count="7")
+        csv.DictWriter(out, fieldnames=header).writerow(good)
         bad = dict.fromkeys(header, "")
         bad.update(profile_id="bad-1", platform="x", followers_count="many")
         csv.DictWriter(out, fieldnames=header).writerow(bad)

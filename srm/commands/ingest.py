@@ -166,6 +166,9 @@ def ingest(
     if summary.quarantine_path and summary.quarantine_path.exists():
         remember(settings(), summary.quarantine_path, "quarantine")
     console.print(summary.line(), highlight=False)
+    if summary.phase_seconds:
+        steps = ", ".join(f"{name} {took:.1f} s" for name, took in summary.phase_seconds.items())
+        console.print(f"Initial load steps: {steps}", highlight=False)
 
 
 def generate(
