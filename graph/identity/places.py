@@ -53,7 +53,6 @@ _QUALIFIERS = re.compile(
 )
 _SPLIT = re.compile(r"\s*(?:,|/|\||·|;|\(|\)| - | – | — |\bvia\b)\s*")
 _SYMBOLS = re.compile(r"[^a-z0-9 .'-]")
-_CODE = re.compile(r"[A-Z]{3}")
 
 
 @dataclass(frozen=True)
@@ -113,14 +112,16 @@ def _airports() -> dict[str, tuple[str, str, float, float]]:
 
 
 def _airport_city(text: str) -> Place | None:
+    """The city of the first part of ``text`` that is an airport code in capitals."""
     for part in _SPLIT.split(text.strip()):
-        found = _airports().get(part.strip()) if _CODE.fullmatch(part.strip()) else None
-        if found is not None:
-            city, country, latitude, longitude = found
-            place = _lookup(fold(city), (country,))
-            if place is not None and place.country == country:
-                return place
-            return Place(f"iata:{part.strip()}", fold(city), country, latitude, longitude)
+        code = part.strip()
+        if code not in _airports():  # the codes are three capitals: "nue" is no code
+            continue
+        city, country, latitude, longitude = _airports()[code]
+        place = _lookup(fold(city), (country,))
+        if place is not None and place.country == country:
+            return place
+        return Place(f"iata:{code}", fold(city), country, latitude, longitude)
     return None
 
 
