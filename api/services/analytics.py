@@ -10,7 +10,7 @@ from typing import Any
 from neo4j import Driver
 
 from srm.cypher import api_analytics
-from srm.store import read, read_collected
+from srm.store import read_collected, read_values
 
 __all__ = [
     "InfluencerFilter",
@@ -86,7 +86,7 @@ def influencers(
 
 def communities(driver: Driver, database: str, limit: int) -> list[Record]:
     """Communities of the latest community run, largest first."""
-    rows = read(driver, api_analytics.COMMUNITIES_LATEST, database, limit=limit)
+    rows = read_values(driver, api_analytics.COMMUNITIES_LATEST, database, limit=limit)
     return [row["record"] for row in rows]
 
 
@@ -98,18 +98,20 @@ def community_members(
         {"community_id": community, "run_id": run, "first": first}
         for community, run, first in set(requests)
     ]
-    rows = read(driver, api_analytics.COMMUNITY_TOP_MEMBERS, database, rows=rows_in)
+    rows = read_values(driver, api_analytics.COMMUNITY_TOP_MEMBERS, database, rows=rows_in)
     found = {row["key"]: row["records"] for row in rows}
     return [found.get(f"{community}@{run}", []) for community, run, _ in requests]
 
 
 def reach(driver: Driver, database: str, key: str) -> Record | None:
-    rows = read(driver, api_analytics.REACH, database, key=key)
+    rows = read_values(driver, api_analytics.REACH, database, key=key)
     return rows[0] if rows else None
 
 
 def segments(driver: Driver, database: str, brand: str | None) -> list[Record]:
-    return [row["record"] for row in read(driver, api_analytics.SEGMENTS, database, brand=brand)]
+    return [
+        row["record"] for row in read_values(driver, api_analytics.SEGMENTS, database, brand=brand)
+    ]
 
 
 def overlap(
@@ -117,11 +119,11 @@ def overlap(
 ) -> Overlap | None:
     """Audience overlap of two brands, or of a brand and the CRM when ``brand_b`` is None."""
     if brand_b is None:
-        rows = read(
+        rows = read_values(
             driver, api_analytics.AUDIENCE_OVERLAP_CRM, database, brand_a=brand_a, sample=sample
         )
     else:
-        rows = read(
+        rows = read_values(
             driver,
             api_analytics.AUDIENCE_OVERLAP_BRANDS,
             database,
@@ -141,7 +143,7 @@ def merge_candidates(
     limit: int,
 ) -> list[Record]:
     """SAME_AS pairs, most probable first; ``evidence`` parsed when stored as JSON text."""
-    rows = read(
+    rows = read_values(
         driver,
         api_analytics.MERGE_CANDIDATES_PAGE,
         database,
@@ -161,4 +163,7 @@ def merge_candidates(
 
 
 def recent_runs(driver: Driver, database: str, limit: int) -> list[Record]:
-    return [row["record"] for row in read(driver, api_analytics.RECENT_RUNS, database, limit=limit)]
+    return [
+        row["record"]
+        for row in read_values(driver, api_analytics.RECENT_RUNS, database, limit=limit)
+    ]

@@ -8,7 +8,7 @@ from typing import Any
 from neo4j import Driver
 
 from srm.cypher import api_enrich
-from srm.store import read
+from srm.store import read_values
 
 __all__ = ["KeyRow", "enrich"]
 
@@ -21,7 +21,7 @@ def enrich(driver: Driver, database: str, keys: Sequence[KeyRow]) -> dict[int, d
     Positions with no match are absent from the result (the caller reports them as unknown).
     When a key matches several records (two customers sharing an email), the first wins.
     """
-    rows = read(driver, api_enrich.ENRICH, database, rows=list(keys))
+    rows = read_values(driver, api_enrich.ENRICH, database, rows=list(keys))
     found: dict[int, dict[str, Any]] = {}
     for row in rows:
         found.setdefault(row["index"], row)

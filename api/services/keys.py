@@ -10,7 +10,7 @@ from typing import Any
 from neo4j import Driver
 
 from srm.cypher import api_keys
-from srm.store import read, write
+from srm.store import read_values, write
 
 __all__ = ["find_key", "revoke_key", "store_key"]
 
@@ -37,5 +37,5 @@ def revoke_key(driver: Driver, key_id: str, database: str | None = None) -> bool
 
 def find_key(driver: Driver, key_hash: str, database: str | None) -> dict[str, Any] | None:
     """The stored key with this hash (``role``, ``key_id``, ``revoked``), or None."""
-    rows = read(driver, api_keys.API_KEY_BY_HASH, database, key_hash=key_hash)
+    rows = read_values(driver, api_keys.API_KEY_BY_HASH, database, key_hash=key_hash)
     return rows[0] if rows else None

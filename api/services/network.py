@@ -7,7 +7,7 @@ from typing import Any
 from neo4j import Driver
 
 from srm.cypher import api_network
-from srm.store import read
+from srm.store import read_values
 
 __all__ = ["ego_network", "shortest_path"]
 
@@ -18,7 +18,7 @@ def ego_network(
     driver: Driver, database: str, key: str, depth: int, limit: int
 ) -> tuple[list[Record], list[Record]] | None:
     """Profiles within ``depth`` (1..3) hops of ``key`` (at most ``limit``) and their edges."""
-    rows = read(driver, api_network.EGO_NETWORK[depth], database, key=key, limit=limit)
+    rows = read_values(driver, api_network.EGO_NETWORK[depth], database, key=key, limit=limit)
     if not rows:
         return None
     return rows[0]["records"], rows[0]["edges"]
@@ -28,7 +28,7 @@ def shortest_path(
     driver: Driver, database: str, a: str, b: str
 ) -> tuple[list[Record], list[Record]] | None:
     """The profiles and edges of one shortest FOLLOWS/MENTIONED path (either direction)."""
-    rows = read(driver, api_network.SHORTEST_PATH, database, a=a, b=b)
+    rows = read_values(driver, api_network.SHORTEST_PATH, database, a=a, b=b)
     if not rows:
         return None
     return rows[0]["records"], rows[0]["edges"]

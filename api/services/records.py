@@ -10,7 +10,7 @@ from typing import Any
 from neo4j import Driver
 
 from srm.cypher import api_links, api_records
-from srm.store import read, read_collected, read_values
+from srm.store import read_collected, read_values
 
 __all__ = [
     "Page",
@@ -118,12 +118,12 @@ def links(driver: Driver, database: str, requests: Sequence[tuple[str, str, str]
 
 
 def customer_by_email(driver: Driver, database: str, email: str) -> Record | None:
-    rows = read(driver, api_records.CUSTOMERS_BY_EMAIL, database, email=email.strip())
+    rows = read_values(driver, api_records.CUSTOMERS_BY_EMAIL, database, email=email.strip())
     return rows[0]["record"] if rows else None
 
 
 def profile_by_handle(driver: Driver, database: str, platform: str, handle: str) -> Record | None:
-    rows = read(
+    rows = read_values(
         driver,
         api_records.PROFILES_BY_HANDLE,
         database,
@@ -134,7 +134,7 @@ def profile_by_handle(driver: Driver, database: str, platform: str, handle: str)
 
 
 def brands(driver: Driver, database: str) -> list[Record]:
-    return [row["record"] for row in read(driver, api_records.BRANDS, database)]
+    return [row["record"] for row in read_values(driver, api_records.BRANDS, database)]
 
 
 def search(driver: Driver, database: str, text: str, limit: int) -> list[tuple[str, Record, float]]:
@@ -146,7 +146,7 @@ def search(driver: Driver, database: str, text: str, limit: int) -> list[tuple[s
     if not words:
         return []
     query = " ".join(f"{word}*" if len(word) > 2 else word for word in words)
-    rows = read(driver, api_records.SEARCH, database, text=query, limit=limit)
+    rows = read_values(driver, api_records.SEARCH, database, text=query, limit=limit)
     hits = []
     for row in rows:
         labels = row["labels"]
