@@ -1,6 +1,8 @@
 """Cost curves: how every step's cost grows with the graph, from 1M to 20M follows.
 
     python -m bench.curve [--max-follows N] [--sizes 1000000,5000000,20000000]
+                          [--steps load_initial,pagerank,...] [--bundles DIR]
+                          [--previous FILE]
 
 For each size (follows; profiles, customers and posts in proportion, as ``srm generate``
 makes them: about 11 follows per generated person) it generates a bundle, starts its own
@@ -21,10 +23,22 @@ store), and times:
   of 50), ``REQUESTS`` requests each after a warm-up;
 - ``backup_s`` and ``export_s`` (``srm export --format bundle``, every part).
 
+It also records memory: ``python_peak_rss_mb`` (this process's peak so far),
+``neo4j_rss_mb`` (the server's resident memory after the last step) and the
+``neo4j_heap_mb`` / ``neo4j_pagecache_mb`` the sizing rule gave.
+
+``--steps`` runs a subset (names in :data:`STEPS`; the graph is loaded by ``load_initial``
+when it is chosen, else by ``load_bolt``; ``wipe`` runs only between the two loads), so a
+large size can be measured for its cheaper steps alone. ``--bundles DIR`` keeps each
+generated bundle in ``DIR/<follows>`` and reuses it. ``--previous FILE`` reads the JSON
+last line of an earlier run and merges its sizes into the series before the exponents are
+fitted (sizes measured again here replace them).
+
 It prints each series as it goes and, last, one JSON line: ``sizes`` (follows actually
-generated), ``series`` (name → values per size) and ``exponents`` (name → the least-squares
-slope of log(value) over log(follows): 1.0 is linear). At least two sizes are needed for
-exponents. The machine is shared: read absolute numbers as orders of magnitude.
+generated), ``series`` (name → values per size, null where a step was not run) and
+``exponents`` (name → the least-squares slope of log(value) over log(follows): 1.0 is
+linear). At least two sizes are needed for exponents. The machine is shared: read absolute
+numbers as orders of magnitude.
 """
 
 from __future__ import annotations
@@ -33,6 +47,7 @@ import argparse
 import json
 import logging
 import math
+import resource
 import shutil
 import statistics
 import tempfile
@@ -45,6 +60,7 @@ from typing import Any
 
 import httpx
 import numpy as np
+import psutil
 import uvicorn
 from rich.console import Console
 
@@ -62,7 +78,7 @@ from srm.settings import Settings
 from srm.store import open_driver
 from srm.synthetic.generate import generate_bundle
 
-__all__ = ["growth_exponent", "main"]
+__all__ = ["STEPS", "growth_exponent", "main", "merge_runs"]
 
 console = Console(stderr=True)
 logging.getLogger("neo4j.notifications").setLevel(logging.ERROR)
@@ -71,6 +87,17 @@ DEFAULT_SIZES = (1_000_000, 5_000_000, 20_000_000)
 FOLLOWS_PER_PERSON = 11.4  # what srm generate's defaults give (measured: 2k and 5k people)
 STORE_BYTES_PER_FOLLOW = 220  # the store's size per follow with its share of nodes
 REQUESTS = 60
+STEPS = (
+    "load_bolt",
+    "wipe",
+    "load_initial",
+    "pagerank",
+    "leiden",
+    "identity",
+    "graphql",
+    "backup",
+    "export",
+)
 
 TOP = """{ influencers(first: 100) { edges { node {
   id handle displayName followersCount influence { value percentile } } } } }"""
@@ -80,10 +107,15 @@ EGO = """query($id: ID!) { egoNetwork(id: $id, depth: 1, limit: 50) {
   nodes { id handle } edges { source target type } } }"""
 
 
-def growth_exponent(sizes: list[int], values: list[float]) -> float | None:
+def growth_exponent(sizes: list[int], values: list[float | None]) -> float | None:
     """The least-squares slope of log(value) over log(size): how a cost grows (1.0 is
-    linear, 2.0 quadratic). None with fewer than two positive points."""
-    points = [(math.log(s), math.log(v)) for s, v in zip(sizes, values, strict=True) if v > 0]
+    linear, 2.0 quadratic). Missing values are left out; None with fewer than two
+    positive points."""
+    points = [
+        (math.log(s), math.log(v))
+        for s, v in zip(sizes, values, strict=True)
+        if v is not None and v > 0
+    ]
     if len(points) < 2:
         return None
     xs, ys = zip(*points, strict=True)
@@ -151,17 +183,34 @@ def _graphql(settings: Settings) -> dict[str, float]:
     return found
 
 
-def measure(follows: int, work: Path) -> dict[str, float]:
-    """Every series' value for a graph of about ``follows`` follows (see module doc)."""
-    bundle = work / "bundle"
+def _bundle(follows: int, work: Path, bundles: Path | None) -> Path:
+    """The generated bundle for ``follows`` (kept in and reused from ``bundles`` if given)."""
     people = max(100, round(follows / FOLLOWS_PER_PERSON))
+    bundle = (bundles / str(follows)) if bundles else work / "bundle"
+    done = bundle / ".complete"
+    if done.exists():
+        console.print(f"[bold]{follows:,} follows[/]: reusing {bundle}")
+        return bundle
     console.print(f"[bold]{follows:,} follows[/]: generating {people:,} people…")
+    shutil.rmtree(bundle, ignore_errors=True)
     generate_bundle(bundle, people=people, seed=1)
+    done.write_text(f"{people}\n")
+    return bundle
+
+
+def measure(
+    follows: int, work: Path, steps: tuple[str, ...] = STEPS, bundles: Path | None = None
+) -> dict[str, float]:
+    """The value of each series of ``steps`` for a graph of about ``follows`` follows (see
+    module doc)."""
+    bundle = _bundle(follows, work, bundles)
     found: dict[str, float] = {"follows": _lines(bundle / "follows.csv")}
     found["profiles"] = _lines(bundle / "profiles.csv")
     records = found["profiles"] + _lines(bundle / "customers.csv")
     home = Settings().home
     plan = plan_memory(follows * STORE_BYTES_PER_FOLLOW // 2**20, available_memory_mb())
+    found["neo4j_heap_mb"] = plan.heap_mb
+    found["neo4j_pagecache_mb"] = plan.pagecache_mb
     data_dir = work / "neo4j"
     with local_neo4j.running_server(
         home, data_dir, heap_mb=plan.heap_mb, pagecache_mb=plan.pagecache_mb
@@ -170,40 +219,94 @@ def measure(follows: int, work: Path) -> dict[str, float]:
             update={"home": work / "home", "api_keys": ""}
         )
         driver = open_driver(settings)
+
+        def timed(name: str, action: Callable[[], Any]) -> None:
+            found[name] = seconds(action)
+            console.print(f"  {name} {found[name]:.1f}")
+
         try:
             db.init_schema(driver)
-            steps: list[tuple[str, Callable[[], Any]]] = [
-                ("load_bolt_s", lambda: ingest_paths(driver, [bundle])),
-                ("wipe_s", lambda: db.wipe(driver)),
-            ]
-            for name, action in steps:
-                found[name] = seconds(action)
-                console.print(f"  {name} {found[name]:.1f}")
-            driver.close()
-            found["load_initial_s"] = seconds(lambda: initial_load(settings, data_dir, [bundle]))
-            console.print(f"  load_initial_s {found['load_initial_s']:.1f}")
-            driver = open_driver(settings)
-            steps = [
-                (
+            if "load_bolt" in steps or "load_initial" not in steps:
+                timed("load_bolt_s", lambda: ingest_paths(driver, [bundle]))
+                if "load_initial" in steps:
+                    timed("wipe_s", lambda: db.wipe(driver))
+            if "load_initial" in steps:
+                driver.close()
+                timed("load_initial_s", lambda: initial_load(settings, data_dir, [bundle]))
+                driver = open_driver(settings)
+            if "pagerank" in steps:
+                timed(
                     "pagerank_end_to_end_s",
                     lambda: run_influence(driver, weights={"pagerank": 1.0}, explain_top=10),
-                ),
-                ("leiden_s", lambda: run_communities(driver, algorithm="leiden")),
-                ("identity_s", lambda: resolve_graph(driver, batch_size=settings.batch_size)),
-            ]
-            for name, action in steps:
-                found[name] = seconds(action)
-                console.print(f"  {name} {found[name]:.1f}")
-            found.update(_graphql(settings))
-            found["backup_s"] = seconds(lambda: backup(driver, settings, work / "backup"))
-            found["export_s"] = seconds(
-                lambda: write_bundle(driver, work / "export", parts=EXPORT_PARTS)
-            )
-            console.print(f"  backup_s {found['backup_s']:.1f}, export_s {found['export_s']:.1f}")
+                )
+            if "leiden" in steps:
+                timed("leiden_s", lambda: run_communities(driver, algorithm="leiden"))
+            if "identity" in steps:
+                timed("identity_s", lambda: resolve_graph(driver, batch_size=settings.batch_size))
+                found["identity_records"] = records
+            if "graphql" in steps:
+                found.update(_graphql(settings))
+            if "backup" in steps:
+                timed("backup_s", lambda: backup(driver, settings, work / "backup"))
+            if "export" in steps:
+                timed(
+                    "export_s",
+                    lambda: write_bundle(driver, work / "export", parts=EXPORT_PARTS),
+                )
+            # The server's process now (the initial load restarts it).
+            pid = local_neo4j.status(data_dir).pid or server.pid
+            found["neo4j_rss_mb"] = round(psutil.Process(pid).memory_info().rss / 2**20)
         finally:
             driver.close()
-    found["identity_records"] = records
+    found["python_peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
     return found
+
+
+_NOT_SERIES = ("follows", "profiles")
+
+
+def merge_runs(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    """One result from per-size results and earlier JSON lines: ``sizes``, ``profiles``,
+    ``series`` (null where a size lacks a step) and ``exponents``. A later entry for the
+    same size replaces an earlier one."""
+    by_size: dict[int, dict[str, Any]] = {}
+    for run in runs:
+        by_size[int(run["follows"])] = run
+    sizes = sorted(by_size)
+    names: list[str] = []
+    for size in sizes:
+        names += [name for name in by_size[size] if name not in _NOT_SERIES and name not in names]
+    series = {
+        name: [
+            None if by_size[size].get(name) is None else round(float(by_size[size][name]), 3)
+            for size in sizes
+        ]
+        for name in names
+    }
+    return {
+        "sizes": sizes,
+        "profiles": [int(by_size[size]["profiles"]) for size in sizes],
+        "series": series,
+        "exponents": {
+            name: growth_exponent(sizes, values)
+            for name, values in series.items()
+            if name.endswith(("_s", "_ms"))
+        },
+    }
+
+
+def _previous_runs(path: Path) -> list[dict[str, Any]]:
+    """The per-size results of an earlier run's JSON last line."""
+    lines = [line for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    earlier = json.loads(lines[-1])
+    runs = []
+    for index, size in enumerate(earlier["sizes"]):
+        run: dict[str, Any] = {"follows": size, "profiles": earlier["profiles"][index]}
+        for name, values in earlier["series"].items():
+            if values[index] is not None:
+                run[name] = values[index]
+        runs.append(run)
+    return runs
 
 
 def main() -> None:
@@ -214,37 +317,42 @@ def main() -> None:
         help="follows per graph, comma-separated (default 1M, 5M, 20M)",
     )
     parser.add_argument("--max-follows", type=int, help="skip sizes above this many follows")
+    parser.add_argument(
+        "--steps",
+        default=",".join(STEPS),
+        help=f"steps to time, comma-separated (default all: {','.join(STEPS)})",
+    )
+    parser.add_argument(
+        "--bundles", type=Path, help="keep generated bundles in this folder and reuse them"
+    )
+    parser.add_argument(
+        "--previous",
+        type=Path,
+        help="a file whose last line is an earlier run's JSON: its sizes join the series",
+    )
     options = parser.parse_args()
+    steps = tuple(step.strip() for step in options.steps.split(",") if step.strip())
+    unknown = sorted(set(steps) - set(STEPS))
+    if unknown:
+        parser.error(f"unknown steps {', '.join(unknown)}; choose from {', '.join(STEPS)}")
+    if "graphql" in steps and "pagerank" not in steps:
+        parser.error("the graphql step asks for influencers: add pagerank to --steps")
     sizes = sorted(int(size) for size in options.sizes.split(","))
     if options.max_follows:
         sizes = [size for size in sizes if size <= options.max_follows]
-    results = []
+    runs = _previous_runs(options.previous) if options.previous else []
+    if options.bundles:
+        options.bundles.mkdir(parents=True, exist_ok=True)
     for size in sizes:
         work = Path(tempfile.mkdtemp(prefix="srm-bench-curve-"))
         try:
-            results.append(measure(size, work))
+            runs.append(measure(size, work, steps, options.bundles))
         finally:
             shutil.rmtree(work, ignore_errors=True)
-    actual = [int(result["follows"]) for result in results]
-    names = [name for name in results[0] if name not in ("follows", "profiles")]
-    series = {name: [round(result[name], 3) for result in results] for name in names}
-    exponents = {
-        name: growth_exponent(actual, values)
-        for name, values in series.items()
-        if name != "identity_records"
-    }
-    for name, values in series.items():
-        console.print(f"{name:28} {values}  exponent {exponents.get(name)}")
-    print(
-        json.dumps(
-            {
-                "sizes": actual,
-                "profiles": [int(result["profiles"]) for result in results],
-                "series": series,
-                "exponents": exponents,
-            }
-        )
-    )
+    merged = merge_runs(runs)
+    for name, values in merged["series"].items():
+        console.print(f"{name:28} {values}  exponent {merged['exponents'].get(name)}")
+    print(json.dumps(merged))
 
 
 if __name__ == "__main__":
