@@ -11,7 +11,10 @@ in three requests are GraphQL reads (influencers, a profile with its person, sea
 brands), one in three an enrichment batch of 20 keys; meanwhile one thread ingests further
 generated bundles in a loop. Counts every non-2xx answer or failed request as an error.
 Prints one JSON line last: ``{"clients", "seconds", "requests", "errors", "rps", "p50_ms",
-"p99_ms", "graphql_p50_ms", "graphql_p99_ms", "enrich_p50_ms", "enrich_p99_ms", "ingests"}``.
+"p99_ms", "graphql_p50_ms", "graphql_p99_ms", "enrich_p50_ms", "enrich_p99_ms", "ingests",
+"cpu_s", "cpu_ms_per_request"}``. ``cpu_s`` splits the CPU seconds of the timed window
+between this process (the clients and the ingest loop), the API's processes and Neo4j: all
+run on the same machine, so what the clients use is not there for the server.
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import psutil
 import uvicorn
 from fastapi import FastAPI
 from rich.console import Console
@@ -111,6 +115,23 @@ def percentile(values: list[float], share: float) -> float:
         return 0.0
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+
+
+def _cpu_seconds(pid: int, *, children: bool) -> float:
+    """User and system CPU seconds of this process (and its children), so far."""
+    total = 0.0
+    try:
+        process = psutil.Process(pid)
+        family = [process, *process.children(recursive=True)] if children else [process]
+    except psutil.Error:
+        return total
+    for member in family:
+        try:
+            times = member.cpu_times()
+        except psutil.Error:
+            continue
+        total += times.user + times.system
+    return total
 
 
 def _enrich_keys(bundle: Path, count: int = 200) -> list[dict[str, str]]:
@@ -214,17 +235,30 @@ def main() -> None:
                 "SRM_API_RATE_LIMIT": str(settings.api_rate_limit_per_minute),
                 "NEO4J_MAX_POOL_SIZE": "100",
             }
-            with serving(serve, env, base, work):
+            with serving(serve, env, base, work) as api_pid:
                 threads = [threading.Thread(target=ingest_loop, daemon=True)] + [
                     threading.Thread(
                         target=_client_loop, args=(base, keys, stop, i, results[i]), daemon=True
                     )
                     for i in range(arguments.clients)
                 ]
+                # This process alone (its children are the API and Neo4j), the API with its
+                # worker processes (they exist now), and Neo4j.
+                groups = {
+                    "clients_and_ingest": (os.getpid(), False),
+                    "api": (api_pid, True),
+                    "neo4j": (server.pid, True),
+                }
+                cpu_before = {
+                    name: _cpu_seconds(pid, children=kids) for name, (pid, kids) in groups.items()
+                }
                 started = time.perf_counter()
                 for thread in threads:
                     thread.start()
                 time.sleep(arguments.seconds)
+                cpu_after = {
+                    name: _cpu_seconds(pid, children=kids) for name, (pid, kids) in groups.items()
+                }
                 stop.set()
                 for thread in threads:
                     thread.join(timeout=120)
@@ -248,6 +282,11 @@ def main() -> None:
             "enrich_p50_ms": round(percentile(enrich, 0.5), 1),
             "enrich_p99_ms": round(percentile(enrich, 0.99), 1),
             "ingests": ingests["done"],
+            "cpu_s": {name: round(cpu_after[name] - cpu_before[name], 1) for name in cpu_before},
+            "cpu_ms_per_request": {
+                name: round(1000 * (cpu_after[name] - cpu_before[name]) / max(len(every), 1), 2)
+                for name in cpu_before
+            },
         }
         print(json.dumps(summary))
     finally:
