@@ -32,7 +32,7 @@ when it is chosen, else by ``load_bolt``; ``wipe`` runs only between the two loa
 large size can be measured for its cheaper steps alone. ``--bundles DIR`` keeps each
 generated bundle in ``DIR/<follows>`` and reuses it. ``--previous FILE`` reads the JSON
 last line of an earlier run and merges its sizes into the series before the exponents are
-fitted (sizes measured again here replace them).
+fitted (a value measured again here replaces the earlier one; the others stay).
 
 It prints each series as it goes and, last, one JSON line: ``sizes`` (follows actually
 generated), ``series`` (name → values per size, null where a step was not run) and
@@ -267,11 +267,11 @@ _NOT_SERIES = ("follows", "profiles")
 
 def merge_runs(runs: list[dict[str, Any]]) -> dict[str, Any]:
     """One result from per-size results and earlier JSON lines: ``sizes``, ``profiles``,
-    ``series`` (null where a size lacks a step) and ``exponents``. A later entry for the
-    same size replaces an earlier one."""
+    ``series`` (null where a size lacks a step) and ``exponents``. Runs of the same size
+    combine: a value measured again replaces the earlier one, the others stay."""
     by_size: dict[int, dict[str, Any]] = {}
     for run in runs:
-        by_size[int(run["follows"])] = run
+        by_size.setdefault(int(run["follows"]), {}).update(run)
     sizes = sorted(by_size)
     names: list[str] = []
     for size in sizes:
