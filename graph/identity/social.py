@@ -407,8 +407,10 @@ def resolve_records(
     base_u = estimate_u(base, frame) if fitting else {}
     if with_graph:
         first = fit_sessions(base, base_gamma, base_u, sessions, total_pairs=all_pairs)
-        _, first_labels = scored_persons(first, base, frame, blocked.left, blocked.right,
-            base_gamma, platforms, conflicts, threshold, VETO, must, cannot)  # fmt: skip
+        # Only the labels are kept: the first pass's scores (a weight per pair and
+        # comparison) would otherwise stay in memory beside the second pass's.
+        first_labels = scored_persons(first, base, frame, blocked.left, blocked.right,
+            base_gamma, platforms, conflicts, threshold, VETO, must, cannot)[1]  # fmt: skip
         context = _graph_context(
             frame,
             np.array(_pairs_index(frame, follows), dtype=np.int64).reshape(-1, 2),
@@ -423,6 +425,7 @@ def resolve_records(
     gamma = (
         np.hstack([base_gamma, _levels(graph, frame, blocked, context)]) if graph else base_gamma
     )
+    del base_gamma  # its columns are in gamma now
     if model is None:
         labelled = must + cannot
         labelled_gamma = _levels(comparisons, frame, None, context, labelled) if labelled else None
@@ -445,8 +448,8 @@ def resolve_records(
         )
         model.notes["labels"] = len(labelled)
         if learn and labelled_gamma is not None:
-            _, alone = scored_persons(model, comparisons, frame, blocked.left, blocked.right,
-                gamma, platforms, conflicts, threshold, VETO)  # fmt: skip
+            alone = scored_persons(model, comparisons, frame, blocked.left, blocked.right,
+                gamma, platforms, conflicts, threshold, VETO)[1]  # fmt: skip
             before = score_pairs(model, comparisons, frame, *_ends(labelled), gamma=labelled_gamma)
             teach = labels_to_teach(
                 before.probability, np.array([1] * len(must) + [0] * len(cannot)),
