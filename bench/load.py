@@ -165,8 +165,11 @@ def _client_loop(
                 failed = response.status_code >= 300 or (
                     kind == "graphql" and bool(response.json().get("errors"))
                 )
-            except httpx.HTTPError:
+                if failed:
+                    out["samples"].append(f"{kind} {response.status_code}: {response.text[:300]}")
+            except httpx.HTTPError as error:
                 failed = True
+                out["samples"].append(f"{kind}: {type(error).__name__}")
             elapsed_ms = (time.perf_counter() - started) * 1000
             out[kind].append(elapsed_ms)
             if failed:
@@ -205,10 +208,12 @@ def main() -> None:
             console.print(f"graph ready: {db.counts(driver)}")
             keys = _enrich_keys(bundle)
             results: list[dict[str, Any]] = [
-                {"graphql": [], "enrich": [], "errors": 0} for _ in range(arguments.clients)
+                {"graphql": [], "enrich": [], "errors": 0, "samples": []}
+                for _ in range(arguments.clients)
             ]
             stop = threading.Event()
             ingests = {"done": 0, "errors": 0}
+            ingest_failures: list[str] = []
 
             def ingest_loop() -> None:
                 seed = 100
@@ -219,8 +224,9 @@ def main() -> None:
                     try:
                         ingest_paths(driver, [extra], batch_size=500)
                         ingests["done"] += 1
-                    except Exception:
+                    except Exception as error:
                         ingests["errors"] += 1
+                        ingest_failures.append(f"ingest: {type(error).__name__}: {error}"[:300])
                     shutil.rmtree(extra, ignore_errors=True)
 
             port = local_neo4j.free_port()
@@ -282,6 +288,9 @@ def main() -> None:
             "enrich_p50_ms": round(percentile(enrich, 0.5), 1),
             "enrich_p99_ms": round(percentile(enrich, 0.99), 1),
             "ingests": ingests["done"],
+            "error_samples": (
+                ingest_failures + [text for result in results for text in result["samples"]]
+            )[:5],
             "cpu_s": {name: round(cpu_after[name] - cpu_before[name], 1) for name in cpu_before},
             "cpu_ms_per_request": {
                 name: round(1000 * (cpu_after[name] - cpu_before[name]) / max(len(every), 1), 2)
