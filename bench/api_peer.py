@@ -28,10 +28,9 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-import psutil
 from rich.console import Console
 
-from bench.load import percentile, serving
+from bench.load import cpu_seconds, percentile, serving
 from srm import local_neo4j
 from srm.settings import Settings
 
@@ -117,19 +116,6 @@ def build_store(uri: str, people: int, folder: Path) -> None:
         console.print(f"srm {step[0]} {step[1]}: {time.perf_counter() - started:.1f} s")
 
 
-def _cpu_seconds(pid: int) -> float:
-    """User + system CPU of a process and its children (uvicorn's workers)."""
-    root = psutil.Process(pid)
-    total = 0.0
-    for process in [root, *root.children(recursive=True)]:
-        try:
-            times = process.cpu_times()
-        except psutil.NoSuchProcess:
-            continue
-        total += times.user + times.system
-    return total
-
-
 def _post(client: httpx.Client, query: str, variables: dict[str, Any]) -> dict[str, Any]:
     response = client.post("/graphql", json={"query": query, "variables": variables})
     response.raise_for_status()
@@ -189,18 +175,18 @@ def measure(
             for _ in range(10):
                 _post(client, query, arguments)
             items[name] = reader(_post(client, query, arguments))
-            cpu_before = _cpu_seconds(pid)
+            cpu_before = cpu_seconds(pid)
             timings = []
             for _ in range(repeat):
                 started = time.perf_counter()
                 _post(client, query, arguments)
                 timings.append((time.perf_counter() - started) * 1000)
-            cpu_sequential = (_cpu_seconds(pid) - cpu_before) / repeat
-            cpu_before = _cpu_seconds(pid)
+            cpu_sequential = (cpu_seconds(pid) - cpu_before) / repeat
+            cpu_before = cpu_seconds(pid)
             rps, errors = _throughput(
                 base, partial(_post, query=query, variables=arguments), seconds
             )
-            cpu_loaded = (_cpu_seconds(pid) - cpu_before) / max(1.0, rps * seconds)
+            cpu_loaded = (cpu_seconds(pid) - cpu_before) / max(1.0, rps * seconds)
             block[name] = {
                 "p50_ms": round(percentile(timings, 0.5), 2),
                 "p95_ms": round(percentile(timings, 0.95), 2),

@@ -48,7 +48,7 @@ from srm.settings import Settings
 from srm.store import open_driver
 from srm.synthetic.generate import generate_bundle
 
-__all__ = ["GRAPHQL_READS", "percentile", "running_api", "serving"]
+__all__ = ["GRAPHQL_READS", "cpu_seconds", "percentile", "running_api", "serving"]
 
 GRAPHQL_READS = (
     "{ influencers(first: 20) { edges { node { id handle followersCount } } } }",
@@ -117,8 +117,9 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
 
 
-def _cpu_seconds(pid: int, *, children: bool) -> float:
-    """User and system CPU seconds of this process (and its children), so far."""
+def cpu_seconds(pid: int, *, children: bool = True) -> float:
+    """User and system CPU seconds of a process and its children (uvicorn's workers), or of
+    the process alone; 0 for a process that is gone."""
     total = 0.0
     try:
         process = psutil.Process(pid)
@@ -256,14 +257,14 @@ def main() -> None:
                     "neo4j": (server.pid, True),
                 }
                 cpu_before = {
-                    name: _cpu_seconds(pid, children=kids) for name, (pid, kids) in groups.items()
+                    name: cpu_seconds(pid, children=kids) for name, (pid, kids) in groups.items()
                 }
                 started = time.perf_counter()
                 for thread in threads:
                     thread.start()
                 time.sleep(arguments.seconds)
                 cpu_after = {
-                    name: _cpu_seconds(pid, children=kids) for name, (pid, kids) in groups.items()
+                    name: cpu_seconds(pid, children=kids) for name, (pid, kids) in groups.items()
                 }
                 stop.set()
                 for thread in threads:
