@@ -16,7 +16,7 @@ from fastapi.staticfiles import StaticFiles
 from neo4j import Driver
 
 from srm.api import docs
-from srm.api.errors import http_status
+from srm.api.errors import BUSY_RETRY_AFTER_SECONDS, http_status
 from srm.api.graphiql import STATIC_DIR, STATIC_PATH
 from srm.api.jobs import AnalysisJobs
 from srm.api.middleware import RequestGuard
@@ -24,9 +24,9 @@ from srm.api.ratelimit import rate_limiter
 from srm.api.routes import erase, health, maps, rest
 from srm.api.routes.graphql import graphql_router
 from srm.api.security import Authenticator, RateLimiter
-from srm.errors import ConfigurationError, SRMError
+from srm.errors import ConfigurationError, SRMError, StoreBusy
 from srm.operations.audit import AuditTrail
-from srm.operations.logs import error_origin
+from srm.operations.logs import error_code, error_origin
 from srm.settings import Settings
 from srm.store import open_driver
 
@@ -121,7 +121,8 @@ async def _srm_error(request: Request, error: Exception) -> JSONResponse:
     status = http_status(error)
     if status == 500:
         return await _unexpected_error(request, error)
-    return JSONResponse({"detail": str(error)}, status_code=status)
+    busy = {"Retry-After": str(BUSY_RETRY_AFTER_SECONDS)} if isinstance(error, StoreBusy) else None
+    return JSONResponse({"detail": str(error)}, status_code=status, headers=busy)
 
 
 async def _unexpected_error(request: Request, error: Exception) -> JSONResponse:
@@ -136,6 +137,7 @@ async def _unexpected_error(request: Request, error: Exception) -> JSONResponse:
                 "request_id": getattr(request.state, "request_id", None),
                 "error_type": type(error).__name__,
                 "error_origin": error_origin(error),
+                "error_code": error_code(error),
             }
         },
     )

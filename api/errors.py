@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from srm.errors import NotFoundError, SRMError, StoreUnavailable, ValidationError
 
-__all__ = ["HTTP_STATUS", "http_status", "keyed_route_responses"]
+__all__ = ["BUSY_RETRY_AFTER_SECONDS", "HTTP_STATUS", "http_status", "keyed_route_responses"]
+
+# What a 503 for a busy store (srm.errors.StoreBusy) tells clients to wait, in seconds.
+BUSY_RETRY_AFTER_SECONDS = 1
 
 HTTP_STATUS: dict[type[SRMError], int] = {
     NotFoundError: 404,
@@ -27,7 +30,7 @@ def keyed_route_responses(specific: dict[int, str]) -> dict[int | str, dict[str,
     descriptions = {
         401: "Missing or unknown API key.",
         429: "Rate limit exceeded; see Retry-After.",
-        503: "Neo4j is not reachable.",
+        503: "Neo4j is not reachable, or busy (then see Retry-After).",
         **specific,
     }
     return {status: {"description": descriptions[status]} for status in sorted(descriptions)}

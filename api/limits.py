@@ -40,11 +40,12 @@ from strawberry.extensions import (
     ValidationCache,
 )
 
+from srm.api.errors import BUSY_RETRY_AFTER_SECONDS
 from srm.api.operation_guard import OperationGuard, redact_validation_message
 from srm.api.security import AccessDenied
-from srm.errors import NotFoundError, StoreUnavailable
+from srm.errors import NotFoundError, StoreBusy, StoreUnavailable
 from srm.errors import ValidationError as SRMValidationError
-from srm.operations.logs import error_origin
+from srm.operations.logs import error_code, error_origin
 
 __all__ = [
     "MAX_ALIASES",
@@ -204,6 +205,10 @@ class MaskErrors(SchemaExtension):
                     text = self.execution_context.query or ""
                     error = _replace(error, redact_validation_message(error.message, text))
                 masked.append(error)
+            elif isinstance(original, StoreBusy):
+                status = max(status, 503)
+                kinds.append("busy")
+                masked.append(_replace(error, "The graph database is busy; try again shortly."))
             elif isinstance(original, StoreUnavailable):
                 status = max(status, 503)
                 kinds.append("unavailable")
@@ -223,6 +228,7 @@ class MaskErrors(SchemaExtension):
                             "path": [str(part) for part in error.path or ()],
                             "error_type": type(original).__name__,
                             "error_origin": error_origin(original),
+                            "error_code": error_code(original),
                         }
                     },
                 )
@@ -237,6 +243,8 @@ class MaskErrors(SchemaExtension):
         failed = result.data is None or all(value is None for value in result.data.values())
         if failed and response is not None and status:
             response.status_code = status
+            if "busy" in kinds:
+                response.headers["Retry-After"] = str(BUSY_RETRY_AFTER_SECONDS)
 
 
 def _replace(error: GraphQLError, message: str) -> GraphQLError:

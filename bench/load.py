@@ -12,7 +12,9 @@ brands), one in three an enrichment batch of 20 keys; meanwhile one thread inges
 generated bundles in a loop. Counts every non-2xx answer or failed request as an error.
 Prints one JSON line last: ``{"clients", "seconds", "requests", "errors", "rps", "p50_ms",
 "p99_ms", "graphql_p50_ms", "graphql_p99_ms", "enrich_p50_ms", "enrich_p99_ms", "ingests",
-"cpu_s", "cpu_ms_per_request"}``. ``cpu_s`` splits the CPU seconds of the timed window
+"error_samples", "server_errors", "server_error_samples", "cpu_s", "cpu_ms_per_request"}``:
+``server_errors`` counts the error lines of the API's own log (type and frames of each
+unexpected exception, the cause behind a 500). ``cpu_s`` splits the CPU seconds of the timed window
 between this process (the clients and the ingest loop), the API's processes and Neo4j: all
 run on the same machine, so what the clients use is not there for the server.
 """
@@ -59,12 +61,15 @@ GRAPHQL_READS = (
 
 
 @contextmanager
-def serving(command: list[str], env: dict[str, str], base: str, cwd: Path) -> Iterator[int]:
+def serving(
+    command: list[str], env: dict[str, str], base: str, cwd: Path, log: Path | None = None
+) -> Iterator[int]:
     """Start a server process, wait until it answers GraphQL; yield its pid.
 
     Its output goes to a file, not a pipe: SRM logs a line per request, and a pipe nobody
-    reads fills up and blocks the workers mid-request."""
-    with tempfile.TemporaryFile() as output:
+    reads fills up and blocks the workers mid-request. That file is ``log`` when given (read
+    it after the run: :func:`server_errors`), else a temporary one."""
+    with open(log, "w+b") if log else tempfile.TemporaryFile() as output:
         process = subprocess.Popen(command, env=env, cwd=cwd, stdout=output, stderr=output)
         try:
             deadline = time.monotonic() + 120
@@ -86,6 +91,28 @@ def serving(command: list[str], env: dict[str, str], base: str, cwd: Path) -> It
                 process.wait(timeout=20)
             except subprocess.TimeoutExpired:
                 process.kill()
+
+
+def server_errors(log: Path, limit: int = 5) -> tuple[int, list[str]]:
+    """How many error lines SRM's JSON log holds, and the first ``limit`` of them as
+    ``message: error_type at origin`` (type and frames only, as SRM logs them; lines that
+    are not JSON, such as a dying worker's traceback, are kept as their first 200 chars)."""
+    count, samples = 0, list[str]()
+    for line in log.read_text(errors="replace").splitlines():
+        try:
+            entry = json.loads(line)
+        except ValueError:
+            entry = {"level": "error", "message": line[:200]} if "Traceback" in line else {}
+        if not isinstance(entry, dict) or entry.get("level") not in ("error", "critical"):
+            continue
+        count += 1
+        if len(samples) < limit:
+            where = " < ".join(reversed(entry.get("error_origin") or []))
+            samples.append(
+                f"server {entry.get('message')}: {entry.get('error_type')} "
+                f"{entry.get('error_code') or ''} at {where}"
+            )
+    return count, samples
 
 
 @contextmanager
@@ -242,7 +269,8 @@ def main() -> None:
                 "SRM_API_RATE_LIMIT": str(settings.api_rate_limit_per_minute),
                 "NEO4J_MAX_POOL_SIZE": "100",
             }
-            with serving(serve, env, base, work) as api_pid:
+            server_log = work / "server.log"
+            with serving(serve, env, base, work, log=server_log) as api_pid:
                 threads = [threading.Thread(target=ingest_loop, daemon=True)] + [
                     threading.Thread(
                         target=_client_loop, args=(base, keys, stop, i, results[i]), daemon=True
@@ -270,6 +298,7 @@ def main() -> None:
                 for thread in threads:
                     thread.join(timeout=120)
                 elapsed = time.perf_counter() - started
+            logged_errors, logged_samples = server_errors(server_log)
         finally:
             driver.close()
             local_neo4j.stop(data_dir)
@@ -292,6 +321,8 @@ def main() -> None:
             "error_samples": (
                 ingest_failures + [text for result in results for text in result["samples"]]
             )[:5],
+            "server_errors": logged_errors,
+            "server_error_samples": logged_samples,
             "cpu_s": {name: round(cpu_after[name] - cpu_before[name], 1) for name in cpu_before},
             "cpu_ms_per_request": {
                 name: round(1000 * (cpu_after[name] - cpu_before[name]) / max(len(every), 1), 2)

@@ -11,19 +11,43 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sys
 import traceback
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-__all__ = ["JsonFormatter", "configure_logging", "error_origin"]
+__all__ = ["JsonFormatter", "configure_logging", "error_code", "error_origin"]
+
+_SEP = os.sep
 
 
 def error_origin(error: BaseException, frames: int = 3) -> list[str]:
-    """The innermost ``frames`` frames of ``error``'s traceback as ``file:line function``."""
-    summary = traceback.extract_tb(error.__traceback__)[-frames:]
-    return [f"{Path(frame.filename).name}:{frame.lineno} {frame.name}" for frame in summary]
+    """The innermost ``frames`` frames of ``error``'s traceback as ``file:line function``,
+    then, when those are all in libraries (the driver's socket code, say), SRM's own
+    innermost frame: the call that led there."""
+    summary = traceback.extract_tb(error.__traceback__)
+    shown = summary[-frames:]
+    ours = [frame for frame in summary if _is_ours(frame.filename)]
+    if ours and not any(_is_ours(frame.filename) for frame in shown):
+        shown = [*shown, ours[-1]]
+    return [f"{Path(frame.filename).name}:{frame.lineno} {frame.name}" for frame in shown]
+
+
+def error_code(error: BaseException) -> str | None:
+    """Neo4j's status code (``Neo.TransientError.…``) of ``error`` or of the error it
+    was raised from: a fixed name, never a value."""
+    while error is not None:
+        code = getattr(error, "code", None)
+        if isinstance(code, str) and code.startswith("Neo."):
+            return code
+        error = error.__cause__  # type: ignore[assignment]
+    return None
+
+
+def _is_ours(filename: str) -> bool:
+    return "site-packages" not in filename or f"site-packages{_SEP}srm{_SEP}" in filename
 
 
 class JsonFormatter(logging.Formatter):
@@ -43,6 +67,7 @@ class JsonFormatter(logging.Formatter):
             error = record.exc_info[1]
             entry["error_type"] = type(error).__name__
             entry["error_origin"] = error_origin(error)
+            entry["error_code"] = error_code(error)
         return json.dumps(entry, default=str, ensure_ascii=False)
 
 

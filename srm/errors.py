@@ -11,6 +11,7 @@ __all__ = [
     "IngestError",
     "NotFoundError",
     "SRMError",
+    "StoreBusy",
     "StoreUnavailable",
     "UniquenessViolation",
     "ValidationError",
@@ -27,6 +28,16 @@ class ConfigurationError(SRMError):
 
 class StoreUnavailable(SRMError):
     """Neo4j cannot be reached, or the local server cannot be started."""
+
+
+class StoreBusy(StoreUnavailable):
+    """Neo4j answered, but a read kept failing with a transient error (a lock, a memory
+    pool, a concurrent write) for the whole retry budget: try again shortly."""
+
+    def __init__(self, message: str, *, attempts: int, code: str | None) -> None:
+        super().__init__(message)
+        self.attempts = attempts
+        self.code = code
 
 
 class UniquenessViolation(SRMError):

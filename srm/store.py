@@ -7,7 +7,9 @@ Statements come from ``srm.cypher``; this module holds none.
 from __future__ import annotations
 
 import logging
+import random
 import re
+import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from itertools import islice
@@ -22,16 +24,18 @@ from neo4j.exceptions import (
     TransientError,
 )
 
-from srm.errors import StoreUnavailable, UniquenessViolation
+from srm.errors import StoreBusy, StoreUnavailable, UniquenessViolation
 from srm.settings import Settings
 
 __all__ = [
+    "READ_RETRY_SECONDS",
     "batched",
     "open_driver",
     "read",
     "read_collected",
     "read_pages",
     "read_values",
+    "retry_transient",
     "translate_errors",
     "write",
     "write_batches",
@@ -41,6 +45,11 @@ __all__ = [
 T = TypeVar("T")
 Row = Mapping[str, Any]
 
+# How long an auto-commit read (:func:`read_values`) goes on retrying a transient error —
+# a concurrent write's lock or outdated view, a full memory pool — before it gives up with
+# StoreBusy (HTTP 503 with Retry-After in the API): the same policy as a managed
+# transaction's, shorter than the driver's 15 s because a client is waiting.
+READ_RETRY_SECONDS = 5.0
 _CONSTRAINT_DETAIL = re.compile(r"label `(?P<label>\w+)` and property `(?P<key>\w+)`")
 
 
@@ -135,13 +144,48 @@ def read_values(
 
     One auto-commit read: the statement and its records in one round trip, where a managed
     transaction waits for a COMMIT answer too (a third of the driver's time on a page of
-    100 profiles). Retried once after a transient error or a lost connection, as a managed
-    read would be."""
+    100 profiles). Retried after a transient error for up to :data:`READ_RETRY_SECONDS`,
+    as a managed read would be (:func:`retry_transient`)."""
     with translate_errors():
+        return retry_transient(
+            lambda: _auto_commit_maps(driver, query, database, parameters), READ_RETRY_SECONDS
+        )
+
+
+def retry_transient(
+    call: Callable[[], T],
+    budget_seconds: float,
+    *,
+    first_pause: float = 0.02,
+    sleep: Callable[[float], None] = time.sleep,
+    clock: Callable[[], float] = time.monotonic,
+) -> T:
+    """``call()``, run again after a retryable transient error with pauses doubling from
+    ``first_pause`` (±20 % jitter, at most 1 s) while ``budget_seconds`` last; then
+    :class:`~srm.errors.StoreBusy` naming Neo4j's status code and the attempts. A lost or
+    expired connection is retried once, at once (the pool opens a fresh one; a server
+    that is down stays down, and :func:`translate_errors` reports it). Only for calls
+    that are safe to repeat: reads, or writes in a transaction that never committed."""
+    deadline = clock() + budget_seconds
+    pause, attempts, reconnected = first_pause, 0, False
+    while True:
+        attempts += 1
         try:
-            return _auto_commit_maps(driver, query, database, parameters)
-        except (TransientError, SessionExpired, ServiceUnavailable):
-            return _auto_commit_maps(driver, query, database, parameters)
+            return call()
+        except (SessionExpired, ServiceUnavailable):
+            if reconnected:
+                raise
+            reconnected = True
+        except TransientError as error:
+            if not error.is_retryable() or clock() + pause > deadline:
+                raise StoreBusy(
+                    f"Neo4j is busy: {error.code or 'a transient error'} persisted over "
+                    f"{attempts} attempts in {budget_seconds:g} s. Try again shortly.",
+                    attempts=attempts,
+                    code=error.code,
+                ) from error
+            sleep(pause * random.uniform(0.8, 1.2))  # noqa: S311 (jitter, not a secret)
+            pause = min(2 * pause, 1.0)
 
 
 def read_collected(

@@ -13,12 +13,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from neo4j import Driver
+from neo4j import Driver, GraphDatabase
 
 from srm import db, local_neo4j
 from srm.operations import ledger, outputs
 from srm.settings import Settings, get_settings
 from srm.store import open_driver
+
+TRANSACTION_MEMORY_MB = 16
 
 
 @pytest.fixture(scope="session")
@@ -80,3 +82,31 @@ def cli_store(
     get_settings.cache_clear()
     yield driver
     get_settings.cache_clear()
+
+
+@pytest.fixture(scope="session")
+def capped_server(
+    srm_home: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[local_neo4j.LocalServer]:
+    """A second local server whose transactions may hold only
+    :data:`TRANSACTION_MEMORY_MB` (``db.memory.transaction.max``): where a statement that
+    holds everything at once fails for real."""
+    data_dir = tmp_path_factory.mktemp("neo4j-capped")
+    with local_neo4j.running_server(
+        srm_home,
+        data_dir,
+        heap_mb=512,
+        pagecache_mb=128,
+        transaction_memory_mb=TRANSACTION_MEMORY_MB,
+    ) as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def capped_driver(capped_server: local_neo4j.LocalServer) -> Iterator[Driver]:
+    driver = GraphDatabase.driver(capped_server.uri, auth=None)
+    try:
+        db.init_schema(driver)
+        yield driver
+    finally:
+        driver.close()

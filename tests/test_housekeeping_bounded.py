@@ -3,16 +3,15 @@ on a server whose transactions may hold only 16 MiB (``db.memory.transaction.max
 graph whose hubs put far more than that into any transaction that deletes or sorts them all
 at once.
 
-The server is this module's own (the session's has no such cap). The graph is small enough
+The server is the session's capped one (``capped_server`` in conftest). The graph is small enough
 to build in seconds, big enough to break a single-transaction implementation."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from neo4j import Driver, GraphDatabase
+from neo4j import Driver
 
 from srm import db, local_neo4j
 from srm.graph.identity.pipeline import resolve_graph
@@ -30,36 +29,9 @@ from tests.statements import (
     CREATE_PLAIN_PROFILES,
 )
 
-TRANSACTION_MEMORY_MB = 16
 PROFILES = 6_000
 HUBS = 8
 FOLLOWS_PER_PROFILE = 6
-
-
-@pytest.fixture(scope="module")
-def capped_server(
-    srm_home: Path, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[local_neo4j.LocalServer]:
-    """A local server with a small per-transaction memory cap."""
-    data_dir = tmp_path_factory.mktemp("neo4j-capped")
-    with local_neo4j.running_server(
-        srm_home,
-        data_dir,
-        heap_mb=512,
-        pagecache_mb=128,
-        transaction_memory_mb=TRANSACTION_MEMORY_MB,
-    ) as server:
-        yield server
-
-
-@pytest.fixture(scope="module")
-def capped_driver(capped_server: local_neo4j.LocalServer) -> Iterator[Driver]:
-    driver = GraphDatabase.driver(capped_server.uri, auth=None)
-    try:
-        db.init_schema(driver)
-        yield driver
-    finally:
-        driver.close()
 
 
 def _build(driver: Driver) -> int:

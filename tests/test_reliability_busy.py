@@ -1,0 +1,62 @@
+"""Transient errors on reads: the API's auto-commit reads (``read_values``) retry a
+transient error with growing pauses for a bounded time, as managed transactions do, and
+then report the store as busy (HTTP 503 with Retry-After), never as an internal error.
+
+Under ``bench.load`` a read sometimes failed with a TransientError (Neo4j's transaction
+memory pool full while ingest wrote): it was retried once, failed again, and the client got
+a 500. Here the capped server (16 MiB per transaction) makes the same error happen for
+real and on demand."""
+
+from __future__ import annotations
+
+import pytest
+from neo4j import Driver
+from neo4j.exceptions import TransientError
+
+from srm import store
+from srm.api.errors import http_status
+from srm.errors import StoreBusy
+from srm.store import read_values, retry_transient
+
+# Strings of a million numbers held at once: far above the capped server's 16 MiB.
+OVER_THE_CAP = "UNWIND range(1, 1000000) AS x RETURN collect(toString(x)) AS xs"
+
+
+def _real_transient_error(driver: Driver) -> TransientError:
+    with driver.session() as session:
+        try:
+            session.run(OVER_THE_CAP).consume()
+        except TransientError as error:
+            return error
+    raise AssertionError("the capped server answered a statement over its memory cap")
+
+
+def test_a_transient_error_that_clears_is_retried_until_it_does(capped_driver: Driver) -> None:
+    error = _real_transient_error(capped_driver)
+    assert error.is_retryable()
+    calls, pauses = [], []
+
+    def flaky() -> str:
+        calls.append(1)
+        if len(calls) <= 3:
+            raise error
+        return "answer"
+
+    assert retry_transient(flaky, 30.0, sleep=pauses.append) == "answer"
+    assert len(calls) == 4
+    assert pauses == sorted(pauses) and pauses[-1] > pauses[0]  # growing pauses
+
+
+def test_a_read_that_stays_transient_ends_busy_not_internal(
+    capped_driver: Driver, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(store, "READ_RETRY_SECONDS", 1.0)
+    with pytest.raises(StoreBusy) as raised:
+        read_values(capped_driver, OVER_THE_CAP)
+    busy = raised.value
+    assert busy.attempts >= 3
+    assert busy.code == "Neo.TransientError.General.MemoryPoolOutOfMemoryError"
+    assert busy.code in str(busy) and "Try again" in str(busy)
+    assert http_status(busy) == 503
+    # the server still answers what fits
+    assert read_values(capped_driver, "RETURN 1 AS one") == [{"one": 1}]
