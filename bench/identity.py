@@ -176,7 +176,8 @@ def supervised_ceiling(result: Resolution, truth: dict[str, str]) -> dict:
     match = (person[left] == person[right]).astype(int)
     source = frame["source"].to_numpy()
     crm = source[left] != source[right]
-    features = np.column_stack([scored.weights, scored.gamma, crm])
+    weights = scored.weights
+    features = np.column_stack([weights, scored.gamma, crm])
     fold = (left * 7919 + right) % 2
     probability = np.zeros(len(match))
     for held in (0, 1):
@@ -195,7 +196,7 @@ def supervised_ceiling(result: Resolution, truth: dict[str, str]) -> dict:
                     "supervised_threshold": threshold}  # fmt: skip
     names = [comparison.name for comparison in result.comparisons]
     other = [k for k, name in enumerate(names) if name not in NAME_AND_CITY]
-    extra_bits = np.abs(scored.weights[:, other]).sum(axis=1)
+    extra_bits = np.abs(weights[:, other]).sum(axis=1)
     merged = result.labels[left] == result.labels[right]
     wrong = crm & (merged != (match == 1))
     share = float((extra_bits[wrong] < 1.0).mean()) if wrong.any() else 0.0

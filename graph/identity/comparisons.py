@@ -25,6 +25,7 @@ from rapidfuzz.distance import JaroWinkler, Levenshtein
 from rapidfuzz.fuzz import token_set_ratio
 
 __all__ = [
+    "CHUNK_PAIRS",
     "Comparison",
     "comparison_levels",
     "date_comparison",
@@ -38,6 +39,9 @@ __all__ = [
     "text_comparison",
     "token_overlap_comparison",
 ]
+
+# Pairs compared at once by comparison_levels (see there).
+CHUNK_PAIRS = 1 << 22
 
 Compute = Callable[[pd.DataFrame, np.ndarray, np.ndarray, Mapping[str, Any]], np.ndarray]
 
@@ -394,10 +398,18 @@ def comparison_levels(
     left: np.ndarray,
     right: np.ndarray,
     context: Mapping[str, Any] | None = None,
+    out: np.ndarray | None = None,
 ) -> np.ndarray:
     """The comparison vectors (Fellegi & Sunter's γ): one row per pair, one int8 column
-    per comparison."""
-    out = np.zeros((len(left), len(comparisons)), dtype=np.int8)
-    for column, comparison in enumerate(comparisons):
-        out[:, column] = comparison(frame, left, right, context)
+    per comparison, written into ``out`` when given (a pairs × comparisons int8 array or
+    a view of one).
+
+    Pairs are compared :data:`CHUNK_PAIRS` at a time: a comparison's temporaries (the
+    values of both sides, per pair) then stay bounded however many pairs there are."""
+    if out is None:
+        out = np.zeros((len(left), len(comparisons)), dtype=np.int8)
+    for start in range(0, len(left), CHUNK_PAIRS):
+        rows = slice(start, start + CHUNK_PAIRS)
+        for column, comparison in enumerate(comparisons):
+            out[rows, column] = comparison(frame, left[rows], right[rows], context)
     return out

@@ -117,13 +117,15 @@ def resolve_graph(
     frame, scored = resolution.frame, resolution.scored
     ids = frame["record_id"].tolist()
     rows = []
-    for k in np.flatnonzero(scored.probability >= CANDIDATE_FLOOR):
+    candidates = np.flatnonzero(scored.probability >= CANDIDATE_FLOOR)
+    # per-comparison weights for the stored candidates only (all pairs' would not fit)
+    for k, weights in zip(candidates, scored.weights_of(candidates), strict=True):
         a, b = ids[scored.left[k]], ids[scored.right[k]]
         rows.append(
             store.pair_row(
                 a, b, probability=float(scored.probability[k]),
                 evidence=evidence_json(resolution.model, resolution.comparisons,
-                                       scored.gamma[k], scored.weights[k], scored.rivals_of(k)),
+                                       scored.gamma[k], weights, scored.rivals_of(k)),
                 model_version=resolution.model.version,
             )
         )  # fmt: skip

@@ -1,14 +1,14 @@
 """Scoring: blocked pairs → comparison vectors → match weights and probabilities.
 
 The stage between the model and clustering: :func:`score_pairs` returns a
-:class:`ScoredPairs` that keeps every pair's levels and per-comparison weights, so each
-probability can be explained later without recomputing anything.
+:class:`ScoredPairs` that keeps every pair's levels and total weight, and computes the
+per-comparison weights again for the pairs that are explained (the stored candidates).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -21,11 +21,13 @@ from srm.graph.identity.comparisons import (
     rarest_shared_token_share,
 )
 from srm.graph.identity.competition import Rivals, platform_rivals
-from srm.graph.identity.model import Model, match_weights, probability, probability_of_weight
+from srm.graph.identity.model import Model, match_weights, probability_of_weight
 
 __all__ = [
+    "SCORE_CHUNK_PAIRS",
     "ScoredPairs",
     "TermFrequencies",
+    "TermTables",
     "score_pairs",
     "scored_persons",
     "term_u",
@@ -33,21 +35,41 @@ __all__ = [
 ]
 
 
+# Pairs scored at once: per-comparison weights and term frequencies are float64 arrays per
+# pair (a few hundred bytes a pair), so a chunk bounds them; only each pair's total stays.
+SCORE_CHUNK_PAIRS = 1 << 20
+
+
 @dataclass
 class ScoredPairs:
-    """Pairs (indices into the frame), their levels γ, weights and probabilities.
+    """Pairs (indices into the frame), their levels γ, total match weights and
+    probabilities.
 
-    ``rivals`` (when set: :mod:`srm.graph.identity.competition`) holds the penalty each
-    pair took for look-alike rivals on one platform; ``probability`` includes it and
-    ``scored_probability`` is the probability before it."""
+    ``total`` is each pair's log2 odds: the prior plus one Bayes factor per comparison.
+    The per-comparison weights are not kept (at millions of pairs they would outweigh
+    everything else): :meth:`weights_of` computes them again for the pairs asked — the
+    same numbers, from the same levels and term frequencies. ``rivals`` (when set:
+    :mod:`srm.graph.identity.competition`) holds the penalty each pair took for look-alike
+    rivals on one platform; ``probability`` includes it and ``scored_probability`` is the
+    probability before it."""
 
     left: np.ndarray
     right: np.ndarray
     gamma: np.ndarray
-    weights: np.ndarray
+    total: np.ndarray
     probability: np.ndarray
+    weigh: Callable[[np.ndarray | slice], np.ndarray] = field(repr=False)
     rivals: Rivals | None = None
     unpenalised: np.ndarray | None = None
+
+    def weights_of(self, rows: np.ndarray | slice) -> np.ndarray:
+        """Per-comparison weights (log2 Bayes factors) of the pairs ``rows``."""
+        return self.weigh(rows)
+
+    @property
+    def weights(self) -> np.ndarray:
+        """Every pair's per-comparison weights at once: for small sets (labels, tests)."""
+        return self.weigh(slice(None))
 
     def rivals_of(self, k: int) -> tuple[int, int]:
         """Pair ``k``'s look-alike counts (1, 1 when it has none or none were counted)."""
@@ -82,6 +104,70 @@ def _reference(shares: np.ndarray) -> float:
     return float(np.power(shares, 3).sum()) / squares if squares else 0.0
 
 
+@dataclass
+class _TermTable:
+    """One comparison's value frequencies over the frame, counted once for all pairs."""
+
+    column_index: int
+    share: np.ndarray  # per record: the share of records holding its value
+    partial: str | None
+    reference: float = 0.0
+    values: np.ndarray | None = None  # the column, for shared tokens
+    token_share: dict[str, float] = field(default_factory=dict)
+
+
+class TermTables:
+    """The frequency tables of every term-frequency comparison over ``frame``:
+    :meth:`for_pairs` gives any set of pairs their :class:`TermFrequencies` without
+    counting the frame again."""
+
+    def __init__(self, comparisons: Sequence[Comparison], frame: pd.DataFrame) -> None:
+        self.tables: dict[str, _TermTable] = {}
+        for column_index, comparison in enumerate(comparisons):
+            column = comparison.tf_column
+            if column is None:
+                continue
+            values = frame[column]
+            present = values[values != ""]
+            total = max(len(present), 1)
+            frequency = present.value_counts()
+            table = _TermTable(
+                column_index,
+                values.map(frequency).fillna(0).to_numpy(float) / total,
+                comparison.tf_partial,
+            )
+            if comparison.tf_partial == "value":
+                table.reference = _reference(frequency.to_numpy(float) / total)
+            elif comparison.tf_partial:
+                tokens = present.str.split().explode().value_counts()
+                shares = tokens.to_numpy(float) / total
+                table.reference = _reference(shares)
+                table.token_share = dict(zip(tokens.index, shares, strict=True))
+                table.values = values.to_numpy(dtype=object)
+            self.tables[comparison.name] = table
+
+    def for_pairs(
+        self, left: np.ndarray, right: np.ndarray | None = None, gamma: np.ndarray | None = None
+    ) -> dict[str, TermFrequencies]:
+        """Per comparison, the pairs' term frequencies (level 2 needs ``right`` and
+        ``gamma``, the pairs' levels)."""
+        out: dict[str, TermFrequencies] = {}
+        for name, table in self.tables.items():
+            found = TermFrequencies(table.share[left])
+            if table.partial and right is not None and gamma is not None:
+                partial = np.zeros(len(left))
+                rows = np.flatnonzero(gamma[:, table.column_index] == 2)
+                if table.values is None:
+                    partial[rows] = found.exact[rows]
+                else:
+                    partial[rows] = rarest_shared_token_share(
+                        table.values[left[rows]], table.values[right[rows]], table.token_share
+                    )
+                found.partial, found.reference = partial, table.reference
+            out[name] = found
+        return out
+
+
 def term_u(
     comparisons: Sequence[Comparison],
     frame: pd.DataFrame,
@@ -91,34 +177,7 @@ def term_u(
 ) -> dict[str, TermFrequencies]:
     """For comparisons with a term-frequency column, per pair (see
     :class:`TermFrequencies`; level 2 needs ``right`` and ``gamma``)."""
-    out: dict[str, TermFrequencies] = {}
-    for column_index, comparison in enumerate(comparisons):
-        column = comparison.tf_column
-        if column is None:
-            continue
-        values = frame[column]
-        present = values[values != ""]
-        total = max(len(present), 1)
-        frequency = present.value_counts()
-        counts = values.map(frequency).fillna(0).to_numpy(float)
-        found = TermFrequencies(counts[left] / total)
-        if comparison.tf_partial and right is not None and gamma is not None:
-            partial = np.zeros(len(left))
-            rows = np.flatnonzero(gamma[:, column_index] == 2)
-            if comparison.tf_partial == "value":
-                shares = frequency.to_numpy(float) / total
-                partial[rows] = found.exact[rows]
-            else:
-                tokens = present.str.split().explode().value_counts()
-                shares = tokens.to_numpy(float) / total
-                share = dict(zip(tokens.index, shares, strict=True))
-                array = values.to_numpy(dtype=object)
-                partial[rows] = rarest_shared_token_share(
-                    array[left[rows]], array[right[rows]], share
-                )
-            found.partial, found.reference = partial, _reference(shares)
-        out[comparison.name] = found
-    return out
+    return TermTables(comparisons, frame).for_pairs(left, right, gamma)
 
 
 def score_pairs(
@@ -130,26 +189,38 @@ def score_pairs(
     context: dict[str, Any] | None = None,
     gamma: np.ndarray | None = None,
 ) -> ScoredPairs:
-    """Score pairs with a fitted model (γ computed unless given)."""
+    """Score pairs with a fitted model (γ computed unless given), :data:`SCORE_CHUNK_PAIRS` at a
+    time: memory grows by a total weight and a probability per pair, whatever the number
+    of comparisons."""
     if gamma is None:
         gamma = comparison_levels(list(comparisons), frame, left, right, context)
-    frequencies = term_u(comparisons, frame, left, right, gamma)
-    weights = match_weights(model, comparisons, gamma, frequencies)
-    return ScoredPairs(left, right, gamma, weights, probability(model, weights))
+    tables = TermTables(comparisons, frame)
+    levels = gamma
+
+    def weigh(rows: np.ndarray | slice) -> np.ndarray:
+        chosen = levels[rows]
+        frequencies = tables.for_pairs(left[rows], right[rows], chosen)
+        return match_weights(model, comparisons, chosen, frequencies)
+
+    total = np.empty(len(left), dtype=np.float64)
+    for start in range(0, len(left), SCORE_CHUNK_PAIRS):
+        rows = slice(start, start + SCORE_CHUNK_PAIRS)
+        total[rows] = model.prior_weight + weigh(rows).sum(axis=1)
+    return ScoredPairs(left, right, gamma, total, probability_of_weight(total), weigh)
 
 
 def with_rivals(scored: ScoredPairs, model: Model, platform: np.ndarray) -> ScoredPairs:
     """``scored`` with each pair's penalty for rivals on one platform applied to its
     probability (:mod:`srm.graph.identity.competition`); ``platform`` is a small integer
     per record, negative for records without one."""
-    total = model.prior_weight + scored.weights.sum(axis=1)
-    rivals = platform_rivals(scored.left, scored.right, total, scored.probability, platform)
+    rivals = platform_rivals(scored.left, scored.right, scored.total, scored.probability, platform)
     return ScoredPairs(
         scored.left,
         scored.right,
         scored.gamma,
-        scored.weights,
-        probability_of_weight(total + rivals.penalty),
+        scored.total,
+        probability_of_weight(scored.total + rivals.penalty),
+        scored.weigh,
         rivals,
         scored.probability,
     )

@@ -231,7 +231,7 @@ def _neighbourhood_comparison() -> Comparison:
         level = np.zeros(len(left), dtype=np.int8)
         if not sets:
             return level
-        total = np.array([sum(weight[z] for z in found) for found in sets])
+        total: np.ndarray = context["neighbour_total"]
         both = np.flatnonzero((total[left] > 0) & (total[right] > 0))
         level[both] = 3
         sums = total.tolist()
@@ -257,10 +257,10 @@ def _mention_comparison() -> Comparison:
     def compute(
         frame: pd.DataFrame, left: np.ndarray, right: np.ndarray, context: Mapping[str, Any]
     ) -> np.ndarray:
-        mentions: set[tuple[int, int]] = context.get("mentions", set())
+        # who mentions whom, as codes mentioning * n + mentioned (see _graph_context)
+        said: np.ndarray = context.get("mention_codes", np.zeros(0, dtype=np.int64))
         is_profile = (frame["source"] == "profile").to_numpy()
         n = max(len(frame), 1)
-        said = np.array([a * n + b for a, b in mentions], dtype=np.int64)
         left, right = left.astype(np.int64), right.astype(np.int64)
         forward, backward = np.isin(left * n + right, said), np.isin(right * n + left, said)
         level = np.where(forward & backward, 1, np.where(forward | backward, 2, 3))
@@ -328,10 +328,13 @@ def _graph_context(
     for found in neighbours:
         for z in found:
             degree[z] = degree.get(z, 0) + 1
+    weight = {z: 1.0 / math.log(2.0 + d) for z, d in degree.items()}
     return {
         "neighbours": [frozenset(found) for found in neighbours],
-        "neighbour_weight": {z: 1.0 / math.log(2.0 + d) for z, d in degree.items()},
-        "mentions": {(int(a), int(b)) for a, b in mentions},
+        "neighbour_weight": weight,
+        # each record's summed neighbour weight, counted once for every chunk of pairs
+        "neighbour_total": np.array([sum(weight[z] for z in found) for found in neighbours]),
+        "mention_codes": np.unique(mentions[:, 0] * max(n, 1) + mentions[:, 1]),
     }
 
 
@@ -402,7 +405,13 @@ def resolve_records(
     fitting = with_graph or model is None
     sessions = _sessions(blocked) if fitting else []
     base = social_comparisons(with_graph=False)
-    base_gamma = _levels(base, frame, blocked)
+    comparisons = social_comparisons(with_graph=with_graph)
+    # One array for every pair's levels: the base comparisons' columns first, the graph
+    # comparisons' filled in after the first pass (no second copy of the base columns).
+    gamma = np.zeros((len(blocked.left), len(comparisons)), dtype=np.int8)
+    base_gamma = comparison_levels(
+        base, frame, blocked.left, blocked.right, out=gamma[:, : len(base)]
+    )
     conflicts = social_conflicts(frame, keyed_pairs(base, base_gamma, blocked.left, blocked.right))
     base_u = estimate_u(base, frame) if fitting else {}
     if with_graph:
@@ -418,14 +427,13 @@ def resolve_records(
             first_labels,
         )
         seconds["first_pass"] = time.perf_counter() - clock - seconds["blocking"]
-    comparisons = social_comparisons(with_graph=with_graph)
     # The graph comparisons come after the base ones: only they need computing again
     # (u from the same seeded random pairs, so the base columns are the same either way).
     graph = comparisons[len(base) :]
-    gamma = (
-        np.hstack([base_gamma, _levels(graph, frame, blocked, context)]) if graph else base_gamma
-    )
-    del base_gamma  # its columns are in gamma now
+    if graph:
+        comparison_levels(
+            graph, frame, blocked.left, blocked.right, context, out=gamma[:, len(base) :]
+        )
     if model is None:
         labelled = must + cannot
         labelled_gamma = _levels(comparisons, frame, None, context, labelled) if labelled else None
