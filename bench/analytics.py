@@ -55,6 +55,7 @@ from neo4j import Driver
 from rich.console import Console
 
 from srm import db, local_neo4j
+from srm.arrays import distinct
 from srm.cypher import analytics as statements
 from srm.graph import communities, influence
 from srm.graph.analysis import run_influence
@@ -90,7 +91,7 @@ def synthetic_follows(
             if len(chosen) and len(members[g]):
                 targets[chosen] = rng.choice(members[g], size=len(chosen), p=member_weights[g])
         keep = sources != targets
-        pairs = np.unique(np.concatenate([pairs, sources[keep] * profiles + targets[keep]]))
+        pairs = distinct(np.concatenate([pairs, sources[keep] * profiles + targets[keep]]))
     pairs = rng.permutation(pairs)[:follows]
     return pairs // profiles, pairs % profiles
 

@@ -36,6 +36,7 @@ from typing import Any
 
 import numpy as np
 
+from srm.arrays import distinct
 from srm.cypher.ingest import PROFILE_ROW
 from srm.ingest.readers.bundle import normalise_handle
 from srm.ingest.rows import BrandRow, CustomerRow, FollowBlock, FollowRow, PostRow, ProfileRow
@@ -270,7 +271,7 @@ class ImportFiles:
         return self.stats
 
     def _distinct_follows(self) -> np.ndarray[Any, np.dtype[np.int64]]:
-        pairs: np.ndarray[Any, np.dtype[np.int64]] = np.unique(
+        pairs: np.ndarray[Any, np.dtype[np.int64]] = distinct(
             np.frombuffer(self._follows, dtype=np.int64)
         )
         self._follows = array("q")

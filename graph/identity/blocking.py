@@ -16,9 +16,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from itertools import chain
 
 import numpy as np
 import pandas as pd
+
+from srm.arrays import distinct
 
 __all__ = [
     "BlockingReport",
@@ -89,12 +92,77 @@ def on_tokens(
     )
 
 
-def _key_frame(keys: pd.Series) -> pd.DataFrame:
-    frame = pd.DataFrame({"key": keys.to_numpy(), "idx": np.arange(len(keys), dtype=np.int64)})
-    if frame["key"].map(lambda v: isinstance(v, list)).any():
-        frame = frame.explode("key")
-    frame = frame[frame["key"].notna() & (frame["key"] != "")]
-    return frame.drop_duplicates()
+def _record_keys(keys: pd.Series) -> tuple[np.ndarray, list[str]]:
+    """Each record's non-empty keys (a string or a list of strings per record) as
+    parallel (record index, key) lists."""
+    values = keys.tolist()
+    if any(isinstance(value, list) for value in values):
+        lists = [value if isinstance(value, list) else [value] for value in values]
+        lengths = np.fromiter((len(found) for found in lists), dtype=np.int64, count=len(lists))
+        index = np.repeat(np.arange(len(lists), dtype=np.int64), lengths)
+        flat = list(chain.from_iterable(lists))
+    else:
+        index, flat = np.arange(len(values), dtype=np.int64), values
+    present = np.fromiter(
+        (isinstance(key, str) and key != "" for key in flat), dtype=bool, count=len(flat)
+    )
+    return index[present], [key for key, keep in zip(flat, present, strict=True) if keep]
+
+
+def _distinct(index: np.ndarray, code: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct (record, key code) pairs, sorted by key code."""
+    both = distinct(code * max(n, 1) + index)
+    return both % max(n, 1), both // max(n, 1)
+
+
+def _ranges(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """``starts[i], starts[i] + 1, …`` for ``lengths[i]`` values each, concatenated."""
+    ends = np.cumsum(lengths)
+    return np.arange(ends[-1] if len(ends) else 0, dtype=np.int64) + np.repeat(
+        starts - (ends - lengths), lengths
+    )
+
+
+def _rule_pairs(frame: pd.DataFrame, rule: BlockingRule) -> tuple[np.ndarray, np.ndarray, int]:
+    """The pairs of records sharing a key under ``rule`` (both ways round for a cross
+    rule, self-pairs removed) and the number of keys skipped as too common.
+
+    Keys become integer codes and pairs are generated block by block from sorted codes:
+    no joined table of key strings, so memory stays a few integers per pair."""
+    n = len(frame)
+    left_index, left_keys = _record_keys(rule.keys(frame))
+    if rule.other_keys is None:
+        right_index, right_keys = left_index, []
+    else:
+        right_index, right_keys = _record_keys(rule.other_keys(frame))
+    codes, uniques = pd.factorize(pd.Series(left_keys + right_keys, dtype=object))
+    keys = len(uniques)
+    left_index, left_code = _distinct(left_index, codes[: len(left_keys)].astype(np.int64), n)
+    sizes = np.bincount(left_code, minlength=keys)
+    big = sizes > rule.max_block
+    left_index, left_code = left_index[~big[left_code]], left_code[~big[left_code]]
+    if rule.other_keys is None:
+        # within a block (sorted by code), each record pairs with those after it
+        sizes[big] = 0
+        ends = np.cumsum(sizes)[left_code]
+        positions = np.arange(len(left_index), dtype=np.int64)
+        partners = ends - positions - 1
+        a = np.repeat(left_index, partners)
+        b = left_index[_ranges(positions + 1, partners)]
+    else:
+        right_index, right_code = _distinct(
+            right_index, codes[len(left_keys) :].astype(np.int64), n
+        )
+        keep = ~big[right_code]
+        right_index, right_code = right_index[keep], right_code[keep]
+        right_sizes = np.bincount(right_code, minlength=keys)
+        right_starts = np.cumsum(right_sizes) - right_sizes
+        partners = right_sizes[left_code]
+        a = np.repeat(left_index, partners)
+        b = right_index[_ranges(right_starts[left_code], partners)]
+        keep = a != b
+        a, b = a[keep], b[keep]
+    return a, b, int(big.sum())
 
 
 @dataclass
@@ -126,23 +194,14 @@ def block(
     per_rule: dict[str, int] = {}
     skipped: dict[str, int] = {}
     for rule in rules:
-        left_keys = _key_frame(rule.keys(frame))
-        right_keys = _key_frame(rule.other_keys(frame)) if rule.other_keys else left_keys
-        sizes = left_keys["key"].value_counts()
-        big = sizes[sizes > rule.max_block].index
-        if len(big):
-            skipped[rule.name] = len(big)
-            left_keys = left_keys[~left_keys["key"].isin(big)]
-            right_keys = right_keys[~right_keys["key"].isin(big)]
-        joined = left_keys.merge(right_keys, on="key", suffixes=("_a", "_b"))
-        a, b = joined["idx_a"].to_numpy(), joined["idx_b"].to_numpy()
-        keep = a != b if rule.other_keys else a < b
-        a, b = a[keep], b[keep]
-        low, high = np.minimum(a, b), np.maximum(a, b)
-        codes = np.unique(low * n + high)
+        a, b, skipped_keys = _rule_pairs(frame, rule)
+        if skipped_keys:
+            skipped[rule.name] = skipped_keys
+        codes = distinct(np.minimum(a, b) * n + np.maximum(a, b))
+        del a, b
         per_rule[rule.name] = len(codes)
         encoded.append(codes)
-    codes = np.unique(np.concatenate(encoded)) if encoded else np.zeros(0, dtype=np.int64)
+    codes = distinct(np.concatenate(encoded)) if encoded else np.zeros(0, dtype=np.int64)
     left, right = codes // max(n, 1), codes % max(n, 1)
     if dataset is not None:
         groups = frame[dataset].to_numpy()

@@ -33,6 +33,7 @@ import pandas as pd
 from rapidfuzz import process
 from rapidfuzz.distance import JaroWinkler
 
+from srm.arrays import distinct
 from srm.graph.identity.blocking import BlockingResult, BlockingRule, block, on_columns, on_tokens
 from srm.graph.identity.comparisons import (
     Comparison,
@@ -334,7 +335,7 @@ def _graph_context(
         "neighbour_weight": weight,
         # each record's summed neighbour weight, counted once for every chunk of pairs
         "neighbour_total": np.array([sum(weight[z] for z in found) for found in neighbours]),
-        "mention_codes": np.unique(mentions[:, 0] * max(n, 1) + mentions[:, 1]),
+        "mention_codes": distinct(mentions[:, 0] * max(n, 1) + mentions[:, 1]),
     }
 
 
