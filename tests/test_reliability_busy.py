@@ -9,6 +9,9 @@ real and on demand."""
 
 from __future__ import annotations
 
+import json
+import logging
+
 import pytest
 from neo4j import Driver
 from neo4j.exceptions import TransientError
@@ -16,6 +19,7 @@ from neo4j.exceptions import TransientError
 from srm import store
 from srm.api.errors import http_status
 from srm.errors import StoreBusy
+from srm.operations.logs import JsonFormatter
 from srm.store import read_values, retry_transient
 
 # Strings of a million numbers held at once: far above the capped server's 16 MiB.
@@ -60,3 +64,21 @@ def test_a_read_that_stays_transient_ends_busy_not_internal(
     assert http_status(busy) == 503
     # the server still answers what fits
     assert read_values(capped_driver, "RETURN 1 AS one") == [{"one": 1}]
+
+
+def test_the_log_line_of_a_transient_error_names_its_code_not_its_message(
+    capped_driver: Driver,
+) -> None:
+    error = _real_transient_error(capped_driver)
+    try:
+        raise StoreBusy("busy", attempts=1, code=None) from error
+    except StoreBusy as busy:
+        record = logging.LogRecord(
+            "srm", logging.ERROR, __file__, 1, "failed", (), (type(busy), busy, busy.__traceback__)
+        )
+    line = json.loads(JsonFormatter().format(record))
+    assert line["error_type"] == "StoreBusy"
+    assert line["error_code"] == "Neo.TransientError.General.MemoryPoolOutOfMemoryError"
+    assert error.message and error.message not in json.dumps(line)
+    # this test's own frame is named, not only the library's
+    assert any("test_reliability_busy.py" in frame for frame in line["error_origin"])
