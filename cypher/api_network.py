@@ -41,13 +41,53 @@ RETURN collect({{key: row.key, offset: row.offset, first: row.first, {own}total:
 """
 
 
-FOLLOWERS_PAGES = _neighbour_pages("(other:Profile)-[:FOLLOWS]->(p)")
+def _follower_pages(with_profile: bool = False) -> str:
+    """Pages of ``p``'s followers by profile key, as :func:`_neighbour_pages` gives them,
+    read one of two ways per row, whichever reads fewer profiles:
+
+    - *sorting*: every follower's key read, then sorted: ``total`` profiles;
+    - *walking* the profile-key index in order, keeping the profiles that follow ``p``,
+      until the page's end ``offset + first + 1``: about that many times
+      ``profiles / total`` index entries (each kept one costs one expansion).
+
+    Walking wins for a profile followed by a good share of the graph (a brand's page, an
+    influencer's), whose sorted list grows with the graph; sorting wins for everyone else.
+    ``$limit`` is the largest page end among ``$rows`` (LIMIT cannot read a row)."""
+    own = f"record: {profile_record('p')}, " if with_profile else ""
+    return f"""
+CALL () {{ MATCH (n:Profile) RETURN count(n) AS profiles }}
+UNWIND $rows AS row
+MATCH (p:Profile {{profile_key: row.key}})
+WITH p, row, profiles, COUNT {{ (p)<-[:FOLLOWS]-() }} AS total
+WITH p, row, total, (row.offset + row.first + 1) * profiles < total * total AS walk
+// each subquery reads nothing unless its way is chosen, and returns one row either way
+CALL (p, walk) {{
+  // a null bound seeks nothing: the index is not walked unless chosen
+  WITH p, CASE WHEN walk THEN '' END AS after
+  MATCH (other:Profile)
+  USING INDEX other:Profile(profile_key)
+  WHERE other.profile_key > after AND (other)-[:FOLLOWS]->(p)
+  WITH other ORDER BY other.profile_key LIMIT $limit
+  RETURN collect(other) AS walked
+}}
+CALL (p, walk) {{
+  UNWIND CASE WHEN walk THEN [] ELSE [1] END AS chosen
+  OPTIONAL MATCH (other:Profile)-[:FOLLOWS]->(p)
+  WITH other ORDER BY other.profile_key
+  RETURN collect(other) AS sorted
+}}
+WITH row, p, total,
+     (CASE WHEN walk THEN walked ELSE sorted END)[row.offset..row.offset + row.first + 1] AS page
+RETURN collect({{key: row.key, offset: row.offset, first: row.first, {own}total: total,
+       records: [n IN page | {profile_record("n")}]}}) AS rows
+"""
+
+
+FOLLOWERS_PAGES = _follower_pages()
 FOLLOWING_PAGES = _neighbour_pages("(p)-[:FOLLOWS]->(other:Profile)")
 # A profile looked up by key together with a page of its followers (the same page as
 # FOLLOWERS_PAGES): one round trip instead of PROFILES_BY_KEY, then FOLLOWERS_PAGES.
-PROFILES_WITH_FOLLOWERS_PAGES = _neighbour_pages(
-    "(other:Profile)-[:FOLLOWS]->(p)", with_profile=True
-)
+PROFILES_WITH_FOLLOWERS_PAGES = _follower_pages(with_profile=True)
 
 POSTS_PAGES = """
 UNWIND $rows AS row

@@ -65,12 +65,18 @@ def pages(
         {"key": key, "offset": offset, "first": first}
         for key, offset, first in dict.fromkeys(requests)
     ]
-    rows = read_collected(driver, query, database, rows=rows_in)
+    rows = read_collected(driver, query, database, rows=rows_in, limit=_page_end(rows_in))
     found = {
         (row["key"], row["offset"], row["first"]): Page(total=row["total"], records=row["records"])
         for row in rows
     }
     return [found.get(request) or Page(total=0, records=[]) for request in requests]
+
+
+def _page_end(rows: Sequence[dict[str, Any]]) -> int:
+    """The largest page end (offset + first + 1) among ``rows``: what statements that walk
+    an index in order read up to (``$limit``; LIMIT cannot read a row)."""
+    return max((row["offset"] + row["first"] + 1 for row in rows), default=1)
 
 
 def records_with_pages(
@@ -83,7 +89,7 @@ def records_with_pages(
         {"key": key, "offset": offset, "first": first}
         for key, offset, first in dict.fromkeys(requests)
     ]
-    rows = read_collected(driver, query, database, rows=rows_in)
+    rows = read_collected(driver, query, database, rows=rows_in, limit=_page_end(rows_in))
     found = {
         (row["key"], row["offset"], row["first"]): (
             row["record"],

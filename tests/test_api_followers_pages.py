@@ -1,0 +1,68 @@
+"""Followers pages of a profile followed by much of the graph: the page is read by walking
+the profile-key index in order, not by reading and sorting every follower's key, so its
+cost does not grow with the follower count; and every page is the same as the sorted
+list's, on both sides of the point where the statement switches to sorting."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from neo4j import Driver
+
+from srm.api.services.records import pages
+from srm.cypher import api_network
+from srm.store import write_batches
+from tests.statements import CREATE_HUB_FOLLOWS, CREATE_PLAIN_PROFILES
+
+PROFILES = 2_000
+HUB = "x:0"
+
+
+def _graph(driver: Driver) -> list[str]:
+    """A hub followed by every profile whose number is not a multiple of 4 (1,499 of
+    them), and one profile with three followers; the hub's followers by key."""
+    write_batches(
+        driver,
+        CREATE_PLAIN_PROFILES,
+        ({"id": str(n), "bio": ""} for n in range(PROFILES)),
+        batch_size=1_000,
+    )
+    followers = [f"x:{n}" for n in range(1, PROFILES) if n % 4]
+    rows = [{"a": key, "b": HUB, "since": 0} for key in followers]
+    rows += [{"a": f"x:{n}", "b": "x:4", "since": 0} for n in (8, 12, 16)]
+    write_batches(driver, CREATE_HUB_FOLLOWS, rows, batch_size=1_000)
+    return sorted(followers)
+
+
+def _db_hits(plan: dict[str, Any]) -> int:
+    return int(plan.get("dbHits", 0)) + sum(_db_hits(child) for child in plan.get("children", []))
+
+
+def test_a_hub_page_reads_far_fewer_entries_than_it_has_followers(driver: Driver) -> None:
+    followers = _graph(driver)
+    with driver.session() as session:
+        summary = session.run(
+            "PROFILE " + api_network.FOLLOWERS_PAGES,
+            rows=[{"key": HUB, "offset": 0, "first": 20}],
+            limit=21,
+        ).consume()
+    # sorting reads every follower's key (two hits each, plus the expansion)
+    assert _db_hits(summary.profile) < len(followers) // 3
+
+
+def test_walked_and_sorted_pages_match_the_sorted_followers(driver: Driver) -> None:
+    followers = _graph(driver)
+    database = driver.execute_query("CALL db.info() YIELD name RETURN name").records[0]["name"]
+    seen: list[str] = []
+    # (offset + 21) * 2,000 < 1,499² walks up to offset 1,102; the last pages sort
+    for offset in range(0, len(followers) + 20, 20):
+        page = pages(driver, database, api_network.FOLLOWERS_PAGES, [(HUB, offset, 20)])[0]
+        assert page.total == len(followers)
+        keys = [record["profile_key"] for record in page.records]
+        assert keys == followers[offset : offset + 21]
+        seen += keys[:20]
+    assert seen == followers
+    small = pages(driver, database, api_network.FOLLOWERS_PAGES, [("x:4", 0, 2), (HUB, 40, 2)])
+    assert [r["profile_key"] for r in small[0].records] == ["x:12", "x:16", "x:8"]
+    assert small[0].total == 3
+    assert [r["profile_key"] for r in small[1].records] == followers[40:43]
