@@ -131,8 +131,9 @@ def _rule_pairs(frame: pd.DataFrame, rule: BlockingRule) -> tuple[np.ndarray, np
     no joined table of key strings, so memory stays a few integers per pair."""
     n = len(frame)
     left_index, left_keys = _record_keys(rule.keys(frame))
+    right_keys: list[str] = []
     if rule.other_keys is None:
-        right_index, right_keys = left_index, []
+        right_index = left_index
     else:
         right_index, right_keys = _record_keys(rule.other_keys(frame))
     codes, uniques = pd.factorize(pd.Series(left_keys + right_keys, dtype=object))

@@ -27,12 +27,38 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import chain
 
 import numpy as np
 
-__all__ = ["ConflictRule", "assign_person_ids", "cluster_pairs"]
+from srm.arrays import distinct
+
+__all__ = ["ConflictRule", "PairSet", "assign_person_ids", "cluster_pairs"]
+
+
+class PairSet:
+    """A set of record pairs, either order, held as sorted integer codes ``low * n +
+    high``: millions of pairs without a Python object each (a tuple in a set costs about
+    150 bytes; a code, 8). ``(a, b) in pairs`` is a binary search."""
+
+    def __init__(self, n: int, a: np.ndarray, b: np.ndarray) -> None:
+        a, b = np.asarray(a, dtype=np.int64), np.asarray(b, dtype=np.int64)
+        self.n = max(int(n), 1)
+        self.codes = distinct(np.minimum(a, b) * self.n + np.maximum(a, b))
+
+    def code(self, a: int, b: int) -> int:
+        return a * self.n + b if a < b else b * self.n + a
+
+    def __contains__(self, pair: object) -> bool:
+        assert isinstance(pair, tuple)
+        code = self.code(int(pair[0]), int(pair[1]))
+        found = int(np.searchsorted(self.codes, code))
+        return found < len(self.codes) and int(self.codes[found]) == code
+
+    def __len__(self) -> int:
+        return len(self.codes)
 
 
 @dataclass(frozen=True)
@@ -50,7 +76,7 @@ class ConflictRule:
     values: Sequence[str]
     when: str = "differ"
     strict: bool = False
-    keyed: frozenset[tuple[int, int]] | None = None
+    keyed: Collection[tuple[int, int]] | None = None
 
     def clash(self, a: int, b: int) -> bool:
         x, y = self.values[a], self.values[b]
@@ -103,12 +129,9 @@ def cluster_pairs(
     ``veto_probability`` when given (the score before a penalty that only says "unsure",
     not "different")."""
     groups = _Groups(n)
-    direct: set[tuple[int, int]] = set()
     strong = np.flatnonzero(probability >= threshold)
     order = strong[np.argsort(-probability[strong], kind="stable")]
-    for index in order:
-        a, b = int(left[index]), int(right[index])
-        direct.add((min(a, b), max(a, b)))
+    direct = PairSet(n, left[strong], right[strong])
     must = [(int(a), int(b)) for a, b in accepted]
     # only records that some link could merge need their vetoed pairs
     linked = np.zeros(n, dtype=bool)
@@ -125,39 +148,42 @@ def cluster_pairs(
     vouched_root = np.array([vouched.find(x) for x in range(n)]) if must else np.arange(n)
     said = probability if veto_probability is None else veto_probability
     unlikely = np.flatnonzero((said < veto) & linked[left] & linked[right])
-    # cannot-links as one integer per pair (low * n + high): millions of vetoed pairs are
-    # kept without a Python object each, and a merge looks up only its cross pairs
-    low, high = (
-        np.minimum(left[unlikely], right[unlikely]),
-        np.maximum(left[unlikely], right[unlikely]),
+    # cannot-links: vetoed pairs (unless vouched for) and rejected ones
+    low, high = left[unlikely], right[unlikely]
+    kept = vouched_root[low] != vouched_root[high]
+    refused = [(a, b) for a, b in rejected]
+    cannot = PairSet(
+        n,
+        np.concatenate([low[kept], np.array([a for a, _ in refused], dtype=np.int64)]),
+        np.concatenate([high[kept], np.array([b for _, b in refused], dtype=np.int64)]),
     )
-    vetoed = low.astype(np.int64) * n + high
-    vetoed = vetoed[vouched_root[low] != vouched_root[high]]  # nor vetoed
-    cannot = set(vetoed.tolist()) | {min(a, b) * n + max(a, b) for a, b in rejected}
     reviewed = {(min(a, b), max(a, b)) for a, b in must}
-    direct |= reviewed
 
     def allowed(root_a: int, root_b: int) -> bool:
         members_a, members_b = groups.members_of(root_a), groups.members_of(root_b)
-        if cannot:
-            for x in members_a:
-                for y in members_b:
-                    if (x * n + y if x < y else y * n + x) in cannot:
-                        return False
+        if len(cannot):
+            codes = np.array(
+                [cannot.code(x, y) for x in members_a for y in members_b], dtype=np.int64
+            )
+            found = np.searchsorted(cannot.codes, codes)
+            hit = found < len(cannot.codes)
+            if (cannot.codes[found[hit]] == codes[hit]).any():
+                return False
         for rule in conflicts:
-            exempt = reviewed if rule.strict else direct
             for x in members_a:
                 for y in members_b:
                     pair = (min(x, y), max(x, y))
+                    exempt = pair in reviewed or (not rule.strict and pair in direct)
                     if rule.clash(x, y) and vouched_root[x] != vouched_root[y] and (
-                        pair not in exempt
+                        not exempt
                         or (rule.keyed is not None and pair not in rule.keyed
                             and pair not in reviewed)
                     ):  # fmt: skip
                         return False
         return True
 
-    for a, b in must + [(int(left[i]), int(right[i])) for i in order]:
+    strong_pairs = zip(left[order].tolist(), right[order].tolist(), strict=True)
+    for a, b in chain(must, strong_pairs):
         root_a, root_b = groups.find(a), groups.find(b)
         if root_a != root_b and allowed(root_a, root_b):
             groups.union(root_a, root_b)

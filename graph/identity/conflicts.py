@@ -6,16 +6,14 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from srm.graph.identity.cluster import ConflictRule
+from srm.graph.identity.cluster import ConflictRule, PairSet
 from srm.graph.identity.comparisons import Comparison
 from srm.graph.identity.evidence import customer_contact_conflict
 
 __all__ = ["keyed_pairs", "social_conflicts"]
 
 
-def social_conflicts(
-    frame: pd.DataFrame, keyed: frozenset[tuple[int, int]] | None = None
-) -> list[ConflictRule]:
+def social_conflicts(frame: pd.DataFrame, keyed: PairSet | None = None) -> list[ConflictRule]:
     """Anti-chaining: two customers with different e-mails share a person only when they
     match each other directly; two profiles on one platform only when they match directly
     *and* share a key (``keyed``: :func:`keyed_pairs`; a second account of one platform is
@@ -41,14 +39,16 @@ _KEY_LEVELS = {
 
 
 def keyed_pairs(
-    comparisons: list[Comparison], gamma: np.ndarray, left: np.ndarray, right: np.ndarray
-) -> frozenset[tuple[int, int]]:
-    """The compared pairs (smaller index first) that share a key (:data:`_KEY_LEVELS`)."""
+    comparisons: list[Comparison],
+    gamma: np.ndarray,
+    left: np.ndarray,
+    right: np.ndarray,
+    records: int,
+) -> PairSet:
+    """The compared pairs that share a key (:data:`_KEY_LEVELS`), among ``records``."""
     hit = np.zeros(len(left), dtype=bool)
     for column, comparison in enumerate(comparisons):
         levels = _KEY_LEVELS.get(comparison.name)
         if levels:
             hit |= np.isin(gamma[:, column], levels)
-    rows = np.flatnonzero(hit)
-    low, high = np.minimum(left[rows], right[rows]), np.maximum(left[rows], right[rows])
-    return frozenset(zip(low.tolist(), high.tolist(), strict=True))
+    return PairSet(records, left[hit], right[hit])

@@ -413,7 +413,9 @@ def resolve_records(
     base_gamma = comparison_levels(
         base, frame, blocked.left, blocked.right, out=gamma[:, : len(base)]
     )
-    conflicts = social_conflicts(frame, keyed_pairs(base, base_gamma, blocked.left, blocked.right))
+    conflicts = social_conflicts(
+        frame, keyed_pairs(base, base_gamma, blocked.left, blocked.right, len(frame))
+    )
     base_u = estimate_u(base, frame) if fitting else {}
     if with_graph:
         first = fit_sessions(base, base_gamma, base_u, sessions, total_pairs=all_pairs)
