@@ -16,7 +16,7 @@ from srm.api.executor import lean_resolvers
 from srm.api.limits import ClientError, check_first, check_search_text, schema_extensions
 from srm.api.mutations import Mutation
 from srm.api.operation_guard import QuietSchema
-from srm.api.selection import only_arguments, short_score_only
+from srm.api.selection import only_arguments, selects_profile_text, short_score_only
 from srm.api.services import analytics, network, persons, records, review
 from srm.api.types.audit import AuditEvent
 from srm.api.types.brand import AudienceOverlap, Brand
@@ -239,7 +239,12 @@ class Query:
             )
         else:
             found = await info.context.call(
-                analytics.influencers, chosen, offset, first + 1, full_influence=full
+                analytics.influencers,
+                chosen,
+                offset,
+                first + 1,
+                full_influence=full,
+                text=selects_profile_text(info, "edges", "node"),
             )
             score = Influence.SCORE.column
             rows = [

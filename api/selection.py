@@ -17,11 +17,23 @@ from graphql import (
 from graphql.execution.values import VariableValues, get_argument_values
 from strawberry.types.nodes import FragmentSpread, InlineFragment, SelectedField, Selection
 
-__all__ = ["SHORT_SCORE_FIELDS", "below", "only_arguments", "short_score_only"]
+__all__ = [
+    "PROFILE_TEXT_FIELDS",
+    "SHORT_SCORE_FIELDS",
+    "below",
+    "only_arguments",
+    "selects_profile_text",
+    "short_score_only",
+]
 
 # InfluenceScore fields answered from the short score every profile record carries
 # (srm.cypher.api_fields.score_of); anything else needs the full influence statement.
 SHORT_SCORE_FIELDS = frozenset({"value", "percentile", "runId", "run", "__typename"})
+
+
+# Profile fields read from its free-text properties: a page whose profiles select none of
+# them is read without those properties (srm.cypher.api_fields.profile_record).
+PROFILE_TEXT_FIELDS = frozenset({"displayName", "bio", "location", "url"})
 
 
 def _fields(selections: Iterable[Selection]) -> Iterator[SelectedField]:
@@ -59,6 +71,13 @@ def short_score_only(info: Any, *path: str) -> bool:
         found = all(field.name in SHORT_SCORE_FIELDS for field in below(roots, *path))
         cache[key] = found
     return found
+
+
+def selects_profile_text(info: Any, *path: str) -> bool:
+    """True when a ``Profile`` reached from the current field through ``path`` (e.g.
+    ``edges, node``) selects one of :data:`PROFILE_TEXT_FIELDS`."""
+    roots = [child for field in info.selected_fields for child in field.selections]
+    return any(field.name in PROFILE_TEXT_FIELDS for field in below(roots, *path))
 
 
 def _ast_fields(selections: Iterable[Any], fragments: dict[str, Any]) -> Iterator[FieldNode]:

@@ -19,6 +19,7 @@ __all__ = [
     "COMMUNITY_TOP_MEMBERS",
     "INFLUENCERS_PAGE",
     "INFLUENCERS_PAGE_SHORT",
+    "INFLUENCERS_PAGE_SHORT_NO_TEXT",
     "INFLUENCER_MATCHES",
     "MERGE_CANDIDATES_PAGE",
     "REACH",
@@ -53,10 +54,15 @@ LIMIT $limit
 # The page's rows collected in one list (srm.store.read_collected: one Bolt message for the
 # page); collect keeps the order of the rows it gets.
 _COLLECTED = "RETURN collect({record: " + profile_record("p") + ", influence: influence}) AS rows\n"
+_COLLECTED_NO_TEXT = (
+    "RETURN collect({record: " + profile_record("p", text=False) + ", influence: null}) AS rows\n"
+)
 # The page with each profile's full influence (inputs, stored explanation) for queries that
-# select more of it than value/percentile/runId, and the page with the short score only.
+# select more of it than value/percentile/runId, the page with the short score only, and
+# that page without the profiles' free-text properties (none of them selected).
 INFLUENCERS_PAGE = _INFLUENCERS + "WITH p, " + influence_of("p") + " AS influence\n" + _COLLECTED
 INFLUENCERS_PAGE_SHORT = _INFLUENCERS + "WITH p, null AS influence\n" + _COLLECTED
+INFLUENCERS_PAGE_SHORT_NO_TEXT = _INFLUENCERS + _COLLECTED_NO_TEXT
 
 COMMUNITIES_LATEST = """
 CALL () {

@@ -27,9 +27,12 @@ def score_of(node: str) -> str:
     )
 
 
-def profile_record(node: str) -> str:
-    """The GraphQL record of the profile bound to ``node``, with its short score."""
+def profile_record(node: str, text: bool = True) -> str:
+    """The GraphQL record of the profile bound to ``node``, with its short score; without
+    ``text``, without its free-text properties (display name, bio, location, URL): for
+    pages whose query selects none of them (a bio is most of a profile's bytes)."""
+    texts = ".display_name, .bio, .location, .url, " if text else ""
     return (
-        f"{node} {{.profile_key, .platform, .handle, .display_name, .bio, .location, .url, "
+        f"{node} {{.profile_key, .platform, .handle, {texts}"
         f".followers_count, short_score: {score_of(node)}}}"
     )

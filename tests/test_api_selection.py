@@ -187,3 +187,21 @@ def test_different_follower_pages_on_one_profile_fall_back_to_the_page_loader(
     ids = [edge["node"]["id"] for edge in data["profile"]["b"]["edges"]]
     assert ids == sorted(ids) and len(ids) == 4
     assert [edge["node"]["id"] for edge in data["profile"]["a"]["edges"]] == ids[:1]
+
+
+def test_an_influencer_page_reads_bios_only_when_a_text_field_is_selected(
+    counted: tuple[TestClient, CountingDriver],
+) -> None:
+    plain = (
+        "{ influencers(first: 3, unit: ACCOUNT) { edges { node { handle influence { value } } } } }"
+    )
+    data = _answer(counted, plain)
+    assert ".bio" not in _sent(counted[1])
+    with_bio = plain.replace("handle ", "handle bio displayName ")
+    texts = _answer(counted, with_bio)
+    assert ".bio" in _sent(counted[1])
+    edges = texts["influencers"]["edges"]
+    assert [e["node"]["handle"] for e in edges] == [
+        e["node"]["handle"] for e in data["influencers"]["edges"]
+    ]
+    assert any(e["node"]["bio"] for e in edges)

@@ -67,13 +67,21 @@ def influencers(
     offset: int,
     limit: int,
     full_influence: bool = True,
+    text: bool = True,
 ) -> list[tuple[Record, Record | None]]:
     """Scored profiles matching ``where``, highest influence first, each with its influence
     (score and explanation) fetched in the same statement, or with its short score only
-    (the influence is then None) when ``full_influence`` is false."""
+    (the influence is then None) when ``full_influence`` is false; with the short score
+    and without ``text``, the profiles come without their free-text properties."""
+    if full_influence:
+        statement = api_analytics.INFLUENCERS_PAGE
+    elif text:
+        statement = api_analytics.INFLUENCERS_PAGE_SHORT
+    else:
+        statement = api_analytics.INFLUENCERS_PAGE_SHORT_NO_TEXT
     rows = read_collected(
         driver,
-        api_analytics.INFLUENCERS_PAGE if full_influence else api_analytics.INFLUENCERS_PAGE_SHORT,
+        statement,
         database,
         **where.parameters(),
         offset=offset,
