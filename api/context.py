@@ -61,12 +61,22 @@ class Context(BaseContext):
         self.official_profiles = lists(api_records.OFFICIAL_PROFILES_OF_BRANDS)
         self.person_communities = lists(api_persons.PERSON_COMMUNITIES)
         self.followers = paged(api_network.FOLLOWERS_PAGES)
+        # Pages whose query selects none of the followers' free-text properties: a loader
+        # of their own, so a page read without them never answers one that selects them.
+        self.followers_no_text = paged(api_network.FOLLOWERS_PAGES_NO_TEXT)
         # A profile by key with its first page of followers, when a query selects both
-        # (Query.profile primes self.profile and self.followers with the answer).
+        # (Query.profile primes self.profile and the followers loader with the answer).
         self.profile_followers: DataLoader[PageKey, tuple[dict[str, Any] | None, records.Page]]
         self.profile_followers = DataLoader(
             load_fn=self._batch(
                 records.records_with_pages, api_network.PROFILES_WITH_FOLLOWERS_PAGES
+            )
+        )
+        self.profile_followers_no_text: DataLoader[
+            PageKey, tuple[dict[str, Any] | None, records.Page]
+        ] = DataLoader(
+            load_fn=self._batch(
+                records.records_with_pages, api_network.PROFILES_WITH_FOLLOWERS_PAGES_NO_TEXT
             )
         )
         self.following = paged(api_network.FOLLOWING_PAGES)

@@ -133,10 +133,15 @@ async def _profile_by_key(info: Info, key: str) -> dict | None:
     if page is None:
         return await info.context.profile.load(key)
     offset, first = page
-    record, followers = await info.context.profile_followers.load((key, offset, first))
+    context = info.context
+    text = selects_profile_text(info, "followers", "edges", "node")
+    combined = context.profile_followers if text else context.profile_followers_no_text
+    record, followers = await combined.load((key, offset, first))
     if record is not None:
-        info.context.followers.prime((key, offset, first), followers)
-        info.context.profile.prime(key, record)
+        (context.followers if text else context.followers_no_text).prime(
+            (key, offset, first), followers
+        )
+        context.profile.prime(key, record)
     return record
 
 

@@ -75,9 +75,17 @@ def short_score_only(info: Any, *path: str) -> bool:
 
 def selects_profile_text(info: Any, *path: str) -> bool:
     """True when a ``Profile`` reached from the current field through ``path`` (e.g.
-    ``edges, node``) selects one of :data:`PROFILE_TEXT_FIELDS`."""
-    roots = [child for field in info.selected_fields for child in field.selections]
-    return any(field.name in PROFILE_TEXT_FIELDS for field in below(roots, *path))
+    ``edges, node``) selects one of :data:`PROFILE_TEXT_FIELDS`.
+
+    Cached per request and field node, as :func:`short_score_only`."""
+    cache: dict[tuple[int, tuple[str, ...]], bool] = info.context.selection_cache
+    key = (id(info._raw_info.field_nodes[0]), ("text", *path))
+    found = cache.get(key)
+    if found is None:
+        roots = [child for field in info.selected_fields for child in field.selections]
+        found = any(field.name in PROFILE_TEXT_FIELDS for field in below(roots, *path))
+        cache[key] = found
+    return found
 
 
 def _ast_fields(selections: Iterable[Any], fragments: dict[str, Any]) -> Iterator[FieldNode]:

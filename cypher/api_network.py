@@ -14,10 +14,12 @@ __all__ = [
     "AMPLIFICATIONS_PAGES",
     "EGO_NETWORK",
     "FOLLOWERS_PAGES",
+    "FOLLOWERS_PAGES_NO_TEXT",
     "FOLLOWING_PAGES",
     "MENTIONS_PAGES",
     "POSTS_PAGES",
     "PROFILES_WITH_FOLLOWERS_PAGES",
+    "PROFILES_WITH_FOLLOWERS_PAGES_NO_TEXT",
     "SHORTEST_PATH",
 ]
 
@@ -41,7 +43,7 @@ RETURN collect({{key: row.key, offset: row.offset, first: row.first, {own}total:
 """
 
 
-def _follower_pages(with_profile: bool = False) -> str:
+def _follower_pages(with_profile: bool = False, text: bool = True) -> str:
     """Pages of ``p``'s followers by profile key, as :func:`_neighbour_pages` gives them,
     read one of two ways per row, whichever reads fewer profiles:
 
@@ -52,7 +54,9 @@ def _follower_pages(with_profile: bool = False) -> str:
 
     Walking wins for a profile followed by a good share of the graph (a brand's page, an
     influencer's), whose sorted list grows with the graph; sorting wins for everyone else.
-    ``$limit`` is the largest page end among ``$rows`` (LIMIT cannot read a row)."""
+    ``$limit`` is the largest page end among ``$rows`` (LIMIT cannot read a row). Without
+    ``text`` the followers come without their free-text properties (``p``'s own record,
+    with ``with_profile``, keeps them)."""
     own = f"record: {profile_record('p')}, " if with_profile else ""
     return f"""
 CALL () {{ MATCH (n:Profile) RETURN count(n) AS profiles }}
@@ -79,15 +83,17 @@ CALL (p, walk) {{
 WITH row, p, total,
      (CASE WHEN walk THEN walked ELSE sorted END)[row.offset..row.offset + row.first + 1] AS page
 RETURN collect({{key: row.key, offset: row.offset, first: row.first, {own}total: total,
-       records: [n IN page | {profile_record("n")}]}}) AS rows
+       records: [n IN page | {profile_record("n", text)}]}}) AS rows
 """
 
 
 FOLLOWERS_PAGES = _follower_pages()
+FOLLOWERS_PAGES_NO_TEXT = _follower_pages(text=False)
 FOLLOWING_PAGES = _neighbour_pages("(p)-[:FOLLOWS]->(other:Profile)")
 # A profile looked up by key together with a page of its followers (the same page as
 # FOLLOWERS_PAGES): one round trip instead of PROFILES_BY_KEY, then FOLLOWERS_PAGES.
 PROFILES_WITH_FOLLOWERS_PAGES = _follower_pages(with_profile=True)
+PROFILES_WITH_FOLLOWERS_PAGES_NO_TEXT = _follower_pages(with_profile=True, text=False)
 
 POSTS_PAGES = """
 UNWIND $rows AS row

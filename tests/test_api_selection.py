@@ -205,3 +205,24 @@ def test_an_influencer_page_reads_bios_only_when_a_text_field_is_selected(
         e["node"]["handle"] for e in data["influencers"]["edges"]
     ]
     assert any(e["node"]["bio"] for e in edges)
+
+
+FOLLOWER_HANDLES = (
+    '{ profile(id: "x:1") { handle followers(first: 5) { edges { node { handle } } } } }'
+)
+FOLLOWER_NAMES = '{ profile(id: "x:1") { followers(first: 5) { edges { node { displayName } } } } }'
+
+
+def test_a_followers_page_reads_no_text_unless_selected_and_never_answers_one_that_does(
+    counted: tuple[TestClient, CountingDriver],
+) -> None:
+    plain = _answer(counted, FOLLOWER_HANDLES)
+    slim = "[n IN page | n {.profile_key, .platform, .handle, .followers_count"
+    assert slim in _sent(counted[1])
+    edges = _answer(counted, FOLLOWER_NAMES)["profile"]["followers"]["edges"]
+    names = [edge["node"]["displayName"] for edge in edges]
+    assert all(names) and len(names) == len(plain["profile"]["followers"]["edges"])
+    # the same page twice in one request, once without and once with the text
+    both = _answer(counted, "{ a: " + FOLLOWER_HANDLES[2:-2] + " b: " + FOLLOWER_NAMES[2:-2] + " }")
+    assert [edge["node"]["displayName"] for edge in both["b"]["followers"]["edges"]] == names
+    assert both["a"]["followers"] == plain["profile"]["followers"]

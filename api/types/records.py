@@ -18,6 +18,7 @@ import strawberry
 
 from srm.api.context import Info
 from srm.api.limits import check_first
+from srm.api.selection import selects_profile_text
 from srm.api.services.records import Page
 from srm.api.types.influence import InfluenceScore
 from srm.api.types.paging import PageInfo, edges_of, window
@@ -238,7 +239,13 @@ class Profile:
         self, info: Info, first: int = 20, after: str | None = None
     ) -> ProfileConnection:
         offset, first = window(first, after)
-        page = await info.context.followers.load((self.record["profile_key"], offset, first))
+        context = info.context
+        loader = (
+            context.followers
+            if selects_profile_text(info, "edges", "node")
+            else context.followers_no_text
+        )
+        page = await loader.load((self.record["profile_key"], offset, first))
         return profile_connection(page, offset, first)
 
     @strawberry.field(description="Profiles this one follows, by profile key.")
