@@ -40,7 +40,7 @@ class Context(BaseContext):
         self.database = settings.neo4j_database
         self.store_unavailable: StoreUnavailable | None = None
         # srm.api.selection's per-request answers, by field node and path.
-        self.selection_cache: dict[tuple[int, tuple[str, ...]], bool] = {}
+        self.selection_cache: dict[tuple[int, str, tuple[str, ...]], bool] = {}
 
         def keyed(query: str) -> DataLoader[str, dict[str, Any] | None]:
             return DataLoader(load_fn=self._batch(records.keyed_records, query))

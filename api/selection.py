@@ -56,36 +56,34 @@ def below(selections: Iterable[Selection], *path: str) -> list[SelectedField]:
     return current
 
 
-def short_score_only(info: Any, *path: str) -> bool:
-    """True when the ``InfluenceScore`` selections reached from the current field through
-    ``path`` (e.g. ``edges, node, influence``; empty when the current field is the influence
-    itself) ask for short-score fields only, or when there are none.
-
-    Cached per request and field node: a page of 100 profiles computes it once.
-    """
-    cache: dict[tuple[int, tuple[str, ...]], bool] = info.context.selection_cache
-    key = (id(info._raw_info.field_nodes[0]), path)
+def _names_below(info: Any, test: str, path: tuple[str, ...], check: Any) -> bool:
+    """``check`` of the names selected below the current field through ``path``, cached per
+    request, field node, test and path: a page of 100 profiles computes it once."""
+    cache: dict[tuple[int, str, tuple[str, ...]], bool] = info.context.selection_cache
+    key = (id(info._raw_info.field_nodes[0]), test, path)
     found = cache.get(key)
     if found is None:
         roots = [child for field in info.selected_fields for child in field.selections]
-        found = all(field.name in SHORT_SCORE_FIELDS for field in below(roots, *path))
+        found = bool(check(field.name for field in below(roots, *path)))
         cache[key] = found
     return found
+
+
+def short_score_only(info: Any, *path: str) -> bool:
+    """True when the ``InfluenceScore`` selections reached from the current field through
+    ``path`` (e.g. ``edges, node, influence``; empty when the current field is the influence
+    itself) ask for short-score fields only, or when there are none."""
+    return _names_below(
+        info, "short", path, lambda names: all(name in SHORT_SCORE_FIELDS for name in names)
+    )
 
 
 def selects_profile_text(info: Any, *path: str) -> bool:
     """True when a ``Profile`` reached from the current field through ``path`` (e.g.
-    ``edges, node``) selects one of :data:`PROFILE_TEXT_FIELDS`.
-
-    Cached per request and field node, as :func:`short_score_only`."""
-    cache: dict[tuple[int, tuple[str, ...]], bool] = info.context.selection_cache
-    key = (id(info._raw_info.field_nodes[0]), ("text", *path))
-    found = cache.get(key)
-    if found is None:
-        roots = [child for field in info.selected_fields for child in field.selections]
-        found = any(field.name in PROFILE_TEXT_FIELDS for field in below(roots, *path))
-        cache[key] = found
-    return found
+    ``edges, node``) selects one of :data:`PROFILE_TEXT_FIELDS`."""
+    return _names_below(
+        info, "text", path, lambda names: any(name in PROFILE_TEXT_FIELDS for name in names)
+    )
 
 
 def _ast_fields(selections: Iterable[Any], fragments: dict[str, Any]) -> Iterator[FieldNode]:
