@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["distinct"]
+__all__ = ["distinct", "pair_codes"]
 
 
 def distinct(values: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
@@ -22,3 +22,10 @@ def distinct(values: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
     keep[0] = True
     np.not_equal(ordered[1:], ordered[:-1], out=keep[1:])
     return ordered[keep]
+
+
+def pair_codes(a: np.ndarray[Any, Any], b: np.ndarray[Any, Any], n: int) -> np.ndarray[Any, Any]:
+    """The distinct unordered pairs ``(a[i], b[i])`` of indices below ``n``, each as one
+    integer ``low * n + high``, sorted."""
+    a, b = np.asarray(a, dtype=np.int64), np.asarray(b, dtype=np.int64)
+    return distinct(np.minimum(a, b) * max(n, 1) + np.maximum(a, b))

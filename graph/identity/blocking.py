@@ -21,7 +21,7 @@ from itertools import chain
 import numpy as np
 import pandas as pd
 
-from srm.arrays import distinct
+from srm.arrays import distinct, pair_codes
 
 __all__ = [
     "BlockingReport",
@@ -198,7 +198,7 @@ def block(
         a, b, skipped_keys = _rule_pairs(frame, rule)
         if skipped_keys:
             skipped[rule.name] = skipped_keys
-        codes = distinct(np.minimum(a, b) * n + np.maximum(a, b))
+        codes = pair_codes(a, b, n)
         del a, b
         per_rule[rule.name] = len(codes)
         encoded.append(codes)

@@ -33,7 +33,7 @@ from itertools import chain
 
 import numpy as np
 
-from srm.arrays import distinct
+from srm.arrays import pair_codes
 
 __all__ = ["ConflictRule", "PairSet", "assign_person_ids", "cluster_pairs"]
 
@@ -44,16 +44,20 @@ class PairSet:
     150 bytes; a code, 8). ``(a, b) in pairs`` is a binary search."""
 
     def __init__(self, n: int, a: np.ndarray, b: np.ndarray) -> None:
-        a, b = np.asarray(a, dtype=np.int64), np.asarray(b, dtype=np.int64)
         self.n = max(int(n), 1)
-        self.codes = distinct(np.minimum(a, b) * self.n + np.maximum(a, b))
+        self.codes = pair_codes(a, b, self.n)
 
-    def code(self, a: int, b: int) -> int:
-        return a * self.n + b if a < b else b * self.n + a
+    def any_of(self, a: Iterable[int], b: Iterable[int]) -> bool:
+        """Whether one of the pairs ``(a[i], b[i])`` is in the set."""
+        wanted = pair_codes(np.fromiter(a, np.int64), np.fromiter(b, np.int64), self.n)
+        found = np.searchsorted(self.codes, wanted)
+        hit = found < len(self.codes)
+        return bool((self.codes[found[hit]] == wanted[hit]).any())
 
     def __contains__(self, pair: object) -> bool:
         assert isinstance(pair, tuple)
-        code = self.code(int(pair[0]), int(pair[1]))
+        low, high = sorted((int(pair[0]), int(pair[1])))
+        code = low * self.n + high
         found = int(np.searchsorted(self.codes, code))
         return found < len(self.codes) and int(self.codes[found]) == code
 
@@ -161,14 +165,10 @@ def cluster_pairs(
 
     def allowed(root_a: int, root_b: int) -> bool:
         members_a, members_b = groups.members_of(root_a), groups.members_of(root_b)
-        if len(cannot):
-            codes = np.array(
-                [cannot.code(x, y) for x in members_a for y in members_b], dtype=np.int64
-            )
-            found = np.searchsorted(cannot.codes, codes)
-            hit = found < len(cannot.codes)
-            if (cannot.codes[found[hit]] == codes[hit]).any():
-                return False
+        if len(cannot) and cannot.any_of(
+            (x for x in members_a for _ in members_b), (y for _ in members_a for y in members_b)
+        ):
+            return False
         for rule in conflicts:
             for x in members_a:
                 for y in members_b:
