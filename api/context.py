@@ -60,25 +60,24 @@ class Context(BaseContext):
         self.run_by_id = keyed(api_analytics.RUNS_BY_ID)
         self.official_profiles = lists(api_records.OFFICIAL_PROFILES_OF_BRANDS)
         self.person_communities = lists(api_persons.PERSON_COMMUNITIES)
-        self.followers = paged(api_network.FOLLOWERS_PAGES)
-        # Pages whose query selects none of the followers' free-text properties: a loader
-        # of their own, so a page read without them never answers one that selects them.
-        self.followers_no_text = paged(api_network.FOLLOWERS_PAGES_NO_TEXT)
+        # Followers pages by whether the query selects the followers' free-text properties
+        # (srm.api.selection.selects_profile_text): a page read without them has a loader
+        # of its own, so it never answers a selection of the same page that asks for them.
+        self.followers = {
+            True: paged(api_network.FOLLOWERS_PAGES),
+            False: paged(api_network.FOLLOWERS_PAGES_NO_TEXT),
+        }
         # A profile by key with its first page of followers, when a query selects both
         # (Query.profile primes self.profile and the followers loader with the answer).
-        self.profile_followers: DataLoader[PageKey, tuple[dict[str, Any] | None, records.Page]]
-        self.profile_followers = DataLoader(
-            load_fn=self._batch(
-                records.records_with_pages, api_network.PROFILES_WITH_FOLLOWERS_PAGES
+        self.profile_followers: dict[
+            bool, DataLoader[PageKey, tuple[dict[str, Any] | None, records.Page]]
+        ] = {
+            text: DataLoader(load_fn=self._batch(records.records_with_pages, statement))
+            for text, statement in (
+                (True, api_network.PROFILES_WITH_FOLLOWERS_PAGES),
+                (False, api_network.PROFILES_WITH_FOLLOWERS_PAGES_NO_TEXT),
             )
-        )
-        self.profile_followers_no_text: DataLoader[
-            PageKey, tuple[dict[str, Any] | None, records.Page]
-        ] = DataLoader(
-            load_fn=self._batch(
-                records.records_with_pages, api_network.PROFILES_WITH_FOLLOWERS_PAGES_NO_TEXT
-            )
-        )
+        }
         self.following = paged(api_network.FOLLOWING_PAGES)
         self.posts = paged(api_network.POSTS_PAGES)
         self.mentions = paged(api_network.MENTIONS_PAGES)

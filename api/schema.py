@@ -135,12 +135,9 @@ async def _profile_by_key(info: Info, key: str) -> dict | None:
     offset, first = page
     context = info.context
     text = selects_profile_text(info, "followers", "edges", "node")
-    combined = context.profile_followers if text else context.profile_followers_no_text
-    record, followers = await combined.load((key, offset, first))
+    record, followers = await context.profile_followers[text].load((key, offset, first))
     if record is not None:
-        (context.followers if text else context.followers_no_text).prime(
-            (key, offset, first), followers
-        )
+        context.followers[text].prime((key, offset, first), followers)
         context.profile.prime(key, record)
     return record
 

@@ -239,12 +239,7 @@ class Profile:
         self, info: Info, first: int = 20, after: str | None = None
     ) -> ProfileConnection:
         offset, first = window(first, after)
-        context = info.context
-        loader = (
-            context.followers
-            if selects_profile_text(info, "edges", "node")
-            else context.followers_no_text
-        )
+        loader = info.context.followers[selects_profile_text(info, "edges", "node")]
         page = await loader.load((self.record["profile_key"], offset, first))
         return profile_connection(page, offset, first)
 
