@@ -31,10 +31,11 @@ class StoreUnavailable(SRMError):
 
 
 class StoreBusy(StoreUnavailable):
-    """Neo4j answered, but a read kept failing with a transient error (a lock, a memory
-    pool, a concurrent write) for the whole retry budget: try again shortly."""
+    """Neo4j answered, but a statement kept failing with a transient error (a lock, a
+    memory pool, a concurrent write) for the whole retry budget: try again shortly.
+    ``attempts`` is None where the driver counted them (a managed transaction)."""
 
-    def __init__(self, message: str, *, attempts: int, code: str | None) -> None:
+    def __init__(self, message: str, *, attempts: int | None, code: str | None) -> None:
         super().__init__(message)
         self.attempts = attempts
         self.code = code

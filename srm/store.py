@@ -97,6 +97,14 @@ def translate_errors(uri: str = "") -> Iterator[None]:
         raise StoreUnavailable(
             "Neo4j refused the credentials. Check NEO4J_USER and NEO4J_PASSWORD."
         ) from error
+    except TransientError as error:
+        # A managed transaction has already retried it for max_transaction_retry_time.
+        raise StoreBusy(
+            f"Neo4j is busy: {error.code or 'a transient error'} persisted through the "
+            "transaction's retries. Try again shortly.",
+            attempts=None,
+            code=error.code,
+        ) from error
 
 
 def _records(tx: ManagedTransaction, query: str, parameters: Any) -> list[dict[str, Any]]:

@@ -13,10 +13,10 @@ import json
 import logging
 
 import pytest
-from neo4j import Driver
+from neo4j import Driver, GraphDatabase
 from neo4j.exceptions import TransientError
 
-from srm import store
+from srm import local_neo4j, store
 from srm.api.errors import http_status
 from srm.errors import StoreBusy
 from srm.operations.logs import JsonFormatter
@@ -82,3 +82,19 @@ def test_the_log_line_of_a_transient_error_names_its_code_not_its_message(
     assert error.message and error.message not in json.dumps(line)
     # this test's own frame is named, not only the library's
     assert any("test_reliability_busy.py" in frame for frame in line["error_origin"])
+
+
+def test_a_managed_write_that_stays_transient_ends_busy_not_internal(
+    capped_server: local_neo4j.LocalServer,
+) -> None:
+    # A managed transaction retries transient errors itself (max_transaction_retry_time)
+    # and then raises the last one: that must reach clients as busy (503), not as 500.
+    driver = GraphDatabase.driver(capped_server.uri, auth=None, max_transaction_retry_time=0.5)
+    try:
+        with pytest.raises(StoreBusy) as raised:
+            store.write(driver, OVER_THE_CAP)
+        busy = raised.value
+        assert busy.code == "Neo.TransientError.General.MemoryPoolOutOfMemoryError"
+        assert http_status(busy) == 503
+    finally:
+        driver.close()
