@@ -138,31 +138,82 @@ RETURN collect({key: row.key, offset: row.offset, first: row.first, total: total
        records: page}) AS rows
 """
 
-# Profiles within $depth FOLLOWS/MENTIONED hops of the centre (either direction) and the
-# relationships among them. DISTINCT right after the expansion lets the planner prune paths
-# (breadth-first) instead of listing every path. The hop bound is inlined from a checked
-# integer (1..3) because Cypher takes no parameters in variable-length patterns.
-EGO_NETWORK_TEMPLATE = """
-MATCH (centre:Profile {{profile_key: $key}})
-CALL (centre) {{
-  MATCH (centre)-[:FOLLOWS|MENTIONED*1..{depth}]-(other:Profile)
-  WHERE other <> centre
-  WITH DISTINCT other
-  ORDER BY other.profile_key
-  LIMIT $limit
-  RETURN collect(other) AS others
-}}
-WITH [centre] + others AS members
-CALL (members) {{
-  UNWIND members AS a
-  MATCH (a)-[r:FOLLOWS|MENTIONED]->(b:Profile)
-  WHERE b IN members
-  RETURN collect({{source: a.profile_key, target: b.profile_key, type: type(r)}}) AS edges
-}}
-RETURN [n IN members | n {{.*}}] AS records, edges
+# One level of an ego network: the next profiles out from ``frontier`` (the level before,
+# every one of them kept), the first by key, while ``members`` has room (at most $limit
+# besides the centre). Read like a followers page (_follower_pages), whichever way reads
+# fewer profiles: walking the profile-key index for profiles linked to the frontier (about
+# ``need * profiles / total`` entries) or reading and sorting every neighbour (``total``,
+# the frontier's degree). Around a hub the neighbourhood grows with the graph; the walk
+# does not. The hop bound is a count of these levels (1..3).
+_EGO_LEVEL = """
+CALL (members, frontier, profiles) {
+  CALL (frontier) {
+    UNWIND frontier AS f
+    RETURN sum(COUNT { (f)-[:FOLLOWS|MENTIONED]-() }) AS total
+  }
+  WITH members, frontier, profiles, total, $limit + 1 - size(members) AS need
+  WITH members, frontier, need, need > 0 AND need * profiles < total * total AS walk,
+       need > 0 AND need * profiles >= total * total AS sort
+  CALL (members, frontier, walk) {
+    // a null bound seeks nothing: the index is not walked unless chosen
+    WITH members, frontier, CASE WHEN walk THEN '' END AS after
+    MATCH (other:Profile)
+    USING INDEX other:Profile(profile_key)
+    WHERE other.profile_key > after AND NOT other IN members
+      AND EXISTS { (other)-[:FOLLOWS|MENTIONED]-(f) WHERE f IN frontier }
+    WITH other ORDER BY other.profile_key LIMIT $limit
+    RETURN collect(other) AS walked
+  }
+  CALL (members, frontier, sort) {
+    UNWIND CASE WHEN sort THEN frontier ELSE [] END AS f
+    MATCH (f)-[:FOLLOWS|MENTIONED]-(other:Profile)
+    WHERE NOT other IN members
+    WITH DISTINCT other ORDER BY other.profile_key LIMIT $limit
+    RETURN collect(other) AS sorted
+  }
+  RETURN CASE WHEN need > 0 THEN (walked + sorted)[..need] ELSE [] END AS level
+}
+WITH members + level AS members, level AS frontier, profiles
 """
 
-EGO_NETWORK = {depth: EGO_NETWORK_TEMPLATE.format(depth=depth) for depth in (1, 2, 3)}
+# The relationships among the members: each member's outgoing ones, read from the member
+# when it has fewer than there are members, else looked up member by member (each lookup
+# reads the smaller side): a hub among them is never read whole.
+_EGO_EDGES = """
+CALL (members) {
+  UNWIND members AS a
+  CALL (a, members) {
+    WITH a, members WHERE COUNT { (a)-[:FOLLOWS|MENTIONED]->() } <= size(members)
+    MATCH (a)-[r:FOLLOWS|MENTIONED]->(b)
+    WHERE b IN members
+    RETURN r, b
+    UNION ALL
+    WITH a, members WHERE COUNT { (a)-[:FOLLOWS|MENTIONED]->() } > size(members)
+    UNWIND members AS b
+    MATCH (a)-[r:FOLLOWS|MENTIONED]->(b)
+    RETURN r, b
+  }
+  RETURN collect({source: a.profile_key, target: b.profile_key, type: type(r)}) AS edges
+}
+"""
+
+
+def _ego_network(depth: int) -> str:
+    """The centre and at most ``$limit`` profiles within ``depth`` FOLLOWS/MENTIONED hops
+    (either direction), nearest first and by key within a level, and their relationships."""
+    return (
+        """
+CALL () { MATCH (n:Profile) RETURN count(n) AS profiles }
+MATCH (centre:Profile {profile_key: $key})
+WITH [centre] AS members, [centre] AS frontier, profiles
+"""
+        + _EGO_LEVEL * depth
+        + _EGO_EDGES
+        + f"RETURN [n IN members | {profile_record('n')}] AS records, edges\n"
+    )
+
+
+EGO_NETWORK = {depth: _ego_network(depth) for depth in (1, 2, 3)}
 
 SHORTEST_PATH = """
 MATCH (a:Profile {profile_key: $a}), (b:Profile {profile_key: $b})

@@ -168,6 +168,11 @@ UNWIND $rows AS row
 MATCH (a:Profile {profile_key: row.a}), (b:Profile {profile_key: row.b})
 CREATE (a)-[:FOLLOWS {since: row.since}]->(b)
 """
+CREATE_PLAIN_MENTIONS = """
+UNWIND $rows AS row
+MATCH (a:Profile {profile_key: row.a}), (b:Profile {profile_key: row.b})
+CREATE (a)-[:MENTIONED {count: 1}]->(b)
+"""
 
 # person layer tests (tests/test_analytics_persons.py)
 PERSON_INFLUENCE = """

@@ -1,0 +1,108 @@
+"""Ego networks: the centre and at most ``limit`` profiles within ``depth`` hops, nearest
+first and by key within a level, with the relationships among them. Around a profile
+followed by much of the graph the level is read by walking the profile-key index, so the
+cost does not grow with the neighbourhood; the answer is the same either way, checked
+against a breadth-first search in Python over every centre, depth and a range of limits."""
+
+from __future__ import annotations
+
+import random
+from collections import defaultdict
+from typing import Any
+
+import pytest
+from neo4j import Driver
+
+from srm.api.services.network import ego_network
+from srm.cypher import api_network
+from srm.store import write_batches
+from tests.statements import CREATE_HUB_FOLLOWS, CREATE_PLAIN_MENTIONS, CREATE_PLAIN_PROFILES
+
+PROFILES = 2_000
+HUB = "x:0"
+
+Edge = tuple[str, str, str]
+
+
+def _graph(driver: Driver) -> set[Edge]:
+    """A hub followed by every profile whose number is not a multiple of 4; sparse random
+    follows and mentions among the others (the hub follows and mentions a few). Returns
+    every relationship as ``(source, target, type)``."""
+    write_batches(
+        driver,
+        CREATE_PLAIN_PROFILES,
+        ({"id": str(n), "bio": ""} for n in range(PROFILES)),
+        batch_size=1_000,
+    )
+    pick = random.Random(24)
+    follows = {(f"x:{n}", HUB) for n in range(1, PROFILES) if n % 4}
+    follows |= {(HUB, f"x:{n}") for n in (3, 8, 1_999)}
+    while len(follows) < 1_499 + 3 + 1_500:
+        a, b = pick.sample(range(1, PROFILES), 2)
+        follows.add((f"x:{a}", f"x:{b}"))
+    mentions = {(HUB, "x:12"), ("x:40", HUB)}
+    while len(mentions) < 300:
+        a, b = pick.sample(range(1, PROFILES), 2)
+        mentions.add((f"x:{a}", f"x:{b}"))
+    rows = [{"a": a, "b": b, "since": 0} for a, b in sorted(follows)]
+    write_batches(driver, CREATE_HUB_FOLLOWS, rows, batch_size=1_000)
+    rows = [{"a": a, "b": b} for a, b in sorted(mentions)]
+    write_batches(driver, CREATE_PLAIN_MENTIONS, rows, batch_size=1_000)
+    return {(a, b, "FOLLOWS") for a, b in follows} | {(a, b, "MENTIONED") for a, b in mentions}
+
+
+def _expected(edges: set[Edge], centre: str, depth: int, limit: int) -> tuple[list[str], set]:
+    """Breadth-first, nearest first, by key within a level, cut at ``limit``."""
+    neighbours: dict[str, set[str]] = defaultdict(set)
+    for a, b, _ in edges:
+        neighbours[a].add(b)
+        neighbours[b].add(a)
+    members, frontier = [centre], [centre]
+    for _ in range(depth):
+        room = limit + 1 - len(members)
+        level = sorted({n for f in frontier for n in neighbours[f]} - set(members))[:room]
+        members += level
+        frontier = level
+    kept = set(members)
+    return members, {edge for edge in edges if edge[0] in kept and edge[1] in kept}
+
+
+def _database(driver: Driver) -> str:
+    return driver.execute_query("CALL db.info() YIELD name RETURN name").records[0]["name"]
+
+
+def _db_hits(plan: dict[str, Any]) -> int:
+    return int(plan.get("dbHits", 0)) + sum(_db_hits(child) for child in plan.get("children", []))
+
+
+@pytest.fixture
+def edges(driver: Driver) -> set[Edge]:
+    return _graph(driver)
+
+
+def test_ego_networks_match_a_breadth_first_search(driver: Driver, edges: set[Edge]) -> None:
+    database = _database(driver)
+    centres = [HUB, "x:3", "x:4", "x:12", "x:40", "x:1999", "x:1000"]
+    for centre in centres:
+        for depth in (1, 2, 3):
+            for limit in (1, 7, 50, 100):
+                found = ego_network(driver, database, centre, depth, limit)
+                assert found is not None
+                records, got = found
+                members, among = _expected(edges, centre, depth, limit)
+                where = (centre, depth, limit)
+                assert [r["profile_key"] for r in records] == members, where
+                assert {(e["source"], e["target"], e["type"]) for e in got} == among, where
+                assert len(got) == len(among), where  # no relationship twice
+    assert ego_network(driver, database, "x:nobody", 1, 10) is None
+
+
+def test_the_hub_ego_network_reads_far_fewer_entries_than_its_neighbourhood(
+    driver: Driver, edges: set[Edge]
+) -> None:
+    degree = sum(1 for a, b, _ in edges if HUB in (a, b))
+    with driver.session() as session:
+        summary = session.run("PROFILE " + api_network.EGO_NETWORK[1], key=HUB, limit=10).consume()
+    # reading and sorting the neighbourhood costs at least two hits per neighbour; walking,
+    # about 30 per member (index entries, their relationships, the records and edges)
+    assert _db_hits(summary.profile) < degree // 3
