@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-__all__ = ["distinct", "pair_codes"]
+__all__ = ["Rows", "distinct", "pair_codes", "ranges", "shared_weight"]
 
 
 def distinct(values: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
@@ -29,3 +30,77 @@ def pair_codes(a: np.ndarray[Any, Any], b: np.ndarray[Any, Any], n: int) -> np.n
     integer ``low * n + high``, sorted."""
     a, b = np.asarray(a, dtype=np.int64), np.asarray(b, dtype=np.int64)
     return distinct(np.minimum(a, b) * max(n, 1) + np.maximum(a, b))
+
+
+def ranges(starts: np.ndarray[Any, Any], counts: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
+    """The indices ``starts[k], …, starts[k] + counts[k] - 1`` for every ``k``, in order."""
+    counts = np.asarray(counts, dtype=np.int64)
+    offset = np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts)
+    return np.repeat(np.asarray(starts, dtype=np.int64), counts) + offset
+
+
+@dataclass(frozen=True)
+class Rows:
+    """Sets of small integers, one per row, stored flat: row ``i`` holds
+    ``members[start[i]:start[i + 1]]``, sorted and distinct; ``codes`` is each entry as
+    ``row * width + member`` (sorted as a whole, for lookups), ``width`` above every member."""
+
+    start: np.ndarray[Any, Any]
+    members: np.ndarray[Any, Any]
+    codes: np.ndarray[Any, Any]
+    width: int
+
+    @classmethod
+    def from_pairs(cls, rows: np.ndarray[Any, Any], members: np.ndarray[Any, Any], n: int) -> Rows:
+        """The sets of ``n`` rows holding ``members[k]`` in row ``rows[k]`` (repeats
+        dropped)."""
+        members = np.asarray(members, dtype=np.int64)
+        width = int(members.max()) + 1 if len(members) else 1
+        codes = distinct(np.asarray(rows, dtype=np.int64) * width + members)
+        counts = np.bincount(codes // width, minlength=n)
+        start = np.zeros(n + 1, dtype=np.int64)
+        np.cumsum(counts, out=start[1:])
+        return cls(start, codes % width, codes, width)
+
+    def sizes(self) -> np.ndarray[Any, Any]:
+        return np.diff(self.start)
+
+    def of(self, rows: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
+        """The members of ``rows``, one row after another."""
+        return self.members[ranges(self.start[rows], self.sizes()[rows])]
+
+
+def shared_weight(
+    rows: Rows,
+    weight: np.ndarray[Any, Any],
+    left: np.ndarray[Any, Any],
+    right: np.ndarray[Any, Any],
+    chunk: int = 4_000_000,
+) -> np.ndarray[Any, Any]:
+    """Per pair ``(left[k], right[k])``, the summed ``weight`` of the members both rows
+    hold. Each member of the smaller row is looked up in the other (a binary search in
+    ``rows.codes``): the work is the smaller rows' sizes, a few million entries at a time."""
+    left, right = np.asarray(left, dtype=np.int64), np.asarray(right, dtype=np.int64)
+    sizes = rows.sizes()
+    swap = sizes[right] < sizes[left]
+    small, other = np.where(swap, right, left), np.where(swap, left, right)
+    out = np.zeros(len(left), dtype=np.float64)
+    if not len(rows.codes):
+        return out
+    reads = np.cumsum(sizes[small])
+    begin = 0
+    while begin < len(left):
+        # as many pairs as keep this step's lookups near ``chunk`` (one pair at least)
+        done = reads[begin - 1] if begin else 0
+        end = max(begin + 1, int(np.searchsorted(reads, done + chunk, side="right")))
+        count = sizes[small[begin:end]]
+        pair = np.repeat(np.arange(begin, end), count)
+        member = rows.members[ranges(rows.start[small[begin:end]], count)]
+        wanted = other[pair] * rows.width + member
+        at = np.minimum(np.searchsorted(rows.codes, wanted), len(rows.codes) - 1)
+        hit = rows.codes[at] == wanted
+        out[begin:end] = np.bincount(
+            pair[hit] - begin, weights=weight[member[hit]], minlength=end - begin
+        )
+        begin = end
+    return out

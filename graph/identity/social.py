@@ -21,7 +21,6 @@ same Fellegi–Sunter sum.
 
 from __future__ import annotations
 
-import math
 import re
 import time
 from collections.abc import Iterable, Mapping
@@ -33,7 +32,7 @@ import pandas as pd
 from rapidfuzz import process
 from rapidfuzz.distance import JaroWinkler
 
-from srm.arrays import distinct
+from srm.arrays import Rows, distinct, shared_weight
 from srm.graph.identity.blocking import BlockingResult, BlockingRule, block, on_columns, on_tokens
 from srm.graph.identity.comparisons import (
     Comparison,
@@ -227,22 +226,16 @@ def _neighbourhood_comparison() -> Comparison:
     def compute(
         frame: pd.DataFrame, left: np.ndarray, right: np.ndarray, context: Mapping[str, Any]
     ) -> np.ndarray:
-        sets: list[frozenset[int]] = context.get("neighbours", [])
-        weight: Mapping[int, float] = context.get("neighbour_weight", {})
         level = np.zeros(len(left), dtype=np.int8)
-        if not sets:
+        neighbours: Rows | None = context.get("neighbours")
+        if neighbours is None:
             return level
         total: np.ndarray = context["neighbour_total"]
         both = np.flatnonzero((total[left] > 0) & (total[right] > 0))
-        level[both] = 3
-        sums = total.tolist()
-        for k, a, b in zip(both.tolist(), left[both].tolist(), right[both].tolist(), strict=True):
-            common = sets[a] & sets[b]
-            if not common:
-                continue
-            shared = sum(weight[z] for z in common)
-            score = shared / (sums[a] + sums[b] - shared)
-            level[k] = 1 if score >= 0.2 else 2 if score >= 0.05 else 3
+        a, b = left[both], right[both]
+        shared = shared_weight(neighbours, context["neighbour_weight"], a, b)
+        score = shared / (total[a] + total[b] - shared)
+        level[both] = np.where(score >= 0.2, 1, np.where(score >= 0.05, 2, 3))
         return level
 
     return Comparison(
@@ -314,27 +307,34 @@ def _graph_context(
     frame: pd.DataFrame, follows: np.ndarray, mentions: np.ndarray, labels: np.ndarray
 ) -> dict[str, Any]:
     n = len(frame)
-    neighbours: list[set[int]] = [set() for _ in range(n)]
-    for edges in (follows, mentions):
-        for a, b in edges:
-            neighbours[a].add(int(labels[b]))
-            neighbours[b].add(int(labels[a]))
+    edges = np.concatenate([follows.reshape(-1, 2), mentions.reshape(-1, 2)]).astype(np.int64)
+    # each record's neighbours, as first-pass persons (labels), either direction
+    rows = np.concatenate([edges[:, 0], edges[:, 1]])
+    members = np.asarray(labels, dtype=np.int64)[np.concatenate([edges[:, 1], edges[:, 0]])]
     # A CRM record has no contacts of its own; the profile it claims lends it its
     # neighbourhood (the claim is data, not a first-pass guess, so no circularity).
     x_profile = {h: i for i, h in enumerate(frame["x_handle"]) if h}
-    for i, claimed in enumerate(frame["claimed"]):
-        if claimed and claimed in x_profile:
-            neighbours[i] = set(neighbours[x_profile[claimed]])
-    degree: dict[int, int] = {}
-    for found in neighbours:
-        for z in found:
-            degree[z] = degree.get(z, 0) + 1
-    weight = {z: 1.0 / math.log(2.0 + d) for z, d in degree.items()}
+    lent = [(i, x_profile[c]) for i, c in enumerate(frame["claimed"]) if c and c in x_profile]
+    if lent:
+        borrower, lender = np.array(lent, dtype=np.int64).T
+        keep = ~np.isin(rows, borrower)
+        rows, members = rows[keep], members[keep]
+        copies = Rows.from_pairs(rows, members, n)
+        rows = np.concatenate([rows, np.repeat(borrower, copies.sizes()[lender])])
+        members = np.concatenate([members, copies.of(lender)])
+    neighbours = Rows.from_pairs(rows, members, n)
+    # Adamic–Adar: a person many records are linked to says little about any two of them
+    degree = np.bincount(neighbours.members, minlength=neighbours.width)
+    weight = 1.0 / np.log(2.0 + degree)
     return {
-        "neighbours": [frozenset(found) for found in neighbours],
+        "neighbours": neighbours,
         "neighbour_weight": weight,
         # each record's summed neighbour weight, counted once for every chunk of pairs
-        "neighbour_total": np.array([sum(weight[z] for z in found) for found in neighbours]),
+        "neighbour_total": np.bincount(
+            np.repeat(np.arange(n), neighbours.sizes()),
+            weights=weight[neighbours.members],
+            minlength=n,
+        ),
         "mention_codes": distinct(mentions[:, 0] * max(n, 1) + mentions[:, 1]),
     }
 
