@@ -12,8 +12,7 @@ from srm.arrays import Rows, distinct, pair_codes, shared_weight
 def _random_sets(pick: random.Random, n: int, width: int) -> list[set[int]]:
     # mostly small sets, a few large ones (hubs), some empty
     return [
-        set(pick.sample(range(width), pick.choice([0, 1, 3, 8, 40, width // 2])))
-        for _ in range(n)
+        set(pick.sample(range(width), pick.choice([0, 1, 3, 8, 40, width // 2]))) for _ in range(n)
     ]
 
 
@@ -37,9 +36,7 @@ def test_shared_weight_sums_the_weights_of_common_members() -> None:
     held = Rows.from_pairs(rows, np.array([z for found in sets for z in found]), len(sets))
     left = np.array([pick.randrange(300) for _ in range(5_000)])
     right = np.array([pick.randrange(300) for _ in range(5_000)])
-    expected = [
-        sum(weight[z] for z in sets[a] & sets[b]) for a, b in zip(left, right, strict=True)
-    ]
+    expected = [sum(weight[z] for z in sets[a] & sets[b]) for a, b in zip(left, right, strict=True)]
     # a small chunk makes many steps, one pair at least each
     for chunk in (1, 97, 4_000_000):
         found = shared_weight(held, weight, left, right, chunk=chunk)

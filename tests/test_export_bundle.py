@@ -5,7 +5,6 @@ transaction cap: tests/test_housekeeping_bounded.py.)"""
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
 from neo4j import Driver
@@ -17,12 +16,8 @@ from srm.graph.identity.pipeline import export_clusters
 from srm.ingest.pipeline import ingest_paths
 from srm.store import write
 from srm.synthetic.generate import generate_bundle
+from tests.ingest_helpers import read_csv
 from tests.privacy_statements import CREATE_PRIVACY_GRAPH
-
-
-def _rows(path: Path) -> list[dict[str, str]]:
-    with path.open(encoding="utf-8", newline="") as handle:
-        return list(csv.DictReader(handle))
 
 
 def test_bundle_export_round_trips_through_ingest(cli_store: Driver, tmp_path: Path) -> None:
@@ -37,8 +32,8 @@ def test_bundle_export_round_trips_through_ingest(cli_store: Driver, tmp_path: P
         app, ["export", "--format", "bundle", "--out", str(tmp_path / "out"), "--page-size", "7"]
     )
     assert result.exit_code == 0, result.output
-    assert len(_rows(tmp_path / "out" / "follows.csv")) == counts["[FOLLOWS]"]
-    assert len(_rows(tmp_path / "out" / "profiles.csv")) == counts[":Profile"]
+    assert len(read_csv(tmp_path / "out" / "follows.csv")) == counts["[FOLLOWS]"]
+    assert len(read_csv(tmp_path / "out" / "profiles.csv")) == counts[":Profile"]
     db.wipe(cli_store)
     ingest_paths(cli_store, [tmp_path / "out"], format_name="bundle", batch_size=500)
 
@@ -56,17 +51,17 @@ def test_bundle_export_writes_only_the_parts_asked(cli_store: Driver, tmp_path: 
 
     assert result.exit_code == 0, result.output
     assert sorted(path.name for path in out.iterdir()) == ["follows.csv", "persons.csv"]
-    follows = {(row["follower_profile_id"], row["followed_profile_id"]) for row in _rows(
+    follows = {(row["follower_profile_id"], row["followed_profile_id"]) for row in read_csv(
         out / "follows.csv"
     )}  # fmt: skip
     assert follows == {("300", "100"), ("100", "200")}
     export_clusters(cli_store, tmp_path / "clusters.csv")
     clustered = {
         (row["record_id"], row["person_id"])
-        for row in _rows(tmp_path / "clusters.csv")
+        for row in read_csv(tmp_path / "clusters.csv")
         if row["person_id"]
     }
-    persons = {(row["record_id"], row["person_id"]) for row in _rows(out / "persons.csv")}
+    persons = {(row["record_id"], row["person_id"]) for row in read_csv(out / "persons.csv")}
     assert persons == clustered and len(persons) == 4
 
     unknown = runner.invoke(app, ["export", "-f", "bundle", "-o", str(out), "--parts", "pets"])

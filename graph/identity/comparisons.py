@@ -14,6 +14,7 @@ record, follow-neighbourhood overlap).
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -42,6 +43,9 @@ __all__ = [
 
 # Pairs compared at once by comparison_levels (see there).
 CHUNK_PAIRS = 1 << 22
+# From this many pairs a comparison with ``by_values`` compares each distinct pair of
+# values once (finding them is a sort of the pairs: below this it costs more than it saves).
+DISTINCT_VALUES_FROM = 100_000
 
 Compute = Callable[[pd.DataFrame, np.ndarray, np.ndarray, Mapping[str, Any]], np.ndarray]
 
@@ -63,7 +67,10 @@ class Comparison:
     points to one record of all. ``ordered`` (optional) says its first levels are ordered,
     each at least the evidence of the next (two accounts that link each other say more
     than one linking the other): scoring keeps their Bayes factors in that order even
-    where the data fitted the rarer, stronger level lower."""
+    where the data fitted the rarer, stronger level lower. ``by_values`` (optional) names
+    the frame columns the levels depend on, and nothing else: pairs of records with the
+    same values then get the same level, so each distinct pair of values is compared
+    once (among millions of blocked pairs there are few distinct pairs of first names)."""
 
     name: str
     levels: tuple[str, ...]
@@ -74,6 +81,7 @@ class Comparison:
     m_prior: tuple[float, ...] = ()
     u_pseudo: float = 1.0
     ordered: int = 0
+    by_values: tuple[str, ...] = ()
 
     def __call__(
         self,
@@ -82,7 +90,41 @@ class Comparison:
         right: np.ndarray,
         context: Mapping[str, Any] | None = None,
     ) -> np.ndarray:
-        return self.compute(frame, left, right, context or {}).astype(np.int8)
+        if not self.by_values or len(left) < DISTINCT_VALUES_FROM:
+            return self.compute(frame, left, right, context or {}).astype(np.int8)
+        codes = _value_codes(frame, self.by_values)
+        pair = codes[left] * (int(codes.max()) + 1) + codes[right]
+        order = np.argsort(pair)
+        ordered = pair[order]
+        first = np.empty(len(pair), dtype=bool)
+        first[0] = True
+        np.not_equal(ordered[1:], ordered[:-1], out=first[1:])
+        chosen = order[first]  # one pair of records per distinct pair of values
+        levels = self.compute(frame, left[chosen], right[chosen], context or {})
+        out = np.empty(len(pair), dtype=np.int8)
+        out[order] = levels.astype(np.int8)[np.cumsum(first) - 1]
+        return out
+
+
+# Per live frame (by id, checked by a weak reference), one code per record for each set
+# of columns: equal codes, equal values in every one of them.
+_VALUE_CODES: dict[int, tuple[weakref.ref[pd.DataFrame], dict[tuple[str, ...], np.ndarray]]] = {}
+
+
+def _value_codes(frame: pd.DataFrame, columns: tuple[str, ...]) -> np.ndarray:
+    key = id(frame)
+    entry = _VALUE_CODES.get(key)
+    if entry is None or entry[0]() is not frame:
+        entry = (weakref.ref(frame, lambda _: _VALUE_CODES.pop(key, None)), {})
+        _VALUE_CODES[key] = entry
+    found = entry[1].get(columns)
+    if found is None:
+        found = np.zeros(len(frame), dtype=np.int64)
+        for column in columns:
+            codes, values = pd.factorize(frame[column], use_na_sentinel=False)
+            found = pd.factorize(found * (len(values) + 1) + codes)[0].astype(np.int64)
+        entry[1][columns] = found
+    return found
 
 
 def _values(frame: pd.DataFrame, column: str, index: np.ndarray) -> np.ndarray:
@@ -127,7 +169,9 @@ def string_comparison(
         *(f"very similar {name}" if i == 0 else f"similar {name}" for i in range(len(thresholds))),
         f"different {name}",
     )
-    return Comparison(name, levels, phrases, compute, column if term_frequency else None)
+    return Comparison(
+        name, levels, phrases, compute, column if term_frequency else None, by_values=(column,)
+    )
 
 
 def text_comparison(name: str, column: str, thresholds: tuple[float, ...] = (90, 70)) -> Comparison:
@@ -245,6 +289,7 @@ def given_name_comparison(
         compute,
         given,
         "value",
+        by_values=(given, raw, initial, *([named] if named else [])),
     )  # fmt: skip
 
 
@@ -339,6 +384,7 @@ def surname_set_comparison(
         compute,
         column,
         "tokens",
+        by_values=(column, first, *([named] if named else [])),
     )  # fmt: skip
 
 

@@ -143,6 +143,7 @@ def _handle_comparison() -> Comparison:
         ("same handle", "handles carry the same number", "different handles"),
         compute,
         "handle_key",
+        by_values=("handle_key", "handle_numbers"),
     )
 
 
