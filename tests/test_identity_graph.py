@@ -6,11 +6,14 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+import pytest
 from neo4j import Driver
 
 from srm.graph.identity import pipeline
+from srm.graph.identity import store as identity_store
 from srm.graph.identity.evaluate import evaluate_clusters, read_clusters
 from srm.ingest.pipeline import ingest_paths
+from srm.store import read
 from srm.synthetic.generate import generate_bundle
 
 
@@ -86,3 +89,19 @@ def _linked(driver: Driver, a: str, b: str) -> bool:
     except Exception:
         return False
     return True
+
+
+def test_graph_inputs_hold_every_follow_and_mention_over_many_pages(
+    driver: Driver, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _load(driver, tmp_path)
+    monkeypatch.setattr(identity_store, "PAGE_PROFILES", 7)
+    found = identity_store.load_graph_inputs(driver)
+    for kind, relationship in (("follows", "FOLLOWS"), ("mentions", "MENTIONED")):
+        expected = read(
+            driver,
+            f"MATCH (a:Profile)-[:{relationship}]->(b:Profile) "
+            "RETURN 'profile:' + a.profile_key AS a, 'profile:' + b.profile_key AS b",
+        )
+        assert expected, relationship
+        assert sorted(found[kind]) == sorted((row["a"], row["b"]) for row in expected)

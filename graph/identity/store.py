@@ -13,7 +13,10 @@ from neo4j import Driver
 
 from srm.cypher import identity as q
 from srm.errors import NotFoundError, ValidationError
-from srm.store import read, write, write_batches, write_in_transactions
+from srm.store import read, read_pages, write, write_batches, write_in_transactions
+
+# Profiles per page when reading each profile's follows and mentions (see load_graph_inputs).
+PAGE_PROFILES = 10_000
 
 __all__ = [
     "load_decisions",
@@ -68,14 +71,17 @@ def load_graph_inputs(driver: Driver, database: str | None = None) -> dict[str, 
     """Customers, profiles (property dicts), follow and mention record-id pairs."""
 
     def pairs(statement: str) -> list[tuple[str, str]]:
-        rows = read(driver, statement, database=database)
-        return [(f"profile:{row['a']}", f"profile:{row['b']}") for row in rows]
+        return [
+            (f"profile:{row['key']}", f"profile:{target}")
+            for row in read_pages(driver, statement, page_size=PAGE_PROFILES, database=database)
+            for target in row["targets"]
+        ]
 
     return {
         "customers": read(driver, q.LOAD_CUSTOMERS, database=database),
         "profiles": read(driver, q.LOAD_PROFILES, database=database),
-        "follows": pairs(q.LOAD_FOLLOWS),
-        "mentions": pairs(q.LOAD_MENTIONS),
+        "follows": pairs(q.LOAD_FOLLOWS_PAGES),
+        "mentions": pairs(q.LOAD_MENTIONS_PAGES),
     }
 
 
