@@ -32,30 +32,51 @@ PERSON_RECORD = (
 )
 _SCORE = Influence.SCORE
 
-# Units: lone accounts by their score, persons by theirs (each with its best matching
-# account as ``lead``), the two lists cut at the page's end before they are merged.
+# Units: persons a run scored, by their own score, walked best first (index on the
+# score) until the page's end; and the accounts whose unit has no score of its own (lone
+# accounts, and accounts of persons no run has scored yet: such a person ranks by its best
+# matching account), the best ``$window`` of them walked by account score and grouped by
+# unit. Neither reads the whole graph. The two lists are merged and cut at the page's end.
+# ``unsure`` says the window was full and may have cut a unit off (its ``floor`` is the
+# lowest account score it held): the caller asks again with a wider window
+# (srm.api.services.persons.influencer_units); a null window reads every such account.
 _UNITS = f"""
+CALL () {{
+  MATCH (person:Person)
+  WHERE person.{_SCORE} IS NOT NULL
+    AND EXISTS {{ MATCH (person)<-[:PART_OF]-(p:Profile) WHERE {INFLUENCER_MATCHES} }}
+  WITH person ORDER BY person.{_SCORE} DESC, person.person_id LIMIT $offset + $limit
+  CALL (person) {{
+    MATCH (person)<-[:PART_OF]-(p:Profile)
+    WHERE {INFLUENCER_MATCHES}
+    RETURN p AS lead ORDER BY p.{_SCORE} DESC, p.profile_key LIMIT 1
+  }}
+  RETURN collect({{unit: person.person_id, lead: lead, person: person,
+                  score: person.{_SCORE}}}) AS scored
+}}
 CALL () {{
   MATCH (p:Profile)
   WHERE {INFLUENCER_MATCHES}
-    AND NOT EXISTS {{ (p)-[:PART_OF]->(:Person) }}
-  RETURN p.profile_key AS unit, p AS lead, null AS person, p.{_SCORE} AS score
-  ORDER BY score DESC, unit LIMIT $offset + $limit
-  UNION
-  MATCH (p:Profile)-[:PART_OF]->(person:Person)
-  WHERE {INFLUENCER_MATCHES}
-  WITH person, p ORDER BY p.{_SCORE} DESC, p.profile_key
-  WITH person, collect(p)[0] AS lead
-  WITH person, lead, coalesce(person.{_SCORE}, lead.{_SCORE}) AS score
-  RETURN person.person_id AS unit, lead, person, score
-  ORDER BY score DESC, unit LIMIT $offset + $limit
+    AND NOT EXISTS {{ (p)-[:PART_OF]->(scored:Person) WHERE scored.{_SCORE} IS NOT NULL }}
+  WITH p ORDER BY p.{_SCORE} DESC, p.profile_key LIMIT coalesce($window, 9223372036854775807)
+  OPTIONAL MATCH (p)-[:PART_OF]->(person:Person)
+  WITH p, person ORDER BY p.{_SCORE} DESC, p.profile_key
+  WITH coalesce(person.person_id, p.profile_key) AS unit, person, collect(p) AS accounts
+  WITH collect({{unit: unit, lead: accounts[0], person: person,
+                score: accounts[0].{_SCORE}}}) AS units,
+       sum(size(accounts)) AS seen, min(accounts[-1].{_SCORE}) AS floor
+  RETURN units AS unscored, seen, floor
 }}
-WITH unit, lead, person, score ORDER BY score DESC, unit
-SKIP $offset
-LIMIT $limit
+UNWIND scored + unscored AS unit
+WITH unit, seen, floor ORDER BY unit.score DESC, unit.unit
+WITH collect(unit)[..$offset + $limit] AS units, seen, floor
+WITH units, seen = $window AND (size(units) < $offset + $limit OR units[-1].score <= floor)
+     AS unsure
+UNWIND units[$offset..] AS unit
+WITH unit.lead AS lead, unit.person AS person, unit.score AS score, unsure
 RETURN {profile_record("lead")} AS record,
        CASE WHEN person IS NULL THEN null ELSE {PERSON_RECORD.format(node="person")} END AS person,
-       score,
+       score, unsure,
 """
 INFLUENCER_UNITS_PAGE = _UNITS + influence_of("lead") + " AS influence\n"
 INFLUENCER_UNITS_PAGE_SHORT = _UNITS + "null AS influence\n"

@@ -45,6 +45,7 @@ INDEXES: tuple[str, ...] = (
     "CREATE INDEX post_created_at IF NOT EXISTS FOR (n:Post) ON (n.created_at)",
     "CREATE INDEX community_run IF NOT EXISTS FOR (n:Community) ON (n.run_id)",
     f"CREATE INDEX profile_influence IF NOT EXISTS FOR (n:Profile) ON (n.{Influence.SCORE})",
+    f"CREATE INDEX person_influence IF NOT EXISTS FOR (n:Person) ON (n.{Influence.SCORE})",
     "CREATE FULLTEXT INDEX search_text IF NOT EXISTS FOR (n:Profile|Customer|Person) "
     "ON EACH [n.handle, n.display_name, n.bio, n.first_name, n.last_name, n.company, n.name]",
 )

@@ -1,0 +1,113 @@
+"""Influencers by unit (a person once, a lone account as itself) on a graph where most
+accounts belong to persons: the page is read from the best persons and accounts down, not
+by grouping every account of the graph, and it is the page a plain sort of every unit
+gives — with persons a run scored, persons no run scored yet (they rank by their best
+account), lone accounts, ties, filters and windows too narrow at first."""
+
+from __future__ import annotations
+
+import random
+from typing import Any
+
+import pytest
+from neo4j import Driver
+
+from srm.api.services import persons as person_service
+from srm.api.services.analytics import InfluencerFilter
+from srm.cypher import api_persons
+from srm.store import write_batches
+
+PROFILES = 3_000
+
+CREATE_UNITS_GRAPH = """
+UNWIND $rows AS row
+CREATE (p:Profile {profile_key: row.key, platform: row.platform, handle: row.key,
+                   influence_score: row.score})
+WITH p, row WHERE row.person IS NOT NULL
+MERGE (person:Person {person_id: row.person})
+SET person.influence_score = row.person_score
+CREATE (p)-[:PART_OF]->(person)
+"""
+
+
+def _graph(driver: Driver, scored_persons: float) -> list[dict[str, Any]]:
+    """Profiles with scores from a few values (ties), most of them in persons of one to
+    three accounts; ``scored_persons`` of the persons carry a score of their own."""
+    pick = random.Random(9)
+    rows = []
+    person = 0
+    while len(rows) < PROFILES:
+        lone = pick.random() < 0.2
+        size = 1 if lone else pick.choice([1, 1, 2, 3])
+        score = round(pick.random(), 1) if pick.random() < 0.3 else pick.random()
+        person_score = pick.random() if pick.random() < scored_persons else None
+        for _ in range(size):
+            rows.append({
+                "key": f"x:{len(rows)}", "platform": pick.choice(["x", "instagram"]),
+                "score": None if pick.random() < 0.05 else max(0.0, score - pick.random() / 5),
+                "person": None if lone else f"P{person}", "person_score": person_score,
+            })  # fmt: skip
+        person += 1
+    write_batches(driver, CREATE_UNITS_GRAPH, rows, batch_size=1_000)
+    return rows
+
+
+def _expected(rows: list[dict[str, Any]], platform: str | None) -> list[tuple[str, float]]:
+    """(lead account, unit score) of every unit, best first, by a plain sort."""
+    units: dict[str, list[dict[str, Any]]] = {}
+    for row in rows:
+        if row["score"] is None or (platform and row["platform"] != platform):
+            continue
+        units.setdefault(row["person"] or row["key"], []).append(row)
+    found = []
+    for unit, accounts in units.items():
+        lead = sorted(accounts, key=lambda r: (-r["score"], r["key"]))[0]
+        own = accounts[0]["person_score"] if accounts[0]["person"] else None
+        found.append((unit, lead["key"], own if own is not None else lead["score"]))
+    found.sort(key=lambda item: (-item[2], item[0]))
+    return [(lead, score) for _, lead, score in found]
+
+
+def _database(driver: Driver) -> str:
+    return driver.execute_query("CALL db.info() YIELD name RETURN name").records[0]["name"]
+
+
+@pytest.mark.parametrize("scored_persons", [0.0, 0.5, 1.0])
+def test_unit_pages_match_a_plain_sort_of_every_unit(
+    driver: Driver, monkeypatch: pytest.MonkeyPatch, scored_persons: float
+) -> None:
+    rows = _graph(driver, scored_persons)
+    database = _database(driver)
+    # the narrowest windows: most pages need them widened, some read everything
+    monkeypatch.setattr(person_service, "UNIT_WINDOW_FIRST", 1)
+    monkeypatch.setattr(person_service, "UNIT_WINDOW_PER_UNIT", 1)
+    monkeypatch.setattr(person_service, "UNIT_WINDOW_GROWTH", 2)
+    monkeypatch.setattr(person_service, "UNIT_WINDOW_LAST", 2_000)
+    for platform in (None, "instagram"):
+        expected = _expected(rows, platform)
+        where = InfluencerFilter(platform=platform)
+        for offset, limit in ((0, 10), (0, 100), (37, 25), (len(expected) - 5, 10)):
+            page = person_service.influencer_units(
+                driver, database, where, offset, limit, full_influence=False
+            )
+            got = [(record["profile_key"], score) for record, _, _, score in page]
+            assert got == expected[offset : offset + limit], (platform, offset, limit)
+
+
+def _db_hits(plan: dict[str, Any]) -> int:
+    return int(plan.get("dbHits", 0)) + sum(_db_hits(child) for child in plan.get("children", []))
+
+
+@pytest.mark.parametrize("scored_persons", [0.0, 1.0])
+def test_a_top_page_reads_a_few_units_not_every_account(
+    driver: Driver, scored_persons: float
+) -> None:
+    _graph(driver, scored_persons)
+    parameters = InfluencerFilter().parameters()
+    with driver.session() as session:
+        summary = session.run(
+            "PROFILE " + api_persons.INFLUENCER_UNITS_PAGE_SHORT,
+            **parameters, offset=0, limit=10, window=40,
+        ).consume()  # fmt: skip
+    # grouping every account by unit reads each account and its person: several hits each
+    assert _db_hits(summary.profile) < PROFILES
