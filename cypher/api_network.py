@@ -44,16 +44,21 @@ RETURN collect({{key: row.key, offset: row.offset, first: row.first, {own}total:
 
 
 def _follower_pages(with_profile: bool = False, text: bool = True) -> str:
-    """Pages of ``p``'s followers by profile key, as :func:`_neighbour_pages` gives them,
-    read one of two ways per row, whichever reads fewer profiles:
+    """Pages of ``p``'s followers, those on ``p``'s own platform first, then the others
+    (follows rarely cross platforms), each part by profile key; each row as
+    :func:`_neighbour_pages` gives it, read one of two ways, whichever reads fewer profiles:
 
     - *sorting*: every follower's key read, then sorted: ``total`` profiles;
-    - *walking* the profile-key index in order, keeping the profiles that follow ``p``,
-      until the page's end ``offset + first + 1``: about that many times
-      ``profiles / total`` index entries (each kept one costs one expansion).
+    - *walking* the profile-key index over ``p``'s platform (keys ``platform:id``) in
+      order, keeping the profiles that follow ``p``, until the page's end
+      ``offset + first + 1``: about that many times ``profiles / total`` index entries
+      (each kept one costs one expansion). A walk that ends before the page's end (the
+      page reaches followers on other platforms) is followed by sorting.
 
     Walking wins for a profile followed by a good share of the graph (a brand's page, an
     influencer's), whose sorted list grows with the graph; sorting wins for everyone else.
+    The walk stays within the platform: walking from the first key would first pass every
+    profile of the platforms whose names sort before (millions, in a large graph).
     ``$limit`` is the largest page end among ``$rows`` (LIMIT cannot read a row). Without
     ``text`` the followers come without their free-text properties (``p``'s own record,
     with ``with_profile``, keeps them)."""
@@ -63,25 +68,28 @@ CALL () {{ MATCH (n:Profile) RETURN count(n) AS profiles }}
 UNWIND $rows AS row
 MATCH (p:Profile {{profile_key: row.key}})
 WITH p, row, profiles, COUNT {{ (p)<-[:FOLLOWS]-() }} AS total
-WITH p, row, total, (row.offset + row.first + 1) * profiles < total * total AS walk
+WITH p, row, total, profiles, row.offset + row.first + 1 AS end, p.platform + ':' AS home
+WITH p, row, total, end, home, end * profiles < total * total AS walk
 // each subquery reads nothing unless its way is chosen, and returns one row either way
-CALL (p, walk) {{
+CALL (p, walk, home) {{
   // a null bound seeks nothing: the index is not walked unless chosen
-  WITH p, CASE WHEN walk THEN '' END AS after
+  WITH p, CASE WHEN walk THEN home END AS after, p.platform + ';' AS before
   MATCH (other:Profile)
   USING INDEX other:Profile(profile_key)
-  WHERE other.profile_key > after AND (other)-[:FOLLOWS]->(p)
+  WHERE other.profile_key > after AND other.profile_key < before AND (other)-[:FOLLOWS]->(p)
   WITH other ORDER BY other.profile_key LIMIT $limit
   RETURN collect(other) AS walked
 }}
-CALL (p, walk) {{
-  UNWIND CASE WHEN walk THEN [] ELSE [1] END AS chosen
+WITH row, p, total, end, home, walk, walked, walk AND size(walked) >= end AS enough
+CALL (p, enough, home) {{
+  UNWIND CASE WHEN enough THEN [] ELSE [1] END AS chosen
   OPTIONAL MATCH (other:Profile)-[:FOLLOWS]->(p)
-  WITH other ORDER BY other.profile_key
+  WITH other ORDER BY NOT other.profile_key STARTS WITH home, other.profile_key
   RETURN collect(other) AS sorted
 }}
 WITH row, p, total,
-     (CASE WHEN walk THEN walked ELSE sorted END)[row.offset..row.offset + row.first + 1] AS page
+     (CASE WHEN enough THEN walked ELSE sorted END)[row.offset..row.offset + row.first + 1]
+       AS page
 RETURN collect({{key: row.key, offset: row.offset, first: row.first, {own}total: total,
        records: [n IN page | {profile_record("n", text)}]}}) AS rows
 """

@@ -163,6 +163,11 @@ UNWIND $rows AS row
 CREATE (:Profile {profile_key: 'x:' + row.id, platform: 'x', native_id: row.id,
                   handle: 'user' + row.id, bio: row.bio})
 """
+CREATE_PLATFORM_PROFILES = """
+UNWIND $rows AS row
+CREATE (:Profile {profile_key: row.platform + ':' + row.id, platform: row.platform,
+                  native_id: row.id, handle: 'user' + row.id})
+"""
 CREATE_HUB_FOLLOWS = """
 UNWIND $rows AS row
 MATCH (a:Profile {profile_key: row.a}), (b:Profile {profile_key: row.b})

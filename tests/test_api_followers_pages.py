@@ -12,26 +12,41 @@ from neo4j import Driver
 from srm.api.services.records import pages
 from srm.cypher import api_network
 from srm.store import write_batches
-from tests.statements import CREATE_HUB_FOLLOWS, CREATE_PLAIN_PROFILES
+from tests.statements import (
+    CREATE_HUB_FOLLOWS,
+    CREATE_PLAIN_PROFILES,
+    CREATE_PLATFORM_PROFILES,
+)
 
 PROFILES = 2_000
+# profiles of a platform whose name sorts before the hub's: a walk from the first key
+# would pass all of them before the hub's first follower
+OTHER_PLATFORM = 3_000
 HUB = "x:0"
 
 
 def _graph(driver: Driver) -> list[str]:
     """A hub followed by every profile whose number is not a multiple of 4 (1,499 of
-    them), and one profile with three followers; the hub's followers by key."""
+    them) and by 5 of 3,000 profiles on another platform, and one profile with three
+    followers; the hub's followers, its own platform's first, each part by key."""
     write_batches(
         driver,
         CREATE_PLAIN_PROFILES,
         ({"id": str(n), "bio": ""} for n in range(PROFILES)),
         batch_size=1_000,
     )
+    write_batches(
+        driver,
+        CREATE_PLATFORM_PROFILES,
+        ({"id": str(n), "platform": "bluesky"} for n in range(OTHER_PLATFORM)),
+        batch_size=1_000,
+    )
     followers = [f"x:{n}" for n in range(1, PROFILES) if n % 4]
-    rows = [{"a": key, "b": HUB, "since": 0} for key in followers]
+    elsewhere = [f"bluesky:{n}" for n in (7, 70, 700, 1_500, 2_999)]
+    rows = [{"a": key, "b": HUB, "since": 0} for key in followers + elsewhere]
     rows += [{"a": f"x:{n}", "b": "x:4", "since": 0} for n in (8, 12, 16)]
     write_batches(driver, CREATE_HUB_FOLLOWS, rows, batch_size=1_000)
-    return sorted(followers)
+    return sorted(followers) + sorted(elsewhere)
 
 
 def _db_hits(plan: dict[str, Any]) -> int:
@@ -54,7 +69,8 @@ def test_walked_and_sorted_pages_match_the_sorted_followers(driver: Driver) -> N
     followers = _graph(driver)
     database = driver.execute_query("CALL db.info() YIELD name RETURN name").records[0]["name"]
     seen: list[str] = []
-    # (offset + 21) * 2,000 < 1,499² walks up to offset 1,102; the last pages sort
+    # (offset + 21) * 5,000 < 1,504² walks up to offset 431; the pages that reach the
+    # other platform's followers, and the last ones, sort
     for offset in range(0, len(followers) + 20, 20):
         page = pages(driver, database, api_network.FOLLOWERS_PAGES, [(HUB, offset, 20)])[0]
         assert page.total == len(followers)
