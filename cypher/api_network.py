@@ -152,36 +152,40 @@ RETURN collect({key: row.key, offset: row.offset, first: row.first, total: total
 # fewer profiles: walking the profile-key index for profiles linked to the frontier (about
 # ``need * profiles / total`` entries) or reading and sorting every neighbour (``total``,
 # the frontier's degree). Around a hub the neighbourhood grows with the graph; the walk
-# does not. The hop bound is a count of these levels (1..3).
+# does not. As for followers, the walk stays within the centre's platform (its profiles
+# first within a level, then the others, each by key) and sorting takes over when it
+# ends early. The hop bound is a count of these levels (1..3).
 _EGO_LEVEL = """
-CALL (members, frontier, profiles) {
+CALL (members, frontier, profiles, home) {
   CALL (frontier) {
     UNWIND frontier AS f
     RETURN sum(COUNT { (f)-[:FOLLOWS|MENTIONED]-() }) AS total
   }
-  WITH members, frontier, profiles, total, $limit + 1 - size(members) AS need
-  WITH members, frontier, need, need > 0 AND need * profiles < total * total AS walk,
-       need > 0 AND need * profiles >= total * total AS sort
-  CALL (members, frontier, walk) {
+  WITH members, frontier, home, profiles, total, $limit + 1 - size(members) AS need
+  WITH members, frontier, home, need, need > 0 AND need * profiles < total * total AS walk
+  CALL (members, frontier, walk, home) {
     // a null bound seeks nothing: the index is not walked unless chosen
-    WITH members, frontier, CASE WHEN walk THEN '' END AS after
+    WITH members, frontier, CASE WHEN walk THEN home + ':' END AS after, home + ';' AS before
     MATCH (other:Profile)
     USING INDEX other:Profile(profile_key)
-    WHERE other.profile_key > after AND NOT other IN members
+    WHERE other.profile_key > after AND other.profile_key < before AND NOT other IN members
       AND EXISTS { (other)-[:FOLLOWS|MENTIONED]-(f) WHERE f IN frontier }
     WITH other ORDER BY other.profile_key LIMIT $limit
     RETURN collect(other) AS walked
   }
-  CALL (members, frontier, sort) {
-    UNWIND CASE WHEN sort THEN frontier ELSE [] END AS f
+  WITH members, frontier, home, need, walked, walk AND size(walked) >= need AS enough
+  CALL (members, frontier, home, need, enough) {
+    UNWIND CASE WHEN need > 0 AND NOT enough THEN frontier ELSE [] END AS f
     MATCH (f)-[:FOLLOWS|MENTIONED]-(other:Profile)
     WHERE NOT other IN members
-    WITH DISTINCT other ORDER BY other.profile_key LIMIT $limit
+    WITH DISTINCT other
+    ORDER BY NOT other.profile_key STARTS WITH home + ':', other.profile_key LIMIT $limit
     RETURN collect(other) AS sorted
   }
-  RETURN CASE WHEN need > 0 THEN (walked + sorted)[..need] ELSE [] END AS level
+  RETURN CASE WHEN need <= 0 THEN [] WHEN enough THEN walked[..need] ELSE sorted[..need] END
+    AS level
 }
-WITH members + level AS members, level AS frontier, profiles
+WITH members + level AS members, level AS frontier, profiles, home
 """
 
 # The relationships among the members: each member's outgoing ones, read from the member
@@ -213,7 +217,7 @@ def _ego_network(depth: int) -> str:
         """
 CALL () { MATCH (n:Profile) RETURN count(n) AS profiles }
 MATCH (centre:Profile {profile_key: $key})
-WITH [centre] AS members, [centre] AS frontier, profiles
+WITH [centre] AS members, [centre] AS frontier, profiles, centre.platform AS home
 """
         + _EGO_LEVEL * depth
         + _EGO_EDGES

@@ -16,9 +16,16 @@ from neo4j import Driver
 from srm.api.services.network import ego_network
 from srm.cypher import api_network
 from srm.store import write_batches
-from tests.statements import CREATE_HUB_FOLLOWS, CREATE_PLAIN_MENTIONS, CREATE_PLAIN_PROFILES
+from tests.statements import (
+    CREATE_HUB_FOLLOWS,
+    CREATE_PLAIN_MENTIONS,
+    CREATE_PLAIN_PROFILES,
+    CREATE_PLATFORM_PROFILES,
+)
 
 PROFILES = 2_000
+# profiles of a platform whose name sorts before the hub's, a few linked across platforms
+OTHER_PLATFORM = 3_000
 HUB = "x:0"
 
 Edge = tuple[str, str, str]
@@ -26,21 +33,30 @@ Edge = tuple[str, str, str]
 
 def _graph(driver: Driver) -> set[Edge]:
     """A hub followed by every profile whose number is not a multiple of 4; sparse random
-    follows and mentions among the others (the hub follows and mentions a few). Returns
-    every relationship as ``(source, target, type)``."""
+    follows and mentions among the others (the hub follows and mentions a few); profiles
+    of another platform, some following the hub or its followers. Returns every
+    relationship as ``(source, target, type)``."""
     write_batches(
         driver,
         CREATE_PLAIN_PROFILES,
         ({"id": str(n), "bio": ""} for n in range(PROFILES)),
         batch_size=1_000,
     )
+    write_batches(
+        driver,
+        CREATE_PLATFORM_PROFILES,
+        ({"id": str(n), "platform": "bluesky"} for n in range(OTHER_PLATFORM)),
+        batch_size=1_000,
+    )
     pick = random.Random(24)
     follows = {(f"x:{n}", HUB) for n in range(1, PROFILES) if n % 4}
     follows |= {(HUB, f"x:{n}") for n in (3, 8, 1_999)}
-    while len(follows) < 1_499 + 3 + 1_500:
+    while len(follows) < 1_499 + 3 + 7 + 1_500:
         a, b = pick.sample(range(1, PROFILES), 2)
         follows.add((f"x:{a}", f"x:{b}"))
-    mentions = {(HUB, "x:12"), ("x:40", HUB)}
+    follows |= {(f"bluesky:{n}", HUB) for n in (5, 50, 500)}
+    follows |= {(f"bluesky:{n}", f"x:{n}") for n in (1, 4, 40, 1_999)}
+    mentions = {(HUB, "x:12"), ("x:40", HUB), ("x:4", "bluesky:9")}
     while len(mentions) < 300:
         a, b = pick.sample(range(1, PROFILES), 2)
         mentions.add((f"x:{a}", f"x:{b}"))
@@ -52,7 +68,8 @@ def _graph(driver: Driver) -> set[Edge]:
 
 
 def _expected(edges: set[Edge], centre: str, depth: int, limit: int) -> tuple[list[str], set]:
-    """Breadth-first, nearest first, by key within a level, cut at ``limit``."""
+    """Breadth-first, nearest first, within a level the centre's platform first, each
+    part by key, cut at ``limit``."""
     neighbours: dict[str, set[str]] = defaultdict(set)
     for a, b, _ in edges:
         neighbours[a].add(b)
@@ -60,7 +77,9 @@ def _expected(edges: set[Edge], centre: str, depth: int, limit: int) -> tuple[li
     members, frontier = [centre], [centre]
     for _ in range(depth):
         room = limit + 1 - len(members)
-        level = sorted({n for f in frontier for n in neighbours[f]} - set(members))[:room]
+        home = centre.split(":")[0] + ":"
+        found = {n for f in frontier for n in neighbours[f]} - set(members)
+        level = sorted(found, key=lambda key: (not key.startswith(home), key))[:room]
         members += level
         frontier = level
     kept = set(members)
@@ -82,7 +101,7 @@ def edges(driver: Driver) -> set[Edge]:
 
 def test_ego_networks_match_a_breadth_first_search(driver: Driver, edges: set[Edge]) -> None:
     database = _database(driver)
-    centres = [HUB, "x:3", "x:4", "x:12", "x:40", "x:1999", "x:1000"]
+    centres = [HUB, "x:3", "x:4", "x:12", "x:40", "x:1999", "x:1000", "bluesky:5", "bluesky:9"]
     for centre in centres:
         for depth in (1, 2, 3):
             for limit in (1, 7, 50, 100):
