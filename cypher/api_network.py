@@ -168,8 +168,10 @@ CALL (members, frontier, profiles, home) {
     WITH members, frontier, CASE WHEN walk THEN home + ':' END AS after, home + ';' AS before
     MATCH (other:Profile)
     USING INDEX other:Profile(profile_key)
-    WHERE other.profile_key > after AND other.profile_key < before AND NOT other IN members
-      AND EXISTS { (other)-[:FOLLOWS|MENTIONED]-(f) WHERE f IN frontier }
+    WHERE other.profile_key > after AND other.profile_key < before
+      // CASE: a member (the hub itself) is never expanded, whatever order the planner picks
+      AND CASE WHEN other IN members THEN false
+               ELSE EXISTS { (other)-[:FOLLOWS|MENTIONED]-(f) WHERE f IN frontier } END
     WITH other ORDER BY other.profile_key LIMIT $limit
     RETURN collect(other) AS walked
   }

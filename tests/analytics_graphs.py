@@ -7,7 +7,7 @@ from pathlib import Path
 from neo4j import Driver
 
 from srm.ingest.pipeline import ingest_paths
-from srm.store import write
+from srm.store import write, write_batches
 from tests import statements
 
 POSTS_HEADER = (
@@ -110,3 +110,11 @@ def load_persons(driver: Driver, folder: Path) -> None:
         statements.VIZ_PART_OF,
         rows=[{"person": p, "profile": k, "customer": None} for k, p in PART_OF],
     )
+
+
+def write_two_platforms(driver: Driver, x_profiles: int, bluesky_profiles: int) -> None:
+    """Profiles ``x:0``… on X and ``bluesky:0``… on Bluesky (a platform whose name sorts
+    first), with handles and no links."""
+    rows = [{"id": str(n), "platform": "x"} for n in range(x_profiles)]
+    rows += [{"id": str(n), "platform": "bluesky"} for n in range(bluesky_profiles)]
+    write_batches(driver, statements.CREATE_PLATFORM_PROFILES, rows, batch_size=1_000)

@@ -16,11 +16,10 @@ from neo4j import Driver
 from srm.api.services.network import ego_network
 from srm.cypher import api_network
 from srm.store import write_batches
+from tests.analytics_graphs import write_two_platforms
 from tests.statements import (
     CREATE_HUB_FOLLOWS,
     CREATE_PLAIN_MENTIONS,
-    CREATE_PLAIN_PROFILES,
-    CREATE_PLATFORM_PROFILES,
 )
 
 PROFILES = 2_000
@@ -36,18 +35,7 @@ def _graph(driver: Driver) -> set[Edge]:
     follows and mentions among the others (the hub follows and mentions a few); profiles
     of another platform, some following the hub or its followers. Returns every
     relationship as ``(source, target, type)``."""
-    write_batches(
-        driver,
-        CREATE_PLAIN_PROFILES,
-        ({"id": str(n), "bio": ""} for n in range(PROFILES)),
-        batch_size=1_000,
-    )
-    write_batches(
-        driver,
-        CREATE_PLATFORM_PROFILES,
-        ({"id": str(n), "platform": "bluesky"} for n in range(OTHER_PLATFORM)),
-        batch_size=1_000,
-    )
+    write_two_platforms(driver, PROFILES, OTHER_PLATFORM)
     pick = random.Random(24)
     follows = {(f"x:{n}", HUB) for n in range(1, PROFILES) if n % 4}
     follows |= {(HUB, f"x:{n}") for n in (3, 8, 1_999)}

@@ -12,10 +12,9 @@ from neo4j import Driver
 from srm.api.services.records import pages
 from srm.cypher import api_network
 from srm.store import write_batches
+from tests.analytics_graphs import write_two_platforms
 from tests.statements import (
     CREATE_HUB_FOLLOWS,
-    CREATE_PLAIN_PROFILES,
-    CREATE_PLATFORM_PROFILES,
 )
 
 PROFILES = 2_000
@@ -29,18 +28,7 @@ def _graph(driver: Driver) -> list[str]:
     """A hub followed by every profile whose number is not a multiple of 4 (1,499 of
     them) and by 5 of 3,000 profiles on another platform, and one profile with three
     followers; the hub's followers, its own platform's first, each part by key."""
-    write_batches(
-        driver,
-        CREATE_PLAIN_PROFILES,
-        ({"id": str(n), "bio": ""} for n in range(PROFILES)),
-        batch_size=1_000,
-    )
-    write_batches(
-        driver,
-        CREATE_PLATFORM_PROFILES,
-        ({"id": str(n), "platform": "bluesky"} for n in range(OTHER_PLATFORM)),
-        batch_size=1_000,
-    )
+    write_two_platforms(driver, PROFILES, OTHER_PLATFORM)
     followers = [f"x:{n}" for n in range(1, PROFILES) if n % 4]
     elsewhere = [f"bluesky:{n}" for n in (7, 70, 700, 1_500, 2_999)]
     rows = [{"a": key, "b": HUB, "since": 0} for key in followers + elsewhere]
