@@ -25,6 +25,8 @@ from rapidfuzz import process
 from rapidfuzz.distance import JaroWinkler, Levenshtein
 from rapidfuzz.fuzz import token_set_ratio
 
+from srm.arrays import run_starts
+
 __all__ = [
     "CHUNK_PAIRS",
     "Comparison",
@@ -95,10 +97,7 @@ class Comparison:
         codes = _value_codes(frame, self.by_values)
         pair = codes[left] * (int(codes.max()) + 1) + codes[right]
         order = np.argsort(pair)
-        ordered = pair[order]
-        first = np.empty(len(pair), dtype=bool)
-        first[0] = True
-        np.not_equal(ordered[1:], ordered[:-1], out=first[1:])
+        first = run_starts(pair[order])
         chosen = order[first]  # one pair of records per distinct pair of values
         levels = self.compute(frame, left[chosen], right[chosen], context or {})
         out = np.empty(len(pair), dtype=np.int8)
