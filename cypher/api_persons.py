@@ -43,6 +43,7 @@ _SCORE = Influence.SCORE
 _UNITS = f"""
 CALL () {{
   MATCH (person:Person)
+  USING INDEX person:Person({_SCORE})
   WHERE person.{_SCORE} IS NOT NULL
     AND EXISTS {{ MATCH (person)<-[:PART_OF]-(p:Profile) WHERE {INFLUENCER_MATCHES} }}
   WITH person ORDER BY person.{_SCORE} DESC, person.person_id LIMIT $offset + $limit
