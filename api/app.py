@@ -90,13 +90,14 @@ def create_app(settings: Settings, driver: Driver | None = None) -> FastAPI:
     app.state.audit = audit
     app.state.jobs = AnalysisJobs(the_driver, settings.neo4j_database)
 
+    # GraphQL first: routes are matched in order, and it takes most requests.
+    app.include_router(graphql_router(settings), prefix="/graphql", include_in_schema=False)
     app.include_router(health.router)
     app.include_router(rest.router)
     app.include_router(erase.router)
     app.include_router(maps.router)
     if not settings.production:
         app.include_router(docs.router)
-    app.include_router(graphql_router(settings), prefix="/graphql", include_in_schema=False)
     app.mount(STATIC_PATH, StaticFiles(directory=STATIC_DIR), name="static")
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(SRMError, _srm_error)

@@ -23,11 +23,13 @@ __all__ = [
 ]
 
 
-def get_driver(request: Request) -> Driver:
+# Async on purpose: FastAPI runs a plain ``def`` dependency in its thread pool, a thread
+# hand-off per request for reading one attribute.
+async def get_driver(request: Request) -> Driver:
     return request.app.state.driver
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
     return request.app.state.settings
 
 

@@ -14,7 +14,7 @@ from strawberry.http import GraphQLHTTPResponse
 from strawberry.types import ExecutionResult
 
 from srm.api.context import Context
-from srm.api.dependencies import SettingsDep, authenticate, get_driver
+from srm.api.dependencies import authenticate
 from srm.api.graphiql import graphiql_html, page_csp
 from srm.api.schema import build_schema
 from srm.api.security import Principal
@@ -40,11 +40,11 @@ async def graphql_context(
     request: Request,
     response: Response,
     principal: Annotated[Principal | None, Depends(graphql_principal)],
-    settings: SettingsDep,
 ) -> Context:
     request.state.graphql_response = response
     anonymous = Principal(role="none", key_id="anonymous")
-    return Context(get_driver(request), settings, principal or anonymous, request.app.state.jobs)
+    state = request.app.state
+    return Context(state.driver, state.settings, principal or anonymous, state.jobs)
 
 
 class SRMGraphQLRouter(GraphQLRouter):
