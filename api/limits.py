@@ -14,10 +14,11 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Iterator
-from functools import partial
+from functools import lru_cache, partial
 from typing import Any
 
 from graphql import (
+    ASTValidationRule,
     FieldNode,
     FragmentDefinitionNode,
     FragmentSpreadNode,
@@ -30,18 +31,13 @@ from graphql import (
     ValidationContext,
     ValidationRule,
 )
-from strawberry.extensions import (
-    AddValidationRules,
-    MaxAliasesLimiter,
-    MaxTokensLimiter,
-    ParserCache,
-    QueryDepthLimiter,
-    SchemaExtension,
-    ValidationCache,
-)
+from graphql.language.parser import parse
+from strawberry.extensions import MaxAliasesLimiter, QueryDepthLimiter, SchemaExtension
+from strawberry.schema.schema import validate_document
+from strawberry.types import ExecutionContext
 
 from srm.api.errors import BUSY_RETRY_AFTER_SECONDS
-from srm.api.operation_guard import OperationGuard, redact_validation_message
+from srm.api.operation_guard import guard_operation, redact_validation_message
 from srm.api.security import AccessDenied
 from srm.errors import NotFoundError, StoreBusy, StoreUnavailable
 from srm.errors import ValidationError as SRMValidationError
@@ -56,7 +52,7 @@ __all__ = [
     "MAX_SEARCH_WORDS",
     "MAX_TOKENS",
     "ClientError",
-    "MaskErrors",
+    "GraphQLLimits",
     "check_first",
     "check_search_text",
     "schema_extensions",
@@ -171,80 +167,72 @@ def _cost_rule(budget: int) -> type[ValidationRule]:
 _LIST_FIELDS = frozenset({"profiles", "customers", "accounts", "officialProfiles", "brands"})
 
 
-class MaskErrors(SchemaExtension):
+def mask_errors(context: ExecutionContext, production: bool) -> None:
     """Keeps client-fixable messages, replaces the rest with a correlation id, and turns a
     rejected operation (no data at all) into an HTTP 4xx status. In production, validation
     messages are redacted (:func:`~srm.api.operation_guard.redact_validation_message`).
     Internal errors are logged once, one line, with the exception's type and frames only;
     the error kinds go to the request's access-log line."""
-
-    def __init__(self, production: bool = False) -> None:
-        self.production = production
-
-    def on_operation(self) -> Iterator[None]:
-        yield
-        result = self.execution_context.result
-        if result is None or not result.errors:
-            return
-        status = 0
-        kinds: list[str] = []
-        masked: list[GraphQLError] = []
-        request = getattr(self.execution_context.context, "request", None)
-        for error in result.errors:
-            original = error.original_error
-            if isinstance(original, AccessDenied):
-                status = max(status, original.status)
-                kinds.append(f"denied:{original.status}")
-                masked.append(error)
-            elif original is None or isinstance(
-                original, ClientError | NotFoundError | SRMValidationError
-            ):
-                status = max(status, 400)
-                kinds.append("invalid" if original is None else "client")
-                if original is None and self.production:
-                    text = self.execution_context.query or ""
-                    error = _replace(error, redact_validation_message(error.message, text))
-                masked.append(error)
-            elif isinstance(original, StoreBusy):
-                status = max(status, 503)
-                kinds.append("busy")
-                masked.append(_replace(error, "The graph database is busy; try again shortly."))
-            elif isinstance(original, StoreUnavailable):
-                status = max(status, 503)
-                kinds.append("unavailable")
-                masked.append(_replace(error, "The graph database is not reachable; try later."))
-            else:
-                reference = uuid.uuid4().hex[:12]
-                kinds.append(f"internal:{reference}")
-                log.error(
-                    "graphql internal error %s",
-                    reference,
-                    extra={
-                        "fields": {
-                            "reference": reference,
-                            "request_id": getattr(
-                                getattr(request, "state", None), "request_id", None
-                            ),
-                            "path": [str(part) for part in error.path or ()],
-                            "error_type": type(original).__name__,
-                            "error_origin": error_origin(original),
-                            "error_code": error_code(original),
-                        }
-                    },
-                )
-                status = max(status, 500)
-                masked.append(_replace(error, f"Internal error (reference {reference})."))
-        result.errors = masked
-        if request is not None:
-            request.state.errors = sorted(set(kinds))
-        response = getattr(self.execution_context.context, "response", None)
-        # Nothing answered (no data, or every root field null after an error): the request
-        # failed as a whole, and its status says why.
-        failed = result.data is None or all(value is None for value in result.data.values())
-        if failed and response is not None and status:
-            response.status_code = status
-            if "busy" in kinds:
-                response.headers["Retry-After"] = str(BUSY_RETRY_AFTER_SECONDS)
+    result = context.result
+    if result is None or not result.errors:
+        return
+    status = 0
+    kinds: list[str] = []
+    masked: list[GraphQLError] = []
+    request = getattr(context.context, "request", None)
+    for error in result.errors:
+        original = error.original_error
+        if isinstance(original, AccessDenied):
+            status = max(status, original.status)
+            kinds.append(f"denied:{original.status}")
+            masked.append(error)
+        elif original is None or isinstance(
+            original, ClientError | NotFoundError | SRMValidationError
+        ):
+            status = max(status, 400)
+            kinds.append("invalid" if original is None else "client")
+            if original is None and production:
+                text = context.query or ""
+                error = _replace(error, redact_validation_message(error.message, text))
+            masked.append(error)
+        elif isinstance(original, StoreBusy):
+            status = max(status, 503)
+            kinds.append("busy")
+            masked.append(_replace(error, "The graph database is busy; try again shortly."))
+        elif isinstance(original, StoreUnavailable):
+            status = max(status, 503)
+            kinds.append("unavailable")
+            masked.append(_replace(error, "The graph database is not reachable; try later."))
+        else:
+            reference = uuid.uuid4().hex[:12]
+            kinds.append(f"internal:{reference}")
+            log.error(
+                "graphql internal error %s",
+                reference,
+                extra={
+                    "fields": {
+                        "reference": reference,
+                        "request_id": getattr(getattr(request, "state", None), "request_id", None),
+                        "path": [str(part) for part in error.path or ()],
+                        "error_type": type(original).__name__,
+                        "error_origin": error_origin(original),
+                        "error_code": error_code(original),
+                    }
+                },
+            )
+            status = max(status, 500)
+            masked.append(_replace(error, f"Internal error (reference {reference})."))
+    result.errors = masked
+    if request is not None:
+        request.state.errors = sorted(set(kinds))
+    response = getattr(context.context, "response", None)
+    # Nothing answered (no data, or every root field null after an error): the request
+    # failed as a whole, and its status says why.
+    failed = result.data is None or all(value is None for value in result.data.values())
+    if failed and response is not None and status:
+        response.status_code = status
+        if "busy" in kinds:
+            response.headers["Retry-After"] = str(BUSY_RETRY_AFTER_SECONDS)
 
 
 def _replace(error: GraphQLError, message: str) -> GraphQLError:
@@ -253,8 +241,48 @@ def _replace(error: GraphQLError, message: str) -> GraphQLError:
     )
 
 
+# Parsed and validated documents of recent requests: a repeated query is neither parsed
+# nor validated again (keys: the text and token limit; the schema, document and rules).
+_DOCUMENTS = 512
+_parsed = lru_cache(maxsize=_DOCUMENTS)(parse)
+_validated = lru_cache(maxsize=_DOCUMENTS)(validate_document)
+
+
+class GraphQLLimits(SchemaExtension):
+    """Every per-request step SRM adds to strawberry's, in one extension (one instance and
+    one hook per stage, where six extensions cost a request six of each): the token limit,
+    the depth, alias and cost rules, cached parsing and validation, the operation guard
+    (:func:`srm.api.operation_guard.guard_operation`) and the error masking
+    (:func:`mask_errors`)."""
+
+    def __init__(self, rules: tuple[type[ASTValidationRule], ...], production: bool) -> None:
+        self.rules = rules
+        self.production = production
+
+    def on_operation(self) -> Iterator[None]:
+        context = self.execution_context
+        context.parse_options["max_tokens"] = MAX_TOKENS
+        context.validation_rules = context.validation_rules + self.rules
+        yield
+        mask_errors(context, self.production)
+
+    def on_parse(self) -> Iterator[None]:
+        context = self.execution_context
+        context.graphql_document = _parsed(context.query, **context.parse_options)
+        yield
+
+    def on_validate(self) -> Iterator[None]:
+        context = self.execution_context
+        assert context.graphql_document is not None
+        context.pre_execution_errors = _validated(
+            context.schema._schema, context.graphql_document, context.validation_rules
+        )
+        guard_operation(context)
+        yield
+
+
 def schema_extensions(production: bool) -> list[Any]:
-    """Factories of the schema's extensions (one instance per request): limits always,
+    """The schema's extension factory (one instance per request): limits always,
     introspection off in production.
 
     The validation rules are built once, so the validation cache (keyed by document and
@@ -267,11 +295,4 @@ def schema_extensions(production: bool) -> list[Any]:
     ]
     if production:
         rules.append(NoSchemaIntrospectionCustomRule)
-    return [
-        partial(MaxTokensLimiter, max_token_count=MAX_TOKENS),
-        partial(ParserCache, maxsize=512),
-        partial(AddValidationRules, rules),
-        partial(ValidationCache, maxsize=512),
-        OperationGuard,
-        partial(MaskErrors, production=production),
-    ]
+    return [partial(GraphQLLimits, tuple(rules), production)]

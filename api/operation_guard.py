@@ -1,20 +1,20 @@
 """What the GraphQL layer tells the request guard and the client, without personal data.
 
-- :class:`OperationGuard` (a schema extension) refuses a document with several operations
-  and no ``operationName`` (400) instead of running the first, and records on the request
-  the operation's name and root fields and the classes of personal data its fields touch
-  (for the access log and the audit trail — names of fields, never values).
+- :func:`guard_operation` (run by :class:`srm.api.limits.GraphQLLimits`) refuses a
+  document with several operations and no ``operationName`` (400) instead of running the
+  first, and records on the request the operation's name and root fields and the classes
+  of personal data its fields touch (for the access log and the audit trail — names of
+  fields, never values).
 - :func:`redact_validation_message`: in production, validation messages may name only what
   the client wrote — no "Did you mean …" suggestions, no type or argument names the client
   did not send, so errors cannot be used to rebuild the schema without introspection.
 - :class:`QuietSchema`: strawberry logs every error with the whole document and a
-  traceback; here :class:`srm.api.limits.MaskErrors` logs internal errors once, one line.
+  traceback; here :func:`srm.api.limits.mask_errors` logs internal errors once, one line.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from typing import Any
 
 import strawberry
@@ -27,13 +27,12 @@ from graphql import (
     Visitor,
     visit,
 )
-from strawberry.extensions import SchemaExtension
 from strawberry.types import ExecutionContext
 
 __all__ = [
     "PII_FIELDS",
-    "OperationGuard",
     "QuietSchema",
+    "guard_operation",
     "pii_classes",
     "redact_validation_message",
 ]
@@ -94,54 +93,50 @@ def redact_validation_message(message: str, document_text: str) -> str:
     )
 
 
-class OperationGuard(SchemaExtension):
-    """See the module docstring. Runs after the validation cache (it reads its errors)."""
+def guard_operation(context: ExecutionContext) -> None:
+    """See the module docstring. Runs after validation (it adds to its errors)."""
+    document = context.graphql_document
+    if document is None:
+        return
+    operations = [
+        definition
+        for definition in document.definitions
+        if isinstance(definition, OperationDefinitionNode)
+    ]
+    # The name the client sent (strawberry's public property falls back to the first
+    # operation's name, which is the behaviour refused here).
+    provided = getattr(context, "_provided_operation_name", None)
+    if len(operations) > 1 and provided is None:
+        context.pre_execution_errors = [
+            *(context.pre_execution_errors or []),
+            GraphQLError(
+                "The document holds several operations: say which to run with 'operationName'."
+            ),
+        ]
+    _describe(context, document, operations)
 
-    def on_validate(self) -> Iterator[None]:
-        context = self.execution_context
-        document = context.graphql_document
-        if document is not None:
-            operations = [
-                definition
-                for definition in document.definitions
-                if isinstance(definition, OperationDefinitionNode)
-            ]
-            # The name the client sent (strawberry's public property falls back to the first
-            # operation's name, which is the behaviour refused here).
-            provided = getattr(context, "_provided_operation_name", None)
-            if len(operations) > 1 and provided is None:
-                context.pre_execution_errors = [
-                    *(context.pre_execution_errors or []),
-                    GraphQLError(
-                        "The document holds several operations: say which to run with "
-                        "'operationName'."
-                    ),
-                ]
-            self._describe(context, document, operations)
-        yield
 
-    def _describe(
-        self,
-        context: ExecutionContext,
-        document: DocumentNode,
-        operations: list[OperationDefinitionNode],
-    ) -> None:
-        request = getattr(context.context, "request", None)
-        if request is None:
-            return
-        # The description depends on the document and the operation's name only: cached
-        # beside the parsed document (the entry holds it, so its id is not reused).
-        key = (id(document), context.operation_name)
-        found = _DESCRIPTIONS.get(key)
-        if found is None or found[0] is not document:
-            found = (document, *_description(document, operations, context.operation_name))
-            _DESCRIPTIONS[key] = found
-            while len(_DESCRIPTIONS) > _MAX_DESCRIPTIONS:
-                _DESCRIPTIONS.pop(next(iter(_DESCRIPTIONS)))
-        _, operation, pii = found
-        if operation is not None:
-            request.state.operation = operation
-            request.state.pii = list(pii)
+def _describe(
+    context: ExecutionContext,
+    document: DocumentNode,
+    operations: list[OperationDefinitionNode],
+) -> None:
+    request = getattr(context.context, "request", None)
+    if request is None:
+        return
+    # The description depends on the document and the operation's name only: cached
+    # beside the parsed document (the entry holds it, so its id is not reused).
+    key = (id(document), context.operation_name)
+    found = _DESCRIPTIONS.get(key)
+    if found is None or found[0] is not document:
+        found = (document, *_description(document, operations, context.operation_name))
+        _DESCRIPTIONS[key] = found
+        while len(_DESCRIPTIONS) > _MAX_DESCRIPTIONS:
+            _DESCRIPTIONS.pop(next(iter(_DESCRIPTIONS)))
+    _, operation, pii = found
+    if operation is not None:
+        request.state.operation = operation
+        request.state.pii = list(pii)
 
 
 def _description(
@@ -174,7 +169,7 @@ def _description(
 
 
 class QuietSchema(strawberry.Schema):
-    """A schema that leaves error logging to :class:`srm.api.limits.MaskErrors`."""
+    """A schema that leaves error logging to :func:`srm.api.limits.mask_errors`."""
 
     def process_errors(
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None

@@ -89,7 +89,7 @@ class SRMGraphQLRouter(GraphQLRouter):
         self, request: Request, result: ExecutionResult
     ) -> GraphQLHTTPResponse:
         # A request rejected before execution (e.g. a parse error under the token limit, which
-        # ends the operation before MaskErrors sees a result) still gets a 4xx.
+        # ends the operation before mask_errors sees a result) still gets a 4xx.
         response = getattr(request.state, "graphql_response", None)
         if result.data is None and result.errors and response is not None:
             response.status_code = response.status_code or 400
