@@ -4,11 +4,12 @@
 
 Builds one store the way a user would (``srm generate --people 10000 --seed 3``, ingest,
 ``srm identities resolve``, ``srm analyze all``; 2,000 people with ``--quick``), then serves
-it first with ``srm serve`` (default workers) and then with the peer (``@neo4j/graphql``
-under Apollo Server on Node, installed by ``npm ci`` into ``bench/peer/`` when missing), one
-server at a time. For three queries it checks that both return the same items, then times
-sequential requests (p50/p95/p99) and 20 concurrent clients (req/s), and reads the CPU
-seconds each server's processes spent per request (psutil). The JSON last line holds the
+it with ``srm serve`` (default workers) and with the peer (``@neo4j/graphql`` under Apollo
+Server on Node, installed by ``npm ci`` into ``bench/peer/`` when missing), both running, one
+loaded at a time. For three queries it checks that both return the same items, then times
+sequential requests (p50/p95/p99) and 20 concurrent clients (req/s) in blocks ordered SRM,
+peer, peer, SRM (:data:`ORDER`), and reads the CPU seconds each server's processes spent
+per request (psutil). The JSON last line holds the
 ``srm`` and ``peer`` blocks, ``worst_p50_ratio_vs_peer`` (max over queries of SRM p50 / peer
 p50) and ``worst_throughput_ratio_vs_peer`` (min of SRM req/s / peer req/s).
 """
@@ -161,43 +162,76 @@ def _throughput(
     return counts["ok"] / elapsed, counts["errors"]
 
 
+# Each measurement runs in blocks ordered A B B A (SRM, peer, peer, SRM): the machine's speed
+# drifts by tens of percent within a run, and whichever side went second would be measured
+# on a warmer database and a different machine. Both servers run side by side, idle while
+# the other is measured.
+ORDER = (0, 1, 1, 0)
+
+
+def _sequential(client: httpx.Client, query: str, arguments: dict[str, Any], n: int) -> list[float]:
+    timings = []
+    for _ in range(n):
+        started = time.perf_counter()
+        _post(client, query, arguments)
+        timings.append((time.perf_counter() - started) * 1000)
+    return timings
+
+
 def measure(
-    base: str, pid: int, side: int, variables: dict[str, Any], repeat: int, seconds: float
-) -> tuple[dict[str, Any], dict[str, list[tuple[Any, ...]]]]:
-    """Timings and items of the three queries on one server (``side`` 0 = SRM, 1 = peer)."""
-    reader = _srm_items if side == 0 else _peer_items
-    block: dict[str, Any] = {}
-    items: dict[str, list[tuple[Any, ...]]] = {}
-    with httpx.Client(base_url=base, timeout=120) as client:
+    servers: list[tuple[str, int]], variables: dict[str, Any], repeat: int, seconds: float
+) -> tuple[list[dict[str, Any]], list[dict[str, list[tuple[Any, ...]]]]]:
+    """Timings and items of the three queries on both servers (``servers``: base URL and
+    pid of SRM, then of the peer), in :data:`ORDER`: per side ``repeat`` sequential requests
+    and ``seconds`` of 20 clients per query, split over its two blocks."""
+    readers = (_srm_items, _peer_items)
+    blocks: list[dict[str, Any]] = [{}, {}]
+    items: list[dict[str, list[tuple[Any, ...]]]] = [{}, {}]
+    clients = [httpx.Client(base_url=base, timeout=120) for base, _ in servers]
+    try:
         for name, queries in QUERIES.items():
-            query = queries[side]
-            arguments = variables if "$id" in query else {}
-            for _ in range(10):
-                _post(client, query, arguments)
-            items[name] = reader(_post(client, query, arguments))
-            cpu_before = cpu_seconds(pid)
-            timings = []
-            for _ in range(repeat):
-                started = time.perf_counter()
-                _post(client, query, arguments)
-                timings.append((time.perf_counter() - started) * 1000)
-            cpu_sequential = (cpu_seconds(pid) - cpu_before) / repeat
-            cpu_before = cpu_seconds(pid)
-            rps, errors = _throughput(
-                base, partial(_post, query=query, variables=arguments), seconds
-            )
-            cpu_loaded = (cpu_seconds(pid) - cpu_before) / max(1.0, rps * seconds)
-            block[name] = {
-                "p50_ms": round(percentile(timings, 0.5), 2),
-                "p95_ms": round(percentile(timings, 0.95), 2),
-                "p99_ms": round(percentile(timings, 0.99), 2),
-                "rps_20_clients": round(rps, 1),
-                "errors_20_clients": errors,
-                "cpu_ms_per_request_sequential": round(cpu_sequential * 1000, 2),
-                "cpu_ms_per_request_20_clients": round(cpu_loaded * 1000, 2),
-            }
-            console.print(f"  {name}: {block[name]}")
-    return block, items
+            arguments = [variables if "$id" in query else {} for query in queries]
+            for side, client in enumerate(clients):
+                _sequential(client, queries[side], arguments[side], 10)
+                items[side][name] = readers[side](_post(client, queries[side], arguments[side]))
+            timings: list[list[float]] = [[], []]
+            cpu = [0.0, 0.0]
+            for side in ORDER:
+                before = cpu_seconds(servers[side][1])
+                timings[side] += _sequential(
+                    clients[side], queries[side], arguments[side], repeat // 2
+                )
+                cpu[side] += cpu_seconds(servers[side][1]) - before
+            done, errors, loaded = [0.0, 0.0], [0, 0], [0.0, 0.0]
+            for side in ORDER:
+                before = cpu_seconds(servers[side][1])
+                rps, failed = _throughput(
+                    servers[side][0],
+                    partial(_post, query=queries[side], variables=arguments[side]),
+                    seconds / 2,
+                )
+                loaded[side] += cpu_seconds(servers[side][1]) - before
+                done[side] += rps * seconds / 2
+                errors[side] += failed
+            for side in (0, 1):
+                blocks[side][name] = {
+                    "p50_ms": round(percentile(timings[side], 0.5), 2),
+                    "p95_ms": round(percentile(timings[side], 0.95), 2),
+                    "p99_ms": round(percentile(timings[side], 0.99), 2),
+                    "rps_20_clients": round(done[side] / seconds, 1),
+                    "errors_20_clients": errors[side],
+                    "cpu_ms_per_request_sequential": round(
+                        cpu[side] * 1000 / len(timings[side]), 2
+                    ),
+                    "cpu_ms_per_request_20_clients": round(
+                        loaded[side] * 1000 / max(1.0, done[side]), 2
+                    ),
+                }
+                console.print(f"  {('SRM', 'peer')[side]} {name}: {blocks[side][name]}")
+    finally:
+        for client in clients:
+            client.close()
+    return blocks, items
 
 
 def _peer_ready() -> None:
@@ -207,7 +241,7 @@ def _peer_ready() -> None:
 
 def run(quick: bool) -> dict[str, Any]:
     """Build the store, measure SRM then the peer; the result dictionary (JSON line)."""
-    people, repeat, seconds = (2_000, 30, 4.0) if quick else (10_000, 60, 10.0)
+    people, repeat, seconds = (2_000, 60, 4.0) if quick else (10_000, 120, 10.0)
     _peer_ready()
     home = Settings().home
     folder = Path(tempfile.mkdtemp(prefix="srm-bench-peer-"))
@@ -217,19 +251,23 @@ def run(quick: bool) -> dict[str, Any]:
         ) as server:
             build_store(server.uri, people, folder)
             env = {**os.environ, "NEO4J_URI": server.uri, "SRM_API_KEYS": "", "SRM_PRODUCTION": "0"}
-            port = local_neo4j.free_port()
-            base = f"http://127.0.0.1:{port}"
-            serve = [*_srm_command(), "serve", "--port", str(port)]
-            with serving(serve, env, base, folder) as pid:
-                with httpx.Client(base_url=base, timeout=60) as client:
+            ports = [local_neo4j.free_port() for _ in range(2)]
+            while ports[1] == ports[0]:
+                ports[1] = local_neo4j.free_port()
+            bases = [f"http://127.0.0.1:{port}" for port in ports]
+            serve = [*_srm_command(), "serve", "--port", str(ports[0])]
+            node = ["node", str(PEER_DIR / "server.mjs"), str(ports[1]), server.uri, "neo4j"]
+            with (
+                serving(serve, env, bases[0], folder) as srm_pid,
+                serving(node, env, bases[1], PEER_DIR) as peer_pid,
+            ):
+                with httpx.Client(base_url=bases[0], timeout=60) as client:
                     top = _post(client, "{ influencers(first: 1) { edges { node { id } } } }", {})
                 variables = {"id": top["influencers"]["edges"][0]["node"]["id"]}
-                console.print(f"SRM ({os.cpu_count()} workers):")
-                srm, srm_items = measure(base, pid, 0, variables, repeat, seconds)
-            node = ["node", str(PEER_DIR / "server.mjs"), str(port), server.uri, "neo4j"]
-            with serving(node, env, base, PEER_DIR) as pid:
-                console.print("Neo4j GraphQL Library:")
-                peer, peer_items = measure(base, pid, 1, variables, repeat, seconds)
+                console.print(f"SRM ({os.cpu_count()} workers) and the Neo4j GraphQL Library:")
+                (srm, peer), (srm_items, peer_items) = measure(
+                    [(bases[0], srm_pid), (bases[1], peer_pid)], variables, repeat, seconds
+                )
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     same = {name: srm_items[name] == peer_items[name] for name in QUERIES}
