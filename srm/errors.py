@@ -40,6 +40,15 @@ class StoreBusy(StoreUnavailable):
         self.attempts = attempts
         self.code = code
 
+    @classmethod
+    def persisted(cls, code: str | None, over: str, attempts: int | None = None) -> StoreBusy:
+        """Neo4j's transient error ``code`` lasted ``over`` (how it was retried)."""
+        return cls(
+            f"Neo4j is busy: {code or 'a transient error'} persisted {over}. Try again shortly.",
+            attempts=attempts,
+            code=code,
+        )
+
 
 class UniquenessViolation(SRMError):
     """A write would create a second node with a key that must be unique."""

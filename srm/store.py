@@ -99,12 +99,7 @@ def translate_errors(uri: str = "") -> Iterator[None]:
         ) from error
     except TransientError as error:
         # A managed transaction has already retried it for max_transaction_retry_time.
-        raise StoreBusy(
-            f"Neo4j is busy: {error.code or 'a transient error'} persisted through the "
-            "transaction's retries. Try again shortly.",
-            attempts=None,
-            code=error.code,
-        ) from error
+        raise StoreBusy.persisted(error.code, "through the transaction's retries") from error
 
 
 def _records(tx: ManagedTransaction, query: str, parameters: Any) -> list[dict[str, Any]]:
@@ -186,11 +181,8 @@ def retry_transient(
             reconnected = True
         except TransientError as error:
             if not error.is_retryable() or clock() + pause > deadline:
-                raise StoreBusy(
-                    f"Neo4j is busy: {error.code or 'a transient error'} persisted over "
-                    f"{attempts} attempts in {budget_seconds:g} s. Try again shortly.",
-                    attempts=attempts,
-                    code=error.code,
+                raise StoreBusy.persisted(
+                    error.code, f"over {attempts} attempts in {budget_seconds:g} s", attempts
                 ) from error
             sleep(pause * random.uniform(0.8, 1.2))  # noqa: S311 (jitter, not a secret)
             pause = min(2 * pause, 1.0)

@@ -3,9 +3,12 @@ nothing of the schema in validation errors; limits, headers, key guessing, docs,
 
 from __future__ import annotations
 
+import inspect
 from pathlib import Path
+from typing import Any
 
 import pytest
+from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 from neo4j import Driver
 
@@ -245,3 +248,26 @@ def test_enrichment_by_phone_matches_however_it_is_spaced(
         )
         assert response.status_code == 200
         assert [hit["customer_id"] for hit in response.json()["results"]] == ["C9"], phone
+
+
+def test_no_route_waits_for_the_thread_pool_to_solve_its_dependencies(
+    driver: Driver, settings: Settings
+) -> None:
+    """FastAPI runs a plain ``def`` dependency in its thread pool: a thread hand-off on every
+    request that uses it, for what is mostly an attribute read. Every dependency of every
+    route (strawberry's context included) is ``async``."""
+    app = create_app(settings, driver)
+    found: list[str] = []
+
+    def walk(dependant: Any, route: str) -> None:
+        for sub in dependant.dependencies:
+            call = sub.call
+            if call is not None and not inspect.iscoroutinefunction(call):
+                found.append(f"{route}: {getattr(call, '__qualname__', call)}")
+            walk(sub, route)
+
+    routes = [route for route in app.routes if isinstance(route, APIRoute)]
+    assert any(route.path.startswith("/graphql") for route in routes)
+    for route in routes:
+        walk(route.dependant, route.path)
+    assert found == []
