@@ -11,6 +11,7 @@ import pytest
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 from neo4j import Driver
+from starlette.routing import Mount
 
 from bench.instrument import CountingDriver
 from srm.api.app import create_app
@@ -257,17 +258,29 @@ def test_no_route_waits_for_the_thread_pool_to_solve_its_dependencies(
     request that uses it, for what is mostly an attribute read. Every dependency of every
     route (strawberry's context included) is ``async``."""
     app = create_app(settings, driver)
-    found: list[str] = []
+    calls: list[Any] = []
 
-    def walk(dependant: Any, route: str) -> None:
+    def walk(dependant: Any) -> None:
         for sub in dependant.dependencies:
-            call = sub.call
-            if call is not None and not inspect.iscoroutinefunction(call):
-                found.append(f"{route}: {getattr(call, '__qualname__', call)}")
-            walk(sub, route)
+            if sub.call is not None:
+                calls.append(sub.call)
+            walk(sub)
 
-    routes = [route for route in app.routes if isinstance(route, APIRoute)]
-    assert any(route.path.startswith("/graphql") for route in routes)
-    for route in routes:
-        walk(route.dependant, route.path)
-    assert found == []
+    def visit(routes: list[Any]) -> None:
+        for route in routes:
+            if isinstance(route, APIRoute):
+                walk(route.dependant)
+            # an included router (FastAPI keeps it whole) or a mount
+            inner = getattr(route, "original_router", None) or route
+            if inner is not route or isinstance(route, Mount):
+                visit(list(getattr(inner, "routes", [])))
+
+    visit(app.routes)
+    names = {getattr(call, "__qualname__", repr(call)) for call in calls}
+    assert "graphql_context" in names and "get_driver" in names
+    in_thread_pool = {
+        getattr(call, "__qualname__", repr(call))
+        for call in calls
+        if not inspect.iscoroutinefunction(call)
+    }
+    assert in_thread_pool == set()

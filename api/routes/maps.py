@@ -43,7 +43,7 @@ class MapContext:
     show_personal_data: bool
 
 
-def map_context(
+async def map_context(
     principal: Reader,
     driver: DriverDep,
     settings: SettingsDep,
