@@ -58,7 +58,14 @@ from graphql.execution.values import get_argument_values
 from graphql.pyutils import Path, Undefined, is_iterable
 from graphql.type import is_leaf_type
 
-from srm.api.executor import PlainFieldExecutor, PlainLeaf, plain_attribute, plain_leaf
+from srm.api.executor import (
+    UNANSWERED,
+    PlainFieldExecutor,
+    PlainLeaf,
+    known_answer,
+    plain_attribute,
+    plain_leaf,
+)
 
 __all__ = ["MAX_PLANS", "CompiledExecutor", "plan_of"]
 
@@ -96,6 +103,7 @@ class _FieldPlan:
         "definition",
         "has_arguments",
         "key",
+        "known",
         "leaf",
         "nodes",
         "resolve",
@@ -113,6 +121,8 @@ class _FieldPlan:
         self.nodes: list[FieldNode] = []
         self.has_arguments = False
         self.resolve: Any = None
+        # The resolver's answer from its object alone (srm.api.executor.known_answer).
+        self.known: Any = None
         self.shape: _Shape | None = None
 
 
@@ -207,6 +217,7 @@ def _object_plan(
             else:
                 if not details[0].node.arguments:
                     field.attribute = plain_attribute(definition)
+                    field.known = known_answer(definition)
                 field.definition = definition
                 field.nodes = [detail.node for detail in details]
                 field.has_arguments = bool(definition.args or details[0].node.arguments)
@@ -317,6 +328,11 @@ class CompiledExecutor(PlainFieldExecutor):
                     data[field.key] = self._complete(field.shape, value, field_path)  # type: ignore[arg-type]
             else:
                 field_path = Path(path, field.key, plan.type_name)
+                if field.known is not None:
+                    value = field.known(source)
+                    if value is not UNANSWERED:
+                        data[field.key] = self._complete(field.shape, value, field_path)  # type: ignore[arg-type]
+                        continue
                 info = self.build_resolve_info(
                     field.definition,
                     field.nodes,

@@ -39,7 +39,15 @@ from graphql.pyutils import Path, Undefined
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.types.base import StrawberryMaybe, StrawberryOptional
 
-__all__ = ["PlainFieldExecutor", "lean_resolvers", "plain_attribute", "plain_leaf"]
+__all__ = [
+    "UNANSWERED",
+    "PlainFieldExecutor",
+    "answers_from_source",
+    "known_answer",
+    "lean_resolvers",
+    "plain_attribute",
+    "plain_leaf",
+]
 
 # How strawberry marks a field resolved by reading the attribute (no resolver, no field
 # extensions; strawberry.schema.schema_converter) and where it keeps the field's definition.
@@ -75,6 +83,36 @@ def plain_attribute(field: GraphQLField) -> tuple[Callable[[Any, str], Any], str
     if definition is None or definition.base_resolver is not None or definition.extensions:
         return None
     return definition.default_resolver, definition.python_name
+
+
+# What a resolver's ``known`` function returns when only the resolver can answer.
+UNANSWERED = object()
+_KNOWN = "_srm_known"
+
+
+def answers_from_source(
+    known: Callable[[Any], Any],
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Mark a resolver (under ``@strawberry.field``) whose answer is often already on its
+    object: ``known(source)`` returns exactly what the resolver would, or
+    :data:`UNANSWERED`. The compiled walk (:mod:`srm.api.compiled`) then skips the resolve
+    info for such objects — a prefetched score on each of a page's hundred profiles."""
+
+    def mark(resolver: Callable[..., Any]) -> Callable[..., Any]:
+        setattr(resolver, _KNOWN, known)
+        return resolver
+
+    return mark
+
+
+def known_answer(field: GraphQLField) -> Callable[[Any], Any] | None:
+    """The ``known`` function of ``field``'s resolver (:func:`answers_from_source`), when it
+    has one and no arguments or field extensions; else None."""
+    definition: Any = (field.extensions or {}).get(_DEFINITION)
+    resolver = getattr(definition, "base_resolver", None)
+    if resolver is None or definition.extensions or field.args:
+        return None
+    return getattr(resolver.wrapped_func, _KNOWN, None)
 
 
 def plain_leaf(field: GraphQLField) -> PlainLeaf | None:

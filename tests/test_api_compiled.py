@@ -20,7 +20,7 @@ from strawberry.dataloader import DataLoader
 import srm.api.schema
 import srm.api.services.analytics
 from srm.api.compiled import CompiledExecutor
-from srm.api.executor import PlainFieldExecutor, lean_resolvers
+from srm.api.executor import UNANSWERED, PlainFieldExecutor, answers_from_source, lean_resolvers
 from srm.errors import StoreUnavailable
 from srm.settings import Settings
 from tests.api_support import KEYS, client_for, keyed_settings, load_graph
@@ -62,6 +62,12 @@ class Item:
         raise PermissionError("no")
 
     @strawberry.field
+    @answers_from_source(lambda item: item.count + 1 if item.count < 10 else UNANSWERED)
+    def known(self, info: strawberry.Info) -> int:
+        RESOLVED.append(self.name)
+        return self.count + 1
+
+    @strawberry.field
     async def later(self) -> int:
         return self.count * 2
 
@@ -92,6 +98,8 @@ def _item(**changes: Any) -> Item:
     return Item(**values)
 
 
+# Names of the items whose ``known`` resolver ran (not answered from the object).
+RESOLVED: list[str] = []
 CLEAN = [_item(), _item(name="b", nickname="bee", colour=Colour.RED), _item(name="c")]
 BROKEN = [
     _item(),
@@ -151,6 +159,8 @@ DOCUMENTS = [
     "{ things { ... on Item { name } ... on Other { code } } }",
     "{ waiting squares(upto: 4) }",
     "{ clean { name friends { name friends { name } } } }",
+    "{ clean { name known } }",
+    "{ broken { name known } }",
 ]
 
 
@@ -234,6 +244,19 @@ def test_srm_pages_do_not_go_through_graphql_core(
         response = client.post("/graphql", json={"query": document}, headers=headers)
         assert response.status_code == 200 and b"errors" not in response.content
     assert field_calls == []
+
+
+def test_answers_known_on_the_object_skip_the_resolver() -> None:
+    """A resolver marked with answers_from_source is not called (no resolve info built)
+    where its object already holds the answer; it still is where the object does not
+    (count 2**40 here), and the answers are graphql-core's either way."""
+    plain, compiled = _schemas()
+    RESOLVED.clear()
+    assert _answer(compiled, DOCUMENTS[12]) == _answer(plain, DOCUMENTS[12])
+    assert RESOLVED == ["a", "b", "c"]  # graphql-core's run only
+    RESOLVED.clear()
+    _answer(compiled, "{ broken { known } }")
+    assert "b" in RESOLVED
 
 
 def test_a_level_of_loads_is_one_batch_as_under_graphql_core() -> None:

@@ -17,6 +17,7 @@ from typing import Any
 import strawberry
 
 from srm.api.context import Info
+from srm.api.executor import UNANSWERED, answers_from_source
 from srm.api.limits import check_first
 from srm.api.selection import selects_profile_text
 from srm.api.services.records import Page
@@ -214,16 +215,24 @@ class Profile:
         return [Customer.from_record(record) for record in found]
 
     @strawberry.field(description="Influence score of the latest run, with its inputs.")
+    @answers_from_source(lambda profile: profile._known_influence())
     def influence(self, info: Info) -> InfluenceScore | None:
+        known = self._known_influence()
+        if known is not UNANSWERED:
+            return known
+        # Not async on purpose: a prefetched score (a ranked page of 100) is returned without
+        # a coroutine per profile; otherwise GraphQL awaits the batched DataLoader lookup.
+        return self._load_influence(info)
+
+    def _known_influence(self) -> Any:
+        """The influence the statement that found the profile fetched, else UNANSWERED."""
         if self.influence_known:
             return InfluenceScore.of(self.known_influence)
         if "short_score" in self.record:
             # The statement read the short score (srm.cypher.api_fields); InfluenceScore
             # reads the rest, batched, only if the query selects it.
             return InfluenceScore.of(self.record["short_score"])
-        # Not async on purpose: a prefetched score (a ranked page of 100) is returned without
-        # a coroutine per profile; otherwise GraphQL awaits the batched DataLoader lookup.
-        return self._load_influence(info)
+        return UNANSWERED
 
     async def _load_influence(self, info: Info) -> Any:
         found = await info.context.link("Profile", self.record["profile_key"], "influence")
