@@ -74,12 +74,17 @@ class PlainLeaf:
         self.non_null = non_null
 
 
+def _strawberry_field(field: GraphQLField) -> Any:
+    """Strawberry's definition of ``field`` (None for a field strawberry did not make)."""
+    return (field.extensions or {}).get(_DEFINITION)
+
+
 def plain_attribute(field: GraphQLField) -> tuple[Callable[[Any, str], Any], str] | None:
     """How strawberry reads ``field`` (its default resolver and the attribute's name) when
     it is a plain attribute: no resolver, arguments or field extensions; else None."""
     if field.args or not getattr(field.resolve, _DEFAULT_MARK, False):
         return None
-    definition = (field.extensions or {}).get(_DEFINITION)
+    definition = _strawberry_field(field)
     if definition is None or definition.base_resolver is not None or definition.extensions:
         return None
     return definition.default_resolver, definition.python_name
@@ -108,7 +113,7 @@ def answers_from_source(
 def known_answer(field: GraphQLField) -> Callable[[Any], Any] | None:
     """The ``known`` function of ``field``'s resolver (:func:`answers_from_source`), when it
     has one and no arguments or field extensions; else None."""
-    definition: Any = (field.extensions or {}).get(_DEFINITION)
+    definition = _strawberry_field(field)
     resolver = getattr(definition, "base_resolver", None)
     if resolver is None or definition.extensions or field.args:
         return None
@@ -199,7 +204,7 @@ def lean_resolvers(schema: strawberry.Schema) -> int:
         if not isinstance(graphql_type, GraphQLObjectType):
             continue
         for field in graphql_type.fields.values():
-            definition: Any = (field.extensions or {}).get(_DEFINITION)
+            definition = _strawberry_field(field)
             resolver = getattr(definition, "base_resolver", None)
             if resolver is None or definition.extensions:
                 continue

@@ -11,7 +11,6 @@ import pytest
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 from neo4j import Driver
-from starlette.routing import Mount
 
 from bench.instrument import CountingDriver
 from srm.api.app import create_app
@@ -270,10 +269,9 @@ def test_no_route_waits_for_the_thread_pool_to_solve_its_dependencies(
         for route in routes:
             if isinstance(route, APIRoute):
                 walk(route.dependant)
-            # an included router (FastAPI keeps it whole) or a mount
-            inner = getattr(route, "original_router", None) or route
-            if inner is not route or isinstance(route, Mount):
-                visit(list(getattr(inner, "routes", [])))
+            # an included router (FastAPI keeps it whole) or a mount: its own routes
+            inner = getattr(route, "original_router", route)
+            visit(list(getattr(inner, "routes", [])))
 
     visit(app.routes)
     names = {getattr(call, "__qualname__", repr(call)) for call in calls}

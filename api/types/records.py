@@ -214,16 +214,6 @@ class Profile:
         found = await info.context.link("Profile", self.record["profile_key"], "customers")
         return [Customer.from_record(record) for record in found]
 
-    @strawberry.field(description="Influence score of the latest run, with its inputs.")
-    @answers_from_source(lambda profile: profile._known_influence())
-    def influence(self, info: Info) -> InfluenceScore | None:
-        known = self._known_influence()
-        if known is not UNANSWERED:
-            return known
-        # Not async on purpose: a prefetched score (a ranked page of 100) is returned without
-        # a coroutine per profile; otherwise GraphQL awaits the batched DataLoader lookup.
-        return self._load_influence(info)
-
     def _known_influence(self) -> Any:
         """The influence the statement that found the profile fetched, else UNANSWERED."""
         if self.influence_known:
@@ -233,6 +223,16 @@ class Profile:
             # reads the rest, batched, only if the query selects it.
             return InfluenceScore.of(self.record["short_score"])
         return UNANSWERED
+
+    @strawberry.field(description="Influence score of the latest run, with its inputs.")
+    @answers_from_source(_known_influence)
+    def influence(self, info: Info) -> InfluenceScore | None:
+        known = self._known_influence()
+        if known is not UNANSWERED:
+            return known
+        # Not async on purpose: a prefetched score (a ranked page of 100) is returned without
+        # a coroutine per profile; otherwise GraphQL awaits the batched DataLoader lookup.
+        return self._load_influence(info)
 
     async def _load_influence(self, info: Info) -> Any:
         found = await info.context.link("Profile", self.record["profile_key"], "influence")
