@@ -1,6 +1,7 @@
 """Statements of backup (export the graph) and restore (load it into an empty Neo4j).
 
-The typed dump reads every node and relationship generically; restore recreates them with
+The typed dump reads every node and relationship with :mod:`srm.cypher.admin`'s whole-graph
+reads (those of the content fingerprint); restore recreates them with
 dynamic labels and types (``$(…)``, Neo4j 5.26) taken from parameters, never from text, and
 matches relationship ends on a temporary ``SrmRestore.srm_restore_id`` it removes at the end.
 """
@@ -11,8 +12,6 @@ __all__ = [
     "ANY_NODE",
     "CREATE_RESTORE_INDEX",
     "DROP_RESTORE_INDEX",
-    "DUMP_NODES",
-    "DUMP_RELATIONSHIPS",
     "EXPORT_BRANDS",
     "EXPORT_CUSTOMERS",
     "EXPORT_CUSTOMER_EXTRA_KEYS",
@@ -26,13 +25,6 @@ __all__ = [
 ]
 
 ANY_NODE = "MATCH (n) RETURN count(n) > 0 AS found LIMIT 1"
-
-DUMP_NODES = "MATCH (n) RETURN elementId(n) AS id, labels(n) AS labels, properties(n) AS properties"
-
-DUMP_RELATIONSHIPS = """
-MATCH (a)-[r]->(b)
-RETURN elementId(a) AS start, type(r) AS type, properties(r) AS properties, elementId(b) AS end
-"""
 
 # The exports read pages in key order (srm.store.read_pages: ``$after``, ``$limit``, a
 # ``key`` column): the uniqueness constraint's index seeks past ``$after`` and hands the

@@ -39,7 +39,7 @@ from srm.operations.backup_bundle import write_bundle
 from srm.operations.replay import replay_suppressions
 from srm.operations.suppression import key_hash, suppression_salt
 from srm.settings import Settings
-from srm.store import read, translate_errors, write_batches
+from srm.store import ZonedDateTimeText, read, translate_errors, write_batches
 
 __all__ = ["BackupError", "BackupResult", "backup", "decode_value", "encode_value", "restore"]
 
@@ -77,6 +77,8 @@ def encode_value(value: Any) -> Any:
     """A Neo4j property value as JSON; non-JSON types become ``{"$": type, "v": …}``."""
     if isinstance(value, list):
         return [encode_value(item) for item in value]
+    if isinstance(value, ZonedDateTimeText):
+        return {"$": "DateTime", "v": str(value)}
     if isinstance(value, bool | int | str) or value is None:
         return value
     if isinstance(value, float):
@@ -116,8 +118,11 @@ def decode_value(value: Any) -> Any:
     raise ValidationError(f"{GRAPH_FILE}: unknown value tag {kind!r}; was it written by SRM?")
 
 
-def _properties(properties: dict[str, Any]) -> dict[str, Any]:
-    return {name: encode_value(value) for name, value in properties.items()}
+def _line(element: dict[str, Any]) -> str:
+    element["properties"] = {
+        name: encode_value(value) for name, value in element["properties"].items()
+    }
+    return json.dumps(element, ensure_ascii=False, sort_keys=True) + "\n"
 
 
 def _dump(driver: Driver, path: Path, database: str | None) -> tuple[int, int, str]:
@@ -130,26 +135,15 @@ def _dump(driver: Driver, path: Path, database: str | None) -> tuple[int, int, s
         driver.session(database=database) as session,
         path.open("w", encoding="utf-8") as out,
     ):
-        for record in session.run(Query(statements.DUMP_NODES)):
-            fingerprint.add_node(record["id"], record["labels"], record["properties"])
-            line = {
-                "node": record["id"],
-                "labels": sorted(record["labels"]),
-                "properties": _properties(record["properties"]),
-            }
-            out.write(json.dumps(line, ensure_ascii=False, sort_keys=True) + "\n")
+        for element_id, labels, properties in db.graph_nodes(session):
+            fingerprint.add_node(element_id, labels, properties)
+            line = {"node": element_id, "labels": sorted(labels), "properties": properties}
+            out.write(_line(line))
             nodes += 1
-        for record in session.run(Query(statements.DUMP_RELATIONSHIPS)):
-            fingerprint.add_relationship(
-                record["start"], record["type"], record["properties"], record["end"]
-            )
-            line = {
-                "start": record["start"],
-                "type": record["type"],
-                "end": record["end"],
-                "properties": _properties(record["properties"]),
-            }
-            out.write(json.dumps(line, ensure_ascii=False, sort_keys=True) + "\n")
+        for start, kind, properties, end in db.graph_relationships(session):
+            fingerprint.add_relationship(start, kind, properties, end)
+            line = {"start": start, "type": kind, "end": end, "properties": properties}
+            out.write(_line(line))
             relationships += 1
     return nodes, relationships, fingerprint.hexdigest()
 

@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterator
 from typing import Any
 
-from neo4j import Driver, Query
+from neo4j import Driver, Query, Session
 
 from srm.cypher import admin, schema
-from srm.store import read, translate_errors
+from srm.store import properties_from_pairs, read, translate_errors
 
 __all__ = [
     "Fingerprint",
     "counts",
     "graph_fingerprint",
+    "graph_nodes",
+    "graph_relationships",
     "init_schema",
     "last_commit",
     "ping",
@@ -104,13 +107,26 @@ def graph_fingerprint(driver: Driver, *, database: str | None = None) -> str:
     """
     fingerprint = Fingerprint()
     with translate_errors(), driver.session(database=database) as session:
-        for record in session.run(Query(admin.FINGERPRINT_NODES)):
-            fingerprint.add_node(record["id"], record["labels"], record["properties"])
-        for record in session.run(Query(admin.FINGERPRINT_RELATIONSHIPS)):
-            fingerprint.add_relationship(
-                record["start"], record["type"], record["properties"], record["end"]
-            )
+        for node in graph_nodes(session):
+            fingerprint.add_node(*node)
+        for relationship in graph_relationships(session):
+            fingerprint.add_relationship(*relationship)
     return fingerprint.hexdigest()
+
+
+def graph_nodes(session: Session) -> Iterator[tuple[str, list[str], dict[str, Any]]]:
+    """Every node as (element id, labels, properties), streamed; datetimes come as
+    :class:`srm.store.ZonedDateTimeText`."""
+    for element_id, labels, pairs in session.run(Query(admin.GRAPH_NODES)):
+        yield element_id, labels, properties_from_pairs(pairs)
+
+
+def graph_relationships(session: Session) -> Iterator[tuple[str, str, dict[str, Any], str]]:
+    """Every relationship as (start id, type, properties, end id), streamed a start node's
+    relationships at a time."""
+    for start, out in session.run(Query(admin.GRAPH_RELATIONSHIPS)):
+        for kind, pairs, end in out:
+            yield start, kind, properties_from_pairs(pairs), end
 
 
 def last_commit(driver: Driver, *, database: str | None = None) -> frozenset[str]:

@@ -29,8 +29,10 @@ from srm.settings import Settings
 
 __all__ = [
     "READ_RETRY_SECONDS",
+    "ZonedDateTimeText",
     "batched",
     "open_driver",
+    "properties_from_pairs",
     "read",
     "read_collected",
     "read_pages",
@@ -231,6 +233,33 @@ def read_pages(
         if len(page) < page_size:
             return
         after = page[-1]["key"]
+
+
+class ZonedDateTimeText(str):
+    """A zoned datetime read as text: exactly ``str()`` of the driver's ``DateTime`` for the
+    same value (``2024-03-21T18:01:00.000000000+00:00``), so hashes, CSV cells and backup
+    lines are the same either way, while the type still says it was a datetime."""
+
+    __slots__ = ()
+
+
+def _zoned_text(fields: Sequence[int]) -> ZonedDateTimeText:
+    year, month, day, hour, minute, second, nanosecond, offset = fields
+    # The driver's own layout (neo4j.time.Time.iso_format): minutes of the offset floored.
+    sign = "-" if offset < 0 else "+"
+    hours, minutes = divmod(abs(offset // 60), 60)
+    return ZonedDateTimeText(
+        f"{year:04d}-{month:02d}-{day:02d}T{hour:02d}:{minute:02d}:{second:02d}."
+        f"{nanosecond:09d}{sign}{hours:02d}:{minutes:02d}"
+    )
+
+
+def properties_from_pairs(pairs: Iterable[Sequence[Any]]) -> dict[str, Any]:
+    """The properties read by :func:`srm.cypher.admin.readable_properties`, as a dict whose
+    datetimes are :class:`ZonedDateTimeText`."""
+    return {
+        key: _zoned_text(value["local"]) if type(value) is dict else value for key, value in pairs
+    }
 
 
 def batched(items: Iterable[T], size: int) -> Iterator[list[T]]:

@@ -116,3 +116,17 @@ SET_SCORES = """
 MATCH (p:Profile {profile_key: $key})
 SET p.influence_score = 0.42, p.influence_percentile = 99.0, p.reach = 12
 """
+# Datetimes at the edges of the whole-graph reads' text form: nanoseconds, offsets east and
+# west with minutes, before 1970, years 1 and 9999, a named zone, lists and other temporals.
+CREATE_DATETIME_EDGES = """
+UNWIND $texts AS text
+CREATE (a:Probe {at: datetime(text), also: [datetime(text)], day: date(datetime(text))})
+CREATE (a)-[:SEEN {at: datetime(text), local: localdatetime(datetime(text))}]->(:Probe)
+"""
+ALL_PROPERTIES = """
+MATCH (n) RETURN elementId(n) AS id, labels(n) AS labels, properties(n) AS properties
+"""
+ALL_RELATIONSHIP_PROPERTIES = """
+MATCH (a)-[r]->(b)
+RETURN elementId(a) AS start, type(r) AS type, properties(r) AS properties, elementId(b) AS end
+"""

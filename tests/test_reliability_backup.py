@@ -4,6 +4,7 @@ bundle half of a backup re-ingests into the same records."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -15,9 +16,12 @@ from srm.operations import backup as backup_module
 from srm.operations.backup import BackupError, backup, restore
 from srm.operations.erasure import erase
 from srm.settings import Settings
-from srm.store import read, write
+from srm.store import ZonedDateTimeText, read, write
 from tests.ingest_helpers import write_bundle
 from tests.privacy_statements import (
+    ALL_PROPERTIES,
+    ALL_RELATIONSHIP_PROPERTIES,
+    CREATE_DATETIME_EDGES,
     CREATE_PRIVACY_GRAPH,
     CREATE_PROBE_VALUE,
     CREATE_TYPED_VALUES,
@@ -101,6 +105,63 @@ def test_changed_value_type_changes_the_fingerprint(driver: Driver, settings: Se
     db.wipe(driver)
     write(driver, CREATE_PROBE_VALUE, n=123)
     assert db.graph_fingerprint(driver) != as_text
+
+
+DATETIME_EDGES = [
+    "2026-01-02T03:04:05.123456789+01:00",
+    "2024-03-21T18:01:00Z",
+    "1969-12-31T23:59:59.5Z",
+    "1900-06-30T23:00:00.000000001-03:30",
+    "2000-02-29T12:00:00+05:45",
+    "2000-02-29T12:00:00-00:30",
+    "0001-01-01T00:00:00Z",
+    "0999-12-31T23:59:59.999999999+14:00",
+    "9999-12-31T11:59:59.999999999-12:00",
+    "2026-07-01T12:00:00[Europe/Paris]",
+]
+
+
+def test_whole_graph_reads_give_what_the_driver_gives(
+    driver: Driver, settings: Settings, tmp_path: Path
+) -> None:
+    """The fingerprint and graph.jsonl read datetimes as text, not as the driver's objects:
+    the text must be the driver's own, so a fingerprint (and a backup written before) does
+    not change."""
+    write(driver, CREATE_DATETIME_EDGES, texts=DATETIME_EDGES)
+    _rich_graph(driver, settings)
+    by_driver = {record["id"]: record for record in read(driver, ALL_PROPERTIES)}
+    texts = 0
+    with driver.session() as session:
+        for element_id, labels, properties in db.graph_nodes(session):
+            assert labels == by_driver[element_id]["labels"]
+            expected = by_driver[element_id]["properties"]
+            assert properties.keys() == expected.keys()
+            for key, value in properties.items():
+                if isinstance(value, ZonedDateTimeText):
+                    assert value == str(expected[key]), key
+                    texts += 1
+                else:  # repr: NaN equals itself
+                    assert repr(value) == repr(expected[key]), key
+    assert texts >= len(DATETIME_EDGES) - 1  # all but the named zone (and the rich graph's)
+
+    reference = db.Fingerprint()  # fed the driver's objects, as before the text reads
+    for element_id, record in by_driver.items():
+        reference.add_node(element_id, record["labels"], record["properties"])
+    for record in read(driver, ALL_RELATIONSHIP_PROPERTIES):
+        reference.add_relationship(
+            record["start"], record["type"], record["properties"], record["end"]
+        )
+    assert db.graph_fingerprint(driver) == reference.hexdigest()
+
+    written = backup(driver, settings, tmp_path / "backup")
+    lines = (tmp_path / "backup" / "graph.jsonl").read_text(encoding="utf-8")
+    for record in by_driver.values():
+        at = record["properties"].get("at")
+        if at is not None:
+            assert json.dumps(backup_module.encode_value(at), ensure_ascii=False) in lines
+    db.wipe(driver)
+    restore(driver, settings, tmp_path / "backup")
+    assert db.graph_fingerprint(driver) == written.fingerprint == reference.hexdigest()
 
 
 def test_bundle_half_reingests_into_the_same_records(
