@@ -21,7 +21,11 @@ store), and times:
 - ``graphql_{top,followers,ego}_p50_ms`` / ``_p99_ms``: three GraphQL queries through the
   HTTP app (top 100 influencers; a page of 50 followers of the top profile; its ego network
   of 50), ``REQUESTS`` requests each after a warm-up;
-- ``backup_s`` and ``export_s`` (``srm export --format bundle``, every part).
+- ``backup_s`` and ``export_s`` (``srm export --format bundle``, every part);
+- ``erase_s``: ``srm erase profile`` of the most-followed profile (its follows deleted in
+  bounded batches, suppression and audit written);
+- ``restore_s``: ``srm restore`` of that backup into the wiped store (load, fingerprint
+  check, the erasure replayed from the suppression list); needs ``backup`` and ``wipe``.
 
 It also records memory: ``python_peak_rss_mb`` (this process's peak so far),
 ``neo4j_rss_mb`` (the server's resident memory after the last step) and the
@@ -29,7 +33,7 @@ It also records memory: ``python_peak_rss_mb`` (this process's peak so far),
 
 ``--steps`` runs a subset (names in :data:`STEPS`; the graph is loaded by ``load_initial``
 when it is chosen, else by ``load_bolt``; ``wipe`` runs between the two loads when both
-run, else last, on the loaded graph), so a
+run, else after the other steps, on the loaded graph, and ``restore`` after it), so a
 large size can be measured for its cheaper steps alone. ``--bundles DIR`` keeps each
 generated bundle in ``DIR/<follows>`` and reuses it. ``--previous FILE`` reads the JSON
 last line of an earlier run and merges its sizes into the series before the exponents are
@@ -65,6 +69,7 @@ import psutil
 import uvicorn
 from rich.console import Console
 
+from bench.statements import MOST_FOLLOWED
 from bench.timing import seconds
 from srm import db, local_neo4j
 from srm.api.app import create_app
@@ -73,10 +78,11 @@ from srm.graph.identity.pipeline import resolve_graph
 from srm.ingest.pipeline import ingest_paths
 from srm.initial_load import initial_load
 from srm.neo4j_memory import available_memory_mb, plan_memory
-from srm.operations.backup import backup
+from srm.operations.backup import backup, restore
 from srm.operations.backup_bundle import EXPORT_PARTS, write_bundle
+from srm.operations.erasure import erase
 from srm.settings import Settings
-from srm.store import open_driver
+from srm.store import open_driver, read
 from srm.synthetic.generate import generate_bundle
 
 __all__ = ["STEPS", "growth_exponent", "main", "merge_runs"]
@@ -99,6 +105,8 @@ STEPS = (
     "graphql",
     "backup",
     "export",
+    "erase",
+    "restore",
 )
 
 TOP = """{ influencers(first: 100) { edges { node {
@@ -258,8 +266,13 @@ def measure(
             # The server's process now (the initial load restarts it).
             pid = local_neo4j.status(data_dir).pid or server.pid
             found["neo4j_rss_mb"] = round(psutil.Process(pid).memory_info().rss / 2**20)
+            if "erase" in steps:
+                hub = read(driver, MOST_FOLLOWED)[0]["key"]
+                timed("erase_s", lambda: erase(driver, settings, "profile", hub, by="bench"))
             if "wipe" in steps and "wipe_s" not in found:
                 timed("wipe_s", lambda: db.wipe(driver))
+            if "restore" in steps:
+                timed("restore_s", lambda: restore(driver, settings, work / "backup"))
         finally:
             driver.close()
     found["python_peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
@@ -341,6 +354,8 @@ def main() -> None:
         parser.error(f"unknown steps {', '.join(unknown)}; choose from {', '.join(STEPS)}")
     if "graphql" in steps and "pagerank" not in steps:
         parser.error("the graphql step asks for influencers: add pagerank to --steps")
+    if "restore" in steps and not {"backup", "wipe"} <= set(steps):
+        parser.error("the restore step loads the backup into the wiped store: add backup,wipe")
     sizes = sorted(int(size) for size in options.sizes.split(","))
     if options.max_follows:
         sizes = [size for size in sizes if size <= options.max_follows]

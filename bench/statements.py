@@ -1,8 +1,9 @@
-"""Statements that build the API benchmark's synthetic graph (bench/api.py only)."""
+"""Statements of the benchmarks: the API benchmark's synthetic graph (bench/api.py), the
+curve's choice of a profile to erase (bench/curve.py)."""
 
 from __future__ import annotations
 
-__all__ = ["BENCH_CUSTOMERS", "BENCH_FOLLOWS", "BENCH_PROFILES"]
+__all__ = ["BENCH_CUSTOMERS", "BENCH_FOLLOWS", "BENCH_PROFILES", "MOST_FOLLOWED"]
 
 BENCH_PROFILES = """
 UNWIND $rows AS row
@@ -27,4 +28,12 @@ MERGE (person:Person {person_id: row.person_id})
 MERGE (c)-[:CLAIMS]->(p)
 MERGE (c)-[:PART_OF]->(person)
 MERGE (p)-[:PART_OF]->(person)
+"""
+
+# The hub: its erasure deletes the most follows (degrees are read from the store).
+MOST_FOLLOWED = """
+MATCH (p:Profile)
+RETURN p.profile_key AS key
+ORDER BY COUNT { (p)<-[:FOLLOWS]-() } DESC, key
+LIMIT 1
 """

@@ -8,6 +8,8 @@ matches relationship ends on a temporary ``SrmRestore.srm_restore_id`` it remove
 
 from __future__ import annotations
 
+from srm.cypher.admin import readable_properties
+
 __all__ = [
     "ANY_NODE",
     "CREATE_RESTORE_INDEX",
@@ -36,17 +38,17 @@ WITH DISTINCT key WHERE key STARTS WITH 'x_'
 RETURN key ORDER BY key
 """
 
-EXPORT_CUSTOMERS = """
+EXPORT_CUSTOMERS = f"""
 MATCH (c:Customer) WHERE c.customer_id > $after
 WITH c ORDER BY c.customer_id LIMIT $limit
-RETURN c.customer_id AS key, properties(c) AS properties,
-       [(c)-[:CLAIMS]->(claimed:Profile {platform: 'x'}) | claimed.handle] AS twitter_handles
+RETURN c.customer_id AS key, {readable_properties("c")} AS properties,
+       [(c)-[:CLAIMS]->(claimed:Profile {{platform: 'x'}}) | claimed.handle] AS twitter_handles
 """
 
-EXPORT_PROFILES = """
+EXPORT_PROFILES = f"""
 MATCH (p:Profile) WHERE p.profile_key > $after
 WITH p ORDER BY p.profile_key LIMIT $limit
-RETURN p.profile_key AS key, properties(p) AS properties
+RETURN p.profile_key AS key, {readable_properties("p")} AS properties
 """
 
 # A page of followers, each with everything it follows (a page holds $limit profiles'
@@ -58,11 +60,11 @@ RETURN a.profile_key AS key, a.native_id AS follower, a.platform AS follower_pla
        [(a)-[:FOLLOWS]->(b:Profile) | [b.profile_key, b.native_id, b.platform]] AS followed
 """
 
-EXPORT_POSTS = """
+EXPORT_POSTS = f"""
 MATCH (post:Post) WHERE post.post_key > $after
 WITH post ORDER BY post.post_key LIMIT $limit
 OPTIONAL MATCH (author:Profile)-[:POSTED]->(post)
-RETURN post.post_key AS key, properties(post) AS properties, author.native_id AS author,
+RETURN post.post_key AS key, {readable_properties("post")} AS properties, author.native_id AS author,
        author.platform AS platform,
        [(post)-[:MENTIONS]->(m:Profile) | m.native_id] AS mentioned,
        [(post)-[:REPLY_TO]->(t:Post) | t.native_id][0] AS reply_to,

@@ -27,6 +27,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import orjson
 from neo4j import Driver, Query
 from neo4j.spatial import CartesianPoint, Point, WGS84Point
 from neo4j.time import Date, DateTime, Duration, Time
@@ -118,11 +119,11 @@ def decode_value(value: Any) -> Any:
     raise ValidationError(f"{GRAPH_FILE}: unknown value tag {kind!r}; was it written by SRM?")
 
 
-def _line(element: dict[str, Any]) -> str:
+def _line(element: dict[str, Any]) -> bytes:
     element["properties"] = {
         name: encode_value(value) for name, value in element["properties"].items()
     }
-    return json.dumps(element, ensure_ascii=False, sort_keys=True) + "\n"
+    return orjson.dumps(element, option=orjson.OPT_SORT_KEYS | orjson.OPT_APPEND_NEWLINE)
 
 
 def _dump(driver: Driver, path: Path, database: str | None) -> tuple[int, int, str]:
@@ -133,7 +134,7 @@ def _dump(driver: Driver, path: Path, database: str | None) -> tuple[int, int, s
     with (
         translate_errors(),
         driver.session(database=database) as session,
-        path.open("w", encoding="utf-8") as out,
+        path.open("wb") as out,
     ):
         for element_id, labels, properties in db.graph_nodes(session):
             fingerprint.add_node(element_id, labels, properties)
@@ -187,11 +188,11 @@ def backup(
 
 
 def _lines(path: Path, want: str) -> Iterator[dict[str, Any]]:
-    with path.open(encoding="utf-8") as source:
+    with path.open("rb") as source:
         for number, text in enumerate(source, 1):
             try:
-                line = json.loads(text)
-            except json.JSONDecodeError as error:
+                line = orjson.loads(text)
+            except orjson.JSONDecodeError as error:
                 raise ValidationError(
                     f"{path}:{number}: not valid JSON ({error.msg}); the backup is damaged."
                 ) from None

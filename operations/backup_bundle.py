@@ -27,7 +27,7 @@ from srm.bundle_format import (
 )
 from srm.cypher import backup as statements
 from srm.errors import ValidationError
-from srm.store import read, read_pages
+from srm.store import properties_from_pairs, read, read_pages
 
 __all__ = ["BUNDLE_PARTS", "EXPORT_PARTS", "PAGE_SIZE", "parse_parts", "write_bundle"]
 
@@ -87,7 +87,7 @@ def _customers(driver: Driver, page_size: int, database: str | None) -> tuple[li
             driver, statements.EXPORT_CUSTOMERS, page_size=page_size, database=database
         )
         for record in pages:
-            properties = record["properties"]
+            properties = properties_from_pairs(record["properties"])
             row = {name: properties.get(name) for name in CUSTOMER_HEADER}
             handles = [handle for handle in record["twitter_handles"] if handle]
             row["twitter_handle"] = min(handles) if handles else row["twitter_handle"]
@@ -103,7 +103,8 @@ def _customers(driver: Driver, page_size: int, database: str | None) -> tuple[li
 
 def _profiles(records: Rows) -> Rows:
     for record in records:
-        yield {**record["properties"], "profile_id": record["properties"].get("native_id")}
+        properties = properties_from_pairs(record["properties"])
+        yield {**properties, "profile_id": properties.get("native_id")}
 
 
 def _follows(records: Rows) -> Rows:
@@ -121,7 +122,7 @@ def _posts(records: Rows) -> Rows:
     for record in records:
         if record["author"] is None:
             continue
-        properties = record["properties"]
+        properties = properties_from_pairs(record["properties"])
         yield {
             "post_id": properties.get("native_id") or str(properties["post_key"]).partition(":")[2],
             "profile_id": record["author"],

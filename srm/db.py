@@ -79,6 +79,7 @@ class Fingerprint:
     def __init__(self) -> None:
         self._total = 0
         self._node_digest: dict[str, bytes] = {}
+        self._kind_text: dict[str, str] = {}
 
     def add_node(self, element_id: str, labels: list[str], properties: dict[str, Any]) -> None:
         digest = hashlib.sha256(_canonical([sorted(labels), properties]).encode()).digest()
@@ -86,9 +87,13 @@ class Fingerprint:
         self._total = (self._total + int.from_bytes(digest)) % self._MODULUS
 
     def add_relationship(self, start: str, kind: str, properties: dict[str, Any], end: str) -> None:
-        content = _canonical(
-            [self._node_digest[start].hex(), kind, properties, self._node_digest[end].hex()]
-        )
+        ends = self._node_digest[start].hex(), self._node_digest[end].hex()
+        if properties:
+            content = _canonical([ends[0], kind, properties, ends[1]])
+        else:  # most relationships: the same text, without json's walk
+            if kind not in self._kind_text:
+                self._kind_text[kind] = _canonical(kind)
+            content = f'["{ends[0]}", {self._kind_text[kind]}, {{}}, "{ends[1]}"]'
         digest = hashlib.sha256(content.encode()).digest()
         self._total = (self._total + int.from_bytes(digest)) % self._MODULUS
 

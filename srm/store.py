@@ -225,10 +225,15 @@ def read_pages(
     starts after ``''``). Neither side holds more than a page, whatever the graph's size,
     and no transaction stays open while the caller writes files. Pages are not one
     snapshot: stop writers for a consistent copy (``srm backup`` checks it).
+
+    Rows are taken as the driver decoded them (see :func:`read_values`): page statements
+    return maps, lists and scalars, never nodes or relationships.
     """
     after = ""
     while True:
-        page = read(driver, query, database=database, after=after, limit=page_size, **parameters)
+        with translate_errors(), driver.session(database=database) as session:
+            arguments = {**parameters, "after": after, "limit": page_size}
+            page = session.execute_read(_maps, query, arguments)
         yield from page
         if len(page) < page_size:
             return
