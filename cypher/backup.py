@@ -99,6 +99,9 @@ UNWIND $rows AS row
 CREATE (n:SrmRestore {srm_restore_id: row.id})
 SET n += row.properties
 SET n:$(row.labels)
+FOREACH (pair IN row.datetimes |
+  SET n[pair[0]] = CASE WHEN pair[1] IS :: LIST<ANY> THEN [text IN pair[1] | datetime(text)]
+                      ELSE datetime(pair[1]) END)
 """
 
 RESTORE_RELATIONSHIPS = """
@@ -107,6 +110,9 @@ MATCH (a:SrmRestore {srm_restore_id: row.start})
 MATCH (b:SrmRestore {srm_restore_id: row.end})
 CREATE (a)-[r:$(row.type)]->(b)
 SET r = row.properties
+FOREACH (pair IN row.datetimes |
+  SET r[pair[0]] = CASE WHEN pair[1] IS :: LIST<ANY> THEN [text IN pair[1] | datetime(text)]
+                      ELSE datetime(pair[1]) END)
 """
 
 RESTORE_CLEANUP = """

@@ -130,3 +130,11 @@ ALL_RELATIONSHIP_PROPERTIES = """
 MATCH (a)-[r]->(b)
 RETURN elementId(a) AS start, type(r) AS type, properties(r) AS properties, elementId(b) AS end
 """
+# Cypher's own text of every datetime and its zone: tells an offset from a named zone.
+# (A named zone is kept as its offset at that instant: the backup's text has no zone.)
+DATETIMES_AS_TEXT = """
+MATCH (n:Probe)-[r:SEEN]->()
+RETURN toString(n.at) AS at, n.at.timezone AS zone, toString(r.at) AS seen,
+       [t IN n.also | toString(t)] AS also
+ORDER BY n.at
+"""

@@ -28,6 +28,7 @@ from tests.privacy_statements import (
     CREATE_PRIVACY_GRAPH,
     CREATE_PROBE_VALUE,
     CREATE_TYPED_VALUES,
+    DATETIMES_AS_TEXT,
     HAS_RESTORE_LEFTOVERS,
     NODE_BY_KEY,
 )
@@ -173,9 +174,15 @@ def test_whole_graph_reads_give_what_the_driver_gives(
         for key, value in record["properties"].items():
             if isinstance(value, DateTime):  # as the driver's object was encoded before
                 assert written_nodes[element_id][key] == backup_module.encode_value(value)
+    times_before = read(driver, DATETIMES_AS_TEXT)
     db.wipe(driver)
     restore(driver, settings, tmp_path / "backup")
     assert db.graph_fingerprint(driver) == written.fingerprint == reference
+    times_after = read(driver, DATETIMES_AS_TEXT)
+    named = [i for i, row in enumerate(times_before) if "/" in row["zone"]]
+    assert len(named) == 1 and times_after[named[0]]["zone"] == "+02:00"  # kept as its offset
+    del times_before[named[0]], times_after[named[0]]
+    assert times_after == times_before  # offsets stay offsets (the driver's objects made Z "UTC")
 
 
 def test_bundle_half_reingests_into_the_same_records(
