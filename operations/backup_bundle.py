@@ -53,12 +53,14 @@ def _cell(value: Any) -> str:
 
 
 def _write(path: Path, columns: Iterable[str], rows: Iterator[dict[str, Any]]) -> int:
+    """Write the named columns of ``rows`` (other keys are left out, missing ones empty)."""
+    names = list(columns)
     written = 0
     with path.open("w", encoding="utf-8", newline="") as out:
-        table = csv.DictWriter(out, fieldnames=list(columns), extrasaction="ignore")
-        table.writeheader()
+        table = csv.writer(out)
+        table.writerow(names)
         for row in rows:
-            table.writerow({name: _cell(value) for name, value in row.items()})
+            table.writerow([_cell(row.get(name)) for name in names])
             written += 1
     return written
 
