@@ -14,6 +14,7 @@ from neo4j import Driver
 from neo4j.time import DateTime
 
 from srm import db
+from srm.errors import ValidationError
 from srm.ingest.pipeline import ingest_paths
 from srm.operations import backup as backup_module
 from srm.operations.backup import BackupError, backup, restore
@@ -196,6 +197,18 @@ def test_bundle_half_reingests_into_the_same_records(
     ingest_paths(driver, [tmp_path / "backup"], format_name="bundle", batch_size=100)
 
     assert db.graph_fingerprint(driver) == original
+
+
+def test_restore_names_the_damaged_line_of_a_backup(
+    driver: Driver, settings: Settings, tmp_path: Path
+) -> None:
+    write(driver, CREATE_PROBE_VALUE, n="kept")
+    backup(driver, settings, tmp_path / "backup")
+    graph = tmp_path / "backup" / "graph.jsonl"
+    graph.write_text(graph.read_text(encoding="utf-8") + '{"node": "x", "labels": [\n')
+    db.wipe(driver)
+    with pytest.raises(ValidationError, match=r"graph\.jsonl:2: not valid JSON .*damaged"):
+        restore(driver, settings, tmp_path / "backup")
 
 
 def test_restore_refuses_a_folder_without_backup(
