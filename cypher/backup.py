@@ -94,25 +94,32 @@ CREATE_RESTORE_INDEX = (
 )
 DROP_RESTORE_INDEX = "DROP INDEX srm_restore_id IF EXISTS"
 
-RESTORE_NODES = """
+
+def _set_datetimes(element: str) -> str:
+    """Set the zoned datetimes (or lists of them) a restore row carries as text
+    (``row.datetimes``: ``[name, text or texts]``; see srm.operations.backup._lines)."""
+    return (
+        f"FOREACH (pair IN row.datetimes |\n"
+        f"  SET {element}[pair[0]] = CASE WHEN pair[1] IS :: LIST<ANY> "
+        f"THEN [text IN pair[1] | datetime(text)] ELSE datetime(pair[1]) END)"
+    )
+
+
+RESTORE_NODES = f"""
 UNWIND $rows AS row
-CREATE (n:SrmRestore {srm_restore_id: row.id})
+CREATE (n:SrmRestore {{srm_restore_id: row.id}})
 SET n += row.properties
 SET n:$(row.labels)
-FOREACH (pair IN row.datetimes |
-  SET n[pair[0]] = CASE WHEN pair[1] IS :: LIST<ANY> THEN [text IN pair[1] | datetime(text)]
-                      ELSE datetime(pair[1]) END)
+{_set_datetimes("n")}
 """
 
-RESTORE_RELATIONSHIPS = """
+RESTORE_RELATIONSHIPS = f"""
 UNWIND $rows AS row
-MATCH (a:SrmRestore {srm_restore_id: row.start})
-MATCH (b:SrmRestore {srm_restore_id: row.end})
+MATCH (a:SrmRestore {{srm_restore_id: row.start}})
+MATCH (b:SrmRestore {{srm_restore_id: row.end}})
 CREATE (a)-[r:$(row.type)]->(b)
 SET r = row.properties
-FOREACH (pair IN row.datetimes |
-  SET r[pair[0]] = CASE WHEN pair[1] IS :: LIST<ANY> THEN [text IN pair[1] | datetime(text)]
-                      ELSE datetime(pair[1]) END)
+{_set_datetimes("r")}
 """
 
 RESTORE_CLEANUP = """
