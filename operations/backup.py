@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -36,7 +36,7 @@ from srm import db
 from srm.cypher import admin
 from srm.cypher import backup as statements
 from srm.errors import SRMError, ValidationError
-from srm.operations.backup_bundle import write_bundle
+from srm.operations.backup_bundle import PROGRESS_EVERY, OnProgress, quiet, write_bundle
 from srm.operations.replay import replay_suppressions
 from srm.operations.suppression import key_hash, suppression_salt
 from srm.settings import Settings
@@ -126,7 +126,9 @@ def _line(element: dict[str, Any]) -> bytes:
     return orjson.dumps(element, option=orjson.OPT_SORT_KEYS | orjson.OPT_APPEND_NEWLINE)
 
 
-def _dump(driver: Driver, path: Path, database: str | None) -> tuple[int, int, str]:
+def _dump(
+    driver: Driver, path: Path, database: str | None, on_progress: OnProgress = quiet
+) -> tuple[int, int, str]:
     """Write ``graph.jsonl``; return its node and relationship counts and the fingerprint of
     what was written (hashed from the same records, so the graph is read once)."""
     nodes = relationships = 0
@@ -141,11 +143,17 @@ def _dump(driver: Driver, path: Path, database: str | None) -> tuple[int, int, s
             line = {"node": element_id, "labels": sorted(labels), "properties": properties}
             out.write(_line(line))
             nodes += 1
+            if nodes % PROGRESS_EVERY == 0:
+                on_progress(f"{GRAPH_FILE}: nodes", nodes, None)
+        on_progress(f"{GRAPH_FILE}: nodes", nodes, nodes)
         for start, kind, properties, end in db.graph_relationships(session):
             fingerprint.add_relationship(start, kind, properties, end)
             line = {"start": start, "type": kind, "end": end, "properties": properties}
             out.write(_line(line))
             relationships += 1
+            if relationships % PROGRESS_EVERY == 0:
+                on_progress(f"{GRAPH_FILE}: relationships", relationships, None)
+        on_progress(f"{GRAPH_FILE}: relationships", relationships, relationships)
     return nodes, relationships, fingerprint.hexdigest()
 
 
@@ -154,9 +162,15 @@ def _salt_check(settings: Settings) -> str:
 
 
 def backup(
-    driver: Driver, settings: Settings, out: Path, *, database: str | None = None
+    driver: Driver,
+    settings: Settings,
+    out: Path,
+    *,
+    database: str | None = None,
+    on_progress: OnProgress = quiet,
 ) -> BackupResult:
-    """Write the bundle, ``graph.jsonl`` and ``manifest.json`` of the whole graph to ``out``.
+    """Write the bundle, ``graph.jsonl`` and ``manifest.json`` of the whole graph to ``out``;
+    ``on_progress`` is told each file's rows so far.
 
     Raises :class:`BackupError` when the graph changed while it was read (stop ingests and
     retry) or ``out`` already holds a backup.
@@ -167,8 +181,8 @@ def backup(
     # The graph is read twice (bundle, graph.jsonl); a commit in between would make the two
     # disagree, so the last commit's marker must be the same before and after.
     before = db.last_commit(driver, database=database)
-    write_bundle(driver, out, database=database)
-    nodes, relationships, fingerprint = _dump(driver, out / GRAPH_FILE, database)
+    write_bundle(driver, out, database=database, on_progress=on_progress)
+    nodes, relationships, fingerprint = _dump(driver, out / GRAPH_FILE, database, on_progress)
     if db.last_commit(driver, database=database) != before:
         raise BackupError(
             "The graph changed while it was backed up (an ingest or an erasure ran). "
@@ -222,6 +236,17 @@ def _lines(path: Path, want: str) -> Iterator[dict[str, Any]]:
             yield line
 
 
+def _counter(on_progress: OnProgress, stage: str, total: int | None) -> Callable[[int], None]:
+    done = 0
+
+    def count(rows: int) -> None:
+        nonlocal done
+        done += rows
+        on_progress(stage, done, total)
+
+    return count
+
+
 def restore(
     driver: Driver,
     settings: Settings,
@@ -229,8 +254,10 @@ def restore(
     *,
     batch_size: int = 5_000,
     database: str | None = None,
+    on_progress: OnProgress = quiet,
 ) -> tuple[BackupResult, list[str]]:
     """Load the backup in ``source`` into the empty graph; return it and warnings.
+    ``on_progress`` is told the nodes and relationships written so far, of the manifest's.
 
     Raises :class:`BackupError` for a non-empty graph, a folder without a backup, or a
     restored graph whose fingerprint differs from the manifest's.
@@ -266,6 +293,7 @@ def restore(
         ),
         batch_size=batch_size,
         database=database,
+        on_batch=_counter(on_progress, "nodes", manifest.get("nodes")),
     )
     relationships = write_batches(
         driver,
@@ -273,6 +301,7 @@ def restore(
         _lines(graph_path, "type"),
         batch_size=batch_size,
         database=database,
+        on_batch=_counter(on_progress, "relationships", manifest.get("relationships")),
     )
     with translate_errors(), driver.session(database=database) as session:
         session.run(Query(statements.RESTORE_CLEANUP)).consume()

@@ -29,7 +29,16 @@ from srm.cypher import backup as statements
 from srm.errors import ValidationError
 from srm.store import properties_from_pairs, read, read_pages
 
-__all__ = ["BUNDLE_PARTS", "EXPORT_PARTS", "PAGE_SIZE", "parse_parts", "write_bundle"]
+__all__ = [
+    "BUNDLE_PARTS",
+    "EXPORT_PARTS",
+    "PAGE_SIZE",
+    "PROGRESS_EVERY",
+    "OnProgress",
+    "parse_parts",
+    "quiet",
+    "write_bundle",
+]
 
 EXTRA_PREFIX = "x_"
 # The parts of the bundle a backup writes, and those an export can choose from.
@@ -37,6 +46,15 @@ BUNDLE_PARTS = ("customers", "profiles", "follows", "posts", "brands")
 EXPORT_PARTS = (*BUNDLE_PARTS, "persons")
 PERSON_HEADER = ("record_id", "person_id")
 PAGE_SIZE = 5_000
+PROGRESS_EVERY = 10_000  # rows between two progress reports
+OnProgress = Callable[[str, int, int | None], None]
+"""Told how far a long job is: the stage, the rows done, the stage's total when known."""
+
+
+def quiet(_stage: str, _done: int, _total: int | None) -> None:
+    """An :data:`OnProgress` that reports nothing."""
+
+
 Rows = Iterator[dict[str, Any]]
 
 
@@ -52,7 +70,9 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
-def _write(path: Path, columns: Iterable[str], rows: Iterator[dict[str, Any]]) -> int:
+def _write(
+    path: Path, columns: Iterable[str], rows: Iterator[dict[str, Any]], on_progress: OnProgress
+) -> int:
     """Write the named columns of ``rows`` (other keys are left out, missing ones empty)."""
     names = list(columns)
     written = 0
@@ -62,6 +82,9 @@ def _write(path: Path, columns: Iterable[str], rows: Iterator[dict[str, Any]]) -
         for row in rows:
             table.writerow([_cell(row.get(name)) for name in names])
             written += 1
+            if written % PROGRESS_EVERY == 0:
+                on_progress(path.name, written, None)
+    on_progress(path.name, written, written)
     return written
 
 
@@ -169,20 +192,23 @@ def write_bundle(
     parts: Sequence[str] = BUNDLE_PARTS,
     page_size: int = PAGE_SIZE,
     database: str | None = None,
+    on_progress: OnProgress | None = None,
 ) -> dict[str, int]:
     """Write the files of ``parts`` (:data:`EXPORT_PARTS`) into ``out``; return rows written
-    per file. ``page_size`` records are read a transaction."""
+    per file. ``page_size`` records are read a transaction; ``on_progress`` is told each
+    file's rows so far (file name, rows, the total once it is done)."""
+    report = on_progress or quiet
     out.mkdir(parents=True, exist_ok=True)
     written = {}
     for part in parts:
         if part == "customers":
             columns, customers = _customers(driver, page_size, database)
-            written["customers.csv"] = _write(out / "customers.csv", columns, customers)
+            written["customers.csv"] = _write(out / "customers.csv", columns, customers, report)
         elif part == "brands":
             brands = _brands(iter(read(driver, statements.EXPORT_BRANDS, database=database)))
-            written["brands.csv"] = _write(out / "brands.csv", BRAND_HEADER, brands)
+            written["brands.csv"] = _write(out / "brands.csv", BRAND_HEADER, brands, report)
         else:
             name, header, statement, rows = _PAGED[part]
             records = read_pages(driver, statement, page_size=page_size, database=database)
-            written[name] = _write(out / name, header, rows(records))
+            written[name] = _write(out / name, header, rows(records), report)
     return written

@@ -211,6 +211,24 @@ def test_restore_names_the_damaged_line_of_a_backup(
         restore(driver, settings, tmp_path / "backup")
 
 
+def test_backup_and_restore_report_their_progress(
+    driver: Driver, settings: Settings, tmp_path: Path
+) -> None:
+    _rich_graph(driver, settings)
+    told: list[tuple[str, int, int | None]] = []
+    written = backup(
+        driver, settings, tmp_path / "backup", on_progress=lambda *report: told.append(report)
+    )
+    assert ("graph.jsonl: nodes", written.nodes, written.nodes) in told
+    assert ("graph.jsonl: relationships", written.relationships, written.relationships) in told
+    assert {stage for stage, _, _ in told} >= {"customers.csv", "profiles.csv", "brands.csv"}
+    db.wipe(driver)
+    told.clear()
+    restore(driver, settings, tmp_path / "backup", on_progress=lambda *report: told.append(report))
+    assert told[-1] == ("relationships", written.relationships, written.relationships)
+    assert ("nodes", written.nodes, written.nodes) in told
+
+
 def test_restore_refuses_a_folder_without_backup(
     driver: Driver, settings: Settings, tmp_path: Path
 ) -> None:

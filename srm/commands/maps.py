@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from srm.commands.common import console, exit_on_error, fail, open_store, settings
+from srm.commands.common import console, exit_on_error, fail, open_store, progress_bars, settings
 from srm.errors import ValidationError
 from srm.operations.backup_bundle import EXPORT_PARTS, parse_parts, write_bundle
 from srm.operations.outputs import remember
@@ -227,9 +227,14 @@ def _export_bundle(out: Path, parts_text: str, page_size: int) -> None:
     current = settings()
     with exit_on_error():
         parts = parse_parts(parts_text)
-        with console.status("Exporting…"), open_store(current) as driver:
+        with open_store(current) as driver, progress_bars() as on_progress:
             written = write_bundle(
-                driver, out, parts=parts, page_size=page_size, database=current.neo4j_database
+                driver,
+                out,
+                parts=parts,
+                page_size=page_size,
+                database=current.neo4j_database,
+                on_progress=on_progress,
             )
         for name in written:
             remember(current, out / name, "bundle export")

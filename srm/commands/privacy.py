@@ -11,7 +11,14 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from srm.commands.common import console, exit_on_error, fail, open_store, settings
+from srm.commands.common import (
+    console,
+    exit_on_error,
+    fail,
+    open_store,
+    progress_bars,
+    settings,
+)
 from srm.operations.backup import backup as backup_graph
 from srm.operations.backup import restore as restore_graph
 from srm.operations.erasure import RECLUSTER_NOTE, Kind
@@ -80,8 +87,8 @@ def backup(
 ) -> None:
     """Back up the whole graph: the canonical bundle plus graph.jsonl and manifest.json."""
     current = settings()
-    with exit_on_error(), open_store(current) as driver:
-        result = backup_graph(driver, current, out)
+    with exit_on_error(), open_store(current) as driver, progress_bars() as on_progress:
+        result = backup_graph(driver, current, out, on_progress=on_progress)
     console.print(result.summary("Backed up"))
 
 
@@ -90,8 +97,8 @@ def restore(
 ) -> None:
     """Restore a backup into an EMPTY Neo4j (a non-empty one is refused)."""
     current = settings()
-    with exit_on_error(), open_store(current) as driver:
-        result, warnings = restore_graph(driver, current, source)
+    with exit_on_error(), open_store(current) as driver, progress_bars() as on_progress:
+        result, warnings = restore_graph(driver, current, source, on_progress=on_progress)
     for warning in warnings:
         console.print(f"[yellow]warning:[/] {escape(str(warning))}", markup=True)
     console.print(result.summary("Restored"))
