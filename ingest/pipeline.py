@@ -17,7 +17,7 @@ import re
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -36,6 +36,7 @@ from srm.ingest.spool import Spool
 from srm.ingest.validate import kind_of
 from srm.ingest.writer import GraphWriter
 from srm.operations.suppression import SuppressionList
+from srm.progress import OnProgress, quiet
 from srm.settings import get_settings
 from srm.store import read
 
@@ -52,14 +53,6 @@ log = logging.getLogger(__name__)
 DEFAULT_MAX_BAD_RATIO = 0.05
 # The kind readers give a reject that cannot be tied to a row kind (unparseable JSON line).
 UNTYPED_KIND = "record"
-
-OnProgress = Callable[[str, int, int | None], None]
-"""Told how far a job is: the stage (``checking <file name>`` or ``writing``), the records
-or rows done so far, and the stage's total when known (None while checking a file)."""
-
-
-def _quiet(_stage: str, _done: int, _total: int | None) -> None:
-    pass
 
 
 @dataclass
@@ -232,7 +225,7 @@ def ingest_paths(
     max_bad_ratio: float = DEFAULT_MAX_BAD_RATIO,
     quarantine_path: Path | None = None,
     database: str | None = None,
-    on_progress: OnProgress = _quiet,
+    on_progress: OnProgress = quiet,
     suppression: SuppressionList | None = None,
     import_files: ImportFiles | None = None,
 ) -> IngestSummary:

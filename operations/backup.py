@@ -36,9 +36,10 @@ from srm import db
 from srm.cypher import admin
 from srm.cypher import backup as statements
 from srm.errors import SRMError, ValidationError
-from srm.operations.backup_bundle import PROGRESS_EVERY, OnProgress, quiet, write_bundle
+from srm.operations.backup_bundle import write_bundle
 from srm.operations.replay import replay_suppressions
 from srm.operations.suppression import key_hash, suppression_salt
+from srm.progress import OnProgress, counted, quiet
 from srm.settings import Settings
 from srm.store import ZonedDateTimeText, read, translate_errors, write_batches
 
@@ -138,22 +139,20 @@ def _dump(
         driver.session(database=database) as session,
         path.open("wb") as out,
     ):
-        for element_id, labels, properties in db.graph_nodes(session):
+        for element_id, labels, properties in counted(
+            db.graph_nodes(session), f"{GRAPH_FILE}: nodes", on_progress
+        ):
             fingerprint.add_node(element_id, labels, properties)
             line = {"node": element_id, "labels": sorted(labels), "properties": properties}
             out.write(_line(line))
             nodes += 1
-            if nodes % PROGRESS_EVERY == 0:
-                on_progress(f"{GRAPH_FILE}: nodes", nodes, None)
-        on_progress(f"{GRAPH_FILE}: nodes", nodes, nodes)
-        for start, kind, properties, end in db.graph_relationships(session):
+        for start, kind, properties, end in counted(
+            db.graph_relationships(session), f"{GRAPH_FILE}: relationships", on_progress
+        ):
             fingerprint.add_relationship(start, kind, properties, end)
             line = {"start": start, "type": kind, "end": end, "properties": properties}
             out.write(_line(line))
             relationships += 1
-            if relationships % PROGRESS_EVERY == 0:
-                on_progress(f"{GRAPH_FILE}: relationships", relationships, None)
-        on_progress(f"{GRAPH_FILE}: relationships", relationships, relationships)
     return nodes, relationships, fingerprint.hexdigest()
 
 

@@ -27,16 +27,14 @@ from srm.bundle_format import (
 )
 from srm.cypher import backup as statements
 from srm.errors import ValidationError
+from srm.progress import OnProgress, counted, quiet
 from srm.store import properties_from_pairs, read, read_pages
 
 __all__ = [
     "BUNDLE_PARTS",
     "EXPORT_PARTS",
     "PAGE_SIZE",
-    "PROGRESS_EVERY",
-    "OnProgress",
     "parse_parts",
-    "quiet",
     "write_bundle",
 ]
 
@@ -46,15 +44,6 @@ BUNDLE_PARTS = ("customers", "profiles", "follows", "posts", "brands")
 EXPORT_PARTS = (*BUNDLE_PARTS, "persons")
 PERSON_HEADER = ("record_id", "person_id")
 PAGE_SIZE = 5_000
-PROGRESS_EVERY = 10_000  # rows between two progress reports
-OnProgress = Callable[[str, int, int | None], None]
-"""Told how far a long job is: the stage, the rows done, the stage's total when known."""
-
-
-def quiet(_stage: str, _done: int, _total: int | None) -> None:
-    """An :data:`OnProgress` that reports nothing."""
-
-
 Rows = Iterator[dict[str, Any]]
 
 
@@ -79,12 +68,9 @@ def _write(
     with path.open("w", encoding="utf-8", newline="") as out:
         table = csv.writer(out)
         table.writerow(names)
-        for row in rows:
+        for row in counted(rows, path.name, on_progress):
             table.writerow([_cell(row.get(name)) for name in names])
             written += 1
-            if written % PROGRESS_EVERY == 0:
-                on_progress(path.name, written, None)
-    on_progress(path.name, written, written)
     return written
 
 
