@@ -37,6 +37,10 @@ _SCORE = Influence.SCORE
 # accounts, and accounts of persons no run has scored yet: such a person ranks by its best
 # matching account), the best ``$window`` of them walked by account score and grouped by
 # unit. Neither reads the whole graph. The two lists are merged and cut at the page's end.
+# When the scored persons fill the page, only accounts scored at least as high as its last
+# one can still enter it: the account walk starts at the top and stops there (after
+# identity resolution and an influence run every account has a scored person, and the walk
+# would otherwise pass every account of the graph looking for one that has none).
 # ``unsure`` says the window was full and may have cut a unit off (its ``floor`` is the
 # lowest account score it held): the caller asks again with a wider window
 # (srm.api.services.persons.influencer_units); a null window reads every such account.
@@ -59,9 +63,12 @@ CALL () {{
   RETURN collect({{unit: person.person_id, lead: lead, person: person,
                   score: person.{_SCORE}}}) AS scored
 }}
-CALL () {{
+WITH scored, CASE WHEN size(scored) = $offset + $limit THEN scored[-1].score
+                  ELSE -1.7976931348623157e308 END AS cutoff
+CALL (cutoff) {{
   MATCH (p:Profile)
-  WHERE {INFLUENCER_MATCHES}
+  WHERE p.{_SCORE} >= cutoff
+    AND {INFLUENCER_MATCHES}
     AND none(score IN [(p)-[:PART_OF]->(person:Person) | person.{_SCORE}] WHERE score IS NOT NULL)
   WITH p ORDER BY p.{_SCORE} DESC, p.profile_key LIMIT coalesce($window, 9223372036854775807)
   OPTIONAL MATCH (p)-[:PART_OF]->(person:Person)
