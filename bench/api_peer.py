@@ -167,6 +167,9 @@ def _throughput(
 # on a warmer database and a different machine. Both servers run side by side, idle while
 # the other is measured.
 ORDER = (0, 1, 1, 0)
+# Requests per side and query before any is timed: both servers' first requests after
+# start-up plan and compile their statements (Neo4j's and the Python or Node process's).
+WARM_UP = 50
 
 
 def _sequential(client: httpx.Client, query: str, arguments: dict[str, Any], n: int) -> list[float]:
@@ -192,7 +195,7 @@ def measure(
         for name, queries in QUERIES.items():
             arguments = [variables if "$id" in query else {} for query in queries]
             for side, client in enumerate(clients):
-                _sequential(client, queries[side], arguments[side], 10)
+                _sequential(client, queries[side], arguments[side], WARM_UP)
                 items[side][name] = readers[side](_post(client, queries[side], arguments[side]))
             timings: list[list[float]] = [[], []]
             cpu = [0.0, 0.0]
@@ -241,7 +244,7 @@ def _peer_ready() -> None:
 
 def run(quick: bool) -> dict[str, Any]:
     """Build the store, measure SRM then the peer; the result dictionary (JSON line)."""
-    people, repeat, seconds = (2_000, 60, 4.0) if quick else (10_000, 120, 10.0)
+    people, repeat, seconds = (2_000, 60, 4.0) if quick else (10_000, 400, 10.0)
     _peer_ready()
     home = Settings().home
     folder = Path(tempfile.mkdtemp(prefix="srm-bench-peer-"))

@@ -1,22 +1,27 @@
 """Load test on loopback: concurrent clients mixing GraphQL reads and enrichment batches
 while an ingest runs, for a bounded time.
 
-    python -m bench.load [--clients 50] [--seconds 300] [--people 2000] [--workers N]
+    python -m bench.load [--clients 50] [--seconds 300] [--warm-up 60] [--people 2000]
+                         [--workers N]
 
 Starts its own Neo4j (temporary store) and the API with ``srm serve --workers N`` on
 127.0.0.1 (a free port; N defaults to the machine's cores, as ``srm serve`` does), in its
 own processes so the clients' threads do not share the server's interpreter, ingests a
-generated bundle, then runs ``--clients`` threads for ``--seconds``: two
-in three requests are GraphQL reads (influencers, a profile with its person, search,
-brands), one in three an enrichment batch of 20 keys; meanwhile one thread ingests further
-generated bundles in a loop. Counts every non-2xx answer or failed request as an error.
-Prints one JSON line last: ``{"clients", "seconds", "requests", "errors", "rps", "p50_ms",
-"p99_ms", "graphql_p50_ms", "graphql_p99_ms", "enrich_p50_ms", "enrich_p99_ms", "ingests",
-"error_samples", "server_errors", "server_error_samples", "cpu_s", "cpu_ms_per_request"}``:
-``server_errors`` counts the error lines of the API's own log (type and frames of each
-unexpected exception, the cause behind a 500). ``cpu_s`` splits the CPU seconds of the timed window
-between this process (the clients and the ingest loop), the API's processes and Neo4j: all
-run on the same machine, so what the clients use is not there for the server.
+generated bundle, then runs ``--clients`` threads for ``--warm-up`` seconds untimed
+(Neo4j's JVM compiles its hot code in the first minutes of load; a server that has run for
+a while no longer pays for it) and for ``--seconds`` timed: two in three requests are
+GraphQL reads (influencers, a profile with its person, search, brands), one in three an
+enrichment batch of 20 keys; meanwhile one thread ingests further generated bundles in a
+loop. Counts every non-2xx answer or failed request as an error. Prints one JSON line
+last: ``{"clients", "seconds", "requests", "errors", "rps", "p50_ms", "p99_ms",
+"graphql_p50_ms", "graphql_p99_ms", "enrich_p50_ms", "enrich_p99_ms", "ingests",
+"error_samples", "server_errors", "server_error_samples", "cpu_s", "cpu_ms_per_request",
+"neo4j_jit_cpu_s"}``: ``server_errors`` counts the error lines of the API's own log (type
+and frames of each unexpected exception, the cause behind a 500). ``cpu_s`` splits the CPU
+seconds of the timed window between this process (the clients and the ingest loop), the
+API's processes and Neo4j: all run on the same machine, so what the clients use is not
+there for the server; ``neo4j_jit_cpu_s`` is the part of Neo4j's that its JVM's compiler
+threads used.
 """
 
 from __future__ import annotations
@@ -162,6 +167,25 @@ def cpu_seconds(pid: int, *, children: bool = True) -> float:
     return total
 
 
+def jit_cpu_seconds(pid: int) -> float:
+    """CPU seconds of a JVM's just-in-time compiler threads (Linux thread names ``C1
+    CompilerThre…``/``C2 CompilerThre…``); 0 where threads cannot be read."""
+    total = 0
+    try:
+        tasks = list(Path(f"/proc/{pid}/task").iterdir())
+    except OSError:
+        return 0.0
+    for task in tasks:
+        try:
+            if " Compiler" not in (task / "comm").read_text():
+                continue
+            fields = (task / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime in clock ticks
+    return total / os.sysconf("SC_CLK_TCK")
+
+
 def _enrich_keys(bundle: Path, count: int = 200) -> list[dict[str, str]]:
     keys: list[dict[str, str]] = []
     with (bundle / "customers.csv").open(encoding="utf-8") as source:
@@ -175,11 +199,18 @@ def _enrich_keys(bundle: Path, count: int = 200) -> list[dict[str, str]]:
 
 
 def _client_loop(
-    base: str, keys: list[dict[str, str]], stop: threading.Event, seed: int, out: dict[str, Any]
+    base: str,
+    keys: list[dict[str, str]],
+    timed: threading.Event,
+    stop: threading.Event,
+    seed: int,
+    out: dict[str, Any],
 ) -> None:
+    """Requests until ``stop``; those started while ``timed`` is set are counted."""
     chooser = random.Random(seed)
     with httpx.Client(base_url=base, timeout=60) as client:
         while not stop.is_set():
+            counted = timed.is_set()
             kind = "enrich" if chooser.random() < 1 / 3 else "graphql"
             started = time.perf_counter()
             try:
@@ -199,6 +230,8 @@ def _client_loop(
                 failed = True
                 out["samples"].append(f"{kind}: {type(error).__name__}")
             elapsed_ms = (time.perf_counter() - started) * 1000
+            if not counted:
+                continue
             out[kind].append(elapsed_ms)
             if failed:
                 out["errors"] += 1
@@ -207,7 +240,13 @@ def _client_loop(
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clients", type=int, default=50)
-    parser.add_argument("--seconds", type=float, default=300)
+    parser.add_argument("--seconds", type=float, default=300, help="timed window")
+    parser.add_argument(
+        "--warm-up",
+        type=float,
+        default=60,
+        help="seconds of the same load before the timed window (not counted)",
+    )
     parser.add_argument("--people", type=int, default=2000)
     parser.add_argument(
         "--workers",
@@ -239,7 +278,7 @@ def main() -> None:
                 {"graphql": [], "enrich": [], "errors": 0, "samples": []}
                 for _ in range(arguments.clients)
             ]
-            stop = threading.Event()
+            stop, timed = threading.Event(), threading.Event()
             ingests = {"done": 0, "errors": 0}
             ingest_failures: list[str] = []
 
@@ -273,7 +312,9 @@ def main() -> None:
             with serving(serve, env, base, work, log=server_log) as api_pid:
                 threads = [threading.Thread(target=ingest_loop, daemon=True)] + [
                     threading.Thread(
-                        target=_client_loop, args=(base, keys, stop, i, results[i]), daemon=True
+                        target=_client_loop,
+                        args=(base, keys, timed, stop, i, results[i]),
+                        daemon=True,
                     )
                     for i in range(arguments.clients)
                 ]
@@ -284,20 +325,28 @@ def main() -> None:
                     "api": (api_pid, True),
                     "neo4j": (server.pid, True),
                 }
+                for thread in threads:
+                    thread.start()
+                if arguments.warm_up > 0:
+                    console.print(f"warming up for {arguments.warm_up:g} s (not counted)")
+                    time.sleep(arguments.warm_up)
                 cpu_before = {
                     name: cpu_seconds(pid, children=kids) for name, (pid, kids) in groups.items()
                 }
+                jit_before, ingests_before = jit_cpu_seconds(server.pid), ingests["done"]
                 started = time.perf_counter()
-                for thread in threads:
-                    thread.start()
+                timed.set()
                 time.sleep(arguments.seconds)
                 cpu_after = {
                     name: cpu_seconds(pid, children=kids) for name, (pid, kids) in groups.items()
                 }
+                jit = jit_cpu_seconds(server.pid) - jit_before
+                timed.clear()
+                ingested = ingests["done"] - ingests_before
+                elapsed = time.perf_counter() - started
                 stop.set()
                 for thread in threads:
                     thread.join(timeout=120)
-                elapsed = time.perf_counter() - started
             logged_errors, logged_samples = server_errors(server_log)
         finally:
             driver.close()
@@ -317,7 +366,7 @@ def main() -> None:
             "graphql_p99_ms": round(percentile(graphql, 0.99), 1),
             "enrich_p50_ms": round(percentile(enrich, 0.5), 1),
             "enrich_p99_ms": round(percentile(enrich, 0.99), 1),
-            "ingests": ingests["done"],
+            "ingests": ingested,
             "error_samples": (
                 ingest_failures + [text for result in results for text in result["samples"]]
             )[:5],
@@ -328,6 +377,7 @@ def main() -> None:
                 name: round(1000 * (cpu_after[name] - cpu_before[name]) / max(len(every), 1), 2)
                 for name in cpu_before
             },
+            "neo4j_jit_cpu_s": round(jit, 1),
         }
         print(json.dumps(summary))
     finally:
