@@ -22,7 +22,7 @@ from srm.api.jobs import AnalysisJobs
 from srm.api.middleware import RequestGuard
 from srm.api.ratelimit import rate_limiter
 from srm.api.routes import erase, health, maps, rest
-from srm.api.routes.graphql import graphql_router
+from srm.api.routes.graphql import graphql_post_route, graphql_router
 from srm.api.security import Authenticator, RateLimiter
 from srm.errors import ConfigurationError, SRMError, StoreBusy
 from srm.operations.audit import AuditTrail
@@ -91,7 +91,9 @@ def create_app(settings: Settings, driver: Driver | None = None) -> FastAPI:
     app.state.jobs = AnalysisJobs(the_driver, settings.neo4j_database)
 
     # GraphQL first: routes are matched in order, and it takes most requests.
-    app.include_router(graphql_router(settings), prefix="/graphql", include_in_schema=False)
+    graphql = graphql_router(settings)
+    app.router.routes.append(graphql_post_route(graphql))
+    app.include_router(graphql, prefix="/graphql", include_in_schema=False)
     app.include_router(health.router)
     app.include_router(rest.router)
     app.include_router(erase.router)
