@@ -30,13 +30,7 @@ from srm.errors import ValidationError
 from srm.progress import OnProgress, counted, quiet
 from srm.store import properties_from_pairs, read, read_pages
 
-__all__ = [
-    "BUNDLE_PARTS",
-    "EXPORT_PARTS",
-    "PAGE_SIZE",
-    "parse_parts",
-    "write_bundle",
-]
+__all__ = ["BUNDLE_PARTS", "EXPORT_PARTS", "PAGE_SIZE", "parse_parts", "write_bundle"]
 
 EXTRA_PREFIX = "x_"
 # The parts of the bundle a backup writes, and those an export can choose from.
@@ -178,23 +172,24 @@ def write_bundle(
     parts: Sequence[str] = BUNDLE_PARTS,
     page_size: int = PAGE_SIZE,
     database: str | None = None,
-    on_progress: OnProgress | None = None,
+    on_progress: OnProgress = quiet,
 ) -> dict[str, int]:
     """Write the files of ``parts`` (:data:`EXPORT_PARTS`) into ``out``; return rows written
     per file. ``page_size`` records are read a transaction; ``on_progress`` is told each
     file's rows so far (file name, rows, the total once it is done)."""
-    report = on_progress or quiet
     out.mkdir(parents=True, exist_ok=True)
     written = {}
     for part in parts:
         if part == "customers":
             columns, customers = _customers(driver, page_size, database)
-            written["customers.csv"] = _write(out / "customers.csv", columns, customers, report)
+            written["customers.csv"] = _write(
+                out / "customers.csv", columns, customers, on_progress
+            )
         elif part == "brands":
             brands = _brands(iter(read(driver, statements.EXPORT_BRANDS, database=database)))
-            written["brands.csv"] = _write(out / "brands.csv", BRAND_HEADER, brands, report)
+            written["brands.csv"] = _write(out / "brands.csv", BRAND_HEADER, brands, on_progress)
         else:
             name, header, statement, rows = _PAGED[part]
             records = read_pages(driver, statement, page_size=page_size, database=database)
-            written[name] = _write(out / name, header, rows(records), report)
+            written[name] = _write(out / name, header, rows(records), on_progress)
     return written

@@ -3,7 +3,7 @@ bars for the library's progress callbacks."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -23,6 +23,7 @@ from rich.progress import (
 
 from srm import local_neo4j
 from srm.errors import SRMError, StoreUnavailable
+from srm.progress import OnProgress
 from srm.settings import Settings, get_settings
 from srm.store import open_driver
 
@@ -92,7 +93,7 @@ def open_store(current: Settings | None = None) -> Iterator[Driver]:
 
 
 @contextmanager
-def progress_bars() -> Iterator[Callable[[str, int, int | None], None]]:
+def progress_bars() -> Iterator[OnProgress]:
     """A progress callback (stage, done, total) that draws one bar per stage on stderr."""
     bars = Progress(
         SpinnerColumn(),
