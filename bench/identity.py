@@ -118,10 +118,9 @@ def rule_recall(
     blocked: BlockingResult, labels: np.ndarray, true_pairs: int, groups: np.ndarray | None = None
 ) -> dict[str, float]:
     """Pair recall of each blocking rule alone: the share of true pairs its keys find."""
-    n = max(blocked.n, 1)
     out: dict[str, float] = {}
-    for name, codes in zip(blocked.per_rule, blocked.rule_codes, strict=True):
-        left, right = codes // n, codes % n
+    for number, name in enumerate(blocked.per_rule):
+        left, right = blocked.pairs_of(number)
         hit = labels[left] == labels[right]
         if groups is not None:
             hit &= groups[left] != groups[right]
@@ -178,7 +177,7 @@ def supervised_ceiling(result: Resolution, truth: dict[str, str]) -> dict:
     crm = source[left] != source[right]
     weights = scored.weights
     features = np.column_stack([weights, scored.gamma, crm])
-    fold = (left * 7919 + right) % 2
+    fold = (left.astype(np.int64) * 7919 + right) % 2
     probability = np.zeros(len(match))
     for held in (0, 1):
         model = HistGradientBoostingClassifier(max_iter=300, random_state=0)

@@ -265,6 +265,55 @@ def test_pattern_counts_and_shared_tokens_match_their_plain_definitions() -> Non
     assert shared_token_counts(a, b).tolist() == plain == [2, 0, 1, 1, 0, 1]
 
 
+def test_pattern_counts_add_up_over_chunks_and_row_masks(monkeypatch: pytest.MonkeyPatch) -> None:
+    from srm.graph.identity import model
+
+    rng = np.random.default_rng(5)
+    gamma = rng.integers(0, 4, (10_000, 19)).astype(np.int8)
+    rows = rng.random(len(gamma)) < 0.3
+    monkeypatch.setattr(model, "_PATTERN_CHUNK", 777)
+    for mask in (None, rows, np.zeros(len(gamma), dtype=bool)):
+        chosen = gamma if mask is None else gamma[mask]
+        patterns, counts = model._patterns(gamma, mask)
+        expected, expected_counts = np.unique(chosen, axis=0, return_counts=True)
+        assert np.array_equal(patterns, expected) and np.array_equal(counts, expected_counts)
+
+
+def test_only_vetoed_pairs_that_links_could_join_are_kept() -> None:
+    from srm.graph.identity.cluster import _within_reach
+
+    # strong links 0-1, 1-2 (one component) and 3-4; an accepted pair 5-6
+    left = np.array([0, 1, 0, 3, 2, 5, 0, 5], dtype=np.int32)
+    right = np.array([1, 2, 2, 4, 3, 6, 6, 7], dtype=np.int32)
+    strong = np.array([0, 1, 3])
+    below = np.array([False, False, True, False, True, True, True, True])
+    found = _within_reach(8, left, right, below, strong, [(5, 6)])
+    # 0-2 and 5-6 (vouched for later) each lie in one component; 2-3 and 0-6 join two;
+    # record 7 has no link at all
+    assert found.tolist() == [2, 5]
+    assert _within_reach(8, left, right, below, strong, [(5, 6), (6, 7)]).tolist() == [2, 5, 7]
+
+
+def test_scored_pairs_hold_rivals_for_live_pairs_only() -> None:
+    from srm.graph.identity.model import probability_of_weight
+    from srm.graph.identity.predict import ScoredPairs, with_rivals
+
+    left = np.array([0, 0, 0, 5, 1], dtype=np.int32)
+    right = np.array([1, 2, 3, 0, 2], dtype=np.int32)
+    total = np.array([10.0, 10.0, 9.5, 12.0, -12.0])
+    platform = np.array([0, 1, 1, 1, 1, 2])
+    plain = probability_of_weight(total)
+    scored = ScoredPairs(left, right, np.zeros((5, 1), np.int8), total, plain.copy(),
+                         lambda rows: np.zeros((5, 1))[rows])  # fmt: skip
+    ranked = with_rivals(scored, Model([], {}, {}, {}, 0.5), platform)
+    assert ranked.rivals is not None and ranked.rivals.live.tolist() == [0, 1, 2, 3]
+    assert [ranked.rivals_of(k) for k in range(5)] == [(3, 1), (3, 1), (3, 1), (1, 1), (1, 1)]
+    assert np.array_equal(ranked.probability, probability_of_weight(total + ranked.rivals.penalty))
+    # the veto reads the probability before the penalty
+    assert ranked.vetoed(0.99999).tolist() == (plain < 0.99999).tolist()
+    assert ranked.vetoed(0.001).tolist() == [False, False, False, False, True]
+
+
 def test_surname_levels_tell_a_left_out_surname_from_a_different_one() -> None:
     from srm.graph.identity.comparisons import surname_set_comparison
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from itertools import chain
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -168,21 +169,42 @@ def _rule_pairs(frame: pd.DataFrame, rule: BlockingRule) -> tuple[np.ndarray, np
 
 @dataclass
 class BlockingResult:
-    """Candidate pairs (``left < right``), pairs found per rule, and skipped big keys."""
+    """Candidate pairs (``left < right``, int32 record indices while they fit), pairs found
+    per rule, skipped big keys, and per pair which rules found it (``rules``: bit ``k``
+    set when rule ``k`` did) — a few bytes a pair, where each rule's own list of pairs
+    would cost eight bytes a pair and rule."""
 
     left: np.ndarray
     right: np.ndarray
     per_rule: dict[str, int] = field(default_factory=dict)
     skipped_keys: dict[str, int] = field(default_factory=dict)
-    # each rule's pairs as sorted codes low * n + high, in the order of the rules
-    rule_codes: list[np.ndarray] = field(default_factory=list, repr=False)
+    rules: np.ndarray = field(default_factory=lambda: np.zeros(0, np.uint8), repr=False)
     n: int = 0
 
     def found_by(self, rules: Sequence[int]) -> np.ndarray:
         """Per candidate pair, whether one of the rules numbered ``rules`` found it."""
-        codes = self.left * max(self.n, 1) + self.right
-        found = [self.rule_codes[k] for k in rules]
-        return np.isin(codes, np.concatenate(found)) if found else np.zeros(len(codes), bool)
+        wanted = sum(1 << k for k in rules)
+        if not wanted:
+            return np.zeros(len(self.left), dtype=bool)
+        return (self.rules & self.rules.dtype.type(wanted)) != 0
+
+    def pairs_of(self, rule: int) -> tuple[np.ndarray, np.ndarray]:
+        """The candidate pairs rule number ``rule`` found."""
+        found = self.found_by([rule])
+        return self.left[found], self.right[found]
+
+
+def _bits_type(rules: int) -> type[np.unsignedinteger[Any]]:
+    """The smallest unsigned integer type with a bit per rule."""
+    for kind in (np.uint8, np.uint16, np.uint32, np.uint64):
+        if rules <= np.iinfo(kind).bits:
+            return kind
+    raise ValueError(f"{rules} blocking rules: at most 64 are supported.")
+
+
+def _index_type(n: int) -> type[np.signedinteger[Any]]:
+    """int32 for record indices when every one fits, else int64."""
+    return np.int32 if n < np.iinfo(np.int32).max else np.int64
 
 
 def block(
@@ -203,12 +225,20 @@ def block(
         per_rule[rule.name] = len(codes)
         encoded.append(codes)
     codes = distinct(np.concatenate(encoded)) if encoded else np.zeros(0, dtype=np.int64)
-    left, right = codes // max(n, 1), codes % max(n, 1)
+    kind = _bits_type(len(rules))
+    found = np.zeros(len(codes), dtype=kind)
+    for number, rule_codes in enumerate(encoded):
+        # each rule's codes are distinct and all in the union: their positions there
+        found[np.searchsorted(codes, rule_codes)] |= kind(1 << number)
+    encoded.clear()
+    index = _index_type(n)
+    left, right = (codes // max(n, 1)).astype(index), (codes % max(n, 1)).astype(index)
+    del codes
     if dataset is not None:
         groups = frame[dataset].to_numpy()
         across = groups[left] != groups[right]
-        left, right = left[across], right[across]
-    return BlockingResult(left, right, per_rule, skipped, encoded, n)
+        left, right, found = left[across], right[across], found[across]
+    return BlockingResult(left, right, per_rule, skipped, found, n)
 
 
 def true_pair_count(labels: np.ndarray, groups: np.ndarray | None = None) -> int:

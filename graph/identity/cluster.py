@@ -32,6 +32,8 @@ from dataclasses import dataclass
 from itertools import chain
 
 import numpy as np
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
 
 from srm.arrays import pair_codes
 
@@ -115,6 +117,36 @@ class _Groups:
         self.parent[b] = a
 
 
+# Pairs looked at once when picking the vetoed pairs that matter (one byte a pair).
+_CHUNK = 1 << 22
+
+
+def _within_reach(
+    n: int,
+    left: np.ndarray,
+    right: np.ndarray,
+    below: np.ndarray,
+    strong: np.ndarray,
+    must: Sequence[tuple[int, int]],
+) -> np.ndarray:
+    """The pairs marked in ``below`` whose two records the merges could ever put in one
+    person: joined by a chain of strong or accepted links (one component of that graph).
+    Every group the merges build lies in one component, so a vetoed pair across
+    components is never asked about; most of millions of vetoed pairs (namesakes with no
+    link between them) need not be held."""
+    ends = np.array(must, dtype=np.int64).reshape(-1, 2)
+    a = np.concatenate([left[strong], ends[:, 0]])
+    b = np.concatenate([right[strong], ends[:, 1]])
+    graph = coo_matrix((np.ones(len(a), dtype=np.int8), (a, b)), shape=(n, n))
+    component = connected_components(graph, directed=False)[1]
+    found = []
+    for start in range(0, len(left), _CHUNK):
+        rows = slice(start, start + _CHUNK)
+        joined = component[left[rows]] == component[right[rows]]
+        found.append(start + np.flatnonzero(below[rows] & joined))
+    return np.concatenate(found) if found else np.zeros(0, dtype=np.int64)
+
+
 def cluster_pairs(
     n: int,
     left: np.ndarray,
@@ -126,22 +158,17 @@ def cluster_pairs(
     accepted: Iterable[tuple[int, int]] = (),
     rejected: Iterable[tuple[int, int]] = (),
     veto: float = 0.0,
-    veto_probability: np.ndarray | None = None,
+    vetoed: np.ndarray | None = None,
 ) -> np.ndarray:
     """A cluster label (0..k-1, in order of first record) for each of ``n`` records;
-    a compared pair with a probability below ``veto`` is a cannot-link (rule 3), read from
-    ``veto_probability`` when given (the score before a penalty that only says "unsure",
-    not "different")."""
+    a compared pair with a probability below ``veto`` is a cannot-link (rule 3), or, when
+    ``vetoed`` is given, a pair it marks (the score before a penalty that only says
+    "unsure", not "different": :meth:`srm.graph.identity.predict.ScoredPairs.vetoed`)."""
     groups = _Groups(n)
     strong = np.flatnonzero(probability >= threshold)
     order = strong[np.argsort(-probability[strong], kind="stable")]
     direct = PairSet(n, left[strong], right[strong])
     must = [(int(a), int(b)) for a, b in accepted]
-    # only records that some link could merge need their vetoed pairs
-    linked = np.zeros(n, dtype=bool)
-    linked[left[strong]] = linked[right[strong]] = True
-    for a, b in must:
-        linked[a] = linked[b] = True
     # A reviewer's accepts are transitive: records joined by a chain of accepts are one
     # person on their word, so neither a veto nor a conflict rule parts two of them.
     vouched = _Groups(n)
@@ -150,8 +177,8 @@ def cluster_pairs(
         if root_a != root_b:
             vouched.union(root_a, root_b)
     vouched_root = np.array([vouched.find(x) for x in range(n)]) if must else np.arange(n)
-    said = probability if veto_probability is None else veto_probability
-    unlikely = np.flatnonzero((said < veto) & linked[left] & linked[right])
+    below = probability < veto if vetoed is None else vetoed
+    unlikely = _within_reach(n, left, right, below, strong, must)
     # cannot-links: vetoed pairs (unless vouched for) and rejected ones
     low, high = left[unlikely], right[unlikely]
     kept = vouched_root[low] != vouched_root[high]

@@ -32,13 +32,43 @@ _SPAN = 4096.0  # wider than any weight in bits, so (group, weight) sorts as one
 
 @dataclass
 class Rivals:
-    """Per pair: how many candidates of the right record's platform the left record has
-    within the margin (``left_rivals``, counting this pair), the same the other way round,
-    and the penalty in bits (≤ 0) they add up to."""
+    """The pairs that could matter (``live``: probability at or above the floor) and, for
+    each of them, how many candidates of the right record's platform the left record has
+    within the margin (``live_left``, counting this pair), the same the other way round
+    (``live_right``), and the penalty in bits (≤ 0) they add up to (``live_penalty``).
+    Every other pair has no rivals (1, 1) and no penalty: only the live pairs are held,
+    a small share of millions of blocked pairs."""
 
-    left_rivals: np.ndarray
-    right_rivals: np.ndarray
-    penalty: np.ndarray
+    pairs: int
+    live: np.ndarray
+    live_left: np.ndarray
+    live_right: np.ndarray
+    live_penalty: np.ndarray
+
+    def _spread(self, values: np.ndarray, default: float) -> np.ndarray:
+        out = np.full(self.pairs, default, dtype=values.dtype)
+        out[self.live] = values
+        return out
+
+    @property
+    def left_rivals(self) -> np.ndarray:
+        """Every pair's left count (a full array: for small sets and tests)."""
+        return self._spread(self.live_left, 1)
+
+    @property
+    def right_rivals(self) -> np.ndarray:
+        return self._spread(self.live_right, 1)
+
+    @property
+    def penalty(self) -> np.ndarray:
+        return self._spread(self.live_penalty, 0.0)
+
+    def of(self, k: int) -> tuple[int, int]:
+        """Pair ``k``'s counts (1, 1 when it is not live)."""
+        at = int(np.searchsorted(self.live, k))
+        if at < len(self.live) and int(self.live[at]) == k:
+            return int(self.live_left[at]), int(self.live_right[at])
+        return (1, 1)
 
 
 def _rivals_per_end(
@@ -69,10 +99,9 @@ def platform_rivals(
     """The rivals of each pair (see module doc). ``weight`` is each pair's total match
     weight in bits; ``platform`` a small integer per record, negative for records that
     have no platform (CRM rows: they are kept apart by their own rules)."""
-    n = len(left)
-    left_rivals = np.ones(n, dtype=np.int64)
-    right_rivals = np.ones(n, dtype=np.int64)
     live = np.flatnonzero(probability >= floor)
+    left_rivals = np.ones(len(live), dtype=np.int64)
+    right_rivals = np.ones(len(live), dtype=np.int64)
     if len(live):
         a, b, w = left[live], right[live], weight[live]
         # left record's candidates on the right record's platform, and the other way round
@@ -82,10 +111,10 @@ def platform_rivals(
         targets = np.concatenate([platform[b][toward_b], platform[a][toward_a]])
         weights = np.concatenate([w[toward_b], w[toward_a]])
         counts = _rivals_per_end(owners, targets, weights, margin)
-        left_rivals[live[toward_b]] = counts[: int(toward_b.sum())]
-        right_rivals[live[toward_a]] = counts[int(toward_b.sum()) :]
+        left_rivals[toward_b] = counts[: int(toward_b.sum())]
+        right_rivals[toward_a] = counts[int(toward_b.sum()) :]
     penalty = -(np.log2(left_rivals) + np.log2(right_rivals))
-    return Rivals(left_rivals, right_rivals, penalty)
+    return Rivals(len(left), live, left_rivals, right_rivals, penalty)
 
 
 def platform_codes(frame: pd.DataFrame) -> np.ndarray:

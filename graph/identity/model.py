@@ -178,26 +178,46 @@ def estimate_u(
     return u
 
 
-def _patterns(gamma: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The distinct rows of ``gamma`` (sorted, as ``np.unique(axis=0)``) and their counts.
+# Rows of γ packed into pattern codes at once: the codes and their sort are transient
+# int64 arrays, so a chunk bounds them whatever the number of pairs.
+_PATTERN_CHUNK = 1 << 22
+
+
+def _patterns(gamma: np.ndarray, rows: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct rows of ``gamma`` (sorted, as ``np.unique(axis=0)``) and their counts;
+    with ``rows`` (a boolean mask), of those rows only, without copying them.
 
     Each row is packed into one integer (mixed radix, first column most significant, so
-    the order is the same) and unique runs on those: rows of small levels sorted as
-    structured values are ~30× slower on millions of pairs."""
-    if len(gamma) == 0:
-        return gamma, np.zeros(0)
+    the order is the same) and unique runs on those, :data:`_PATTERN_CHUNK` rows at a time,
+    the chunks' counts added up: rows of small levels sorted as structured values are
+    ~30× slower on millions of pairs, and one code per pair would be eight more bytes a
+    pair."""
+    if len(gamma) == 0 or (rows is not None and not rows.any()):
+        return gamma[:0], np.zeros(0)
     radix = [int(r) for r in gamma.max(axis=0).astype(np.int64) + 1]
     if math.prod(radix) >= 2**62:
-        patterns, counts = np.unique(gamma, axis=0, return_counts=True)
+        chosen = gamma if rows is None else gamma[rows]
+        patterns, counts = np.unique(chosen, axis=0, return_counts=True)
         return patterns, counts.astype(float)
-    code = np.zeros(len(gamma), dtype=np.int64)
-    for column, size in enumerate(radix):
-        code = code * size + gamma[:, column].astype(np.int64)
-    codes, counts = np.unique(code, return_counts=True)
+    found: list[np.ndarray] = []
+    found_counts: list[np.ndarray] = []
+    for start in range(0, len(gamma), _PATTERN_CHUNK):
+        part = gamma[start : start + _PATTERN_CHUNK]
+        if rows is not None:
+            part = part[rows[start : start + _PATTERN_CHUNK]]
+        code = np.zeros(len(part), dtype=np.int64)
+        for column, size in enumerate(radix):
+            code *= size
+            code += part[:, column]
+        codes, counts = np.unique(code, return_counts=True)
+        found.append(codes)
+        found_counts.append(counts)
+    codes, inverse = np.unique(np.concatenate(found), return_inverse=True)
+    total = np.bincount(inverse, weights=np.concatenate(found_counts), minlength=len(codes))
     patterns = np.empty((len(codes), gamma.shape[1]), dtype=gamma.dtype)
     for column in range(gamma.shape[1] - 1, -1, -1):
         codes, patterns[:, column] = np.divmod(codes, radix[column])
-    return patterns, counts.astype(float)
+    return patterns, total
 
 
 def _non_match_mass(counts: np.ndarray, posterior: np.ndarray, fixed: np.ndarray) -> np.ndarray:
@@ -231,8 +251,10 @@ def fit(
     fit_m: bool = True,
     start: Model | None = None,
     total_pairs: int | None = None,
+    rows: np.ndarray | None = None,
 ) -> Model:
-    """Fit ``m`` and the prior by EM on comparison vectors ``gamma`` with ``u`` fixed.
+    """Fit ``m`` and the prior by EM on comparison vectors ``gamma`` (only the ``rows``
+    of a boolean mask, when given) with ``u`` fixed.
 
     ``labelled_gamma``/``labels`` (1 accepted, 0 rejected) are reviewed pairs whose
     posterior is not estimated but fixed to the label. ``fit_u`` also re-estimates ``u``
@@ -243,7 +265,7 @@ def fit(
     being non-matches), the prior that matches a ``u`` measured on random pairs.
     """
     names = [c.name for c in comparisons]
-    patterns, counts = _patterns(gamma)
+    patterns, counts = _patterns(gamma, rows)
     fixed_patterns = labelled_gamma if labelled_gamma is not None else patterns[:0]
     fixed = np.asarray(labels, dtype=float) if labels is not None else np.zeros(0)
     u_arrays = [np.asarray(u[n], dtype=float) for n in names]
@@ -319,7 +341,7 @@ def fit_sessions(
     for mask, ignored in sessions:
         if not mask.any():
             continue
-        session = fit(comparisons, gamma[mask], u, prior=prior, ignore=ignored,
+        session = fit(comparisons, gamma, u, prior=prior, ignore=ignored, rows=mask,
                       labelled_gamma=labelled_gamma, labels=labels)  # fmt: skip
         for name in names:
             if name not in ignored:

@@ -49,9 +49,9 @@ class ScoredPairs:
     The per-comparison weights are not kept (at millions of pairs they would outweigh
     everything else): :meth:`weights_of` computes them again for the pairs asked — the
     same numbers, from the same levels and term frequencies. ``rivals`` (when set:
-    :mod:`srm.graph.identity.competition`) holds the penalty each pair took for look-alike
-    rivals on one platform; ``probability`` includes it and ``scored_probability`` is the
-    probability before it."""
+    :mod:`srm.graph.identity.competition`) holds the penalty the live pairs took for
+    look-alike rivals on one platform; ``probability`` includes it, and :meth:`vetoed`
+    reads the probability before it."""
 
     left: np.ndarray
     right: np.ndarray
@@ -60,7 +60,6 @@ class ScoredPairs:
     probability: np.ndarray
     weigh: Callable[[np.ndarray | slice], np.ndarray] = field(repr=False)
     rivals: Rivals | None = None
-    unpenalised: np.ndarray | None = None
 
     def weights_of(self, rows: np.ndarray | slice) -> np.ndarray:
         """Per-comparison weights (log2 Bayes factors) of the pairs ``rows``."""
@@ -73,13 +72,17 @@ class ScoredPairs:
 
     def rivals_of(self, k: int) -> tuple[int, int]:
         """Pair ``k``'s look-alike counts (1, 1 when it has none or none were counted)."""
-        if self.rivals is None:
-            return (1, 1)
-        return (int(self.rivals.left_rivals[k]), int(self.rivals.right_rivals[k]))
+        return (1, 1) if self.rivals is None else self.rivals.of(k)
 
-    @property
-    def scored_probability(self) -> np.ndarray:
-        return self.probability if self.unpenalised is None else self.unpenalised
+    def vetoed(self, veto: float) -> np.ndarray:
+        """Per pair, whether its probability before the rivals' penalty is below ``veto``
+        (a cannot-link: :func:`srm.graph.identity.cluster.cluster_pairs`). One byte a
+        pair: only the live pairs' unpenalised probabilities are computed again."""
+        below = self.probability < veto
+        if self.rivals is not None and len(self.rivals.live):
+            live = self.rivals.live
+            below[live] = probability_of_weight(self.total[live]) < veto
+        return below
 
     def __len__(self) -> int:
         return len(self.left)
@@ -203,26 +206,26 @@ def score_pairs(
         return match_weights(model, comparisons, chosen, frequencies)
 
     total = np.empty(len(left), dtype=np.float64)
+    probability = np.empty(len(left), dtype=np.float64)
     for start in range(0, len(left), SCORE_CHUNK_PAIRS):
         rows = slice(start, start + SCORE_CHUNK_PAIRS)
         total[rows] = model.prior_weight + weigh(rows).sum(axis=1)
-    return ScoredPairs(left, right, gamma, total, probability_of_weight(total), weigh)
+        probability[rows] = probability_of_weight(total[rows])
+    return ScoredPairs(left, right, gamma, total, probability, weigh)
 
 
 def with_rivals(scored: ScoredPairs, model: Model, platform: np.ndarray) -> ScoredPairs:
     """``scored`` with each pair's penalty for rivals on one platform applied to its
     probability (:mod:`srm.graph.identity.competition`); ``platform`` is a small integer
-    per record, negative for records without one."""
+    per record, negative for records without one. ``scored`` is taken over: its
+    probability array becomes the penalised one (a second copy would cost eight bytes a
+    pair), and only the live pairs change."""
     rivals = platform_rivals(scored.left, scored.right, scored.total, scored.probability, platform)
+    probability = scored.probability
+    live = rivals.live
+    probability[live] = probability_of_weight(scored.total[live] + rivals.live_penalty)
     return ScoredPairs(
-        scored.left,
-        scored.right,
-        scored.gamma,
-        scored.total,
-        probability_of_weight(scored.total + rivals.penalty),
-        scored.weigh,
-        rivals,
-        scored.probability,
+        scored.left, scored.right, scored.gamma, scored.total, probability, scored.weigh, rivals
     )
 
 
@@ -256,6 +259,6 @@ def scored_persons(
         accepted=accepted,
         rejected=rejected,
         veto=veto,
-        veto_probability=scored.scored_probability,
+        vetoed=scored.vetoed(veto),
     )
     return scored, labels
