@@ -9,6 +9,7 @@ import pandas as pd
 from srm.graph.identity.cluster import ConflictRule, PairSet
 from srm.graph.identity.comparisons import Comparison
 from srm.graph.identity.evidence import customer_contact_conflict
+from srm.graph.identity.levels import Levels
 
 __all__ = ["keyed_pairs", "social_conflicts"]
 
@@ -40,7 +41,7 @@ _KEY_LEVELS = {
 
 def keyed_pairs(
     comparisons: list[Comparison],
-    gamma: np.ndarray,
+    gamma: Levels,
     left: np.ndarray,
     right: np.ndarray,
     records: int,

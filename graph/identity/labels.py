@@ -26,6 +26,7 @@ import pandas as pd
 from scipy.optimize import minimize
 
 from srm.graph.identity.comparisons import Comparison
+from srm.graph.identity.levels import Levels
 from srm.graph.identity.model import Model, content_version, fit
 from srm.graph.identity.predict import score_pairs
 
@@ -190,7 +191,7 @@ def learn_from_labels(
     labelled: tuple[np.ndarray, np.ndarray, np.ndarray],
     labels: np.ndarray,
     *,
-    gamma: np.ndarray,
+    gamma: Levels,
     total_pairs: int,
     default_threshold: float,
     teach: np.ndarray | None = None,

@@ -33,6 +33,7 @@ import pandas as pd
 
 from srm.errors import ValidationError
 from srm.graph.identity.comparisons import Comparison, comparison_levels
+from srm.graph.identity.levels import Levels, PatternLevels
 
 __all__ = [
     "FORMAT",
@@ -183,7 +184,7 @@ def estimate_u(
 _PATTERN_CHUNK = 1 << 22
 
 
-def _patterns(gamma: np.ndarray, rows: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+def _patterns(gamma: Levels, rows: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """The distinct rows of ``gamma`` (sorted, as ``np.unique(axis=0)``) and their counts;
     with ``rows`` (a boolean mask), of those rows only, without copying them.
 
@@ -191,7 +192,9 @@ def _patterns(gamma: np.ndarray, rows: np.ndarray | None = None) -> tuple[np.nda
     the order is the same) and unique runs on those, :data:`_PATTERN_CHUNK` rows at a time,
     the chunks' counts added up: rows of small levels sorted as structured values are
     ~30× slower on millions of pairs, and one code per pair would be eight more bytes a
-    pair."""
+    pair. Levels held as patterns count their pattern numbers instead."""
+    if isinstance(gamma, PatternLevels):
+        return gamma.pattern_counts(rows)
     if len(gamma) == 0 or (rows is not None and not rows.any()):
         return gamma[:0], np.zeros(0)
     radix = [int(r) for r in gamma.max(axis=0).astype(np.int64) + 1]
@@ -239,7 +242,7 @@ def _level_weights(m: list[np.ndarray], u: list[np.ndarray]) -> list[np.ndarray]
 
 def fit(
     comparisons: Sequence[Comparison],
-    gamma: np.ndarray,
+    gamma: Levels,
     u: dict[str, list[float]],
     *,
     prior: float = 0.01,
@@ -322,7 +325,7 @@ def fit(
 
 def fit_sessions(
     comparisons: Sequence[Comparison],
-    gamma: np.ndarray,
+    gamma: Levels,
     u: dict[str, list[float]],
     sessions: Sequence[tuple[np.ndarray, frozenset[str]]],
     *,

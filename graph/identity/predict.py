@@ -21,6 +21,7 @@ from srm.graph.identity.comparisons import (
     rarest_shared_token_share,
 )
 from srm.graph.identity.competition import Rivals, platform_rivals
+from srm.graph.identity.levels import Levels
 from srm.graph.identity.model import Model, match_weights, probability_of_weight
 
 __all__ = [
@@ -55,7 +56,7 @@ class ScoredPairs:
 
     left: np.ndarray
     right: np.ndarray
-    gamma: np.ndarray
+    gamma: Levels
     total: np.ndarray
     probability: np.ndarray
     weigh: Callable[[np.ndarray | slice], np.ndarray] = field(repr=False)
@@ -190,7 +191,7 @@ def score_pairs(
     left: np.ndarray,
     right: np.ndarray,
     context: dict[str, Any] | None = None,
-    gamma: np.ndarray | None = None,
+    gamma: Levels | None = None,
 ) -> ScoredPairs:
     """Score pairs with a fitted model (γ computed unless given), :data:`SCORE_CHUNK_PAIRS` at a
     time: memory grows by a total weight and a probability per pair, whatever the number
@@ -235,7 +236,7 @@ def scored_persons(
     frame: pd.DataFrame,
     left: np.ndarray,
     right: np.ndarray,
-    gamma: np.ndarray,
+    gamma: Levels,
     platform: np.ndarray,
     conflicts: Sequence[ConflictRule],
     threshold: float,

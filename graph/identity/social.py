@@ -53,6 +53,7 @@ from srm.graph.identity.evidence import (
     personal_url_comparison,
 )
 from srm.graph.identity.labels import labels_to_teach, learn_from_labels
+from srm.graph.identity.levels import pattern_levels
 from srm.graph.identity.model import Model, estimate_u, fit_sessions
 from srm.graph.identity.names import personal_name_marks, related_given_names
 from srm.graph.identity.predict import ScoredPairs, score_pairs, scored_persons
@@ -408,12 +409,9 @@ def resolve_records(
     sessions = _sessions(blocked) if fitting else []
     base = social_comparisons(with_graph=False)
     comparisons = social_comparisons(with_graph=with_graph)
-    # One array for every pair's levels: the base comparisons' columns first, the graph
-    # comparisons' filled in after the first pass (no second copy of the base columns).
-    gamma = np.zeros((len(blocked.left), len(comparisons)), dtype=np.int8)
-    base_gamma = comparison_levels(
-        base, frame, blocked.left, blocked.right, out=gamma[:, : len(base)]
-    )
+    # Every pair's levels as a pattern number (srm.graph.identity.levels): the base
+    # comparisons first; the graph comparisons' columns are added after the first pass.
+    base_gamma = pattern_levels(base, frame, blocked.left, blocked.right)
     conflicts = social_conflicts(
         frame, keyed_pairs(base, base_gamma, blocked.left, blocked.right, len(frame))
     )
@@ -434,10 +432,12 @@ def resolve_records(
     # The graph comparisons come after the base ones: only they need computing again
     # (u from the same seeded random pairs, so the base columns are the same either way).
     graph = comparisons[len(base) :]
-    if graph:
-        comparison_levels(
-            graph, frame, blocked.left, blocked.right, context, out=gamma[:, len(base) :]
-        )
+    gamma = (
+        base_gamma.extended(graph, frame, blocked.left, blocked.right, context)
+        if graph
+        else base_gamma
+    )
+    del base_gamma
     if model is None:
         labelled = must + cannot
         labelled_gamma = _levels(comparisons, frame, None, context, labelled) if labelled else None

@@ -1,0 +1,161 @@
+"""The comparison levels of millions of pairs, held as one pattern number per pair.
+
+Fellegi & Sunter's γ is a row of small levels per pair (one per comparison). Blocked pairs
+hold few distinct rows — thousands of *patterns* among millions of pairs — so
+:class:`PatternLevels` keeps the table of distinct rows and, per pair, the number of its
+row (an int32): four bytes a pair instead of one per comparison. It reads like the
+pairs × comparisons int8 array it stands for (``levels[rows]``, ``levels[k]``,
+``levels[:, column]``, ``np.asarray(levels)``), so scoring and explanations take either, and
+the EM's pattern counts come from the pattern numbers directly (:meth:`pattern_counts`).
+
+The rows are built :data:`~srm.graph.identity.comparisons.CHUNK_PAIRS` pairs at a time
+(:func:`pattern_levels`), so the full int8 array never exists; :meth:`PatternLevels.extended`
+adds columns (the graph comparisons, computed after a first pass) the same way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from srm.graph.identity.comparisons import CHUNK_PAIRS, Comparison
+
+__all__ = ["Levels", "PatternLevels", "pattern_levels"]
+
+
+def _codes(rows: np.ndarray, radix: Sequence[int]) -> np.ndarray:
+    """Each row of small levels as one integer (mixed radix, first column most significant:
+    codes sort as the rows do)."""
+    code = np.zeros(len(rows), dtype=np.int64)
+    for column, size in enumerate(radix):
+        code *= size
+        code += rows[:, column]
+    return code
+
+
+class _Numbering:
+    """Numbers distinct rows in the order they are first seen, chunk after chunk."""
+
+    def __init__(self, radix: Sequence[int]) -> None:
+        self.radix = list(radix)
+        self.number: dict[int, int] = {}
+        self.rows: list[np.ndarray] = []
+
+    def add(self, rows: np.ndarray) -> np.ndarray:
+        """The numbers of ``rows`` (int32), new rows numbered next."""
+        codes, first, inverse = np.unique(
+            _codes(rows, self.radix), return_index=True, return_inverse=True
+        )
+        numbers = np.empty(len(codes), dtype=np.int32)
+        for position, code in enumerate(codes.tolist()):
+            found = self.number.get(code)
+            if found is None:
+                found = self.number[code] = len(self.number)
+                self.rows.append(rows[first[position]])
+            numbers[position] = found
+        return numbers[inverse.reshape(-1)]
+
+    def table(self, columns: int) -> np.ndarray:
+        if not self.rows:
+            return np.zeros((0, columns), dtype=np.int8)
+        return np.vstack(self.rows).astype(np.int8)
+
+
+def _radix(comparisons: Sequence[Comparison]) -> list[int]:
+    return [len(comparison.levels) + 1 for comparison in comparisons]
+
+
+class PatternLevels:
+    """Pairs × comparisons levels as a table of distinct rows (``patterns``, int8) and a
+    row number per pair (``index``, int32); see the module doc."""
+
+    def __init__(self, patterns: np.ndarray, index: np.ndarray) -> None:
+        self.patterns = patterns
+        self.index = index
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        return (len(self.index), self.patterns.shape[1])
+
+    @property
+    def dtype(self) -> np.dtype[Any]:
+        return self.patterns.dtype
+
+    def __len__(self) -> int:
+        return len(self.index)
+
+    def __getitem__(self, key: Any) -> np.ndarray:
+        if isinstance(key, tuple):
+            rows, columns = key
+            return self.patterns[:, columns][self.index[rows]]
+        return self.patterns[self.index[key]]
+
+    def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
+        out = self.patterns[self.index]
+        return out if dtype is None else out.astype(dtype)
+
+    def columns(self, chosen: slice) -> PatternLevels:
+        """The same pairs with only the ``chosen`` columns (rows that become equal keep
+        their own numbers: :meth:`pattern_counts` adds them up)."""
+        return PatternLevels(self.patterns[:, chosen], self.index)
+
+    def pattern_counts(self, rows: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """The distinct rows (sorted, as ``np.unique(axis=0)``) and how many pairs hold
+        each; with ``rows`` (a boolean mask), of those pairs only."""
+        numbers = self.index if rows is None else self.index[rows]
+        held = np.bincount(numbers, minlength=len(self.patterns))
+        present = np.flatnonzero(held)
+        if not len(present):
+            return self.patterns[:0], np.zeros(0)
+        radix = [int(r) for r in self.patterns.max(axis=0).astype(np.int64) + 1]
+        codes = _codes(self.patterns[present], radix)
+        distinct, first, inverse = np.unique(codes, return_index=True, return_inverse=True)
+        counts = np.bincount(
+            inverse.reshape(-1), weights=held[present].astype(float), minlength=len(distinct)
+        )
+        return self.patterns[present[first]], counts
+
+    def extended(
+        self,
+        comparisons: Sequence[Comparison],
+        frame: pd.DataFrame,
+        left: np.ndarray,
+        right: np.ndarray,
+        context: Mapping[str, Any] | None = None,
+    ) -> PatternLevels:
+        """These levels with one more column per comparison of ``comparisons`` (their
+        levels for the same pairs ``left``, ``right``)."""
+        before = self.patterns.shape[1]
+        radix = [int(r) for r in self.patterns.max(axis=0).astype(np.int64) + 1]
+        numbering = _Numbering(radix + _radix(comparisons))
+        index = np.empty(len(self.index), dtype=np.int32)
+        for start in range(0, len(left), CHUNK_PAIRS):
+            rows = slice(start, start + CHUNK_PAIRS)
+            chunk = np.empty((len(index[rows]), before + len(comparisons)), dtype=np.int8)
+            chunk[:, :before] = self[rows]
+            for column, comparison in enumerate(comparisons):
+                chunk[:, before + column] = comparison(frame, left[rows], right[rows], context)
+            index[rows] = numbering.add(chunk)
+        return PatternLevels(numbering.table(before + len(comparisons)), index)
+
+
+# Levels of pairs as either form: the int8 array (a few pairs: labels, tests, a file's
+# linkage) or its patterns (every blocked pair).
+Levels = np.ndarray | PatternLevels
+
+
+def pattern_levels(
+    comparisons: Sequence[Comparison],
+    frame: pd.DataFrame,
+    left: np.ndarray,
+    right: np.ndarray,
+    context: Mapping[str, Any] | None = None,
+) -> PatternLevels:
+    """The levels of every pair (``left[k]``, ``right[k]``) under ``comparisons``, as
+    :func:`~srm.graph.identity.comparisons.comparison_levels` computes them, held as
+    patterns."""
+    empty = PatternLevels(np.zeros((1, 0), dtype=np.int8), np.zeros(len(left), dtype=np.int32))
+    return empty.extended(comparisons, frame, left, right, context)
