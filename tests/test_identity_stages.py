@@ -279,6 +279,35 @@ def test_pattern_counts_add_up_over_chunks_and_row_masks(monkeypatch: pytest.Mon
         assert np.array_equal(patterns, expected) and np.array_equal(counts, expected_counts)
 
 
+def test_levels_held_as_patterns_read_like_the_level_array(monkeypatch: pytest.MonkeyPatch) -> None:
+    from srm.graph.identity import comparisons as comparing
+    from srm.graph.identity import levels as held
+    from srm.graph.identity.model import _patterns
+
+    def made(name: str, factor: int, size: int) -> Comparison:
+        def compute(_frame: pd.DataFrame, a: np.ndarray, b: np.ndarray, _c: object) -> np.ndarray:
+            return ((a.astype(np.int64) * factor + b) % (size + 1)).astype(np.int8)
+
+        return Comparison(name, ("x",) * size, ("x",) * size, compute)
+
+    rng = np.random.default_rng(6)
+    left, right = rng.integers(0, 500, 5_000), rng.integers(0, 500, 5_000)
+    frame = pd.DataFrame({"v": range(500)})
+    first = [made("a", 3, 3), made("b", 5, 2)]
+    later = [made("c", 7, 4)]
+    monkeypatch.setattr(held, "CHUNK_PAIRS", 999)  # several chunks, rows numbered across them
+    levels = held.pattern_levels(first, frame, left, right).extended(later, frame, left, right)
+    dense = comparing.comparison_levels(first + later, frame, left, right)
+    assert levels.shape == dense.shape and np.array_equal(np.asarray(levels), dense)
+    rows = rng.random(len(left)) < 0.4
+    assert np.array_equal(levels[rows], dense[rows]) and np.array_equal(levels[7], dense[7])
+    assert np.array_equal(levels[:, 2], dense[:, 2])
+    assert np.array_equal(levels[10:20], dense[10:20])
+    for mask in (None, rows):
+        for got, want in zip(_patterns(levels, mask), _patterns(dense, mask), strict=True):
+            assert np.array_equal(got, want)
+
+
 def test_only_vetoed_pairs_that_links_could_join_are_kept() -> None:
     from srm.graph.identity.cluster import _within_reach
 

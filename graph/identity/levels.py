@@ -97,11 +97,6 @@ class PatternLevels:
         out = self.patterns[self.index]
         return out if dtype is None else out.astype(dtype)
 
-    def columns(self, chosen: slice) -> PatternLevels:
-        """The same pairs with only the ``chosen`` columns (rows that become equal keep
-        their own numbers: :meth:`pattern_counts` adds them up)."""
-        return PatternLevels(self.patterns[:, chosen], self.index)
-
     def pattern_counts(self, rows: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
         """The distinct rows (sorted, as ``np.unique(axis=0)``) and how many pairs hold
         each; with ``rows`` (a boolean mask), of those pairs only."""
