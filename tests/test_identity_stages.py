@@ -504,3 +504,29 @@ def test_comparing_distinct_values_once_gives_every_pair_its_own_level(
         shared = comparison(frame, left, right)
         assert np.array_equal(alone, shared), comparison.name
         assert len(set(alone.tolist())) > 1, comparison.name  # not one level for all
+
+
+def test_blocking_unites_the_rules_part_by_part(monkeypatch: pytest.MonkeyPatch) -> None:
+    from srm.graph.identity import blocking
+    from srm.graph.identity.blocking import block, on_columns
+
+    rng = np.random.default_rng(8)
+    frame = pd.DataFrame(
+        {
+            "a": rng.integers(0, 40, 3_000).astype(str),
+            "b": rng.integers(0, 60, 3_000).astype(str),
+            "group": rng.integers(0, 2, 3_000).astype(str),
+        }
+    )
+    rules = [on_columns("a"), on_columns("b"), on_columns("a", "b")]
+    for dataset in (None, "group"):
+        whole = block(frame, rules, dataset=dataset)
+        monkeypatch.setattr(blocking, "_PART_CODES", 5_000)
+        parted = block(frame, rules, dataset=dataset)
+        assert len(blocking._part_bounds([np.arange(0, 50_000, 3)])) > 2  # several parts
+        monkeypatch.undo()
+        for name in ("left", "right", "rules"):
+            assert np.array_equal(getattr(whole, name), getattr(parted, name))
+        codes = whole.left.astype(np.int64) * len(frame) + whole.right
+        assert np.all(np.diff(codes) > 0)
+    assert len(block(frame, []).left) == 0

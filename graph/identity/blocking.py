@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from itertools import chain
+from itertools import chain, pairwise
 from typing import Any
 
 import numpy as np
@@ -224,21 +224,48 @@ def block(
         del a, b
         per_rule[rule.name] = len(codes)
         encoded.append(codes)
-    codes = distinct(np.concatenate(encoded)) if encoded else np.zeros(0, dtype=np.int64)
-    kind = _bits_type(len(rules))
-    found = np.zeros(len(codes), dtype=kind)
-    for number, rule_codes in enumerate(encoded):
-        # each rule's codes are distinct and all in the union: their positions there
-        found[np.searchsorted(codes, rule_codes)] |= kind(1 << number)
+    kind, index = _bits_type(len(rules)), _index_type(n)
+    groups = frame[dataset].to_numpy() if dataset is not None else None
+    parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+    bounds = _part_bounds(encoded)
+    for low, high in pairwise(bounds):
+        # each rule's codes in [low, high): a slice of its sorted array, no copy
+        pieces = [
+            codes[np.searchsorted(codes, low) : np.searchsorted(codes, high)] for codes in encoded
+        ]
+        union = distinct(np.concatenate(pieces)) if pieces else np.zeros(0, dtype=np.int64)
+        found = np.zeros(len(union), dtype=kind)
+        for number, piece in enumerate(pieces):
+            # each rule's codes are distinct and all in the union: their positions there
+            found[np.searchsorted(union, piece)] |= kind(1 << number)
+        left, right = (union // max(n, 1)).astype(index), (union % max(n, 1)).astype(index)
+        del union, pieces
+        if groups is not None:
+            across = groups[left] != groups[right]
+            left, right, found = left[across], right[across], found[across]
+        parts.append((left, right, found))
     encoded.clear()
-    index = _index_type(n)
-    left, right = (codes // max(n, 1)).astype(index), (codes % max(n, 1)).astype(index)
-    del codes
-    if dataset is not None:
-        groups = frame[dataset].to_numpy()
-        across = groups[left] != groups[right]
-        left, right, found = left[across], right[across], found[across]
+    left, right, found = (np.concatenate([part[k] for part in parts]) for k in range(3))
     return BlockingResult(left, right, per_rule, skipped, found, n)
+
+
+# Codes of all rules united at once, at most: the union is built part by part over ranges
+# of codes, so its sort and copies stay bounded while every rule's codes are held.
+_PART_CODES = 1 << 23
+
+
+def _part_bounds(encoded: list[np.ndarray]) -> list[int]:
+    """Bounds of ranges of pair codes each holding about :data:`_PART_CODES` of the rules'
+    codes (the last bound past every code), from a sample of each rule's sorted codes."""
+    total = sum(len(codes) for codes in encoded)
+    parts = max(1, -(-total // _PART_CODES))
+    top = max((int(codes[-1]) for codes in encoded if len(codes)), default=0) + 1
+    if parts == 1:
+        return [0, top]
+    step = max(1, total // (parts * 64))
+    sample = np.sort(np.concatenate([codes[::step] for codes in encoded]))
+    inner = sample[(np.arange(1, parts) * len(sample)) // parts]
+    return [0, *sorted(set(inner.tolist()) - {0}), top]
 
 
 def true_pair_count(labels: np.ndarray, groups: np.ndarray | None = None) -> int:
