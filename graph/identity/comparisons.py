@@ -443,16 +443,14 @@ def comparison_levels(
     left: np.ndarray,
     right: np.ndarray,
     context: Mapping[str, Any] | None = None,
-    out: np.ndarray | None = None,
 ) -> np.ndarray:
     """The comparison vectors (Fellegi & Sunter's γ): one row per pair, one int8 column
-    per comparison, written into ``out`` when given (a pairs × comparisons int8 array or
-    a view of one).
+    per comparison (every blocked pair's are held as patterns instead:
+    :mod:`srm.graph.identity.levels`).
 
     Pairs are compared :data:`CHUNK_PAIRS` at a time: a comparison's temporaries (the
     values of both sides, per pair) then stay bounded however many pairs there are."""
-    if out is None:
-        out = np.zeros((len(left), len(comparisons)), dtype=np.int8)
+    out = np.zeros((len(left), len(comparisons)), dtype=np.int8)
     for start in range(0, len(left), CHUNK_PAIRS):
         rows = slice(start, start + CHUNK_PAIRS)
         for column, comparison in enumerate(comparisons):
