@@ -530,3 +530,22 @@ def test_blocking_unites_the_rules_part_by_part(monkeypatch: pytest.MonkeyPatch)
         codes = whole.left.astype(np.int64) * len(frame) + whole.right
         assert np.all(np.diff(codes) > 0)
     assert len(block(frame, []).left) == 0
+
+
+def test_record_pairs_hold_each_record_id_once_and_map_to_frame_rows() -> None:
+    from srm.graph.identity.records import RecordPairs
+
+    given = [
+        ("profile:x:1", "profile:x:2"),
+        ("profile:x:2", "profile:x:9"),
+        ("profile:x:1", "customer:7"),
+    ]
+    pairs = RecordPairs.of(given)
+    assert list(pairs) == given and len(pairs) == 3
+    assert pairs.ids == ["profile:x:1", "profile:x:2", "profile:x:9", "customer:7"]
+    assert pairs.pairs.dtype == np.int32 and pairs.pairs.tolist() == [[0, 1], [1, 2], [0, 3]]
+    frame = pd.DataFrame({"record_id": ["customer:7", "profile:x:2", "profile:x:1"]})
+    # a pair with a record outside the frame (profile:x:9) is dropped, as for plain pairs
+    edges = social._edges(frame, pairs)
+    assert edges.tolist() == [[2, 1], [2, 0]] == social._edges(frame, given).tolist()
+    assert social._edges(frame, RecordPairs()).shape == (0, 2)

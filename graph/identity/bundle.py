@@ -8,12 +8,13 @@ For users without a graph, the benchmarks and the tests: ``customers.csv`` and
 from __future__ import annotations
 
 import csv
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
-from srm.graph.identity.records import profile_record_id, social_records
+from srm.graph.identity.records import RecordPairs, profile_record_id, social_records
 
 __all__ = ["BundleInputs", "read_bundle"]
 
@@ -21,36 +22,40 @@ __all__ = ["BundleInputs", "read_bundle"]
 @dataclass
 class BundleInputs:
     records: pd.DataFrame
-    follows: list[tuple[str, str]]
-    mentions: list[tuple[str, str]]
+    follows: RecordPairs
+    mentions: RecordPairs
+
+
+def _stream(path: Path) -> Iterator[dict[str, str]]:
+    if not path.exists():
+        return
+    with path.open(encoding="utf-8", newline="") as handle:
+        yield from csv.DictReader(handle)
 
 
 def _rows(path: Path) -> list[dict[str, str]]:
-    if not path.exists():
-        return []
-    with path.open(encoding="utf-8", newline="") as handle:
-        return list(csv.DictReader(handle))
+    return list(_stream(path))
 
 
 def read_bundle(folder: Path, *, region: str = "ES") -> BundleInputs:
-    """Records, follow pairs and mention pairs of the bundle in ``folder``."""
+    """Records, follow pairs and mention pairs of the bundle in ``folder`` (the follows
+    streamed from their file: never a row object per follow held at once)."""
     profiles = _rows(folder / "profiles.csv")
     platform_of = {row["profile_id"]: row.get("platform", "") for row in profiles}
 
     def record(profile_id: str, platform: str = "") -> str:
         return profile_record_id(platform or platform_of.get(profile_id, ""), profile_id)
 
-    follows = [
-        (
+    follows = RecordPairs()
+    for row in _stream(folder / "follows.csv"):
+        follows.add(
             record(row["follower_profile_id"], row.get("follower_platform", "")),
             record(row["followed_profile_id"], row.get("followed_platform", "")),
         )
-        for row in _rows(folder / "follows.csv")
-    ]
     mentions: set[tuple[str, str]] = set()
-    for row in _rows(folder / "posts.csv"):
+    for row in _stream(folder / "posts.csv"):
         author = record(row["profile_id"], row.get("platform", ""))
         for mentioned in filter(None, (row.get("mentioned_profile_ids") or "").split("|")):
             mentions.add((author, record(mentioned, row.get("platform", ""))))
     records = social_records(_rows(folder / "customers.csv"), profiles, region=region)
-    return BundleInputs(records, follows, sorted(mentions))
+    return BundleInputs(records, follows, RecordPairs.of(sorted(mentions)))

@@ -11,9 +11,11 @@ handle's tokens (``pacogarcia_13`` → ``francisco``, ``garcia``).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from array import array
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from srm.graph.identity import normalise as norm
@@ -21,7 +23,13 @@ from srm.graph.identity.names import clean_display_name, organisation_name, spel
 from srm.graph.identity.places import Place, resolve_place
 from srm.graph.identity.references import account_key, deobfuscate_emails, text_references
 
-__all__ = ["RECORD_COLUMNS", "customer_record_id", "profile_record_id", "social_records"]
+__all__ = [
+    "RECORD_COLUMNS",
+    "RecordPairs",
+    "customer_record_id",
+    "profile_record_id",
+    "social_records",
+]
 
 RECORD_COLUMNS = (
     "record_id", "source", "platform", "given", "initial", "raw_given", "surnames",
@@ -33,6 +41,47 @@ RECORD_COLUMNS = (
 )  # fmt: skip
 
 _KNOWN_GIVEN = frozenset(norm.NICKNAMES) | frozenset(norm.NICKNAMES.values())
+
+
+class RecordPairs:
+    """Pairs of record ids (a follow, a mention) held as numbers: each record id is kept
+    once, in :attr:`ids`, and each pair as two int32 positions in it — eight bytes a pair,
+    where a tuple of two id strings costs about two hundred. Millions of follows then take
+    megabytes, not gigabytes. Iterating gives the ``(id, id)`` tuples."""
+
+    def __init__(self) -> None:
+        self.ids: list[str] = []
+        self._number: dict[str, int] = {}
+        self._ends = array("i")
+
+    def add(self, a: str, b: str) -> None:
+        for record_id in (a, b):
+            found = self._number.get(record_id)
+            if found is None:
+                found = self._number[record_id] = len(self.ids)
+                self.ids.append(record_id)
+            self._ends.append(found)
+
+    @classmethod
+    def of(cls, pairs: Iterable[tuple[str, str]]) -> RecordPairs:
+        made = cls()
+        for a, b in pairs:
+            made.add(a, b)
+        return made
+
+    @property
+    def pairs(self) -> np.ndarray:
+        """The pairs as an (m, 2) array of positions in :attr:`ids` (a copy: more pairs can
+        still be added)."""
+        return np.frombuffer(self._ends, dtype=np.int32).reshape(-1, 2).copy()
+
+    def __len__(self) -> int:
+        return len(self._ends) // 2
+
+    def __iter__(self) -> Iterator[tuple[str, str]]:
+        ids = self.ids
+        for a, b in self.pairs.tolist():
+            yield ids[a], ids[b]
 
 
 def customer_record_id(customer_id: object) -> str:

@@ -57,6 +57,7 @@ from srm.graph.identity.levels import pattern_levels
 from srm.graph.identity.model import Model, estimate_u, fit_sessions
 from srm.graph.identity.names import personal_name_marks, related_given_names
 from srm.graph.identity.predict import ScoredPairs, score_pairs, scored_persons
+from srm.graph.identity.records import RecordPairs
 
 __all__ = [
     "DEFAULT_THRESHOLD",
@@ -373,6 +374,17 @@ def _pairs_index(frame: pd.DataFrame, pairs: Iterable[tuple[str, str]]) -> list[
     return [(position[a], position[b]) for a, b in pairs if a in position and b in position]
 
 
+def _edges(frame: pd.DataFrame, pairs: Iterable[tuple[str, str]]) -> np.ndarray:
+    """Record-id pairs (a :class:`~srm.graph.identity.records.RecordPairs` or any pairs)
+    as an (m, 2) int64 array of rows of ``frame``; pairs with a record outside it dropped."""
+    if not isinstance(pairs, RecordPairs):
+        return np.array(_pairs_index(frame, pairs), dtype=np.int64).reshape(-1, 2)
+    position = {r: i for i, r in enumerate(frame["record_id"])}
+    rows = np.array([position.get(r, -1) for r in pairs.ids], dtype=np.int64)
+    found = rows[pairs.pairs]
+    return found[(found >= 0).all(axis=1)]
+
+
 def resolve_records(
     records: pd.DataFrame,
     *,
@@ -423,10 +435,7 @@ def resolve_records(
         first_labels = scored_persons(first, base, frame, blocked.left, blocked.right,
             base_gamma, platforms, conflicts, threshold, VETO, must, cannot)[1]  # fmt: skip
         context = _graph_context(
-            frame,
-            np.array(_pairs_index(frame, follows), dtype=np.int64).reshape(-1, 2),
-            np.array(_pairs_index(frame, mentions), dtype=np.int64).reshape(-1, 2),
-            first_labels,
+            frame, _edges(frame, follows), _edges(frame, mentions), first_labels
         )
         seconds["first_pass"] = time.perf_counter() - clock - seconds["blocking"]
     # The graph comparisons come after the base ones: only they need computing again

@@ -13,6 +13,7 @@ from neo4j import Driver
 
 from srm.cypher import identity as q
 from srm.errors import NotFoundError, ValidationError
+from srm.graph.identity.records import RecordPairs
 from srm.store import read, read_pages, write, write_batches, write_in_transactions
 
 # Profiles per page when reading each profile's follows and mentions (see load_graph_inputs).
@@ -68,14 +69,16 @@ def read_pair(driver: Driver, a: str, b: str, database: str | None = None) -> di
 
 
 def load_graph_inputs(driver: Driver, database: str | None = None) -> dict[str, Any]:
-    """Customers, profiles (property dicts), follow and mention record-id pairs."""
+    """Customers, profiles (property dicts), follow and mention record-id pairs
+    (:class:`~srm.graph.identity.records.RecordPairs`)."""
 
-    def pairs(statement: str) -> list[tuple[str, str]]:
-        return [
-            (f"profile:{row['key']}", f"profile:{target}")
-            for row in read_pages(driver, statement, page_size=PAGE_PROFILES, database=database)
-            for target in row["targets"]
-        ]
+    def pairs(statement: str) -> RecordPairs:
+        found = RecordPairs()
+        for row in read_pages(driver, statement, page_size=PAGE_PROFILES, database=database):
+            source = f"profile:{row['key']}"
+            for target in row["targets"]:
+                found.add(source, f"profile:{target}")
+        return found
 
     return {
         "customers": read(driver, q.LOAD_CUSTOMERS, database=database),
