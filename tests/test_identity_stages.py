@@ -306,6 +306,11 @@ def test_levels_held_as_patterns_read_like_the_level_array(monkeypatch: pytest.M
     for mask in (None, rows):
         for got, want in zip(_patterns(levels, mask), _patterns(dense, mask), strict=True):
             assert np.array_equal(got, want)
+    # no pairs at all (nothing blocked): empty levels, and columns still added
+    none = np.zeros(0, dtype=np.int64)
+    empty = held.pattern_levels(first, frame, none, none).extended(later, frame, none, none)
+    assert empty.shape == (0, 3) and np.asarray(empty).shape == (0, 3)
+    assert len(_patterns(empty)[1]) == 0
 
 
 def test_only_vetoed_pairs_that_links_could_join_are_kept() -> None:

@@ -105,7 +105,7 @@ class PatternLevels:
         present = np.flatnonzero(held)
         if not len(present):
             return self.patterns[:0], np.zeros(0)
-        radix = [int(r) for r in self.patterns.max(axis=0).astype(np.int64) + 1]
+        radix = [int(r) for r in self.patterns.max(axis=0, initial=0).astype(np.int64) + 1]
         codes = _codes(self.patterns[present], radix)
         distinct, first, inverse = np.unique(codes, return_index=True, return_inverse=True)
         counts = np.bincount(
@@ -124,7 +124,7 @@ class PatternLevels:
         """These levels with one more column per comparison of ``comparisons`` (their
         levels for the same pairs ``left``, ``right``)."""
         before = self.patterns.shape[1]
-        radix = [int(r) for r in self.patterns.max(axis=0).astype(np.int64) + 1]
+        radix = [int(r) for r in self.patterns.max(axis=0, initial=0).astype(np.int64) + 1]
         numbering = _Numbering(radix + _radix(comparisons))
         index = np.empty(len(self.index), dtype=np.int32)
         for start in range(0, len(left), CHUNK_PAIRS):
