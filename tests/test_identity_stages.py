@@ -306,6 +306,13 @@ def test_levels_held_as_patterns_read_like_the_level_array(monkeypatch: pytest.M
     for mask in (None, rows):
         for got, want in zip(_patterns(levels, mask), _patterns(dense, mask), strict=True):
             assert np.array_equal(got, want)
+    # rows too wide to pack into one integer (20 comparisons of 9 levels) are compared as rows
+    wide = [made(f"w{k}", 3 + k, 9) for k in range(20)]
+    packed = held.pattern_levels(wide, frame, left, right)
+    wide_dense = comparing.comparison_levels(wide, frame, left, right)
+    assert np.array_equal(np.asarray(packed), wide_dense)
+    for got, want in zip(_patterns(packed, rows), _patterns(wide_dense, rows), strict=True):
+        assert np.array_equal(got, want)
     # no pairs at all (nothing blocked): empty levels, and columns still added
     none = np.zeros(0, dtype=np.int64)
     empty = held.pattern_levels(first, frame, none, none).extended(later, frame, none, none)

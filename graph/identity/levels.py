@@ -15,6 +15,7 @@ adds columns (the graph comparisons, computed after a first pass) the same way.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -26,14 +27,20 @@ from srm.graph.identity.comparisons import CHUNK_PAIRS, Comparison
 __all__ = ["Levels", "PatternLevels", "pattern_levels"]
 
 
-def _codes(rows: np.ndarray, radix: Sequence[int]) -> np.ndarray:
-    """Each row of small levels as one integer (mixed radix, first column most significant:
-    codes sort as the rows do)."""
-    code = np.zeros(len(rows), dtype=np.int64)
-    for column, size in enumerate(radix):
-        code *= size
-        code += rows[:, column]
-    return code
+def _distinct_rows(rows: np.ndarray, radix: Sequence[int]) -> tuple[list[Any], Any, Any]:
+    """The distinct rows of ``rows`` in sorted (lexicographic) order as hashable keys, the
+    position of each one's first row, and each row's place among them. Rows are packed into
+    one integer each (mixed radix, first column most significant: codes sort as the rows
+    do) when ``radix`` allows it, else compared as rows."""
+    if math.prod(radix) < 2**62:
+        code = np.zeros(len(rows), dtype=np.int64)
+        for column, size in enumerate(radix):
+            code *= size
+            code += rows[:, column]
+        codes, first, inverse = np.unique(code, return_index=True, return_inverse=True)
+        return codes.tolist(), first, inverse.reshape(-1)
+    found, first, inverse = np.unique(rows, axis=0, return_index=True, return_inverse=True)
+    return [row.tobytes() for row in found], first, inverse.reshape(-1)
 
 
 class _Numbering:
@@ -41,22 +48,20 @@ class _Numbering:
 
     def __init__(self, radix: Sequence[int]) -> None:
         self.radix = list(radix)
-        self.number: dict[int, int] = {}
+        self.number: dict[Any, int] = {}
         self.rows: list[np.ndarray] = []
 
     def add(self, rows: np.ndarray) -> np.ndarray:
         """The numbers of ``rows`` (int32), new rows numbered next."""
-        codes, first, inverse = np.unique(
-            _codes(rows, self.radix), return_index=True, return_inverse=True
-        )
-        numbers = np.empty(len(codes), dtype=np.int32)
-        for position, code in enumerate(codes.tolist()):
-            found = self.number.get(code)
+        keys, first, inverse = _distinct_rows(rows, self.radix)
+        numbers = np.empty(len(keys), dtype=np.int32)
+        for position, key in enumerate(keys):
+            found = self.number.get(key)
             if found is None:
-                found = self.number[code] = len(self.number)
+                found = self.number[key] = len(self.number)
                 self.rows.append(rows[first[position]])
             numbers[position] = found
-        return numbers[inverse.reshape(-1)]
+        return numbers[inverse]
 
     def table(self, columns: int) -> np.ndarray:
         if not self.rows:
@@ -106,11 +111,8 @@ class PatternLevels:
         if not len(present):
             return self.patterns[:0], np.zeros(0)
         radix = [int(r) for r in self.patterns.max(axis=0, initial=0).astype(np.int64) + 1]
-        codes = _codes(self.patterns[present], radix)
-        distinct, first, inverse = np.unique(codes, return_index=True, return_inverse=True)
-        counts = np.bincount(
-            inverse.reshape(-1), weights=held[present].astype(float), minlength=len(distinct)
-        )
+        keys, first, inverse = _distinct_rows(self.patterns[present], radix)
+        counts = np.bincount(inverse, weights=held[present].astype(float), minlength=len(keys))
         return self.patterns[present[first]], counts
 
     def extended(
