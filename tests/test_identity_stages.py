@@ -266,12 +266,12 @@ def test_pattern_counts_and_shared_tokens_match_their_plain_definitions() -> Non
 
 
 def test_pattern_counts_add_up_over_chunks_and_row_masks(monkeypatch: pytest.MonkeyPatch) -> None:
-    from srm.graph.identity import model
+    from srm.graph.identity import levels, model
 
     rng = np.random.default_rng(5)
     gamma = rng.integers(0, 4, (10_000, 19)).astype(np.int8)
     rows = rng.random(len(gamma)) < 0.3
-    monkeypatch.setattr(model, "_PATTERN_CHUNK", 777)
+    monkeypatch.setattr(levels, "CHUNK_PAIRS", 777)
     for mask in (None, rows, np.zeros(len(gamma), dtype=bool)):
         chosen = gamma if mask is None else gamma[mask]
         patterns, counts = model._patterns(gamma, mask)

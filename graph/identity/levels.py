@@ -69,6 +69,11 @@ class _Numbering:
         return np.vstack(self.rows).astype(np.int8)
 
 
+def _radix_of(levels: np.ndarray) -> list[int]:
+    """A radix per column above every level it holds."""
+    return [int(r) for r in levels.max(axis=0, initial=0).astype(np.int64) + 1]
+
+
 def _radix(comparisons: Sequence[Comparison]) -> list[int]:
     return [len(comparison.levels) + 1 for comparison in comparisons]
 
@@ -80,6 +85,16 @@ class PatternLevels:
     def __init__(self, patterns: np.ndarray, index: np.ndarray) -> None:
         self.patterns = patterns
         self.index = index
+
+    @classmethod
+    def of(cls, levels: np.ndarray) -> PatternLevels:
+        """The patterns of a pairs × comparisons int8 array, numbered chunk by chunk."""
+        numbering = _Numbering(_radix_of(levels))
+        index = np.empty(len(levels), dtype=np.int32)
+        for start in range(0, len(levels), CHUNK_PAIRS):
+            rows = slice(start, start + CHUNK_PAIRS)
+            index[rows] = numbering.add(levels[rows])
+        return cls(numbering.table(levels.shape[1]), index)
 
     @property
     def shape(self) -> tuple[int, int]:
@@ -110,8 +125,7 @@ class PatternLevels:
         present = np.flatnonzero(held)
         if not len(present):
             return self.patterns[:0], np.zeros(0)
-        radix = [int(r) for r in self.patterns.max(axis=0, initial=0).astype(np.int64) + 1]
-        keys, first, inverse = _distinct_rows(self.patterns[present], radix)
+        keys, first, inverse = _distinct_rows(self.patterns[present], _radix_of(self.patterns))
         counts = np.bincount(inverse, weights=held[present].astype(float), minlength=len(keys))
         return self.patterns[present[first]], counts
 
@@ -126,8 +140,7 @@ class PatternLevels:
         """These levels with one more column per comparison of ``comparisons`` (their
         levels for the same pairs ``left``, ``right``)."""
         before = self.patterns.shape[1]
-        radix = [int(r) for r in self.patterns.max(axis=0, initial=0).astype(np.int64) + 1]
-        numbering = _Numbering(radix + _radix(comparisons))
+        numbering = _Numbering(_radix_of(self.patterns) + _radix(comparisons))
         index = np.empty(len(self.index), dtype=np.int32)
         for start in range(0, len(left), CHUNK_PAIRS):
             rows = slice(start, start + CHUNK_PAIRS)

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -179,48 +178,13 @@ def estimate_u(
     return u
 
 
-# Rows of γ packed into pattern codes at once: the codes and their sort are transient
-# int64 arrays, so a chunk bounds them whatever the number of pairs.
-_PATTERN_CHUNK = 1 << 22
-
-
 def _patterns(gamma: Levels, rows: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """The distinct rows of ``gamma`` (sorted, as ``np.unique(axis=0)``) and their counts;
-    with ``rows`` (a boolean mask), of those rows only, without copying them.
-
-    Each row is packed into one integer (mixed radix, first column most significant, so
-    the order is the same) and unique runs on those, :data:`_PATTERN_CHUNK` rows at a time,
-    the chunks' counts added up: rows of small levels sorted as structured values are
-    ~30× slower on millions of pairs, and one code per pair would be eight more bytes a
-    pair. Levels held as patterns count their pattern numbers instead."""
-    if isinstance(gamma, PatternLevels):
-        return gamma.pattern_counts(rows)
-    if len(gamma) == 0 or (rows is not None and not rows.any()):
-        return gamma[:0], np.zeros(0)
-    radix = [int(r) for r in gamma.max(axis=0).astype(np.int64) + 1]
-    if math.prod(radix) >= 2**62:
-        chosen = gamma if rows is None else gamma[rows]
-        patterns, counts = np.unique(chosen, axis=0, return_counts=True)
-        return patterns, counts.astype(float)
-    found: list[np.ndarray] = []
-    found_counts: list[np.ndarray] = []
-    for start in range(0, len(gamma), _PATTERN_CHUNK):
-        part = gamma[start : start + _PATTERN_CHUNK]
-        if rows is not None:
-            part = part[rows[start : start + _PATTERN_CHUNK]]
-        code = np.zeros(len(part), dtype=np.int64)
-        for column, size in enumerate(radix):
-            code *= size
-            code += part[:, column]
-        codes, counts = np.unique(code, return_counts=True)
-        found.append(codes)
-        found_counts.append(counts)
-    codes, inverse = np.unique(np.concatenate(found), return_inverse=True)
-    total = np.bincount(inverse, weights=np.concatenate(found_counts), minlength=len(codes))
-    patterns = np.empty((len(codes), gamma.shape[1]), dtype=gamma.dtype)
-    for column in range(gamma.shape[1] - 1, -1, -1):
-        codes, patterns[:, column] = np.divmod(codes, radix[column])
-    return patterns, total
+    with ``rows`` (a boolean mask), of those rows only, without copying them. An int8
+    array is numbered as patterns first (:meth:`PatternLevels.of`, chunk by chunk): the
+    EM then works on a few thousand patterns however many pairs there are."""
+    levels = gamma if isinstance(gamma, PatternLevels) else PatternLevels.of(gamma)
+    return levels.pattern_counts(rows)
 
 
 def _non_match_mass(counts: np.ndarray, posterior: np.ndarray, fixed: np.ndarray) -> np.ndarray:

@@ -377,11 +377,10 @@ def _pairs_index(frame: pd.DataFrame, pairs: Iterable[tuple[str, str]]) -> list[
 def _edges(frame: pd.DataFrame, pairs: Iterable[tuple[str, str]]) -> np.ndarray:
     """Record-id pairs (a :class:`~srm.graph.identity.records.RecordPairs` or any pairs)
     as an (m, 2) int64 array of rows of ``frame``; pairs with a record outside it dropped."""
-    if not isinstance(pairs, RecordPairs):
-        return np.array(_pairs_index(frame, pairs), dtype=np.int64).reshape(-1, 2)
+    held = pairs if isinstance(pairs, RecordPairs) else RecordPairs.of(pairs)
     position = {r: i for i, r in enumerate(frame["record_id"])}
-    rows = np.array([position.get(r, -1) for r in pairs.ids], dtype=np.int64)
-    found = rows[pairs.pairs]
+    rows = np.array([position.get(r, -1) for r in held.ids], dtype=np.int64)
+    found = rows[held.pairs]
     return found[(found >= 0).all(axis=1)]
 
 
