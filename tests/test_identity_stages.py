@@ -344,8 +344,9 @@ def test_scored_pairs_hold_rivals_for_live_pairs_only() -> None:
     total = np.array([10.0, 10.0, 9.5, 12.0, -12.0])
     platform = np.array([0, 1, 1, 1, 1, 2])
     plain = probability_of_weight(total)
-    scored = ScoredPairs(left, right, np.zeros((5, 1), np.int8), total, plain.copy(),
-                         lambda rows: np.zeros((5, 1))[rows])  # fmt: skip
+    live = np.flatnonzero(plain >= 0.05)
+    scored = ScoredPairs(left, right, np.zeros((5, 1), np.int8), plain.copy(),
+                         lambda rows: np.zeros((5, 1))[rows], live, total[live], 0.0)  # fmt: skip
     ranked = with_rivals(scored, Model([], {}, {}, {}, 0.5), platform)
     assert ranked.rivals is not None and ranked.rivals.live.tolist() == [0, 1, 2, 3]
     assert [ranked.rivals_of(k) for k in range(5)] == [(3, 1), (3, 1), (3, 1), (1, 1), (1, 1)]
@@ -453,17 +454,19 @@ def test_look_alike_rivals_on_one_platform_share_the_evidence() -> None:
     right = np.array([1, 2, 3, 4, 0])
     weight = np.array([10.0, 10.0, 9.5, 5.0, 12.0])
     platform = np.array([0, 1, 1, 1, 1, 2])
-    rivals = platform_rivals(left, right, weight, np.ones(5), platform)
+    every = np.arange(5)
+    rivals = platform_rivals(left, right, every, weight, platform)
     assert rivals.left_rivals.tolist() == [3, 3, 3, 4, 1]
     # record 0 has one candidate on platform 2 (record 5), each account of platform 1 one
     # candidate on platform 0 (record 0)
     assert rivals.right_rivals.tolist() == [1, 1, 1, 1, 1]
     assert np.allclose(rivals.penalty, [-np.log2(3)] * 3 + [-2.0, 0.0])
     # a pair below the floor is left as scored
-    low = platform_rivals(left, right, weight, np.array([1, 1, 1, 0.0, 1]), platform)
+    live = np.array([0, 1, 2, 4])
+    low = platform_rivals(left, right, live, weight[live], platform)
     assert low.left_rivals.tolist() == [3, 3, 3, 1, 1]
     # CRM rows (no platform) have no rivals
-    crm = platform_rivals(left, right, weight, np.ones(5), np.array([0, -1, -1, -1, -1, 2]))
+    crm = platform_rivals(left, right, every, weight, np.array([0, -1, -1, -1, -1, 2]))
     assert crm.left_rivals.tolist() == [1, 1, 1, 1, 1]
 
 

@@ -33,15 +33,18 @@ def _stream(path: Path) -> Iterator[dict[str, str]]:
         yield from csv.DictReader(handle)
 
 
-def _rows(path: Path) -> list[dict[str, str]]:
-    return list(_stream(path))
-
-
 def read_bundle(folder: Path, *, region: str = "ES") -> BundleInputs:
-    """Records, follow pairs and mention pairs of the bundle in ``folder`` (the follows
-    streamed from their file: never a row object per follow held at once)."""
-    profiles = _rows(folder / "profiles.csv")
-    platform_of = {row["profile_id"]: row.get("platform", "") for row in profiles}
+    """Records, follow pairs and mention pairs of the bundle in ``folder``. Every file is
+    streamed: no row object per profile or follow is held at once, only each profile's
+    platform (for the follows and posts that do not name it)."""
+    platform_of: dict[str, str] = {}
+
+    def profiles() -> Iterator[dict[str, str]]:
+        for row in _stream(folder / "profiles.csv"):
+            platform_of[row["profile_id"]] = row.get("platform", "")
+            yield row
+
+    records = social_records(_stream(folder / "customers.csv"), profiles(), region=region)
 
     def record(profile_id: str, platform: str = "") -> str:
         return profile_record_id(platform or platform_of.get(profile_id, ""), profile_id)
@@ -57,5 +60,4 @@ def read_bundle(folder: Path, *, region: str = "ES") -> BundleInputs:
         author = record(row["profile_id"], row.get("platform", ""))
         for mentioned in filter(None, (row.get("mentioned_profile_ids") or "").split("|")):
             mentions.add((author, record(mentioned, row.get("platform", ""))))
-    records = social_records(_rows(folder / "customers.csv"), profiles, region=region)
     return BundleInputs(records, follows, RecordPairs.of(sorted(mentions)))

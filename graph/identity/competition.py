@@ -11,8 +11,8 @@ This is what keeps template accounts apart — spam and bot farms that share a d
 name, a bio and a link across dozens of accounts — and what makes namesakes on one
 platform weigh less than a single candidate, without a list of spam words.
 
-Only pairs that could matter are looked at (probability at or above ``floor``): a pair
-far below the threshold stays as scored, and a pair's penalty never turns it into a
+Only pairs that could matter are looked at (the *live* ones, probability at or above
+:data:`FLOOR`): a pair far below the threshold stays as scored, and a pair's penalty never turns it into a
 cannot-link (the clustering's veto reads the score before the penalty).
 """
 
@@ -89,21 +89,20 @@ def _rivals_per_end(
 def platform_rivals(
     left: np.ndarray,
     right: np.ndarray,
-    weight: np.ndarray,
-    probability: np.ndarray,
+    live: np.ndarray,
+    live_weight: np.ndarray,
     platform: np.ndarray,
     *,
     margin: float = MARGIN_BITS,
-    floor: float = FLOOR,
 ) -> Rivals:
-    """The rivals of each pair (see module doc). ``weight`` is each pair's total match
-    weight in bits; ``platform`` a small integer per record, negative for records that
-    have no platform (CRM rows: they are kept apart by their own rules)."""
-    live = np.flatnonzero(probability >= floor)
+    """The rivals of each live pair (see module doc): ``live`` are the pairs' positions
+    (probability at or above :data:`FLOOR`), ``live_weight`` their total match weights
+    in bits; ``platform`` a small integer per record, negative for records that have no
+    platform (CRM rows: they are kept apart by their own rules)."""
     left_rivals = np.ones(len(live), dtype=np.int64)
     right_rivals = np.ones(len(live), dtype=np.int64)
     if len(live):
-        a, b, w = left[live], right[live], weight[live]
+        a, b, w = left[live], right[live], live_weight
         # left record's candidates on the right record's platform, and the other way round
         toward_b = platform[b] >= 0
         toward_a = platform[a] >= 0

@@ -8,6 +8,7 @@ per-comparison weights again for the pairs that are explained (the stored candid
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+import dataclasses
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,7 +21,7 @@ from srm.graph.identity.comparisons import (
     comparison_levels,
     rarest_shared_token_share,
 )
-from srm.graph.identity.competition import Rivals, platform_rivals
+from srm.graph.identity.competition import FLOOR, Rivals, platform_rivals
 from srm.graph.identity.levels import Levels
 from srm.graph.identity.model import Model, match_weights, probability_of_weight
 
@@ -43,23 +44,26 @@ SCORE_CHUNK_PAIRS = 1 << 20
 
 @dataclass
 class ScoredPairs:
-    """Pairs (indices into the frame), their levels γ, total match weights and
-    probabilities.
+    """Pairs (indices into the frame), their levels γ and probabilities.
 
-    ``total`` is each pair's log2 odds: the prior plus one Bayes factor per comparison.
-    The per-comparison weights are not kept (at millions of pairs they would outweigh
-    everything else): :meth:`weights_of` computes them again for the pairs asked — the
-    same numbers, from the same levels and term frequencies. ``rivals`` (when set:
-    :mod:`srm.graph.identity.competition`) holds the penalty the live pairs took for
-    look-alike rivals on one platform; ``probability`` includes it, and :meth:`vetoed`
-    reads the probability before it."""
+    A pair's total weight is its log2 odds: the prior plus one Bayes factor per
+    comparison. It is held only for the *live* pairs (``live``, probability at or above
+    :data:`srm.graph.identity.competition.FLOOR`: ``live_total``), the only ones whose
+    rivals are counted; the per-comparison weights are not kept at all (at millions of
+    pairs they would outweigh everything else): :meth:`weights_of` computes them again
+    for the pairs asked — the same numbers, from the same levels and term frequencies.
+    ``rivals`` (when set: :mod:`srm.graph.identity.competition`) holds the penalty the
+    live pairs took for look-alike rivals on one platform; ``probability`` includes it,
+    and :meth:`vetoed` reads the probability before it."""
 
     left: np.ndarray
     right: np.ndarray
     gamma: Levels
-    total: np.ndarray
     probability: np.ndarray
     weigh: Callable[[np.ndarray | slice], np.ndarray] = field(repr=False)
+    live: np.ndarray
+    live_total: np.ndarray
+    prior: float
     rivals: Rivals | None = None
 
     def weights_of(self, rows: np.ndarray | slice) -> np.ndarray:
@@ -71,6 +75,12 @@ class ScoredPairs:
         """Every pair's per-comparison weights at once: for small sets (labels, tests)."""
         return self.weigh(slice(None))
 
+    @property
+    def total(self) -> np.ndarray:
+        """Every pair's total weight before the rivals' penalty, computed again: for small
+        sets (tests)."""
+        return self.prior + self.weigh(slice(None)).sum(axis=1)
+
     def rivals_of(self, k: int) -> tuple[int, int]:
         """Pair ``k``'s look-alike counts (1, 1 when it has none or none were counted)."""
         return (1, 1) if self.rivals is None else self.rivals.of(k)
@@ -80,9 +90,8 @@ class ScoredPairs:
         (a cannot-link: :func:`srm.graph.identity.cluster.cluster_pairs`). One byte a
         pair: only the live pairs' unpenalised probabilities are computed again."""
         below = self.probability < veto
-        if self.rivals is not None and len(self.rivals.live):
-            live = self.rivals.live
-            below[live] = probability_of_weight(self.total[live]) < veto
+        if self.rivals is not None and len(self.live):
+            below[self.live] = probability_of_weight(self.live_total) < veto
         return below
 
     def __len__(self) -> int:
@@ -194,8 +203,8 @@ def score_pairs(
     gamma: Levels | None = None,
 ) -> ScoredPairs:
     """Score pairs with a fitted model (γ computed unless given), :data:`SCORE_CHUNK_PAIRS` at a
-    time: memory grows by a total weight and a probability per pair, whatever the number
-    of comparisons."""
+    time: memory grows by a probability per pair, whatever the number of comparisons
+    (and a total weight per live pair)."""
     if gamma is None:
         gamma = comparison_levels(list(comparisons), frame, left, right, context)
     tables = TermTables(comparisons, frame)
@@ -206,13 +215,21 @@ def score_pairs(
         frequencies = tables.for_pairs(left[rows], right[rows], chosen)
         return match_weights(model, comparisons, chosen, frequencies)
 
-    total = np.empty(len(left), dtype=np.float64)
     probability = np.empty(len(left), dtype=np.float64)
+    live, live_total = [], []
     for start in range(0, len(left), SCORE_CHUNK_PAIRS):
         rows = slice(start, start + SCORE_CHUNK_PAIRS)
-        total[rows] = model.prior_weight + weigh(rows).sum(axis=1)
-        probability[rows] = probability_of_weight(total[rows])
-    return ScoredPairs(left, right, gamma, total, probability, weigh)
+        total = model.prior_weight + weigh(rows).sum(axis=1)
+        probability[rows] = probability_of_weight(total)
+        found = np.flatnonzero(probability[rows] >= FLOOR)
+        live.append(start + found)
+        live_total.append(total[found])
+    return ScoredPairs(left, right, gamma, probability, weigh, _joined(live, np.int64),
+                       _joined(live_total), model.prior_weight)  # fmt: skip
+
+
+def _joined(parts: list[np.ndarray], dtype: type = np.float64) -> np.ndarray:
+    return np.concatenate(parts).astype(dtype, copy=False) if parts else np.zeros(0, dtype)
 
 
 def with_rivals(scored: ScoredPairs, model: Model, platform: np.ndarray) -> ScoredPairs:
@@ -221,13 +238,10 @@ def with_rivals(scored: ScoredPairs, model: Model, platform: np.ndarray) -> Scor
     per record, negative for records without one. ``scored`` is taken over: its
     probability array becomes the penalised one (a second copy would cost eight bytes a
     pair), and only the live pairs change."""
-    rivals = platform_rivals(scored.left, scored.right, scored.total, scored.probability, platform)
+    rivals = platform_rivals(scored.left, scored.right, scored.live, scored.live_total, platform)
     probability = scored.probability
-    live = rivals.live
-    probability[live] = probability_of_weight(scored.total[live] + rivals.live_penalty)
-    return ScoredPairs(
-        scored.left, scored.right, scored.gamma, scored.total, probability, scored.weigh, rivals
-    )
+    probability[scored.live] = probability_of_weight(scored.live_total + rivals.live_penalty)
+    return dataclasses.replace(scored, probability=probability, rivals=rivals)
 
 
 def scored_persons(

@@ -187,6 +187,47 @@ def _fill_from_handle(entry: dict[str, Any], vocabulary: set[str], surnames: set
     entry["name"] = norm.PersonName(given, initial, tuple(found), name.raw_given)
 
 
+# Columns whose values repeat across records (a few hundred cities, given names, platforms):
+# each distinct value is held as one string object, not one per record.
+_REPEATED = frozenset({
+    "source", "platform", "given", "initial", "raw_given", "surname1", "email_domain",
+    "email_corporate", "city", "company", "organisation", "place_country",
+})  # fmt: skip
+
+
+def _pending(entry: dict[str, Any]) -> tuple[Any, ...]:
+    """An entry cut down to what its row needs (the parsed name and handle still open:
+    they wait for every record's names, :func:`_fill_from_handle`)."""
+    email: norm.EmailParts = entry["email"]
+    place: Place = entry["place"]
+    return (
+        entry["record_id"], entry["source"], entry["platform"], entry["name"],
+        entry["handle"], entry["claimed"], email, entry["phone"], place, entry["company"],
+        " ".join(entry["domains"]), " ".join(entry.get("bio_handles", ())),
+        " ".join(norm.text_emails(entry["bio"])), " ".join(norm.words(entry["bio"])),
+        entry["display"], " ".join(entry["account_self"]), " ".join(entry["account_refs"]),
+        " ".join(entry["url_keys"]), entry["organisation"],
+    )  # fmt: skip
+
+
+def _row(pending: tuple[Any, ...], vocabulary: set[str], surnames: set[str]) -> tuple[Any, ...]:
+    (record_id, source, platform, name, handle, claimed, email, phone, place, company,
+     domains, bio_handles, bio_emails, bio_words, display, account_self, account_refs,
+     url_keys, organisation) = pending  # fmt: skip
+    entry = {"handle": handle, "name": name}
+    _fill_from_handle(entry, vocabulary, surnames)
+    name, tokens = entry["name"], entry["handle_tokens"]
+    return (
+        record_id, source, platform, name.given, name.initial, name.raw_given,
+        " ".join(name.surnames), name.surnames[0] if name.surnames else "", handle,
+        " ".join(tokens), " ".join(t for t in tokens if t.isdigit()), claimed, email.email,
+        email.local, email.domain, "" if email.free or not email.domain else email.domain,
+        phone, place.name, company, domains, bio_handles, bio_emails, bio_words, display,
+        account_self, account_refs, url_keys, organisation, place.country, place.latitude,
+        place.longitude,
+    )  # fmt: skip
+
+
 def social_records(
     customers: Iterable[Mapping[str, Any]],
     profiles: Iterable[Mapping[str, Any]],
@@ -194,32 +235,31 @@ def social_records(
     region: str = "ES",
 ) -> pd.DataFrame:
     """Normalise customers (canonical bundle / graph properties) and profiles into one
-    frame with :data:`RECORD_COLUMNS` (see module doc); ``region`` is the phone default."""
-    entries = [_customer(row, region) for row in customers]
-    entries += [_profile(row, region) for row in profiles]
-    vocabulary = norm.name_vocabulary(entry["name"] for entry in entries)
-    surnames = {s for entry in entries for s in entry["name"].surnames if len(s) > 2}
-    rows = []
-    for entry in entries:
-        _fill_from_handle(entry, vocabulary, surnames)
-        name: norm.PersonName = entry["name"]
-        email: norm.EmailParts = entry["email"]
-        tokens = entry["handle_tokens"]
-        place: Place = entry["place"]
-        rows.append(
-            (
-                entry["record_id"], entry["source"], entry["platform"], name.given,
-                name.initial, name.raw_given, " ".join(name.surnames),
-                name.surnames[0] if name.surnames else "", entry["handle"],
-                " ".join(tokens), " ".join(t for t in tokens if t.isdigit()),
-                entry["claimed"], email.email, email.local, email.domain,
-                "" if email.free or not email.domain else email.domain, entry["phone"],
-                place.name, entry["company"], " ".join(entry["domains"]),
-                " ".join(entry.get("bio_handles", ())), " ".join(norm.text_emails(entry["bio"])),
-                " ".join(norm.words(entry["bio"])), entry["display"],
-                " ".join(entry["account_self"]), " ".join(entry["account_refs"]),
-                " ".join(entry["url_keys"]), entry["organisation"], place.country,
-                place.latitude, place.longitude,
-            )
-        )  # fmt: skip
-    return pd.DataFrame.from_records(rows, columns=list(RECORD_COLUMNS))
+    frame with :data:`RECORD_COLUMNS` (see module doc); ``region`` is the phone default.
+
+    The inputs may be streams: each row is cut down to its values as it is read (no
+    entry per record is held), and each row replaces its cut-down form in one list, so
+    memory stays near the frame's own (millions of records)."""
+    rows = [_pending(_customer(row, region)) for row in customers]
+    rows += [_pending(_profile(row, region)) for row in profiles]
+    vocabulary = norm.name_vocabulary(pending[3] for pending in rows)
+    surnames = {s for pending in rows for s in pending[3].surnames if len(s) > 2}
+    for k, pending in enumerate(rows):
+        rows[k] = _row(pending, vocabulary, surnames)
+    columns = dict(zip(RECORD_COLUMNS, zip(*rows, strict=True), strict=True)) if rows else {}
+    del rows
+    frame = pd.DataFrame(
+        {name: _column(name, columns.pop(name, ())) for name in RECORD_COLUMNS}
+    )
+    return frame
+
+
+def _column(name: str, values: tuple[Any, ...]) -> np.ndarray:
+    if name.startswith("place_l"):
+        return np.array(values, dtype=np.float64)
+    if name in _REPEATED:
+        one: dict[str, str] = {}
+        values = tuple(one.setdefault(v, v) for v in values)
+    column = np.empty(len(values), dtype=object)
+    column[:] = values
+    return column

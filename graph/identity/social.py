@@ -85,9 +85,11 @@ _NON_ALNUM = re.compile(r"[^a-z0-9]")
 
 
 def _prepare(frame: pd.DataFrame) -> pd.DataFrame:
-    out = frame.copy()
+    # columns are shared with ``frame`` (at millions of records a copy of every column
+    # costs hundreds of megabytes) and only ever replaced here, never written into
+    out = frame.copy(deep=False)
     is_customer = out["source"] == "customer"
-    out.loc[is_customer, "handle"] = out.loc[is_customer, "claimed"]
+    out["handle"] = out["claimed"].where(is_customer, out["handle"])
     out["handle_key"] = out["handle"].map(lambda h: _NON_ALNUM.sub("", h))
     out["bio_refs"] = (out["bio_handles"] + " " + out["bio_emails"]).str.strip()
     out["self_refs"] = (out["handle"] + " " + out["email"]).str.strip()
