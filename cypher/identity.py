@@ -44,16 +44,21 @@ MATCH (a:{a_label} {{{a_key}: row.a_key}})
 MATCH (b:{b_label} {{{b_key}: row.b_key}})"""
 
 
+# Pages of customers and profiles (srm.store.read_pages, in key order by their unique
+# keys' indexes): records are normalised as they stream in, never all held as rows.
 LOAD_CUSTOMERS = """
-MATCH (c:Customer)
-RETURN c.customer_id AS customer_id, c.first_name AS first_name, c.last_name AS last_name,
-       c.email AS email, c.phone AS phone, c.city AS city, c.company AS company,
-       c.twitter_handle AS twitter_handle
+MATCH (c:Customer) WHERE c.customer_id > $after
+WITH c ORDER BY c.customer_id LIMIT $limit
+RETURN c.customer_id AS key, c.customer_id AS customer_id, c.first_name AS first_name,
+       c.last_name AS last_name, c.email AS email, c.phone AS phone, c.city AS city,
+       c.company AS company, c.twitter_handle AS twitter_handle
 """
 LOAD_PROFILES = """
-MATCH (p:Profile)
-RETURN p.profile_key AS profile_key, p.platform AS platform, p.handle AS handle,
-       p.display_name AS display_name, p.bio AS bio, p.location AS location, p.url AS url
+MATCH (p:Profile) WHERE p.profile_key > $after
+WITH p ORDER BY p.profile_key LIMIT $limit
+RETURN p.profile_key AS key, p.profile_key AS profile_key, p.platform AS platform,
+       p.handle AS handle, p.display_name AS display_name, p.bio AS bio,
+       p.location AS location, p.url AS url
 """
 # A page of profiles (srm.store.read_pages), each with the keys of the profiles it follows
 # (mentions) as one list: a record per profile, not per relationship, as the driver's cost

@@ -105,3 +105,9 @@ def test_graph_inputs_hold_every_follow_and_mention_over_many_pages(
         )
         assert expected, relationship
         assert sorted(found[kind]) == sorted((row["a"], row["b"]) for row in expected)
+    # customers and profiles stream in key order, every one of them once
+    for kind, label, key in (("customers", "Customer", "customer_id"),
+                             ("profiles", "Profile", "profile_key")):  # fmt: skip
+        keys = [row[key] for row in found[kind]]
+        stored = [row["k"] for row in read(driver, f"MATCH (n:{label}) RETURN n.{key} AS k")]
+        assert len(stored) > 7 and keys == sorted(stored), kind

@@ -16,7 +16,8 @@ from srm.errors import NotFoundError, ValidationError
 from srm.graph.identity.records import RecordPairs
 from srm.store import read, read_pages, write, write_batches, write_in_transactions
 
-# Profiles per page when reading each profile's follows and mentions (see load_graph_inputs).
+# Records per page when reading customers, profiles and each profile's follows and mentions
+# (see load_graph_inputs).
 PAGE_PROFILES = 10_000
 
 __all__ = [
@@ -69,7 +70,8 @@ def read_pair(driver: Driver, a: str, b: str, database: str | None = None) -> di
 
 
 def load_graph_inputs(driver: Driver, database: str | None = None) -> dict[str, Any]:
-    """Customers, profiles (property dicts), follow and mention record-id pairs
+    """Customers and profiles (streams of property dicts, read a page at a time in key
+    order as they are consumed), follow and mention record-id pairs
     (:class:`~srm.graph.identity.records.RecordPairs`)."""
 
     def pairs(statement: str) -> RecordPairs:
@@ -81,8 +83,10 @@ def load_graph_inputs(driver: Driver, database: str | None = None) -> dict[str, 
         return found
 
     return {
-        "customers": read(driver, q.LOAD_CUSTOMERS, database=database),
-        "profiles": read(driver, q.LOAD_PROFILES, database=database),
+        "customers": read_pages(
+            driver, q.LOAD_CUSTOMERS, page_size=PAGE_PROFILES, database=database
+        ),
+        "profiles": read_pages(driver, q.LOAD_PROFILES, page_size=PAGE_PROFILES, database=database),
         "follows": pairs(q.LOAD_FOLLOWS_PAGES),
         "mentions": pairs(q.LOAD_MENTIONS_PAGES),
     }
