@@ -15,9 +15,9 @@ record, follow-neighbourhood overlap).
 from __future__ import annotations
 
 import weakref
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar, cast
 
 import numpy as np
 import pandas as pd
@@ -27,6 +27,8 @@ from rapidfuzz.fuzz import token_set_ratio
 
 from srm.arrays import run_starts
 
+T = TypeVar("T")
+
 __all__ = [
     "CHUNK_PAIRS",
     "Comparison",
@@ -34,6 +36,7 @@ __all__ = [
     "date_comparison",
     "email_comparison",
     "exact_comparison",
+    "frame_derived",
     "given_name_comparison",
     "rarest_shared_token_share",
     "shared_token_counts",
@@ -41,6 +44,7 @@ __all__ = [
     "surname_set_comparison",
     "text_comparison",
     "token_overlap_comparison",
+    "token_sets",
 ]
 
 # Pairs compared at once by comparison_levels (see there).
@@ -105,25 +109,47 @@ class Comparison:
         return out
 
 
-# Per live frame (by id, checked by a weak reference), one code per record for each set
-# of columns: equal codes, equal values in every one of them.
-_VALUE_CODES: dict[int, tuple[weakref.ref[pd.DataFrame], dict[tuple[str, ...], np.ndarray]]] = {}
+# Per live frame (by id, checked by a weak reference), what was derived from its columns
+# (value codes, token sets): computed once, not once per chunk of pairs — at millions of
+# records and hundreds of chunks, that repeated work outgrew the comparisons themselves.
+_DERIVED: dict[int, tuple[weakref.ref[pd.DataFrame], dict[Hashable, Any]]] = {}
+
+
+def frame_derived(frame: pd.DataFrame, key: Hashable, make: Callable[[], T]) -> T:
+    """``make()`` computed once per live ``frame`` and ``key`` (the frame is not changed
+    once its pairs are compared)."""
+    frame_id = id(frame)
+    entry = _DERIVED.get(frame_id)
+    if entry is None or entry[0]() is not frame:
+        entry = (weakref.ref(frame, lambda _: _DERIVED.pop(frame_id, None)), {})
+        _DERIVED[frame_id] = entry
+    if key not in entry[1]:
+        entry[1][key] = make()
+    return cast(T, entry[1][key])
 
 
 def _value_codes(frame: pd.DataFrame, columns: tuple[str, ...]) -> np.ndarray:
-    key = id(frame)
-    entry = _VALUE_CODES.get(key)
-    if entry is None or entry[0]() is not frame:
-        entry = (weakref.ref(frame, lambda _: _VALUE_CODES.pop(key, None)), {})
-        _VALUE_CODES[key] = entry
-    found = entry[1].get(columns)
-    if found is None:
+    """One code per record: equal codes, equal values in every one of ``columns``."""
+
+    def make() -> np.ndarray:
         found = np.zeros(len(frame), dtype=np.int64)
         for column in columns:
             codes, values = pd.factorize(frame[column], use_na_sentinel=False)
             found = pd.factorize(found * (len(values) + 1) + codes)[0].astype(np.int64)
-        entry[1][columns] = found
-    return found
+        return found
+
+    return frame_derived(frame, ("value codes", columns), make)
+
+
+def _token_counts(values: pd.Series) -> np.ndarray:
+    return np.array([len(v.split()) if isinstance(v, str) else 0 for v in values], dtype=np.int16)
+
+
+def token_sets(frame: pd.DataFrame, column: str, records: np.ndarray) -> dict[int, frozenset[str]]:
+    """The space-separated tokens of ``column`` as a set, for each of ``records`` (only
+    those a chunk of pairs needs: a set per record of millions would cost gigabytes)."""
+    values = frame[column].to_numpy(dtype=object)
+    return {k: frozenset(values[k].split()) for k in np.unique(records).tolist()}
 
 
 def _values(frame: pd.DataFrame, column: str, index: np.ndarray) -> np.ndarray:
@@ -361,7 +387,7 @@ def surname_set_comparison(
     def compute(frame: pd.DataFrame, left: np.ndarray, right: np.ndarray, _: Any) -> np.ndarray:
         a, b = _values(frame, column, left), _values(frame, column, right)
         fa, fb = _values(frame, first, left), _values(frame, first, right)
-        sizes = frame[column].str.split().str.len().fillna(0).to_numpy(np.int16)
+        sizes = frame_derived(frame, ("token counts", column), lambda: _token_counts(frame[column]))
         shared = shared_token_counts(a, b)
         similarity = _similarity(fa, fb, JaroWinkler.normalized_similarity)
         level = np.full(len(a), 5, dtype=np.int8)

@@ -12,8 +12,8 @@ name, a bio and a link across dozens of accounts — and what makes namesakes on
 platform weigh less than a single candidate, without a list of spam words.
 
 Only pairs that could matter are looked at (the *live* ones, probability at or above
-:data:`FLOOR`): a pair far below the threshold stays as scored, and a pair's penalty never turns it into a
-cannot-link (the clustering's veto reads the score before the penalty).
+:data:`FLOOR`): a pair far below the threshold stays as scored, and a pair's penalty never
+turns it into a cannot-link (the clustering's veto reads the score before the penalty).
 """
 
 from __future__ import annotations

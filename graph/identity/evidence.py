@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 from srm.graph.identity.cluster import ConflictRule
-from srm.graph.identity.comparisons import Comparison
+from srm.graph.identity.comparisons import Comparison, frame_derived, token_sets
 from srm.graph.identity.places import METRO_KM
 
 __all__ = [
@@ -53,22 +53,20 @@ _CITY_PRIOR = (70.0, 10.0, 10.0, 10.0)
 _KEY_PSEUDO_COUNT = 0.01
 
 
-def _sets(frame: pd.DataFrame, column: str) -> list[frozenset[str]]:
-    return [frozenset(value.split()) for value in frame[column]]
-
-
 def _platforms(keys: frozenset[str]) -> frozenset[str]:
     return frozenset(key.partition(":")[0] for key in keys)
 
 
 def account_link_comparison() -> Comparison:
     def compute(frame: pd.DataFrame, left: np.ndarray, right: np.ndarray, _: Any) -> np.ndarray:
-        own, refs = _sets(frame, "account_self"), _sets(frame, "link_refs")
         level = np.zeros(len(left), dtype=np.int8)
         candidates = np.flatnonzero(
             (frame["link_refs"].to_numpy(dtype=object)[left] != "")
             | (frame["link_refs"].to_numpy(dtype=object)[right] != "")
         )
+        records = np.concatenate([left[candidates], right[candidates]])
+        own = token_sets(frame, "account_self", records)
+        refs = token_sets(frame, "link_refs", records)
         for k in candidates.tolist():
             a, b = int(left[k]), int(right[k])
             forward, backward = bool(refs[a] & own[b]), bool(refs[b] & own[a])
@@ -103,12 +101,14 @@ def account_link_comparison() -> Comparison:
 
 def personal_url_comparison() -> Comparison:
     def compute(frame: pd.DataFrame, left: np.ndarray, right: np.ndarray, _: Any) -> np.ndarray:
-        keys = _sets(frame, "url_keys")
-        holders = Counter(key for found in keys for key in found)
         values = frame["url_keys"].to_numpy(dtype=object)
+        holders = frame_derived(
+            frame, "url key holders", lambda: Counter(k for v in values for k in set(v.split()))
+        )
         level = np.zeros(len(left), dtype=np.int8)
         level[(values[left] != "") | (values[right] != "")] = 4
         both = np.flatnonzero((values[left] != "") & (values[right] != ""))
+        keys = token_sets(frame, "url_keys", np.concatenate([left[both], right[both]]))
         for k in both.tolist():
             shared = keys[int(left[k])] & keys[int(right[k])]
             if not shared:

@@ -7,8 +7,8 @@ per-comparison weights again for the pairs that are explained (the stored candid
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
 import dataclasses
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 

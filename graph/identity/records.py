@@ -248,9 +248,7 @@ def social_records(
         rows[k] = _row(pending, vocabulary, surnames)
     columns = dict(zip(RECORD_COLUMNS, zip(*rows, strict=True), strict=True)) if rows else {}
     del rows
-    frame = pd.DataFrame(
-        {name: _column(name, columns.pop(name, ())) for name in RECORD_COLUMNS}
-    )
+    frame = pd.DataFrame({name: _column(name, columns.pop(name, ())) for name in RECORD_COLUMNS})
     return frame
 
 
