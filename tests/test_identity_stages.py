@@ -523,7 +523,7 @@ def test_comparing_distinct_values_once_gives_every_pair_its_own_level(
 
 def test_blocking_unites_the_rules_part_by_part(monkeypatch: pytest.MonkeyPatch) -> None:
     from srm.graph.identity import blocking
-    from srm.graph.identity.blocking import block, on_columns
+    from srm.graph.identity.blocking import block, on_columns, on_tokens
 
     rng = np.random.default_rng(8)
     frame = pd.DataFrame(
@@ -533,17 +533,28 @@ def test_blocking_unites_the_rules_part_by_part(monkeypatch: pytest.MonkeyPatch)
             "group": rng.integers(0, 2, 3_000).astype(str),
         }
     )
-    rules = [on_columns("a"), on_columns("b"), on_columns("a", "b")]
+    rules = [on_columns("a"), on_columns("b"), on_columns("a", "b"), on_tokens("a", "b")]
+    a, b = frame["a"].to_numpy()[:, None], frame["b"].to_numpy()[:, None]
+    # records sharing a, b, or one's a equal to another's b
+    shared = (a == a.T) | (b == b.T) | (a == b.T) | (b == a.T)
+    expected = set(zip(*np.nonzero(np.triu(shared, k=1)), strict=True))
     for dataset in (None, "group"):
         whole = block(frame, rules, dataset=dataset)
+        # several parts of the union, and each rule's pairs made a slice of blocks at a time
         monkeypatch.setattr(blocking, "_PART_CODES", 5_000)
+        monkeypatch.setattr(blocking, "_SLICE_PAIRS", 1_000)
         parted = block(frame, rules, dataset=dataset)
-        assert len(blocking._part_bounds([np.arange(0, 50_000, 3)])) > 2  # several parts
+        assert len(blocking._part_bounds([np.arange(0, 50_000, 3)])) > 2
+        assert len(blocking._slices(np.full(100, 30))) == 3
         monkeypatch.undo()
         for name in ("left", "right", "rules"):
             assert np.array_equal(getattr(whole, name), getattr(parted, name))
         codes = whole.left.astype(np.int64) * len(frame) + whole.right
         assert np.all(np.diff(codes) > 0)
+        group = frame["group"].to_numpy()
+        across = {(i, j) for i, j in expected if group[i] != group[j]}
+        found = set(zip(whole.left.tolist(), whole.right.tolist(), strict=True))
+        assert found == (expected if dataset is None else across)
     assert len(block(frame, []).left) == 0
 
 

@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from srm.arrays import distinct, pair_codes
+from srm.arrays import distinct, run_starts
 
 __all__ = [
     "BlockingReport",
@@ -124,12 +124,29 @@ def _ranges(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
     )
 
 
-def _rule_pairs(frame: pd.DataFrame, rule: BlockingRule) -> tuple[np.ndarray, np.ndarray, int]:
+# Pairs of one rule generated at once, at most: its blocks are taken a slice at a time, so
+# the pairs of a rule with hundreds of millions never exist as index arrays at once.
+_SLICE_PAIRS = 1 << 23
+
+
+def _slices(partners: np.ndarray) -> list[tuple[int, int]]:
+    """Ranges of positions whose partners add up to about :data:`_SLICE_PAIRS` each."""
+    total = np.cumsum(partners)
+    if not len(total) or total[-1] <= _SLICE_PAIRS:
+        return [(0, len(partners))]
+    cuts = np.searchsorted(total, np.arange(_SLICE_PAIRS, int(total[-1]), _SLICE_PAIRS))
+    bounds = sorted({0, *(int(c) + 1 for c in cuts), len(partners)})
+    return list(pairwise(bounds))
+
+
+def _rule_codes(frame: pd.DataFrame, rule: BlockingRule) -> tuple[np.ndarray, int]:
     """The pairs of records sharing a key under ``rule`` (both ways round for a cross
-    rule, self-pairs removed) and the number of keys skipped as too common.
+    rule, self-pairs removed) as sorted distinct codes ``low × n + high``, and the number
+    of keys skipped as too common.
 
     Keys become integer codes and pairs are generated block by block from sorted codes:
-    no joined table of key strings, so memory stays a few integers per pair."""
+    no joined table of key strings, and a slice of blocks at a time (:data:`_SLICE_PAIRS`),
+    so memory stays about two integers per pair of the rule."""
     n = len(frame)
     left_index, left_keys = _record_keys(rule.keys(frame))
     right_keys: list[str] = []
@@ -147,24 +164,31 @@ def _rule_pairs(frame: pd.DataFrame, rule: BlockingRule) -> tuple[np.ndarray, np
         # within a block (sorted by code), each record pairs with those after it
         sizes[big] = 0
         ends = np.cumsum(sizes)[left_code]
-        positions = np.arange(len(left_index), dtype=np.int64)
-        partners = ends - positions - 1
-        a = np.repeat(left_index, partners)
-        b = left_index[_ranges(positions + 1, partners)]
+        starts = np.arange(len(left_index), dtype=np.int64) + 1
+        partners = ends - starts
+        targets = left_index
     else:
         right_index, right_code = _distinct(
             right_index, codes[len(left_keys) :].astype(np.int64), n
         )
         keep = ~big[right_code]
-        right_index, right_code = right_index[keep], right_code[keep]
+        targets, right_code = right_index[keep], right_code[keep]
         right_sizes = np.bincount(right_code, minlength=keys)
-        right_starts = np.cumsum(right_sizes) - right_sizes
+        starts = (np.cumsum(right_sizes) - right_sizes)[left_code]
         partners = right_sizes[left_code]
-        a = np.repeat(left_index, partners)
-        b = right_index[_ranges(right_starts[left_code], partners)]
-        keep = a != b
-        a, b = a[keep], b[keep]
-    return a, b, int(big.sum())
+    out = np.empty(int(partners.sum()), dtype=np.int64)
+    filled = 0
+    for low, high in _slices(partners):
+        a = np.repeat(left_index[low:high], partners[low:high])
+        b = targets[_ranges(starts[low:high], partners[low:high])]
+        if rule.other_keys is not None:
+            keep = a != b
+            a, b = a[keep], b[keep]
+        out[filled : filled + len(a)] = np.minimum(a, b) * max(n, 1) + np.maximum(a, b)
+        filled += len(a)
+    out = out[:filled]
+    out.sort()
+    return out[run_starts(out)], int(big.sum())
 
 
 @dataclass
@@ -217,16 +241,19 @@ def block(
     per_rule: dict[str, int] = {}
     skipped: dict[str, int] = {}
     for rule in rules:
-        a, b, skipped_keys = _rule_pairs(frame, rule)
+        codes, skipped_keys = _rule_codes(frame, rule)
         if skipped_keys:
             skipped[rule.name] = skipped_keys
-        codes = pair_codes(a, b, n)
-        del a, b
         per_rule[rule.name] = len(codes)
         encoded.append(codes)
     kind, index = _bits_type(len(rules)), _index_type(n)
     groups = frame[dataset].to_numpy() if dataset is not None else None
-    parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+    # the union is written into arrays sized for every code (an upper bound: pages never
+    # written take no memory), not gathered in parts and copied once more at the end
+    room = sum(len(codes) for codes in encoded)
+    left_out, right_out = np.empty(room, dtype=index), np.empty(room, dtype=index)
+    found_out = np.empty(room, dtype=kind)
+    filled = 0
     bounds = _part_bounds(encoded)
     for low, high in pairwise(bounds):
         # each rule's codes in [low, high): a slice of its sorted array, no copy
@@ -243,10 +270,13 @@ def block(
         if groups is not None:
             across = groups[left] != groups[right]
             left, right, found = left[across], right[across], found[across]
-        parts.append((left, right, found))
+        span = slice(filled, filled + len(left))
+        left_out[span], right_out[span], found_out[span] = left, right, found
+        filled += len(left)
     encoded.clear()
-    left, right, found = (np.concatenate([part[k] for part in parts]) for k in range(3))
-    return BlockingResult(left, right, per_rule, skipped, found, n)
+    return BlockingResult(
+        left_out[:filled], right_out[:filled], per_rule, skipped, found_out[:filled], n
+    )
 
 
 # Codes of all rules united at once, at most: the union is built part by part over ranges
