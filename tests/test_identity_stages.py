@@ -470,6 +470,22 @@ def test_look_alike_rivals_on_one_platform_share_the_evidence() -> None:
     assert crm.left_rivals.tolist() == [1, 1, 1, 1, 1]
 
 
+def test_rivals_counted_over_ranges_of_owners_are_the_same(monkeypatch: pytest.MonkeyPatch) -> None:
+    from srm.graph.identity import competition
+
+    rng = np.random.default_rng(5)
+    left, right = rng.integers(0, 300, 5_000), rng.integers(0, 300, 5_000)
+    weight = rng.normal(0, 3, 5_000).round(1)  # ties and near-ties within the margin
+    platform = rng.integers(-1, 3, 300)
+    every = np.arange(5_000)
+    whole = platform_rivals(left, right, every, weight, platform)
+    monkeypatch.setattr(competition, "_CANDIDATES_AT_ONCE", 700)
+    ranged = platform_rivals(left, right, every, weight, platform)
+    assert whole.left_rivals.max() > 1 and whole.right_rivals.max() > 1
+    assert np.array_equal(whole.left_rivals, ranged.left_rivals)
+    assert np.array_equal(whole.right_rivals, ranged.right_rivals)
+
+
 def test_ordered_levels_keep_their_order_of_strength() -> None:
     # the data fitted "link each other" (rarer) below "one links the other"
     model = Model(

@@ -19,6 +19,7 @@ turns it into a cannot-link (the clustering's veto reads the score before the pe
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import pairwise
 
 import numpy as np
 import pandas as pd
@@ -86,6 +87,30 @@ def _rivals_per_end(
     return counts
 
 
+# Directed candidates counted at once, about: a record's rivals are among its own
+# candidates, so ranges of owners are counted apart and the sort's temporaries stay bounded
+# (tens of millions of live pairs at 3.5M records).
+_CANDIDATES_AT_ONCE = 1 << 22
+
+
+def _rivals_per_owner_range(
+    owner: np.ndarray, other_platform: np.ndarray, weight: np.ndarray, margin: float
+) -> np.ndarray:
+    """:func:`_rivals_per_end` over ranges of owners, each holding about
+    :data:`_CANDIDATES_AT_ONCE` candidates (the same counts)."""
+    ranges = -(-len(owner) // _CANDIDATES_AT_ONCE)
+    if ranges <= 1:
+        return _rivals_per_end(owner, other_platform, weight, margin)
+    bounds = np.linspace(0, int(owner.max()) + 1, ranges + 1).astype(np.int64)
+    counts = np.empty(len(owner), dtype=np.int64)
+    for low, high in pairwise(bounds):
+        chosen = np.flatnonzero((owner >= low) & (owner < high))
+        counts[chosen] = _rivals_per_end(
+            owner[chosen], other_platform[chosen], weight[chosen], margin
+        )
+    return counts
+
+
 def platform_rivals(
     left: np.ndarray,
     right: np.ndarray,
@@ -109,7 +134,7 @@ def platform_rivals(
         owners = np.concatenate([a[toward_b], b[toward_a]])
         targets = np.concatenate([platform[b][toward_b], platform[a][toward_a]])
         weights = np.concatenate([w[toward_b], w[toward_a]])
-        counts = _rivals_per_end(owners, targets, weights, margin)
+        counts = _rivals_per_owner_range(owners, targets, weights, margin)
         left_rivals[toward_b] = counts[: int(toward_b.sum())]
         right_rivals[toward_a] = counts[int(toward_b.sum()) :]
     penalty = -(np.log2(left_rivals) + np.log2(right_rivals))
