@@ -7,7 +7,15 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["Rows", "distinct", "pair_codes", "ranges", "run_starts", "shared_weight"]
+__all__ = [
+    "Rows",
+    "distinct",
+    "pair_codes",
+    "ranges",
+    "run_starts",
+    "shared_weight",
+    "unordered_codes",
+]
 
 
 def distinct(values: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
@@ -28,11 +36,19 @@ def run_starts(ordered: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
     return starts
 
 
+def unordered_codes(
+    a: np.ndarray[Any, Any], b: np.ndarray[Any, Any], n: int
+) -> np.ndarray[Any, Any]:
+    """Each unordered pair ``(a[i], b[i])`` of indices below ``n`` as one integer
+    ``low * n + high`` (in the given order, repeats kept)."""
+    a, b = np.asarray(a, dtype=np.int64), np.asarray(b, dtype=np.int64)
+    return np.minimum(a, b) * max(n, 1) + np.maximum(a, b)
+
+
 def pair_codes(a: np.ndarray[Any, Any], b: np.ndarray[Any, Any], n: int) -> np.ndarray[Any, Any]:
     """The distinct unordered pairs ``(a[i], b[i])`` of indices below ``n``, each as one
     integer ``low * n + high``, sorted."""
-    a, b = np.asarray(a, dtype=np.int64), np.asarray(b, dtype=np.int64)
-    return distinct(np.minimum(a, b) * max(n, 1) + np.maximum(a, b))
+    return distinct(unordered_codes(a, b, n))
 
 
 def ranges(starts: np.ndarray[Any, Any], counts: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:

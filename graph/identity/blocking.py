@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from srm.arrays import distinct, run_starts
+from srm.arrays import distinct, ranges, run_starts, unordered_codes
 
 __all__ = [
     "BlockingReport",
@@ -116,14 +116,6 @@ def _distinct(index: np.ndarray, code: np.ndarray, n: int) -> tuple[np.ndarray, 
     return both % max(n, 1), both // max(n, 1)
 
 
-def _ranges(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
-    """``starts[i], starts[i] + 1, …`` for ``lengths[i]`` values each, concatenated."""
-    ends = np.cumsum(lengths)
-    return np.arange(ends[-1] if len(ends) else 0, dtype=np.int64) + np.repeat(
-        starts - (ends - lengths), lengths
-    )
-
-
 # Pairs of one rule generated at once, at most: its blocks are taken a slice at a time, so
 # the pairs of a rule with hundreds of millions never exist as index arrays at once.
 _SLICE_PAIRS = 1 << 23
@@ -180,11 +172,11 @@ def _rule_codes(frame: pd.DataFrame, rule: BlockingRule) -> tuple[np.ndarray, in
     filled = 0
     for low, high in _slices(partners):
         a = np.repeat(left_index[low:high], partners[low:high])
-        b = targets[_ranges(starts[low:high], partners[low:high])]
+        b = targets[ranges(starts[low:high], partners[low:high])]
         if rule.other_keys is not None:
             keep = a != b
             a, b = a[keep], b[keep]
-        out[filled : filled + len(a)] = np.minimum(a, b) * max(n, 1) + np.maximum(a, b)
+        out[filled : filled + len(a)] = unordered_codes(a, b, n)
         filled += len(a)
     out = out[:filled]
     out.sort()

@@ -170,10 +170,11 @@ def _profile(row: Mapping[str, Any], region: str) -> dict[str, Any]:
     }
 
 
-def _fill_from_handle(entry: dict[str, Any], vocabulary: set[str], surnames: set[str]) -> None:
-    tokens = norm.handle_tokens(entry["handle"], vocabulary) if entry["handle"] else []
-    entry["handle_tokens"] = tokens
-    name: norm.PersonName = entry["name"]
+def _from_handle(
+    handle: str, name: norm.PersonName, vocabulary: set[str], surnames: set[str]
+) -> tuple[norm.PersonName, list[str]]:
+    """The handle's tokens, and ``name`` with what it lacks borrowed from them."""
+    tokens = norm.handle_tokens(handle, vocabulary) if handle else []
     given, initial, found = name.given, name.initial, list(name.surnames)
     if not given:
         known = [t for t in tokens if t in _KNOWN_GIVEN]
@@ -184,7 +185,7 @@ def _fill_from_handle(entry: dict[str, Any], vocabulary: set[str], surnames: set
         found = [t for t in tokens if t in surnames and t != given]
     if not initial and tokens and len(tokens[0]) == 1:
         initial = tokens[0]
-    entry["name"] = norm.PersonName(given, initial, tuple(found), name.raw_given)
+    return norm.PersonName(given, initial, tuple(found), name.raw_given), tokens
 
 
 # Columns whose values repeat across records (a few hundred cities, given names, platforms):
@@ -197,7 +198,7 @@ _REPEATED = frozenset({
 
 def _pending(entry: dict[str, Any]) -> tuple[Any, ...]:
     """An entry cut down to what its row needs (the parsed name and handle still open:
-    they wait for every record's names, :func:`_fill_from_handle`)."""
+    they wait for every record's names, :func:`_from_handle`)."""
     email: norm.EmailParts = entry["email"]
     place: Place = entry["place"]
     return (
@@ -214,9 +215,7 @@ def _row(pending: tuple[Any, ...], vocabulary: set[str], surnames: set[str]) -> 
     (record_id, source, platform, name, handle, claimed, email, phone, place, company,
      domains, bio_handles, bio_emails, bio_words, display, account_self, account_refs,
      url_keys, organisation) = pending  # fmt: skip
-    entry = {"handle": handle, "name": name}
-    _fill_from_handle(entry, vocabulary, surnames)
-    name, tokens = entry["name"], entry["handle_tokens"]
+    name, tokens = _from_handle(handle, name, vocabulary, surnames)
     return (
         record_id, source, platform, name.given, name.initial, name.raw_given,
         " ".join(name.surnames), name.surnames[0] if name.surnames else "", handle,
@@ -248,8 +247,7 @@ def social_records(
         rows[k] = _row(pending, vocabulary, surnames)
     columns = dict(zip(RECORD_COLUMNS, zip(*rows, strict=True), strict=True)) if rows else {}
     del rows
-    frame = pd.DataFrame({name: _column(name, columns.pop(name, ())) for name in RECORD_COLUMNS})
-    return frame
+    return pd.DataFrame({name: _column(name, columns.pop(name, ())) for name in RECORD_COLUMNS})
 
 
 def _column(name: str, values: tuple[Any, ...]) -> np.ndarray:
