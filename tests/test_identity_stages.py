@@ -279,6 +279,22 @@ def test_pattern_counts_add_up_over_chunks_and_row_masks(monkeypatch: pytest.Mon
         assert np.array_equal(patterns, expected) and np.array_equal(counts, expected_counts)
 
 
+def test_pattern_numbering_keeps_no_chunk_alive() -> None:
+    """The table of distinct rows holds copies: a view of one row kept its whole chunk
+    (at 20M follows, every chunk of pairs × comparisons, 6 GB) until the levels were done."""
+    import weakref
+
+    from srm.graph.identity.levels import _Numbering
+
+    numbering = _Numbering([4, 4])
+    chunk = np.array([[1, 2], [3, 0], [1, 2]], dtype=np.int8)
+    held = weakref.ref(chunk)
+    assert numbering.add(chunk).tolist() == [0, 1, 0]
+    del chunk
+    assert held() is None
+    assert numbering.table(2).tolist() == [[1, 2], [3, 0]]
+
+
 def test_levels_held_as_patterns_read_like_the_level_array(monkeypatch: pytest.MonkeyPatch) -> None:
     from srm.graph.identity import comparisons as comparing
     from srm.graph.identity import levels as held

@@ -59,7 +59,9 @@ class _Numbering:
             found = self.number.get(key)
             if found is None:
                 found = self.number[key] = len(self.number)
-                self.rows.append(rows[first[position]])
+                # a copy: a view of one row would keep the whole chunk alive (at 20M
+                # pairs' chunks, 6 GB held until the levels were done)
+                self.rows.append(rows[first[position]].copy())
             numbers[position] = found
         return numbers[inverse]
 
@@ -167,5 +169,7 @@ def pattern_levels(
     """The levels of every pair (``left[k]``, ``right[k]``) under ``comparisons``, as
     :func:`~srm.graph.identity.comparisons.comparison_levels` computes them, held as
     patterns."""
-    empty = PatternLevels(np.zeros((1, 0), dtype=np.int8), np.zeros(len(left), dtype=np.int32))
+    # no columns yet: every pair is the one empty row (a read-only view, no 4 bytes a pair)
+    nothing = np.broadcast_to(np.zeros(1, dtype=np.int32), (len(left),))
+    empty = PatternLevels(np.zeros((1, 0), dtype=np.int8), nothing)
     return empty.extended(comparisons, frame, left, right, context)
