@@ -10,6 +10,7 @@ import numpy as np
 __all__ = [
     "Rows",
     "distinct",
+    "held_in",
     "pair_codes",
     "ranges",
     "run_starts",
@@ -26,6 +27,16 @@ def distinct(values: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
     about 60× as long (12 s against 0.2 s for 12 million)."""
     ordered = np.sort(values, kind="stable" if values.dtype == object else None)
     return ordered[run_starts(ordered)]
+
+
+def held_in(ordered: np.ndarray[Any, Any], values: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
+    """Whether each of ``values`` is in ``ordered`` (sorted): ``np.isin(values, ordered)``
+    by binary search, so the work and memory follow ``values``, not ``ordered`` (``isin``
+    sorts both together: tens of millions of codes again for every chunk of pairs)."""
+    if not len(ordered):
+        return np.zeros(len(values), dtype=bool)
+    at = np.minimum(np.searchsorted(ordered, values), len(ordered) - 1)
+    return np.asarray(ordered[at] == values)
 
 
 def run_starts(ordered: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
@@ -115,9 +126,7 @@ def shared_weight(
         count = sizes[small[begin:end]]
         pair = np.repeat(np.arange(begin, end), count)
         member = rows.members[ranges(rows.start[small[begin:end]], count)]
-        wanted = other[pair] * rows.width + member
-        at = np.minimum(np.searchsorted(rows.codes, wanted), len(rows.codes) - 1)
-        hit = rows.codes[at] == wanted
+        hit = held_in(rows.codes, other[pair] * rows.width + member)
         out[begin:end] = np.bincount(
             pair[hit] - begin, weights=weight[member[hit]], minlength=end - begin
         )

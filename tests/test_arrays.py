@@ -6,7 +6,7 @@ import random
 
 import numpy as np
 
-from srm.arrays import Rows, distinct, pair_codes, shared_weight
+from srm.arrays import Rows, distinct, held_in, pair_codes, shared_weight
 
 
 def _random_sets(pick: random.Random, n: int, width: int) -> list[set[int]]:
@@ -50,3 +50,12 @@ def test_distinct_and_pair_codes_match_sets() -> None:
     assert distinct(values).tolist() == [1, 3, 5, 9]
     codes = pair_codes(np.array([2, 1, 0, 1]), np.array([1, 2, 3, 1]), 4)
     assert codes.tolist() == sorted({1 * 4 + 2, 0 * 4 + 3, 1 * 4 + 1})
+
+
+def test_held_in_matches_isin() -> None:
+    rng = np.random.default_rng(3)
+    ordered = np.unique(rng.integers(0, 1_000, 300))
+    values = rng.integers(-5, 1_005, 2_000)
+    assert np.array_equal(held_in(ordered, values), np.isin(values, ordered))
+    assert held_in(ordered[:0], values).tolist() == [False] * len(values)
+    assert held_in(ordered, values[:0]).tolist() == []

@@ -32,12 +32,13 @@ import pandas as pd
 from rapidfuzz import process
 from rapidfuzz.distance import JaroWinkler
 
-from srm.arrays import Rows, distinct, shared_weight
+from srm.arrays import Rows, distinct, held_in, shared_weight
 from srm.graph.identity.blocking import BlockingResult, BlockingRule, block, on_columns, on_tokens
 from srm.graph.identity.comparisons import (
     Comparison,
     comparison_levels,
     exact_comparison,
+    frame_derived,
     given_name_comparison,
     shared_token_counts,
     string_comparison,
@@ -265,10 +266,12 @@ def _mention_comparison() -> Comparison:
     ) -> np.ndarray:
         # who mentions whom, as codes mentioning * n + mentioned (see _graph_context)
         said: np.ndarray = context.get("mention_codes", np.zeros(0, dtype=np.int64))
-        is_profile = (frame["source"] == "profile").to_numpy()
+        is_profile = frame_derived(
+            frame, "is profile", lambda: (frame["source"] == "profile").to_numpy()
+        )
         n = max(len(frame), 1)
         left, right = left.astype(np.int64), right.astype(np.int64)
-        forward, backward = np.isin(left * n + right, said), np.isin(right * n + left, said)
+        forward, backward = held_in(said, left * n + right), held_in(said, right * n + left)
         level = np.where(forward & backward, 1, np.where(forward | backward, 2, 3))
         level[~(is_profile[left] & is_profile[right])] = 0
         return level.astype(np.int8)
