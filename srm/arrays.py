@@ -81,11 +81,19 @@ class Rows:
     width: int
 
     @classmethod
-    def from_pairs(cls, rows: np.ndarray[Any, Any], members: np.ndarray[Any, Any], n: int) -> Rows:
+    def from_pairs(
+        cls,
+        rows: np.ndarray[Any, Any],
+        members: np.ndarray[Any, Any],
+        n: int,
+        width: int | None = None,
+    ) -> Rows:
         """The sets of ``n`` rows holding ``members[k]`` in row ``rows[k]`` (repeats
-        dropped)."""
+        dropped); ``width`` (above every member) makes sets of one numbering comparable
+        (:func:`shared_weight`'s ``other``)."""
         members = np.asarray(members, dtype=np.int64)
-        width = int(members.max()) + 1 if len(members) else 1
+        if width is None:
+            width = int(members.max()) + 1 if len(members) else 1
         codes = distinct(np.asarray(rows, dtype=np.int64) * width + members)
         counts = np.bincount(codes // width, minlength=n)
         start = np.zeros(n + 1, dtype=np.int64)
@@ -106,27 +114,54 @@ def shared_weight(
     left: np.ndarray[Any, Any],
     right: np.ndarray[Any, Any],
     chunk: int = 4_000_000,
+    other: Rows | None = None,
 ) -> np.ndarray[Any, Any]:
     """Per pair ``(left[k], right[k])``, the summed ``weight`` of the members both rows
-    hold. Each member of the smaller row is looked up in the other (a binary search in
-    ``rows.codes``): the work is the smaller rows' sizes, a few million entries at a time."""
+    hold; with ``other`` (of the same width), ``right[k]``'s row is read from ``other``
+    (one column's sets against another's). Each member of the smaller row is looked up in
+    the other (a binary search in its ``codes``): the work is the smaller rows' sizes, a
+    few million entries at a time."""
     left, right = np.asarray(left, dtype=np.int64), np.asarray(right, dtype=np.int64)
-    sizes = rows.sizes()
-    swap = sizes[right] < sizes[left]
-    small, other = np.where(swap, right, left), np.where(swap, left, right)
+    second = rows if other is None else other
+    if second.width != rows.width:
+        raise ValueError("shared_weight: both sets need one width (one numbering)")
+    swap = second.sizes()[right] < rows.sizes()[left]
     out = np.zeros(len(left), dtype=np.float64)
-    if not len(rows.codes):
+    if not len(rows.codes) or not len(second.codes):
         return out
+    if other is None:
+        small, big = np.where(swap, right, left), np.where(swap, left, right)
+        out[:] = _lookups(rows, rows, weight, small, big, chunk)
+        return out
+    kept = np.flatnonzero(~swap)
+    out[kept] = _lookups(rows, second, weight, left[kept], right[kept], chunk)
+    swapped = np.flatnonzero(swap)
+    out[swapped] = _lookups(second, rows, weight, right[swapped], left[swapped], chunk)
+    return out
+
+
+def _lookups(
+    source: Rows,
+    target: Rows,
+    weight: np.ndarray[Any, Any],
+    small: np.ndarray[Any, Any],
+    big: np.ndarray[Any, Any],
+    chunk: int,
+) -> np.ndarray[Any, Any]:
+    """Per pair, the summed ``weight`` of ``source``'s row ``small[k]`` members that
+    ``target``'s row ``big[k]`` holds."""
+    sizes = source.sizes()
+    out = np.zeros(len(small), dtype=np.float64)
     reads = np.cumsum(sizes[small])
     begin = 0
-    while begin < len(left):
+    while begin < len(small):
         # as many pairs as keep this step's lookups near ``chunk`` (one pair at least)
         done = reads[begin - 1] if begin else 0
         end = max(begin + 1, int(np.searchsorted(reads, done + chunk, side="right")))
         count = sizes[small[begin:end]]
         pair = np.repeat(np.arange(begin, end), count)
-        member = rows.members[ranges(rows.start[small[begin:end]], count)]
-        hit = held_in(rows.codes, other[pair] * rows.width + member)
+        member = source.members[ranges(source.start[small[begin:end]], count)]
+        hit = held_in(target.codes, big[pair] * target.width + member)
         out[begin:end] = np.bincount(
             pair[hit] - begin, weights=weight[member[hit]], minlength=end - begin
         )

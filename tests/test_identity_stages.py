@@ -247,7 +247,7 @@ def test_person_ids_stay_when_membership_mostly_stays() -> None:
 
 
 def test_pattern_counts_and_shared_tokens_match_their_plain_definitions() -> None:
-    from srm.graph.identity.comparisons import shared_token_counts
+    from srm.graph.identity.comparisons import shared_tokens
     from srm.graph.identity.model import _patterns
 
     rng = np.random.default_rng(4)
@@ -262,7 +262,27 @@ def test_pattern_counts_and_shared_tokens_match_their_plain_definitions() -> Non
     plain = [
         len(set(x.split()) & set(y.split())) if x and y else 0 for x, y in zip(a, b, strict=True)
     ]
-    assert shared_token_counts(a, b).tolist() == plain == [2, 0, 1, 1, 0, 1]
+    assert plain == [2, 0, 1, 1, 0, 1]
+    # the same counts from record indices, within one column and across two
+    frame = pd.DataFrame({"x": np.concatenate([a, b]), "y": np.concatenate([b, a])})
+    left, right = np.arange(len(a)), np.arange(len(a)) + len(a)
+    assert shared_tokens(frame, "x", left, right).tolist() == plain
+    assert shared_tokens(frame, "x", right, left).tolist() == plain
+    assert shared_tokens(frame, "x", left, left, "y").tolist() == plain
+    assert shared_tokens(frame, "y", left, left, "x").tolist() == plain
+    # many records, sets of every size, both ways round, against Python sets
+    pick = np.random.default_rng(8)
+    words = [
+        " ".join(f"t{w}" for w in pick.integers(0, 30, pick.integers(0, 6))) for _ in range(400)
+    ]
+    frame = pd.DataFrame({"x": words, "y": words[::-1]})
+    left, right = pick.integers(0, 400, 3_000), pick.integers(0, 400, 3_000)
+    for column, other in (("x", "x"), ("x", "y"), ("y", "x")):
+        want = [
+            len(set(frame[column][i].split()) & set(frame[other][j].split()))
+            for i, j in zip(left, right, strict=True)
+        ]
+        assert shared_tokens(frame, column, left, right, other).tolist() == want
 
 
 def test_pattern_counts_add_up_over_chunks_and_row_masks(monkeypatch: pytest.MonkeyPatch) -> None:

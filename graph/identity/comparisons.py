@@ -15,6 +15,7 @@ record, follow-neighbourhood overlap).
 from __future__ import annotations
 
 import weakref
+from array import array
 from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar, cast
@@ -24,6 +25,8 @@ import pandas as pd
 from rapidfuzz import process
 from rapidfuzz.distance import JaroWinkler, Levenshtein
 from rapidfuzz.fuzz import token_set_ratio
+
+from srm.arrays import Rows, shared_weight
 
 T = TypeVar("T")
 
@@ -36,13 +39,15 @@ __all__ = [
     "exact_comparison",
     "frame_derived",
     "given_name_comparison",
+    "nonempty",
     "rarest_shared_token_share",
-    "shared_token_counts",
+    "shared_tokens",
     "string_comparison",
     "surname_set_comparison",
     "text_comparison",
     "token_overlap_comparison",
     "token_sets",
+    "value_codes",
 ]
 
 # Pairs compared at once by comparison_levels (see there).
@@ -96,7 +101,7 @@ class Comparison:
     ) -> np.ndarray:
         if not self.by_values or len(left) < DISTINCT_VALUES_FROM:
             return self.compute(frame, left, right, context or {}).astype(np.int8)
-        codes = _value_codes(frame, self.by_values)
+        codes = value_codes(frame, self.by_values)
         pair = codes[left] * (int(codes.max()) + 1) + codes[right]
         # distinct pairs of values by hashing (a sort of millions of pairs cost 3–7× more)
         numbers, distinct = pd.factorize(pair)
@@ -125,7 +130,7 @@ def frame_derived(frame: pd.DataFrame, key: Hashable, make: Callable[[], T]) -> 
     return cast(T, entry[1][key])
 
 
-def _value_codes(frame: pd.DataFrame, columns: tuple[str, ...]) -> np.ndarray:
+def value_codes(frame: pd.DataFrame, columns: tuple[str, ...]) -> np.ndarray:
     """One code per record: equal codes, equal values in every one of ``columns``."""
 
     def make() -> np.ndarray:
@@ -136,6 +141,50 @@ def _value_codes(frame: pd.DataFrame, columns: tuple[str, ...]) -> np.ndarray:
         return found
 
     return frame_derived(frame, ("value codes", columns), make)
+
+
+def nonempty(frame: pd.DataFrame, column: str) -> np.ndarray:
+    """Whether each record's ``column`` is not empty (once per frame: a pair's test then
+    reads two booleans, not two Python strings scattered over the frame's memory)."""
+    return frame_derived(frame, ("nonempty", column), lambda: (frame[column] != "").to_numpy())
+
+
+def _token_rows(frame: pd.DataFrame, columns: tuple[str, ...]) -> dict[str, Rows]:
+    """Each record's set of space-separated tokens of each of ``columns``, as
+    :class:`~srm.arrays.Rows` of token numbers shared by the columns (once per frame)."""
+
+    def make() -> dict[str, Rows]:
+        vocabulary: dict[str, int] = {}
+        held: dict[str, tuple[array[int], array[int]]] = {}
+        for column in columns:
+            rows, members = held[column] = array("q"), array("q")
+            for k, value in enumerate(frame[column].to_numpy(dtype=object).tolist()):
+                if value:
+                    for token in str(value).split():
+                        rows.append(k)
+                        members.append(vocabulary.setdefault(token, len(vocabulary)))
+        width = max(len(vocabulary), 1)
+        return {
+            column: Rows.from_pairs(np.frombuffer(rows, dtype=np.int64),
+                                    np.frombuffer(members, dtype=np.int64), len(frame), width)
+            for column, (rows, members) in held.items()
+        }  # fmt: skip
+
+    return frame_derived(frame, ("token rows", columns), make)
+
+
+def shared_tokens(
+    frame: pd.DataFrame, column: str, left: np.ndarray, right: np.ndarray, other: str | None = None
+) -> np.ndarray:
+    """How many space-separated tokens record ``left[k]``'s ``column`` shares with record
+    ``right[k]``'s (``other`` column when given), as sets (none when either is empty).
+    From token numbers held once per frame, by binary search: no string of either record
+    is read per pair (at millions of records, reading them cost more than the rest)."""
+    other = other or column
+    rows = _token_rows(frame, tuple(sorted({column, other})))
+    ones = np.ones(rows[column].width)
+    second = None if other == column else rows[other]
+    return shared_weight(rows[column], ones, left, right, other=second).astype(np.int16)
 
 
 def _token_counts(values: pd.Series) -> np.ndarray:
@@ -356,12 +405,6 @@ def _over_token_sets(
     return out
 
 
-def shared_token_counts(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """How many space-separated tokens each pair ``a[k]``, ``b[k]`` shares (0 when either
-    side is empty)."""
-    return _over_token_sets(a, b, lambda x, y: len(x & y), np.int16)
-
-
 def rarest_shared_token_share(
     a: np.ndarray, b: np.ndarray, share: Mapping[str, float]
 ) -> np.ndarray:
@@ -385,7 +428,7 @@ def surname_set_comparison(
         a, b = _values(frame, column, left), _values(frame, column, right)
         fa, fb = _values(frame, first, left), _values(frame, first, right)
         sizes = frame_derived(frame, ("token counts", column), lambda: _token_counts(frame[column]))
-        shared = shared_token_counts(a, b)
+        shared = shared_tokens(frame, column, left, right)
         similarity = _similarity(fa, fb, JaroWinkler.normalized_similarity)
         level = np.full(len(a), 5, dtype=np.int8)
         level[similarity >= 0.9] = 4
@@ -418,15 +461,14 @@ def token_overlap_comparison(
     other = right_column or left_column
 
     def compute(frame: pd.DataFrame, left: np.ndarray, right: np.ndarray, _: Any) -> np.ndarray:
-        a1, b1 = _values(frame, left_column, left), _values(frame, other, right)
-        a2, b2 = _values(frame, other, left), _values(frame, left_column, right)
-        forward = shared_token_counts(a1, b1) > 0
+        one, two = nonempty(frame, left_column), nonempty(frame, other)
+        forward = shared_tokens(frame, left_column, left, right, other) > 0
         if right_column is None:
             hit = forward
-            present = (a1 != "") & (b1 != "")
+            present = one[left] & two[right]
         else:
-            hit = forward | (shared_token_counts(a2, b2) > 0)
-            present = ((a1 != "") & (b1 != "")) | ((a2 != "") & (b2 != ""))
+            hit = forward | (shared_tokens(frame, other, left, right, left_column) > 0)
+            present = (one[left] & two[right]) | (two[left] & one[right])
         level = np.where(hit, 1, 2).astype(np.int8)
         level[~present] = 0
         return level

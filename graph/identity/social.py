@@ -40,10 +40,12 @@ from srm.graph.identity.comparisons import (
     exact_comparison,
     frame_derived,
     given_name_comparison,
-    shared_token_counts,
+    nonempty,
+    shared_tokens,
     string_comparison,
     surname_set_comparison,
     token_overlap_comparison,
+    value_codes,
 )
 from srm.graph.identity.competition import platform_codes
 from srm.graph.identity.conflicts import keyed_pairs, social_conflicts
@@ -138,15 +140,14 @@ def social_rules() -> list[BlockingRule]:
 
 def _handle_comparison() -> Comparison:
     def compute(frame: pd.DataFrame, left: np.ndarray, right: np.ndarray, _: Any) -> np.ndarray:
-        keys = frame["handle_key"].to_numpy(dtype=object)
-        numbers = frame["handle_numbers"].to_numpy(dtype=object)
-        a, b = keys[left], keys[right]
-        na, nb = numbers[left], numbers[right]
-        shared = shared_token_counts(na, nb) > 0
-        level = np.full(len(a), 3, dtype=np.int8)
+        # codes and flags held once per frame: no handle string is read per pair
+        keys = value_codes(frame, ("handle_key",))
+        present = nonempty(frame, "handle_key")
+        shared = shared_tokens(frame, "handle_numbers", left, right) > 0
+        level = np.full(len(left), 3, dtype=np.int8)
         level[shared] = 2
-        level[a == b] = 1
-        level[(a == "") | (b == "")] = 0
+        level[keys[left] == keys[right]] = 1
+        level[~(present[left] & present[right])] = 0
         return level
 
     return Comparison(
