@@ -41,6 +41,7 @@ __all__ = [
     "given_name_comparison",
     "nonempty",
     "rarest_shared_token_share",
+    "same_value",
     "shared_tokens",
     "string_comparison",
     "surname_set_comparison",
@@ -147,6 +148,13 @@ def nonempty(frame: pd.DataFrame, column: str) -> np.ndarray:
     """Whether each record's ``column`` is not empty (once per frame: a pair's test then
     reads two booleans, not two Python strings scattered over the frame's memory)."""
     return frame_derived(frame, ("nonempty", column), lambda: (frame[column] != "").to_numpy())
+
+
+def same_value(frame: pd.DataFrame, column: str, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    """Whether records ``left[k]`` and ``right[k]`` hold the same ``column`` value, from
+    value codes held once per frame (see :func:`nonempty`)."""
+    codes = value_codes(frame, (column,))
+    return np.asarray(codes[left] == codes[right])
 
 
 def _token_rows(frame: pd.DataFrame, columns: tuple[str, ...]) -> dict[str, Rows]:
@@ -265,12 +273,14 @@ def exact_comparison(
     phones (a typed digit wrong is an edit)."""
 
     def compute(frame: pd.DataFrame, left: np.ndarray, right: np.ndarray, _: Any) -> np.ndarray:
-        a, b = _values(frame, column, left), _values(frame, column, right)
-        level = np.where(a == b, 1, 2 if not edits else 3).astype(np.int8)
+        level = np.where(same_value(frame, column, left, right), 1, 3 if edits else 2)
+        level = level.astype(np.int8)
         if edits:
+            a, b = _values(frame, column, left), _values(frame, column, right)
             distance = _similarity(a, b, Levenshtein.distance)
             level[(level == 3) & (distance <= edits)] = 2
-        level[(a == "") | (b == "")] = 0
+        present = nonempty(frame, column)
+        level[~(present[left] & present[right])] = 0
         return level
 
     levels = ("exact", f"≤ {edits} edits", "different") if edits else ("exact", "different")

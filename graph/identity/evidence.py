@@ -27,7 +27,13 @@ import numpy as np
 import pandas as pd
 
 from srm.graph.identity.cluster import ConflictRule
-from srm.graph.identity.comparisons import Comparison, frame_derived, token_sets
+from srm.graph.identity.comparisons import (
+    Comparison,
+    frame_derived,
+    nonempty,
+    same_value,
+    token_sets,
+)
 from srm.graph.identity.places import METRO_KM
 
 __all__ = [
@@ -133,8 +139,7 @@ def personal_url_comparison() -> Comparison:
 
 def city_comparison() -> Comparison:
     def compute(frame: pd.DataFrame, left: np.ndarray, right: np.ndarray, _: Any) -> np.ndarray:
-        city = frame["city"].to_numpy(dtype=object)
-        country = frame["place_country"].to_numpy(dtype=object)
+        known_city, known_country = nonempty(frame, "city"), nonempty(frame, "place_country")
         latitude = np.radians(frame["place_latitude"].to_numpy(dtype=np.float64))
         longitude = np.radians(frame["place_longitude"].to_numpy(dtype=np.float64))
         # haversine, vectorised; NaN where a place has no coordinates
@@ -145,11 +150,11 @@ def city_comparison() -> Comparison:
         )
         km = 2 * 6371.0 * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0)))
         level = np.full(len(left), 4, dtype=np.int8)
-        level[(country[left] == country[right]) & (country[left] != "")] = 3
+        level[same_value(frame, "place_country", left, right) & known_country[left]] = 3
         with np.errstate(invalid="ignore"):
             level[km <= METRO_KM] = 2
-        level[city[left] == city[right]] = 1
-        level[(city[left] == "") | (city[right] == "")] = 0
+        level[same_value(frame, "city", left, right)] = 1
+        level[~(known_city[left] & known_city[right])] = 0
         return level
 
     return Comparison(
@@ -164,12 +169,12 @@ def city_comparison() -> Comparison:
 
 def organisation_comparison() -> Comparison:
     def compute(frame: pd.DataFrame, left: np.ndarray, right: np.ndarray, _: Any) -> np.ndarray:
-        name = frame["organisation"].to_numpy(dtype=object)
-        a, b = name[left], name[right]
+        known = nonempty(frame, "organisation")
+        a, b = known[left], known[right]
         level = np.full(len(left), 3, dtype=np.int8)
-        level[(a != "") & (b != "")] = 2
-        level[(a == b) & (a != "")] = 1
-        level[(a == "") & (b == "")] = 0
+        level[a & b] = 2
+        level[same_value(frame, "organisation", left, right) & a] = 1
+        level[~a & ~b] = 0
         return level
 
     return Comparison(

@@ -41,6 +41,7 @@ from srm.graph.identity.comparisons import (
     frame_derived,
     given_name_comparison,
     nonempty,
+    same_value,
     shared_tokens,
     string_comparison,
     surname_set_comparison,
@@ -222,10 +223,10 @@ def _employer_in_bio_comparison() -> Comparison:
 
 def _platform_comparison() -> Comparison:
     def compute(frame: pd.DataFrame, left: np.ndarray, right: np.ndarray, _: Any) -> np.ndarray:
-        platform = frame["profile_platform"].to_numpy(dtype=object)
-        a, b = platform[left], platform[right]
-        level = np.where(a == b, 1, 2).astype(np.int8)
-        level[(a == "") | (b == "")] = 0
+        known = nonempty(frame, "profile_platform")
+        level = np.where(same_value(frame, "profile_platform", left, right), 1, 2)
+        level = level.astype(np.int8)
+        level[~(known[left] & known[right])] = 0
         return level
 
     return Comparison(
