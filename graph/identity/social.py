@@ -157,36 +157,46 @@ def _handle_comparison() -> Comparison:
         ("same handle", "handles carry the same number", "different handles"),
         compute,
         "handle_key",
-        by_values=("handle_key", "handle_numbers"),
+        # no ``by_values``: handles are nearly all distinct, and the compute reads codes
+        # held per frame, cheaper than finding the distinct pairs of values
+    )
+
+
+def _either_way(
+    frame: pd.DataFrame, source: str, target: str, left: np.ndarray, right: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The pairs where one record holds ``source`` (the left record's first) and the other
+    ``target``: their positions, that ``source`` value and the other record's ``target``.
+    Emptiness is read from flags held per frame; strings only for these pairs (few: a CRM
+    record's employer or claimed handle)."""
+    has_source, has_target = nonempty(frame, source), nonempty(frame, target)
+    from_left = has_source[left]
+    other_has = np.where(from_left, has_target[right], has_target[left])
+    present = np.flatnonzero((from_left | has_source[right]) & other_has)
+    a, b, first = left[present], right[present], from_left[present]
+    sources, targets = frame[source].to_numpy(dtype=object), frame[target].to_numpy(dtype=object)
+    return (
+        present,
+        np.where(first, sources[a], sources[b]),
+        np.where(first, targets[b], targets[a]),
     )
 
 
 def _claim_comparison() -> Comparison:
     def compute(frame: pd.DataFrame, left: np.ndarray, right: np.ndarray, _: Any) -> np.ndarray:
-        claimed = frame["claimed"].to_numpy(dtype=object)
-        x_handle = frame["x_handle"].to_numpy(dtype=object)
-        ca, cb, xa, xb = claimed[left], claimed[right], x_handle[left], x_handle[right]
         # the claim as seen from each pair: (claimed handle, the other record's X handle)
-        claim = np.where(ca != "", ca, cb)
-        handle = np.where(ca != "", xb, xa)
-        present = (claim != "") & (handle != "")
-        similar = np.zeros(len(ca), dtype=bool)
-        if present.any():
+        present, claim, handle = _either_way(frame, "claimed", "x_handle", left, right)
+        similar = np.zeros(len(present), dtype=bool)
+        if len(present):
             # handles get renamed (``ana_g`` → ``ana_g_old``): a CRM record may list an
             # earlier form of the handle
             score = process.cpdist(
-                list(claim[present]),
-                list(handle[present]),
-                scorer=JaroWinkler.normalized_similarity,
+                list(claim), list(handle), scorer=JaroWinkler.normalized_similarity
             )
-            contained = [
-                x in y or y in x for x, y in zip(claim[present], handle[present], strict=True)
-            ]
-            similar[present] = (np.asarray(score) >= 0.9) | np.asarray(contained, dtype=bool)
-        level = np.zeros(len(ca), dtype=np.int8)
-        level[present] = 3
-        level[present & similar] = 2
-        level[present & (claim == handle)] = 1
+            contained = [x in y or y in x for x, y in zip(claim, handle, strict=True)]
+            similar = (np.asarray(score) >= 0.9) | np.asarray(contained, dtype=bool)
+        level = np.zeros(len(left), dtype=np.int8)
+        level[present] = np.where(claim == handle, 1, np.where(similar, 2, 3))
         return level
 
     return Comparison(
@@ -201,14 +211,10 @@ def _claim_comparison() -> Comparison:
 
 def _employer_in_bio_comparison() -> Comparison:
     def compute(frame: pd.DataFrame, left: np.ndarray, right: np.ndarray, _: Any) -> np.ndarray:
-        company = frame["company"].to_numpy(dtype=object)
-        bio = frame["bio_words"].to_numpy(dtype=object)
         # the employer a CRM row names, seen in the other record's bio (either way round)
-        named = np.where(company[left] != "", company[left], company[right])
-        text = np.where(company[left] != "", bio[right], bio[left])
+        present, named, text = _either_way(frame, "company", "bio_words", left, right)
         level = np.zeros(len(left), dtype=np.int8)
-        present = np.flatnonzero((named != "") & (text != ""))
-        found = [f" {a} " in f" {b} " for a, b in zip(named[present], text[present], strict=True)]
+        found = [f" {a} " in f" {b} " for a, b in zip(named, text, strict=True)]
         level[present] = np.where(np.asarray(found, dtype=bool), 1, 2)
         return level
 
