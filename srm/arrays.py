@@ -129,10 +129,6 @@ def shared_weight(
     out = np.zeros(len(left), dtype=np.float64)
     if not len(rows.codes) or not len(second.codes):
         return out
-    if other is None:
-        small, big = np.where(swap, right, left), np.where(swap, left, right)
-        out[:] = _lookups(rows, rows, weight, small, big, chunk)
-        return out
     kept = np.flatnonzero(~swap)
     out[kept] = _lookups(rows, second, weight, left[kept], right[kept], chunk)
     swapped = np.flatnonzero(swap)

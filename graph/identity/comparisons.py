@@ -33,6 +33,7 @@ T = TypeVar("T")
 __all__ = [
     "CHUNK_PAIRS",
     "Comparison",
+    "both_present",
     "comparison_levels",
     "date_comparison",
     "email_comparison",
@@ -148,6 +149,14 @@ def nonempty(frame: pd.DataFrame, column: str) -> np.ndarray:
     """Whether each record's ``column`` is not empty (once per frame: a pair's test then
     reads two booleans, not two Python strings scattered over the frame's memory)."""
     return frame_derived(frame, ("nonempty", column), lambda: (frame[column] != "").to_numpy())
+
+
+def both_present(
+    frame: pd.DataFrame, column: str, left: np.ndarray, right: np.ndarray
+) -> np.ndarray:
+    """Whether both records of each pair hold a ``column`` value (:func:`nonempty`)."""
+    present = nonempty(frame, column)
+    return np.asarray(present[left] & present[right])
 
 
 def same_value(frame: pd.DataFrame, column: str, left: np.ndarray, right: np.ndarray) -> np.ndarray:
@@ -279,8 +288,7 @@ def exact_comparison(
             a, b = _values(frame, column, left), _values(frame, column, right)
             distance = _similarity(a, b, Levenshtein.distance)
             level[(level == 3) & (distance <= edits)] = 2
-        present = nonempty(frame, column)
-        level[~(present[left] & present[right])] = 0
+        level[~both_present(frame, column, left, right)] = 0
         return level
 
     levels = ("exact", f"≤ {edits} edits", "different") if edits else ("exact", "different")

@@ -98,10 +98,10 @@ def _rivals_per_owner_range(
 ) -> np.ndarray:
     """:func:`_rivals_per_end` over ranges of owners, each holding about
     :data:`_CANDIDATES_AT_ONCE` candidates (the same counts)."""
-    ranges = -(-len(owner) // _CANDIDATES_AT_ONCE)
-    if ranges <= 1:
+    parts = -(-len(owner) // _CANDIDATES_AT_ONCE)
+    if parts <= 1:
         return _rivals_per_end(owner, other_platform, weight, margin)
-    bounds = np.linspace(0, int(owner.max()) + 1, ranges + 1).astype(np.int64)
+    bounds = np.linspace(0, int(owner.max()) + 1, parts + 1).astype(np.int64)
     counts = np.empty(len(owner), dtype=np.int64)
     for low, high in pairwise(bounds):
         chosen = np.flatnonzero((owner >= low) & (owner < high))

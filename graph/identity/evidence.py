@@ -29,6 +29,7 @@ import pandas as pd
 from srm.graph.identity.cluster import ConflictRule
 from srm.graph.identity.comparisons import (
     Comparison,
+    both_present,
     frame_derived,
     nonempty,
     same_value,
@@ -139,7 +140,7 @@ def personal_url_comparison() -> Comparison:
 
 def city_comparison() -> Comparison:
     def compute(frame: pd.DataFrame, left: np.ndarray, right: np.ndarray, _: Any) -> np.ndarray:
-        known_city, known_country = nonempty(frame, "city"), nonempty(frame, "place_country")
+        known_country = nonempty(frame, "place_country")
         latitude = np.radians(frame["place_latitude"].to_numpy(dtype=np.float64))
         longitude = np.radians(frame["place_longitude"].to_numpy(dtype=np.float64))
         # haversine, vectorised; NaN where a place has no coordinates
@@ -154,7 +155,7 @@ def city_comparison() -> Comparison:
         with np.errstate(invalid="ignore"):
             level[km <= METRO_KM] = 2
         level[same_value(frame, "city", left, right)] = 1
-        level[~(known_city[left] & known_city[right])] = 0
+        level[~both_present(frame, "city", left, right)] = 0
         return level
 
     return Comparison(

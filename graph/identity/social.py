@@ -36,6 +36,7 @@ from srm.arrays import Rows, distinct, held_in, shared_weight
 from srm.graph.identity.blocking import BlockingResult, BlockingRule, block, on_columns, on_tokens
 from srm.graph.identity.comparisons import (
     Comparison,
+    both_present,
     comparison_levels,
     exact_comparison,
     frame_derived,
@@ -46,7 +47,6 @@ from srm.graph.identity.comparisons import (
     string_comparison,
     surname_set_comparison,
     token_overlap_comparison,
-    value_codes,
 )
 from srm.graph.identity.competition import platform_codes
 from srm.graph.identity.conflicts import keyed_pairs, social_conflicts
@@ -142,13 +142,10 @@ def social_rules() -> list[BlockingRule]:
 def _handle_comparison() -> Comparison:
     def compute(frame: pd.DataFrame, left: np.ndarray, right: np.ndarray, _: Any) -> np.ndarray:
         # codes and flags held once per frame: no handle string is read per pair
-        keys = value_codes(frame, ("handle_key",))
-        present = nonempty(frame, "handle_key")
-        shared = shared_tokens(frame, "handle_numbers", left, right) > 0
         level = np.full(len(left), 3, dtype=np.int8)
-        level[shared] = 2
-        level[keys[left] == keys[right]] = 1
-        level[~(present[left] & present[right])] = 0
+        level[shared_tokens(frame, "handle_numbers", left, right) > 0] = 2
+        level[same_value(frame, "handle_key", left, right)] = 1
+        level[~both_present(frame, "handle_key", left, right)] = 0
         return level
 
     return Comparison(
@@ -229,10 +226,9 @@ def _employer_in_bio_comparison() -> Comparison:
 
 def _platform_comparison() -> Comparison:
     def compute(frame: pd.DataFrame, left: np.ndarray, right: np.ndarray, _: Any) -> np.ndarray:
-        known = nonempty(frame, "profile_platform")
         level = np.where(same_value(frame, "profile_platform", left, right), 1, 2)
         level = level.astype(np.int8)
-        level[~(known[left] & known[right])] = 0
+        level[~both_present(frame, "profile_platform", left, right)] = 0
         return level
 
     return Comparison(
