@@ -29,7 +29,9 @@ store), and times:
 
 It also records memory: ``python_peak_rss_mb`` (this process's peak so far),
 ``neo4j_rss_mb`` (the server's resident memory after the last step) and the
-``neo4j_heap_mb`` / ``neo4j_pagecache_mb`` the sizing rule gave.
+``neo4j_heap_mb`` / ``neo4j_pagecache_mb`` the sizing rule gave (``SRM_NEO4J_HEAP_MB`` and
+``SRM_NEO4J_PAGECACHE_MB`` override them, as for ``srm neo4j start``, and the initial
+load's restart keeps them).
 
 ``--steps`` runs a subset (names in :data:`STEPS`; the graph is loaded by ``load_initial``
 when it is chosen, else by ``load_bolt``; ``wipe`` runs between the two loads when both
@@ -217,8 +219,14 @@ def measure(
     found: dict[str, float] = {"follows": _lines(bundle / "follows.csv")}
     found["profiles"] = _lines(bundle / "profiles.csv")
     records = found["profiles"] + _lines(bundle / "customers.csv")
-    home = Settings().home
-    plan = plan_memory(follows * STORE_BYTES_PER_FOLLOW // 2**20, available_memory_mb())
+    chosen = Settings()
+    home = chosen.home
+    plan = plan_memory(
+        follows * STORE_BYTES_PER_FOLLOW // 2**20,
+        available_memory_mb(),
+        heap_override_mb=chosen.local_heap_mb,
+        pagecache_override_mb=chosen.local_pagecache_mb,
+    )
     found["neo4j_heap_mb"] = plan.heap_mb
     found["neo4j_pagecache_mb"] = plan.pagecache_mb
     data_dir = work / "neo4j"

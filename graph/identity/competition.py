@@ -36,15 +36,20 @@ class Rivals:
     """The pairs that could matter (``live``: probability at or above the floor) and, for
     each of them, how many candidates of the right record's platform the left record has
     within the margin (``live_left``, counting this pair), the same the other way round
-    (``live_right``), and the penalty in bits (≤ 0) they add up to (``live_penalty``).
-    Every other pair has no rivals (1, 1) and no penalty: only the live pairs are held,
-    a small share of millions of blocked pairs."""
+    (``live_right``), and the penalty in bits (≤ 0) they add up to (``live_penalty``,
+    computed when asked). Every other pair has no rivals (1, 1) and no penalty: only the
+    live pairs are held, a small share of millions of blocked pairs (tens of millions at
+    3.5M records, so the counts are four bytes each)."""
 
     pairs: int
     live: np.ndarray
     live_left: np.ndarray
     live_right: np.ndarray
-    live_penalty: np.ndarray
+
+    @property
+    def live_penalty(self) -> np.ndarray:
+        """The live pairs' penalties in bits: −(log2 left count + log2 right count)."""
+        return -(np.log2(self.live_left) + np.log2(self.live_right))
 
     def _spread(self, values: np.ndarray, default: float) -> np.ndarray:
         out = np.full(self.pairs, default, dtype=values.dtype)
@@ -82,7 +87,7 @@ def _rivals_per_end(
     keys = groups[order].astype(np.float64) * _SPAN - np.clip(weight[order], -1000, 1000)
     starts = np.searchsorted(keys, groups[order].astype(np.float64) * _SPAN - 1000.5, "left")
     ends = np.searchsorted(keys, keys + margin, "right")
-    counts = np.empty(len(owner), dtype=np.int64)
+    counts = np.empty(len(owner), dtype=np.int32)
     counts[order] = ends - starts
     return counts
 
@@ -102,7 +107,7 @@ def _rivals_per_owner_range(
     if parts <= 1:
         return _rivals_per_end(owner, other_platform, weight, margin)
     bounds = np.linspace(0, int(owner.max()) + 1, parts + 1).astype(np.int64)
-    counts = np.empty(len(owner), dtype=np.int64)
+    counts = np.empty(len(owner), dtype=np.int32)
     for low, high in pairwise(bounds):
         chosen = np.flatnonzero((owner >= low) & (owner < high))
         counts[chosen] = _rivals_per_end(
@@ -124,9 +129,14 @@ def platform_rivals(
     (probability at or above :data:`FLOOR`), ``live_weight`` their total match weights
     in bits; ``platform`` a small integer per record, negative for records that have no
     platform (CRM rows: they are kept apart by their own rules)."""
-    left_rivals = np.ones(len(live), dtype=np.int64)
-    right_rivals = np.ones(len(live), dtype=np.int64)
+    left_rivals = np.ones(len(live), dtype=np.int32)
+    right_rivals = np.ones(len(live), dtype=np.int32)
     if len(live):
+        # a platform fits a byte (groups are owner × 64 + platform); the ends keep their
+        # own dtype: every array here is one per live pair or two
+        if int(platform.max()) >= 64:
+            raise ValueError("rivals are counted for at most 64 platforms")
+        platform = platform.astype(np.int8)
         a, b, w = left[live], right[live], live_weight
         # left record's candidates on the right record's platform, and the other way round
         toward_b = platform[b] >= 0
@@ -134,11 +144,12 @@ def platform_rivals(
         owners = np.concatenate([a[toward_b], b[toward_a]])
         targets = np.concatenate([platform[b][toward_b], platform[a][toward_a]])
         weights = np.concatenate([w[toward_b], w[toward_a]])
+        del a, b
         counts = _rivals_per_owner_range(owners, targets, weights, margin)
-        left_rivals[toward_b] = counts[: int(toward_b.sum())]
-        right_rivals[toward_a] = counts[int(toward_b.sum()) :]
-    penalty = -(np.log2(left_rivals) + np.log2(right_rivals))
-    return Rivals(len(left), live, left_rivals, right_rivals, penalty)
+        towards = int(toward_b.sum())
+        left_rivals[toward_b] = counts[:towards]
+        right_rivals[toward_a] = counts[towards:]
+    return Rivals(len(left), live, left_rivals, right_rivals)
 
 
 def platform_codes(frame: pd.DataFrame) -> np.ndarray:

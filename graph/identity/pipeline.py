@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import json
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -116,27 +117,18 @@ def resolve_graph(
         save_model(resolution.model, save_model_path)
     frame, scored = resolution.frame, resolution.scored
     ids = frame["record_id"].tolist()
-    rows = []
-    candidates = np.flatnonzero(scored.probability >= CANDIDATE_FLOOR)
-    # per-comparison weights for the stored candidates only (all pairs' would not fit)
-    for k, weights in zip(candidates, scored.weights_of(candidates), strict=True):
-        a, b = ids[scored.left[k]], ids[scored.right[k]]
-        rows.append(
-            store.pair_row(
-                a, b, probability=float(scored.probability[k]),
-                evidence=evidence_json(resolution.model, resolution.comparisons,
-                                       scored.gamma[k], weights, scored.rivals_of(k)),
-                model_version=resolution.model.version,
-            )
-        )  # fmt: skip
-    written = store.write_same_as(driver, rows, batch_size=batch_size, database=database)
+    written = store.write_same_as(
+        driver, _candidate_rows(resolution, ids), batch_size=batch_size, database=database
+    )
     person_ids = assign_person_ids(ids, resolution.labels, previous)
     names = frame["display"].tolist()
-    part_of = []
-    for index, (record_id, person_id) in enumerate(zip(ids, person_ids, strict=True)):
-        kind, key = store.record_key(record_id)
-        part_of.append({"kind": kind, "key": key, "person_id": person_id, "name": names[index],
-                        "model_version": resolution.model.version})  # fmt: skip
+    version = resolution.model.version
+    part_of = (
+        {"kind": kind, "key": key, "person_id": person_id, "name": name, "model_version": version}
+        for (kind, key), person_id, name in zip(
+            map(store.record_key, ids), person_ids, names, strict=True
+        )
+    )
     store.write_part_of(driver, part_of, batch_size=batch_size, database=database)
     persons = len(set(person_ids))
     labels = int(resolution.model.notes.get("labels", 0)) if model is None else 0
@@ -148,6 +140,28 @@ def resolve_graph(
         len(ids), len(scored), persons, len(ids) - persons, written, resolution.model.version,
         time.perf_counter() - started, resolution, labels, resolution.threshold,
     )  # fmt: skip
+
+
+# Candidates whose per-comparison weights are computed at once for their evidence.
+_EVIDENCE_CHUNK = 20_000
+
+
+def _candidate_rows(resolution: Resolution, ids: list[str]) -> Iterator[dict[str, Any]]:
+    """The SAME_AS row of each pair at or above :data:`CANDIDATE_FLOOR`, with its evidence,
+    as a stream: per-comparison weights are computed a chunk of candidates at a time (all
+    pairs' would not fit, and millions of rows with their evidence text need not be held)."""
+    scored, model = resolution.scored, resolution.model
+    candidates = np.flatnonzero(scored.probability >= CANDIDATE_FLOOR)
+    for start in range(0, len(candidates), _EVIDENCE_CHUNK):
+        chunk = candidates[start : start + _EVIDENCE_CHUNK]
+        for k, weights in zip(chunk, scored.weights_of(chunk), strict=True):
+            yield store.pair_row(
+                ids[scored.left[k]], ids[scored.right[k]],
+                probability=float(scored.probability[k]),
+                evidence=evidence_json(model, resolution.comparisons, scored.gamma[k], weights,
+                                       scored.rivals_of(k)),
+                model_version=model.version,
+            )  # fmt: skip
 
 
 def explain_pair(driver: Driver, a: str, b: str, database: str | None = None) -> str:

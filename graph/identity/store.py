@@ -14,11 +14,15 @@ from neo4j import Driver
 from srm.cypher import identity as q
 from srm.errors import NotFoundError, ValidationError
 from srm.graph.identity.records import RecordPairs
-from srm.store import read, read_pages, write, write_batches, write_in_transactions
+from srm.store import batched, read, read_pages, write, write_batches, write_in_transactions
 
 # Records per page when reading customers, profiles and each profile's follows and mentions
 # (see load_graph_inputs).
 PAGE_PROFILES = 10_000
+
+# Rows taken from a stream at once, in batches, to be grouped by the kinds of their ends:
+# millions of SAME_AS or PART_OF rows (a dict and an evidence text each) are never all held.
+WINDOW_BATCHES = 20
 
 __all__ = [
     "load_decisions",
@@ -59,6 +63,26 @@ def _by_kinds(rows: Iterable[dict[str, Any]], *fields: str) -> dict[Any, list[di
         kinds = tuple(row[f] for f in fields)
         groups.setdefault(kinds if len(kinds) > 1 else kinds[0], []).append(row)
     return groups
+
+
+def _write_by_kinds(
+    driver: Driver,
+    statements: dict[Any, str],
+    rows: Iterable[dict[str, Any]],
+    fields: tuple[str, ...],
+    *,
+    batch_size: int,
+    database: str | None,
+) -> int:
+    """Write a stream of ``rows``, each with the statement of its kinds (``fields``), a
+    window of :data:`WINDOW_BATCHES` batches at a time."""
+    written = 0
+    for window in batched(rows, batch_size * WINDOW_BATCHES):
+        for kinds, group in _by_kinds(window, *fields).items():
+            written += write_batches(
+                driver, statements[kinds], group, batch_size=batch_size, database=database
+            )
+    return written
 
 
 def read_pair(driver: Driver, a: str, b: str, database: str | None = None) -> dict[str, Any] | None:
@@ -109,25 +133,23 @@ def load_persons(driver: Driver, database: str | None = None) -> dict[str, str]:
 def write_same_as(
     driver: Driver, rows: Iterable[dict[str, Any]], *, batch_size: int, database: str | None = None
 ) -> int:
-    """Replace the candidate SAME_AS links (reviewed ones keep their status)."""
+    """Replace the candidate SAME_AS links (reviewed ones keep their status). ``rows`` may
+    be a stream: it is read a window at a time."""
     write_in_transactions(driver, q.DELETE_CANDIDATES, database=database)
-    written = 0
-    for kinds, group in _by_kinds(rows, "a_kind", "b_kind").items():
-        written += write_batches(
-            driver, q.WRITE_SAME_AS[kinds], group, batch_size=batch_size, database=database
-        )
-    return written
+    return _write_by_kinds(
+        driver, q.WRITE_SAME_AS, rows, ("a_kind", "b_kind"), batch_size=batch_size,
+        database=database,
+    )  # fmt: skip
 
 
 def write_part_of(
     driver: Driver, rows: Iterable[dict[str, Any]], *, batch_size: int, database: str | None = None
 ) -> int:
-    """PART_OF from each record to its Person; persons left empty are deleted."""
-    written = 0
-    for kind, group in _by_kinds(rows, "kind").items():
-        written += write_batches(
-            driver, q.WRITE_PART_OF[kind], group, batch_size=batch_size, database=database
-        )
+    """PART_OF from each record to its Person (``rows`` may be a stream); persons left
+    empty are deleted."""
+    written = _write_by_kinds(
+        driver, q.WRITE_PART_OF, rows, ("kind",), batch_size=batch_size, database=database
+    )
     write_in_transactions(driver, q.DELETE_EMPTY_PERSONS, database=database)
     return written
 
