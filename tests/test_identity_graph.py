@@ -4,7 +4,9 @@ person ids, explain and export."""
 from __future__ import annotations
 
 import csv
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from neo4j import Driver
@@ -111,3 +113,36 @@ def test_graph_inputs_hold_every_follow_and_mention_over_many_pages(
         keys = [row[key] for row in found[kind]]
         stored = [row["k"] for row in read(driver, f"MATCH (n:{label}) RETURN n.{key} AS k")]
         assert len(stored) > 7 and keys == sorted(stored), kind
+
+
+def test_links_are_written_as_they_stream_not_gathered_first(
+    driver: Driver, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Millions of SAME_AS and PART_OF rows (an evidence text each) must not all be held:
+    the writers send a window of rows before they ask the stream for the next ones."""
+    _load(driver, tmp_path, people=30)
+    monkeypatch.setattr(identity_store, "WINDOW_BATCHES", 1)
+    keys = "MATCH (p:Profile) RETURN p.profile_key AS key ORDER BY key"
+    records = [row["key"] for row in read(driver, keys)]
+    assert len(records) >= 8
+    seen: list[int] = []
+
+    def stream(kind: str, count_links: str) -> Iterator[dict[str, Any]]:
+        for index, key in enumerate(records[:8]):
+            if index == 4:  # the first window (2 batches of 2) is in the graph by now
+                seen.append(read(driver, count_links)[0]["n"])
+            if kind == "same_as":
+                yield identity_store.pair_row(
+                    f"profile:{key}", f"profile:{records[8]}", probability=0.9,
+                    evidence="{}", model_version="test",
+                )  # fmt: skip
+            else:
+                yield {"kind": "profile", "key": key, "person_id": f"P{index}", "name": key,
+                       "model_version": "test"}  # fmt: skip
+
+    same_as = "MATCH ()-[s:SAME_AS]->() RETURN count(s) AS n"
+    part_of = "MATCH ()-[s:PART_OF]->() RETURN count(s) AS n"
+    assert identity_store.write_same_as(driver, stream("same_as", same_as), batch_size=2) == 8
+    assert identity_store.write_part_of(driver, stream("part_of", part_of), batch_size=2) == 8
+    assert seen == [4, 4]
+    assert read(driver, same_as)[0]["n"] == 8 and read(driver, part_of)[0]["n"] == 8
