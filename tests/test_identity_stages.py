@@ -315,6 +315,23 @@ def test_pattern_numbering_keeps_no_chunk_alive() -> None:
     assert numbering.table(2).tolist() == [[1, 2], [3, 0]]
 
 
+def test_resolution_shares_the_callers_columns(tmp_path: Path) -> None:
+    """The caller keeps its records while they are resolved: a copy of every column (the
+    old ``reset_index``) cost a pointer per record and column, 0.9 GB at 20M follows. A
+    frame numbered otherwise is still renumbered, and resolves the same."""
+    generate_bundle(tmp_path / "bundle", people=60, seed=4)
+    records = social_records(read_csv(tmp_path / "bundle/customers.csv"),
+                             read_csv(tmp_path / "bundle/profiles.csv"), region="ES")  # fmt: skip
+    records = records.reset_index(drop=True)
+    resolved = social.resolve_records(records, with_graph=False)
+    for column in ("record_id", "email", "bio_words"):
+        assert np.shares_memory(resolved.frame[column].to_numpy(), records[column].to_numpy())
+    shuffled = records.set_axis(np.arange(len(records))[::-1] * 3)
+    again = social.resolve_records(shuffled, with_graph=False)
+    assert list(again.frame.index) == list(range(len(records)))
+    assert np.array_equal(again.labels, resolved.labels)
+
+
 def test_levels_held_as_patterns_read_like_the_level_array(monkeypatch: pytest.MonkeyPatch) -> None:
     from srm.graph.identity import comparisons as comparing
     from srm.graph.identity import levels as held
