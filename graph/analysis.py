@@ -9,7 +9,7 @@ These are what ``srm analyze`` and the demo call. Each job reads in bulk
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -30,6 +30,7 @@ from srm.graph import (
 )
 from srm.graph.projection import Projection, load_projection
 from srm.graph.runs import DEFAULT_KEEP, Run, recorded_run
+from srm.progress import Step, silent
 
 __all__ = [
     "CommunityReport",
@@ -42,13 +43,8 @@ __all__ = [
     "run_segments",
 ]
 
-Step = Callable[[str], None]
 TEXT_MEMBERS = 50
 SHOWN = 50
-
-
-def _quiet(_: str) -> None:
-    return None
 
 
 @dataclass(frozen=True)
@@ -123,7 +119,7 @@ def run_influence(
     top: int = 10,
     keep: int = DEFAULT_KEEP,
     database: str | None = None,
-    on_step: Step = _quiet,
+    on_step: Step = silent,
     with_persons: bool = True,
 ) -> InfluenceReport:
     """Influence of every profile (see :func:`srm.graph.influence.influence_scores`) and of
@@ -244,7 +240,7 @@ def run_communities(
     min_size: int = 2,
     keep: int = DEFAULT_KEEP,
     database: str | None = None,
-    on_step: Step = _quiet,
+    on_step: Step = silent,
 ) -> CommunityReport:
     """Communities by Leiden or Louvain, ids matched to the previous run of the same
     algorithm, summaries (top members by PageRank, top hashtags/words of the first 50

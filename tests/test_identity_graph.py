@@ -146,3 +146,18 @@ def test_links_are_written_as_they_stream_not_gathered_first(
     assert identity_store.write_part_of(driver, stream("part_of", part_of), batch_size=2) == 8
     assert seen == [4, 4]
     assert read(driver, same_as)[0]["n"] == 8 and read(driver, part_of)[0]["n"] == 8
+
+
+def test_resolve_tells_each_stage_with_its_size(driver: Driver, tmp_path: Path) -> None:
+    _load(driver, tmp_path, people=40)
+    steps: list[str] = []
+    summary = pipeline.resolve_graph(driver, threshold=0.5, on_step=steps.append)
+    assert steps[0] == "reading customers, profiles, follows and mentions"
+    assert steps[1] == f"blocking {summary.records:,} records"
+    assert steps[2] == f"comparing {summary.pairs_compared:,} pairs"
+    assert f"scoring and clustering {summary.pairs_compared:,} pairs" in steps
+    assert f"writing {summary.candidates_written:,} SAME_AS candidates" in steps
+    assert steps[-1] == f"writing the persons of {summary.records:,} records"
+    assert steps.index("fitting the model") < steps.index(
+        f"scoring and clustering {summary.pairs_compared:,} pairs"
+    )

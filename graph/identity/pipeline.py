@@ -35,6 +35,7 @@ from srm.graph.identity.social import (
     resolve_records,
     social_comparisons,
 )
+from srm.progress import Step, silent
 from srm.store import read
 
 __all__ = [
@@ -95,12 +96,15 @@ def resolve_graph(
     with_graph: bool = True,
     batch_size: int = 10_000,
     database: str | None = None,
+    on_step: Step = silent,
 ) -> ResolveSummary:
     """Resolve every Customer and Profile in the graph into Persons (see module doc).
 
     Every reviewed pair is a label the model is refitted on; ``threshold`` None lets the
-    labels choose it (:mod:`srm.graph.identity.labels`)."""
+    labels choose it (:mod:`srm.graph.identity.labels`). ``on_step`` is told each stage
+    as it starts, in words."""
     started = time.perf_counter()
+    on_step("reading customers, profiles, follows and mentions")
     inputs = store.load_graph_inputs(driver, database)
     decisions = store.load_decisions(driver, database)
     previous = store.load_persons(driver, database)
@@ -111,15 +115,18 @@ def resolve_graph(
     resolution = resolve_records(
         records, follows=inputs["follows"], mentions=inputs["mentions"], model=model,
         threshold=threshold, with_graph=with_graph, accepted=decisions["accepted"],
-        rejected=decisions["rejected"],
+        rejected=decisions["rejected"], on_step=on_step,
     )  # fmt: skip
     if save_model_path:
         save_model(resolution.model, save_model_path)
     frame, scored = resolution.frame, resolution.scored
     ids = frame["record_id"].tolist()
+    candidates = np.flatnonzero(scored.probability >= CANDIDATE_FLOOR)
+    on_step(f"writing {len(candidates):,} SAME_AS candidates")
     written = store.write_same_as(
-        driver, _candidate_rows(resolution, ids), batch_size=batch_size, database=database
-    )
+        driver, _candidate_rows(resolution, candidates, ids), batch_size=batch_size,
+        database=database,
+    )  # fmt: skip
     person_ids = assign_person_ids(ids, resolution.labels, previous)
     names = frame["display"].tolist()
     version = resolution.model.version
@@ -129,6 +136,7 @@ def resolve_graph(
             map(store.record_key, ids), person_ids, names, strict=True
         )
     )
+    on_step(f"writing the persons of {len(ids):,} records")
     store.write_part_of(driver, part_of, batch_size=batch_size, database=database)
     persons = len(set(person_ids))
     labels = int(resolution.model.notes.get("labels", 0)) if model is None else 0
@@ -146,12 +154,14 @@ def resolve_graph(
 _EVIDENCE_CHUNK = 20_000
 
 
-def _candidate_rows(resolution: Resolution, ids: list[str]) -> Iterator[dict[str, Any]]:
-    """The SAME_AS row of each pair at or above :data:`CANDIDATE_FLOOR`, with its evidence,
-    as a stream: per-comparison weights are computed a chunk of candidates at a time (all
-    pairs' would not fit, and millions of rows with their evidence text need not be held)."""
+def _candidate_rows(
+    resolution: Resolution, candidates: np.ndarray, ids: list[str]
+) -> Iterator[dict[str, Any]]:
+    """The SAME_AS row of each pair of ``candidates`` (positions among the scored pairs),
+    with its evidence, as a stream: per-comparison weights are computed a chunk of
+    candidates at a time (all pairs' would not fit, and millions of rows with their evidence
+    text need not be held)."""
     scored, model = resolution.scored, resolution.model
-    candidates = np.flatnonzero(scored.probability >= CANDIDATE_FLOOR)
     for start in range(0, len(candidates), _EVIDENCE_CHUNK):
         chunk = candidates[start : start + _EVIDENCE_CHUNK]
         for k, weights in zip(chunk, scored.weights_of(chunk), strict=True):

@@ -62,6 +62,7 @@ from srm.graph.identity.model import Model, estimate_u, fit_sessions
 from srm.graph.identity.names import personal_name_marks, related_given_names
 from srm.graph.identity.predict import ScoredPairs, score_pairs, scored_persons
 from srm.graph.identity.records import RecordPairs
+from srm.progress import Step, silent
 
 __all__ = [
     "DEFAULT_THRESHOLD",
@@ -421,6 +422,7 @@ def resolve_records(
     accepted: Iterable[tuple[str, str]] = (),
     rejected: Iterable[tuple[str, str]] = (),
     learn: bool = True,
+    on_step: Step = silent,
 ) -> Resolution:
     """Resolve normalised ``records`` into persons (see module doc).
 
@@ -429,7 +431,7 @@ def resolve_records(
     :mod:`srm.graph.identity.labels`; ``learn=False`` only forces them); ``model`` skips
     fitting (its comparisons must match). ``threshold`` None: learned from the labels when
     there are enough (a loaded model's own when it has one), else
-    :data:`DEFAULT_THRESHOLD`."""
+    :data:`DEFAULT_THRESHOLD`. ``on_step`` is told each stage as it starts, in words."""
     clock = time.perf_counter()
     seconds: dict[str, float] = {}
     chosen = threshold
@@ -437,6 +439,7 @@ def resolve_records(
         threshold = float((model.notes if model else {}).get("threshold", DEFAULT_THRESHOLD))
     frame = _prepare(_positional(records))
     must, cannot = _pairs_index(frame, accepted), _pairs_index(frame, rejected)
+    on_step(f"blocking {len(frame):,} records")
     blocked = block(frame, social_rules())
     seconds["blocking"] = time.perf_counter() - clock
     platforms = platform_codes(frame)
@@ -448,12 +451,14 @@ def resolve_records(
     comparisons = social_comparisons(with_graph=with_graph)
     # Every pair's levels as a pattern number (srm.graph.identity.levels): the base
     # comparisons first; the graph comparisons' columns are added after the first pass.
+    on_step(f"comparing {len(blocked.left):,} pairs")
     base_gamma = pattern_levels(base, frame, blocked.left, blocked.right)
     conflicts = social_conflicts(
         frame, keyed_pairs(base, base_gamma, blocked.left, blocked.right, len(frame))
     )
     base_u = estimate_u(base, frame) if fitting else {}
     if with_graph:
+        on_step(f"first pass: scoring and clustering {len(blocked.left):,} pairs")
         first = fit_sessions(base, base_gamma, base_u, sessions, total_pairs=all_pairs)
         # Only the labels are kept: the first pass's scores (a weight per pair and
         # comparison) would otherwise stay in memory beside the second pass's.
@@ -466,6 +471,8 @@ def resolve_records(
     # The graph comparisons come after the base ones: only they need computing again
     # (u from the same seeded random pairs, so the base columns are the same either way).
     graph = comparisons[len(base) :]
+    if graph:
+        on_step(f"comparing the follows and mentions of {len(blocked.left):,} pairs")
     gamma = (
         base_gamma.extended(graph, frame, blocked.left, blocked.right, context)
         if graph
@@ -473,6 +480,7 @@ def resolve_records(
     )
     del base_gamma
     if model is None:
+        on_step("fitting the model")
         labelled = must + cannot
         labelled_gamma = _levels(comparisons, frame, None, context, labelled) if labelled else None
         # u again on random pairs the first pass did not put in one person: at a few
@@ -507,6 +515,7 @@ def resolve_records(
                 total_pairs=all_pairs, default_threshold=threshold, teach=teach,
             )  # fmt: skip
             threshold = learned if chosen is None else threshold
+    on_step(f"scoring and clustering {len(blocked.left):,} pairs")
     scored, labels = scored_persons(model, comparisons, frame, blocked.left, blocked.right,
         gamma, platforms, conflicts, threshold, VETO, must, cannot)  # fmt: skip
     seconds["total"] = time.perf_counter() - clock

@@ -4,8 +4,6 @@ loaded graph, write results back with a run id, and print summary tables."""
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from datetime import datetime
 from enum import StrEnum
 from typing import Annotated
@@ -13,10 +11,9 @@ from typing import Annotated
 import typer
 from neo4j import Driver
 from rich.console import Console
-from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Column, Table
 
-from srm.commands.common import console, exit_on_error, fail, open_store
+from srm.commands.common import console, exit_on_error, fail, open_store, step_line
 from srm.commands.person_tables import account_name, print_bridges, print_person_influence
 from srm.graph import writeback
 from srm.graph.analysis import (
@@ -56,15 +53,6 @@ Top = Annotated[int, typer.Option(min=1, help="Rows to show.")]
 class Unit(StrEnum):
     person = "person"
     account = "account"
-
-
-@contextmanager
-def _steps(out: Console) -> Iterator[Callable[[str], None]]:
-    with Progress(
-        SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=out
-    ) as progress:
-        task = progress.add_task("starting", total=None)
-        yield lambda text: progress.update(task, description=text)
 
 
 def _timings(timings: dict[str, float]) -> str:
@@ -214,7 +202,7 @@ def show_analysis(driver: Driver, out: Console | None = None, *, top: int = 10) 
     """Run influence and Leiden communities on the whole graph and print the top
     influencers (by person, then by account) and communities (what `srm demo` shows)."""
     out = out or console
-    with _steps(out) as step:
+    with step_line(out) as step:
         influence_report = run_influence(driver, top=top, on_step=step)
         community_report = run_communities(driver, on_step=step)
     print_person_influence(influence_report, out)
@@ -261,7 +249,7 @@ def influence(
     person's score combines its accounts: summed PageRank and followers, its audience
     counted once per follower person (see docs/analytics.md).
     """
-    with exit_on_error(), open_store() as driver, _steps(console) as step:
+    with exit_on_error(), open_store() as driver, step_line(console) as step:
         report = run_influence(
             driver,
             where=_filter(platform, brand, since, until, mention_weight),
@@ -292,7 +280,7 @@ def communities(
     top: Top = 10,
 ) -> None:
     """Communities (Leiden or Louvain) with ids kept stable across runs, and a summary."""
-    with exit_on_error(), open_store() as driver, _steps(console) as step:
+    with exit_on_error(), open_store() as driver, step_line(console) as step:
         report = run_communities(
             driver,
             algorithm=algorithm,

@@ -1,5 +1,5 @@
 """What every subcommand shares: the console, settings, a driver, error display, progress
-bars for the library's progress callbacks."""
+bars and step lines for the library's progress callbacks."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ from rich.progress import (
 
 from srm import local_neo4j
 from srm.errors import SRMError, StoreUnavailable
-from srm.progress import OnProgress
+from srm.progress import OnProgress, Step
 from srm.settings import Settings, get_settings
 from srm.store import open_driver
 
@@ -35,6 +35,7 @@ __all__ = [
     "open_store",
     "progress_bars",
     "settings",
+    "step_line",
     "store_settings",
 ]
 
@@ -90,6 +91,17 @@ def open_store(current: Settings | None = None) -> Iterator[Driver]:
         yield driver
     finally:
         driver.close()
+
+
+@contextmanager
+def step_line(out: Console | None = None) -> Iterator[Step]:
+    """A :data:`srm.progress.Step` callback drawn as one spinner line with the time spent."""
+    with Progress(
+        SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
+        console=out or console,
+    ) as progress:  # fmt: skip
+        task = progress.add_task("starting", total=None)
+        yield lambda text: progress.update(task, description=text)
 
 
 @contextmanager

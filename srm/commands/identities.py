@@ -13,7 +13,7 @@ from typing import Annotated, Literal
 import pandas as pd
 import typer
 
-from srm.commands.common import console, exit_on_error, fail, open_store, settings
+from srm.commands.common import console, exit_on_error, fail, open_store, settings, step_line
 from srm.errors import SRMError, ValidationError
 from srm.graph.identity import decisions, pipeline
 from srm.graph.identity.active import check_count
@@ -50,10 +50,10 @@ def resolve(
     them and, with enough of them, the threshold is chosen on them."""
     if threshold is not None and not 0.0 < threshold < 1.0:
         raise fail(f"--threshold takes a probability between 0 and 1 (got {threshold}).")
-    with exit_on_error(), open_store() as driver, console.status("Resolving identities…"):
+    with exit_on_error(), open_store() as driver, step_line() as step:
         summary = pipeline.resolve_graph(
             driver, model_path=model, save_model_path=save_model, threshold=threshold,
-            with_graph=not no_graph, batch_size=settings().batch_size,
+            with_graph=not no_graph, batch_size=settings().batch_size, on_step=step,
         )  # fmt: skip
     if as_json:
         typer.echo(json.dumps(summary.to_json()))
