@@ -332,6 +332,23 @@ def test_resolution_shares_the_callers_columns(tmp_path: Path) -> None:
     assert np.array_equal(again.labels, resolved.labels)
 
 
+def test_a_run_short_of_memory_is_told_before_the_pairs_are_compared(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    generate_bundle(tmp_path / "bundle", people=40, seed=2)
+    records = social_records(read_csv(tmp_path / "bundle/customers.csv"),
+                             read_csv(tmp_path / "bundle/profiles.csv"), region="ES")  # fmt: skip
+    with caplog.at_level("WARNING", logger="srm.graph.identity.social"):
+        social.resolve_records(records, with_graph=False)
+    assert not caplog.records  # a few hundred pairs fit
+    monkeypatch.setattr(social, "BYTES_PER_PAIR", 2**50)
+    with caplog.at_level("WARNING", logger="srm.graph.identity.social"):
+        social.resolve_records(records, with_graph=False)
+    (warning,) = caplog.records
+    assert "blocked pairs will take about" in warning.getMessage()
+    assert "SRM_NEO4J_HEAP_MB" in warning.getMessage()
+
+
 def test_levels_held_as_patterns_read_like_the_level_array(monkeypatch: pytest.MonkeyPatch) -> None:
     from srm.graph.identity import comparisons as comparing
     from srm.graph.identity import levels as held

@@ -21,6 +21,7 @@ same Fellegi–Sunter sum.
 
 from __future__ import annotations
 
+import logging
 import re
 import time
 from collections.abc import Iterable, Mapping
@@ -29,6 +30,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import psutil
 from rapidfuzz import process
 from rapidfuzz.distance import JaroWinkler
 
@@ -87,6 +89,11 @@ DEFAULT_THRESHOLD = 0.5
 # misfitted model cannot split true cross-platform persons with it.
 VETO = 0.001
 _NON_ALNUM = re.compile(r"[^a-z0-9]")
+# What the stages after blocking add to memory per blocked pair at their peak (levels,
+# probabilities, live pairs and their rivals, clustering): 28 bytes a pair measured at
+# 321M pairs (20M follows). A run that cannot have it is told so before it starts them.
+BYTES_PER_PAIR = 28
+log = logging.getLogger(__name__)
 
 
 def _positional(records: pd.DataFrame) -> pd.DataFrame:
@@ -451,6 +458,7 @@ def resolve_records(
     comparisons = social_comparisons(with_graph=with_graph)
     # Every pair's levels as a pattern number (srm.graph.identity.levels): the base
     # comparisons first; the graph comparisons' columns are added after the first pass.
+    _warn_if_short_of_memory(len(blocked.left))
     on_step(f"comparing {len(blocked.left):,} pairs")
     base_gamma = pattern_levels(base, frame, blocked.left, blocked.right)
     conflicts = social_conflicts(
@@ -521,6 +529,22 @@ def resolve_records(
     seconds["total"] = time.perf_counter() - clock
     return Resolution(frame, blocked, comparisons, model, scored, labels, context, threshold,
                       seconds)  # fmt: skip
+
+
+def _warn_if_short_of_memory(pairs: int) -> None:
+    """A warning when the memory the system can hand out now is less than what ``pairs``
+    blocked pairs will take (:data:`BYTES_PER_PAIR`): better said now than found out when
+    the system stops the run, most of an hour in at 20M follows."""
+    needed_mb = pairs * BYTES_PER_PAIR // 2**20
+    free_mb = psutil.virtual_memory().available // 2**20
+    if needed_mb > free_mb:
+        log.warning(
+            "identity resolution: %s blocked pairs will take about %s MiB more memory, and "
+            "%s MiB is available; the system may stop the run. Free memory, or give a local "
+            "Neo4j less while it runs (SRM_NEO4J_HEAP_MB, SRM_NEO4J_PAGECACHE_MB; "
+            "docs/identity.md, 'Memory and time at scale').",
+            f"{pairs:,}", f"{needed_mb:,}", f"{free_mb:,}",
+        )  # fmt: skip
 
 
 def _ends(pairs: list[tuple[int, int]]) -> tuple[np.ndarray, np.ndarray]:
