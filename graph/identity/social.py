@@ -386,7 +386,6 @@ class Resolution:
     model: Model
     scored: ScoredPairs
     labels: np.ndarray
-    context: dict[str, Any]
     threshold: float
     seconds: dict[str, float] = field(default_factory=dict)
 
@@ -487,6 +486,7 @@ def resolve_records(
         else base_gamma
     )
     del base_gamma
+    model_given = model
     if model is None:
         on_step("fitting the model")
         labelled = must + cannot
@@ -509,26 +509,28 @@ def resolve_records(
             total_pairs=all_pairs,
         )
         model.notes["labels"] = len(labelled)
-        if learn and labelled_gamma is not None:
-            alone = scored_persons(model, comparisons, frame, blocked.left, blocked.right,
-                gamma, platforms, conflicts, threshold, VETO)[1]  # fmt: skip
-            before = score_pairs(model, comparisons, frame, *_ends(labelled), gamma=labelled_gamma)
-            teach = labels_to_teach(
-                before.probability, np.array([1] * len(must) + [0] * len(cannot)),
-                np.array([alone[a] == alone[b] for a, b in labelled], dtype=bool), threshold,
-            )  # fmt: skip
-            model, learned = learn_from_labels(
-                model, comparisons, frame, (*_ends(labelled), labelled_gamma),
-                np.array([1.0] * len(must) + [0.0] * len(cannot)), gamma=gamma,
-                total_pairs=all_pairs, default_threshold=threshold, teach=teach,
-            )  # fmt: skip
-            threshold = learned if chosen is None else threshold
+    # From here only the levels are read: the training sessions' pair masks (a byte a pair
+    # each) and the graph context (0.7 GB at 20M follows) go before the pairs are scored.
+    del sessions, context
+    if model_given is None and learn and labelled_gamma is not None:
+        alone = scored_persons(model, comparisons, frame, blocked.left, blocked.right,
+            gamma, platforms, conflicts, threshold, VETO)[1]  # fmt: skip
+        before = score_pairs(model, comparisons, frame, *_ends(labelled), gamma=labelled_gamma)
+        teach = labels_to_teach(
+            before.probability, np.array([1] * len(must) + [0] * len(cannot)),
+            np.array([alone[a] == alone[b] for a, b in labelled], dtype=bool), threshold,
+        )  # fmt: skip
+        model, learned = learn_from_labels(
+            model, comparisons, frame, (*_ends(labelled), labelled_gamma),
+            np.array([1.0] * len(must) + [0.0] * len(cannot)), gamma=gamma,
+            total_pairs=all_pairs, default_threshold=threshold, teach=teach,
+        )  # fmt: skip
+        threshold = learned if chosen is None else threshold
     on_step(f"scoring and clustering {len(blocked.left):,} pairs")
     scored, labels = scored_persons(model, comparisons, frame, blocked.left, blocked.right,
         gamma, platforms, conflicts, threshold, VETO, must, cannot)  # fmt: skip
     seconds["total"] = time.perf_counter() - clock
-    return Resolution(frame, blocked, comparisons, model, scored, labels, context, threshold,
-                      seconds)  # fmt: skip
+    return Resolution(frame, blocked, comparisons, model, scored, labels, threshold, seconds)
 
 
 def _warn_if_short_of_memory(pairs: int) -> None:
