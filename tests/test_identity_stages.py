@@ -517,6 +517,19 @@ def test_blocking_keeps_which_rule_found_each_pair() -> None:
         assert both.found_by(numbers).tolist() == [pair in found for pair in pairs]
 
 
+def test_rivals_do_not_depend_on_how_platforms_are_numbered() -> None:
+    # Groups are (owner, platform): with 101 platforms, owner 1 toward platform 36 once
+    # fell in the group of owner 0 toward platform 100 (owner × 64 + platform).
+    left = np.array([0, 0, 0, 0, 5, 1])
+    right = np.array([1, 2, 3, 4, 0, 5])
+    weight = np.array([10.0, 10.0, 9.5, 5.0, 12.0, 11.0])
+    every = np.arange(len(left))
+    few = platform_rivals(left, right, every, weight, np.array([0, 1, 1, 1, 1, 2]))
+    many = platform_rivals(left, right, every, weight, np.array([0, 100, 100, 100, 100, 36]))
+    assert few.left_rivals.tolist() == many.left_rivals.tolist() == [3, 3, 3, 4, 1, 1]
+    assert few.right_rivals.tolist() == many.right_rivals.tolist()
+
+
 def test_look_alike_rivals_on_one_platform_share_the_evidence() -> None:
     # record 0 (platform 0) against four accounts of platform 1: three tie at 10 bits, one
     # is 5 bits behind; record 5 (platform 2) has a single clear candidate, record 0.

@@ -78,11 +78,16 @@ class Rivals:
 
 
 def _rivals_per_end(
-    owner: np.ndarray, other_platform: np.ndarray, weight: np.ndarray, margin: float
+    owner: np.ndarray,
+    other_platform: np.ndarray,
+    weight: np.ndarray,
+    margin: float,
+    platforms: int,
 ) -> np.ndarray:
-    """For each directed candidate (``owner`` → a record of ``other_platform``), how many
-    candidates of the same owner on that platform weigh at least its weight − margin."""
-    groups = owner.astype(np.int64) * 64 + other_platform
+    """For each directed candidate (``owner`` → a record of ``other_platform``, one of
+    ``platforms``), how many candidates of the same owner on that platform weigh at least
+    its weight − margin."""
+    groups = owner.astype(np.int64) * platforms + other_platform
     order = np.lexsort((-weight, groups))
     keys = groups[order].astype(np.float64) * _SPAN - np.clip(weight[order], -1000, 1000)
     starts = np.searchsorted(keys, groups[order].astype(np.float64) * _SPAN - 1000.5, "left")
@@ -99,19 +104,23 @@ _CANDIDATES_AT_ONCE = 1 << 22
 
 
 def _rivals_per_owner_range(
-    owner: np.ndarray, other_platform: np.ndarray, weight: np.ndarray, margin: float
+    owner: np.ndarray,
+    other_platform: np.ndarray,
+    weight: np.ndarray,
+    margin: float,
+    platforms: int,
 ) -> np.ndarray:
     """:func:`_rivals_per_end` over ranges of owners, each holding about
     :data:`_CANDIDATES_AT_ONCE` candidates (the same counts)."""
     parts = -(-len(owner) // _CANDIDATES_AT_ONCE)
     if parts <= 1:
-        return _rivals_per_end(owner, other_platform, weight, margin)
+        return _rivals_per_end(owner, other_platform, weight, margin, platforms)
     bounds = np.linspace(0, int(owner.max()) + 1, parts + 1).astype(np.int64)
     counts = np.empty(len(owner), dtype=np.int32)
     for low, high in pairwise(bounds):
         chosen = np.flatnonzero((owner >= low) & (owner < high))
         counts[chosen] = _rivals_per_end(
-            owner[chosen], other_platform[chosen], weight[chosen], margin
+            owner[chosen], other_platform[chosen], weight[chosen], margin, platforms
         )
     return counts
 
@@ -132,11 +141,10 @@ def platform_rivals(
     left_rivals = np.ones(len(live), dtype=np.int32)
     right_rivals = np.ones(len(live), dtype=np.int32)
     if len(live):
-        # a platform fits a byte (groups are owner × 64 + platform); the ends keep their
-        # own dtype: every array here is one per live pair or two
-        if int(platform.max()) >= 64:
-            raise ValueError("rivals are counted for at most 64 platforms")
-        platform = platform.astype(np.int8)
+        # every array here is one per live pair or two: a platform takes a byte where it
+        # fits one, and the ends keep their own dtype
+        platforms = max(int(platform.max()) + 1, 1)
+        platform = platform.astype(np.int8 if platforms <= 127 else np.int32)
         a, b, w = left[live], right[live], live_weight
         # left record's candidates on the right record's platform, and the other way round
         toward_b = platform[b] >= 0
@@ -145,7 +153,7 @@ def platform_rivals(
         targets = np.concatenate([platform[b][toward_b], platform[a][toward_a]])
         weights = np.concatenate([w[toward_b], w[toward_a]])
         del a, b
-        counts = _rivals_per_owner_range(owners, targets, weights, margin)
+        counts = _rivals_per_owner_range(owners, targets, weights, margin, platforms)
         towards = int(toward_b.sum())
         left_rivals[toward_b] = counts[:towards]
         right_rivals[toward_a] = counts[towards:]
