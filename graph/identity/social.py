@@ -455,10 +455,10 @@ def resolve_records(
     sessions = _sessions(blocked) if fitting else []
     base = social_comparisons(with_graph=False)
     comparisons = social_comparisons(with_graph=with_graph)
-    # Every pair's levels as a pattern number (srm.graph.identity.levels): the base
-    # comparisons first; the graph comparisons' columns are added after the first pass.
     _warn_if_short_of_memory(len(blocked.left))
     on_step(f"comparing {len(blocked.left):,} pairs")
+    # Every pair's levels as a pattern number (srm.graph.identity.levels): the base
+    # comparisons first; the graph comparisons' columns are added after the first pass.
     base_gamma = pattern_levels(base, frame, blocked.left, blocked.right)
     conflicts = social_conflicts(
         frame, keyed_pairs(base, base_gamma, blocked.left, blocked.right, len(frame))
