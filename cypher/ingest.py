@@ -208,14 +208,21 @@ CASCADE_STATEMENTS = {
 }
 
 # Recomputed from the posts for the pairs a batch touched (never incremented), so loading
-# the same posts again — or resuming a killed job — cannot double count.
+# the same posts again — or resuming a killed job — cannot double count. A row is an
+# author and the profiles its posts of the batch mention: the author's posts are walked
+# once for all of them, from the author (pattern comprehensions, which the planner cannot
+# turn round). Matching both ends first let it walk every mention of the mentioned
+# profile instead, for each pair: a brand mentioned by thousands cost thousands of steps
+# per author who mentions it, and the load grew with its square.
 RECOMPUTE_MENTIONED = """
 UNWIND $rows AS row
 MATCH (a:Profile {profile_key: row.a})
-MATCH (b:Profile {profile_key: row.b})
-CALL (a, b) {
-  MATCH (a)-[:POSTED]->(post:Post)-[:MENTIONS]->(b)
-  RETURN count(post) AS mentions, min(post.created_at) AS first_at, max(post.created_at) AS last_at
+CALL (a, row) {
+  UNWIND [(a)-[:POSTED]->(post:Post) | post] AS post
+  UNWIND [(post)-[:MENTIONS]->(b:Profile) | b] AS b
+  WITH post, b WHERE b.profile_key IN row.mentioned
+  RETURN b, count(post) AS mentions, min(post.created_at) AS first_at,
+         max(post.created_at) AS last_at
 }
 MERGE (a)-[m:MENTIONED]->(b)
 SET m.count = mentions, m.first_at = first_at, m.last_at = last_at

@@ -91,6 +91,15 @@ def profile_values(row: ProfileRow, handle: str | None) -> list[Any]:
     ]  # fmt: skip
 
 
+def _by_author(pairs: set[tuple[str, str]]) -> list[dict[str, Any]]:
+    """(author, mentioned) pairs as one row per author with the profiles it mentioned, in
+    key order (statements.RECOMPUTE_MENTIONED)."""
+    rows: dict[str, list[str]] = {}
+    for author, mentioned in sorted(pairs):
+        rows.setdefault(author, []).append(mentioned)
+    return [{"a": author, "mentioned": mentioned} for author, mentioned in rows.items()]
+
+
 class GraphWriter:
     """Buffer rows by kind and write them in batches (see the module docstring).
 
@@ -328,6 +337,6 @@ class GraphWriter:
                 )
                 for _, kind in CASCADES
             ],
-            Step(statements.RECOMPUTE_MENTIONED, [{"a": a, "b": b} for a, b in sorted(pairs)]),
+            Step(statements.RECOMPUTE_MENTIONED, _by_author(pairs)),
         ]
         self._runner.submit(steps, len(posts))
