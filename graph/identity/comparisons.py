@@ -156,7 +156,7 @@ def both_present(
 ) -> np.ndarray:
     """Whether both records of each pair hold a ``column`` value (:func:`nonempty`)."""
     present = nonempty(frame, column)
-    return np.asarray(present[left] & present[right])
+    return present[left] & present[right]
 
 
 def same_value(frame: pd.DataFrame, column: str, left: np.ndarray, right: np.ndarray) -> np.ndarray:

@@ -30,7 +30,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import psutil
 from rapidfuzz import process
 from rapidfuzz.distance import JaroWinkler
 
@@ -64,6 +63,7 @@ from srm.graph.identity.model import Model, estimate_u, fit_sessions
 from srm.graph.identity.names import personal_name_marks, related_given_names
 from srm.graph.identity.predict import ScoredPairs, score_pairs, scored_persons
 from srm.graph.identity.records import RecordPairs
+from srm.neo4j_memory import available_memory_mb
 from srm.progress import Step, silent
 
 __all__ = [
@@ -486,7 +486,7 @@ def resolve_records(
         else base_gamma
     )
     del base_gamma
-    model_given = model
+    fitted_here = model is None
     if model is None:
         on_step("fitting the model")
         labelled = must + cannot
@@ -512,7 +512,7 @@ def resolve_records(
     # From here only the levels are read: the training sessions' pair masks (a byte a pair
     # each) and the graph context (0.7 GB at 20M follows) go before the pairs are scored.
     del sessions, context
-    if model_given is None and learn and labelled_gamma is not None:
+    if fitted_here and learn and labelled_gamma is not None:
         alone = scored_persons(model, comparisons, frame, blocked.left, blocked.right,
             gamma, platforms, conflicts, threshold, VETO)[1]  # fmt: skip
         before = score_pairs(model, comparisons, frame, *_ends(labelled), gamma=labelled_gamma)
@@ -538,7 +538,7 @@ def _warn_if_short_of_memory(pairs: int) -> None:
     blocked pairs will take (:data:`BYTES_PER_PAIR`): better said now than found out when
     the system stops the run, most of an hour in at 20M follows."""
     needed_mb = pairs * BYTES_PER_PAIR // 2**20
-    free_mb = psutil.virtual_memory().available // 2**20
+    free_mb = available_memory_mb()
     if needed_mb > free_mb:
         log.warning(
             "identity resolution: %s blocked pairs will take about %s MiB more memory, and "
