@@ -27,7 +27,9 @@ store), and times:
 - ``restore_s``: ``srm restore`` of that backup into the wiped store (load, fingerprint
   check, the erasure replayed from the suppression list); needs ``backup`` and ``wipe``.
 
-It also records memory: ``python_peak_rss_mb`` (this process's peak so far),
+It also records memory: per timed step, ``<step>_peak_mb`` and ``<step>_neo4j_peak_mb``
+(the highest resident memory of this process and of the server while the step ran,
+sampled twice a second), ``python_peak_rss_mb`` (this process's peak so far),
 ``neo4j_rss_mb`` (the server's resident memory after the last step) and the
 ``neo4j_heap_mb`` / ``neo4j_pagecache_mb`` the sizing rule gave (``SRM_NEO4J_HEAP_MB`` and
 ``SRM_NEO4J_PAGECACHE_MB`` override them, as for ``srm neo4j start``, and the initial
@@ -54,6 +56,7 @@ import argparse
 import json
 import logging
 import math
+import os
 import resource
 import shutil
 import statistics
@@ -72,7 +75,7 @@ import uvicorn
 from rich.console import Console
 
 from bench.statements import MOST_FOLLOWED
-from bench.timing import seconds
+from bench.timing import PeakMemory, seconds
 from srm import db, local_neo4j
 from srm.api.app import create_app
 from srm.graph.analysis import run_communities, run_influence
@@ -238,9 +241,19 @@ def measure(
         )
         driver = open_driver(settings)
 
+        processes = {"bench": os.getpid, "neo4j": lambda: local_neo4j.running_pid(data_dir)}
+
         def timed(name: str, action: Callable[[], Any]) -> None:
-            found[name] = seconds(action)
-            console.print(f"  {name} {found[name]:.1f}")
+            with PeakMemory(processes) as memory:
+                found[name] = seconds(action)
+            step = name.removesuffix("_s")
+            for process, series in (("bench", "peak_mb"), ("neo4j", "neo4j_peak_mb")):
+                if (peak := memory.peaks[process]) is not None:
+                    found[f"{step}_{series}"] = peak
+            console.print(
+                f"  {name} {found[name]:.1f}  (peak MiB: bench {memory.peaks['bench']}, "
+                f"Neo4j {memory.peaks['neo4j']})"
+            )
 
         try:
             db.init_schema(driver)
@@ -272,7 +285,7 @@ def measure(
                     lambda: write_bundle(driver, work / "export", parts=EXPORT_PARTS),
                 )
             # The server's process now (the initial load restarts it).
-            pid = local_neo4j.status(data_dir).pid or server.pid
+            pid = local_neo4j.running_pid(data_dir) or server.pid
             found["neo4j_rss_mb"] = round(psutil.Process(pid).memory_info().rss / 2**20)
             if "erase" in steps:
                 hub = read(driver, MOST_FOLLOWED)[0]["key"]

@@ -46,6 +46,7 @@ __all__ = [
     "free_port",
     "install",
     "java_command",
+    "running_pid",
     "running_server",
     "start",
     "status",
@@ -403,6 +404,13 @@ def kill(data_dir: Path) -> None:
         while _alive(known[0]):
             time.sleep(0.05)
     _adopt_archive(data_dir.resolve())
+
+
+def running_pid(data_dir: Path) -> int | None:
+    """The process id of SRM's server on ``data_dir`` while it is alive (no Bolt query:
+    cheap enough to ask twice a second)."""
+    known = _read_pid_file(data_dir.resolve())
+    return known[0] if known is not None and _alive(known[0]) else None
 
 
 def status(data_dir: Path) -> ServerStatus:

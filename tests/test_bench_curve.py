@@ -1,10 +1,18 @@
-"""bench.curve's growth exponent (the bench itself runs for minutes: not in CI)."""
+"""bench.curve's growth exponent and per-step peak memory (the bench itself runs for
+minutes: not in CI)."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+import time
+
+import numpy as np
 import pytest
 
 from bench.curve import growth_exponent, merge_runs
+from bench.timing import PeakMemory
 
 
 @pytest.mark.parametrize("power", [0.5, 1.0, 1.15, 2.0])
@@ -41,3 +49,27 @@ def test_runs_of_one_size_combine_later_values_winning() -> None:
     # memory figures are series, but no cost: no exponent is fitted to them
     assert merged["series"]["neo4j_rss_mb"] == [None, 900.0]
     assert "neo4j_rss_mb" not in merged["exponents"]
+
+
+def test_peak_memory_sees_what_a_step_held_and_let_go() -> None:
+    with PeakMemory({"bench": os.getpid}, every=0.01) as memory:
+        before = memory.peaks["bench"]
+        assert before is not None
+        held = np.ones(300 * 2**20, dtype=np.uint8)  # 300 MiB, every page written
+        taken = memory.samples
+        deadline = time.monotonic() + 60
+        while memory.samples < taken + 2 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        del held
+    assert memory.samples >= taken + 2
+    # the step's peak, though the array is gone by its end
+    assert memory.peaks["bench"] >= before + 250
+
+
+def test_peak_memory_of_no_process_or_a_gone_one_is_none() -> None:
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()
+    with PeakMemory({"none": lambda: None, "gone": lambda: gone.pid}, every=0.01) as memory:
+        pass
+    assert memory.peaks == {"none": None, "gone": None}
+    assert memory.samples >= 2

@@ -83,11 +83,14 @@ def test_data_survives_a_server_restart(srm_home: Path, tmp_path: Path) -> None:
     try:
         with open_driver(Settings(NEO4J_URI=server.uri)) as first:
             write(first, CREATE_CUSTOMER, customer_id="kept-across-restart")
+        assert local_neo4j.running_pid(data_dir) == server.pid
         assert local_neo4j.stop(data_dir)
         assert not local_neo4j.status(data_dir).running
+        assert local_neo4j.running_pid(data_dir) is None
         again = local_neo4j.start(srm_home, data_dir, port, heap_mb=512, pagecache_mb=64)
         assert again.pid != server.pid
         assert local_neo4j.status(data_dir).answering
+        assert local_neo4j.running_pid(data_dir) == again.pid
         with open_driver(Settings(NEO4J_URI=again.uri)) as second:
             rows = read(second, "MATCH (c:Customer) RETURN c.customer_id AS id")
         assert rows == [{"id": "kept-across-restart"}]
