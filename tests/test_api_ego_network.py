@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import random
 from collections import defaultdict
-from typing import Any
 
 import pytest
 from neo4j import Driver
@@ -17,6 +16,7 @@ from srm.api.services.network import ego_network
 from srm.cypher import api_network
 from srm.store import write_batches
 from tests.analytics_graphs import write_two_platforms
+from tests.plans import db_hits
 from tests.statements import (
     CREATE_HUB_FOLLOWS,
     CREATE_PLAIN_MENTIONS,
@@ -78,10 +78,6 @@ def _database(driver: Driver) -> str:
     return driver.execute_query("CALL db.info() YIELD name RETURN name").records[0]["name"]
 
 
-def _db_hits(plan: dict[str, Any]) -> int:
-    return int(plan.get("dbHits", 0)) + sum(_db_hits(child) for child in plan.get("children", []))
-
-
 @pytest.fixture
 def edges(driver: Driver) -> set[Edge]:
     return _graph(driver)
@@ -108,8 +104,7 @@ def test_the_hub_ego_network_reads_far_fewer_entries_than_its_neighbourhood(
     driver: Driver, edges: set[Edge]
 ) -> None:
     degree = sum(1 for a, b, _ in edges if HUB in (a, b))
-    with driver.session() as session:
-        summary = session.run("PROFILE " + api_network.EGO_NETWORK[1], key=HUB, limit=10).consume()
+    hits = db_hits(driver, api_network.EGO_NETWORK[1], key=HUB, limit=10)
     # reading and sorting the neighbourhood costs at least two hits per neighbour; walking,
     # about 30 per member (index entries, their relationships, the records and edges)
-    assert _db_hits(summary.profile) < degree // 3
+    assert hits < degree // 3

@@ -5,14 +5,13 @@ list's, on both sides of the point where the statement switches to sorting."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from neo4j import Driver
 
 from srm.api.services.records import pages
 from srm.cypher import api_network
 from srm.store import write_batches
 from tests.analytics_graphs import write_two_platforms
+from tests.plans import db_hits
 from tests.statements import (
     CREATE_HUB_FOLLOWS,
 )
@@ -37,20 +36,13 @@ def _graph(driver: Driver) -> list[str]:
     return sorted(followers) + sorted(elsewhere)
 
 
-def _db_hits(plan: dict[str, Any]) -> int:
-    return int(plan.get("dbHits", 0)) + sum(_db_hits(child) for child in plan.get("children", []))
-
-
 def test_a_hub_page_reads_far_fewer_entries_than_it_has_followers(driver: Driver) -> None:
     followers = _graph(driver)
-    with driver.session() as session:
-        summary = session.run(
-            "PROFILE " + api_network.FOLLOWERS_PAGES,
-            rows=[{"key": HUB, "offset": 0, "first": 20}],
-            limit=21,
-        ).consume()
+    hits = db_hits(
+        driver, api_network.FOLLOWERS_PAGES, rows=[{"key": HUB, "offset": 0, "first": 20}], limit=21
+    )
     # sorting reads every follower's key (two hits each, plus the expansion)
-    assert _db_hits(summary.profile) < len(followers) // 3
+    assert hits < len(followers) // 3
 
 
 def test_walked_and_sorted_pages_match_the_sorted_followers(driver: Driver) -> None:

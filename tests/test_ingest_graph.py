@@ -15,6 +15,7 @@ from srm.ingest.writer import GraphWriter
 from srm.store import read
 from tests import statements as q
 from tests.ingest_helpers import write_bundle, write_files
+from tests.plans import db_hits
 
 SAMPLE = sample_bundle()
 
@@ -239,10 +240,6 @@ def test_follow_targets_missing_in_the_middle_of_a_batch_keep_every_edge_on_its_
     assert read(driver, q.PROFILE_BY_KEY, key="x:99")[0]["p"]["is_stub"] is True
 
 
-def _db_hits(plan: dict) -> int:
-    return int(plan.get("dbHits", 0)) + sum(_db_hits(child) for child in plan.get("children", []))
-
-
 def test_a_mention_count_walks_the_authors_posts_not_every_mention_of_the_target(
     driver: Driver, tmp_path: Path
 ) -> None:
@@ -265,11 +262,7 @@ def test_a_mention_count_walks_the_authors_posts_not_every_mention_of_the_target
     )
     assert counts == [{"links": fans, "mentions": fans}]
     rows = [{"a": "x:7", "mentioned": ["x:0"]}]
-    with driver.session() as session:
-        summary = session.run(
-            Query("PROFILE " + statements.RECOMPUTE_MENTIONED), rows=rows
-        ).consume()
-    hits = _db_hits(summary.profile)
+    hits = db_hits(driver, statements.RECOMPUTE_MENTIONED, rows=rows)
     assert 0 < hits < fans / 3
     link = read(
         driver,
