@@ -6,14 +6,14 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
-from neo4j import Driver
+from neo4j import AsyncDriver, Driver
 
 from srm.api import docs
 from srm.api.errors import BUSY_RETRY_AFTER_SECONDS, http_status
@@ -29,6 +29,7 @@ from srm.operations.audit import AuditTrail
 from srm.operations.logs import error_code, error_origin
 from srm.settings import Settings
 from srm.store import open_driver
+from srm.store_async import open_async_driver
 
 __all__ = ["DEMO_MODE_WARNING", "PRODUCTION_WITHOUT_KEYS", "create_app"]
 
@@ -45,9 +46,16 @@ PRODUCTION_WITHOUT_KEYS = (
 )
 
 
-def create_app(settings: Settings, driver: Driver | None = None) -> FastAPI:
+def create_app(
+    settings: Settings,
+    driver: Driver | None = None,
+    open_reader: Callable[[Settings], AsyncDriver] = open_async_driver,
+) -> FastAPI:
     """The FastAPI app. Uses ``driver`` when given (the caller closes it), else opens one
-    from ``settings`` at start-up and closes it at shutdown.
+    from ``settings`` at start-up and closes it at shutdown. GraphQL reads go through an
+    asyncio driver (:mod:`srm.store_async`) that ``open_reader`` opens when the app starts,
+    on the event loop that serves it, and that is closed when it stops: the app must be
+    started (a server runs its lifespan; ``with TestClient(app)`` does too).
 
     Raises :class:`ConfigurationError` in production without configured API keys."""
     if settings.production and not settings.api_keys.strip():
@@ -60,11 +68,13 @@ def create_app(settings: Settings, driver: Driver | None = None) -> FastAPI:
         if app.state.authenticator.demo_mode:
             log.warning(DEMO_MODE_WARNING)
         audit.start()
+        app.state.reader = open_reader(settings)
         try:
             yield
         finally:
             app.state.jobs.shutdown()
             audit.close()
+            await app.state.reader.close()
             if owned:
                 the_driver.close()
 

@@ -1,4 +1,4 @@
-"""The per-request GraphQL context: the injected driver and settings, the caller, and one
+"""The per-request GraphQL context: the injected drivers and settings, the caller, and one
 DataLoader per child lookup so each level of a query is one Cypher round trip (no N+1)."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from functools import partial
 from typing import Any, TypeVar
 
 from anyio import to_thread
-from neo4j import Driver
+from neo4j import AsyncDriver, Driver
 from strawberry.dataloader import DataLoader
 from strawberry.fastapi import BaseContext
 from strawberry.types import Info as StrawberryInfo
@@ -30,11 +30,19 @@ class Context(BaseContext):
     """What every resolver gets as ``info.context``."""
 
     def __init__(
-        self, driver: Driver, settings: Settings, principal: Principal, jobs: AnalysisJobs
+        self,
+        driver: Driver,
+        reader: AsyncDriver,
+        settings: Settings,
+        principal: Principal,
+        jobs: AnalysisJobs,
     ) -> None:
         super().__init__()
         self.jobs = jobs
+        # Blocking work (writes, identity review) runs on ``driver`` in worker threads
+        # (:meth:`call`); reads await the asyncio driver ``reader`` on the loop (:meth:`read`).
         self.driver = driver
+        self.reader = reader
         self.settings = settings
         self.principal = principal
         self.database = settings.neo4j_database
@@ -94,13 +102,24 @@ class Context(BaseContext):
         asked for at one level of a query share one statement (srm.cypher.api_links)."""
         return await self.links.load((label, key, part))
 
-    async def call(self, function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-        """Run a blocking service function (``function(driver, database, …)``) off the loop.
+    async def read(self, function: Callable[..., Awaitable[T]], *args: Any, **kwargs: Any) -> T:
+        """Await a read service (``function(reader, database, …)``, srm.api.services).
 
-        Once a call of this request found the store unavailable, later calls of the same
-        request fail at once with that error instead of waiting out the timeouts again (a
-        query that graphql-core executes again after the compiled walk failed,
+        Once a read of this request found the store unavailable, later reads and calls of
+        the same request fail at once with that error instead of waiting out the timeouts
+        again (a query that graphql-core executes again after the compiled walk failed,
         srm.api.compiled, would otherwise wait twice)."""
+        if self.store_unavailable is not None:
+            raise self.store_unavailable
+        try:
+            return await function(self.reader, self.database, *args, **kwargs)
+        except StoreUnavailable as error:
+            self.store_unavailable = error
+            raise
+
+    async def call(self, function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """Run a blocking function (``function(driver, database, …)``) in a worker thread,
+        failing at once as :meth:`read` does once the store was found unavailable."""
         if self.store_unavailable is not None:
             raise self.store_unavailable
         try:
@@ -112,18 +131,18 @@ class Context(BaseContext):
             raise
 
     def _batch(
-        self, function: Callable[..., list[Any]], query: str
+        self, function: Callable[..., Awaitable[list[Any]]], query: str
     ) -> Callable[[Sequence[Any]], Awaitable[list[Any]]]:
         async def load(keys: Sequence[Any]) -> list[Any]:
-            return await self.call(function, query, list(keys))
+            return await self.read(function, query, list(keys))
 
         return load
 
     def _batch_plain(
-        self, function: Callable[..., list[Any]]
+        self, function: Callable[..., Awaitable[list[Any]]]
     ) -> Callable[[Sequence[Any]], Awaitable[list[Any]]]:
         async def load(keys: Sequence[Any]) -> list[Any]:
-            return await self.call(function, list(keys))
+            return await self.read(function, list(keys))
 
         return load
 

@@ -153,7 +153,7 @@ class Query:
         if id is not None:
             return Customer.of(await info.context.customer.load(str(id)))
         require_contact_access(info, "lookup by email")
-        return Customer.of(await info.context.call(records.customer_by_email, email))
+        return Customer.of(await info.context.read(records.customer_by_email, email))
 
     @strawberry.field(description="A profile by id ('platform:native_id') or platform + handle.")
     async def profile(
@@ -167,7 +167,7 @@ class Query:
             return Profile.of(await _profile_by_key(info, str(id)))
         if platform is None or handle is None:
             raise ClientError("Give 'id', or both 'platform' and 'handle'.")
-        return Profile.of(await info.context.call(records.profile_by_handle, platform, handle))
+        return Profile.of(await info.context.read(records.profile_by_handle, platform, handle))
 
     @strawberry.field(description="A person with all their accounts and CRM records.")
     async def person(self, info: Info, id: strawberry.ID) -> Person | None:
@@ -184,7 +184,7 @@ class Query:
     async def search(self, info: Info, text: str, first: int = 20) -> list[SearchHit]:
         check_first(first)
         check_search_text(text)
-        hits = await info.context.call(records.search, text, first)
+        hits = await info.context.read(records.search, text, first)
         results = []
         for label, record, score in hits:
             hit = SearchHit(score=score, kind=label)
@@ -204,13 +204,13 @@ class Query:
         if not 1 <= depth <= MAX_EGO_DEPTH:
             raise ClientError(f"'depth' must be between 1 and {MAX_EGO_DEPTH} (got {depth}).")
         check_first(limit, "limit")
-        return _network(await info.context.call(network.ego_network, str(id), depth, limit))
+        return _network(await info.context.read(network.ego_network, str(id), depth, limit))
 
     @strawberry.field(description="One shortest follow/mention path between two profiles.")
     async def shortest_path(self, info: Info, a: strawberry.ID, b: strawberry.ID) -> Network | None:
         if str(a) == str(b):
             raise ClientError("'a' and 'b' are the same profile; give two different profiles.")
-        return _network(await info.context.call(network.shortest_path, str(a), str(b)))
+        return _network(await info.context.read(network.shortest_path, str(a), str(b)))
 
     @strawberry.field(
         description="Influencers ranked by score, highest first. By PERSON (the default) a "
@@ -236,11 +236,11 @@ class Query:
         )
         full = not short_score_only(info, "edges", "node", "influence")
         if unit is InfluencerUnit.PERSON:
-            rows = await info.context.call(
+            rows = await info.context.read(
                 persons.influencer_units, chosen, offset, first + 1, full_influence=full
             )
         else:
-            found = await info.context.call(
+            found = await info.context.read(
                 analytics.influencers,
                 chosen,
                 offset,
@@ -271,7 +271,7 @@ class Query:
         where = filter or PersonFilter()
         if where.min_accounts is not None and where.min_accounts < 1:
             raise ClientError("'minAccounts' must be 1 or more.")
-        records = await info.context.call(
+        records = await info.context.read(
             persons.persons,
             persons.PersonFilter(
                 platform=where.platform,
@@ -289,11 +289,11 @@ class Query:
     @strawberry.field(description="Communities of the latest run, largest first.")
     async def communities(self, info: Info, first: int = 20) -> list[Community]:
         check_first(first)
-        return [Community(record=r) for r in await info.context.call(analytics.communities, first)]
+        return [Community(record=r) for r in await info.context.read(analytics.communities, first)]
 
     @strawberry.field(description="Direct and second-degree follower reach of a profile.")
     async def reach(self, info: Info, id: strawberry.ID) -> Reach | None:
-        found = await info.context.call(analytics.reach, str(id))
+        found = await info.context.read(analytics.reach, str(id))
         if found is None:
             return None
         return Reach(
@@ -310,11 +310,11 @@ class Query:
 
     @strawberry.field(description="Brands (own and competitors).")
     async def brands(self, info: Info) -> list[Brand]:
-        return [Brand(record=record) for record in await info.context.call(records.brands)]
+        return [Brand(record=record) for record in await info.context.read(records.brands)]
 
     @strawberry.field(description="Marketing segments, optionally of one brand.")
     async def segments(self, info: Info, brand: str | None = None) -> list[Segment]:
-        return [Segment(record=r) for r in await info.context.call(analytics.segments, brand)]
+        return [Segment(record=r) for r in await info.context.read(analytics.segments, brand)]
 
     @strawberry.field(
         description="Audience overlap of brand A with brand B, or with the CRM when brandB is "
@@ -323,7 +323,7 @@ class Query:
     async def audience_overlap(
         self, info: Info, brand_a: str, brand_b: str | None = None
     ) -> AudienceOverlap | None:
-        found = await info.context.call(analytics.overlap, brand_a, brand_b, 10)
+        found = await info.context.read(analytics.overlap, brand_a, brand_b, 10)
         if found is None:
             return None
         sample = await info.context.profile.load_many(found.sample_keys)
@@ -351,7 +351,7 @@ class Query:
     ) -> MergeCandidateConnection:
         info.context.principal.require("analyst", "admin", action="review merge candidates")
         offset, first = window(first, after)
-        rows = await info.context.call(
+        rows = await info.context.read(
             analytics.merge_candidates,
             status.value if status else None,
             min_probability,
@@ -391,7 +391,7 @@ class Query:
     async def algorithm_runs(self, info: Info, first: int = 20) -> list[AlgorithmRun]:
         check_first(first)
         return [
-            AlgorithmRun(record=r) for r in await info.context.call(analytics.recent_runs, first)
+            AlgorithmRun(record=r) for r in await info.context.read(analytics.recent_runs, first)
         ]
 
     @strawberry.field(description="Audit events from 'since' on, oldest first (admin only).")

@@ -1,5 +1,7 @@
 """A driver wrapper that counts Cypher round trips (statements sent), for the no-N+1 test
-and the benchmark. It wraps the real driver: every statement still runs on Neo4j."""
+and the benchmark. It wraps the real drivers: every statement still runs on Neo4j. The
+API's reads go through its asyncio driver: give the app :meth:`CountingDriver.open_reader`
+so that they count too."""
 
 from __future__ import annotations
 
@@ -7,9 +9,44 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from neo4j import Driver
+from neo4j import AsyncDriver, Driver
+
+from srm.settings import Settings
+from srm.store_async import open_async_driver
 
 __all__ = ["CountingDriver"]
+
+
+class _CountingAsyncSession:
+    def __init__(self, session: Any, counter: CountingDriver) -> None:
+        self._session = session
+        self._counter = counter
+
+    async def __aenter__(self) -> _CountingAsyncSession:
+        await self._session.__aenter__()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self._session.__aexit__(*exc)
+
+    async def run(self, query: Any, *args: Any, **kwargs: Any) -> Any:
+        self._counter.record(query)
+        return await self._session.run(query, *args, **kwargs)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._session, name)
+
+
+class _CountingAsyncDriver:
+    def __init__(self, driver: AsyncDriver, counter: CountingDriver) -> None:
+        self._driver = driver
+        self._counter = counter
+
+    def session(self, **kwargs: Any) -> _CountingAsyncSession:
+        return _CountingAsyncSession(self._driver.session(**kwargs), self._counter)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._driver, name)
 
 
 class _CountingTransaction:
@@ -77,6 +114,10 @@ class CountingDriver:
 
     def session(self, **kwargs: Any) -> _CountingSession:
         return _CountingSession(self._driver.session(**kwargs), self)
+
+    def open_reader(self, settings: Settings) -> AsyncDriver:
+        """The app's asyncio driver (``create_app(…, open_reader=…)``), counted here too."""
+        return _CountingAsyncDriver(open_async_driver(settings), self)  # type: ignore[return-value]
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._driver, name)

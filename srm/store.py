@@ -29,8 +29,11 @@ from srm.settings import Settings
 
 __all__ = [
     "READ_RETRY_SECONDS",
+    "RETRIED",
+    "Retries",
     "ZonedDateTimeText",
     "batched",
+    "driver_options",
     "open_driver",
     "properties_from_pairs",
     "read",
@@ -57,6 +60,12 @@ _CONSTRAINT_DETAIL = re.compile(r"label `(?P<label>\w+)` and property `(?P<key>\
 
 def open_driver(settings: Settings) -> Driver:
     """A driver for ``settings.effective_uri`` with explicit pool and timeout settings."""
+    return GraphDatabase.driver(settings.effective_uri, **driver_options(settings))
+
+
+def driver_options(settings: Settings) -> dict[str, Any]:
+    """The driver's credentials, pool and timeout settings from ``settings`` (the same for the
+    asyncio driver of :mod:`srm.store_async`)."""
     # The driver's DEBUG log holds every query's parameters (emails, phones): a root logger
     # at DEBUG must not let them through. Setting the "neo4j" logger explicitly still can.
     driver_log = logging.getLogger("neo4j")
@@ -65,17 +74,16 @@ def open_driver(settings: Settings) -> Driver:
     auth = None
     if settings.neo4j_password is not None:
         auth = (settings.neo4j_user, settings.neo4j_password.get_secret_value())
-    return GraphDatabase.driver(
-        settings.effective_uri,
-        auth=auth,
-        connection_timeout=settings.neo4j_connection_timeout_s,
-        connection_acquisition_timeout=settings.neo4j_acquisition_timeout_s,
-        max_connection_pool_size=settings.neo4j_max_pool_size,
-        max_transaction_retry_time=settings.neo4j_max_retry_time_s,
+    return {
+        "auth": auth,
+        "connection_timeout": settings.neo4j_connection_timeout_s,
+        "connection_acquisition_timeout": settings.neo4j_acquisition_timeout_s,
+        "max_connection_pool_size": settings.neo4j_max_pool_size,
+        "max_transaction_retry_time": settings.neo4j_max_retry_time_s,
         # Optional properties (scores before the first analysis, say) are normal here; the
         # server's "unknown property key" notices would only flood the logs.
-        notifications_min_severity="OFF",
-    )
+        "notifications_min_severity": "OFF",
+    }
 
 
 @contextmanager
@@ -170,24 +178,56 @@ def retry_transient(
     :class:`~srm.errors.StoreBusy` naming Neo4j's status code and the attempts. A lost or
     expired connection is retried once, at once (the pool opens a fresh one; a server
     that is down stays down, and :func:`translate_errors` reports it). Only for calls
-    that are safe to repeat: reads, or writes in a transaction that never committed."""
-    deadline = clock() + budget_seconds
-    pause, attempts, reconnected = first_pause, 0, False
+    that are safe to repeat: reads, or writes in a transaction that never committed.
+    (:mod:`srm.store_async` retries its reads by the same :class:`Retries`.)"""
+    retries = Retries(budget_seconds, first_pause, clock)
     while True:
-        attempts += 1
         try:
             return call()
-        except (SessionExpired, ServiceUnavailable):
-            if reconnected:
-                raise
-            reconnected = True
-        except TransientError as error:
-            if not error.is_retryable() or clock() + pause > deadline:
-                raise StoreBusy.persisted(
-                    error.code, f"over {attempts} attempts in {budget_seconds:g} s", attempts
-                ) from error
-            sleep(pause * random.uniform(0.8, 1.2))  # noqa: S311 (jitter, not a secret)
-            pause = min(2 * pause, 1.0)
+        except RETRIED as error:
+            pause = retries.pause_after(error)
+        if pause:
+            sleep(pause)
+
+
+# The errors :class:`Retries` decides on; any other error ends a call at once.
+RETRIED = (SessionExpired, ServiceUnavailable, TransientError)
+
+
+class Retries:
+    """The policy of :func:`retry_transient`: after each failed attempt, the pause before the
+    next one, or the error to give up with."""
+
+    def __init__(
+        self, budget_seconds: float, first_pause: float, clock: Callable[[], float]
+    ) -> None:
+        self.budget_seconds = budget_seconds
+        self.deadline = clock() + budget_seconds
+        self.clock = clock
+        self.pause = first_pause
+        self.attempts = 0
+        self.reconnected = False
+
+    def pause_after(self, error: Exception) -> float:
+        """Seconds to wait before the next attempt after ``error`` (0: at once); raises
+        when no attempt is due."""
+        self.attempts += 1
+        if isinstance(error, SessionExpired | ServiceUnavailable):
+            if self.reconnected:
+                raise error
+            self.reconnected = True
+            return 0.0
+        if not isinstance(error, TransientError):
+            raise error
+        if not error.is_retryable() or self.clock() + self.pause > self.deadline:
+            raise StoreBusy.persisted(
+                error.code,
+                f"over {self.attempts} attempts in {self.budget_seconds:g} s",
+                self.attempts,
+            ) from error
+        pause = self.pause * random.uniform(0.8, 1.2)  # noqa: S311 (jitter, not a secret)
+        self.pause = min(2 * self.pause, 1.0)
+        return pause
 
 
 def read_collected(

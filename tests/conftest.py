@@ -19,6 +19,7 @@ from srm import db, local_neo4j
 from srm.operations import ledger, outputs
 from srm.settings import Settings, get_settings
 from srm.store import open_driver
+from tests.api_support import close_clients
 
 TRANSACTION_MEMORY_MB = 16
 
@@ -60,6 +61,13 @@ def session_driver(settings: Settings) -> Iterator[Driver]:
         yield driver
     finally:
         driver.close()
+
+
+@pytest.fixture(autouse=True)
+def _stop_api_clients() -> Iterator[None]:
+    """Stop the API clients a test started (tests.api_support.client_for)."""
+    yield
+    close_clients()
 
 
 @pytest.fixture()

@@ -10,12 +10,14 @@ import random
 from collections import defaultdict
 
 import pytest
-from neo4j import Driver
+from neo4j import AsyncDriver, Driver
 
 from srm.api.services.network import ego_network
 from srm.cypher import api_network
+from srm.settings import Settings
 from srm.store import write_batches
 from tests.analytics_graphs import write_two_platforms
+from tests.api_support import run_reads
 from tests.plans import db_hits
 from tests.statements import (
     CREATE_HUB_FOLLOWS,
@@ -83,21 +85,27 @@ def edges(driver: Driver) -> set[Edge]:
     return _graph(driver)
 
 
-def test_ego_networks_match_a_breadth_first_search(driver: Driver, edges: set[Edge]) -> None:
+def test_ego_networks_match_a_breadth_first_search(
+    driver: Driver, settings: Settings, edges: set[Edge]
+) -> None:
     database = _database(driver)
     centres = [HUB, "x:3", "x:4", "x:12", "x:40", "x:1999", "x:1000", "bluesky:5", "bluesky:9"]
-    for centre in centres:
-        for depth in (1, 2, 3):
-            for limit in (1, 7, 50, 100):
-                found = ego_network(driver, database, centre, depth, limit)
-                assert found is not None
-                records, got = found
-                members, among = _expected(edges, centre, depth, limit)
-                where = (centre, depth, limit)
-                assert [r["profile_key"] for r in records] == members, where
-                assert {(e["source"], e["target"], e["type"]) for e in got} == among, where
-                assert len(got) == len(among), where  # no relationship twice
-    assert ego_network(driver, database, "x:nobody", 1, 10) is None
+
+    async def check(reader: AsyncDriver) -> None:
+        for centre in centres:
+            for depth in (1, 2, 3):
+                for limit in (1, 7, 50, 100):
+                    found = await ego_network(reader, database, centre, depth, limit)
+                    assert found is not None
+                    records, got = found
+                    members, among = _expected(edges, centre, depth, limit)
+                    where = (centre, depth, limit)
+                    assert [r["profile_key"] for r in records] == members, where
+                    assert {(e["source"], e["target"], e["type"]) for e in got} == among, where
+                    assert len(got) == len(among), where  # no relationship twice
+        assert await ego_network(reader, database, "x:nobody", 1, 10) is None
+
+    run_reads(settings, check)
 
 
 def test_the_hub_ego_network_reads_far_fewer_entries_than_its_neighbourhood(

@@ -12,7 +12,6 @@ import pytest
 from fastapi.testclient import TestClient
 from neo4j import Driver
 
-from srm.api.app import create_app
 from srm.api.security import hash_key
 from srm.operations.erasure import RECLUSTER_NOTE
 from srm.settings import Settings
@@ -164,7 +163,7 @@ def test_erase_answers_503_when_neo4j_is_down(settings: Settings, tmp_path: Path
     )
     dead_driver = open_driver(down)
     try:
-        dead = TestClient(create_app(down, dead_driver))
+        dead = client_for(down, dead_driver)
         response = rest_erase(dead, "admin", kind="customer", id="C-1")
         assert response.status_code == 503 and "C-1" not in response.text
         status, body = gql(dead, ERASE, kind="CUSTOMER", id="C-1", recluster=False)

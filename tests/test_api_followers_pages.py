@@ -5,12 +5,14 @@ list's, on both sides of the point where the statement switches to sorting."""
 
 from __future__ import annotations
 
-from neo4j import Driver
+from neo4j import AsyncDriver, Driver
 
 from srm.api.services.records import pages
 from srm.cypher import api_network
+from srm.settings import Settings
 from srm.store import write_batches
 from tests.analytics_graphs import write_two_platforms
+from tests.api_support import run_reads
 from tests.plans import db_hits
 from tests.statements import (
     CREATE_HUB_FOLLOWS,
@@ -45,20 +47,29 @@ def test_a_hub_page_reads_far_fewer_entries_than_it_has_followers(driver: Driver
     assert hits < len(followers) // 3
 
 
-def test_walked_and_sorted_pages_match_the_sorted_followers(driver: Driver) -> None:
+def test_walked_and_sorted_pages_match_the_sorted_followers(
+    driver: Driver, settings: Settings
+) -> None:
     followers = _graph(driver)
     database = driver.execute_query("CALL db.info() YIELD name RETURN name").records[0]["name"]
-    seen: list[str] = []
-    # (offset + 21) * 5,000 < 1,504² walks up to offset 431; the pages that reach the
-    # other platform's followers, and the last ones, sort
-    for offset in range(0, len(followers) + 20, 20):
-        page = pages(driver, database, api_network.FOLLOWERS_PAGES, [(HUB, offset, 20)])[0]
-        assert page.total == len(followers)
-        keys = [record["profile_key"] for record in page.records]
-        assert keys == followers[offset : offset + 21]
-        seen += keys[:20]
-    assert seen == followers
-    small = pages(driver, database, api_network.FOLLOWERS_PAGES, [("x:4", 0, 2), (HUB, 40, 2)])
-    assert [r["profile_key"] for r in small[0].records] == ["x:12", "x:16", "x:8"]
-    assert small[0].total == 3
-    assert [r["profile_key"] for r in small[1].records] == followers[40:43]
+
+    async def check(reader: AsyncDriver) -> None:
+        seen: list[str] = []
+        # (offset + 21) * 5,000 < 1,504² walks up to offset 431; the pages that reach the
+        # other platform's followers, and the last ones, sort
+        for offset in range(0, len(followers) + 20, 20):
+            found = await pages(reader, database, api_network.FOLLOWERS_PAGES, [(HUB, offset, 20)])
+            page = found[0]
+            assert page.total == len(followers)
+            keys = [record["profile_key"] for record in page.records]
+            assert keys == followers[offset : offset + 21]
+            seen += keys[:20]
+        assert seen == followers
+        small = await pages(
+            reader, database, api_network.FOLLOWERS_PAGES, [("x:4", 0, 2), (HUB, 40, 2)]
+        )
+        assert [r["profile_key"] for r in small[0].records] == ["x:12", "x:16", "x:8"]
+        assert small[0].total == 3
+        assert [r["profile_key"] for r in small[1].records] == followers[40:43]
+
+    run_reads(settings, check)

@@ -28,14 +28,14 @@ JSON = {"Content-Type": "application/json", "X-API-Key": KEYS["admin"]}
 def test_json_bodies_that_are_not_objects_get_400(
     driver: Driver, settings: Settings, body: bytes
 ) -> None:
-    client = TestClient(create_app(keyed_settings(settings), driver), raise_server_exceptions=False)
+    client = client_for(keyed_settings(settings), driver, raise_server_exceptions=False)
     response = client.post("/graphql", content=body, headers=JSON)
     assert response.status_code == 400, response.text
     assert "JSON object" in response.text or "Batching" in response.text
 
 
 def test_invalid_utf8_in_a_json_body_gets_400(driver: Driver, settings: Settings) -> None:
-    client = TestClient(create_app(keyed_settings(settings), driver), raise_server_exceptions=False)
+    client = client_for(keyed_settings(settings), driver, raise_server_exceptions=False)
     body = b'{"query": "{ search(text: \\"caf\xe9\\") { kind } }"}'
     for path in ("/graphql", "/api/v1/enrich"):
         response = client.post(path, content=body, headers=JSON)
@@ -140,7 +140,7 @@ def test_every_response_carries_security_headers_and_a_request_id(
     driver: Driver, settings: Settings
 ) -> None:
     load_graph(driver)
-    client = TestClient(create_app(keyed_settings(settings), driver), raise_server_exceptions=False)
+    client = client_for(keyed_settings(settings), driver, raise_server_exceptions=False)
     admin = {"X-API-Key": KEYS["admin"]}
     answers = {
         "graphql": client.post("/graphql", json={"query": "{ brands { name } }"}, headers=admin),

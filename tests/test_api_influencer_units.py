@@ -10,12 +10,14 @@ import random
 from typing import Any
 
 import pytest
-from neo4j import Driver
+from neo4j import AsyncDriver, Driver
 
 from srm.api.services import persons as person_service
 from srm.api.services.analytics import InfluencerFilter
 from srm.cypher import api_persons
+from srm.settings import Settings
 from srm.store import write_batches
+from tests.api_support import run_reads
 from tests.plans import db_hits
 
 PROFILES = 3_000
@@ -78,7 +80,11 @@ def _database(driver: Driver) -> str:
     ("scored_persons", "lone_share"), [(0.0, 0.2), (0.5, 0.2), (1.0, 0.2), (1.0, 0.0)]
 )
 def test_unit_pages_match_a_plain_sort_of_every_unit(
-    driver: Driver, monkeypatch: pytest.MonkeyPatch, scored_persons: float, lone_share: float
+    driver: Driver,
+    settings: Settings,
+    monkeypatch: pytest.MonkeyPatch,
+    scored_persons: float,
+    lone_share: float,
 ) -> None:
     rows = _graph(driver, scored_persons, lone_share)
     database = _database(driver)
@@ -87,15 +93,19 @@ def test_unit_pages_match_a_plain_sort_of_every_unit(
     monkeypatch.setattr(person_service, "UNIT_WINDOW_PER_UNIT", 1)
     monkeypatch.setattr(person_service, "UNIT_WINDOW_GROWTH", 2)
     monkeypatch.setattr(person_service, "UNIT_WINDOW_LAST", 2_000)
-    for platform in (None, "instagram"):
-        expected = _expected(rows, platform)
-        where = InfluencerFilter(platform=platform)
-        for offset, limit in ((0, 10), (0, 100), (37, 25), (len(expected) - 5, 10)):
-            page = person_service.influencer_units(
-                driver, database, where, offset, limit, full_influence=False
-            )
-            got = [(record["profile_key"], score) for record, _, _, score in page]
-            assert got == expected[offset : offset + limit], (platform, offset, limit)
+
+    async def check(reader: AsyncDriver) -> None:
+        for platform in (None, "instagram"):
+            expected = _expected(rows, platform)
+            where = InfluencerFilter(platform=platform)
+            for offset, limit in ((0, 10), (0, 100), (37, 25), (len(expected) - 5, 10)):
+                page = await person_service.influencer_units(
+                    reader, database, where, offset, limit, full_influence=False
+                )
+                got = [(record["profile_key"], score) for record, _, _, score in page]
+                assert got == expected[offset : offset + limit], (platform, offset, limit)
+
+    run_reads(settings, check)
 
 
 # (1.0, 0.0): every account in a scored person, as after identity resolution (every record

@@ -8,7 +8,6 @@ import pytest
 from fastapi.testclient import TestClient
 from neo4j import Driver
 
-from srm.api.app import create_app
 from srm.settings import Settings
 from srm.store import open_driver
 from tests.api_support import KEYS, client_for, keyed_settings, load_graph
@@ -87,7 +86,7 @@ def test_healthz_ok_and_503_when_neo4j_is_down(client: TestClient, settings: Set
     )
     dead_driver = open_driver(down)
     try:
-        dead = TestClient(create_app(down, dead_driver))
+        dead = client_for(down, dead_driver)
         response = dead.get("/healthz")
         assert response.status_code == 503
         assert "not reachable" in response.json()["neo4j"]

@@ -45,7 +45,13 @@ async def graphql_context(
     request.state.graphql_response = response
     anonymous = Principal(role="none", key_id="anonymous")
     state = request.app.state
-    return Context(state.driver, state.settings, principal or anonymous, state.jobs)
+    reader = getattr(state, "reader", None)
+    if reader is None:
+        raise RuntimeError(
+            "The API app was not started: its reads need the asyncio driver its lifespan "
+            "opens (serve it with uvicorn, or enter `with TestClient(app)`)."
+        )
+    return Context(state.driver, reader, state.settings, principal or anonymous, state.jobs)
 
 
 def graphql_post_route(router: SRMGraphQLRouter, path: str = "/graphql") -> Route:

@@ -7,10 +7,10 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from neo4j import Driver
+from neo4j import AsyncDriver
 
 from srm.cypher import api_analytics
-from srm.store import read_collected, read_values
+from srm.store_async import read_collected, read_values
 
 __all__ = [
     "InfluencerFilter",
@@ -60,8 +60,8 @@ class Overlap:
         return self.overlap / union if union else 0.0
 
 
-def influencers(
-    driver: Driver,
+async def influencers(
+    driver: AsyncDriver,
     database: str,
     where: InfluencerFilter,
     offset: int,
@@ -79,7 +79,7 @@ def influencers(
         statement = api_analytics.INFLUENCERS_PAGE_SHORT
     else:
         statement = api_analytics.INFLUENCERS_PAGE_SHORT_NO_TEXT
-    rows = read_collected(
+    rows = await read_collected(
         driver,
         statement,
         database,
@@ -92,46 +92,47 @@ def influencers(
     return [(row["record"], row["record"]["short_score"]) for row in rows]
 
 
-def communities(driver: Driver, database: str, limit: int) -> list[Record]:
+async def communities(driver: AsyncDriver, database: str, limit: int) -> list[Record]:
     """Communities of the latest community run, largest first."""
-    rows = read_values(driver, api_analytics.COMMUNITIES_LATEST, database, limit=limit)
+    rows = await read_values(driver, api_analytics.COMMUNITIES_LATEST, database, limit=limit)
     return [row["record"] for row in rows]
 
 
-def community_members(
-    driver: Driver, database: str, requests: list[tuple[Any, Any, int]]
+async def community_members(
+    driver: AsyncDriver, database: str, requests: list[tuple[Any, Any, int]]
 ) -> list[list[Record]]:
     """Most influential members per ``(community_id, run_id, first)``."""
     rows_in = [
         {"community_id": community, "run_id": run, "first": first}
         for community, run, first in set(requests)
     ]
-    rows = read_values(driver, api_analytics.COMMUNITY_TOP_MEMBERS, database, rows=rows_in)
+    rows = await read_values(driver, api_analytics.COMMUNITY_TOP_MEMBERS, database, rows=rows_in)
     found = {row["key"]: row["records"] for row in rows}
     return [found.get(f"{community}@{run}", []) for community, run, _ in requests]
 
 
-def reach(driver: Driver, database: str, key: str) -> Record | None:
-    rows = read_values(driver, api_analytics.REACH, database, key=key)
+async def reach(driver: AsyncDriver, database: str, key: str) -> Record | None:
+    rows = await read_values(driver, api_analytics.REACH, database, key=key)
     return rows[0] if rows else None
 
 
-def segments(driver: Driver, database: str, brand: str | None) -> list[Record]:
+async def segments(driver: AsyncDriver, database: str, brand: str | None) -> list[Record]:
     return [
-        row["record"] for row in read_values(driver, api_analytics.SEGMENTS, database, brand=brand)
+        row["record"]
+        for row in await read_values(driver, api_analytics.SEGMENTS, database, brand=brand)
     ]
 
 
-def overlap(
-    driver: Driver, database: str, brand_a: str, brand_b: str | None, sample: int
+async def overlap(
+    driver: AsyncDriver, database: str, brand_a: str, brand_b: str | None, sample: int
 ) -> Overlap | None:
     """Audience overlap of two brands, or of a brand and the CRM when ``brand_b`` is None."""
     if brand_b is None:
-        rows = read_values(
+        rows = await read_values(
             driver, api_analytics.AUDIENCE_OVERLAP_CRM, database, brand_a=brand_a, sample=sample
         )
     else:
-        rows = read_values(
+        rows = await read_values(
             driver,
             api_analytics.AUDIENCE_OVERLAP_BRANDS,
             database,
@@ -142,8 +143,8 @@ def overlap(
     return Overlap(**rows[0]) if rows else None
 
 
-def merge_candidates(
-    driver: Driver,
+async def merge_candidates(
+    driver: AsyncDriver,
     database: str,
     status: str | None,
     min_probability: float,
@@ -151,7 +152,7 @@ def merge_candidates(
     limit: int,
 ) -> list[Record]:
     """SAME_AS pairs, most probable first; ``evidence`` parsed when stored as JSON text."""
-    rows = read_values(
+    rows = await read_values(
         driver,
         api_analytics.MERGE_CANDIDATES_PAGE,
         database,
@@ -170,8 +171,8 @@ def merge_candidates(
     return rows
 
 
-def recent_runs(driver: Driver, database: str, limit: int) -> list[Record]:
+async def recent_runs(driver: AsyncDriver, database: str, limit: int) -> list[Record]:
     return [
         row["record"]
-        for row in read_values(driver, api_analytics.RECENT_RUNS, database, limit=limit)
+        for row in await read_values(driver, api_analytics.RECENT_RUNS, database, limit=limit)
     ]

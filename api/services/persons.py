@@ -6,11 +6,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from neo4j import Driver
+from neo4j import AsyncDriver
 
 from srm.api.services.analytics import InfluencerFilter
 from srm.cypher import api_persons
-from srm.store import read_values
+from srm.store_async import read_values
 
 __all__ = ["PersonFilter", "influencer_units", "persons"]
 
@@ -32,8 +32,8 @@ class PersonFilter(InfluencerFilter):
     min_accounts: int | None = None
 
 
-def influencer_units(
-    driver: Driver,
+async def influencer_units(
+    driver: AsyncDriver,
     database: str,
     where: InfluencerFilter,
     offset: int,
@@ -52,7 +52,7 @@ def influencer_units(
         statement = api_persons.INFLUENCER_UNITS_PAGE_SHORT
     window: int | None = max(UNIT_WINDOW_FIRST, UNIT_WINDOW_PER_UNIT * (offset + limit))
     while True:
-        rows = read_values(
+        rows = await read_values(
             driver, statement, database, **where.parameters(), offset=offset, limit=limit,
             window=window,
         )  # fmt: skip
@@ -72,11 +72,11 @@ def influencer_units(
     ]
 
 
-def persons(
-    driver: Driver, database: str, where: PersonFilter, order: str, offset: int, limit: int
+async def persons(
+    driver: AsyncDriver, database: str, where: PersonFilter, order: str, offset: int, limit: int
 ) -> list[Record]:
     """Scored persons matching ``where``, by ``order`` ('influence' or 'audience')."""
-    rows = read_values(
+    rows = await read_values(
         driver,
         api_persons.PERSONS_PAGE,
         database,

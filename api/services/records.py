@@ -7,10 +7,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from neo4j import Driver
+from neo4j import AsyncDriver
 
 from srm.cypher import api_links, api_records
-from srm.store import read_collected, read_values
+from srm.store_async import read_collected, read_values
 
 __all__ = [
     "Page",
@@ -39,33 +39,33 @@ class Page:
     records: list[Record]
 
 
-def keyed_records(
-    driver: Driver, database: str, query: str, ids: Sequence[str]
+async def keyed_records(
+    driver: AsyncDriver, database: str, query: str, ids: Sequence[str]
 ) -> list[Record | None]:
     """One record (or None) per id, in the order of ``ids``; ``query`` reads ``$ids``."""
-    rows = read_values(driver, query, database, ids=list(dict.fromkeys(ids)))
+    rows = await read_values(driver, query, database, ids=list(dict.fromkeys(ids)))
     found = {row["key"]: row["record"] for row in rows}
     return [found.get(key) for key in ids]
 
 
-def keyed_lists(
-    driver: Driver, database: str, query: str, ids: Sequence[str]
+async def keyed_lists(
+    driver: AsyncDriver, database: str, query: str, ids: Sequence[str]
 ) -> list[list[Record]]:
     """A list of records per id (empty when none), in the order of ``ids``."""
-    rows = read_values(driver, query, database, ids=list(dict.fromkeys(ids)))
+    rows = await read_values(driver, query, database, ids=list(dict.fromkeys(ids)))
     found = {row["key"]: row["records"] for row in rows}
     return [found.get(key, []) for key in ids]
 
 
-def pages(
-    driver: Driver, database: str, query: str, requests: Sequence[tuple[str, int, int]]
+async def pages(
+    driver: AsyncDriver, database: str, query: str, requests: Sequence[tuple[str, int, int]]
 ) -> list[Page]:
     """Pages for ``(key, offset, first)`` requests in one statement reading ``$rows``."""
     rows_in = [
         {"key": key, "offset": offset, "first": first}
         for key, offset, first in dict.fromkeys(requests)
     ]
-    rows = read_collected(driver, query, database, rows=rows_in, limit=_page_end(rows_in))
+    rows = await read_collected(driver, query, database, rows=rows_in, limit=_page_end(rows_in))
     found = {
         (row["key"], row["offset"], row["first"]): Page(total=row["total"], records=row["records"])
         for row in rows
@@ -79,8 +79,8 @@ def _page_end(rows: Sequence[dict[str, Any]]) -> int:
     return max((row["offset"] + row["first"] + 1 for row in rows), default=1)
 
 
-def records_with_pages(
-    driver: Driver, database: str, query: str, requests: Sequence[tuple[str, int, int]]
+async def records_with_pages(
+    driver: AsyncDriver, database: str, query: str, requests: Sequence[tuple[str, int, int]]
 ) -> list[tuple[Record | None, Page]]:
     """For ``(key, offset, first)`` requests: the record of ``key`` (None when there is none)
     and a page of its list, in one statement reading ``$rows`` and returning what
@@ -89,7 +89,7 @@ def records_with_pages(
         {"key": key, "offset": offset, "first": first}
         for key, offset, first in dict.fromkeys(requests)
     ]
-    rows = read_collected(driver, query, database, rows=rows_in, limit=_page_end(rows_in))
+    rows = await read_collected(driver, query, database, rows=rows_in, limit=_page_end(rows_in))
     found = {
         (row["key"], row["offset"], row["first"]): (
             row["record"],
@@ -103,7 +103,9 @@ def records_with_pages(
 _SORT_KEYS = {"customers": "customer_id", "profiles": "profile_key"}
 
 
-def links(driver: Driver, database: str, requests: Sequence[tuple[str, str, str]]) -> list[Any]:
+async def links(
+    driver: AsyncDriver, database: str, requests: Sequence[tuple[str, str, str]]
+) -> list[Any]:
     """The ``part`` of each ``(label, key, part)`` (see ``srm.cypher.api_links``), one
     statement for the whole batch; lists come sorted by key, missing records give None."""
     parts = sorted({part for _, _, part in requests})
@@ -111,7 +113,7 @@ def links(driver: Driver, database: str, requests: Sequence[tuple[str, str, str]
         {"label": label, "key": key}
         for label, key in dict.fromkeys((label, key) for label, key, _ in requests)
     ]
-    rows = read_values(driver, api_links.LINKS, database, rows=rows_in, parts=parts)
+    rows = await read_values(driver, api_links.LINKS, database, rows=rows_in, parts=parts)
     found = {(row["label"], row["key"]): row for row in rows}
     results: list[Any] = []
     for label, key, part in requests:
@@ -123,13 +125,15 @@ def links(driver: Driver, database: str, requests: Sequence[tuple[str, str, str]
     return results
 
 
-def customer_by_email(driver: Driver, database: str, email: str) -> Record | None:
-    rows = read_values(driver, api_records.CUSTOMERS_BY_EMAIL, database, email=email.strip())
+async def customer_by_email(driver: AsyncDriver, database: str, email: str) -> Record | None:
+    rows = await read_values(driver, api_records.CUSTOMERS_BY_EMAIL, database, email=email.strip())
     return rows[0]["record"] if rows else None
 
 
-def profile_by_handle(driver: Driver, database: str, platform: str, handle: str) -> Record | None:
-    rows = read_values(
+async def profile_by_handle(
+    driver: AsyncDriver, database: str, platform: str, handle: str
+) -> Record | None:
+    rows = await read_values(
         driver,
         api_records.PROFILES_BY_HANDLE,
         database,
@@ -139,11 +143,13 @@ def profile_by_handle(driver: Driver, database: str, platform: str, handle: str)
     return rows[0]["record"] if rows else None
 
 
-def brands(driver: Driver, database: str) -> list[Record]:
-    return [row["record"] for row in read_values(driver, api_records.BRANDS, database)]
+async def brands(driver: AsyncDriver, database: str) -> list[Record]:
+    return [row["record"] for row in await read_values(driver, api_records.BRANDS, database)]
 
 
-def search(driver: Driver, database: str, text: str, limit: int) -> list[tuple[str, Record, float]]:
+async def search(
+    driver: AsyncDriver, database: str, text: str, limit: int
+) -> list[tuple[str, Record, float]]:
     """Full-text hits ``(label, record, score)`` over names, handles and bios, best first.
 
     The text is matched as words (special characters escaped); each word may be a prefix.
@@ -152,7 +158,7 @@ def search(driver: Driver, database: str, text: str, limit: int) -> list[tuple[s
     if not words:
         return []
     query = " ".join(f"{word}*" if len(word) > 2 else word for word in words)
-    rows = read_values(driver, api_records.SEARCH, database, text=query, limit=limit)
+    rows = await read_values(driver, api_records.SEARCH, database, text=query, limit=limit)
     hits = []
     for row in rows:
         labels = row["labels"]
