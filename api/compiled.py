@@ -293,6 +293,9 @@ class CompiledExecutor(PlainFieldExecutor):
                         raise value
                     container[key] = self._complete(shape, value, path)
         except Exception:
+            # The error's traceback holds this frame: without these references to the
+            # error, the two would be a cycle keeping the whole request until a collection.
+            values, value = [], None
             _close(self._waiting)
             result = super().execute_operation(serially)
             return await result if self.is_awaitable(result) else result

@@ -17,7 +17,7 @@ import pytest
 from srm import local_neo4j
 from srm.api.ratelimit import SharedRateLimiter
 from srm.api.security import AccessDenied
-from srm.api.workers import settle_heap
+from srm.api.workers import YOUNG_COLLECTION_THRESHOLD, settle_heap
 from tests.api_support import CONFIGURED_KEYS, KEYS
 
 LIMIT = 20
@@ -100,9 +100,12 @@ def test_a_server_process_takes_its_start_up_heap_out_of_collection() -> None:
     leftover = [object()]
     leftover.append(leftover)  # a cycle: collected before the freeze, not frozen with it
     del leftover
+    thresholds = gc.get_threshold()
     try:
         settle_heap()
         assert gc.get_freeze_count() > 0
         assert gc.collect() == 0
+        assert gc.get_threshold() == (YOUNG_COLLECTION_THRESHOLD, *thresholds[1:])
     finally:
         gc.unfreeze()
+        gc.set_threshold(*thresholds)
