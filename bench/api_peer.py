@@ -7,9 +7,10 @@ Builds one store the way a user would (``srm generate --people 10000 --seed 3``,
 it with ``srm serve`` (default workers) and with the peer (``@neo4j/graphql`` under Apollo
 Server on Node, installed by ``npm ci`` into ``bench/peer/`` when missing), both running, one
 loaded at a time. For three queries it checks that both return the same items, then times
-sequential requests (p50/p95/p99) and 20 concurrent clients (req/s) in blocks ordered SRM,
-peer, peer, SRM (:data:`ORDER`), and reads the CPU seconds each server's processes spent
-per request (psutil). The JSON last line holds the
+sequential requests (p50/p95/p99), the two sides' requests alternating one by one, and 20
+concurrent clients (req/s) in short blocks alternating between the sides
+(:data:`THROUGHPUT_BLOCKS`), and reads the CPU seconds each server's processes spent per
+request (psutil). The JSON last line holds the
 ``srm`` and ``peer`` blocks, ``worst_p50_ratio_vs_peer`` (max over queries of SRM p50 / peer
 p50) and ``worst_throughput_ratio_vs_peer`` (min of SRM req/s / peer req/s).
 """
@@ -126,47 +127,56 @@ def _post(client: httpx.Client, query: str, variables: dict[str, Any]) -> dict[s
     return body["data"]  # type: ignore[no-any-return]
 
 
-def _throughput(
-    base: str, send: Callable[[httpx.Client], Any], seconds: float
-) -> tuple[float, int]:
-    """20 client threads sending for ``seconds``: (req/s, errors). Clients are built first:
-    building 20 under load takes seconds that must not count."""
-    counts = {"ok": 0, "errors": 0}
-    lock = threading.Lock()
-    clients = [httpx.Client(base_url=base, timeout=60) for _ in range(20)]
-    start = threading.Barrier(len(clients) + 1)
-    stop_at = [0.0]
+class _Clients:
+    """20 client threads of one server, kept between throughput blocks (with their open
+    connections): building 20 clients and their connections under load takes time that
+    must not count, and a block is short."""
 
-    def worker(client: httpx.Client) -> None:
+    def __init__(self, base: str, send: Callable[[httpx.Client], Any]) -> None:
+        self.send = send
+        self.clients = [httpx.Client(base_url=base, timeout=60) for _ in range(20)]
+
+    def block(self, seconds: float) -> tuple[int, float, int]:
+        """All 20 sending for ``seconds``: (answered, elapsed seconds, errors)."""
+        counts = {"ok": 0, "errors": 0}
+        lock = threading.Lock()
+        start = threading.Barrier(len(self.clients) + 1)
+        stop_at = [0.0]
+
+        def worker(client: httpx.Client) -> None:
+            start.wait()
+            while time.perf_counter() < stop_at[0]:
+                try:
+                    self.send(client)
+                    outcome = "ok"
+                except (httpx.HTTPError, RuntimeError):
+                    outcome = "errors"
+                with lock:
+                    counts[outcome] += 1
+
+        threads = [threading.Thread(target=worker, args=(client,)) for client in self.clients]
+        for thread in threads:
+            thread.start()
+        started = time.perf_counter()
+        stop_at[0] = started + seconds
         start.wait()
-        while time.perf_counter() < stop_at[0]:
-            try:
-                send(client)
-                outcome = "ok"
-            except (httpx.HTTPError, RuntimeError):
-                outcome = "errors"
-            with lock:
-                counts[outcome] += 1
+        for thread in threads:
+            thread.join()
+        return counts["ok"], time.perf_counter() - started, counts["errors"]
 
-    threads = [threading.Thread(target=worker, args=(client,)) for client in clients]
-    for thread in threads:
-        thread.start()
-    started = time.perf_counter()
-    stop_at[0] = started + seconds
-    start.wait()
-    for thread in threads:
-        thread.join()
-    elapsed = time.perf_counter() - started
-    for client in clients:
-        client.close()
-    return counts["ok"] / elapsed, counts["errors"]
+    def close(self) -> None:
+        for client in self.clients:
+            client.close()
 
 
-# Each measurement runs in blocks ordered A B B A (SRM, peer, peer, SRM): the machine's speed
-# drifts by tens of percent within a run, and whichever side went second would be measured
-# on a warmer database and a different machine. Both servers run side by side, idle while
-# the other is measured.
-ORDER = (0, 1, 1, 0)
+# The machine's speed drifts by tens of percent within seconds (one server's Q2 p50 went
+# 2.8, 4.0, 4.7, 3.1 ms over consecutive blocks of 200 requests), so the two sides are
+# measured interleaved as finely as each measure allows: sequential requests alternate one
+# by one (the order of each pair alternating too), and the 20-client load alternates in
+# THROUGHPUT_BLOCKS short blocks per side (ordered A B B A, repeated). Until 2026-12-08 each
+# side had two blocks of each kind (A B B A), and whichever side met a slow spell of the
+# machine lost: the same build gave Q2 p50 ratios from 0.77 to 1.19 in three runs.
+THROUGHPUT_BLOCKS = 8
 # Requests per side and query before any is timed: both servers' first requests after
 # start-up plan and compile their statements (Neo4j's and the Python or Node process's).
 WARM_UP = 50
@@ -181,53 +191,77 @@ def _sequential(client: httpx.Client, query: str, arguments: dict[str, Any], n: 
     return timings
 
 
+def _paired(
+    servers: list[tuple[httpx.Client, int]],
+    queries: tuple[str, str],
+    arguments: list[dict[str, Any]],
+    n: int,
+) -> tuple[list[list[float]], list[float]]:
+    """``n`` sequential requests per side, alternating one by one (A B, then B A, …): each
+    side's latencies in ms and the CPU seconds its server's processes spent meanwhile (read
+    every 50 pairs)."""
+    timings: list[list[float]] = [[], []]
+    cpu = [0.0, 0.0]
+    for chunk in range(0, n, 50):
+        before = [cpu_seconds(pid) for _, pid in servers]
+        for index in range(chunk, min(n, chunk + 50)):
+            for side in (index % 2, 1 - index % 2):
+                timings[side] += _sequential(servers[side][0], queries[side], arguments[side], 1)
+        for side, (_, pid) in enumerate(servers):
+            cpu[side] += cpu_seconds(pid) - before[side]
+    return timings, cpu
+
+
 def measure(
     servers: list[tuple[str, int]], variables: dict[str, Any], repeat: int, seconds: float
 ) -> tuple[list[dict[str, Any]], list[dict[str, list[tuple[Any, ...]]]]]:
     """Timings and items of the three queries on both servers (``servers``: base URL and
-    pid of SRM, then of the peer), in :data:`ORDER`: per side ``repeat`` sequential requests
-    and ``seconds`` of 20 clients per query, split over its two blocks."""
+    pid of SRM, then of the peer): per side ``repeat`` sequential requests, alternating
+    with the other side's, and ``seconds`` of 20 clients per query, in
+    :data:`THROUGHPUT_BLOCKS` blocks ordered A B B A."""
     readers = (_srm_items, _peer_items)
     blocks: list[dict[str, Any]] = [{}, {}]
     items: list[dict[str, list[tuple[Any, ...]]]] = [{}, {}]
     clients = [httpx.Client(base_url=base, timeout=120) for base, _ in servers]
+    pids = [pid for _, pid in servers]
     try:
         for name, queries in QUERIES.items():
             arguments = [variables if "$id" in query else {} for query in queries]
             for side, client in enumerate(clients):
                 _sequential(client, queries[side], arguments[side], WARM_UP)
                 items[side][name] = readers[side](_post(client, queries[side], arguments[side]))
-            timings: list[list[float]] = [[], []]
-            cpu = [0.0, 0.0]
-            for side in ORDER:
-                before = cpu_seconds(servers[side][1])
-                timings[side] += _sequential(
-                    clients[side], queries[side], arguments[side], repeat // 2
-                )
-                cpu[side] += cpu_seconds(servers[side][1]) - before
-            done, errors, loaded = [0.0, 0.0], [0, 0], [0.0, 0.0]
-            for side in ORDER:
-                before = cpu_seconds(servers[side][1])
-                rps, failed = _throughput(
-                    servers[side][0],
-                    partial(_post, query=queries[side], variables=arguments[side]),
-                    seconds / 2,
-                )
-                loaded[side] += cpu_seconds(servers[side][1]) - before
-                done[side] += rps * seconds / 2
-                errors[side] += failed
+            timings, cpu = _paired(
+                list(zip(clients, pids, strict=True)), queries, arguments, repeat
+            )
+            loads = [
+                _Clients(base, partial(_post, query=queries[side], variables=arguments[side]))
+                for side, (base, _) in enumerate(servers)
+            ]
+            done, errors, loaded, elapsed = [0, 0], [0, 0], [0.0, 0.0], [0.0, 0.0]
+            try:
+                for block in range(THROUGHPUT_BLOCKS):
+                    for side in (0, 1) if block % 4 in (0, 3) else (1, 0):
+                        before = cpu_seconds(pids[side])
+                        answered, took, failed = loads[side].block(seconds / THROUGHPUT_BLOCKS)
+                        loaded[side] += cpu_seconds(pids[side]) - before
+                        done[side] += answered
+                        elapsed[side] += took
+                        errors[side] += failed
+            finally:
+                for load in loads:
+                    load.close()
             for side in (0, 1):
                 blocks[side][name] = {
                     "p50_ms": round(percentile(timings[side], 0.5), 2),
                     "p95_ms": round(percentile(timings[side], 0.95), 2),
                     "p99_ms": round(percentile(timings[side], 0.99), 2),
-                    "rps_20_clients": round(done[side] / seconds, 1),
+                    "rps_20_clients": round(done[side] / elapsed[side], 1),
                     "errors_20_clients": errors[side],
                     "cpu_ms_per_request_sequential": round(
                         cpu[side] * 1000 / len(timings[side]), 2
                     ),
                     "cpu_ms_per_request_20_clients": round(
-                        loaded[side] * 1000 / max(1.0, done[side]), 2
+                        loaded[side] * 1000 / max(1, done[side]), 2
                     ),
                 }
                 console.print(f"  {('SRM', 'peer')[side]} {name}: {blocks[side][name]}")

@@ -51,7 +51,7 @@ WITH p ORDER BY p.{Influence.SCORE} DESC, p.profile_key
 SKIP $offset
 LIMIT $limit
 """
-# The page's rows collected in one list (srm.store.read_collected: one Bolt message for the
+# The page's rows collected in one list (srm.store_async.read_collected: one Bolt message for the
 # page); collect keeps the order of the rows it gets.
 _COLLECTED = "RETURN collect({record: " + profile_record("p") + ", influence: influence}) AS rows\n"
 _COLLECTED_NO_TEXT = (

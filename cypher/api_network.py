@@ -27,7 +27,7 @@ __all__ = [
 def _neighbour_pages(pattern: str, with_profile: bool = False) -> str:
     """Pages of the profiles ``other`` that ``pattern`` links to ``p``, by profile key; with
     ``with_profile`` each row also carries ``p``'s own record (as ``record``). The rows come
-    collected in one list (``rows``; srm.store.read_collected), as from every ``*_PAGES``."""
+    collected in one list (``rows``; srm.store_async.read_collected), as from every ``*_PAGES``."""
     own = f"record: {profile_record('p')}, " if with_profile else ""
     return f"""
 UNWIND $rows AS row

@@ -37,7 +37,6 @@ __all__ = [
     "open_driver",
     "properties_from_pairs",
     "read",
-    "read_collected",
     "read_pages",
     "read_values",
     "retry_transient",
@@ -228,17 +227,6 @@ class Retries:
         pause = self.pause * random.uniform(0.8, 1.2)  # noqa: S311 (jitter, not a secret)
         self.pause = min(2 * self.pause, 1.0)
         return pause
-
-
-def read_collected(
-    driver: Driver, query: str, database: str | None = None, **parameters: Any
-) -> list[Any]:
-    """The rows of a statement that returns them collected in one list (one record, column
-    ``rows``), read as :func:`read_values` reads. The driver's work is per record (a Bolt
-    message, its socket reads, a record object): a page of 100 profiles as one list costs
-    about a third of the CPU of 100 records."""
-    found = read_values(driver, query, database, **parameters)
-    return found[0]["rows"] if found else []
 
 
 def _auto_commit_maps(

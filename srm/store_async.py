@@ -59,10 +59,11 @@ async def retry_transient(
     budget_seconds: float,
     *,
     first_pause: float = 0.02,
+    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     clock: Callable[[], float] = time.monotonic,
 ) -> T:
     """:func:`srm.store.retry_transient` for a coroutine: the same policy
-    (:class:`srm.store.Retries`), pausing with ``asyncio.sleep``."""
+    (:class:`srm.store.Retries`), pausing with ``sleep`` (``asyncio.sleep``)."""
     retries = Retries(budget_seconds, first_pause, clock)
     while True:
         try:
@@ -70,7 +71,7 @@ async def retry_transient(
         except RETRIED as error:
             pause = retries.pause_after(error)
         if pause:
-            await asyncio.sleep(pause)
+            await sleep(pause)
 
 
 async def _auto_commit_maps(

@@ -1,4 +1,5 @@
-"""Transient errors on reads: the API's auto-commit reads (``read_values``) retry a
+"""Transient errors on reads: the auto-commit reads (``read_values``, and the API's awaited
+ones in srm.store_async) retry a
 transient error with growing pauses for a bounded time, as managed transactions do, and
 then report the store as busy (HTTP 503 with Retry-After), never as an internal error.
 
@@ -9,14 +10,15 @@ real and on demand."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 
 import pytest
-from neo4j import Driver, GraphDatabase
+from neo4j import AsyncGraphDatabase, Driver, GraphDatabase
 from neo4j.exceptions import TransientError
 
-from srm import local_neo4j, store
+from srm import local_neo4j, store, store_async
 from srm.api.errors import http_status
 from srm.errors import StoreBusy
 from srm.operations.logs import JsonFormatter
@@ -64,6 +66,45 @@ def test_a_read_that_stays_transient_ends_busy_not_internal(
     assert http_status(busy) == 503
     # the server still answers what fits
     assert read_values(capped_driver, "RETURN 1 AS one") == [{"one": 1}]
+
+
+def test_an_awaited_read_that_stays_transient_ends_busy_as_the_blocking_one_does(
+    capped_server: local_neo4j.LocalServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(store_async, "READ_RETRY_SECONDS", 1.0)
+
+    async def reads() -> tuple[StoreBusy, list[dict[str, int]]]:
+        driver = AsyncGraphDatabase.driver(capped_server.uri, auth=None)
+        try:
+            with pytest.raises(StoreBusy) as raised:
+                await store_async.read_values(driver, OVER_THE_CAP)
+            return raised.value, await store_async.read_values(driver, "RETURN 1 AS one")
+        finally:
+            await driver.close()
+
+    busy, fitting = asyncio.run(reads())
+    assert busy.attempts >= 3
+    assert busy.code == "Neo.TransientError.General.MemoryPoolOutOfMemoryError"
+    assert http_status(busy) == 503
+    assert fitting == [{"one": 1}]
+
+
+def test_an_awaited_retry_pauses_as_the_blocking_one_does(capped_driver: Driver) -> None:
+    error = _real_transient_error(capped_driver)
+    calls, pauses = [], []
+
+    async def flaky() -> str:
+        calls.append(1)
+        if len(calls) <= 3:
+            raise error
+        return "answer"
+
+    async def recorded(seconds: float) -> None:
+        pauses.append(seconds)
+
+    assert asyncio.run(store_async.retry_transient(flaky, 30.0, sleep=recorded)) == "answer"
+    assert len(calls) == 4
+    assert pauses == sorted(pauses) and pauses[-1] > pauses[0]
 
 
 def test_the_log_line_of_a_transient_error_names_its_code_not_its_message(
