@@ -17,62 +17,49 @@ from srm.store_async import open_async_driver
 __all__ = ["CountingDriver"]
 
 
-class _CountingAsyncSession:
-    def __init__(self, session: Any, counter: CountingDriver) -> None:
-        self._session = session
+class _Counted:
+    """A driver, session or transaction whose statements ``counter`` counts; everything it
+    does not define comes from the wrapped object."""
+
+    def __init__(self, wrapped: Any, counter: CountingDriver) -> None:
+        self._wrapped = wrapped
         self._counter = counter
 
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._wrapped, name)
+
+
+class _CountingAsyncSession(_Counted):
     async def __aenter__(self) -> _CountingAsyncSession:
-        await self._session.__aenter__()
+        await self._wrapped.__aenter__()
         return self
 
     async def __aexit__(self, *exc: object) -> None:
-        await self._session.__aexit__(*exc)
+        await self._wrapped.__aexit__(*exc)
 
     async def run(self, query: Any, *args: Any, **kwargs: Any) -> Any:
         self._counter.record(query)
-        return await self._session.run(query, *args, **kwargs)
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._session, name)
+        return await self._wrapped.run(query, *args, **kwargs)
 
 
-class _CountingAsyncDriver:
-    def __init__(self, driver: AsyncDriver, counter: CountingDriver) -> None:
-        self._driver = driver
-        self._counter = counter
-
+class _CountingAsyncDriver(_Counted):
     def session(self, **kwargs: Any) -> _CountingAsyncSession:
-        return _CountingAsyncSession(self._driver.session(**kwargs), self._counter)
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._driver, name)
+        return _CountingAsyncSession(self._wrapped.session(**kwargs), self._counter)
 
 
-class _CountingTransaction:
-    def __init__(self, transaction: Any, counter: CountingDriver) -> None:
-        self._transaction = transaction
-        self._counter = counter
-
+class _CountingTransaction(_Counted):
     def run(self, query: Any, parameters: Any = None, **kwargs: Any) -> Any:
         self._counter.record(query)
-        return self._transaction.run(query, parameters, **kwargs)
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._transaction, name)
+        return self._wrapped.run(query, parameters, **kwargs)
 
 
-class _CountingSession:
-    def __init__(self, session: Any, counter: CountingDriver) -> None:
-        self._session = session
-        self._counter = counter
-
+class _CountingSession(_Counted):
     def __enter__(self) -> _CountingSession:
-        self._session.__enter__()
+        self._wrapped.__enter__()
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self._session.__exit__(*exc)
+        self._wrapped.__exit__(*exc)
 
     def _wrap(self, work: Callable[..., Any]) -> Callable[..., Any]:
         return lambda transaction, *args, **kwargs: work(
@@ -80,17 +67,14 @@ class _CountingSession:
         )
 
     def execute_read(self, work: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-        return self._session.execute_read(self._wrap(work), *args, **kwargs)
+        return self._wrapped.execute_read(self._wrap(work), *args, **kwargs)
 
     def execute_write(self, work: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-        return self._session.execute_write(self._wrap(work), *args, **kwargs)
+        return self._wrapped.execute_write(self._wrap(work), *args, **kwargs)
 
     def run(self, query: Any, *args: Any, **kwargs: Any) -> Any:
         self._counter.record(query)
-        return self._session.run(query, *args, **kwargs)
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._session, name)
+        return self._wrapped.run(query, *args, **kwargs)
 
 
 class CountingDriver:
