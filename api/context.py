@@ -42,15 +42,12 @@ class Context(BaseContext):
         # Blocking work (writes, identity review) runs on ``driver`` in worker threads
         # (:meth:`call`); reads await the asyncio driver ``reader`` on the loop (:meth:`read`).
         self.driver = driver
-        self.reader = reader
         self.settings = settings
         self.principal = principal
         self.database = settings.neo4j_database
-        self.reads = Reads(reader, self.database)
+        self.reads = reads = Reads(reader, self.database)
         # srm.api.selection's per-request answers, by field node and path.
         self.selection_cache: dict[tuple[int, str, tuple[str, ...]], bool] = {}
-
-        reads = self.reads
 
         def keyed(query: str) -> DataLoader[str, dict[str, Any] | None]:
             return DataLoader(load_fn=partial(reads.batch, records.keyed_records, query))
