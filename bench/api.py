@@ -17,19 +17,19 @@ import logging
 import random
 import statistics
 import tempfile
-import threading
 import time
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import httpx
-import uvicorn
 from fastapi import FastAPI, Request
 from graphql import FieldNode, OperationDefinitionNode, SelectionSetNode, parse
 from rich.console import Console
 
 from bench import api_peer, statements
 from bench.instrument import CountingDriver
+from bench.load import ClientLoad, running_api
 from srm import db, local_neo4j
 from srm.api.app import create_app
 from srm.api.services import analytics
@@ -149,29 +149,12 @@ def interleaved_p50_ms(
 
 def load_test(base: str, clients: int, seconds: float) -> tuple[float, int, int]:
     """``clients`` threads posting the top-100 query for ``seconds``: (rps, ok, errors)."""
-    counts = {"ok": 0, "errors": 0}
-    lock = threading.Lock()
-    stop_at = time.perf_counter() + seconds
-
-    def worker() -> None:
-        with httpx.Client(base_url=base, timeout=30) as client:
-            while time.perf_counter() < stop_at:
-                try:
-                    response = client.post("/graphql", json={"query": TOP100})
-                    good = response.status_code == 200 and "errors" not in response.json()
-                except httpx.HTTPError:
-                    good = False
-                with lock:
-                    counts["ok" if good else "errors"] += 1
-
-    started = time.perf_counter()
-    threads = [threading.Thread(target=worker) for _ in range(clients)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    elapsed = time.perf_counter() - started
-    return counts["ok"] / elapsed, counts["ok"], counts["errors"]
+    load = ClientLoad(base, partial(api_peer.post_query, query=TOP100, variables={}), clients)
+    try:
+        ok, elapsed, errors = load.block(seconds)
+    finally:
+        load.close()
+    return ok / elapsed, ok, errors
 
 
 def main() -> None:
@@ -203,15 +186,7 @@ def main() -> None:
             counting = CountingDriver(driver)
             app = create_app(settings, counting, counting.open_reader)  # type: ignore[arg-type]
             add_plain_route(app, settings)
-            port = local_neo4j.free_port()
-            server_config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
-            api = uvicorn.Server(server_config)
-            thread = threading.Thread(target=api.run, daemon=True)
-            thread.start()
-            while not api.started:
-                time.sleep(0.05)
-            base = f"http://127.0.0.1:{port}"
-            try:
+            with running_api(app) as base:
                 with httpx.Client(base_url=base, timeout=120) as client:
                     # Warm Neo4j's plan cache and the JVM on every path first: a cold plan of
                     # the links statement takes seconds on a loaded machine.
@@ -235,9 +210,6 @@ def main() -> None:
                     round_trips = counting.count
                 with console.status(f"20 clients for {seconds:.0f} s…"):
                     rps, ok, errors = load_test(base, 20, seconds)
-            finally:
-                api.should_exit = True
-                thread.join(timeout=10)
         finally:
             driver.close()
     result = {

@@ -22,9 +22,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import threading
 import time
-from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -32,11 +30,11 @@ from typing import Any
 import httpx
 from rich.console import Console
 
-from bench.load import cpu_seconds, percentile, serving
+from bench.load import ClientLoad, cpu_seconds, percentile, serving
 from srm import local_neo4j
 from srm.settings import Settings
 
-__all__ = ["QUERIES", "run"]
+__all__ = ["QUERIES", "post_query", "run"]
 
 console = Console(stderr=True)
 PEER_DIR = Path(__file__).parent / "peer"
@@ -118,55 +116,14 @@ def build_store(uri: str, people: int, folder: Path) -> None:
         console.print(f"srm {step[0]} {step[1]}: {time.perf_counter() - started:.1f} s")
 
 
-def _post(client: httpx.Client, query: str, variables: dict[str, Any]) -> dict[str, Any]:
+def post_query(client: httpx.Client, query: str, variables: dict[str, Any]) -> dict[str, Any]:
+    """The data of one GraphQL request; HTTPError or RuntimeError when it fails."""
     response = client.post("/graphql", json={"query": query, "variables": variables})
     response.raise_for_status()
     body = response.json()
     if body.get("errors"):
         raise RuntimeError(f"GraphQL errors: {body['errors']}")
     return body["data"]  # type: ignore[no-any-return]
-
-
-class _Clients:
-    """20 client threads of one server, kept between throughput blocks (with their open
-    connections): building 20 clients and their connections under load takes time that
-    must not count, and a block is short."""
-
-    def __init__(self, base: str, send: Callable[[httpx.Client], Any]) -> None:
-        self.send = send
-        self.clients = [httpx.Client(base_url=base, timeout=60) for _ in range(20)]
-
-    def block(self, seconds: float) -> tuple[int, float, int]:
-        """All 20 sending for ``seconds``: (answered, elapsed seconds, errors)."""
-        counts = {"ok": 0, "errors": 0}
-        lock = threading.Lock()
-        start = threading.Barrier(len(self.clients) + 1)
-        stop_at = [0.0]
-
-        def worker(client: httpx.Client) -> None:
-            start.wait()
-            while time.perf_counter() < stop_at[0]:
-                try:
-                    self.send(client)
-                    outcome = "ok"
-                except (httpx.HTTPError, RuntimeError):
-                    outcome = "errors"
-                with lock:
-                    counts[outcome] += 1
-
-        threads = [threading.Thread(target=worker, args=(client,)) for client in self.clients]
-        for thread in threads:
-            thread.start()
-        started = time.perf_counter()
-        stop_at[0] = started + seconds
-        start.wait()
-        for thread in threads:
-            thread.join()
-        return counts["ok"], time.perf_counter() - started, counts["errors"]
-
-    def close(self) -> None:
-        for client in self.clients:
-            client.close()
 
 
 # The machine's speed drifts by tens of percent within seconds (one server's Q2 p50 went
@@ -186,7 +143,7 @@ def _sequential(client: httpx.Client, query: str, arguments: dict[str, Any], n: 
     timings = []
     for _ in range(n):
         started = time.perf_counter()
-        _post(client, query, arguments)
+        post_query(client, query, arguments)
         timings.append((time.perf_counter() - started) * 1000)
     return timings
 
@@ -229,12 +186,16 @@ def measure(
             arguments = [variables if "$id" in query else {} for query in queries]
             for side, client in enumerate(clients):
                 _sequential(client, queries[side], arguments[side], WARM_UP)
-                items[side][name] = readers[side](_post(client, queries[side], arguments[side]))
+                items[side][name] = readers[side](
+                    post_query(client, queries[side], arguments[side])
+                )
             timings, cpu = _paired(
                 list(zip(clients, pids, strict=True)), queries, arguments, repeat
             )
             loads = [
-                _Clients(base, partial(_post, query=queries[side], variables=arguments[side]))
+                ClientLoad(
+                    base, partial(post_query, query=queries[side], variables=arguments[side])
+                )
                 for side, (base, _) in enumerate(servers)
             ]
             done, errors, loaded, elapsed = [0, 0], [0, 0], [0.0, 0.0], [0.0, 0.0]
@@ -299,7 +260,9 @@ def run(quick: bool) -> dict[str, Any]:
                 serving(node, env, bases[1], PEER_DIR) as peer_pid,
             ):
                 with httpx.Client(base_url=bases[0], timeout=60) as client:
-                    top = _post(client, "{ influencers(first: 1) { edges { node { id } } } }", {})
+                    top = post_query(
+                        client, "{ influencers(first: 1) { edges { node { id } } } }", {}
+                    )
                 variables = {"id": top["influencers"]["edges"][0]["node"]["id"]}
                 console.print(f"SRM ({os.cpu_count()} workers) and the Neo4j GraphQL Library:")
                 (srm, peer), (srm_items, peer_items) = measure(

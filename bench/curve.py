@@ -61,7 +61,6 @@ import resource
 import shutil
 import statistics
 import tempfile
-import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -71,9 +70,9 @@ from typing import Any
 import httpx
 import numpy as np
 import psutil
-import uvicorn
 from rich.console import Console
 
+from bench.load import running_api
 from bench.statements import MOST_FOLLOWED
 from bench.timing import PeakMemory, seconds
 from srm import db, local_neo4j
@@ -145,19 +144,11 @@ def _lines(path: Path) -> int:
 @contextmanager
 def _http_app(settings: Settings) -> Iterator[httpx.Client]:
     """SRM's API on a free port (its own driver), and a client to it."""
-    app = create_app(settings)
-    port = local_neo4j.free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    while not server.started:
-        time.sleep(0.05)
-    try:
-        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=120) as client:
-            yield client
-    finally:
-        server.should_exit = True
-        thread.join()
+    with (
+        running_api(create_app(settings)) as base,
+        httpx.Client(base_url=base, timeout=120) as client,
+    ):
+        yield client
 
 
 def _latencies(client: httpx.Client, query: str, variables: dict[str, Any]) -> dict[str, float]:

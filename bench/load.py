@@ -38,7 +38,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -55,7 +55,14 @@ from srm.settings import Settings
 from srm.store import open_driver
 from srm.synthetic.generate import generate_bundle
 
-__all__ = ["GRAPHQL_READS", "cpu_seconds", "percentile", "running_api", "serving"]
+__all__ = [
+    "GRAPHQL_READS",
+    "ClientLoad",
+    "cpu_seconds",
+    "percentile",
+    "running_api",
+    "serving",
+]
 
 GRAPHQL_READS = (
     "{ influencers(first: 20) { edges { node { id handle followersCount } } } }",
@@ -139,6 +146,49 @@ def running_api(app: FastAPI) -> Iterator[str]:
     finally:
         server.should_exit = True
         thread.join(timeout=30)
+
+
+class ClientLoad:
+    """``count`` client threads of one server, each calling ``send(client)`` in a loop, kept
+    between blocks of load (with their open connections): building them and their
+    connections under load takes time that must not count, and a block may be short.
+    ``send`` raises httpx.HTTPError or RuntimeError for a failed request."""
+
+    def __init__(self, base: str, send: Callable[[httpx.Client], Any], count: int = 20) -> None:
+        self.send = send
+        self.clients = [httpx.Client(base_url=base, timeout=60) for _ in range(count)]
+
+    def block(self, seconds: float) -> tuple[int, float, int]:
+        """All clients sending for ``seconds``: (answered, elapsed seconds, errors)."""
+        counts = {"ok": 0, "errors": 0}
+        lock = threading.Lock()
+        start = threading.Barrier(len(self.clients) + 1)
+        stop_at = [0.0]
+
+        def worker(client: httpx.Client) -> None:
+            start.wait()
+            while time.perf_counter() < stop_at[0]:
+                try:
+                    self.send(client)
+                    outcome = "ok"
+                except (httpx.HTTPError, RuntimeError):
+                    outcome = "errors"
+                with lock:
+                    counts[outcome] += 1
+
+        threads = [threading.Thread(target=worker, args=(client,)) for client in self.clients]
+        for thread in threads:
+            thread.start()
+        started = time.perf_counter()
+        stop_at[0] = started + seconds
+        start.wait()
+        for thread in threads:
+            thread.join()
+        return counts["ok"], time.perf_counter() - started, counts["errors"]
+
+    def close(self) -> None:
+        for client in self.clients:
+            client.close()
 
 
 def percentile(values: list[float], share: float) -> float:
